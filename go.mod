@@ -1,0 +1,3 @@
+module github.com/authcore/authcore
+
+go 1.24

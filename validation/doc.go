@@ -1,0 +1,8 @@
+// Package validation holds FusionAuth's Errors object: the body of every 400
+// response, with field errors keyed by a dotted path that includes the request
+// wrapper (e.g. "integrations.kafka.defaultTopic") and general errors.
+//
+// It is the one leaf that the other leaves (integration, idp/twitter) share, so
+// that a validation rule written in a leaf reaches the wire unchanged. It
+// imports nothing of authcore.
+package validation

@@ -1,0 +1,130 @@
+package validation
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Kinds of field error, the bracketed prefix of a FusionAuth error code.
+const (
+	KindBlank           = "blank"
+	KindMissing         = "missing"
+	KindInvalid         = "invalid"
+	KindDuplicate       = "duplicate"
+	KindInvalidJSON     = "invalidJSON"
+	KindCouldNotConvert = "couldNotConvert"
+	KindTooLong         = "tooLong"
+	KindTooMany         = "tooMany"
+	KindNotEmail        = "notEmail"
+)
+
+// Error is one entry of the Errors object.
+type Error struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Data    map[string]any `json:"data,omitempty"`
+}
+
+// Errors is FusionAuth's Errors object. The zero value is empty and ready to
+// use. A non-empty *Errors is an error; Err returns nil when it is empty.
+type Errors struct {
+	FieldErrors   map[string][]Error `json:"fieldErrors,omitempty"`
+	GeneralErrors []Error            `json:"generalErrors,omitempty"`
+}
+
+// Field records a field error of the given kind at path. The code is
+// "[kind]path", FusionAuth's pattern.
+func (e *Errors) Field(path, kind, message string) {
+	if e.FieldErrors == nil {
+		e.FieldErrors = make(map[string][]Error)
+	}
+	e.FieldErrors[path] = append(e.FieldErrors[path], Error{Code: "[" + kind + "]" + path, Message: message})
+}
+
+// Blank records that a required field at path was absent or empty.
+func (e *Errors) Blank(path string) {
+	e.Field(path, KindBlank, fmt.Sprintf("You must specify the [%s] property.", path))
+}
+
+// Invalid records that the value at path is not acceptable.
+func (e *Errors) Invalid(path, message string) {
+	e.Field(path, KindInvalid, message)
+}
+
+// General records an error that belongs to no single field; code is given
+// with its brackets, e.g. "[TenantIdRequired]".
+func (e *Errors) General(code, message string) {
+	e.GeneralErrors = append(e.GeneralErrors, Error{Code: code, Message: message})
+}
+
+// Merge adds all of o's errors to e.
+func (e *Errors) Merge(o *Errors) {
+	if o == nil {
+		return
+	}
+	for path, list := range o.FieldErrors {
+		if e.FieldErrors == nil {
+			e.FieldErrors = make(map[string][]Error)
+		}
+		e.FieldErrors[path] = append(e.FieldErrors[path], list...)
+	}
+	e.GeneralErrors = append(e.GeneralErrors, o.GeneralErrors...)
+}
+
+// Empty reports whether no error has been recorded.
+func (e *Errors) Empty() bool {
+	return e == nil || (len(e.FieldErrors) == 0 && len(e.GeneralErrors) == 0)
+}
+
+// Err returns e as an error, or nil when it is empty, so that a validator can
+// end with `return errs.Err()`.
+func (e *Errors) Err() error {
+	if e.Empty() {
+		return nil
+	}
+	return e
+}
+
+// Has reports whether an error with exactly this code was recorded, field or
+// general. Tests and callers use it instead of walking the maps.
+func (e *Errors) Has(code string) bool {
+	if e == nil {
+		return false
+	}
+	for _, g := range e.GeneralErrors {
+		if g.Code == code {
+			return true
+		}
+	}
+	for _, list := range e.FieldErrors {
+		for _, f := range list {
+			if f.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Codes lists every recorded code, sorted, for messages and tests.
+func (e *Errors) Codes() []string {
+	if e == nil {
+		return nil
+	}
+	var codes []string
+	for _, g := range e.GeneralErrors {
+		codes = append(codes, g.Code)
+	}
+	for _, list := range e.FieldErrors {
+		for _, f := range list {
+			codes = append(codes, f.Code)
+		}
+	}
+	sort.Strings(codes)
+	return codes
+}
+
+func (e *Errors) Error() string {
+	return "validation: " + strings.Join(e.Codes(), ", ")
+}

@@ -1,0 +1,44 @@
+package validation
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+func TestErrorsShape(t *testing.T) {
+	var e Errors
+	if e.Err() != nil {
+		t.Fatal("empty Errors must be a nil error")
+	}
+	e.Blank("integrations.kafka.defaultTopic")
+	e.General("[TenantIdRequired]", "A Tenant Id is required.")
+	err := e.Err()
+	var target *Errors
+	if !errors.As(err, &target) {
+		t.Fatal("Err must return *Errors")
+	}
+	if !target.Has("[blank]integrations.kafka.defaultTopic") || !target.Has("[TenantIdRequired]") {
+		t.Fatalf("codes missing: %v", target.Codes())
+	}
+	b, _ := json.Marshal(target)
+	want := `{"fieldErrors":{"integrations.kafka.defaultTopic":[{"code":"[blank]integrations.kafka.defaultTopic","message":"You must specify the [integrations.kafka.defaultTopic] property."}]},"generalErrors":[{"code":"[TenantIdRequired]","message":"A Tenant Id is required."}]}`
+	if string(b) != want {
+		t.Fatalf("got %s", b)
+	}
+}
+
+func TestEmptyPartsOmitted(t *testing.T) {
+	var e Errors
+	e.General("[invalidJSON]", "bad")
+	b, _ := json.Marshal(&e)
+	if string(b) != `{"generalErrors":[{"code":"[invalidJSON]","message":"bad"}]}` {
+		t.Fatalf("got %s", b)
+	}
+	var m Errors
+	m.Merge(&e)
+	m.Merge(nil)
+	if !m.Has("[invalidJSON]") || m.Has("[other]") {
+		t.Fatal("merge lost an error")
+	}
+}
