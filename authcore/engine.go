@@ -1,0 +1,141 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Engine is authcore's entry point. It is safe for concurrent use.
+type Engine struct {
+	store  Store
+	now    func() time.Time
+	newID  func() string
+	log    *slog.Logger
+	random io.Reader
+
+	lambdas lambdas
+}
+
+// Option configures an Engine; an option that gets a bad value makes New fail.
+type Option func(*Engine) error
+
+// WithClock sets the clock (tests use a fixed or stepping one).
+func WithClock(now func() time.Time) Option {
+	return func(e *Engine) error {
+		if now == nil {
+			return errors.New("authcore: WithClock(nil)")
+		}
+		e.now = now
+		return nil
+	}
+}
+
+// WithIDs sets the source of new object ids; it must return UUIDs.
+func WithIDs(newID func() string) Option {
+	return func(e *Engine) error {
+		if newID == nil {
+			return errors.New("authcore: WithIDs(nil)")
+		}
+		e.newID = newID
+		return nil
+	}
+}
+
+// WithLogger sets the logger. authcore never logs secrets, tokens or keys.
+func WithLogger(l *slog.Logger) Option {
+	return func(e *Engine) error {
+		if l == nil {
+			return errors.New("authcore: WithLogger(nil)")
+		}
+		e.log = l
+		return nil
+	}
+}
+
+// WithRandom sets the source of secret randomness (API keys, refresh tokens,
+// signing keys). The default is crypto/rand; replace it only in tests.
+func WithRandom(r io.Reader) Option {
+	return func(e *Engine) error {
+		if r == nil {
+			return errors.New("authcore: WithRandom(nil)")
+		}
+		e.random = r
+		return nil
+	}
+}
+
+// DefaultTenantName is the name of the tenant New creates in an empty store.
+const DefaultTenantName = "Default"
+
+// New opens an engine on store. On an empty store it creates the default
+// tenant, so a fresh deployment is usable at once; two engines opening one
+// empty database at the same time create it once (tenant names are unique).
+func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
+	if store == nil {
+		return nil, errors.New("authcore: New needs a Store")
+	}
+	e := &Engine{
+		store:  store,
+		now:    time.Now,
+		newID:  uuid.NewString,
+		log:    slog.Default(),
+		random: cryptoRand,
+	}
+	for _, opt := range opts {
+		if err := opt(e); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.ensureDefaultTenant(ctx); err != nil {
+		return nil, fmt.Errorf("authcore: open: %w", err)
+	}
+	return e, nil
+}
+
+// Store returns the engine's store, for tools and tests that inspect it.
+func (e *Engine) Store() Store { return e.store }
+
+// Logger returns the engine's logger.
+func (e *Engine) Logger() *slog.Logger { return e.log }
+
+func (e *Engine) instant() int64 { return e.now().UnixMilli() }
+
+func (e *Engine) ensureDefaultTenant(ctx context.Context) error {
+	tenants, err := e.store.ListTenants(ctx)
+	if err != nil {
+		return err
+	}
+	if len(tenants) > 0 {
+		return nil
+	}
+	now := e.instant()
+	t := &Tenant{ID: e.newID(), Name: DefaultTenantName, InsertInstant: now, LastUpdateInstant: now}
+	applyTenantDefaults(t)
+	err = e.store.CreateTenant(ctx, t)
+	if errors.Is(err, ErrDuplicate) {
+		return nil // another engine on the same database won the race
+	}
+	return err
+}
+
+// applyTenantDefaults fills what FusionAuth fills on a new tenant.
+func applyTenantDefaults(t *Tenant) {
+	if t.Issuer == "" {
+		t.Issuer = "acme.com"
+	}
+	if t.JWTConfiguration.TimeToLiveInSeconds == 0 {
+		t.JWTConfiguration.TimeToLiveInSeconds = 3600
+	}
+	if t.JWTConfiguration.RefreshTokenTimeToLiveInMinutes == 0 {
+		t.JWTConfiguration.RefreshTokenTimeToLiveInMinutes = 43200
+	}
+	if t.JWTConfiguration.RefreshTokenUsagePolicy == "" {
+		t.JWTConfiguration.RefreshTokenUsagePolicy = RefreshTokenReusable
+	}
+}

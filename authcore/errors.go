@@ -1,0 +1,57 @@
+package authcore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// Sentinel errors. Stores and services wrap them; callers test with errors.Is.
+// The HTTP adapter maps each to one status code (httpadapter's error table).
+var (
+	// ErrNotFound: the object does not exist (or is outside the caller's tenant).
+	ErrNotFound = errors.New("authcore: not found")
+	// ErrDuplicate: a uniqueness rule would be broken. Stores return a
+	// *DuplicateError that matches it.
+	ErrDuplicate = errors.New("authcore: duplicate")
+	// ErrConflict: a concurrent change won; the operation may be retried.
+	ErrConflict = errors.New("authcore: conflict, retry")
+	// ErrUnauthorized: the caller's API key may not do this (a tenant-locked
+	// key on a global object, a tenant header that contradicts the key).
+	ErrUnauthorized = errors.New("authcore: unauthorized")
+)
+
+// ValidationError is FusionAuth's Errors object; it is what every rule that
+// refuses input returns. It is an alias so that leaves (integration,
+// idp/twitter) and authcore share one type.
+type ValidationError = validation.Errors
+
+// DuplicateError names the uniqueness rule a store refused to break.
+type DuplicateError struct {
+	// Field is the unique property: "id", "email", "username", "name",
+	// "registration", "link", "roleName".
+	Field string
+}
+
+func (e *DuplicateError) Error() string { return fmt.Sprintf("authcore: duplicate %s", e.Field) }
+
+// Is lets errors.Is(err, ErrDuplicate) match.
+func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
+
+// Duplicate returns a *DuplicateError for field; stores use it.
+func Duplicate(field string) error { return &DuplicateError{Field: field} }
+
+// invalid builds a one-field validation error.
+func invalid(path, kind, message string) error {
+	var v validation.Errors
+	v.Field(path, kind, message)
+	return &v
+}
+
+// general builds a validation error with one general error.
+func general(code, message string) error {
+	var v validation.Errors
+	v.General(code, message)
+	return &v
+}

@@ -1,0 +1,250 @@
+package authcore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// IdentityProviderInput is the body of the identity-provider create and
+// update requests: {"identityProvider": {...}}.
+type IdentityProviderInput struct {
+	IdentityProvider twitter.Provider `json:"identityProvider"`
+}
+
+// IdentityProviderOutput is the response of create, retrieve by id, update and
+// patch.
+type IdentityProviderOutput struct {
+	IdentityProvider *twitter.Provider `json:"identityProvider,omitempty"`
+}
+
+// IdentityProvidersOutput is the response of retrieve all and retrieve by
+// type: by type carries the one provider in both fields.
+type IdentityProvidersOutput struct {
+	IdentityProvider  *twitter.Provider  `json:"identityProvider,omitempty"`
+	IdentityProviders []twitter.Provider `json:"identityProviders"`
+}
+
+// CreateIdentityProvider creates the Twitter identity provider (the only type
+// authcore supports). uriID is the id given in the URI, "" when none: it must
+// be Twitter's fixed id. A second create is [duplicate]identityProviderId.
+// The provider is global, so a tenant-scoped request may not create it.
+func (e *Engine) CreateIdentityProvider(ctx context.Context, uriID string, p twitter.Provider) (*twitter.Provider, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
+	if uriID != "" && !strings.EqualFold(uriID, twitter.ProviderID) {
+		return nil, invalid("identityProviderId", "invalid", fmt.Sprintf("The Twitter identity provider has the fixed id [%s]; the URI named [%s].", twitter.ProviderID, uriID))
+	}
+	out := copyProvider(p)
+	out.Normalize()
+	now := e.instant()
+	out.InsertInstant, out.LastUpdateInstant = now, now
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := out.Validate(e.known(ctx, tx)); err != nil {
+			return err
+		}
+		rec, err := providerRecord(&out)
+		if err != nil {
+			return err
+		}
+		err = tx.CreateIdentityProvider(ctx, rec)
+		if errors.Is(err, ErrDuplicate) {
+			return invalid("identityProviderId", "duplicate", "The Twitter identity provider already exists.")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "identity provider created", "type", out.Type, "enabled", out.Enabled)
+	return &out, nil
+}
+
+// IdentityProvider returns the identity provider with this id.
+func (e *Engine) IdentityProvider(ctx context.Context, id string) (*twitter.Provider, error) {
+	return e.loadProvider(ctx, e.store, id)
+}
+
+// IdentityProviderByType returns the identity provider of a type ("Twitter").
+func (e *Engine) IdentityProviderByType(ctx context.Context, typ string) (*twitter.Provider, error) {
+	id, err := IdentityProviderIDForType(typ)
+	if err != nil {
+		return nil, err
+	}
+	return e.loadProvider(ctx, e.store, id)
+}
+
+// IdentityProviders lists every identity provider (an empty list when none).
+func (e *Engine) IdentityProviders(ctx context.Context) ([]twitter.Provider, error) {
+	recs, err := e.store.ListIdentityProviders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]twitter.Provider, 0, len(recs))
+	for _, r := range recs {
+		p, err := decodeProvider(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// UpdateIdentityProvider replaces the provider (PUT): a field left out takes
+// its default; id, name, type and insertInstant keep their stored values.
+func (e *Engine) UpdateIdentityProvider(ctx context.Context, id string, p twitter.Provider) (*twitter.Provider, error) {
+	return e.changeProvider(ctx, id, func(cur *twitter.Provider) (twitter.Provider, error) {
+		return copyProvider(p), nil
+	})
+}
+
+// PatchIdentityProvider applies a PATCH in any of the three forms (SPEC §2)
+// and validates the result like a PUT.
+func (e *Engine) PatchIdentityProvider(ctx context.Context, id string, req PatchRequest) (*twitter.Provider, error) {
+	return e.changeProvider(ctx, id, func(cur *twitter.Provider) (twitter.Provider, error) {
+		patched, err := applyPatch(req, IdentityProviderOutput{IdentityProvider: cur}, nil)
+		if err != nil {
+			return twitter.Provider{}, err
+		}
+		var in IdentityProviderInput
+		if err := DecodeJSON(patched, &in); err != nil {
+			return twitter.Provider{}, err
+		}
+		return in.IdentityProvider, nil
+	})
+}
+
+// changeProvider is the read-modify-write of PUT and PATCH, in one
+// transaction: load, build the new value, keep the read-only fields, validate,
+// store. Invalid: nothing stored.
+func (e *Engine) changeProvider(ctx context.Context, id string, build func(cur *twitter.Provider) (twitter.Provider, error)) (*twitter.Provider, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
+	var out twitter.Provider
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		cur, err := e.loadProvider(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := build(cur)
+		if err != nil {
+			return err
+		}
+		next.Normalize()
+		next.Type = cur.Type
+		next.InsertInstant = cur.InsertInstant
+		next.LastUpdateInstant = e.instant()
+		if err := next.Validate(e.known(ctx, tx)); err != nil {
+			return err
+		}
+		rec, err := providerRecord(&next)
+		if err != nil {
+			return err
+		}
+		out = next
+		return tx.UpdateIdentityProvider(ctx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "identity provider updated", "type", out.Type, "enabled", out.Enabled)
+	return &out, nil
+}
+
+// DeleteIdentityProvider deletes the provider with its links and pending
+// links, in one transaction.
+func (e *Engine) DeleteIdentityProvider(ctx context.Context, id string) error {
+	if err := requireGlobal(ctx); err != nil {
+		return err
+	}
+	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.DeleteIdentityProvider(ctx, id); err != nil {
+			return err
+		}
+		return tx.DeleteProviderLinks(ctx, id)
+	})
+}
+
+// IdentityProviderIDForType maps a type to the provider's fixed id. Only Twitter is
+// implemented; other FusionAuth types are "not found", as on a FusionAuth
+// that has none configured.
+func IdentityProviderIDForType(typ string) (string, error) {
+	if typ == twitter.TypeName {
+		return twitter.ProviderID, nil
+	}
+	return "", fmt.Errorf("authcore: identity provider type %q: %w", typ, ErrNotFound)
+}
+
+func (e *Engine) loadProvider(ctx context.Context, s Store, id string) (*twitter.Provider, error) {
+	rec, err := s.GetIdentityProvider(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	return decodeProvider(rec)
+}
+
+func decodeProvider(rec *IdentityProviderRecord) (*twitter.Provider, error) {
+	if rec.Type != twitter.TypeName {
+		return nil, fmt.Errorf("authcore: stored identity provider %s has unsupported type %q", rec.ID, rec.Type)
+	}
+	var p twitter.Provider
+	if err := json.Unmarshal(rec.Document, &p); err != nil {
+		return nil, fmt.Errorf("authcore: stored identity provider %s: %w", rec.ID, err)
+	}
+	p.InsertInstant, p.LastUpdateInstant = rec.InsertInstant, rec.LastUpdateInstant
+	return &p, nil
+}
+
+func providerRecord(p *twitter.Provider) (*IdentityProviderRecord, error) {
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return &IdentityProviderRecord{ID: p.ID, Type: twitter.TypeName, Document: doc, InsertInstant: p.InsertInstant, LastUpdateInstant: p.LastUpdateInstant}, nil
+}
+
+// copyProvider copies the maps Normalize writes into, so the caller's value is
+// never changed.
+func copyProvider(p twitter.Provider) twitter.Provider {
+	if p.ApplicationConfiguration != nil {
+		m := make(map[string]twitter.ApplicationConfiguration, len(p.ApplicationConfiguration))
+		for k, v := range p.ApplicationConfiguration {
+			m[k] = v
+		}
+		p.ApplicationConfiguration = m
+	}
+	if p.TenantConfiguration != nil {
+		m := make(map[string]twitter.TenantConfiguration, len(p.TenantConfiguration))
+		for k, v := range p.TenantConfiguration {
+			m[k] = v
+		}
+		p.TenantConfiguration = m
+	}
+	return p
+}
+
+// known answers the provider validation's questions from the store and the
+// lambda registry, inside the transaction that writes the provider.
+func (e *Engine) known(ctx context.Context, s Store) twitter.Known {
+	return twitter.Known{
+		Application: func(id string) bool {
+			_, err := s.GetApplication(ctx, strings.ToLower(id))
+			return err == nil
+		},
+		Tenant: func(id string) bool {
+			_, err := s.GetTenant(ctx, strings.ToLower(id))
+			return err == nil
+		},
+		Reconcile: func(id string) (string, bool) {
+			l, ok := e.lambda(id)
+			return l.Type, ok
+		},
+	}
+}

@@ -1,0 +1,40 @@
+package authcore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/authcore/authcore/internal/strictjson"
+	"github.com/authcore/authcore/validation"
+)
+
+// DecodeJSON decodes a request body into v the way every FusionAuth endpoint
+// does: malformed JSON, duplicate keys and absurd nesting are a general
+// [invalidJSON] error; a value of the wrong type is a field error
+// [invalidJSON]<path> naming the dotted path, wrapper included (SPEC §1).
+// Unknown properties are ignored, since newer clients send fields we do not
+// know. A null leaves the field absent.
+func DecodeJSON(data []byte, v any) error {
+	err := strictjson.Decode(data, v, strictjson.DefaultMaxDepth)
+	if err == nil {
+		return nil
+	}
+	var te *strictjson.TypeError
+	if errors.As(err, &te) {
+		var errs validation.Errors
+		errs.Field(te.Path, validation.KindInvalidJSON, fmt.Sprintf("Invalid JSON in the request body. The property was [%s]. The value is not a valid %s.", te.Path, te.Want))
+		return &errs
+	}
+	return invalidJSON(err)
+}
+
+func invalidJSON(err error) error {
+	return general("[invalidJSON]", "Invalid JSON in the request body: "+err.Error())
+}
+
+func jsonEncode(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

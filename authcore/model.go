@@ -1,0 +1,261 @@
+package authcore
+
+// The domain model. JSON names are FusionAuth's (seed 002's User object and the
+// official clients' domain definitions), so the adapter can send these types as
+// they are. Instants are epoch milliseconds. Absent values are omitted, never
+// null (SPEC §0).
+
+// Tenant is FusionAuth's tenant: a partition of users with its own issuer,
+// signing key and token policy.
+type Tenant struct {
+	ID                 string                 `json:"id,omitempty"`
+	Name               string                 `json:"name,omitempty"`
+	Issuer             string                 `json:"issuer,omitempty"`
+	JWTConfiguration   TenantJWTConfiguration `json:"jwtConfiguration"`
+	EmailConfiguration EmailConfiguration     `json:"emailConfiguration"`
+	Data               map[string]any         `json:"data,omitempty"`
+	InsertInstant      int64                  `json:"insertInstant,omitempty"`
+	LastUpdateInstant  int64                  `json:"lastUpdateInstant,omitempty"`
+}
+
+// Refresh-token usage policies (tenant.jwtConfiguration.refreshTokenUsagePolicy).
+const (
+	RefreshTokenReusable   = "Reusable"
+	RefreshTokenOneTimeUse = "OneTimeUse"
+)
+
+// TenantJWTConfiguration is the tenant's token policy.
+type TenantJWTConfiguration struct {
+	// AccessTokenKeyID names the signing key; rotation points it at a new key
+	// while the old one keeps verifying until it is deleted.
+	AccessTokenKeyID                string `json:"accessTokenKeyId,omitempty"`
+	TimeToLiveInSeconds             int    `json:"timeToLiveInSeconds,omitempty"`
+	RefreshTokenTimeToLiveInMinutes int    `json:"refreshTokenTimeToLiveInMinutes,omitempty"`
+	RefreshTokenUsagePolicy         string `json:"refreshTokenUsagePolicy,omitempty"`
+}
+
+// EmailConfiguration holds the one e-mail switch our flows read.
+type EmailConfiguration struct {
+	// VerifyEmail: users must verify their e-mail; an unverified user's login
+	// answers 212.
+	VerifyEmail bool `json:"verifyEmail"`
+}
+
+// Application is FusionAuth's application, always inside one tenant.
+type Application struct {
+	ID                 string                   `json:"id,omitempty"`
+	TenantID           string                   `json:"tenantId,omitempty"`
+	Name               string                   `json:"name,omitempty"`
+	Active             bool                     `json:"active"`
+	Roles              []ApplicationRole        `json:"roles,omitempty"`
+	LoginConfiguration LoginConfiguration       `json:"loginConfiguration"`
+	VerifyRegistration bool                     `json:"verifyRegistration"`
+	JWTConfiguration   *ApplicationJWTOverrides `json:"jwtConfiguration,omitempty"`
+	Data               map[string]any           `json:"data,omitempty"`
+	InsertInstant      int64                    `json:"insertInstant,omitempty"`
+	LastUpdateInstant  int64                    `json:"lastUpdateInstant,omitempty"`
+}
+
+// ApplicationRole is a role of an application; default roles are given to
+// registrations that a login creates.
+type ApplicationRole struct {
+	ID                string `json:"id,omitempty"`
+	Name              string `json:"name,omitempty"`
+	Description       string `json:"description,omitempty"`
+	IsDefault         bool   `json:"isDefault"`
+	IsSuperRole       bool   `json:"isSuperRole"`
+	InsertInstant     int64  `json:"insertInstant,omitempty"`
+	LastUpdateInstant int64  `json:"lastUpdateInstant,omitempty"`
+}
+
+// LoginConfiguration is application.loginConfiguration.
+type LoginConfiguration struct {
+	GenerateRefreshTokens bool `json:"generateRefreshTokens"`
+}
+
+// ApplicationJWTOverrides lets an application override the tenant's token
+// lifetimes (application.jwtConfiguration with enabled=true).
+type ApplicationJWTOverrides struct {
+	Enabled                         bool `json:"enabled"`
+	TimeToLiveInSeconds             int  `json:"timeToLiveInSeconds,omitempty"`
+	RefreshTokenTimeToLiveInMinutes int  `json:"refreshTokenTimeToLiveInMinutes,omitempty"`
+}
+
+// User is FusionAuth's user. Registrations are stored apart (one row per
+// application) and filled in when a user is read for output.
+type User struct {
+	ID                     string             `json:"id,omitempty"`
+	TenantID               string             `json:"tenantId,omitempty"`
+	Email                  string             `json:"email,omitempty"`
+	Username               string             `json:"username,omitempty"`
+	UsernameStatus         string             `json:"usernameStatus,omitempty"`
+	CleanSpeakID           string             `json:"cleanSpeakId,omitempty"`
+	FullName               string             `json:"fullName,omitempty"`
+	FirstName              string             `json:"firstName,omitempty"`
+	MiddleName             string             `json:"middleName,omitempty"`
+	LastName               string             `json:"lastName,omitempty"`
+	ImageURL               string             `json:"imageUrl,omitempty"`
+	MobilePhone            string             `json:"mobilePhone,omitempty"`
+	BirthDate              string             `json:"birthDate,omitempty"`
+	Active                 bool               `json:"active"`
+	Verified               bool               `json:"verified"`
+	VerifiedInstant        int64              `json:"verifiedInstant,omitempty"`
+	Expiry                 int64              `json:"expiry,omitempty"`
+	PasswordChangeRequired bool               `json:"passwordChangeRequired"`
+	Data                   map[string]any     `json:"data,omitempty"`
+	PreferredLanguages     []string           `json:"preferredLanguages,omitempty"`
+	Timezone               string             `json:"timezone,omitempty"`
+	TwoFactor              *TwoFactor         `json:"twoFactor,omitempty"`
+	InsertInstant          int64              `json:"insertInstant,omitempty"`
+	LastUpdateInstant      int64              `json:"lastUpdateInstant,omitempty"`
+	LastLoginInstant       int64              `json:"lastLoginInstant,omitempty"`
+	Registrations          []UserRegistration `json:"registrations,omitempty"`
+}
+
+// TwoFactor is user.twoFactor; a login of a user with methods answers 242.
+type TwoFactor struct {
+	Methods []TwoFactorMethod `json:"methods,omitempty"`
+}
+
+// TwoFactorMethod is one of user.twoFactor.methods.
+type TwoFactorMethod struct {
+	ID          string `json:"id,omitempty"`
+	Method      string `json:"method,omitempty"`
+	Email       string `json:"email,omitempty"`
+	MobilePhone string `json:"mobilePhone,omitempty"`
+}
+
+// UserRegistration ties a user to an application with roles.
+type UserRegistration struct {
+	ID                 string         `json:"id,omitempty"`
+	ApplicationID      string         `json:"applicationId,omitempty"`
+	UserID             string         `json:"-"`
+	Roles              []string       `json:"roles,omitempty"`
+	Username           string         `json:"username,omitempty"`
+	UsernameStatus     string         `json:"usernameStatus,omitempty"`
+	CleanSpeakID       string         `json:"cleanSpeakId,omitempty"`
+	Data               map[string]any `json:"data,omitempty"`
+	Verified           bool           `json:"verified"`
+	VerifiedInstant    int64          `json:"verifiedInstant,omitempty"`
+	Timezone           string         `json:"timezone,omitempty"`
+	PreferredLanguages []string       `json:"preferredLanguages,omitempty"`
+	InsertInstant      int64          `json:"insertInstant,omitempty"`
+	LastUpdateInstant  int64          `json:"lastUpdateInstant,omitempty"`
+	LastLoginInstant   int64          `json:"lastLoginInstant,omitempty"`
+}
+
+// IdentityProviderRecord is how a store keeps an identity provider: generic,
+// so a new provider type needs no schema change. Document is the provider's
+// JSON configuration.
+type IdentityProviderRecord struct {
+	ID                string
+	Type              string
+	Document          []byte
+	InsertInstant     int64
+	LastUpdateInstant int64
+}
+
+// IdentityProviderLink ties a user to an account at an identity provider.
+type IdentityProviderLink struct {
+	Data                   map[string]any `json:"data,omitempty"`
+	DisplayName            string         `json:"displayName,omitempty"`
+	IdentityProviderID     string         `json:"identityProviderId,omitempty"`
+	IdentityProviderName   string         `json:"identityProviderName,omitempty"`
+	IdentityProviderType   string         `json:"identityProviderType,omitempty"`
+	IdentityProviderUserID string         `json:"identityProviderUserId,omitempty"`
+	InsertInstant          int64          `json:"insertInstant,omitempty"`
+	LastLoginInstant       int64          `json:"lastLoginInstant,omitempty"`
+	TenantID               string         `json:"tenantId,omitempty"`
+	Token                  string         `json:"token,omitempty"`
+	UserID                 string         `json:"userId,omitempty"`
+}
+
+// PendingLink is what the CreatePendingLink strategy stores instead of a link:
+// the identity-provider account waiting to be linked to a user through the
+// Link API. Single use, expiring.
+type PendingLink struct {
+	ID                     string         `json:"id"`
+	TenantID               string         `json:"tenantId"`
+	ApplicationID          string         `json:"applicationId"`
+	IdentityProviderID     string         `json:"identityProviderId"`
+	IdentityProviderUserID string         `json:"identityProviderUserId"`
+	DisplayName            string         `json:"displayName,omitempty"`
+	Email                  string         `json:"email,omitempty"`
+	Username               string         `json:"username,omitempty"`
+	Token                  string         `json:"token,omitempty"`
+	Data                   map[string]any `json:"data,omitempty"`
+	InsertInstant          int64          `json:"insertInstant"`
+	ExpirationInstant      int64          `json:"expirationInstant"`
+}
+
+// APIKey authorises calls to the HTTP API. Only a hash of the key is kept.
+type APIKey struct {
+	ID            string
+	KeyHash       []byte
+	TenantID      string // "" for a key that may act in every tenant
+	Description   string
+	InsertInstant int64
+}
+
+// RefreshToken is a stored refresh token. Only hashes are kept; the id stays
+// the same when a one-time-use token rotates (FusionAuth's refreshTokenId).
+type RefreshToken struct {
+	ID                string
+	TokenHash         []byte
+	PreviousTokenHash []byte
+	UserID            string
+	ApplicationID     string
+	TenantID          string
+	StartInstant      int64
+	InsertInstant     int64
+	ExpirationInstant int64
+	MetaData          map[string]any
+}
+
+// SigningKey is a JWT signing key (FusionAuth's Key Master keys). Secret holds
+// the HMAC secret or the private key in PKCS#8 DER; PublicKey the PKIX DER of
+// an asymmetric key's public half.
+type SigningKey struct {
+	ID            string
+	Name          string
+	Algorithm     string
+	Secret        []byte
+	PublicKey     []byte
+	InsertInstant int64
+}
+
+// EventLog is FusionAuth's event log entry (debug output of identity
+// providers, lambda failures, failed calls to providers).
+type EventLog struct {
+	ID            string `json:"id"`
+	InsertInstant int64  `json:"insertInstant"`
+	Message       string `json:"message"`
+	Type          string `json:"type"`
+}
+
+// Event-log types.
+const (
+	EventLogDebug       = "Debug"
+	EventLogError       = "Error"
+	EventLogInformation = "Information"
+)
+
+// EventLogQuery selects event-log entries, newest first.
+type EventLogQuery struct {
+	Message    string // substring, case-insensitive
+	Type       string
+	Start, End int64 // inclusive bounds on insertInstant; 0 for open
+	Offset     int
+	Limit      int // 0 means 25
+}
+
+// LoginRecord is one successful login, kept for the login history.
+type LoginRecord struct {
+	ID            string
+	UserID        string
+	ApplicationID string
+	TenantID      string
+	IPAddress     string
+	Instant       int64
+	Device        map[string]any
+}

@@ -1,0 +1,176 @@
+package authcore
+
+import (
+	"context"
+
+	"github.com/authcore/authcore/integration"
+)
+
+// The storage contract. Each aggregate has its own small interface; Store
+// composes them. Every method takes ctx first. Unless a doc comment says
+// otherwise:
+//   - Get* returns an error matching ErrNotFound when nothing matches;
+//   - Create* returns a *DuplicateError (matching ErrDuplicate) when a
+//     uniqueness rule would break, and stores nothing;
+//   - Update*/Delete* return ErrNotFound for a missing object;
+//   - returned values are copies: changing them changes nothing stored;
+//   - a store may answer ErrConflict when a concurrent transaction won; the
+//     caller may retry.
+// The conformance suite in authcore/storetest checks all of it.
+
+// TenantStore keeps tenants. Names are unique (case-insensitively).
+type TenantStore interface {
+	CreateTenant(ctx context.Context, t *Tenant) error
+	GetTenant(ctx context.Context, id string) (*Tenant, error)
+	ListTenants(ctx context.Context) ([]*Tenant, error)
+	UpdateTenant(ctx context.Context, t *Tenant) error
+	// DeleteTenant removes the tenant and everything in it: applications,
+	// users (with their registrations, links, refresh tokens), pending links.
+	DeleteTenant(ctx context.Context, id string) error
+}
+
+// ApplicationStore keeps applications.
+type ApplicationStore interface {
+	CreateApplication(ctx context.Context, a *Application) error
+	GetApplication(ctx context.Context, id string) (*Application, error)
+	// ListApplications lists a tenant's applications, or all with tenantID "".
+	ListApplications(ctx context.Context, tenantID string) ([]*Application, error)
+	UpdateApplication(ctx context.Context, a *Application) error
+	// DeleteApplication also removes the application's registrations and
+	// refresh tokens.
+	DeleteApplication(ctx context.Context, id string) error
+}
+
+// UserStore keeps users. Email and username are each unique per tenant,
+// compared case-insensitively (DuplicateError.Field "email" or "username").
+// User.Registrations is neither stored nor filled by a UserStore.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, id string) (*User, error)
+	GetUserByEmail(ctx context.Context, tenantID, email string) (*User, error)
+	GetUserByUsername(ctx context.Context, tenantID, username string) (*User, error)
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser also removes the user's registrations, links and refresh
+	// tokens.
+	DeleteUser(ctx context.Context, id string) error
+}
+
+// RegistrationStore keeps registrations: at most one per user and
+// application (DuplicateError.Field "registration").
+type RegistrationStore interface {
+	CreateRegistration(ctx context.Context, r *UserRegistration) error
+	GetRegistration(ctx context.Context, userID, applicationID string) (*UserRegistration, error)
+	// ListRegistrations returns a user's registrations, oldest first; none is
+	// an empty slice, not an error.
+	ListRegistrations(ctx context.Context, userID string) ([]*UserRegistration, error)
+	UpdateRegistration(ctx context.Context, r *UserRegistration) error
+	DeleteRegistration(ctx context.Context, userID, applicationID string) error
+}
+
+// LinkStore keeps identity-provider links: at most one per tenant, provider
+// and provider user id (DuplicateError.Field "link").
+type LinkStore interface {
+	CreateLink(ctx context.Context, l *IdentityProviderLink) error
+	GetLink(ctx context.Context, tenantID, providerID, providerUserID string) (*IdentityProviderLink, error)
+	// ListLinks returns a user's links, oldest first, to one provider or to all
+	// with providerID "".
+	ListLinks(ctx context.Context, userID, providerID string) ([]*IdentityProviderLink, error)
+	UpdateLink(ctx context.Context, l *IdentityProviderLink) error
+	DeleteLink(ctx context.Context, tenantID, providerID, providerUserID string) error
+	// DeleteProviderLinks removes every link and pending link of a provider.
+	DeleteProviderLinks(ctx context.Context, providerID string) error
+}
+
+// PendingLinkStore keeps pending links.
+type PendingLinkStore interface {
+	CreatePendingLink(ctx context.Context, p *PendingLink) error
+	// GetPendingLink returns ErrNotFound also when the link expired before now
+	// (epoch ms).
+	GetPendingLink(ctx context.Context, id string, now int64) (*PendingLink, error)
+	// TakePendingLink returns and removes the pending link in one step, so it
+	// is used once; expired or missing: ErrNotFound.
+	TakePendingLink(ctx context.Context, id string, now int64) (*PendingLink, error)
+}
+
+// IdentityProviderStore keeps identity providers generically.
+type IdentityProviderStore interface {
+	CreateIdentityProvider(ctx context.Context, p *IdentityProviderRecord) error
+	GetIdentityProvider(ctx context.Context, id string) (*IdentityProviderRecord, error)
+	ListIdentityProviders(ctx context.Context) ([]*IdentityProviderRecord, error)
+	UpdateIdentityProvider(ctx context.Context, p *IdentityProviderRecord) error
+	DeleteIdentityProvider(ctx context.Context, id string) error
+}
+
+// IntegrationStore keeps the one global Integrations object.
+type IntegrationStore interface {
+	// GetIntegrations returns ErrNotFound until PutIntegrations was called.
+	GetIntegrations(ctx context.Context) (*integration.Integrations, error)
+	PutIntegrations(ctx context.Context, in *integration.Integrations) error
+}
+
+// APIKeyStore keeps API keys by the hash of the key.
+type APIKeyStore interface {
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	GetAPIKeyByHash(ctx context.Context, hash []byte) (*APIKey, error)
+	ListAPIKeys(ctx context.Context) ([]*APIKey, error)
+	DeleteAPIKey(ctx context.Context, id string) error
+}
+
+// RefreshTokenStore keeps refresh tokens by id and by hash.
+type RefreshTokenStore interface {
+	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
+	GetRefreshToken(ctx context.Context, id string) (*RefreshToken, error)
+	// GetRefreshTokenByHash matches the current hash; with previous true it
+	// matches the hash the token had before its last rotation instead (reuse
+	// detection of one-time-use tokens).
+	GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*RefreshToken, error)
+	ListRefreshTokens(ctx context.Context, userID string) ([]*RefreshToken, error)
+	UpdateRefreshToken(ctx context.Context, t *RefreshToken) error
+	// DeleteRefreshTokens removes the tokens that match every non-empty
+	// argument (at least one must be given) and returns how many.
+	DeleteRefreshTokens(ctx context.Context, id, userID, applicationID string) (int, error)
+}
+
+// KeyStore keeps signing keys.
+type KeyStore interface {
+	CreateKey(ctx context.Context, k *SigningKey) error
+	GetKey(ctx context.Context, id string) (*SigningKey, error)
+	ListKeys(ctx context.Context) ([]*SigningKey, error)
+	DeleteKey(ctx context.Context, id string) error
+}
+
+// EventLogStore keeps event-log entries and login records.
+type EventLogStore interface {
+	CreateEventLog(ctx context.Context, e *EventLog) error
+	GetEventLog(ctx context.Context, id string) (*EventLog, error)
+	// SearchEventLogs returns one page, newest first, and the total count.
+	SearchEventLogs(ctx context.Context, q EventLogQuery) ([]*EventLog, int, error)
+	CreateLoginRecord(ctx context.Context, r *LoginRecord) error
+}
+
+// Store is every aggregate store plus transactions.
+type Store interface {
+	TenantStore
+	ApplicationStore
+	UserStore
+	RegistrationStore
+	LinkStore
+	PendingLinkStore
+	IdentityProviderStore
+	IntegrationStore
+	APIKeyStore
+	RefreshTokenStore
+	KeyStore
+	EventLogStore
+	Transactor
+}
+
+// Transactor runs fn in one transaction: fn's writes through tx all commit
+// when fn returns nil, and none does when it returns an error or panics (the
+// panic is re-raised). Reads through tx see fn's own writes. Transactions
+// are serialisable: two that touch the same rows either run one after the
+// other or one fails with ErrConflict. Calling tx.InTx inside fn runs the
+// inner fn in the same transaction.
+type Transactor interface {
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error
+}

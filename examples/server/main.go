@@ -1,0 +1,120 @@
+// Command server runs authcore as a stand-alone FusionAuth-compatible API
+// server: the program a newcomer runs first, and what the end-to-end tests
+// drive with the official FusionAuth TypeScript client.
+//
+//	go run ./examples/server
+//
+// Flags (and environment variables): -addr (AUTHCORE_ADDR, default
+// 127.0.0.1:9011, FusionAuth's port), -db (AUTHCORE_DB, "memory"), -api-key
+// (AUTHCORE_API_KEY; when absent a key is generated and printed once),
+// -twitter-url (AUTHCORE_TWITTER_URL, default https://api.twitter.com).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/store/memstore"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	addr, db, apiKey, twitterURL string
+}
+
+func parse(args []string) (config, error) {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	var c config
+	fs.StringVar(&c.addr, "addr", env("AUTHCORE_ADDR", "127.0.0.1:9011"), "listen address")
+	fs.StringVar(&c.db, "db", env("AUTHCORE_DB", "memory"), `store: "memory"`)
+	fs.StringVar(&c.apiKey, "api-key", env("AUTHCORE_API_KEY", ""), "API key to create (generated and printed when empty)")
+	fs.StringVar(&c.twitterURL, "twitter-url", env("AUTHCORE_TWITTER_URL", "https://api.twitter.com"), "Twitter API base URL")
+	return c, fs.Parse(args)
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, args []string, stdout *os.File) error {
+	cfg, err := parse(args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	store, err := openStore(cfg.db)
+	if err != nil {
+		return err
+	}
+	engine, err := authcore.New(ctx, store, authcore.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: cfg.apiKey, Description: "examples/server"})
+	if err != nil {
+		return fmt.Errorf("api key: %w", err)
+	}
+	if cfg.apiKey == "" {
+		// Printed once, to stdout only: it is the only copy.
+		fmt.Fprintf(stdout, "API key: %s\n", key)
+	}
+	handler, err := httpadapter.New(engine)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", cfg.db)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func openStore(dsn string) (authcore.Store, error) {
+	switch dsn {
+	case "memory":
+		return memstore.New(), nil
+	default:
+		return nil, fmt.Errorf("unknown -db %q (supported: memory)", dsn)
+	}
+}

@@ -1,0 +1,254 @@
+package httpadapter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
+)
+
+// DefaultMaxBodyBytes is the largest request body read (SPEC §1: 1 MiB).
+const DefaultMaxBodyBytes = 1 << 20
+
+// Handler serves FusionAuth's API for one engine. Create it with New.
+type Handler struct {
+	engine     *authcore.Engine
+	mux        *http.ServeMux
+	maxBody    int64
+	log        *slog.Logger
+	trustProxy bool
+}
+
+// Option configures a Handler.
+type Option func(*Handler) error
+
+// WithMaxBodyBytes sets the request body limit.
+func WithMaxBodyBytes(n int64) Option {
+	return func(h *Handler) error {
+		if n <= 0 {
+			return fmt.Errorf("httpadapter: WithMaxBodyBytes(%d): must be positive", n)
+		}
+		h.maxBody = n
+		return nil
+	}
+}
+
+// WithLogger sets the logger (default: the engine's).
+func WithLogger(l *slog.Logger) Option {
+	return func(h *Handler) error {
+		if l == nil {
+			return errors.New("httpadapter: WithLogger(nil)")
+		}
+		h.log = l
+		return nil
+	}
+}
+
+// WithTrustedProxy makes the handler believe X-Forwarded-Proto and
+// X-Forwarded-For. Turn it on only behind a proxy that sets them, or clients
+// can claim any address and scheme.
+func WithTrustedProxy(trust bool) Option {
+	return func(h *Handler) error {
+		h.trustProxy = trust
+		return nil
+	}
+}
+
+// New returns the handler for e.
+func New(e *authcore.Engine, opts ...Option) (*Handler, error) {
+	if e == nil {
+		return nil, errors.New("httpadapter: New needs an engine")
+	}
+	h := &Handler{engine: e, mux: http.NewServeMux(), maxBody: DefaultMaxBodyBytes, log: e.Logger()}
+	for _, opt := range opts {
+		if err := opt(h); err != nil {
+			return nil, err
+		}
+	}
+	h.routes()
+	return h, nil
+}
+
+// implemented are the methods the API knows; anything else is 501.
+var implemented = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !implemented[r.Method] {
+		w.WriteHeader(http.StatusNotImplemented)
+		return
+	}
+	handler, pattern := h.mux.Handler(r)
+	if pattern == "" {
+		// The mux answers 404, or 405 with Allow, with a text body; the API
+		// sends these without a body.
+		handler.ServeHTTP(bodyless{w}, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// bodyless keeps the status and headers of a response and drops its body.
+type bodyless struct{ http.ResponseWriter }
+
+func (b bodyless) WriteHeader(code int) {
+	b.Header().Del("Content-Type")
+	b.Header().Del("X-Content-Type-Options")
+	b.ResponseWriter.WriteHeader(code)
+}
+
+func (b bodyless) Write(p []byte) (int, error) { return len(p), nil }
+
+// endpoint is a route's handler; an error it returns is written through the
+// error table.
+type endpoint func(w http.ResponseWriter, r *http.Request) error
+
+// handle registers an API route. Unless anonymous, the request must carry a
+// valid API key; either way its tenant scope is checked and put in the
+// context.
+func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
+	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		scope := authcore.Scope{TenantID: r.Header.Get("X-FusionAuth-TenantId")}
+		if !anonymous {
+			key, err := h.engine.Authenticate(ctx, r.Header.Get("Authorization"))
+			if err != nil {
+				h.writeError(w, r, err)
+				return
+			}
+			scope.KeyTenantID = key.TenantID
+		}
+		if scope.TenantID != "" && !isUUID(scope.TenantID) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if err := h.engine.CheckScope(ctx, scope); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		if err := fn(w, r.WithContext(authcore.WithScope(ctx, scope))); err != nil {
+			h.writeError(w, r, err)
+		}
+	})
+}
+
+// writeError is the one table from authcore's errors to status codes.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var verr *validation.Errors
+	switch {
+	case errors.As(err, &verr):
+		writeJSON(w, http.StatusBadRequest, verr)
+	case errors.Is(err, authcore.ErrUnauthorized):
+		w.WriteHeader(http.StatusUnauthorized)
+	case errors.Is(err, authcore.ErrNotFound):
+		w.WriteHeader(http.StatusNotFound)
+	case errors.Is(err, authcore.ErrConflict):
+		var v validation.Errors
+		v.General("[retryableConflict]", "The request conflicted with a concurrent change. Retry it.")
+		writeJSON(w, http.StatusConflict, &v)
+	case errors.Is(err, authcore.ErrDuplicate):
+		var v validation.Errors
+		v.General("[duplicate]", "The object conflicts with an existing one.")
+		writeJSON(w, http.StatusBadRequest, &v)
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
+		w.WriteHeader(http.StatusServiceUnavailable)
+	default:
+		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		w.WriteHeader(http.StatusInternalServerError)
+	}
+}
+
+// writeJSON marshals v before writing anything, so an encoding failure is a
+// clean 500 rather than half a body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func badRequest(code, message string) error {
+	var v validation.Errors
+	v.General(code, message)
+	return &v
+}
+
+// readBody reads a JSON request body: the media type must be application/json
+// (or, for PATCH, whatever authcore's PATCH forms accept: it decides), and the
+// body must fit the limit.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Method != http.MethodPatch {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			return nil, badRequest("[InvalidContentType]", "The request body must be JSON, sent with Content-Type: application/json.")
+		}
+	}
+	if r.ContentLength > h.maxBody {
+		return nil, tooLarge(h.maxBody)
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge(h.maxBody)
+		}
+		return nil, badRequest("[invalidJSON]", "The request body could not be read.")
+	}
+	return b, nil
+}
+
+func tooLarge(limit int64) error {
+	return badRequest("[RequestTooLarge]", fmt.Sprintf("The request body is larger than the limit of %d bytes.", limit))
+}
+
+// decode reads and decodes a JSON body into v.
+func (h *Handler) decode(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := h.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return authcore.DecodeJSON(b, v)
+}
+
+// patchRequest reads a PATCH body with its media type.
+func (h *Handler) patchRequest(w http.ResponseWriter, r *http.Request) (authcore.PatchRequest, error) {
+	b, err := h.readBody(w, r)
+	if err != nil {
+		return authcore.PatchRequest{}, err
+	}
+	return authcore.PatchRequest{ContentType: r.Header.Get("Content-Type"), Body: b}, nil
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,20 @@
+// Package httpadapter puts FusionAuth's HTTP API in front of an
+// authcore.Engine. It owns the API's conventions (the seeds' API overview and
+// SPEC §0–§1) and nothing else:
+//
+//   - authentication with the raw API key in the Authorization header; a
+//     missing or wrong key is 401 with an empty body;
+//   - tenant scoping with X-FusionAuth-TenantId and tenant-locked keys;
+//   - JSON only: other content types, malformed JSON and oversized bodies are
+//     400 with FusionAuth's Errors object, wrong types a field error naming
+//     the path;
+//   - 404 and 405 with empty bodies (405 with Allow), 501 for methods the API
+//     does not implement at all;
+//   - one table that maps authcore's typed errors to status codes.
+//
+// Every business rule lives in authcore, so a Go caller of the engine gets
+// the same behaviour without HTTP. Mount the handler on your own mux, under a
+// prefix with http.StripPrefix:
+//
+//	mux.Handle("/auth/", http.StripPrefix("/auth", h))
+package httpadapter

@@ -1,0 +1,76 @@
+package httpadapter_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/store/memstore"
+	"github.com/authcore/authcore/validation"
+	"github.com/stretchr/testify/require"
+)
+
+const testKey = "test-api-key-0123456789abcdef"
+
+type fixture struct {
+	t       *testing.T
+	engine  *authcore.Engine
+	store   *memstore.Store
+	handler http.Handler
+}
+
+func newFixture(t *testing.T, opts ...httpadapter.Option) *fixture {
+	t.Helper()
+	store := memstore.New()
+	e, err := authcore.New(context.Background(), store)
+	require.NoError(t, err)
+	_, _, err = e.CreateAPIKey(context.Background(), authcore.NewAPIKey{Key: testKey})
+	require.NoError(t, err)
+	h, err := httpadapter.New(e, opts...)
+	require.NoError(t, err)
+	return &fixture{t: t, engine: e, store: store, handler: h}
+}
+
+type response struct {
+	Code   int
+	Header http.Header
+	Body   string
+}
+
+func (r response) errors(t *testing.T) *validation.Errors {
+	t.Helper()
+	var v validation.Errors
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &v), "body %q", r.Body)
+	return &v
+}
+
+// do sends a request with the fixture's API key and a JSON content type
+// unless headers say otherwise ("" removes a header).
+func (f *fixture) do(method, path, body string, headers ...string) response {
+	f.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Authorization", testKey)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	return response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.String()}
+}

@@ -1,0 +1,150 @@
+package httpadapter
+
+import (
+	"net/http"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/validation"
+)
+
+func (h *Handler) identityProviderRoutes() {
+	h.handle("POST /api/identity-provider", false, h.createIdentityProvider)
+	h.handle("POST /api/identity-provider/{id}", false, h.createIdentityProvider)
+	h.handle("GET /api/identity-provider", false, h.getIdentityProviders)
+	h.handle("GET /api/identity-provider/{id}", false, h.getIdentityProvider)
+	h.handle("PUT /api/identity-provider", false, h.putIdentityProvider)
+	h.handle("PUT /api/identity-provider/{id}", false, h.putIdentityProvider)
+	h.handle("PATCH /api/identity-provider", false, h.patchIdentityProvider)
+	h.handle("PATCH /api/identity-provider/{id}", false, h.patchIdentityProvider)
+	h.handle("DELETE /api/identity-provider", false, h.deleteIdentityProvider)
+	h.handle("DELETE /api/identity-provider/{id}", false, h.deleteIdentityProvider)
+}
+
+// uuidParam reads a UUID path parameter: absent is "", malformed is
+// [couldNotConvert]<name>.
+func uuidParam(r *http.Request, path, name string) (string, error) {
+	v := r.PathValue(path)
+	if v == "" || isUUID(v) {
+		return v, nil
+	}
+	var e validation.Errors
+	e.Field(name, validation.KindCouldNotConvert, "Invalid ["+name+"] on the URI. It must be a UUID.")
+	return "", &e
+}
+
+// providerTarget is the provider a PUT, PATCH or DELETE names: by id in the
+// URI, or by ?type=. Neither: [missing]identityProviderId.
+func providerTarget(r *http.Request) (string, error) {
+	id, err := uuidParam(r, "id", "identityProviderId")
+	if err != nil || id != "" {
+		return id, err
+	}
+	if typ := r.URL.Query().Get("type"); typ != "" {
+		return typeToID(typ)
+	}
+	var e validation.Errors
+	e.Field("identityProviderId", validation.KindMissing, "You must specify the identity provider by id on the URI or by ?type=.")
+	return "", &e
+}
+
+func typeToID(typ string) (string, error) {
+	p, err := authcore.IdentityProviderIDForType(typ)
+	if err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+func (h *Handler) createIdentityProvider(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "id", "identityProviderId")
+	if err != nil {
+		return err
+	}
+	var in authcore.IdentityProviderInput
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.engine.CreateIdentityProvider(r.Context(), id, in.IdentityProvider)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.IdentityProviderOutput{IdentityProvider: p})
+	return nil
+}
+
+func (h *Handler) getIdentityProvider(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "id", "identityProviderId")
+	if err != nil {
+		return err
+	}
+	p, err := h.engine.IdentityProvider(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.IdentityProviderOutput{IdentityProvider: p})
+	return nil
+}
+
+func (h *Handler) getIdentityProviders(w http.ResponseWriter, r *http.Request) error {
+	if typ := r.URL.Query().Get("type"); typ != "" {
+		p, err := h.engine.IdentityProviderByType(r.Context(), typ)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, authcore.IdentityProvidersOutput{IdentityProvider: p, IdentityProviders: []twitter.Provider{*p}})
+		return nil
+	}
+	list, err := h.engine.IdentityProviders(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.IdentityProvidersOutput{IdentityProviders: list})
+	return nil
+}
+
+func (h *Handler) putIdentityProvider(w http.ResponseWriter, r *http.Request) error {
+	id, err := providerTarget(r)
+	if err != nil {
+		return err
+	}
+	var in authcore.IdentityProviderInput
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.engine.UpdateIdentityProvider(r.Context(), id, in.IdentityProvider)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.IdentityProviderOutput{IdentityProvider: p})
+	return nil
+}
+
+func (h *Handler) patchIdentityProvider(w http.ResponseWriter, r *http.Request) error {
+	id, err := providerTarget(r)
+	if err != nil {
+		return err
+	}
+	req, err := h.patchRequest(w, r)
+	if err != nil {
+		return err
+	}
+	p, err := h.engine.PatchIdentityProvider(r.Context(), id, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.IdentityProviderOutput{IdentityProvider: p})
+	return nil
+}
+
+func (h *Handler) deleteIdentityProvider(w http.ResponseWriter, r *http.Request) error {
+	id, err := providerTarget(r)
+	if err != nil {
+		return err
+	}
+	if err := h.engine.DeleteIdentityProvider(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

@@ -1,0 +1,205 @@
+package httpadapter_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/httpadapter"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const seedIntegrations = `{
+  "integrations": {
+    "cleanspeak": {
+      "apiKey": "97f3d194-ef95-480a-9ee4-eea7dbdc450a",
+      "enabled": true,
+      "url": "http://localhost:8001",
+      "usernameModeration": {"applicationId": "27a7e845-79ec-4b24-a36d-66a224055395", "enabled": true}
+    },
+    "kafka": {
+      "defaultTopic": "FusionAuth",
+      "enabled": true,
+      "producer": {"request.timeout.ms": "2000", "bootstrap.servers": "localhost:9092", "max.block.ms": "5000"}
+    },
+    "twilio": {"accountSID": "_superSecreteAccountSID", "authToken": "_superSecretAuthToken", "enabled": true, "fromPhoneNumber": "555-555-5555", "url": "https://api.twilio.com"}
+  }
+}`
+
+func TestIntegrationsGetDefaults(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("GET", "/api/integration", "")
+	require.Equal(t, 200, r.Code)
+	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
+	assert.JSONEq(t, `{"integrations":{"cleanspeak":{"enabled":false,"usernameModeration":{"enabled":false}},"kafka":{"enabled":false}}}`, r.Body)
+	assert.NotContains(t, r.Body, "null")
+}
+
+func TestIntegrationsPutSeedExample(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("PUT", "/api/integration", seedIntegrations)
+	require.Equal(t, 200, r.Code, r.Body)
+	// The seed's response minus twilio, which FusionAuth removed in 1.26.
+	want := `{"integrations":{"cleanspeak":{"apiKey":"97f3d194-ef95-480a-9ee4-eea7dbdc450a","enabled":true,"url":"http://localhost:8001","usernameModeration":{"applicationId":"27a7e845-79ec-4b24-a36d-66a224055395","enabled":true}},"kafka":{"defaultTopic":"FusionAuth","enabled":true,"producer":{"request.timeout.ms":"2000","bootstrap.servers":"localhost:9092","max.block.ms":"5000"}}}}`
+	assert.JSONEq(t, want, r.Body)
+	g := f.do("GET", "/api/integration", "")
+	assert.JSONEq(t, want, g.Body)
+}
+
+func TestIntegrationsPutReplaces(t *testing.T) {
+	f := newFixture(t)
+	require.Equal(t, 200, f.do("PUT", "/api/integration", seedIntegrations).Code)
+	r := f.do("PUT", "/api/integration", `{"integrations":{"kafka":{"enabled":true,"defaultTopic":"t2"}}}`)
+	require.Equal(t, 200, r.Code, r.Body)
+	// CleanSpeak was left out: back to its defaults; the producer defaults are filled in.
+	assert.JSONEq(t, `{"integrations":{"cleanspeak":{"enabled":false,"usernameModeration":{"enabled":false}},"kafka":{"defaultTopic":"t2","enabled":true,"producer":{"bootstrap.servers":"localhost:9092","max.block.ms":"5000","request.timeout.ms":"2000"}}}}`, r.Body)
+}
+
+func TestIntegrationsAliasInput(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("PUT", "/api/integration", `{"integrations":{"cleanSpeakConfiguration":{"enabled":true,"url":"https://cs.example.com"}}}`)
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Contains(t, r.Body, `"cleanspeak":{"enabled":true,"url":"https://cs.example.com"`)
+	assert.NotContains(t, r.Body, "cleanSpeakConfiguration")
+}
+
+func TestIntegrationsValidation(t *testing.T) {
+	tests := []struct {
+		name, body string
+		status     int
+		codes      []string
+	}{
+		{"kafka without topic", `{"integrations":{"kafka":{"enabled":true}}}`, 400, []string{"[blank]integrations.kafka.defaultTopic"}},
+		{"cleanspeak without url", `{"integrations":{"cleanspeak":{"enabled":true}}}`, 400, []string{"[blank]integrations.cleanspeak.url"}},
+		{"wrong type", `{"integrations":{"kafka":{"enabled":"yes"}}}`, 400, []string{"[invalidJSON]integrations.kafka.enabled"}},
+		{"wrong type in map", `{"integrations":{"kafka":{"producer":{"a":1}}}}`, 400, nil},
+		{"malformed", `{"integrations":`, 400, []string{"[invalidJSON]"}},
+		{"trailing garbage", `{"integrations":{}} x`, 400, []string{"[invalidJSON]"}},
+		{"duplicate keys", `{"integrations":{"kafka":{"enabled":true},"kafka":{"enabled":false}}}`, 400, []string{"[invalidJSON]"}},
+		{"not an object", `[]`, 400, nil},
+		{"nulls are absent", `{"integrations":{"kafka":null,"cleanspeak":{"enabled":null,"url":null}}}`, 200, nil},
+		{"unknown fields ignored", `{"integrations":{"kafka":{"enabled":false,"brandNew":true}},"other":1}`, 200, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			require.Equal(t, 200, f.do("PUT", "/api/integration", seedIntegrations).Code)
+			before := f.do("GET", "/api/integration", "").Body
+			r := f.do("PUT", "/api/integration", tc.body)
+			require.Equal(t, tc.status, r.Code, r.Body)
+			if tc.status != 200 {
+				v := r.errors(t)
+				for _, c := range tc.codes {
+					assert.True(t, v.Has(c), "want %s in %v", c, v.Codes())
+				}
+				assert.NotEmpty(t, v.Codes())
+				// A failed PUT leaves the stored value untouched.
+				assert.JSONEq(t, before, f.do("GET", "/api/integration", "").Body)
+			}
+		})
+	}
+}
+
+func TestIntegrationsWrongContentTypeAndSize(t *testing.T) {
+	f := newFixture(t, httpadapter.WithMaxBodyBytes(1024))
+	r := f.do("PUT", "/api/integration", `{"integrations":{}}`, "Content-Type", "text/plain")
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[InvalidContentType]"))
+
+	r = f.do("PUT", "/api/integration", `{"integrations":{}}`, "Content-Type", "")
+	require.Equal(t, 400, r.Code)
+
+	big := `{"integrations":{"kafka":{"producer":{"k":"` + strings.Repeat("x", 2048) + `"}}}}`
+	r = f.do("PUT", "/api/integration", big)
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[RequestTooLarge]"))
+
+	// A body that lies about its length is cut off at the limit all the same.
+	req := f.do("PUT", "/api/integration", big, "Content-Length", "10")
+	require.Equal(t, 400, req.Code)
+
+	r = f.do("PUT", "/api/integration", `{"integrations":{}}`, "Content-Type", "application/json; charset=UTF-8")
+	require.Equal(t, 200, r.Code, r.Body)
+}
+
+func TestAuthentication(t *testing.T) {
+	routes := []struct{ method, path, body string }{
+		{"GET", "/api/integration", ""},
+		{"PUT", "/api/integration", `{"integrations":{}}`},
+		{"PATCH", "/api/integration", `{"integrations":{}}`},
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	tenantID := defaultTenant(t, f)
+	_, locked, err := f.engine.CreateAPIKey(ctx, authcore.NewAPIKey{TenantID: tenantID})
+	require.NoError(t, err)
+	for _, rt := range routes {
+		for name, key := range map[string]string{"missing": "", "wrong": "nope-nope-nope-nope", "almost": testKey + "x", "tenant-locked": locked} {
+			t.Run(rt.method+" "+name, func(t *testing.T) {
+				r := f.do(rt.method, rt.path, rt.body, "Authorization", key)
+				assert.Equal(t, 401, r.Code)
+				assert.Empty(t, r.Body)
+				assert.Empty(t, r.Header.Get("Content-Type"))
+			})
+		}
+		t.Run(rt.method+" tenant header on global endpoint", func(t *testing.T) {
+			r := f.do(rt.method, rt.path, rt.body, "X-FusionAuth-TenantId", tenantID)
+			assert.Equal(t, 401, r.Code)
+			assert.Empty(t, r.Body)
+		})
+		t.Run(rt.method+" bad tenant header", func(t *testing.T) {
+			r := f.do(rt.method, rt.path, rt.body, "X-FusionAuth-TenantId", "not-a-uuid")
+			assert.Equal(t, 401, r.Code)
+		})
+	}
+	// A locked key with a header naming another tenant is refused.
+	r := f.do("GET", "/api/integration", "", "Authorization", locked, "X-FusionAuth-TenantId", "00000000-0000-0000-0000-000000000001")
+	assert.Equal(t, 401, r.Code)
+	// A revoked key stops working.
+	k, plain, err := f.engine.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	require.NoError(t, err)
+	require.Equal(t, 200, f.do("GET", "/api/integration", "", "Authorization", plain).Code)
+	require.NoError(t, f.engine.RevokeAPIKey(ctx, k.ID))
+	assert.Equal(t, 401, f.do("GET", "/api/integration", "", "Authorization", plain).Code)
+}
+
+func TestMethodsAndUnknownRoutes(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("POST", "/api/integration", `{}`)
+	assert.Equal(t, http.StatusMethodNotAllowed, r.Code)
+	assert.Empty(t, r.Body)
+	assert.Contains(t, r.Header.Get("Allow"), "GET")
+	assert.Contains(t, r.Header.Get("Allow"), "PATCH")
+
+	r = f.do("GET", "/api/nothing-here", "")
+	assert.Equal(t, 404, r.Code)
+	assert.Empty(t, r.Body)
+
+	r = f.do("PROPFIND", "/api/integration", "")
+	assert.Equal(t, http.StatusNotImplemented, r.Code)
+	assert.Empty(t, r.Body)
+}
+
+func TestMountedUnderPrefix(t *testing.T) {
+	f := newFixture(t)
+	mux := http.NewServeMux()
+	mux.Handle("/auth/", http.StripPrefix("/auth", f.handler))
+	f.handler = mux
+	r := f.do("GET", "/auth/api/integration", "")
+	require.Equal(t, 200, r.Code)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &out))
+	assert.Contains(t, out, "integrations")
+}
+
+func defaultTenant(t *testing.T, f *fixture) string {
+	t.Helper()
+	ts, err := f.store.ListTenants(context.Background())
+	require.NoError(t, err)
+	require.Len(t, ts, 1)
+	return ts[0].ID
+}

@@ -1,0 +1,361 @@
+package twitter
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dghubble/oauth1"
+)
+
+// DefaultBaseURL is Twitter's API host.
+const DefaultBaseURL = "https://api.twitter.com"
+
+// DefaultTimeout bounds one call to Twitter (connect, send, read the whole
+// answer) unless WithTimeout or WithHTTPClient says otherwise. A login waits
+// on Twitter, so an unbounded call would hold a login request forever.
+const DefaultTimeout = 10 * time.Second
+
+// maxBody caps what is read of a successful answer; Twitter's are a few KiB.
+const maxBody = 1 << 20
+
+// maxErrorBody caps what is read of a failed answer: only enough to classify.
+const maxErrorBody = 64 << 10
+
+const (
+	opAccessToken       = "access_token"
+	opVerifyCredentials = "verify_credentials"
+)
+
+// Consumer is the application's OAuth consumer credentials (Twitter's "API
+// key" and "API key secret").
+type Consumer struct {
+	Key    string
+	Secret Secret
+}
+
+// LogValue keeps the secret out of slog's JSON handler.
+func (c Consumer) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("key", c.Key), slog.Any("secret", c.Secret))
+}
+
+// Token is an OAuth 1.0a token and its secret: the user's access token once
+// Login returns it.
+type Token struct {
+	Token  string
+	Secret Secret
+}
+
+// LogValue keeps the secret out of slog's JSON handler.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("token", t.Token), slog.Any("secret", t.Secret))
+}
+
+// User is the part of Twitter's verify_credentials answer that a login uses.
+// Every field is optional on the wire; Client only insists on IDStr. Id_str
+// rather than id is the identity, as in FusionAuth: ids exceed 2^53.
+type User struct {
+	IDStr                string `json:"id_str"`
+	ScreenName           string `json:"screen_name"`
+	Name                 string `json:"name"`
+	Email                string `json:"email"`
+	ProfileImageURLHTTPS string `json:"profile_image_url_https"`
+	Location             string `json:"location"`
+	Description          string `json:"description"`
+	URL                  string `json:"url"`
+	Lang                 string `json:"lang"`
+	CreatedAt            string `json:"created_at"`
+	Protected            bool   `json:"protected"`
+	// Verified is Twitter's account badge. It says nothing about Email.
+	Verified bool `json:"verified"`
+}
+
+// Client calls Twitter's OAuth 1.0a endpoints for a login. It is safe for
+// concurrent use; build one and share it.
+type Client struct {
+	accessTokenURL string
+	verifyURL      string
+	transport      http.RoundTripper
+	timeout        time.Duration
+
+	// set by options, resolved by NewClient
+	base       string
+	httpClient *http.Client
+	timeoutSet bool
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL points the client at another Twitter, e.g. a twittertest.Server.
+// It must be an absolute http or https URL without user info, query or
+// fragment.
+func WithBaseURL(u string) Option {
+	return func(c *Client) error {
+		parsed, err := url.Parse(u)
+		if err != nil {
+			return fmt.Errorf("twitter: base URL: %w", err)
+		}
+		if (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+			return fmt.Errorf("twitter: base URL %q is not an absolute http(s) URL", u)
+		}
+		if parsed.User != nil || parsed.RawQuery != "" || parsed.Fragment != "" {
+			// user info would end up in error messages; a query would be
+			// signed into every request.
+			return errors.New("twitter: base URL must not have user info, a query or a fragment")
+		}
+		c.base = strings.TrimRight(parsed.String(), "/")
+		return nil
+	}
+}
+
+// WithHTTPClient makes the client send through hc's Transport, with hc's
+// Timeout unless WithTimeout is also given (a zero Timeout keeps
+// DefaultTimeout: no call to Twitter is unbounded unless the transport makes
+// it so). hc's CheckRedirect and Jar are not
+// used: a redirect is never followed, since the signature covers the URL, and
+// Twitter sets no cookies worth keeping.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("twitter: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout bounds each call to Twitter. It must be positive.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("twitter: timeout %v is not positive", d)
+		}
+		c.timeout = d
+		c.timeoutSet = true
+		return nil
+	}
+}
+
+// sharedTransport is the transport of every Client built without
+// WithHTTPClient, so that connections to Twitter are pooled across clients
+// and logins rather than dialled anew each time.
+var sharedTransport = sync.OnceValue(func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// Every login goes to the same host; the default of 2 idle connections
+	// per host would make a busy server re-dial Twitter constantly.
+	t.MaxIdleConnsPerHost = 32
+	return t
+})
+
+// NewClient returns a client for DefaultBaseURL with DefaultTimeout, unless
+// options say otherwise.
+func NewClient(opts ...Option) (*Client, error) {
+	c := &Client{base: DefaultBaseURL}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	c.transport = sharedTransport()
+	if !c.timeoutSet {
+		c.timeout = DefaultTimeout
+	}
+	if c.httpClient != nil {
+		c.transport = c.httpClient.Transport // nil means http.DefaultTransport, as for http.Client
+		if !c.timeoutSet && c.httpClient.Timeout > 0 {
+			c.timeout = c.httpClient.Timeout
+		}
+	}
+	c.accessTokenURL = c.base + "/oauth/access_token"
+	c.verifyURL = c.base + "/1.1/account/verify_credentials.json?include_email=true&skip_status=true"
+	c.httpClient = nil
+	return c, nil
+}
+
+// AccessToken exchanges an authorized request token for the user's access
+// token (POST /oauth/access_token, RFC 5849 §2.3), signed with HMAC-SHA1
+// using the consumer secret and the request-token secret.
+//
+// oauth_verifier travels in the form body, where FusionAuth documents sending
+// it; dghubble/oauth1 signs body parameters, so it is covered by the
+// signature all the same.
+func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToken string, requestSecret Secret, verifier string) (Token, error) {
+	if requestToken == "" || verifier == "" {
+		return Token{}, refused(opAccessToken, 0, errors.New("request token or verifier is empty"))
+	}
+	form := url.Values{"oauth_verifier": {verifier}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.accessTokenURL, strings.NewReader(form))
+	if err != nil {
+		return Token{}, unavailable(opAccessToken, 0, errors.New("cannot build request"))
+	}
+	// Exactly this value: oauth1 only signs the body when it matches.
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	body, err := c.do(ctx, opAccessToken, consumer, Token{Token: requestToken, Secret: requestSecret}, req)
+	if err != nil {
+		return Token{}, err
+	}
+	values, perr := url.ParseQuery(strings.TrimSpace(string(body)))
+	tok := Token{Token: values.Get("oauth_token"), Secret: Secret(values.Get("oauth_token_secret"))}
+	if perr != nil || tok.Token == "" || tok.Secret == "" {
+		return Token{}, unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
+	}
+	return tok, nil
+}
+
+// VerifyCredentials loads the user behind an access token (GET
+// /1.1/account/verify_credentials.json?include_email=true&skip_status=true).
+// It returns the decoded user and the raw JSON, which reconcile functions
+// receive. An answer without id_str is ErrUnavailable: without it there is no
+// identity to link.
+func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok Token) (User, []byte, error) {
+	if tok.Token == "" {
+		return User{}, nil, refused(opVerifyCredentials, 0, errors.New("access token is empty"))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.verifyURL, nil)
+	if err != nil {
+		return User{}, nil, unavailable(opVerifyCredentials, 0, errors.New("cannot build request"))
+	}
+	req.Header.Set("Accept", "application/json")
+	body, err := c.do(ctx, opVerifyCredentials, consumer, tok, req)
+	if err != nil {
+		return User{}, nil, err
+	}
+	var u User
+	if err := json.Unmarshal(body, &u); err != nil {
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer is not a JSON object"))
+	}
+	if u.IDStr == "" {
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer has no id_str"))
+	}
+	return u, body, nil
+}
+
+// Login does what FusionAuth's "Complete the Twitter Login" does with
+// data.oauth_token, data.oauth_token_secret and data.oauth_verifier: with a
+// verifier, the pair is a request token to exchange first; without one, it is
+// already an access token (FusionAuth 1.25+). It returns the access token,
+// the user and verify_credentials' raw JSON.
+func (c *Client) Login(ctx context.Context, consumer Consumer, oauthToken string, oauthTokenSecret Secret, verifier string) (Token, User, []byte, error) {
+	tok := Token{Token: oauthToken, Secret: oauthTokenSecret}
+	if verifier != "" {
+		var err error
+		if tok, err = c.AccessToken(ctx, consumer, oauthToken, oauthTokenSecret, verifier); err != nil {
+			return Token{}, User{}, nil, err
+		}
+	}
+	u, raw, err := c.VerifyCredentials(ctx, consumer, tok)
+	if err != nil {
+		return Token{}, User{}, nil, err
+	}
+	return tok, u, raw, nil
+}
+
+// do signs req with consumer and tok, sends it and returns the body of a 200.
+// Any other outcome is an *Error.
+func (c *Client) do(ctx context.Context, op string, consumer Consumer, tok Token, req *http.Request) ([]byte, error) {
+	cfg := oauth1.NewConfig(consumer.Key, consumer.Secret.Reveal())
+	// oauth1 takes its base transport from the context; passing ours keeps
+	// the connection pool shared.
+	base := &http.Client{Transport: c.transport}
+	signing := cfg.Client(context.WithValue(ctx, oauth1.HTTPClient, base), oauth1.NewToken(tok.Token, tok.Secret.Reveal()))
+	hc := &http.Client{
+		Transport:     signing.Transport,
+		Timeout:       c.timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, unavailable(op, 0, transportCause(ctx, err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		return nil, classify(op, resp.StatusCode, body)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, unavailable(op, resp.StatusCode, transportCause(ctx, err))
+	}
+	if len(body) > maxBody {
+		return nil, unavailable(op, resp.StatusCode, errors.New("answer is larger than 1 MiB"))
+	}
+	return body, nil
+}
+
+// transportCause picks what to report of a failed exchange. The context's own
+// error comes first so that errors.Is(err, context.Canceled) holds; a
+// *url.Error is unwrapped because its text repeats the URL, which carries
+// nothing secret today but might if someone adds a query.
+func transportCause(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
+
+// refusalCodes are Twitter's error codes that mean "these credentials are no
+// good", as opposed to "something is broken".
+var refusalCodes = map[int]bool{
+	32:  true, // Could not authenticate you.
+	64:  true, // Your account is suspended.
+	89:  true, // Invalid or expired token.
+	99:  true, // Unable to verify your credentials.
+	135: true, // Timestamp out of bounds.
+	215: true, // Bad Authentication data.
+	220: true, // Your credentials do not allow access to this resource.
+	326: true, // To protect our users from spam… (account locked)
+}
+
+// refusalWords appear in the plain-text answers of /oauth/access_token, e.g.
+// "Invalid request token." or "Error processing your OAuth request: Invalid
+// oauth_verifier parameter".
+var refusalWords = []string{"token", "verifier", "signature", "oauth", "authenticat", "credentials"}
+
+func classify(op string, status int, body []byte) *Error {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return refused(op, status, nil)
+	case status == http.StatusBadRequest && refusalBody(body):
+		return refused(op, status, nil)
+	case status >= 300 && status < 400:
+		return unavailable(op, status, errors.New("unexpected redirect"))
+	default:
+		return unavailable(op, status, nil)
+	}
+}
+
+func refusalBody(body []byte) bool {
+	var tw struct {
+		Errors []struct {
+			Code int `json:"code"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &tw) == nil {
+		for _, e := range tw.Errors {
+			if refusalCodes[e.Code] {
+				return true
+			}
+		}
+	}
+	lower := bytes.ToLower(body)
+	for _, w := range refusalWords {
+		if bytes.Contains(lower, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}

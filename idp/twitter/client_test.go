@@ -1,0 +1,475 @@
+package twitter_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
+)
+
+const (
+	consumerKey    = "24iuleLRKIZUNhxuuUK6yDZwb"
+	consumerSecret = "CONSUMER-SECRET-e2ZpAaAfxv2j9eeh6JTe"
+	accountID      = "1179659262"
+)
+
+var consumer = twitter.Consumer{Key: consumerKey, Secret: consumerSecret}
+
+type fixture struct {
+	fake   *twittertest.Server
+	client *twitter.Client
+}
+
+func newFixture(t testing.TB, opts ...twitter.Option) *fixture {
+	t.Helper()
+	fake := twittertest.NewServer()
+	t.Cleanup(fake.Close)
+	fake.AddConsumer(consumerKey, consumerSecret)
+	fake.AddAccount(twittertest.Account{
+		ID: accountID, ScreenName: "jack", Name: "Jack Dorsey",
+		Email: "jack@example.com", ProfileImageURL: "https://pbs.twimg.com/profile_images/1/jack.jpg",
+	})
+	client, err := twitter.NewClient(append([]twitter.Option{twitter.WithBaseURL(fake.URL)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{fake: fake, client: client}
+}
+
+// assertKind checks the error's kind and that its message carries none of
+// the secrets involved.
+func assertKind(t *testing.T, err, kind error, secrets ...string) {
+	t.Helper()
+	if !errors.Is(err, kind) {
+		t.Fatalf("want %v, got %v", kind, err)
+	}
+	other := twitter.ErrRefused
+	if kind == twitter.ErrRefused {
+		other = twitter.ErrUnavailable
+	}
+	if errors.Is(err, other) {
+		t.Fatalf("error is both kinds: %v", err)
+	}
+	var te *twitter.Error
+	if !errors.As(err, &te) {
+		t.Fatalf("want *twitter.Error, got %T", err)
+	}
+	msg := err.Error()
+	for _, s := range append(secrets, consumerSecret) {
+		if s != "" && strings.Contains(msg, s) {
+			t.Fatalf("error message %q contains a secret", msg)
+		}
+	}
+}
+
+func TestLoginWithVerifier(t *testing.T) {
+	f := newFixture(t)
+	rt, rs, verifier := f.fake.IssueRequestToken(consumerKey, accountID)
+	tok, user, raw, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Token == "" || tok.Token == rt || tok.Secret == "" {
+		t.Fatalf("access token not exchanged: %q", tok.Token)
+	}
+	want := twitter.User{IDStr: accountID, ScreenName: "jack", Name: "Jack Dorsey", Email: "jack@example.com",
+		ProfileImageURLHTTPS: "https://pbs.twimg.com/profile_images/1/jack.jpg", CreatedAt: "Wed Mar 21 20:50:14 +0000 2006"}
+	if user != want {
+		t.Fatalf("user %+v", user)
+	}
+	if !strings.Contains(string(raw), `"id_str":"1179659262"`) || !strings.Contains(string(raw), `"id":1179659262`) {
+		t.Fatalf("raw %s", raw)
+	}
+	if a, v := f.fake.Requests(); a != 1 || v != 1 {
+		t.Fatalf("requests %d %d", a, v)
+	}
+	// The access token it returned works on its own.
+	if _, _, err := f.client.VerifyCredentials(context.Background(), consumer, tok); err != nil {
+		t.Fatalf("returned access token does not work: %v", err)
+	}
+}
+
+func TestLoginWithAccessTokenSkipsExchange(t *testing.T) {
+	f := newFixture(t)
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	tok, user, _, err := f.client.Login(context.Background(), consumer, at, twitter.Secret(as), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Token != at || tok.Secret.Reveal() != as || user.IDStr != accountID {
+		t.Fatalf("got %q %+v", tok.Token, user)
+	}
+	if a, v := f.fake.Requests(); a != 0 || v != 1 {
+		t.Fatalf("requests %d %d: the exchange must be skipped", a, v)
+	}
+}
+
+func TestLoginRefused(t *testing.T) {
+	cases := []struct {
+		name  string
+		login func(f *fixture) (error, []string)
+	}{
+		{"wrong consumer secret", func(f *fixture) (error, []string) {
+			rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+			bad := twitter.Consumer{Key: consumerKey, Secret: "WRONG-CONSUMER-SECRET"}
+			_, _, _, err := f.client.Login(context.Background(), bad, rt, twitter.Secret(rs), v)
+			return err, []string{"WRONG-CONSUMER-SECRET", rs, v}
+		}},
+		{"unknown consumer key", func(f *fixture) (error, []string) {
+			rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+			bad := twitter.Consumer{Key: "nobody", Secret: consumerSecret}
+			_, _, _, err := f.client.Login(context.Background(), bad, rt, twitter.Secret(rs), v)
+			return err, []string{rs, v}
+		}},
+		{"wrong request token secret", func(f *fixture) (error, []string) {
+			rt, _, v := f.fake.IssueRequestToken(consumerKey, accountID)
+			_, _, _, err := f.client.Login(context.Background(), consumer, rt, "WRONG-TOKEN-SECRET", v)
+			return err, []string{"WRONG-TOKEN-SECRET", v}
+		}},
+		{"wrong access token secret", func(f *fixture) (error, []string) {
+			at, _ := f.fake.IssueAccessToken(consumerKey, accountID)
+			_, _, _, err := f.client.Login(context.Background(), consumer, at, "WRONG-TOKEN-SECRET", "")
+			return err, []string{"WRONG-TOKEN-SECRET"}
+		}},
+		{"wrong verifier", func(f *fixture) (error, []string) {
+			rt, rs, _ := f.fake.IssueRequestToken(consumerKey, accountID)
+			_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), "WRONG-VERIFIER")
+			return err, []string{rs, "WRONG-VERIFIER"}
+		}},
+		{"reused request token", func(f *fixture) (error, []string) {
+			rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+			if _, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v); err != nil {
+				return errors.New("first use failed: " + err.Error()), nil
+			}
+			_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v)
+			return err, []string{rs, v}
+		}},
+		{"request token used as access token", func(f *fixture) (error, []string) {
+			rt, rs, _ := f.fake.IssueRequestToken(consumerKey, accountID)
+			_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), "")
+			return err, []string{rs}
+		}},
+		{"empty token", func(f *fixture) (error, []string) {
+			_, _, _, err := f.client.Login(context.Background(), consumer, "", "", "")
+			return err, nil
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			err, secrets := tc.login(f)
+			assertKind(t, err, twitter.ErrRefused, secrets...)
+		})
+	}
+}
+
+func TestLoginUnavailable(t *testing.T) {
+	cases := []struct {
+		name     string
+		fault    twittertest.Fault
+		omitID   bool
+		verifier bool
+		wantOp   string
+	}{
+		{"timeout", twittertest.FaultTimeout, false, true, "access_token"},
+		{"timeout on verify_credentials", twittertest.FaultTimeout, false, false, "verify_credentials"},
+		{"status 500", twittertest.FaultStatus500, false, true, "access_token"},
+		{"html", twittertest.FaultHTML, false, true, "access_token"},
+		{"html on verify_credentials", twittertest.FaultHTML, false, false, "verify_credentials"},
+		{"missing id_str", twittertest.FaultMissingIDStr, false, true, "verify_credentials"},
+		{"account without id_str", twittertest.FaultNone, true, false, "verify_credentials"},
+		{"garbage token response", twittertest.FaultGarbageTokenResponse, false, true, "access_token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, twitter.WithTimeout(100*time.Millisecond))
+			// Bounded, and long enough that only the client's timeout can end
+			// the call first.
+			f.fake.SetFaultDelay(5 * time.Second)
+			f.fake.SetFault(tc.fault)
+			if tc.omitID {
+				f.fake.AddAccount(twittertest.Account{ID: accountID, ScreenName: "jack", OmitIDStr: true})
+			}
+			var err error
+			var secrets []string
+			if tc.verifier {
+				rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+				_, _, _, err = f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v)
+				secrets = []string{rs, v}
+			} else {
+				at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+				_, _, _, err = f.client.Login(context.Background(), consumer, at, twitter.Secret(as), "")
+				secrets = []string{as}
+			}
+			assertKind(t, err, twitter.ErrUnavailable, secrets...)
+			var te *twitter.Error
+			errors.As(err, &te)
+			if te.Op != tc.wantOp {
+				t.Fatalf("op %q, want %q (%v)", te.Op, tc.wantOp, err)
+			}
+		})
+	}
+}
+
+func TestStatus500CarriesStatus(t *testing.T) {
+	f := newFixture(t)
+	f.fake.SetFault(twittertest.FaultStatus500)
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	_, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+	var te *twitter.Error
+	if !errors.As(err, &te) || te.Status != 500 || te.Op != "verify_credentials" {
+		t.Fatalf("got %#v", err)
+	}
+	if te.Error() != "twitter: verify_credentials: HTTP 500: Twitter is unavailable" {
+		t.Fatalf("message %q", te.Error())
+	}
+}
+
+func TestFaultNoneRestoresService(t *testing.T) {
+	f := newFixture(t)
+	f.fake.SetFault(twittertest.FaultStatus500)
+	f.fake.SetFault(twittertest.FaultNone)
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	if _, _, _, err := f.client.Login(context.Background(), consumer, at, twitter.Secret(as), ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestContextCancelledDuringCall(t *testing.T) {
+	// The client's own timeout is long: only the context can end the call.
+	f := newFixture(t, twitter.WithTimeout(time.Minute))
+	f.fake.SetFaultDelay(30 * time.Second)
+	f.fake.SetFault(twittertest.FaultTimeout)
+	rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, _, _, err := f.client.Login(ctx, consumer, rt, twitter.Secret(rs), v)
+	assertKind(t, err, twitter.ErrUnavailable, rs, v)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled in the chain, got %v", err)
+	}
+}
+
+func TestContextAlreadyCancelled(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	_, _, _, err := f.client.Login(ctx, consumer, at, twitter.Secret(as), "")
+	assertKind(t, err, twitter.ErrUnavailable, as)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestContextDeadline(t *testing.T) {
+	f := newFixture(t, twitter.WithTimeout(time.Minute))
+	f.fake.SetFaultDelay(30 * time.Second)
+	f.fake.SetFault(twittertest.FaultTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	_, _, _, err := f.client.Login(ctx, consumer, at, twitter.Secret(as), "")
+	assertKind(t, err, twitter.ErrUnavailable, as)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestClassification covers answers the fake does not give, from a bare
+// handler.
+func TestClassification(t *testing.T) {
+	big := strings.Repeat("x", 1<<20+1)
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		kind   error
+	}{
+		{"403", 403, `{"errors":[{"code":220,"message":"Your credentials do not allow access to this resource."}]}`, twitter.ErrRefused},
+		{"400 bad authentication data", 400, `{"errors":[{"code":215,"message":"Bad Authentication data."}]}`, twitter.ErrRefused},
+		{"400 plain text about the verifier", 400, `Error processing your OAuth request: Invalid oauth_verifier parameter`, twitter.ErrRefused},
+		{"400 about something else", 400, `{"errors":[{"code":44,"message":"attachment_url parameter is invalid."}]}`, twitter.ErrUnavailable},
+		{"429", 429, `{"errors":[{"code":88,"message":"Rate limit exceeded"}]}`, twitter.ErrUnavailable},
+		{"503", 503, `Over capacity`, twitter.ErrUnavailable},
+		{"302", 302, ``, twitter.ErrUnavailable},
+		{"404", 404, `{"errors":[{"code":34,"message":"Sorry, that page does not exist."}]}`, twitter.ErrUnavailable},
+		{"200 JSON array", 200, `[1,2,3]`, twitter.ErrUnavailable},
+		{"200 null", 200, `null`, twitter.ErrUnavailable},
+		{"200 too large", 200, `{"id_str":"1","x":"` + big + `"}`, twitter.ErrUnavailable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.status == 302 {
+					w.Header().Set("Location", "/elsewhere")
+				}
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			c, err := twitter.NewClient(twitter.WithBaseURL(srv.URL), twitter.WithHTTPClient(srv.Client()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = c.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: "t", Secret: "TOKEN-SECRET"})
+			assertKind(t, err, tc.kind, "TOKEN-SECRET")
+			var te *twitter.Error
+			errors.As(err, &te)
+			if te.Status != tc.status {
+				t.Fatalf("status %d, want %d", te.Status, tc.status)
+			}
+		})
+	}
+}
+
+func TestNetworkErrorIsUnavailable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	c, err := twitter.NewClient(twitter.WithBaseURL(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err = c.Login(context.Background(), consumer, "rt", "REQUEST-SECRET", "VERIFIER-1")
+	assertKind(t, err, twitter.ErrUnavailable, "REQUEST-SECRET", "VERIFIER-1")
+	var te *twitter.Error
+	if !errors.As(err, &te) || te.Status != 0 {
+		t.Fatalf("status %d for a network error", te.Status)
+	}
+}
+
+func TestNewClientOptions(t *testing.T) {
+	bad := []struct {
+		name string
+		opt  twitter.Option
+	}{
+		{"relative URL", twitter.WithBaseURL("/oauth")},
+		{"ftp URL", twitter.WithBaseURL("ftp://api.twitter.com")},
+		{"no host", twitter.WithBaseURL("https://")},
+		{"user info", twitter.WithBaseURL("https://user:pass@api.twitter.com")},
+		{"query", twitter.WithBaseURL("https://api.twitter.com?x=1")},
+		{"unparseable", twitter.WithBaseURL("http://[::1")},
+		{"nil http client", twitter.WithHTTPClient(nil)},
+		{"zero timeout", twitter.WithTimeout(0)},
+		{"negative timeout", twitter.WithTimeout(-time.Second)},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			if c, err := twitter.NewClient(tc.opt); err == nil || c != nil {
+				t.Fatalf("accepted: %v", c)
+			}
+		})
+	}
+	for _, u := range []string{"https://api.twitter.com", "https://api.twitter.com/", "http://127.0.0.1:8080/prefix"} {
+		if _, err := twitter.NewClient(twitter.WithBaseURL(u)); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+}
+
+// TestBaseURLWithPathAndTrailingSlash: the endpoints hang off the base URL's
+// path, and a trailing slash does not double.
+func TestBaseURLWithPathAndTrailingSlash(t *testing.T) {
+	var seen string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = r.URL.Path
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer proxy.Close()
+	c, err := twitter.NewClient(twitter.WithBaseURL(proxy.URL + "/twitter/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, _ = c.Login(context.Background(), consumer, "t", "s", "")
+	if seen != "/twitter/1.1/account/verify_credentials.json" {
+		t.Fatalf("path %q", seen)
+	}
+}
+
+// TestUserHTTPClientTransportIsUsed: WithHTTPClient's transport carries the
+// calls, and its Timeout applies.
+func TestUserHTTPClientTransportIsUsed(t *testing.T) {
+	f := newFixture(t)
+	var calls int
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	c, err := twitter.NewClient(twitter.WithBaseURL(f.fake.URL), twitter.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+	if _, _, _, err := c.Login(context.Background(), consumer, rt, twitter.Secret(rs), v); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Fatalf("transport saw %d calls, want 2", calls)
+	}
+
+	f.fake.SetFaultDelay(5 * time.Second)
+	f.fake.SetFault(twittertest.FaultTimeout)
+	c, _ = twitter.NewClient(twitter.WithBaseURL(f.fake.URL), twitter.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	_, _, _, err = c.Login(context.Background(), consumer, at, twitter.Secret(as), "")
+	assertKind(t, err, twitter.ErrUnavailable)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestConcurrentLogins(t *testing.T) {
+	f := newFixture(t)
+	const n = 16
+	errs := make(chan error, n)
+	for range n {
+		rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+		go func() {
+			_, u, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v)
+			if err == nil && u.IDStr != accountID {
+				err = errors.New("wrong user " + u.IDStr)
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestConcurrentReuseOfOneRequestToken: two exchanges of the same request
+// token race; exactly one wins.
+func TestConcurrentReuseOfOneRequestToken(t *testing.T) {
+	f := newFixture(t)
+	rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := f.client.AccessToken(context.Background(), consumer, rt, twitter.Secret(rs), v)
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		err := <-errs
+		if err == nil {
+			ok++
+		} else if !errors.Is(err, twitter.ErrRefused) {
+			t.Errorf("loser got %v, want ErrRefused", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d exchanges succeeded, want 1", ok)
+	}
+}

@@ -1,0 +1,114 @@
+package twitter
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// Known answers Validate's questions about objects that live outside this
+// package. A nil func skips its check, so that a caller without, say, a lambda
+// registry can still validate the rest.
+type Known struct {
+	// Application reports whether an application with this id exists.
+	Application func(id string) bool
+	// Tenant reports whether a tenant with this id exists.
+	Tenant func(id string) bool
+	// Reconcile returns the type of the reconcile function registered under
+	// id, and whether there is one.
+	Reconcile func(id string) (lambdaType string, ok bool)
+}
+
+// Field paths, with the request wrapper, as FusionAuth reports them.
+const (
+	pathPrefix          = "identityProvider."
+	pathButtonText      = pathPrefix + "buttonText"
+	pathConsumerKey     = pathPrefix + "consumerKey"
+	pathConsumerSecret  = pathPrefix + "consumerSecret"
+	pathType            = pathPrefix + "type"
+	pathLinkingStrategy = pathPrefix + "linkingStrategy"
+	pathApplications    = pathPrefix + "applicationConfiguration"
+	pathTenants         = pathPrefix + "tenantConfiguration"
+	pathReconcileID     = pathPrefix + "lambdaConfiguration.reconcileId"
+)
+
+// MaximumLinksPath is the field path of a tenant's maximumLinks in validation
+// errors: identityProvider.tenantConfiguration[<tenantId>].limitUserLinkCount.maximumLinks,
+// the bracketed form the seed uses to document the field.
+func MaximumLinksPath(tenantID string) string {
+	return pathTenants + "[" + tenantID + "].limitUserLinkCount.maximumLinks"
+}
+
+// Validate checks p as FusionAuth checks a create or update of the Twitter
+// identity provider and returns a *validation.Errors listing every problem,
+// or nil. Call it after Normalize: it does not apply defaults, and it treats
+// an absent linkingStrategy, createRegistration or maximumLinks as the
+// default.
+//
+// The rules: buttonText, consumerKey and consumerSecret are required (blank
+// or whitespace-only is [blank]); type must be "Twitter" ([blank] when absent,
+// [invalid] otherwise); linkingStrategy must be one of LinkingStrategies;
+// every applicationConfiguration key must be a UUID naming a known
+// application and every tenantConfiguration key one naming a known tenant
+// (one [invalid] entry per bad key, naming it); maximumLinks must be at least
+// 1, whether or not the limit is enabled, reported at MaximumLinksPath;
+// lambdaConfiguration.reconcileId, when set, must name a registered function
+// of type TwitterReconcile. The reconcile id's format is left to
+// Known.Reconcile, since the engine chooses how it registers functions.
+func (p *Provider) Validate(k Known) error {
+	var errs validation.Errors
+	if blank(p.ButtonText) {
+		errs.Blank(pathButtonText)
+	}
+	if blank(p.ConsumerKey) {
+		errs.Blank(pathConsumerKey)
+	}
+	if blank(string(p.ConsumerSecret)) {
+		errs.Blank(pathConsumerSecret)
+	}
+	switch p.Type {
+	case TypeName:
+	case "":
+		errs.Blank(pathType)
+	default:
+		errs.Invalid(pathType, fmt.Sprintf("The [%s] property must be [%s]; found [%s].", pathType, TypeName, p.Type))
+	}
+	if p.LinkingStrategy != "" && !ValidLinkingStrategy(p.LinkingStrategy) {
+		errs.Invalid(pathLinkingStrategy, fmt.Sprintf("The [%s] property has an invalid value [%s]. The valid values are [%s].",
+			pathLinkingStrategy, p.LinkingStrategy, strings.Join(linkingStrategies, ", ")))
+	}
+	for _, id := range sortedKeys(p.ApplicationConfiguration) {
+		if !canonicalUUID(id) || (k.Application != nil && !k.Application(id)) {
+			errs.Invalid(pathApplications, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing application.", pathApplications, id))
+		}
+	}
+	for _, id := range sortedKeys(p.TenantConfiguration) {
+		if !canonicalUUID(id) || (k.Tenant != nil && !k.Tenant(id)) {
+			errs.Invalid(pathTenants, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing tenant.", pathTenants, id))
+		}
+		if m := p.TenantConfiguration[id].LimitUserLinkCount.MaximumLinks; m != nil && *m < 1 {
+			path := MaximumLinksPath(id)
+			errs.Invalid(path, fmt.Sprintf("The [%s] property must be greater than 0.", path))
+		}
+	}
+	if id := p.LambdaConfiguration.ReconcileID; id != "" && k.Reconcile != nil {
+		if typ, ok := k.Reconcile(id); !ok || typ != ReconcileLambdaType {
+			errs.Invalid(pathReconcileID, fmt.Sprintf("The [%s] property must be the Id of a lambda of type [%s]; [%s] is not.", pathReconcileID, ReconcileLambdaType, id))
+		}
+	}
+	return errs.Err()
+}
+
+// canonicalUUID accepts only the 36-character hyphenated form that FusionAuth
+// uses for keys; uuid.Parse alone would also take "urn:uuid:" and braces,
+// which would then never match a stored id.
+func canonicalUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	_, err := uuid.Parse(s)
+	return err == nil
+}

@@ -1,0 +1,191 @@
+package integration
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// Integrations is the global integrations configuration, wire-shaped.
+type Integrations struct {
+	CleanSpeak CleanSpeak `json:"cleanspeak"`
+	Kafka      Kafka      `json:"kafka"`
+}
+
+// CleanSpeak configures username moderation by CleanSpeak.
+type CleanSpeak struct {
+	APIKey             string             `json:"apiKey,omitempty"`
+	ApplicationIDs     []string           `json:"applicationIds,omitempty"`
+	Enabled            bool               `json:"enabled"`
+	URL                string             `json:"url,omitempty"`
+	UsernameModeration UsernameModeration `json:"usernameModeration"`
+}
+
+// UsernameModeration is cleanspeak.usernameModeration.
+type UsernameModeration struct {
+	ApplicationID string `json:"applicationId,omitempty"`
+	Enabled       bool   `json:"enabled"`
+}
+
+// Kafka configures the Kafka event producer.
+type Kafka struct {
+	DefaultTopic string            `json:"defaultTopic,omitempty"`
+	Enabled      bool              `json:"enabled"`
+	Producer     map[string]string `json:"producer,omitempty"`
+}
+
+// Input is the body of PUT /api/integration: {"integrations": {...}}, with the
+// documented "cleanSpeakConfiguration" alias. When both spellings are sent,
+// "cleanspeak" wins.
+type Input struct {
+	Integrations struct {
+		CleanSpeak              *CleanSpeak `json:"cleanspeak"`
+		CleanSpeakConfiguration *CleanSpeak `json:"cleanSpeakConfiguration"`
+		Kafka                   Kafka       `json:"kafka"`
+	} `json:"integrations"`
+}
+
+// Value returns the Integrations that in describes.
+func (in *Input) Value() Integrations {
+	out := Integrations{Kafka: in.Integrations.Kafka}
+	switch {
+	case in.Integrations.CleanSpeak != nil:
+		out.CleanSpeak = *in.Integrations.CleanSpeak
+	case in.Integrations.CleanSpeakConfiguration != nil:
+		out.CleanSpeak = *in.Integrations.CleanSpeakConfiguration
+	}
+	return out
+}
+
+// Output is the response body of GET/PUT/PATCH /api/integration.
+type Output struct {
+	Integrations Integrations `json:"integrations"`
+}
+
+// Defaults returns what GET answers before anything was stored: both
+// integrations disabled.
+func Defaults() Integrations { return Integrations{} }
+
+// ReplacePaths are the arrays that a legacy (application/json) PATCH replaces
+// instead of appending to: FusionAuth treats the CleanSpeak application list
+// as a set.
+var ReplacePaths = []string{"integrations.cleanspeak.applicationIds"}
+
+// Producer defaults FusionAuth fills in when Kafka is enabled without
+// bootstrap servers.
+var producerDefaults = map[string]string{
+	"bootstrap.servers":  "localhost:9092",
+	"max.block.ms":       "5000",
+	"request.timeout.ms": "2000",
+}
+
+// Normalize applies FusionAuth's normalisation: trimmed strings, and the
+// producer defaults when Kafka is enabled and bootstrap.servers is missing.
+// It returns a copy; in is not changed.
+func Normalize(in Integrations) Integrations {
+	out := in
+	out.CleanSpeak.URL = strings.TrimSpace(in.CleanSpeak.URL)
+	out.CleanSpeak.UsernameModeration.ApplicationID = strings.TrimSpace(in.CleanSpeak.UsernameModeration.ApplicationID)
+	out.CleanSpeak.ApplicationIDs = append([]string(nil), in.CleanSpeak.ApplicationIDs...)
+	out.Kafka.DefaultTopic = strings.TrimSpace(in.Kafka.DefaultTopic)
+	if len(in.Kafka.Producer) > 0 || in.Kafka.Enabled {
+		out.Kafka.Producer = make(map[string]string, len(in.Kafka.Producer)+len(producerDefaults))
+		for k, v := range in.Kafka.Producer {
+			out.Kafka.Producer[k] = v
+		}
+	}
+	if in.Kafka.Enabled && strings.TrimSpace(out.Kafka.Producer["bootstrap.servers"]) == "" {
+		for k, v := range producerDefaults {
+			if strings.TrimSpace(out.Kafka.Producer[k]) == "" {
+				out.Kafka.Producer[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// Validate checks the rules of SPEC §3 and returns *validation.Errors (nil
+// when valid). Field paths include the "integrations" wrapper. Unknown
+// producer keys are never refused: the producer takes any string keys.
+func Validate(in Integrations) error {
+	var errs validation.Errors
+	cs := in.CleanSpeak
+	if cs.Enabled {
+		switch {
+		case cs.URL == "":
+			errs.Blank("integrations.cleanspeak.url")
+		case !isHTTPURL(cs.URL):
+			errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL.")
+		}
+		if cs.UsernameModeration.Enabled {
+			switch id := cs.UsernameModeration.ApplicationID; {
+			case id == "":
+				errs.Blank("integrations.cleanspeak.usernameModeration.applicationId")
+			case !isUUID(id):
+				errs.Invalid("integrations.cleanspeak.usernameModeration.applicationId", "The [integrations.cleanspeak.usernameModeration.applicationId] property must be a UUID.")
+			}
+		}
+	}
+	for _, id := range cs.ApplicationIDs {
+		if !isUUID(id) {
+			errs.Invalid("integrations.cleanspeak.applicationIds", "Each of [integrations.cleanspeak.applicationIds] must be a UUID.")
+			break
+		}
+	}
+	if in.Kafka.Enabled {
+		switch topic := in.Kafka.DefaultTopic; {
+		case topic == "":
+			errs.Blank("integrations.kafka.defaultTopic")
+		case !IsTopicName(topic):
+			errs.Invalid("integrations.kafka.defaultTopic", "The [integrations.kafka.defaultTopic] property is not a legal Kafka topic name: 1 to 249 characters of [a-zA-Z0-9._-], not \".\" or \"..\".")
+		}
+	}
+	for k := range in.Kafka.Producer {
+		if strings.TrimSpace(k) == "" {
+			errs.Invalid("integrations.kafka.producer", "The [integrations.kafka.producer] property may not have an empty key.")
+			break
+		}
+	}
+	return errs.Err()
+}
+
+// IsTopicName reports whether s is a legal Kafka topic name (Kafka's own rule).
+func IsTopicName(s string) bool {
+	if s == "" || len(s) > 249 || s == "." || s == ".." {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// isUUID accepts the 8-4-4-4-12 hex form, the only one FusionAuth emits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

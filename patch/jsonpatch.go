@@ -1,0 +1,224 @@
+package patch
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+)
+
+// JSONPatch applies an RFC 6902 JSON Patch: an array of operations applied in
+// order, all or nothing (§5). A failed "test" wraps ErrTestFailed; any other
+// operation that cannot be applied wraps ErrInvalidPatch; a body that is not a
+// JSON array of objects wraps ErrMalformed. Messages name the failing
+// operation by its index in the array, e.g. `op[2] (remove "/a/b")`.
+//
+// The whole patch is validated before anything is applied: op names,
+// required members ("path"; "from" for move and copy; "value" for add,
+// replace and test, where null is a value and absence is an error), JSON
+// Pointer syntax, and §4.4's rule that a value cannot move into its own child.
+//
+// Application uses evanphx/json-patch, which decodes only the parts of the
+// document a patch touches. It is configured strictly (no negative indices,
+// no implicit parents, no silent remove of a missing path, copy growth capped
+// by opts.MaxCopyGrowth), but it still mishandles a few things that it cannot
+// be configured out of: the empty member name ("/" and "/a//b" resolve to the
+// container itself), array indices with a sign or leading zeros ("01", "+1",
+// "-0" are taken as numbers), "test" (numbers compared as text, a missing
+// member equal to null, a panic on nulls in arrays), and documents or values
+// at the root that are not objects or arrays. Patches that use any of those
+// go to this package's own implementation, which follows RFC 6902 and
+// RFC 6901 throughout; both pass the json-patch-tests conformance suite.
+func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
+	ops, err := parseOps(p)
+	if err != nil {
+		return nil, err
+	}
+	doc = trimJSONSpace(doc)
+	if len(ops) == 0 {
+		if !json.Valid(doc) {
+			return nil, ErrInvalidDocument
+		}
+		return bytes.Clone(doc), nil
+	}
+	if !libraryCanApply(doc, ops) {
+		return applyTree(doc, ops, opts.copyLimit())
+	}
+	lp, err := jsonpatch.DecodePatch(p)
+	if err == nil {
+		var out []byte
+		out, err = lp.ApplyWithOptions(doc, libraryOptions(opts))
+		if err == nil {
+			return out, nil
+		}
+	}
+	// The library's errors name neither the operation nor a cause we can map
+	// reliably, so replay the patch on the tree engine to get a precise
+	// error (failures are the rare path). If the engines disagree, refuse:
+	// storing a result we cannot vouch for is worse than a 400.
+	if _, terr := applyTree(doc, ops, opts.copyLimit()); terr != nil {
+		return nil, terr
+	}
+	return nil, fmt.Errorf("%w: %v", ErrInvalidPatch, err)
+}
+
+// libraryOptions sets every field explicitly: the package-level defaults of
+// evanphx/json-patch allow negative indices and unlimited copy growth.
+func libraryOptions(opts Options) *jsonpatch.ApplyOptions {
+	return &jsonpatch.ApplyOptions{
+		SupportNegativeIndices:   false,
+		AccumulatedCopySizeLimit: opts.copyLimit(),
+		AllowMissingPathOnRemove: false,
+		EnsurePathExistsOnAdd:    false,
+		EscapeHTML:               false,
+	}
+}
+
+// libraryCanApply reports whether evanphx/json-patch gives the RFC result for
+// this patch; see JSONPatch for the cases it does not.
+func libraryCanApply(doc []byte, ops []operation) bool {
+	if len(doc) == 0 || (doc[0] != '{' && doc[0] != '[') {
+		return false
+	}
+	for i := range ops {
+		o := &ops[i]
+		if o.op == "test" || !plainPointer(o.path) {
+			return false
+		}
+		if (o.op == "move" || o.op == "copy") && !plainPointer(o.from) {
+			return false
+		}
+	}
+	return true
+}
+
+func plainPointer(toks []string) bool {
+	if len(toks) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if t == "" || looksNumericNonCanonical(t) {
+			return false
+		}
+	}
+	return true
+}
+
+type operation struct {
+	index   int
+	op      string
+	pathStr string
+	path    []string
+	fromStr string
+	from    []string
+	value   json.RawMessage // nil when the member is absent; "null" when null
+}
+
+func (o *operation) fail(sentinel, err error) error {
+	if o.op == "move" || o.op == "copy" {
+		return fmt.Errorf("%w: op[%d] (%s %q to %q): %v", sentinel, o.index, o.op, o.fromStr, o.pathStr, err)
+	}
+	return fmt.Errorf("%w: op[%d] (%s %q): %v", sentinel, o.index, o.op, o.pathStr, err)
+}
+
+// parseOps validates the whole patch before any of it is applied (RFC 6902
+// §5: an invalid patch document is an error, whatever operation is at fault).
+// Members are read into a map rather than a struct because encoding/json
+// matches struct fields case-insensitively, and "Op" is not "op".
+func parseOps(p []byte) ([]operation, error) {
+	p = trimJSONSpace(p)
+	if !json.Valid(p) {
+		return nil, fmt.Errorf("%w: not valid JSON", ErrMalformed)
+	}
+	if p[0] != '[' {
+		return nil, fmt.Errorf("%w: a JSON Patch must be an array of operations", ErrMalformed)
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(p, &elems); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	ops := make([]operation, len(elems))
+	for i, e := range elems {
+		if len(e) == 0 || e[0] != '{' {
+			return nil, fmt.Errorf("%w: op[%d] is not a JSON object", ErrMalformed, i)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(e, &m); err != nil {
+			return nil, fmt.Errorf("%w: op[%d]: %v", ErrMalformed, i, err)
+		}
+		o := &ops[i]
+		o.index = i
+		if err := o.read(m); err != nil {
+			return nil, err
+		}
+	}
+	return ops, nil
+}
+
+func (o *operation) read(m map[string]json.RawMessage) error {
+	name, err := stringMember(m, "op")
+	if err != nil {
+		return fmt.Errorf("%w: op[%d]: %v", ErrInvalidPatch, o.index, err)
+	}
+	switch name {
+	case "add", "remove", "replace", "move", "copy", "test":
+		o.op = name
+	default:
+		return fmt.Errorf("%w: op[%d]: unknown op %q", ErrInvalidPatch, o.index, name)
+	}
+	if o.pathStr, err = stringMember(m, "path"); err != nil {
+		return o.fail(ErrInvalidPatch, err)
+	}
+	if o.path, err = parsePointer(o.pathStr); err != nil {
+		return o.fail(ErrInvalidPatch, fmt.Errorf(`"path": %v`, err))
+	}
+	switch o.op {
+	case "move", "copy":
+		if o.fromStr, err = stringMember(m, "from"); err != nil {
+			return o.fail(ErrInvalidPatch, err)
+		}
+		if o.from, err = parsePointer(o.fromStr); err != nil {
+			return o.fail(ErrInvalidPatch, fmt.Errorf(`"from": %v`, err))
+		}
+		if o.op == "move" && isProperPrefix(o.from, o.path) {
+			return o.fail(ErrInvalidPatch, errors.New("a value cannot be moved into one of its own children"))
+		}
+	case "add", "replace", "test":
+		v, ok := m["value"]
+		if !ok {
+			return o.fail(ErrInvalidPatch, errors.New(`missing "value" member`))
+		}
+		o.value = v
+	}
+	return nil
+}
+
+func stringMember(m map[string]json.RawMessage, name string) (string, error) {
+	raw, ok := m[name]
+	if !ok {
+		return "", fmt.Errorf("missing %q member", name)
+	}
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", fmt.Errorf("%q must be a string", name)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%q: %v", name, err)
+	}
+	return s, nil
+}
+
+// trimJSONSpace drops the four JSON whitespace bytes (RFC 8259 §2) from both
+// ends; bytes.TrimSpace would also drop Unicode spaces, which are not JSON.
+func trimJSONSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}

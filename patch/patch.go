@@ -1,0 +1,90 @@
+package patch
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Media types of the three PATCH forms. The HTTP adapter chooses the form from
+// the request's Content-Type; Apply does the same for Go callers.
+const (
+	ContentTypeLegacy     = "application/json"
+	ContentTypeMergePatch = "application/merge-patch+json"
+	ContentTypeJSONPatch  = "application/json-patch+json"
+)
+
+// Sentinel errors. Every error returned by this package wraps exactly one of
+// them, so callers pick a status code and error code with errors.Is and still
+// get a message that says what was wrong (which operation, which path).
+var (
+	// ErrUnsupportedType: the Content-Type names none of the three forms
+	// (FusionAuth's [PatchNotSupported]).
+	ErrUnsupportedType = errors.New("patch: unsupported patch content type")
+	// ErrTestFailed: an RFC 6902 "test" operation did not hold, including a
+	// test of a location that does not exist ([JSONPatchTestFailed]).
+	ErrTestFailed = errors.New("patch: test operation failed")
+	// ErrInvalidPatch: the patch is well-formed JSON but cannot be applied:
+	// an unknown op, a missing or malformed member, a path that does not
+	// resolve, a bad array index, too much growth by "copy" ([invalidJSON]).
+	ErrInvalidPatch = errors.New("patch: invalid patch")
+	// ErrMalformed: the patch body is not JSON, or not the shape its form
+	// requires (a JSON Patch that is not an array of objects, a legacy patch
+	// that is not an object) ([invalidJSON]).
+	ErrMalformed = errors.New("patch: malformed patch body")
+	// ErrInvalidDocument: the document being patched is not valid JSON. The
+	// document comes from the caller's store, not from the client, so this is
+	// a programming error rather than bad input.
+	ErrInvalidDocument = errors.New("patch: document is not valid JSON")
+)
+
+// DefaultMaxCopyGrowth is the growth allowed to RFC 6902 "copy" operations when
+// Options.MaxCopyGrowth is zero. It matches the default request body limit:
+// a patch may not make a document grow by more than a client could have sent.
+const DefaultMaxCopyGrowth int64 = 1 << 20
+
+// Options tune the legacy merge and RFC 6902. The zero value is safe.
+type Options struct {
+	// ReplacePaths lists dotted paths (from the document root, so including
+	// the request wrapper, e.g. "integrations.cleanspeak.applicationIds")
+	// whose arrays a legacy merge replaces instead of appending to. Each
+	// segment names an object member literally; a "*" segment matches any
+	// member, for maps keyed by id (e.g.
+	// "identityProvider.applicationConfiguration.*.roles"). A member whose
+	// name contains a dot cannot be named.
+	ReplacePaths []string
+	// MaxCopyGrowth caps the total bytes that RFC 6902 "copy" operations in
+	// one patch may add: without a cap a few hundred bytes of copy ops can
+	// grow a document exponentially. 0 means DefaultMaxCopyGrowth; a
+	// negative value disables the cap.
+	MaxCopyGrowth int64
+}
+
+func (o Options) copyLimit() int64 {
+	switch {
+	case o.MaxCopyGrowth == 0:
+		return DefaultMaxCopyGrowth
+	case o.MaxCopyGrowth < 0:
+		return 0
+	}
+	return o.MaxCopyGrowth
+}
+
+// Apply patches doc with p in the form named by contentType. Media-type
+// parameters (e.g. "; charset=utf-8") are ignored and the match is
+// case-insensitive, as HTTP media types are. Any other media type fails with
+// ErrUnsupportedType. opts is ignored by the merge-patch form, which RFC 7396
+// leaves no room to tune.
+func Apply(contentType string, doc, p []byte, opts Options) ([]byte, error) {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch mt {
+	case ContentTypeLegacy:
+		return Merge(doc, p, opts)
+	case ContentTypeMergePatch:
+		return MergePatch(doc, p)
+	case ContentTypeJSONPatch:
+		return JSONPatch(doc, p, opts)
+	}
+	return nil, fmt.Errorf("%w: %q", ErrUnsupportedType, contentType)
+}

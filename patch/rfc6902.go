@@ -1,0 +1,257 @@
+package patch
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The tree engine: RFC 6902 §4 over a decoded document. It mutates the tree
+// in place, which keeps "all or nothing" trivial: the caller's bytes are never
+// touched, and on error the tree is dropped.
+
+func applyTree(doc []byte, ops []operation, copyLimit int64) ([]byte, error) {
+	root, err := decodeTree(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidDocument, err)
+	}
+	e := treeEngine{root: root, copyLimit: copyLimit}
+	for i := range ops {
+		if err := e.apply(&ops[i]); err != nil {
+			return nil, err
+		}
+	}
+	return encodeTree(e.root)
+}
+
+type treeEngine struct {
+	root      any
+	copyLimit int64 // 0: unlimited
+	copied    int64
+}
+
+func (e *treeEngine) apply(o *operation) error {
+	var err error
+	switch o.op {
+	case "add":
+		e.root, err = addAt(e.root, o.path, mustDecode(o.value))
+	case "remove":
+		if len(o.path) == 0 {
+			return o.fail(ErrInvalidPatch, errors.New("cannot remove the whole document"))
+		}
+		e.root, _, err = removeAt(e.root, o.path)
+	case "replace":
+		e.root, err = replaceAt(e.root, o.path, mustDecode(o.value))
+	case "move":
+		err = e.move(o)
+	case "copy":
+		err = e.copy(o)
+	case "test":
+		var cur any
+		if cur, err = getAt(e.root, o.path); err != nil {
+			if errors.Is(err, errNoValue) {
+				return o.fail(ErrTestFailed, err)
+			}
+			return o.fail(ErrInvalidPatch, err)
+		}
+		if !jsonEqual(cur, mustDecode(o.value)) {
+			return o.fail(ErrTestFailed, errors.New("the value differs"))
+		}
+	}
+	if err != nil {
+		return o.fail(ErrInvalidPatch, err)
+	}
+	return nil
+}
+
+func (e *treeEngine) move(o *operation) error {
+	if equalTokens(o.from, o.path) {
+		// §4.4 allows it; it changes nothing, but "from" must exist.
+		_, err := getAt(e.root, o.from)
+		return err
+	}
+	if len(o.from) == 0 {
+		// Unreachable after parseOps (the root is a prefix of every other
+		// path), kept so that the engine is safe on its own.
+		return errors.New("a value cannot be moved into one of its own children")
+	}
+	root, v, err := removeAt(e.root, o.from)
+	if err != nil {
+		return fmt.Errorf(`"from": %w`, err)
+	}
+	e.root, err = addAt(root, o.path, v)
+	return err
+}
+
+func (e *treeEngine) copy(o *operation) error {
+	v, err := getAt(e.root, o.from)
+	if err != nil {
+		return fmt.Errorf(`"from": %w`, err)
+	}
+	// Encoding gives both the size to charge against the limit and, decoded
+	// again, a deep copy that shares nothing with the source.
+	enc, err := encodeTree(v)
+	if err != nil {
+		return err
+	}
+	e.copied += int64(len(enc))
+	if e.copyLimit > 0 && e.copied > e.copyLimit {
+		return fmt.Errorf("copy operations would grow the document by %d bytes, more than the limit of %d", e.copied, e.copyLimit)
+	}
+	e.root, err = addAt(e.root, o.path, mustDecode(enc))
+	return err
+}
+
+// mustDecode decodes JSON that has already been validated (an operation's
+// value, or the engine's own encoding).
+func mustDecode(raw []byte) any {
+	v, err := decodeTree(raw)
+	if err != nil {
+		panic("patch: decoding validated JSON: " + err.Error())
+	}
+	return v
+}
+
+func equalTokens(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func getAt(node any, toks []string) (any, error) {
+	for _, tok := range toks {
+		next, err := child(node, tok)
+		if err != nil {
+			return nil, err
+		}
+		node = next
+	}
+	return node, nil
+}
+
+func child(node any, tok string) (any, error) {
+	switch n := node.(type) {
+	case map[string]any:
+		v, ok := n[tok]
+		if !ok {
+			return nil, fmt.Errorf("no member %q: %w", tok, errNoValue)
+		}
+		return v, nil
+	case []any:
+		i, err := arrayIndex(tok, len(n), false)
+		if err != nil {
+			return nil, err
+		}
+		return n[i], nil
+	}
+	return nil, fmt.Errorf("cannot look up %q in %s: %w", tok, kindOf(node), errNoValue)
+}
+
+// addAt, removeAt and replaceAt return the new value of node: objects change
+// in place, but an array insert or delete yields a new slice header that the
+// parent must store.
+
+func addAt(node any, toks []string, v any) (any, error) {
+	if len(toks) == 0 {
+		return v, nil
+	}
+	tok := toks[0]
+	if len(toks) > 1 {
+		return descend(node, toks, func(c any) (any, error) { return addAt(c, toks[1:], v) })
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		n[tok] = v
+		return n, nil
+	case []any:
+		i, err := arrayIndex(tok, len(n), true)
+		if err != nil {
+			return nil, err
+		}
+		n = append(n, nil)
+		copy(n[i+1:], n[i:])
+		n[i] = v
+		return n, nil
+	}
+	return nil, fmt.Errorf("cannot add %q to %s", tok, kindOf(node))
+}
+
+func removeAt(node any, toks []string) (newNode, removed any, err error) {
+	tok := toks[0]
+	if len(toks) > 1 {
+		newNode, err = descend(node, toks, func(c any) (any, error) {
+			var nc any
+			nc, removed, err = removeAt(c, toks[1:])
+			return nc, err
+		})
+		return newNode, removed, err
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		v, ok := n[tok]
+		if !ok {
+			return nil, nil, fmt.Errorf("no member %q: %w", tok, errNoValue)
+		}
+		delete(n, tok)
+		return n, v, nil
+	case []any:
+		i, err := arrayIndex(tok, len(n), false)
+		if err != nil {
+			return nil, nil, err
+		}
+		v := n[i]
+		return append(n[:i], n[i+1:]...), v, nil
+	}
+	return nil, nil, fmt.Errorf("cannot remove %q from %s: %w", tok, kindOf(node), errNoValue)
+}
+
+func replaceAt(node any, toks []string, v any) (any, error) {
+	if len(toks) == 0 {
+		return v, nil
+	}
+	tok := toks[0]
+	if len(toks) > 1 {
+		return descend(node, toks, func(c any) (any, error) { return replaceAt(c, toks[1:], v) })
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if _, ok := n[tok]; !ok {
+			return nil, fmt.Errorf("no member %q: %w", tok, errNoValue)
+		}
+		n[tok] = v
+		return n, nil
+	case []any:
+		i, err := arrayIndex(tok, len(n), false)
+		if err != nil {
+			return nil, err
+		}
+		n[i] = v
+		return n, nil
+	}
+	return nil, fmt.Errorf("cannot replace %q in %s: %w", tok, kindOf(node), errNoValue)
+}
+
+// descend applies f to node's child toks[0] and stores what f returns.
+func descend(node any, toks []string, f func(child any) (any, error)) (any, error) {
+	c, err := child(node, toks[0])
+	if err != nil {
+		return nil, err
+	}
+	nc, err := f(c)
+	if err != nil {
+		return nil, err
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		n[toks[0]] = nc
+	case []any:
+		i, _ := arrayIndex(toks[0], len(n), false)
+		n[i] = nc
+	}
+	return node, nil
+}
