@@ -97,7 +97,8 @@ func (e *Engine) IdentityProviders(ctx context.Context) ([]twitter.Provider, err
 }
 
 // UpdateIdentityProvider replaces the provider (PUT): a field left out takes
-// its default; id, name, type and insertInstant keep their stored values.
+// its default; id, name and insertInstant keep their stored values, and type
+// must still say Twitter.
 func (e *Engine) UpdateIdentityProvider(ctx context.Context, id string, p twitter.Provider) (*twitter.Provider, error) {
 	return e.changeProvider(ctx, id, func(cur *twitter.Provider) (twitter.Provider, error) {
 		return copyProvider(p), nil
@@ -116,6 +117,8 @@ func (e *Engine) PatchIdentityProvider(ctx context.Context, id string, req Patch
 		if err := DecodeJSON(patched, &in); err != nil {
 			return twitter.Provider{}, err
 		}
+		// type is read-only on PATCH; a PUT must state it.
+		in.IdentityProvider.Type = cur.Type
 		return in.IdentityProvider, nil
 	})
 }
@@ -138,7 +141,6 @@ func (e *Engine) changeProvider(ctx context.Context, id string, build func(cur *
 			return err
 		}
 		next.Normalize()
-		next.Type = cur.Type
 		next.InsertInstant = cur.InsertInstant
 		next.LastUpdateInstant = e.instant()
 		if err := next.Validate(e.known(ctx, tx)); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 
 	"github.com/authcore/authcore/internal/strictjson"
 	"github.com/authcore/authcore/patch"
@@ -27,8 +28,12 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("authcore: render for patch: %w", err)
 	}
-	if err := strictjson.Check(req.Body, strictjson.DefaultMaxDepth); err != nil {
-		return nil, invalidJSON(err)
+	mt, _, _ := mime.ParseMediaType(req.ContentType)
+	supported := mt == patch.ContentTypeLegacy || mt == patch.ContentTypeMergePatch || mt == patch.ContentTypeJSONPatch
+	if supported {
+		if err := strictjson.Check(req.Body, strictjson.DefaultMaxDepth); err != nil {
+			return nil, invalidJSON(err)
+		}
 	}
 	out, err := patch.Apply(req.ContentType, doc, req.Body, patch.Options{ReplacePaths: replacePaths})
 	switch {

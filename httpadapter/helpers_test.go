@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,8 +28,18 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...httpadapter.Option) *fixture {
 	t.Helper()
+	return newFixtureWith(t, nil, opts...)
+}
+
+// quietLogger keeps test output readable; tests that inspect logs pass
+// their own logger.
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newFixtureWith also takes engine options (clock, logger, lambdas).
+func newFixtureWith(t *testing.T, engineOpts []authcore.Option, opts ...httpadapter.Option) *fixture {
+	t.Helper()
 	store := memstore.New()
-	e, err := authcore.New(context.Background(), store)
+	e, err := authcore.New(context.Background(), store, append([]authcore.Option{authcore.WithLogger(quietLogger())}, engineOpts...)...)
 	require.NoError(t, err)
 	_, _, err = e.CreateAPIKey(context.Background(), authcore.NewAPIKey{Key: testKey})
 	require.NoError(t, err)
