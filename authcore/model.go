@@ -227,7 +227,8 @@ type SigningKey struct {
 // EventLog is FusionAuth's event log entry (debug output of identity
 // providers, lambda failures, failed calls to providers).
 type EventLog struct {
-	ID            string `json:"id"`
+	// ID is a number, as FusionAuth's clients expect; the store assigns it.
+	ID            int64  `json:"id"`
 	InsertInstant int64  `json:"insertInstant"`
 	Message       string `json:"message"`
 	Type          string `json:"type"`

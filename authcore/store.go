@@ -141,8 +141,10 @@ type KeyStore interface {
 
 // EventLogStore keeps event-log entries and login records.
 type EventLogStore interface {
+	// CreateEventLog assigns e.ID: a positive number, larger than the ids of
+	// the entries created before it.
 	CreateEventLog(ctx context.Context, e *EventLog) error
-	GetEventLog(ctx context.Context, id string) (*EventLog, error)
+	GetEventLog(ctx context.Context, id int64) (*EventLog, error)
 	// SearchEventLogs returns one page, newest first, and the total count.
 	SearchEventLogs(ctx context.Context, q EventLogQuery) ([]*EventLog, int, error)
 	CreateLoginRecord(ctx context.Context, r *LoginRecord) error

@@ -39,7 +39,7 @@ func New() *Store {
 		refreshHash:  map[string]string{},
 		refreshPrev:  map[string]string{},
 		keys:         map[string]*authcore.SigningKey{},
-		eventLogs:    map[string]*authcore.EventLog{},
+		eventLogs:    map[int64]*authcore.EventLog{},
 		loginRecords: map[string]*authcore.LoginRecord{},
 	}}
 }
@@ -69,7 +69,8 @@ type data struct {
 	refreshHash  map[string]string
 	refreshPrev  map[string]string
 	keys         map[string]*authcore.SigningKey
-	eventLogs    map[string]*authcore.EventLog
+	eventLogs    map[int64]*authcore.EventLog
+	eventLogSeq  int64
 	loginRecords map[string]*authcore.LoginRecord
 }
 
@@ -976,19 +977,20 @@ func (t *txn) DeleteKey(_ context.Context, id string) error {
 // ---- event log and login records
 
 func (t *txn) CreateEventLog(_ context.Context, e *authcore.EventLog) error {
-	if _, ok := t.d.eventLogs[e.ID]; ok {
-		return authcore.Duplicate("id")
-	}
+	// Ids are never reused, even when the transaction rolls back.
+	t.d.eventLogSeq++
+	id := t.d.eventLogSeq
+	e.ID = id
 	c := *e
-	t.d.eventLogs[e.ID] = &c
-	t.onUndo(func() { delete(t.d.eventLogs, e.ID) })
+	t.d.eventLogs[id] = &c
+	t.onUndo(func() { delete(t.d.eventLogs, id) })
 	return nil
 }
 
-func (t *txn) GetEventLog(_ context.Context, id string) (*authcore.EventLog, error) {
+func (t *txn) GetEventLog(_ context.Context, id int64) (*authcore.EventLog, error) {
 	e, ok := t.d.eventLogs[id]
 	if !ok {
-		return nil, notFound("event log", id)
+		return nil, notFound("event log", fmt.Sprint(id))
 	}
 	c := *e
 	return &c, nil
@@ -1004,7 +1006,10 @@ func (t *txn) SearchEventLogs(_ context.Context, q authcore.EventLogQuery) ([]*a
 		}
 	}
 	sort.Slice(all, func(i, j int) bool {
-		return lessByInstant(all[j].InsertInstant, all[i].InsertInstant, all[j].ID, all[i].ID)
+		if all[i].InsertInstant != all[j].InsertInstant {
+			return all[i].InsertInstant > all[j].InsertInstant
+		}
+		return all[i].ID > all[j].ID
 	})
 	limit := q.Limit
 	if limit <= 0 {

@@ -187,7 +187,7 @@ func (s *Store) DeleteKey(ctx context.Context, id string) error {
 func (s *Store) CreateEventLog(ctx context.Context, v *authcore.EventLog) error {
 	return s.write(ctx, func(t *txn) error { return t.CreateEventLog(ctx, v) })
 }
-func (s *Store) GetEventLog(ctx context.Context, id string) (*authcore.EventLog, error) {
+func (s *Store) GetEventLog(ctx context.Context, id int64) (*authcore.EventLog, error) {
 	return read(s, ctx, func(t *txn) (*authcore.EventLog, error) { return t.GetEventLog(ctx, id) })
 }
 func (s *Store) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) (out []*authcore.EventLog, total int, err error) {
