@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/authcore/authcore/idp/twitter"
 )
 
 // Engine is authcore's entry point. It is safe for concurrent use.
@@ -20,6 +22,7 @@ type Engine struct {
 	random io.Reader
 
 	lambdas lambdas
+	twitter *twitter.Client
 }
 
 // Option configures an Engine; an option that gets a bad value makes New fail.
@@ -70,6 +73,18 @@ func WithRandom(r io.Reader) Option {
 	}
 }
 
+// WithTwitterClient sets the client that talks to Twitter: its base URL,
+// transport and timeouts (twitter.NewClient's options).
+func WithTwitterClient(c *twitter.Client) Option {
+	return func(e *Engine) error {
+		if c == nil {
+			return errors.New("authcore: WithTwitterClient(nil)")
+		}
+		e.twitter = c
+		return nil
+	}
+}
+
 // DefaultTenantName is the name of the tenant New creates in an empty store.
 const DefaultTenantName = "Default"
 
@@ -91,6 +106,13 @@ func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
 		if err := opt(e); err != nil {
 			return nil, err
 		}
+	}
+	if e.twitter == nil {
+		c, err := twitter.NewClient()
+		if err != nil {
+			return nil, err
+		}
+		e.twitter = c
 	}
 	if err := e.ensureDefaultTenant(ctx); err != nil {
 		return nil, fmt.Errorf("authcore: open: %w", err)

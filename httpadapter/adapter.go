@@ -144,11 +144,21 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 // writeError is the one table from authcore's errors to status codes.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var verr *validation.Errors
+	var lambdaErr *authcore.LambdaError
 	switch {
 	case errors.As(err, &verr):
 		writeJSON(w, http.StatusBadRequest, verr)
-	case errors.Is(err, authcore.ErrUnauthorized):
+	case errors.Is(err, authcore.ErrUnauthorized),
+		errors.Is(err, authcore.ErrIdentityProviderRefused),
+		errors.Is(err, authcore.ErrIdentityProviderUnavailable):
 		w.WriteHeader(http.StatusUnauthorized)
+	case errors.Is(err, authcore.ErrUserExpired):
+		w.WriteHeader(http.StatusGone)
+	case errors.Is(err, authcore.ErrLoginPrevented):
+		w.WriteHeader(http.StatusConflict)
+	case errors.As(err, &lambdaErr):
+		// FusionAuth's "lambda invocation failed"; the event log has details.
+		w.WriteHeader(512)
 	case errors.Is(err, authcore.ErrNotFound):
 		w.WriteHeader(http.StatusNotFound)
 	case errors.Is(err, authcore.ErrConflict):
@@ -179,6 +189,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+func fieldError(path, kind, message string) error {
+	var v validation.Errors
+	v.Field(path, kind, message)
+	return &v
 }
 
 func badRequest(code, message string) error {

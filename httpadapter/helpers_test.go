@@ -38,8 +38,14 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // newFixtureWith also takes engine options (clock, logger, lambdas).
 func newFixtureWith(t *testing.T, engineOpts []authcore.Option, opts ...httpadapter.Option) *fixture {
 	t.Helper()
-	store := memstore.New()
-	e, err := authcore.New(context.Background(), store, append([]authcore.Option{authcore.WithLogger(quietLogger())}, engineOpts...)...)
+	mem := memstore.New()
+	return newFixtureOn(t, mem, mem, engineOpts, opts...)
+}
+
+// newFixtureOn runs the engine on s (a wrapper of mem, say) and inspects mem.
+func newFixtureOn(t *testing.T, s authcore.Store, store *memstore.Store, engineOpts []authcore.Option, opts ...httpadapter.Option) *fixture {
+	t.Helper()
+	e, err := authcore.New(context.Background(), s, append([]authcore.Option{authcore.WithLogger(quietLogger())}, engineOpts...)...)
 	require.NoError(t, err)
 	_, _, err = e.CreateAPIKey(context.Background(), authcore.NewAPIKey{Key: testKey})
 	require.NoError(t, err)

@@ -11,6 +11,11 @@ func (h *Handler) routes() {
 	h.handle("PUT /api/integration", false, h.putIntegrations)
 	h.handle("PATCH /api/integration", false, h.patchIntegrations)
 	h.identityProviderRoutes()
+	h.tenantRoutes()
+	h.applicationRoutes()
+	h.userRoutes()
+	h.loginRoutes()
+	h.jwtRoutes()
 }
 
 func (h *Handler) getIntegrations(w http.ResponseWriter, r *http.Request) error {

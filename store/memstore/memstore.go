@@ -1048,3 +1048,24 @@ func (s *Store) LoginRecords(userID string) []authcore.LoginRecord {
 	sort.Slice(out, func(i, j int) bool { return out[i].Instant < out[j].Instant })
 	return out
 }
+
+// Stats counts the rows of each aggregate: what tests assert after a failure
+// ("nothing was written") and what a load test reports.
+type Stats struct {
+	Tenants, Applications, Users, Registrations, Links, PendingLinks, RefreshTokens, Keys, LoginRecords, EventLogs int
+}
+
+// Stats returns the current counts.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	regs := 0
+	for _, m := range s.d.regs {
+		regs += len(m)
+	}
+	return Stats{
+		Tenants: len(s.d.tenants), Applications: len(s.d.apps), Users: len(s.d.users), Registrations: regs,
+		Links: len(s.d.links), PendingLinks: len(s.d.pending), RefreshTokens: len(s.d.refresh), Keys: len(s.d.keys),
+		LoginRecords: len(s.d.loginRecords), EventLogs: len(s.d.eventLogs),
+	}
+}

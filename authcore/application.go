@@ -1,0 +1,330 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// ApplicationInput is application as a request carries it. It differs from
+// Application only in Active, which is a pointer so that "not sent" (true on
+// create, unchanged on update) differs from false.
+type ApplicationInput struct {
+	ID                 string                   `json:"id,omitempty"`
+	TenantID           string                   `json:"tenantId,omitempty"`
+	Name               string                   `json:"name,omitempty"`
+	Active             *bool                    `json:"active,omitempty"`
+	Roles              []ApplicationRole        `json:"roles,omitempty"`
+	LoginConfiguration LoginConfiguration       `json:"loginConfiguration"`
+	VerifyRegistration bool                     `json:"verifyRegistration"`
+	JWTConfiguration   *ApplicationJWTOverrides `json:"jwtConfiguration,omitempty"`
+	Data               map[string]any           `json:"data,omitempty"`
+	InsertInstant      int64                    `json:"insertInstant,omitempty"`
+	LastUpdateInstant  int64                    `json:"lastUpdateInstant,omitempty"`
+}
+
+// ApplicationRequest is the body of the application create and update
+// requests: {"application": {...}}.
+type ApplicationRequest struct {
+	Application ApplicationInput `json:"application"`
+}
+
+// ApplicationResponse is the response of create, retrieve by id, update and
+// patch.
+type ApplicationResponse struct {
+	Application *Application `json:"application,omitempty"`
+}
+
+// ApplicationsResponse is the response of retrieve all.
+type ApplicationsResponse struct {
+	Applications []Application `json:"applications"`
+}
+
+// DefaultRoles returns the names of the application's default roles
+// (isDefault), in the application's order: what a registration gets when it
+// names no roles.
+func DefaultRoles(app *Application) []string {
+	if app == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range app.Roles {
+		if r.IsDefault {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// CreateApplication creates an application in the request's tenant (SPEC §1:
+// the scope, else application.tenantId, else the only tenant, else
+// [TenantIdRequired]). id is the id asked for ("" to generate one). Role ids
+// are generated; active defaults to true.
+func (e *Engine) CreateApplication(ctx context.Context, id string, req ApplicationRequest) (*Application, error) {
+	id, err := newObjectID(e, id, "applicationId")
+	if err != nil {
+		return nil, err
+	}
+	in := req.Application
+	var out Application
+	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		tenantID, err := e.tenantForCreate(ctx, tx, in.TenantID, "application.tenantId")
+		if err != nil {
+			return err
+		}
+		now := e.instant()
+		out = e.buildApplication(in, nil, now)
+		out.ID, out.TenantID = id, tenantID
+		out.InsertInstant, out.LastUpdateInstant = now, now
+		out.Active = in.Active == nil || *in.Active
+		if err := validateApplication(&out); err != nil {
+			return err
+		}
+		return applicationStoreError(tx.CreateApplication(ctx, &out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "application created", "applicationId", out.ID, "tenantId", out.TenantID)
+	return &out, nil
+}
+
+// Application returns the application with this id, if it is in the
+// request's tenant scope (else ErrNotFound).
+func (e *Engine) Application(ctx context.Context, id string) (*Application, error) {
+	return loadApplication(ctx, e.store, id)
+}
+
+func loadApplication(ctx context.Context, s Store, id string) (*Application, error) {
+	a, err := s.GetApplication(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, a.TenantID) {
+		return nil, fmt.Errorf("authcore: application %q is outside the request's tenant: %w", id, ErrNotFound)
+	}
+	return a, nil
+}
+
+// Applications lists the applications the request may see, oldest first.
+func (e *Engine) Applications(ctx context.Context) ([]Application, error) {
+	list, err := e.store.ListApplications(ctx, scopedTenant(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Application, 0, len(list))
+	for _, a := range list {
+		out = append(out, *a)
+	}
+	return out, nil
+}
+
+// UpdateApplication replaces the application (PUT): a field left out takes
+// its default, except active, which keeps its value when not sent. id,
+// tenantId and insertInstant keep their stored values. A role keeps its id
+// when it names it, or when it has the name of a stored role.
+func (e *Engine) UpdateApplication(ctx context.Context, id string, req ApplicationRequest) (*Application, error) {
+	return e.changeApplication(ctx, id, func(*Application) (ApplicationInput, error) { return req.Application, nil })
+}
+
+// PatchApplication applies a PATCH in any of the three forms (SPEC §2) to
+// {"application": …}: in the legacy form (application/json) roles sent are
+// appended to the stored ones, in RFC 7396 they replace them.
+func (e *Engine) PatchApplication(ctx context.Context, id string, req PatchRequest) (*Application, error) {
+	return e.changeApplication(ctx, id, func(cur *Application) (ApplicationInput, error) {
+		patched, err := applyPatch(req, ApplicationResponse{Application: cur}, nil)
+		if err != nil {
+			return ApplicationInput{}, err
+		}
+		var in ApplicationRequest
+		if err := DecodeJSON(patched, &in); err != nil {
+			return ApplicationInput{}, err
+		}
+		return in.Application, nil
+	})
+}
+
+// DeactivateApplication sets active to false (FusionAuth's DELETE without
+// hardDelete): nobody can log into it, its data stays.
+func (e *Engine) DeactivateApplication(ctx context.Context, id string) (*Application, error) {
+	return e.setApplicationActive(ctx, id, false)
+}
+
+// ReactivateApplication sets active back to true.
+func (e *Engine) ReactivateApplication(ctx context.Context, id string) (*Application, error) {
+	return e.setApplicationActive(ctx, id, true)
+}
+
+func (e *Engine) setApplicationActive(ctx context.Context, id string, active bool) (*Application, error) {
+	return e.changeApplication(ctx, id, func(cur *Application) (ApplicationInput, error) {
+		in := applicationInput(cur)
+		in.Active = &active
+		return in, nil
+	})
+}
+
+// changeApplication is the read-modify-write of PUT and PATCH in one
+// transaction.
+func (e *Engine) changeApplication(ctx context.Context, id string, build func(cur *Application) (ApplicationInput, error)) (*Application, error) {
+	var out Application
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		cur, err := loadApplication(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		in, err := build(cur)
+		if err != nil {
+			return err
+		}
+		now := e.instant()
+		next := e.buildApplication(in, cur.Roles, now)
+		next.ID, next.TenantID = cur.ID, cur.TenantID
+		next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, now
+		next.Active = cur.Active
+		if in.Active != nil {
+			next.Active = *in.Active
+		}
+		if err := validateApplication(&next); err != nil {
+			return err
+		}
+		out = next
+		return applicationStoreError(tx.UpdateApplication(ctx, &next))
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "application updated", "applicationId", out.ID, "active", out.Active)
+	return &out, nil
+}
+
+// DeleteApplication deletes the application with its registrations and
+// refresh tokens (FusionAuth's hardDelete=true).
+func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		a, err := loadApplication(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteApplication(ctx, a.ID)
+	})
+	if err != nil {
+		return err
+	}
+	e.log.InfoContext(ctx, "application deleted", "applicationId", strings.ToLower(id))
+	return nil
+}
+
+// buildApplication turns input into an application without id, tenant,
+// instants or active. prev are the stored roles: a role keeps the id and
+// insertInstant of the stored role it names by id or, without an id, by name.
+func (e *Engine) buildApplication(in ApplicationInput, prev []ApplicationRole, now int64) Application {
+	a := Application{
+		Name:               strings.TrimSpace(in.Name),
+		LoginConfiguration: in.LoginConfiguration,
+		VerifyRegistration: in.VerifyRegistration,
+		Data:               copyData(in.Data),
+	}
+	if len(a.Data) == 0 {
+		a.Data = nil
+	}
+	if j := in.JWTConfiguration; j != nil && (j.Enabled || j.TimeToLiveInSeconds != 0 || j.RefreshTokenTimeToLiveInMinutes != 0) {
+		c := *j
+		a.JWTConfiguration = &c
+	}
+	byID := make(map[string]ApplicationRole, len(prev))
+	byName := make(map[string]ApplicationRole, len(prev))
+	for _, r := range prev {
+		byID[r.ID] = r
+		byName[strings.ToLower(r.Name)] = r
+	}
+	for _, r := range in.Roles {
+		r.Name = strings.TrimSpace(r.Name)
+		r.ID = strings.ToLower(strings.TrimSpace(r.ID))
+		old, known := byID[r.ID]
+		if r.ID == "" {
+			old, known = byName[strings.ToLower(r.Name)]
+			r.ID = old.ID
+		}
+		if r.ID == "" {
+			r.ID = e.newID()
+		}
+		r.InsertInstant, r.LastUpdateInstant = now, now
+		if known {
+			r.InsertInstant, r.LastUpdateInstant = old.InsertInstant, old.LastUpdateInstant
+			if old.Name != r.Name || old.Description != r.Description || old.IsDefault != r.IsDefault || old.IsSuperRole != r.IsSuperRole {
+				r.LastUpdateInstant = now
+			}
+		}
+		a.Roles = append(a.Roles, r)
+	}
+	return a
+}
+
+func validateApplication(a *Application) error {
+	var errs validation.Errors
+	if a.Name == "" {
+		errs.Blank("application.name")
+	}
+	names := make(map[string]bool, len(a.Roles))
+	ids := make(map[string]bool, len(a.Roles))
+	blankRole, badID := false, false
+	for _, r := range a.Roles {
+		switch {
+		case r.Name == "":
+			blankRole = true
+		case names[strings.ToLower(r.Name)]:
+			errs.Field("application.roles", validation.KindDuplicate, fmt.Sprintf("The role name [%s] is used more than once in [application.roles].", r.Name))
+		default:
+			names[strings.ToLower(r.Name)] = true
+		}
+		switch {
+		case !isUUID(r.ID):
+			badID = true
+		case ids[r.ID]:
+			errs.Field("application.roles", validation.KindDuplicate, fmt.Sprintf("The role id [%s] is used more than once in [application.roles].", r.ID))
+		default:
+			ids[r.ID] = true
+		}
+	}
+	if blankRole {
+		errs.Blank("application.roles.name")
+	}
+	if badID {
+		errs.Invalid("application.roles.id", "A role id in [application.roles] is not a UUID.")
+	}
+	if j := a.JWTConfiguration; j != nil {
+		if j.TimeToLiveInSeconds < 0 {
+			errs.Invalid("application.jwtConfiguration.timeToLiveInSeconds", "The [application.jwtConfiguration.timeToLiveInSeconds] property must be greater than zero.")
+		}
+		if j.RefreshTokenTimeToLiveInMinutes < 0 {
+			errs.Invalid("application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "The [application.jwtConfiguration.refreshTokenTimeToLiveInMinutes] property must be greater than zero.")
+		}
+	}
+	return errs.Err()
+}
+
+func applicationStoreError(err error) error {
+	var dup *DuplicateError
+	if errors.As(err, &dup) {
+		switch dup.Field {
+		case "id":
+			return invalid("applicationId", validation.KindDuplicate, "An application with this Id already exists.")
+		case "roleName":
+			return invalid("application.roles", validation.KindDuplicate, "A role name is used more than once in [application.roles].")
+		}
+	}
+	return err
+}
+
+// applicationInput is the input that reproduces a stored application.
+func applicationInput(a *Application) ApplicationInput {
+	active := a.Active
+	return ApplicationInput{
+		ID: a.ID, TenantID: a.TenantID, Name: a.Name, Active: &active, Roles: a.Roles,
+		LoginConfiguration: a.LoginConfiguration, VerifyRegistration: a.VerifyRegistration,
+		JWTConfiguration: a.JWTConfiguration, Data: a.Data,
+	}
+}

@@ -1,0 +1,249 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/linking"
+)
+
+// The Link API (SPEC §6): read, create and remove identity-provider links,
+// and complete pending links.
+
+// LinkRequest is the body of POST /api/identity-provider/link: a link to
+// create, or a pending link to complete for a user. The older form names the
+// user at the top level.
+type LinkRequest struct {
+	IdentityProviderLink IdentityProviderLink `json:"identityProviderLink"`
+	PendingIdPLinkID     string               `json:"pendingIdPLinkId,omitempty"`
+	UserID               string               `json:"userId,omitempty"`
+}
+
+// LinkResponse carries one link.
+type LinkResponse struct {
+	IdentityProviderLink *IdentityProviderLink `json:"identityProviderLink"`
+}
+
+// LinksResponse carries a user's links ([] when none).
+type LinksResponse struct {
+	IdentityProviderLinks []IdentityProviderLink `json:"identityProviderLinks"`
+}
+
+// PendingLinkResponse is the answer of the pending-link retrieve.
+type PendingLinkResponse struct {
+	IdentityProviderTenantConfiguration *twitter.TenantConfiguration `json:"identityProviderTenantConfiguration,omitempty"`
+	LinkCount                           int                          `json:"linkCount"`
+	PendingIdPLink                      PendingIdPLink               `json:"pendingIdPLink"`
+}
+
+// PendingIdPLink is FusionAuth's view of a pending link.
+type PendingIdPLink struct {
+	DisplayName                         string                       `json:"displayName,omitempty"`
+	Email                               string                       `json:"email,omitempty"`
+	IdentityProviderID                  string                       `json:"identityProviderId"`
+	IdentityProviderLinks               []IdentityProviderLink       `json:"identityProviderLinks"`
+	IdentityProviderName                string                       `json:"identityProviderName"`
+	IdentityProviderTenantConfiguration *twitter.TenantConfiguration `json:"identityProviderTenantConfiguration,omitempty"`
+	IdentityProviderType                string                       `json:"identityProviderType"`
+	IdentityProviderUserID              string                       `json:"identityProviderUserId"`
+	Username                            string                       `json:"username,omitempty"`
+}
+
+// userInScope loads a user the request may see.
+func (e *Engine) userInScope(ctx context.Context, s Store, id string) (*User, error) {
+	u, err := s.GetUser(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, u.TenantID) {
+		return nil, fmt.Errorf("authcore: user outside the request's tenant: %w", ErrNotFound)
+	}
+	return u, nil
+}
+
+// Link returns the link of an identity-provider account. With userID, the
+// link must belong to that user (else ErrNotFound). Without, the tenant comes
+// from the request's scope or is the only one.
+func (e *Engine) Link(ctx context.Context, providerID, providerUserID, userID string) (*IdentityProviderLink, error) {
+	tenantID := ""
+	if userID != "" {
+		u, err := e.userInScope(ctx, e.store, userID)
+		if err != nil {
+			return nil, err
+		}
+		tenantID = u.TenantID
+	} else {
+		t, err := e.resolveTenant(ctx, e.store)
+		if err != nil {
+			return nil, err
+		}
+		tenantID = t
+	}
+	l, err := e.store.GetLink(ctx, tenantID, strings.ToLower(providerID), providerUserID)
+	if err != nil {
+		return nil, err
+	}
+	if userID != "" && !strings.EqualFold(l.UserID, userID) {
+		return nil, fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
+	}
+	return l, nil
+}
+
+// Links returns a user's links, to one provider or all (providerID "").
+// A user the request cannot see has none.
+func (e *Engine) Links(ctx context.Context, userID, providerID string) ([]IdentityProviderLink, error) {
+	out := []IdentityProviderLink{}
+	u, err := e.userInScope(ctx, e.store, userID)
+	if errors.Is(err, ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	links, err := e.store.ListLinks(ctx, u.ID, strings.ToLower(providerID))
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		out = append(out, *l)
+	}
+	return out, nil
+}
+
+// CreateLink links an identity-provider account to a user, directly or by
+// completing a pending link. Unlike a login, it may give a user a second
+// account of the same provider; the tenant's link limit still applies.
+func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProviderLink, error) {
+	userID := req.IdentityProviderLink.UserID
+	if userID == "" {
+		userID = req.UserID
+	}
+	var out *IdentityProviderLink
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		link := req.IdentityProviderLink
+		if req.PendingIdPLinkID != "" {
+			p, err := tx.TakePendingLink(ctx, req.PendingIdPLinkID, e.instant())
+			if errors.Is(err, ErrNotFound) {
+				return general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
+			}
+			if err != nil {
+				return err
+			}
+			link = IdentityProviderLink{
+				IdentityProviderID: p.IdentityProviderID, IdentityProviderUserID: p.IdentityProviderUserID,
+				DisplayName: p.DisplayName, Token: p.Token, Data: p.Data, TenantID: p.TenantID,
+			}
+		}
+		var errs ValidationError
+		if strings.TrimSpace(userID) == "" {
+			errs.Blank("identityProviderLink.userId")
+		}
+		if strings.TrimSpace(link.IdentityProviderID) == "" {
+			errs.Blank("identityProviderLink.identityProviderId")
+		}
+		if strings.TrimSpace(link.IdentityProviderUserID) == "" {
+			errs.Blank("identityProviderLink.identityProviderUserId")
+		}
+		if !errs.Empty() {
+			return &errs
+		}
+		user, err := e.userInScope(ctx, tx, userID)
+		if errors.Is(err, ErrNotFound) || (err == nil && link.TenantID != "" && link.TenantID != user.TenantID) {
+			return invalid("identityProviderLink.userId", "invalid", "The [identityProviderLink.userId] property does not name a user of this tenant.")
+		}
+		if err != nil {
+			return err
+		}
+		provider, err := e.loadProvider(ctx, tx, link.IdentityProviderID)
+		if errors.Is(err, ErrNotFound) {
+			return invalid("identityProviderLink.identityProviderId", "invalid", "The [identityProviderLink.identityProviderId] property does not name an identity provider.")
+		}
+		if err != nil {
+			return err
+		}
+		existing, err := tx.ListLinks(ctx, user.ID, provider.ID)
+		if err != nil {
+			return err
+		}
+		on, max := provider.LinkPolicy(user.TenantID)
+		if !linking.CheckLimit(linking.Policy{LimitEnabled: on, MaximumLinks: max}, len(existing)) {
+			return refusal(linking.ReasonLinkCountExceeded)
+		}
+		now := e.instant()
+		l := &IdentityProviderLink{
+			Data: link.Data, DisplayName: link.DisplayName, IdentityProviderID: provider.ID,
+			IdentityProviderName: provider.Name, IdentityProviderType: provider.Type,
+			IdentityProviderUserID: link.IdentityProviderUserID, InsertInstant: now,
+			TenantID: user.TenantID, Token: link.Token, UserID: user.ID,
+		}
+		if err := tx.CreateLink(ctx, l); err != nil {
+			if errors.Is(err, ErrDuplicate) {
+				return invalid("identityProviderLink.identityProviderUserId", "duplicate", "This identity-provider account is already linked to a user.")
+			}
+			return err
+		}
+		out = l
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteLink removes a user's link and returns it.
+func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, userID string) (*IdentityProviderLink, error) {
+	var out *IdentityProviderLink
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		u, err := e.userInScope(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		l, err := tx.GetLink(ctx, u.TenantID, strings.ToLower(providerID), providerUserID)
+		if err != nil {
+			return err
+		}
+		if l.UserID != u.ID {
+			return fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
+		}
+		out = l
+		return tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID)
+	})
+	return out, err
+}
+
+// PendingLink returns a pending link; with userID, also how many links that
+// user has to the provider, so an app can tell whether completing it would
+// pass the tenant's limit.
+func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLinkResponse, error) {
+	p, err := e.store.GetPendingLink(ctx, id, e.instant())
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, p.TenantID) {
+		return nil, fmt.Errorf("authcore: pending link outside the request's tenant: %w", ErrNotFound)
+	}
+	resp := &PendingLinkResponse{PendingIdPLink: PendingIdPLink{
+		DisplayName: p.DisplayName, Email: p.Email, IdentityProviderID: p.IdentityProviderID,
+		IdentityProviderLinks: []IdentityProviderLink{}, IdentityProviderName: twitter.TypeName,
+		IdentityProviderType: twitter.TypeName, IdentityProviderUserID: p.IdentityProviderUserID, Username: p.Username,
+	}}
+	if provider, err := e.loadProvider(ctx, e.store, p.IdentityProviderID); err == nil {
+		on, max := provider.LinkPolicy(p.TenantID)
+		tc := &twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: on, MaximumLinks: &max}}
+		resp.IdentityProviderTenantConfiguration = tc
+		resp.PendingIdPLink.IdentityProviderTenantConfiguration = tc
+	}
+	if userID != "" {
+		links, err := e.Links(ctx, userID, p.IdentityProviderID)
+		if err != nil {
+			return nil, err
+		}
+		resp.LinkCount = len(links)
+		resp.PendingIdPLink.IdentityProviderLinks = links
+	}
+	return resp, nil
+}

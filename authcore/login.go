@@ -1,0 +1,585 @@
+package authcore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/linking"
+)
+
+// IdentityProviderLoginRequest is the body of POST
+// /api/identity-provider/login (seed 002, "Complete the Twitter Login").
+type IdentityProviderLoginRequest struct {
+	ApplicationID      string            `json:"applicationId"`
+	IdentityProviderID string            `json:"identityProviderId"`
+	Data               map[string]string `json:"data"`
+	IPAddress          string            `json:"ipAddress"`
+	MetaData           *LoginMetaData    `json:"metaData,omitempty"`
+	NoJWT              bool              `json:"noJWT"`
+	NoLink             bool              `json:"noLink"`
+}
+
+// LoginMetaData is the request's metaData.
+type LoginMetaData struct {
+	Device *Device `json:"device,omitempty"`
+}
+
+// Device describes the device a login came from.
+type Device struct {
+	Description         string `json:"description,omitempty"`
+	LastAccessedAddress string `json:"lastAccessedAddress,omitempty"`
+	Name                string `json:"name,omitempty"`
+	Type                string `json:"type,omitempty"`
+}
+
+// LoginStatus is the outcome of a login that authenticated someone. The
+// values are FusionAuth's status codes, which carry the outcome on the wire.
+type LoginStatus int
+
+// Login statuses, in the precedence SPEC §5 gives (refusals such as an
+// expired user are errors, not statuses).
+const (
+	LoginOK                      LoginStatus = 200
+	LoginNotRegistered           LoginStatus = 202
+	LoginPasswordChangeRequired  LoginStatus = 203
+	LoginEmailNotVerified        LoginStatus = 212
+	LoginRegistrationNotVerified LoginStatus = 213
+	LoginPendingLink             LoginStatus = 232
+	LoginTwoFactorRequired       LoginStatus = 242
+)
+
+// LoginResponse is FusionAuth's login response body plus the status.
+type LoginResponse struct {
+	Status LoginStatus `json:"-"`
+	// RefreshTokenTTL is the refresh token's lifetime, for the cookie.
+	RefreshTokenTTL time.Duration `json:"-"`
+
+	Methods                []TwoFactorMethod `json:"methods,omitempty"`
+	PendingIdPLinkID       string            `json:"pendingIdPLinkId,omitempty"`
+	RefreshToken           string            `json:"refreshToken,omitempty"`
+	RefreshTokenID         string            `json:"refreshTokenId,omitempty"`
+	Token                  string            `json:"token,omitempty"`
+	TokenExpirationInstant int64             `json:"tokenExpirationInstant,omitempty"`
+	TwoFactorID            string            `json:"twoFactorId,omitempty"`
+	User                   *User             `json:"user,omitempty"`
+}
+
+// Login refusals that are not validation errors. Each is matched with
+// errors.Is; the HTTP adapter gives each its FusionAuth status code.
+var (
+	// ErrUserExpired: the user's account expired (410).
+	ErrUserExpired = errors.New("authcore: user expired")
+	// ErrLoginPrevented: the user may not log in: inactive (409).
+	ErrLoginPrevented = errors.New("authcore: login prevented")
+	// ErrIdentityProviderRefused: the identity provider refused the
+	// credentials (401).
+	ErrIdentityProviderRefused = errors.New("authcore: identity provider refused the login")
+	// ErrIdentityProviderUnavailable: the identity provider could not be
+	// asked, or answered garbage (401 too: the login cannot be completed).
+	ErrIdentityProviderUnavailable = errors.New("authcore: identity provider unavailable")
+)
+
+// LambdaError is a reconcile function that failed or panicked (512).
+type LambdaError struct {
+	LambdaID string
+	Err      error
+}
+
+func (e *LambdaError) Error() string {
+	return fmt.Sprintf("authcore: lambda %s failed: %v", e.LambdaID, e.Err)
+}
+
+func (e *LambdaError) Unwrap() error { return e.Err }
+
+// PendingLinkTTL is how long a pending link waits to be completed.
+const PendingLinkTTL = time.Hour
+
+// loginAttempts bounds the re-runs of a login transaction that lost a
+// uniqueness race: the re-run reads the winner's rows and links to them.
+const loginAttempts = 5
+
+// IdentityProviderLogin completes a Twitter login: it asks Twitter who the
+// user is, decides by the provider's linking strategy, writes the user,
+// registration, link and login record in one transaction, and issues the
+// tokens. ip is the client address the transport saw, used when the request
+// names none.
+func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProviderLoginRequest) (*LoginResponse, error) {
+	if err := validateLogin(req); err != nil {
+		return nil, err
+	}
+	app, err := e.store.GetApplication(ctx, strings.ToLower(req.ApplicationID))
+	if err != nil || !inScope(ctx, app.TenantID) {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an application.")
+	}
+	provider, err := e.loadProvider(ctx, e.store, req.IdentityProviderID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	var eff twitter.Effective
+	ok := false
+	if provider != nil {
+		eff, ok = provider.ForApplication(app.ID)
+	}
+	if !ok {
+		return nil, general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
+	}
+	tenant, err := e.store.GetTenant(ctx, app.TenantID)
+	if err != nil {
+		return nil, err
+	}
+
+	tok, tuser, raw, err := e.twitter.Login(ctx, eff.Consumer(), req.Data["oauth_token"], twitter.Secret(req.Data["oauth_token_secret"]), req.Data["oauth_verifier"])
+	if err != nil {
+		kind := ErrIdentityProviderUnavailable
+		if errors.Is(err, twitter.ErrRefused) {
+			kind = ErrIdentityProviderRefused
+		}
+		e.writeEventLog(ctx, EventLogError, "Twitter login for application [%s] failed: %v", app.ID, err)
+		return nil, fmt.Errorf("%w: %v", kind, err)
+	}
+	if eff.Debug {
+		e.writeEventLog(ctx, EventLogDebug, "Twitter login for application [%s]: Twitter user id [%s], screen name [%s], email present [%t], linking strategy [%s].", app.ID, tuser.IDStr, tuser.ScreenName, tuser.Email != "", eff.LinkingStrategy)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		claims = map[string]any{}
+	}
+
+	lg := &login{
+		engine: e, req: req, app: app, tenant: tenant, provider: provider, eff: eff,
+		token: tok, tuser: tuser, claims: claims,
+	}
+	var resp *LoginResponse
+	for attempt := 1; ; attempt++ {
+		resp, err = lg.run(ctx)
+		if err == nil {
+			break
+		}
+		// A concurrent first login of the same account won a uniqueness race:
+		// run again, and find what it wrote.
+		if attempt < loginAttempts && (errors.Is(err, ErrDuplicate) || errors.Is(err, ErrConflict)) {
+			continue
+		}
+		var le *LambdaError
+		if errors.As(err, &le) {
+			e.writeEventLog(ctx, EventLogError, "Twitter reconcile lambda [%s] failed for application [%s]: %v", le.LambdaID, app.ID, le.Err)
+		}
+		if errors.Is(err, ErrDuplicate) {
+			// Still losing after every retry: tell the client to retry rather
+			// than call it a server error.
+			return nil, fmt.Errorf("%w: %v", ErrConflict, err)
+		}
+		return nil, err
+	}
+	if eff.Debug {
+		e.writeEventLog(ctx, EventLogDebug, "Twitter login for application [%s] completed with status [%d].", app.ID, resp.Status)
+	}
+	return resp, nil
+}
+
+func validateLogin(req IdentityProviderLoginRequest) error {
+	var errs ValidationError
+	if strings.TrimSpace(req.ApplicationID) == "" {
+		errs.Blank("applicationId")
+	} else if !isUUID(req.ApplicationID) {
+		errs.Field("applicationId", "couldNotConvert", "The [applicationId] property must be a UUID.")
+	}
+	if strings.TrimSpace(req.IdentityProviderID) == "" {
+		errs.Blank("identityProviderId")
+	} else if !isUUID(req.IdentityProviderID) {
+		errs.Field("identityProviderId", "couldNotConvert", "The [identityProviderId] property must be a UUID.")
+	}
+	if strings.TrimSpace(req.Data["oauth_token"]) == "" {
+		errs.Blank("data.oauth_token")
+	}
+	if strings.TrimSpace(req.Data["oauth_token_secret"]) == "" {
+		errs.Blank("data.oauth_token_secret")
+	}
+	return errs.Err()
+}
+
+// login is one login's state between Twitter's answer and the store.
+type login struct {
+	engine   *Engine
+	req      IdentityProviderLoginRequest
+	app      *Application
+	tenant   *Tenant
+	provider *twitter.Provider
+	eff      twitter.Effective
+	token    twitter.Token
+	tuser    twitter.User
+	claims   map[string]any
+}
+
+// run is one attempt: everything it writes commits together or not at all.
+func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
+	e := lg.engine
+	var resp *LoginResponse
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		var err error
+		resp, err = lg.apply(ctx, tx)
+		return err
+	})
+	return resp, err
+}
+
+func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
+	e := lg.engine
+	now := e.instant()
+	providerID := twitter.ProviderID
+	tenantID := lg.tenant.ID
+	strategy := linking.Strategy(lg.eff.LinkingStrategy)
+	in := linking.Input{
+		Strategy: strategy,
+		Claims:   linking.Claims{ProviderUserID: lg.tuser.IDStr, Email: lg.tuser.Email, Username: lg.tuser.ScreenName},
+		NoLink:   lg.req.NoLink,
+	}
+	limitOn, max := lg.provider.LinkPolicy(tenantID)
+	in.Policy = linking.Policy{LimitEnabled: limitOn, MaximumLinks: max}
+
+	existing, err := tx.GetLink(ctx, tenantID, providerID, lg.tuser.IDStr)
+	switch {
+	case err == nil:
+		in.Existing = &linking.Link{UserID: existing.UserID, ProviderUserID: existing.IdentityProviderUserID}
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	var candidate *User
+	if in.Existing == nil {
+		switch strategy.Lookup() {
+		case linking.LookupEmail:
+			if lg.tuser.Email != "" {
+				candidate, err = tx.GetUserByEmail(ctx, tenantID, lg.tuser.Email)
+			}
+		case linking.LookupUsername:
+			if lg.tuser.ScreenName != "" {
+				candidate, err = tx.GetUserByUsername(ctx, tenantID, lg.tuser.ScreenName)
+			}
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if candidate != nil {
+			links, err := tx.ListLinks(ctx, candidate.ID, providerID)
+			if err != nil {
+				return nil, err
+			}
+			c := &linking.Candidate{UserID: candidate.ID}
+			for _, l := range links {
+				c.Links = append(c.Links, linking.Link{UserID: l.UserID, ProviderUserID: l.IdentityProviderUserID})
+			}
+			in.Candidate = c
+		}
+	}
+
+	outcome := linking.Decide(in)
+	var user *User
+	switch outcome.Action {
+	case linking.Refuse:
+		return nil, refusal(outcome.Reason)
+	case linking.CreatePending:
+		return lg.createPending(ctx, tx, now)
+	case linking.UseExistingLink:
+		if user, err = tx.GetUser(ctx, outcome.UserID); err != nil {
+			return nil, err
+		}
+		existing.Token = lg.token.Token
+		existing.Data = mergeData(existing.Data, map[string]any{"oauth_token_secret": lg.token.Secret.Reveal()})
+		existing.DisplayName = lg.displayName()
+		existing.LastLoginInstant = now
+		if err := tx.UpdateLink(ctx, existing); err != nil {
+			return nil, err
+		}
+	case linking.LinkExistingUser:
+		user = candidate
+		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
+			return nil, err
+		}
+	case linking.CreateUserAndLink:
+		user = lg.newUser(now, strategy)
+		if err := tx.CreateUser(ctx, user); err != nil {
+			return nil, err
+		}
+		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("authcore: unknown linking outcome %v", outcome)
+	}
+	if strategy != linking.LinkAnonymously {
+		// Twitter's profile fills what the user does not have yet.
+		if user.FullName == "" {
+			user.FullName = lg.tuser.Name
+		}
+		if user.ImageURL == "" {
+			user.ImageURL = lg.tuser.ProfileImageURLHTTPS
+		}
+	}
+
+	reg, err := tx.GetRegistration(ctx, user.ID, lg.app.ID)
+	newReg := false
+	switch {
+	case errors.Is(err, ErrNotFound):
+		reg = nil
+		if lg.eff.CreateRegistration {
+			newReg = true
+			reg = &UserRegistration{
+				ID: e.newID(), ApplicationID: lg.app.ID, UserID: user.ID,
+				Roles: defaultRoleNames(lg.app), Username: lg.tuser.ScreenName,
+				InsertInstant: now, LastUpdateInstant: now,
+			}
+		}
+	case err != nil:
+		return nil, err
+	}
+
+	// The reconcile lambda sees the user and registration as they will be
+	// stored, and may change them (never for LinkAnonymously).
+	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
+		if err := e.reconcile(ctx, id, user, reg, lg.claims); err != nil {
+			return nil, err
+		}
+	}
+	// Reconcile may not move the user or the registration.
+	if reg != nil {
+		reg.UserID, reg.ApplicationID = user.ID, lg.app.ID
+	}
+
+	if status := refusedStatus(user, now); status != nil {
+		return nil, status
+	}
+	user.LastLoginInstant = now
+	user.LastUpdateInstant = now
+	if err := tx.UpdateUser(ctx, user); err != nil {
+		return nil, err
+	}
+	if reg != nil {
+		reg.LastLoginInstant = now
+		if newReg {
+			err = tx.CreateRegistration(ctx, reg)
+		} else {
+			err = tx.UpdateRegistration(ctx, reg)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.CreateLoginRecord(ctx, lg.loginRecord(user.ID, now)); err != nil {
+		return nil, err
+	}
+
+	resp := &LoginResponse{Status: loginStatus(lg.tenant, lg.app, user, reg)}
+	regs, err := tx.ListRegistrations(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	user.Registrations = derefRegistrations(regs)
+	resp.User = user
+	switch resp.Status {
+	case LoginTwoFactorRequired:
+		resp.TwoFactorID = e.newID()
+		resp.Methods = user.TwoFactor.Methods
+		return resp, nil
+	case LoginPasswordChangeRequired:
+		return resp, nil
+	}
+	if lg.req.NoJWT {
+		return resp, nil
+	}
+	if reg != nil && lg.app.LoginConfiguration.GenerateRefreshTokens {
+		plain, rt, err := e.CreateRefreshToken(ctx, tx, lg.tenant, lg.app, user, lg.deviceMeta())
+		if err != nil {
+			return nil, err
+		}
+		resp.RefreshToken, resp.RefreshTokenID = plain, rt.ID
+		resp.RefreshTokenTTL = time.Duration(rt.ExpirationInstant-rt.InsertInstant) * time.Millisecond
+	}
+	resp.Token, resp.TokenExpirationInstant, err = e.IssueAccessToken(ctx, tx, TokenRequest{
+		Tenant: lg.tenant, Application: lg.app, User: user, Registration: reg,
+		AuthenticationType: AuthenticationTypeTwitter, RefreshTokenID: resp.RefreshTokenID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// refusal turns a linking refusal into the error FusionAuth answers with.
+func refusal(r linking.Reason) error {
+	switch r {
+	case linking.ReasonMissingEmail:
+		return general("[ExternalAuthenticationException]MissingEmail", "The identity provider did not return an email address, which this linking strategy needs.")
+	case linking.ReasonMissingUsername:
+		return general("[ExternalAuthenticationException]MissingUsername", "The identity provider did not return a username, which this linking strategy needs.")
+	case linking.ReasonExistingUserAlreadyLinked:
+		return general("[ExternalAuthenticationException]ExistingUserAlreadyLinked", "The user is already linked to another account of this identity provider.")
+	case linking.ReasonLinkCountExceeded:
+		return general("[LinkCountExceeded]", "The user has reached the tenant's limit of links to this identity provider.")
+	default:
+		return fmt.Errorf("authcore: no user for this login: %w", ErrNotFound)
+	}
+}
+
+// refusedStatus is the part of the status precedence that stops a login.
+func refusedStatus(u *User, now int64) error {
+	if u.Expiry != 0 && u.Expiry <= now {
+		return ErrUserExpired
+	}
+	if !u.Active {
+		return ErrLoginPrevented
+	}
+	return nil
+}
+
+// loginStatus is the rest of SPEC §5's precedence.
+func loginStatus(t *Tenant, app *Application, u *User, reg *UserRegistration) LoginStatus {
+	switch {
+	case u.PasswordChangeRequired:
+		return LoginPasswordChangeRequired
+	case u.TwoFactor != nil && len(u.TwoFactor.Methods) > 0:
+		return LoginTwoFactorRequired
+	case t.EmailConfiguration.VerifyEmail && !u.Verified:
+		return LoginEmailNotVerified
+	case reg != nil && app.VerifyRegistration && !reg.Verified:
+		return LoginRegistrationNotVerified
+	case reg == nil:
+		return LoginNotRegistered
+	}
+	return LoginOK
+}
+
+func (lg *login) displayName() string {
+	if lg.tuser.Email != "" {
+		return lg.tuser.Email
+	}
+	return lg.tuser.ScreenName
+}
+
+func (lg *login) newLink(userID string, now int64) *IdentityProviderLink {
+	return &IdentityProviderLink{
+		Data:                   map[string]any{"oauth_token_secret": lg.token.Secret.Reveal()},
+		DisplayName:            lg.displayName(),
+		IdentityProviderID:     twitter.ProviderID,
+		IdentityProviderName:   twitter.TypeName,
+		IdentityProviderType:   twitter.TypeName,
+		IdentityProviderUserID: lg.tuser.IDStr,
+		InsertInstant:          now,
+		LastLoginInstant:       now,
+		TenantID:               lg.tenant.ID,
+		Token:                  lg.token.Token,
+		UserID:                 userID,
+	}
+}
+
+// newUser builds the user a login creates. An email from Twitter counts as
+// verified: Twitter returns only confirmed addresses (include_email).
+func (lg *login) newUser(now int64, s linking.Strategy) *User {
+	u := &User{
+		ID: lg.engine.newID(), TenantID: lg.tenant.ID, Active: true,
+		InsertInstant: now, LastUpdateInstant: now,
+	}
+	if s != linking.LinkAnonymously {
+		u.Email = lg.tuser.Email
+		u.Verified = u.Email != ""
+		if u.Verified {
+			u.VerifiedInstant = now
+		}
+		if s.Lookup() == linking.LookupUsername {
+			u.Username = lg.tuser.ScreenName
+		}
+		u.FullName = lg.tuser.Name
+		u.ImageURL = lg.tuser.ProfileImageURLHTTPS
+	}
+	return u
+}
+
+func (lg *login) createPending(ctx context.Context, tx Store, now int64) (*LoginResponse, error) {
+	p := &PendingLink{
+		ID: lg.engine.newID(), TenantID: lg.tenant.ID, ApplicationID: lg.app.ID,
+		IdentityProviderID: twitter.ProviderID, IdentityProviderUserID: lg.tuser.IDStr,
+		DisplayName: lg.displayName(), Email: lg.tuser.Email, Username: lg.tuser.ScreenName,
+		Token: lg.token.Token, Data: map[string]any{"oauth_token_secret": lg.token.Secret.Reveal()},
+		InsertInstant: now, ExpirationInstant: now + PendingLinkTTL.Milliseconds(),
+	}
+	if err := tx.CreatePendingLink(ctx, p); err != nil {
+		return nil, err
+	}
+	return &LoginResponse{Status: LoginPendingLink, PendingIdPLinkID: p.ID}, nil
+}
+
+func (lg *login) loginRecord(userID string, now int64) *LoginRecord {
+	return &LoginRecord{
+		ID: lg.engine.newID(), UserID: userID, ApplicationID: lg.app.ID, TenantID: lg.tenant.ID,
+		IPAddress: lg.req.IPAddress, Instant: now, Device: lg.deviceMeta(),
+	}
+}
+
+func (lg *login) deviceMeta() map[string]any {
+	if lg.req.MetaData == nil || lg.req.MetaData.Device == nil {
+		return nil
+	}
+	d := lg.req.MetaData.Device
+	m := map[string]any{}
+	for k, v := range map[string]string{"description": d.Description, "lastAccessedAddress": d.LastAccessedAddress, "name": d.Name, "type": d.Type} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	return map[string]any{"device": m}
+}
+
+// reconcile runs a reconcile lambda; an error or a panic is a *LambdaError.
+func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserRegistration, claims map[string]any) (err error) {
+	l, ok := e.lambda(id)
+	if !ok || l.Reconcile == nil {
+		return &LambdaError{LambdaID: id, Err: errors.New("no reconcile function is registered under this id")}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.ErrorContext(ctx, "reconcile lambda panicked", "lambda", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = &LambdaError{LambdaID: id, Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	if err := l.Reconcile(ctx, u, reg, claims); err != nil {
+		return &LambdaError{LambdaID: id, Err: err}
+	}
+	return nil
+}
+
+// defaultRoleNames are the roles a new registration gets.
+func defaultRoleNames(app *Application) []string {
+	var roles []string
+	for _, r := range app.Roles {
+		if r.IsDefault {
+			roles = append(roles, r.Name)
+		}
+	}
+	return roles
+}
+
+func mergeData(dst, src map[string]any) map[string]any {
+	if dst == nil {
+		dst = map[string]any{}
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
+}
+
+func derefRegistrations(regs []*UserRegistration) []UserRegistration {
+	out := make([]UserRegistration, 0, len(regs))
+	for _, r := range regs {
+		out = append(out, *r)
+	}
+	return out
+}

@@ -1,0 +1,417 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// ErrRefreshTokenInvalid: a refresh token was refused: unknown, revoked,
+// expired, reused after a one-time-use rotation, or its user, application or
+// registration can no longer log in. Refusals are *RefreshTokenError values,
+// which match it through errors.Is and unwrap to the FusionAuth Errors object
+// the HTTP API answers with (400 [invalid]refreshToken: FusionAuth answers an
+// unusable refresh token with 400, not 401).
+var ErrRefreshTokenInvalid = errors.New("authcore: refresh token refused")
+
+// Reasons a refresh token is refused (RefreshTokenError.Reason). They are for
+// logs and Go callers; the API answers all of them the same way, so a caller
+// cannot learn which tokens once existed.
+const (
+	RefreshRefusedUnknown      = "unknown"
+	RefreshRefusedExpired      = "expired"
+	RefreshRefusedReused       = "reused"
+	RefreshRefusedUserInactive = "user inactive"
+	RefreshRefusedUserExpired  = "user expired"
+	RefreshRefusedAppInactive  = "application inactive"
+	RefreshRefusedUnregistered = "not registered"
+	// RefreshRefusedOrphaned: the token's user, application or tenant is
+	// gone (a store that cascades deletes never leaves such a token).
+	RefreshRefusedOrphaned = "user or application gone"
+)
+
+// RefreshTokenError is a refused refresh token.
+type RefreshTokenError struct {
+	Reason string
+	// TokenID is the refresh token's id when it was found ("" otherwise).
+	TokenID string
+}
+
+func (e *RefreshTokenError) Error() string {
+	if e.TokenID != "" {
+		return fmt.Sprintf("authcore: refresh token %s refused: %s", e.TokenID, e.Reason)
+	}
+	return "authcore: refresh token refused: " + e.Reason
+}
+
+// Is makes errors.Is(err, ErrRefreshTokenInvalid) match.
+func (e *RefreshTokenError) Is(target error) bool { return target == ErrRefreshTokenInvalid }
+
+// Unwrap gives the Errors object, so the adapter's error table answers 400.
+func (e *RefreshTokenError) Unwrap() error {
+	var v validation.Errors
+	v.Field("refreshToken", validation.KindInvalid, "The refresh token is not valid: it expired, was not found, or has been revoked.")
+	return &v
+}
+
+// RefreshRequest is POST /api/jwt/refresh: the refresh token from the body
+// or the refresh_token cookie.
+type RefreshRequest struct {
+	RefreshToken string
+	// IPAddress, when known, is recorded as the device's lastAccessedAddress.
+	IPAddress string
+}
+
+// RefreshResult is a refreshed access token. RefreshToken is the token to use
+// next time: the same one under the Reusable policy, a new one under
+// OneTimeUse. RefreshTokenID never changes.
+type RefreshResult struct {
+	Token                  string
+	TokenExpirationInstant int64
+	RefreshToken           string
+	RefreshTokenID         string
+	// RefreshTokenExpirationInstant (epoch ms) is when RefreshToken stops
+	// working; the refresh_token cookie's Max-Age is counted to it.
+	RefreshTokenExpirationInstant int64
+	// RefreshTokenMaxAge is the refresh token's remaining lifetime in
+	// seconds at the time of the refresh (the cookie's Max-Age).
+	RefreshTokenMaxAge int
+}
+
+// RefreshAccessToken exchanges a refresh token for a new access token
+// (authenticationType REFRESH_TOKEN, auth_time the refresh token's start).
+// Under the tenant's OneTimeUse policy the refresh token rotates: a new value
+// is returned and the old one stops working; presenting the old one again is
+// taken as theft and revokes the token for good (so does a lost race between
+// two refreshes with the same one-time token). An expired token is deleted.
+// Refusals match ErrRefreshTokenInvalid.
+func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (RefreshResult, error) {
+	if req.RefreshToken == "" {
+		return RefreshResult{}, invalid("refreshToken", "blank", "You must specify the [refreshToken] property or send the refresh_token cookie.")
+	}
+	hash := hashRefreshToken(req.RefreshToken)
+	var (
+		out     RefreshResult
+		refusal *RefreshTokenError
+	)
+	// A refusal that deletes a token must still commit, so the closure
+	// returns nil and reports the refusal beside it.
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		out, refusal = RefreshResult{}, nil
+		rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
+		if errors.Is(err, ErrNotFound) {
+			refusal, err = e.refuseUnknown(ctx, tx, hash)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if !inScope(ctx, rt.TenantID) {
+			refusal = &RefreshTokenError{Reason: RefreshRefusedUnknown}
+			return nil
+		}
+		now := e.instant()
+		if now >= rt.ExpirationInstant {
+			refusal = &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}
+			_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+			return err
+		}
+		tr, reason, err := e.refreshLoginState(ctx, tx, rt, now)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
+			if reason == RefreshRefusedUnregistered || reason == RefreshRefusedOrphaned {
+				// Without the registration the token can never be used
+				// again; a new registration needs a new login.
+				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+				return err
+			}
+			return nil
+		}
+		plain := req.RefreshToken
+		changed := touchDevice(rt, now, req.IPAddress)
+		if tr.Tenant.JWTConfiguration.RefreshTokenUsagePolicy == RefreshTokenOneTimeUse {
+			next, nextHash, err := e.newRefreshSecret()
+			if err != nil {
+				return err
+			}
+			rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
+			plain, changed = next, true
+		}
+		if changed {
+			if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
+				return err
+			}
+		}
+		tr.AuthenticationType = AuthenticationTypeRefreshToken
+		tr.RefreshTokenID = rt.ID
+		tr.AuthTime = rt.StartInstant / 1000
+		token, exp, err := e.IssueAccessToken(ctx, tx, tr)
+		if err != nil {
+			return err
+		}
+		out = RefreshResult{
+			Token:                         token,
+			TokenExpirationInstant:        exp,
+			RefreshToken:                  plain,
+			RefreshTokenID:                rt.ID,
+			RefreshTokenExpirationInstant: rt.ExpirationInstant,
+			RefreshTokenMaxAge:            rt.MaxAge(now),
+		}
+		return nil
+	})
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	if refusal != nil {
+		if refusal.Reason == RefreshRefusedReused {
+			e.log.WarnContext(ctx, "one-time refresh token reused: token revoked", "refreshTokenId", refusal.TokenID)
+		} else {
+			e.log.InfoContext(ctx, "refresh token refused", "reason", refusal.Reason, "refreshTokenId", refusal.TokenID)
+		}
+		return RefreshResult{}, refusal
+	}
+	return out, nil
+}
+
+// refuseUnknown handles a token that is no token's current value. If it is
+// a one-time token's previous value, someone replayed a rotated token: the
+// token is revoked, since either the thief or the user now holds the current
+// value and we cannot tell which.
+func (e *Engine) refuseUnknown(ctx context.Context, tx Store, hash []byte) (*RefreshTokenError, error) {
+	prev, err := tx.GetRefreshTokenByHash(ctx, hash, true)
+	if errors.Is(err, ErrNotFound) {
+		return &RefreshTokenError{Reason: RefreshRefusedUnknown}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, prev.TenantID) {
+		return &RefreshTokenError{Reason: RefreshRefusedUnknown}, nil
+	}
+	if _, err := tx.DeleteRefreshTokens(ctx, prev.ID, "", ""); err != nil {
+		return nil, err
+	}
+	return &RefreshTokenError{Reason: RefreshRefusedReused, TokenID: prev.ID}, nil
+}
+
+// refreshLoginState loads what a refresh needs and says why the user may not
+// log in any more ("" when they may).
+func (e *Engine) refreshLoginState(ctx context.Context, tx Store, rt *RefreshToken, now int64) (TokenRequest, string, error) {
+	var tr TokenRequest
+	var err error
+	if tr.Tenant, err = tx.GetTenant(ctx, rt.TenantID); err == nil {
+		if tr.Application, err = tx.GetApplication(ctx, rt.ApplicationID); err == nil {
+			tr.User, err = tx.GetUser(ctx, rt.UserID)
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		return tr, RefreshRefusedOrphaned, nil
+	}
+	if err != nil {
+		return tr, "", err
+	}
+	switch {
+	case !tr.User.Active:
+		return tr, RefreshRefusedUserInactive, nil
+	case tr.User.Expiry != 0 && now >= tr.User.Expiry:
+		return tr, RefreshRefusedUserExpired, nil
+	case !tr.Application.Active:
+		return tr, RefreshRefusedAppInactive, nil
+	}
+	tr.Registration, err = tx.GetRegistration(ctx, rt.UserID, rt.ApplicationID)
+	if errors.Is(err, ErrNotFound) {
+		return tr, RefreshRefusedUnregistered, nil
+	}
+	return tr, "", err
+}
+
+// touchDevice records the use on metaData.device (FusionAuth's
+// lastAccessedInstant and lastAccessedAddress) when the token has a device.
+func touchDevice(rt *RefreshToken, now int64, ip string) bool {
+	device, ok := rt.MetaData["device"].(map[string]any)
+	if !ok {
+		return false
+	}
+	device["lastAccessedInstant"] = now
+	if ip != "" {
+		device["lastAccessedAddress"] = ip
+	}
+	return true
+}
+
+// MaxAge is the token's remaining lifetime in whole seconds at now (epoch
+// ms), never negative: the refresh_token cookie's Max-Age.
+func (rt *RefreshToken) MaxAge(now int64) int {
+	ms := rt.ExpirationInstant - now
+	if ms <= 0 {
+		return 0
+	}
+	return int(ms / 1000)
+}
+
+// RefreshTokenInfo is a refresh token as the API shows it (FusionAuth's
+// RefreshToken without the token, which authcore does not keep).
+type RefreshTokenInfo struct {
+	ID            string         `json:"id"`
+	ApplicationID string         `json:"applicationId"`
+	InsertInstant int64          `json:"insertInstant"`
+	StartInstant  int64          `json:"startInstant"`
+	TenantID      string         `json:"tenantId,omitempty"`
+	UserID        string         `json:"userId"`
+	MetaData      map[string]any `json:"metaData,omitempty"`
+}
+
+// Info returns the API view of rt.
+func (rt *RefreshToken) Info() RefreshTokenInfo {
+	return RefreshTokenInfo{
+		ID: rt.ID, ApplicationID: rt.ApplicationID, InsertInstant: rt.InsertInstant,
+		StartInstant: rt.StartInstant, TenantID: rt.TenantID, UserID: rt.UserID, MetaData: rt.MetaData,
+	}
+}
+
+// RefreshToken returns a refresh token by id; ErrNotFound when it is missing,
+// revoked, or in another tenant than the request's.
+func (e *Engine) RefreshToken(ctx context.Context, id string) (*RefreshToken, error) {
+	rt, err := e.store.GetRefreshToken(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, rt.TenantID) {
+		return nil, fmt.Errorf("authcore: refresh token %s: %w", id, ErrNotFound)
+	}
+	return rt, nil
+}
+
+// RefreshTokens lists a user's refresh tokens (expired ones included until
+// they are used or revoked). An unknown user, or one outside the request's
+// tenant, has none.
+func (e *Engine) RefreshTokens(ctx context.Context, userID string) ([]*RefreshToken, error) {
+	all, err := e.store.ListRefreshTokens(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, rt := range all {
+		if inScope(ctx, rt.TenantID) {
+			out = append(out, rt)
+		}
+	}
+	return out, nil
+}
+
+// RevokeRequest selects refresh tokens to revoke: one token by TokenID or by
+// its value (Token), or every token of UserID, of ApplicationID, or of UserID
+// in ApplicationID.
+type RevokeRequest struct {
+	TokenID       string
+	UserID        string
+	ApplicationID string
+	Token         string
+}
+
+// RevokeRefreshTokens deletes the refresh tokens req selects and returns how
+// many. A named token, user or application that does not exist (or is outside
+// the request's tenant) is ErrNotFound; a user with no tokens is not an error.
+// Access tokens already issued stay valid until they expire: they are not
+// looked up on each use.
+func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (int, error) {
+	if err := req.validate(); err != nil {
+		return 0, err
+	}
+	var n int
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		n = 0
+		switch {
+		case req.TokenID != "" || req.Token != "":
+			var rt *RefreshToken
+			var err error
+			if req.TokenID != "" {
+				rt, err = tx.GetRefreshToken(ctx, req.TokenID)
+			} else {
+				rt, err = tx.GetRefreshTokenByHash(ctx, hashRefreshToken(req.Token), false)
+			}
+			if err != nil {
+				return err
+			}
+			if !inScope(ctx, rt.TenantID) {
+				return fmt.Errorf("authcore: refresh token: %w", ErrNotFound)
+			}
+			n, err = tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+			return err
+		default:
+			if req.UserID != "" {
+				u, err := tx.GetUser(ctx, req.UserID)
+				if err != nil {
+					return err
+				}
+				if !inScope(ctx, u.TenantID) {
+					return fmt.Errorf("authcore: user: %w", ErrNotFound)
+				}
+			}
+			if req.ApplicationID != "" {
+				a, err := tx.GetApplication(ctx, req.ApplicationID)
+				if err != nil {
+					return err
+				}
+				if !inScope(ctx, a.TenantID) {
+					return fmt.Errorf("authcore: application: %w", ErrNotFound)
+				}
+			}
+			var err error
+			n, err = tx.DeleteRefreshTokens(ctx, "", req.UserID, req.ApplicationID)
+			return err
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	e.log.InfoContext(ctx, "refresh tokens revoked", "count", n, "refreshTokenId", req.TokenID, "userId", req.UserID, "applicationId", req.ApplicationID)
+	return n, nil
+}
+
+// validate accepts the combinations FusionAuth's Revoke Refresh Tokens API
+// documents and nothing else, so a typo cannot widen a revocation.
+func (r RevokeRequest) validate() error {
+	single := r.TokenID != "" || r.Token != ""
+	switch {
+	case r.TokenID != "" && r.Token != "":
+		return invalid("token", validation.KindInvalid, "Revoke a refresh token by its id or by its value, not both.")
+	case single && (r.UserID != "" || r.ApplicationID != ""):
+		return invalid("token", validation.KindInvalid, "A single refresh token is revoked by its id or value alone, without userId or applicationId.")
+	case !single && r.UserID == "" && r.ApplicationID == "":
+		var v validation.Errors
+		v.Field("userId", validation.KindBlank, "You must specify a tokenId, a token, a userId or an applicationId.")
+		return &v
+	}
+	for name, id := range map[string]string{"tokenId": r.TokenID, "userId": r.UserID, "applicationId": r.ApplicationID} {
+		if id != "" && !looksLikeUUID(id) {
+			return invalid(name, validation.KindCouldNotConvert, fmt.Sprintf("Invalid [%s]: it must be a UUID.", name))
+		}
+	}
+	return nil
+}
+
+func looksLikeUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range strings.ToLower(s) {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}

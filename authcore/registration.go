@@ -1,0 +1,330 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// RegistrationRequest is the body of the registration create and update
+// requests. With User set, a create makes the user and the registration
+// together (FusionAuth's combined create).
+type RegistrationRequest struct {
+	Registration UserRegistration `json:"registration"`
+	User         *UserInput       `json:"user,omitempty"`
+	// SkipRegistrationVerification marks the registration verified even when
+	// the application requires registration verification.
+	SkipRegistrationVerification bool `json:"skipRegistrationVerification,omitempty"`
+	// SkipVerification applies to the user of a combined create.
+	SkipVerification bool `json:"skipVerification,omitempty"`
+}
+
+// RegistrationResponse is the response of the registration APIs. Create also
+// carries the user (with registrations), as FusionAuth's does; retrieve and
+// update carry the registration only.
+type RegistrationResponse struct {
+	Registration *UserRegistration `json:"registration,omitempty"`
+	User         *User             `json:"user,omitempty"`
+}
+
+// Register registers the user with id userID to registration.applicationId.
+// The application must be in the user's tenant ([invalid]
+// registration.applicationId); a second registration to one application is
+// [duplicate]registration.applicationId. No roles given: the application's
+// default roles (DefaultRoles); roles given must be the application's
+// ([invalid]registration.roles). The registration is verified unless the
+// application requires verification and skipRegistrationVerification is
+// false. With req.User set, the user is created first (userID is then the id
+// asked for, "" to generate one), all in one transaction.
+func (e *Engine) Register(ctx context.Context, userID string, req RegistrationRequest) (*UserRegistration, error) {
+	out, err := e.RegisterUser(ctx, userID, req)
+	if err != nil {
+		return nil, err
+	}
+	return out.Registration, nil
+}
+
+// RegisterUser is Register returning the user (with their registrations)
+// beside the new registration: the create response's shape.
+func (e *Engine) RegisterUser(ctx context.Context, userID string, req RegistrationRequest) (*RegistrationResponse, error) {
+	var (
+		user *User
+		reg  *UserRegistration
+	)
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		var err error
+		if req.User != nil {
+			user, reg, err = e.combinedCreate(ctx, tx, userID, req)
+		} else {
+			user, reg, err = e.registerExisting(ctx, tx, userID, req)
+		}
+		if err != nil {
+			return err
+		}
+		return fillRegistrations(ctx, tx, user)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "user registered", "userId", user.ID, "applicationId", reg.ApplicationID)
+	return &RegistrationResponse{Registration: reg, User: user}, nil
+}
+
+func (e *Engine) registerExisting(ctx context.Context, tx Store, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
+	if userID == "" {
+		return nil, nil, invalid("userId", validation.KindMissing, "You must specify the Id of the user to register on the URI, or send [user] to create one.")
+	}
+	user, err := loadUser(ctx, tx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var errs validation.Errors
+	reg := e.newRegistration(ctx, tx, user.TenantID, req, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	reg.UserID = user.ID
+	if err := registrationStoreError(tx.CreateRegistration(ctx, reg)); err != nil {
+		return nil, nil, err
+	}
+	return user, reg, nil
+}
+
+// combinedCreate creates user and registration; the user's and the
+// registration's validation errors are reported together. Without a tenant
+// in the scope or the body, the user goes to the application's tenant.
+func (e *Engine) combinedCreate(ctx context.Context, tx Store, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
+	id, err := newObjectID(e, userID, "userId")
+	if err != nil {
+		return nil, nil, err
+	}
+	hint := ""
+	if appID := strings.ToLower(strings.TrimSpace(req.Registration.ApplicationID)); appID != "" {
+		if app, err := tx.GetApplication(ctx, appID); err == nil {
+			hint = app.TenantID
+		}
+	}
+	user, err := e.newUser(ctx, tx, id, UserRequest{User: *req.User, SkipVerification: req.SkipVerification}, hint)
+	var errs validation.Errors
+	var verr *validation.Errors
+	switch {
+	case errors.As(err, &verr):
+		errs.Merge(verr)
+		if len(verr.GeneralErrors) > 0 {
+			// No tenant: the registration cannot be checked against one.
+			return nil, nil, &errs
+		}
+		// The user is invalid but has a tenant; check the registration in it
+		// too, so that the caller sees every error at once.
+		tenantID, terr := e.tenantForCreate(ctx, tx, firstNonEmpty(req.User.TenantID, hint), "user.tenantId")
+		if terr == nil {
+			e.newRegistration(ctx, tx, tenantID, req, &errs)
+		}
+		return nil, nil, &errs
+	case err != nil:
+		return nil, nil, err
+	}
+	reg := e.newRegistration(ctx, tx, user.TenantID, req, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	if err := e.insertUser(ctx, tx, user); err != nil {
+		return nil, nil, err
+	}
+	reg.UserID = user.ID
+	if err := registrationStoreError(tx.CreateRegistration(ctx, reg)); err != nil {
+		return nil, nil, err
+	}
+	return user, reg, nil
+}
+
+// newRegistration builds and validates a registration in tenantID, recording
+// errors in errs.
+func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string, req RegistrationRequest, errs *validation.Errors) *UserRegistration {
+	in := req.Registration
+	now := e.instant()
+	reg := buildRegistration(in)
+	reg.ID = strings.ToLower(strings.TrimSpace(in.ID))
+	switch {
+	case reg.ID == "":
+		reg.ID = e.newID()
+	case !isUUID(reg.ID):
+		errs.Invalid("registration.id", "The [registration.id] property must be a UUID.")
+	}
+	reg.InsertInstant, reg.LastUpdateInstant = now, now
+	app := registrationApplication(ctx, tx, tenantID, reg.ApplicationID, errs)
+	if app == nil {
+		return reg
+	}
+	if len(reg.Roles) == 0 {
+		reg.Roles = DefaultRoles(app)
+	} else {
+		checkRoles(app, reg.Roles, errs)
+	}
+	if req.SkipRegistrationVerification || !app.VerifyRegistration {
+		reg.Verified, reg.VerifiedInstant = true, now
+	}
+	return reg
+}
+
+// registrationApplication loads the application a registration names; a
+// blank, unknown or other tenant's application is recorded in errs.
+func registrationApplication(ctx context.Context, tx Store, tenantID, appID string, errs *validation.Errors) *Application {
+	if appID == "" {
+		errs.Blank("registration.applicationId")
+		return nil
+	}
+	app, err := tx.GetApplication(ctx, appID)
+	if err != nil || app.TenantID != tenantID {
+		errs.Invalid("registration.applicationId", fmt.Sprintf("The [registration.applicationId] property does not name an application of the user's tenant: [%s].", appID))
+		return nil
+	}
+	return app
+}
+
+func checkRoles(app *Application, roles []string, errs *validation.Errors) {
+	known := make(map[string]bool, len(app.Roles))
+	for _, r := range app.Roles {
+		known[r.Name] = true
+	}
+	for _, r := range roles {
+		if !known[r] {
+			errs.Invalid("registration.roles", fmt.Sprintf("The role [%s] in [registration.roles] is not a role of the application.", r))
+		}
+	}
+}
+
+// Registration returns the user's registration to the application.
+func (e *Engine) Registration(ctx context.Context, userID, applicationID string) (*UserRegistration, error) {
+	u, err := loadUser(ctx, e.store, userID)
+	if err != nil {
+		return nil, err
+	}
+	return e.store.GetRegistration(ctx, u.ID, strings.ToLower(applicationID))
+}
+
+// UpdateRegistration replaces a registration (PUT). applicationID names it;
+// "" takes registration.applicationId from the request (FusionAuth: the URI
+// wins over the body). Roles are replaced as sent, no defaults added; id,
+// insertInstant, lastLoginInstant and the verification keep their stored
+// values unless skipRegistrationVerification.
+func (e *Engine) UpdateRegistration(ctx context.Context, userID, applicationID string, req RegistrationRequest) (*UserRegistration, error) {
+	if applicationID == "" {
+		applicationID = req.Registration.ApplicationID
+	}
+	return e.changeRegistration(ctx, userID, applicationID, func(*UserRegistration) (RegistrationRequest, error) { return req, nil })
+}
+
+// PatchRegistration applies a PATCH in any of the three forms (SPEC §2) to
+// {"registration": …}; in the legacy form roles sent are appended to the
+// stored ones, in RFC 7396 they replace them.
+func (e *Engine) PatchRegistration(ctx context.Context, userID, applicationID string, req PatchRequest) (*UserRegistration, error) {
+	return e.changeRegistration(ctx, userID, applicationID, func(cur *UserRegistration) (RegistrationRequest, error) {
+		patched, err := applyPatch(req, RegistrationResponse{Registration: cur}, nil)
+		if err != nil {
+			return RegistrationRequest{}, err
+		}
+		var in RegistrationRequest
+		if err := DecodeJSON(patched, &in); err != nil {
+			return RegistrationRequest{}, err
+		}
+		return in, nil
+	})
+}
+
+func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID string, build func(cur *UserRegistration) (RegistrationRequest, error)) (*UserRegistration, error) {
+	applicationID = strings.ToLower(strings.TrimSpace(applicationID))
+	if applicationID == "" {
+		return nil, invalid("registration.applicationId", validation.KindBlank, "You must specify the [registration.applicationId] property.")
+	}
+	var out *UserRegistration
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		u, err := loadUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		cur, err := tx.GetRegistration(ctx, u.ID, applicationID)
+		if err != nil {
+			return err
+		}
+		req, err := build(cur)
+		if err != nil {
+			return err
+		}
+		next := buildRegistration(req.Registration)
+		next.ID, next.UserID, next.ApplicationID = cur.ID, cur.UserID, cur.ApplicationID
+		next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
+		next.LastLoginInstant = cur.LastLoginInstant
+		next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
+		if req.SkipRegistrationVerification && !next.Verified {
+			next.Verified, next.VerifiedInstant = true, next.LastUpdateInstant
+		}
+		var errs validation.Errors
+		if app := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs); app != nil {
+			checkRoles(app, next.Roles, &errs)
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := tx.UpdateRegistration(ctx, next); err != nil {
+			return err
+		}
+		out = next
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "registration updated", "userId", out.UserID, "applicationId", out.ApplicationID)
+	return out, nil
+}
+
+// DeleteRegistration removes the user's registration to the application.
+func (e *Engine) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
+	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		u, err := loadUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteRegistration(ctx, u.ID, strings.ToLower(applicationID))
+	})
+}
+
+// buildRegistration copies the writable properties of in, normalised.
+func buildRegistration(in UserRegistration) *UserRegistration {
+	r := &UserRegistration{
+		ApplicationID:      strings.ToLower(strings.TrimSpace(in.ApplicationID)),
+		Roles:              cleanStrings(in.Roles),
+		Username:           strings.TrimSpace(in.Username),
+		Data:               copyData(in.Data),
+		Timezone:           strings.TrimSpace(in.Timezone),
+		PreferredLanguages: cleanStrings(in.PreferredLanguages),
+	}
+	if len(r.Data) == 0 {
+		r.Data = nil
+	}
+	if r.Username != "" {
+		r.UsernameStatus = UsernameStatusActive
+	}
+	return r
+}
+
+func registrationStoreError(err error) error {
+	var dup *DuplicateError
+	if errors.As(err, &dup) && dup.Field == "registration" {
+		return invalid("registration.applicationId", validation.KindDuplicate, "The user is already registered to this application.")
+	}
+	return err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

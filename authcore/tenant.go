@@ -1,0 +1,288 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// TenantRequest is the body of the tenant create and update requests:
+// {"tenant": {...}}.
+type TenantRequest struct {
+	Tenant Tenant `json:"tenant"`
+}
+
+// TenantResponse is the response of create, retrieve by id, update and patch.
+type TenantResponse struct {
+	Tenant *Tenant `json:"tenant,omitempty"`
+}
+
+// TenantsResponse is the response of retrieve all: {"tenants": [...]}.
+type TenantsResponse struct {
+	Tenants []Tenant `json:"tenants"`
+}
+
+// CreateTenant creates a tenant. id is the id asked for ("" to generate
+// one). Unset token settings take FusionAuth's defaults (issuer acme.com,
+// 3600 s access tokens, 43200 min refresh tokens, Reusable). Tenants are
+// global objects: a tenant-scoped request may not create one
+// (ErrUnauthorized).
+func (e *Engine) CreateTenant(ctx context.Context, id string, t Tenant) (*Tenant, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
+	id, err := newObjectID(e, id, "tenantId")
+	if err != nil {
+		return nil, err
+	}
+	out := copyTenant(t)
+	out.ID = id
+	now := e.instant()
+	out.InsertInstant, out.LastUpdateInstant = now, now
+	normalizeTenant(&out)
+	applyTenantDefaults(&out)
+	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := validateTenant(ctx, tx, &out); err != nil {
+			return err
+		}
+		return tenantStoreError(tx.CreateTenant(ctx, &out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "tenant created", "tenantId", out.ID)
+	return &out, nil
+}
+
+// Tenant returns the tenant with this id. A tenant-scoped request sees only
+// its own tenant; any other is ErrNotFound.
+func (e *Engine) Tenant(ctx context.Context, id string) (*Tenant, error) {
+	id = strings.ToLower(id)
+	if !inScope(ctx, id) {
+		return nil, fmt.Errorf("authcore: tenant %q: %w", id, ErrNotFound)
+	}
+	return e.store.GetTenant(ctx, id)
+}
+
+// Tenants lists the tenants the request may see, oldest first.
+func (e *Engine) Tenants(ctx context.Context) ([]Tenant, error) {
+	list, err := e.store.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Tenant, 0, len(list))
+	for _, t := range list {
+		if inScope(ctx, t.ID) {
+			out = append(out, *t)
+		}
+	}
+	return out, nil
+}
+
+// UpdateTenant replaces the tenant (PUT): a field left out takes its
+// default; id and insertInstant keep their stored values. A tenant-scoped
+// request may update its own tenant only.
+func (e *Engine) UpdateTenant(ctx context.Context, id string, t Tenant) (*Tenant, error) {
+	return e.changeTenant(ctx, id, func(*Tenant) (Tenant, error) { return copyTenant(t), nil })
+}
+
+// PatchTenant applies a PATCH in any of the three forms (SPEC §2) to
+// {"tenant": …} and validates the result like a PUT.
+func (e *Engine) PatchTenant(ctx context.Context, id string, req PatchRequest) (*Tenant, error) {
+	return e.changeTenant(ctx, id, func(cur *Tenant) (Tenant, error) {
+		patched, err := applyPatch(req, TenantResponse{Tenant: cur}, nil)
+		if err != nil {
+			return Tenant{}, err
+		}
+		var in TenantRequest
+		if err := DecodeJSON(patched, &in); err != nil {
+			return Tenant{}, err
+		}
+		return in.Tenant, nil
+	})
+}
+
+// changeTenant is the read-modify-write of PUT and PATCH in one transaction.
+func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Tenant) (Tenant, error)) (*Tenant, error) {
+	id = strings.ToLower(id)
+	if !inScope(ctx, id) {
+		return nil, fmt.Errorf("authcore: tenant %q: %w", id, ErrNotFound)
+	}
+	var out Tenant
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		cur, err := tx.GetTenant(ctx, id)
+		if err != nil {
+			return err
+		}
+		next, err := build(cur)
+		if err != nil {
+			return err
+		}
+		next.ID = cur.ID
+		next.InsertInstant = cur.InsertInstant
+		next.LastUpdateInstant = e.instant()
+		normalizeTenant(&next)
+		applyTenantDefaults(&next)
+		if err := validateTenant(ctx, tx, &next); err != nil {
+			return err
+		}
+		out = next
+		return tenantStoreError(tx.UpdateTenant(ctx, &next))
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "tenant updated", "tenantId", out.ID)
+	return &out, nil
+}
+
+// DeleteTenant deletes a tenant with everything in it (applications, users
+// with their registrations, links and refresh tokens, pending links) and the
+// API keys locked to it. The last tenant cannot be deleted
+// ([invalid]tenantId): an engine always has a tenant to put users in.
+func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
+	if err := requireGlobal(ctx); err != nil {
+		return err
+	}
+	id = strings.ToLower(id)
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if _, err := tx.GetTenant(ctx, id); err != nil {
+			return err
+		}
+		tenants, err := tx.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		if len(tenants) <= 1 {
+			return invalid("tenantId", validation.KindInvalid, "The last tenant cannot be deleted.")
+		}
+		keys, err := tx.ListAPIKeys(ctx)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k.TenantID == id {
+				if err := tx.DeleteAPIKey(ctx, k.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.DeleteTenant(ctx, id)
+	})
+	if err != nil {
+		return err
+	}
+	e.log.InfoContext(ctx, "tenant deleted", "tenantId", id)
+	return nil
+}
+
+func normalizeTenant(t *Tenant) {
+	t.Name = strings.TrimSpace(t.Name)
+	t.Issuer = strings.TrimSpace(t.Issuer)
+	t.JWTConfiguration.AccessTokenKeyID = strings.ToLower(strings.TrimSpace(t.JWTConfiguration.AccessTokenKeyID))
+	if len(t.Data) == 0 {
+		t.Data = nil
+	}
+}
+
+// validateTenant checks a tenant after defaults were applied, inside the
+// transaction that stores it (the signing key must exist there).
+func validateTenant(ctx context.Context, s Store, t *Tenant) error {
+	var errs validation.Errors
+	if t.Name == "" {
+		errs.Blank("tenant.name")
+	}
+	j := t.JWTConfiguration
+	switch j.RefreshTokenUsagePolicy {
+	case RefreshTokenReusable, RefreshTokenOneTimeUse:
+	default:
+		errs.Invalid("tenant.jwtConfiguration.refreshTokenUsagePolicy", fmt.Sprintf("The [tenant.jwtConfiguration.refreshTokenUsagePolicy] property must be %s or %s; it was [%s].", RefreshTokenReusable, RefreshTokenOneTimeUse, j.RefreshTokenUsagePolicy))
+	}
+	if j.TimeToLiveInSeconds < 0 {
+		errs.Invalid("tenant.jwtConfiguration.timeToLiveInSeconds", "The [tenant.jwtConfiguration.timeToLiveInSeconds] property must be greater than zero.")
+	}
+	if j.RefreshTokenTimeToLiveInMinutes < 0 {
+		errs.Invalid("tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "The [tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes] property must be greater than zero.")
+	}
+	if j.AccessTokenKeyID != "" {
+		_, err := s.GetKey(ctx, j.AccessTokenKeyID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			errs.Invalid("tenant.jwtConfiguration.accessTokenKeyId", fmt.Sprintf("The [tenant.jwtConfiguration.accessTokenKeyId] property does not name a key: [%s].", j.AccessTokenKeyID))
+		case err != nil:
+			return err
+		}
+	}
+	return errs.Err()
+}
+
+func tenantStoreError(err error) error {
+	var dup *DuplicateError
+	if errors.As(err, &dup) {
+		switch dup.Field {
+		case "name":
+			return invalid("tenant.name", validation.KindDuplicate, "A tenant with this [tenant.name] already exists.")
+		case "id":
+			return invalid("tenantId", validation.KindDuplicate, "A tenant with this Id already exists.")
+		}
+	}
+	return err
+}
+
+func copyTenant(t Tenant) Tenant {
+	t.Data = copyData(t.Data)
+	return t
+}
+
+// copyData copies the top level of a data map so that the caller's map is
+// never the stored one.
+func copyData(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// newObjectID returns the id of an object being created: the lower-cased id
+// asked for, or a new one. An id that is not a UUID is [invalid]<param>.
+func newObjectID(e *Engine, id, param string) (string, error) {
+	if id == "" {
+		return e.newID(), nil
+	}
+	if !isUUID(id) {
+		return "", invalid(param, validation.KindInvalid, fmt.Sprintf("The [%s] must be a UUID.", param))
+	}
+	return strings.ToLower(id), nil
+}
+
+// tenantForCreate picks the tenant an object is created in: the request's
+// scope, else the tenantId in the body (which must exist), else the only
+// tenant, else [TenantIdRequired]. A body tenantId that contradicts the
+// scope is [invalid]<path>.
+func (e *Engine) tenantForCreate(ctx context.Context, s Store, bodyTenantID, path string) (string, error) {
+	body := strings.ToLower(strings.TrimSpace(bodyTenantID))
+	if scoped := scopedTenant(ctx); scoped != "" {
+		if body != "" && body != scoped {
+			return "", invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property contradicts the tenant of the request.", path))
+		}
+		return scoped, nil
+	}
+	if body != "" {
+		_, err := s.GetTenant(ctx, body)
+		if errors.Is(err, ErrNotFound) {
+			return "", invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property does not name a tenant.", path))
+		}
+		if err != nil {
+			return "", err
+		}
+		return body, nil
+	}
+	return e.resolveTenant(ctx, s)
+}

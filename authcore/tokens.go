@@ -1,0 +1,350 @@
+package authcore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// Authentication types (the authenticationType claim).
+const (
+	AuthenticationTypeTwitter      = "TWITTER"
+	AuthenticationTypeRefreshToken = "REFRESH_TOKEN"
+)
+
+// Token errors. Each matches ErrUnauthorized through errors.Is as well, so a
+// caller that only cares "may this request go on" tests that one.
+var (
+	// ErrTokenInvalid: the token is malformed, its signature does not verify,
+	// its key is unknown or deleted, or its algorithm is not its key's.
+	ErrTokenInvalid error = &unauthorizedError{"authcore: invalid token"}
+	// ErrTokenExpired: the token was valid but its exp has passed. Errors
+	// that match it are *TokenExpiredError, which carries the instant.
+	ErrTokenExpired error = &unauthorizedError{"authcore: token expired"}
+)
+
+// unauthorizedError is a sentinel that is also an ErrUnauthorized.
+type unauthorizedError struct{ msg string }
+
+func (e *unauthorizedError) Error() string { return e.msg }
+
+func (e *unauthorizedError) Is(target error) bool { return target == ErrUnauthorized }
+
+// TokenExpiredError says when a refused token expired.
+type TokenExpiredError struct {
+	Expiry time.Time
+}
+
+func (e *TokenExpiredError) Error() string {
+	return fmt.Sprintf("authcore: token expired at %s", e.Expiry.UTC().Format(time.RFC3339))
+}
+
+// Is makes errors.Is match ErrTokenExpired and ErrUnauthorized.
+func (e *TokenExpiredError) Is(target error) bool {
+	return target == ErrTokenExpired || target == ErrUnauthorized
+}
+
+// tokenInvalid wraps ErrTokenInvalid with the reason (for logs; the reason
+// never includes key material or the token).
+func tokenInvalid(reason string) error {
+	return fmt.Errorf("%w: %s", ErrTokenInvalid, reason)
+}
+
+// TokenRequest describes the access token of one login or refresh.
+type TokenRequest struct {
+	Tenant             *Tenant
+	Application        *Application
+	User               *User
+	Registration       *UserRegistration // nil when the user is not registered to Application
+	AuthenticationType string            // e.g. "TWITTER", "REFRESH_TOKEN"
+	RefreshTokenID     string            // "sid" claim; "" when none
+	AuthTime           int64             // epoch seconds of the original authentication; 0 = now
+}
+
+// accessClaims are the claims of an access token (SPEC §7), in a struct so
+// that the JSON is built without a map and in a stable order.
+type accessClaims struct {
+	Audience           string    `json:"aud"`
+	Expiry             int64     `json:"exp"`
+	IssuedAt           int64     `json:"iat"`
+	Issuer             string    `json:"iss"`
+	Subject            string    `json:"sub"`
+	JTI                string    `json:"jti"`
+	AuthenticationType string    `json:"authenticationType"`
+	Email              string    `json:"email,omitempty"`
+	EmailVerified      *bool     `json:"email_verified,omitempty"`
+	PreferredUsername  string    `json:"preferred_username,omitempty"`
+	ApplicationID      string    `json:"applicationId"`
+	Roles              *[]string `json:"roles,omitempty"`
+	AuthTime           int64     `json:"auth_time"`
+	SID                string    `json:"sid,omitempty"`
+	TenantID           string    `json:"tid"`
+}
+
+// IssueAccessToken signs an access token (JWT) with the tenant's signing key
+// (created on first use when the tenant has none: HS256, FusionAuth's
+// default; the tenant's jwtConfiguration.accessTokenKeyId is then set). s is
+// the store to use (a tx-bound store inside a transaction, or e.Store()).
+// Returns the compact JWT and its expiry instant in epoch milliseconds
+// (tokenExpirationInstant).
+func (e *Engine) IssueAccessToken(ctx context.Context, s Store, req TokenRequest) (token string, expirationInstant int64, err error) {
+	if req.Tenant == nil || req.Application == nil || req.User == nil {
+		return "", 0, errors.New("authcore: IssueAccessToken needs a tenant, an application and a user")
+	}
+	key, err := e.tenantSigningKey(ctx, s, req.Tenant)
+	if err != nil {
+		return "", 0, err
+	}
+	now := e.now()
+	ttl := accessTokenTTL(req.Tenant, req.Application)
+	exp := now.Add(ttl)
+	c := accessClaims{
+		Audience:           req.Application.ID,
+		Expiry:             exp.Unix(),
+		IssuedAt:           now.Unix(),
+		Issuer:             req.Tenant.Issuer,
+		Subject:            req.User.ID,
+		JTI:                e.newID(),
+		AuthenticationType: req.AuthenticationType,
+		Email:              req.User.Email,
+		PreferredUsername:  req.User.Username,
+		ApplicationID:      req.Application.ID,
+		AuthTime:           req.AuthTime,
+		SID:                req.RefreshTokenID,
+		TenantID:           req.Tenant.ID,
+	}
+	if c.AuthTime == 0 {
+		c.AuthTime = now.Unix()
+	}
+	if req.User.Email != "" {
+		v := req.User.Verified
+		c.EmailVerified = &v
+	}
+	if req.Registration != nil {
+		roles := append([]string{}, req.Registration.Roles...)
+		c.Roles = &roles
+	}
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return "", 0, fmt.Errorf("authcore: encode claims: %w", err)
+	}
+	token, err = signCompact(key, payload)
+	if err != nil {
+		return "", 0, err
+	}
+	// The instant is exp exactly (whole seconds), so the body and the token
+	// agree.
+	return token, exp.Unix() * 1000, nil
+}
+
+// accessTokenTTL is the tenant's access-token lifetime, or the application's
+// when its override is enabled.
+func accessTokenTTL(t *Tenant, a *Application) time.Duration {
+	secs := t.JWTConfiguration.TimeToLiveInSeconds
+	if o := a.JWTConfiguration; o != nil && o.Enabled && o.TimeToLiveInSeconds > 0 {
+		secs = o.TimeToLiveInSeconds
+	}
+	if secs <= 0 {
+		secs = 3600
+	}
+	return time.Duration(secs) * time.Second
+}
+
+// tenantSigningKey returns the key the tenant signs with, creating an HS256
+// key on first use. The tenant is re-read from s so that two logins that race
+// to create the key inside transactions end with one key (the loser's
+// transaction conflicts and is retried by its caller).
+func (e *Engine) tenantSigningKey(ctx context.Context, s Store, t *Tenant) (*SigningKey, error) {
+	id := t.JWTConfiguration.AccessTokenKeyID
+	if id == "" {
+		fresh, err := s.GetTenant(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("authcore: signing key: %w", err)
+		}
+		id = fresh.JWTConfiguration.AccessTokenKeyID
+		if id == "" {
+			k, err := e.newSigningKey(AlgHS256, "Default signing key for tenant "+fresh.Name, 0)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.CreateKey(ctx, k); err != nil {
+				return nil, err
+			}
+			fresh.JWTConfiguration.AccessTokenKeyID = k.ID
+			fresh.LastUpdateInstant = e.instant()
+			if err := s.UpdateTenant(ctx, fresh); err != nil {
+				return nil, err
+			}
+			e.log.InfoContext(ctx, "tenant signing key created", "tenantId", fresh.ID, "keyId", k.ID, "algorithm", k.Algorithm)
+			return k, nil
+		}
+	}
+	k, err := s.GetKey(ctx, id)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			// Not the caller's fault: the tenant names a key that is gone.
+			return nil, fmt.Errorf("authcore: tenant %s signs with key %s, which does not exist", t.ID, id)
+		}
+		return nil, err
+	}
+	return k, nil
+}
+
+// signCompact signs payload with k, header typ JWT and kid k.ID.
+func signCompact(k *SigningKey, payload []byte) (string, error) {
+	alg, material, err := signingMaterial(k)
+	if err != nil {
+		return "", err
+	}
+	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.ID)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: material}, opts)
+	if err != nil {
+		return "", fmt.Errorf("authcore: signer: %w", err)
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		return "", fmt.Errorf("authcore: sign: %w", err)
+	}
+	return obj.CompactSerialize()
+}
+
+// acceptedAlgorithms are the algorithms a token may name at all; the key
+// named by kid then narrows it to exactly one.
+var acceptedAlgorithms = []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.ES256, jose.EdDSA}
+
+// ValidateAccessToken verifies token and returns its claims. The signature
+// must verify with the key its kid names, and only with that key, under that
+// key's algorithm (alg none, or HS256 on an RSA key's public bytes, cannot
+// pass). exp is required and nbf honoured, both against the engine's clock.
+// Refusals match ErrTokenInvalid or ErrTokenExpired, and ErrUnauthorized.
+func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[string]any, error) {
+	obj, err := jose.ParseSignedCompact(token, acceptedAlgorithms)
+	if err != nil {
+		return nil, tokenInvalid("malformed")
+	}
+	if len(obj.Signatures) != 1 {
+		return nil, tokenInvalid("not one signature")
+	}
+	h := obj.Signatures[0].Header
+	if h.KeyID == "" {
+		return nil, tokenInvalid("no kid")
+	}
+	k, err := e.store.GetKey(ctx, h.KeyID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, tokenInvalid("unknown key")
+		}
+		return nil, err
+	}
+	alg, material, err := verificationMaterial(k)
+	if err != nil {
+		return nil, err
+	}
+	if h.Algorithm != string(alg) {
+		return nil, tokenInvalid("algorithm does not match the key")
+	}
+	payload, err := obj.Verify(material)
+	if err != nil {
+		return nil, tokenInvalid("bad signature")
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return nil, tokenInvalid("claims are not a JSON object")
+	}
+	if err := e.checkTimes(claims); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// checkTimes enforces exp (required) and nbf (when present), in seconds.
+func (e *Engine) checkTimes(claims map[string]any) error {
+	now := e.now().Unix()
+	exp, ok := claims["exp"].(float64)
+	if !ok {
+		return tokenInvalid("no exp")
+	}
+	if now >= int64(exp) {
+		return &TokenExpiredError{Expiry: time.Unix(int64(exp), 0)}
+	}
+	if v, present := claims["nbf"]; present {
+		nbf, ok := v.(float64)
+		if !ok {
+			return tokenInvalid("nbf is not a number")
+		}
+		if now < int64(nbf) {
+			return tokenInvalid("not valid yet")
+		}
+	}
+	return nil
+}
+
+// refreshTokenBytes is the entropy of a refresh token: 384 bits, 64
+// characters of base64url (FusionAuth's refresh tokens have that length).
+const refreshTokenBytes = 48
+
+// CreateRefreshToken creates and stores a refresh token (opaque, >=256 bits
+// from e.random, stored as a hash) for user+application in s; returns the
+// plain token and the stored record (its ID is the refreshTokenId).
+func (e *Engine) CreateRefreshToken(ctx context.Context, s Store, tenant *Tenant, app *Application, user *User, metaData map[string]any) (plain string, rt *RefreshToken, err error) {
+	if tenant == nil || app == nil || user == nil {
+		return "", nil, errors.New("authcore: CreateRefreshToken needs a tenant, an application and a user")
+	}
+	plain, hash, err := e.newRefreshSecret()
+	if err != nil {
+		return "", nil, err
+	}
+	now := e.instant()
+	rt = &RefreshToken{
+		ID:                e.newID(),
+		TokenHash:         hash,
+		UserID:            user.ID,
+		ApplicationID:     app.ID,
+		TenantID:          tenant.ID,
+		StartInstant:      now,
+		InsertInstant:     now,
+		ExpirationInstant: now + refreshTokenTTL(tenant, app).Milliseconds(),
+		MetaData:          metaData,
+	}
+	if err := s.CreateRefreshToken(ctx, rt); err != nil {
+		return "", nil, err
+	}
+	return plain, rt, nil
+}
+
+// refreshTokenTTL is the tenant's refresh-token lifetime, or the
+// application's when its override is enabled.
+func refreshTokenTTL(t *Tenant, a *Application) time.Duration {
+	mins := t.JWTConfiguration.RefreshTokenTimeToLiveInMinutes
+	if o := a.JWTConfiguration; o != nil && o.Enabled && o.RefreshTokenTimeToLiveInMinutes > 0 {
+		mins = o.RefreshTokenTimeToLiveInMinutes
+	}
+	if mins <= 0 {
+		mins = 43200
+	}
+	return time.Duration(mins) * time.Minute
+}
+
+// newRefreshSecret returns a new plain refresh token and its hash.
+func (e *Engine) newRefreshSecret() (string, []byte, error) {
+	b := make([]byte, refreshTokenBytes)
+	if _, err := io.ReadFull(e.random, b); err != nil {
+		return "", nil, fmt.Errorf("authcore: refresh token: %w", err)
+	}
+	plain := base64.RawURLEncoding.EncodeToString(b)
+	return plain, hashRefreshToken(plain), nil
+}
+
+// hashRefreshToken is SHA-256: the tokens are long random strings, so a fast
+// hash leaks nothing a slow one would protect.
+func hashRefreshToken(plain string) []byte {
+	h := sha256.Sum256([]byte(plain))
+	return h[:]
+}

@@ -1,0 +1,435 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// UsernameStatusActive is the usernameStatus of every username: authcore
+// does no username moderation, so nothing is ever PENDING or REJECTED.
+const UsernameStatusActive = "ACTIVE"
+
+// UserInput is user as a request carries it. It differs from User in
+// Active (a pointer: "not sent" is true on create and unchanged on update)
+// and Password, which is refused: authcore has no password login. The
+// read-only properties (id, tenantId, verified, the instants, registrations)
+// are ignored on input.
+type UserInput struct {
+	ID                     string         `json:"id,omitempty"`
+	TenantID               string         `json:"tenantId,omitempty"`
+	Email                  string         `json:"email,omitempty"`
+	Username               string         `json:"username,omitempty"`
+	FullName               string         `json:"fullName,omitempty"`
+	FirstName              string         `json:"firstName,omitempty"`
+	MiddleName             string         `json:"middleName,omitempty"`
+	LastName               string         `json:"lastName,omitempty"`
+	ImageURL               string         `json:"imageUrl,omitempty"`
+	MobilePhone            string         `json:"mobilePhone,omitempty"`
+	BirthDate              string         `json:"birthDate,omitempty"`
+	Active                 *bool          `json:"active,omitempty"`
+	Expiry                 int64          `json:"expiry,omitempty"`
+	PasswordChangeRequired bool           `json:"passwordChangeRequired,omitempty"`
+	Data                   map[string]any `json:"data,omitempty"`
+	PreferredLanguages     []string       `json:"preferredLanguages,omitempty"`
+	Timezone               string         `json:"timezone,omitempty"`
+	TwoFactor              *TwoFactor     `json:"twoFactor,omitempty"`
+	// Password is accepted by the JSON shape only to be refused with
+	// [notSupported]user.password.
+	Password string `json:"password,omitempty"`
+}
+
+// UserRequest is the body of the user create and update requests.
+type UserRequest struct {
+	User UserInput `json:"user"`
+	// SkipVerification marks the e-mail verified without a verification
+	// e-mail (authcore sends none).
+	SkipVerification bool `json:"skipVerification,omitempty"`
+}
+
+// UserResponse is the response of the user APIs: {"user": …} with the
+// user's registrations filled in.
+type UserResponse struct {
+	User *User `json:"user,omitempty"`
+}
+
+// CreateUser creates a user in the request's tenant (the scope, else
+// user.tenantId, else the only tenant, else [TenantIdRequired]). id is the id
+// asked for ("" to generate one). The user is verified unless the tenant
+// requires e-mail verification and skipVerification is false; a user without
+// an e-mail is always verified, as there is nothing to verify. Email and
+// username are unique per tenant, case-insensitively; concurrent creates of
+// one e-mail make one user and [duplicate]user.email for the rest.
+func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
+	id, err := newObjectID(e, id, "userId")
+	if err != nil {
+		return nil, err
+	}
+	var out *User
+	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		u, err := e.newUser(ctx, tx, id, req, "")
+		if err != nil {
+			return err
+		}
+		if err := e.insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		out = u
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "user created", "userId", out.ID, "tenantId", out.TenantID)
+	return out, nil
+}
+
+// newUser builds and validates a new user. tenantHint is a tenant inferred
+// from elsewhere in the request (the application of a combined
+// registration), used when neither the scope nor the body names one.
+func (e *Engine) newUser(ctx context.Context, tx Store, id string, req UserRequest, tenantHint string) (*User, error) {
+	in := req.User
+	bodyTenant := in.TenantID
+	if bodyTenant == "" && scopedTenant(ctx) == "" {
+		bodyTenant = tenantHint
+	}
+	tenantID, err := e.tenantForCreate(ctx, tx, bodyTenant, "user.tenantId")
+	if err != nil {
+		return nil, err
+	}
+	tenant, err := tx.GetTenant(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	now := e.instant()
+	u := buildUser(in)
+	u.ID, u.TenantID = id, tenantID
+	u.InsertInstant, u.LastUpdateInstant = now, now
+	u.Active = in.Active == nil || *in.Active
+	if req.SkipVerification || !tenant.EmailConfiguration.VerifyEmail || u.Email == "" {
+		u.Verified, u.VerifiedInstant = true, now
+	}
+	if err := validateUser(in, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func (e *Engine) insertUser(ctx context.Context, tx Store, u *User) error {
+	return userStoreError(tx.CreateUser(ctx, u))
+}
+
+// User returns the user with this id and their registrations. The tenant is
+// the user's own, so no tenant is needed; a request scoped to another tenant
+// gets ErrNotFound.
+func (e *Engine) User(ctx context.Context, id string) (*User, error) {
+	u, err := loadUser(ctx, e.store, id)
+	if err != nil {
+		return nil, err
+	}
+	return u, fillRegistrations(ctx, e.store, u)
+}
+
+// UserByEmail returns the user of the request's tenant with this e-mail
+// (case-insensitive). With several tenants the request must name one
+// ([TenantIdRequired]).
+func (e *Engine) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return e.userBy(ctx, email, Store.GetUserByEmail)
+}
+
+// UserByUsername is UserByEmail for the username.
+func (e *Engine) UserByUsername(ctx context.Context, username string) (*User, error) {
+	return e.userBy(ctx, username, Store.GetUserByUsername)
+}
+
+// UserByLoginID finds the user by e-mail, then by username
+// (FusionAuth's loginId).
+func (e *Engine) UserByLoginID(ctx context.Context, loginID string) (*User, error) {
+	u, err := e.UserByEmail(ctx, loginID)
+	if errors.Is(err, ErrNotFound) {
+		return e.UserByUsername(ctx, loginID)
+	}
+	return u, err
+}
+
+func (e *Engine) userBy(ctx context.Context, value string, get func(Store, context.Context, string, string) (*User, error)) (*User, error) {
+	tenantID, err := e.resolveTenant(ctx, e.store)
+	if err != nil {
+		return nil, err
+	}
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil, fmt.Errorf("authcore: empty login id: %w", ErrNotFound)
+	}
+	u, err := get(e.store, ctx, tenantID, value)
+	if err != nil {
+		return nil, err
+	}
+	return u, fillRegistrations(ctx, e.store, u)
+}
+
+// UpdateUser replaces the user (PUT): a field left out is cleared, except
+// active, which keeps its value when not sent. id, tenantId, insertInstant,
+// lastLoginInstant and the verification keep their stored values; a new
+// e-mail in a tenant that requires verification makes the user unverified
+// unless skipVerification.
+func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
+	return e.changeUser(ctx, id, func(*User) (UserRequest, error) { return req, nil })
+}
+
+// PatchUser applies a PATCH in any of the three forms (SPEC §2) to
+// {"user": …}: in the legacy form (application/json) preferredLanguages sent
+// are appended to the stored ones, in RFC 7396 they replace them.
+// skipVerification may be sent beside "user".
+func (e *Engine) PatchUser(ctx context.Context, id string, req PatchRequest) (*User, error) {
+	return e.changeUser(ctx, id, func(cur *User) (UserRequest, error) {
+		patched, err := applyPatch(req, UserResponse{User: cur}, nil)
+		if err != nil {
+			return UserRequest{}, err
+		}
+		var in UserRequest
+		if err := DecodeJSON(patched, &in); err != nil {
+			return UserRequest{}, err
+		}
+		return in, nil
+	})
+}
+
+// DeactivateUser sets active to false (FusionAuth's DELETE without
+// hardDelete): the user can no longer log in; nothing is deleted.
+func (e *Engine) DeactivateUser(ctx context.Context, id string) (*User, error) {
+	return e.setUserActive(ctx, id, false)
+}
+
+// ReactivateUser sets active back to true.
+func (e *Engine) ReactivateUser(ctx context.Context, id string) (*User, error) {
+	return e.setUserActive(ctx, id, true)
+}
+
+func (e *Engine) setUserActive(ctx context.Context, id string, active bool) (*User, error) {
+	return e.changeUser(ctx, id, func(cur *User) (UserRequest, error) {
+		in := userInput(cur)
+		in.Active = &active
+		return UserRequest{User: in}, nil
+	})
+}
+
+// changeUser is the read-modify-write of PUT and PATCH in one transaction.
+func (e *Engine) changeUser(ctx context.Context, id string, build func(cur *User) (UserRequest, error)) (*User, error) {
+	var out *User
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		cur, err := loadUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		req, err := build(cur)
+		if err != nil {
+			return err
+		}
+		tenant, err := tx.GetTenant(ctx, cur.TenantID)
+		if err != nil {
+			return err
+		}
+		next := buildUser(req.User)
+		next.ID, next.TenantID = cur.ID, cur.TenantID
+		next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
+		next.LastLoginInstant = cur.LastLoginInstant
+		next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
+		next.Active = cur.Active
+		if req.User.Active != nil {
+			next.Active = *req.User.Active
+		}
+		switch {
+		case req.SkipVerification || next.Email == "":
+			next.Verified = true
+		case tenant.EmailConfiguration.VerifyEmail && !strings.EqualFold(next.Email, cur.Email):
+			next.Verified = false
+		}
+		// FusionAuth: verifiedInstant is the first verification and never
+		// changes after.
+		if next.Verified && next.VerifiedInstant == 0 {
+			next.VerifiedInstant = next.LastUpdateInstant
+		}
+		if err := validateUser(req.User, &next); err != nil {
+			return err
+		}
+		if err := userStoreError(tx.UpdateUser(ctx, &next)); err != nil {
+			return err
+		}
+		out = &next
+		return fillRegistrations(ctx, tx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.log.InfoContext(ctx, "user updated", "userId", out.ID, "active", out.Active)
+	return out, nil
+}
+
+// DeleteUser deletes the user for good (FusionAuth's hardDelete=true) with
+// their registrations, identity-provider links and refresh tokens, in one
+// transaction.
+func (e *Engine) DeleteUser(ctx context.Context, id string) error {
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		u, err := loadUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteUser(ctx, u.ID)
+	})
+	if err != nil {
+		return err
+	}
+	e.log.InfoContext(ctx, "user deleted", "userId", strings.ToLower(id))
+	return nil
+}
+
+func loadUser(ctx context.Context, s Store, id string) (*User, error) {
+	u, err := s.GetUser(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, u.TenantID) {
+		return nil, fmt.Errorf("authcore: user %q is outside the request's tenant: %w", id, ErrNotFound)
+	}
+	return u, nil
+}
+
+// fillRegistrations sets u.Registrations from the store (none: nil, so the
+// property is omitted).
+func fillRegistrations(ctx context.Context, s Store, u *User) error {
+	regs, err := s.ListRegistrations(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	u.Registrations = nil
+	for _, r := range regs {
+		u.Registrations = append(u.Registrations, *r)
+	}
+	return nil
+}
+
+// buildUser copies the writable properties of in, normalised.
+func buildUser(in UserInput) User {
+	u := User{
+		Email:                  strings.TrimSpace(in.Email),
+		Username:               strings.TrimSpace(in.Username),
+		FullName:               in.FullName,
+		FirstName:              in.FirstName,
+		MiddleName:             in.MiddleName,
+		LastName:               in.LastName,
+		ImageURL:               strings.TrimSpace(in.ImageURL),
+		MobilePhone:            in.MobilePhone,
+		BirthDate:              strings.TrimSpace(in.BirthDate),
+		Expiry:                 in.Expiry,
+		PasswordChangeRequired: in.PasswordChangeRequired,
+		Data:                   copyData(in.Data),
+		PreferredLanguages:     cleanStrings(in.PreferredLanguages),
+		Timezone:               strings.TrimSpace(in.Timezone),
+	}
+	if len(u.Data) == 0 {
+		u.Data = nil
+	}
+	if u.Username != "" {
+		u.UsernameStatus = UsernameStatusActive
+	}
+	if in.TwoFactor != nil && len(in.TwoFactor.Methods) > 0 {
+		u.TwoFactor = &TwoFactor{Methods: append([]TwoFactorMethod(nil), in.TwoFactor.Methods...)}
+	}
+	return u
+}
+
+func validateUser(in UserInput, u *User) error {
+	var errs validation.Errors
+	if in.Password != "" {
+		errs.Field("user.password", "notSupported", "Password login is not supported by authcore: users sign in through an identity provider. Omit [user.password].")
+	}
+	switch {
+	case u.Email == "" && u.Username == "":
+		errs.Field("user.email", validation.KindBlank, "You must specify either the [user.email] or [user.username] property.")
+	case u.Email != "" && !plausibleEmail(u.Email):
+		errs.Field("user.email", validation.KindNotEmail, "The [user.email] property is not a valid email address.")
+	}
+	if u.BirthDate != "" {
+		if _, err := time.Parse("2006-01-02", u.BirthDate); err != nil {
+			errs.Invalid("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")
+		}
+	}
+	if u.Expiry < 0 {
+		errs.Invalid("user.expiry", "The [user.expiry] property must be an instant in epoch milliseconds.")
+	}
+	return errs.Err()
+}
+
+// plausibleEmail is a deliberately simple check: one @, a non-empty local
+// part, a dotted domain without empty labels, no spaces or control
+// characters. Deliverability is the verification e-mail's job.
+func plausibleEmail(s string) bool {
+	if len(s) > 254 || strings.Count(s, "@") != 1 {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+	}
+	at := strings.IndexByte(s, '@')
+	local, domain := s[:at], s[at+1:]
+	if local == "" || !strings.Contains(domain, ".") {
+		return false
+	}
+	for _, label := range strings.Split(domain, ".") {
+		if label == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func userStoreError(err error) error {
+	var dup *DuplicateError
+	if errors.As(err, &dup) {
+		switch dup.Field {
+		case "email":
+			return invalid("user.email", validation.KindDuplicate, "A user with this [user.email] already exists in the tenant.")
+		case "username":
+			return invalid("user.username", validation.KindDuplicate, "A user with this [user.username] already exists in the tenant.")
+		case "id":
+			return invalid("userId", validation.KindDuplicate, "A user with this Id already exists.")
+		}
+	}
+	return err
+}
+
+// cleanStrings trims, drops empty values and keeps the first of duplicates,
+// so that a legacy PATCH that appends a language already present does not
+// repeat it.
+func cleanStrings(in []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(in))
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// userInput is the input that reproduces a stored user.
+func userInput(u *User) UserInput {
+	active := u.Active
+	return UserInput{
+		Email: u.Email, Username: u.Username, FullName: u.FullName, FirstName: u.FirstName,
+		MiddleName: u.MiddleName, LastName: u.LastName, ImageURL: u.ImageURL, MobilePhone: u.MobilePhone,
+		BirthDate: u.BirthDate, Active: &active, Expiry: u.Expiry, PasswordChangeRequired: u.PasswordChangeRequired,
+		Data: u.Data, PreferredLanguages: u.PreferredLanguages, Timezone: u.Timezone, TwoFactor: u.TwoFactor,
+	}
+}

@@ -1,0 +1,304 @@
+package httpadapter
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
+)
+
+// Cookie names FusionAuth writes and reads.
+const (
+	AccessTokenCookie  = "access_token"
+	RefreshTokenCookie = "refresh_token"
+)
+
+func (h *Handler) jwtRoutes() {
+	h.handle("POST /api/jwt/refresh", true, h.refreshJWT)
+	h.handle("GET /api/jwt/refresh", false, h.getRefreshTokens)
+	h.handle("GET /api/jwt/refresh/{tokenId}", false, h.getRefreshToken)
+	h.handle("DELETE /api/jwt/refresh", false, h.revokeRefreshTokens)
+	h.handle("DELETE /api/jwt/refresh/{tokenId}", false, h.revokeRefreshTokens)
+	h.handle("GET /api/jwt/validate", true, h.validateJWT)
+	h.handle("GET /api/jwt/public-key", true, h.getPublicKeys)
+	h.handle("GET /.well-known/jwks.json", true, h.getJWKS)
+	h.keyRoutes()
+}
+
+// refreshBody is POST /api/jwt/refresh's body. token (the old access token)
+// and timeToLiveInSeconds are accepted and ignored.
+type refreshBody struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
+type refreshResponse struct {
+	Token          string `json:"token"`
+	RefreshToken   string `json:"refreshToken"`
+	RefreshTokenID string `json:"refreshTokenId"`
+}
+
+func (h *Handler) refreshJWT(w http.ResponseWriter, r *http.Request) error {
+	var body refreshBody
+	// The body is optional when the token comes as a cookie: a browser's
+	// fetch may send none at all.
+	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
+		if err := h.decode(w, r, &body); err != nil {
+			return err
+		}
+	}
+	token := body.RefreshToken
+	// FusionAuth: "If both are provided, the cookie will take precedence."
+	if c, err := r.Cookie(RefreshTokenCookie); err == nil && c.Value != "" {
+		token = c.Value
+	}
+	res, err := h.engine.RefreshAccessToken(r.Context(), authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r)})
+	if err != nil {
+		return err
+	}
+	h.setTokenCookies(w, r, res.Token, res.RefreshToken, res.RefreshTokenMaxAge)
+	writeJSON(w, http.StatusOK, refreshResponse{Token: res.Token, RefreshToken: res.RefreshToken, RefreshTokenID: res.RefreshTokenID})
+	return nil
+}
+
+type refreshTokensResponse struct {
+	RefreshTokens []authcore.RefreshTokenInfo `json:"refreshTokens"`
+}
+
+type refreshTokenResponse struct {
+	RefreshToken authcore.RefreshTokenInfo `json:"refreshToken"`
+}
+
+func (h *Handler) getRefreshTokens(w http.ResponseWriter, r *http.Request) error {
+	userID, err := jwtUUIDQuery(r, "userId")
+	if err != nil {
+		return err
+	}
+	if userID == "" {
+		var v validation.Errors
+		v.Field("userId", validation.KindMissing, "You must specify the [userId] parameter.")
+		return &v
+	}
+	tokens, err := h.engine.RefreshTokens(r.Context(), userID)
+	if err != nil {
+		return err
+	}
+	out := refreshTokensResponse{RefreshTokens: make([]authcore.RefreshTokenInfo, 0, len(tokens))}
+	for _, t := range tokens {
+		out.RefreshTokens = append(out.RefreshTokens, t.Info())
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) getRefreshToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "tokenId", "tokenId")
+	if err != nil {
+		return err
+	}
+	rt, err := h.engine.RefreshToken(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, refreshTokenResponse{RefreshToken: rt.Info()})
+	return nil
+}
+
+// revokeBody is the JSON form of the revoke request
+// (revokeRefreshTokensWithRequest), which keeps the token out of URLs.
+type revokeBody struct {
+	ApplicationID string `json:"applicationId"`
+	Token         string `json:"token"`
+	UserID        string `json:"userId"`
+}
+
+// revokeRefreshTokens serves DELETE /api/jwt/refresh/{tokenId} and
+// DELETE /api/jwt/refresh with ?tokenId, ?token, ?userId, ?applicationId
+// (or the same in a JSON body). 200 with no body.
+func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.RevokeRequest
+	var err error
+	if req.TokenID, err = uuidParam(r, "tokenId", "tokenId"); err != nil {
+		return err
+	}
+	if req.TokenID == "" {
+		if req.TokenID, err = jwtUUIDQuery(r, "tokenId"); err != nil {
+			return err
+		}
+	}
+	if req.UserID, err = jwtUUIDQuery(r, "userId"); err != nil {
+		return err
+	}
+	if req.ApplicationID, err = jwtUUIDQuery(r, "applicationId"); err != nil {
+		return err
+	}
+	req.Token = jwtQuery(r, "token")
+	if r.ContentLength != 0 && r.Header.Get("Content-Type") != "" {
+		var body revokeBody
+		if err := h.decode(w, r, &body); err != nil {
+			return err
+		}
+		req.Token = jwtFirst(req.Token, body.Token)
+		req.UserID = jwtFirst(req.UserID, body.UserID)
+		req.ApplicationID = jwtFirst(req.ApplicationID, body.ApplicationID)
+	}
+	if _, err := h.engine.RevokeRefreshTokens(r.Context(), req); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+type validateResponse struct {
+	JWT map[string]any `json:"jwt"`
+}
+
+// validateJWT is GET /api/jwt/validate: 200 {"jwt": claims}, or 401 empty.
+func (h *Handler) validateJWT(w http.ResponseWriter, r *http.Request) error {
+	token := jwtFromRequest(r)
+	if token == "" {
+		w.WriteHeader(http.StatusUnauthorized)
+		return nil
+	}
+	claims, err := h.engine.ValidateAccessToken(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, validateResponse{JWT: claims})
+	return nil
+}
+
+type publicKeysResponse struct {
+	PublicKey  string            `json:"publicKey,omitempty"`
+	PublicKeys map[string]string `json:"publicKeys,omitempty"`
+}
+
+// getPublicKeys is FusionAuth's GET /api/jwt/public-key: all PEM public keys
+// by kid, or one with ?kid= (404 when it is unknown or an HMAC key).
+func (h *Handler) getPublicKeys(w http.ResponseWriter, r *http.Request) error {
+	keys, err := h.engine.PublicKeys(r.Context())
+	if err != nil {
+		return err
+	}
+	if kid := jwtQuery(r, "kid"); kid != "" {
+		pk, ok := keys[kid]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			return nil
+		}
+		writeJSON(w, http.StatusOK, publicKeysResponse{PublicKey: pk})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, struct {
+		PublicKeys map[string]string `json:"publicKeys"`
+	}{keys})
+	return nil
+}
+
+// getJWKS is GET /.well-known/jwks.json.
+func (h *Handler) getJWKS(w http.ResponseWriter, r *http.Request) error {
+	set, err := h.engine.JSONWebKeySet(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, set)
+	return nil
+}
+
+// setTokenCookies writes the access_token (session) and refresh_token
+// (Max-Age refreshMaxAgeSeconds) cookies as FusionAuth does: HttpOnly,
+// SameSite=Lax, Path=/, and Secure when the request came over https. An
+// empty token writes no cookie.
+func (h *Handler) setTokenCookies(w http.ResponseWriter, r *http.Request, accessToken, refreshToken string, refreshMaxAgeSeconds int) {
+	secure := h.jwtOverHTTPS(r)
+	if accessToken != "" {
+		http.SetCookie(w, &http.Cookie{
+			Name: AccessTokenCookie, Value: accessToken, Path: "/",
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
+		})
+	}
+	if refreshToken != "" {
+		maxAge := refreshMaxAgeSeconds
+		if maxAge <= 0 {
+			// net/http omits Max-Age for 0, which would make the cookie
+			// outlive the token; -1 sends Max-Age=0 (delete now).
+			maxAge = -1
+		}
+		http.SetCookie(w, &http.Cookie{
+			Name: RefreshTokenCookie, Value: refreshToken, Path: "/", MaxAge: maxAge,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
+		})
+	}
+}
+
+// jwtOverHTTPS reports whether the client reached us over https: TLS on this
+// connection, or a trusted proxy's X-Forwarded-Proto.
+func (h *Handler) jwtOverHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !h.trustProxy {
+		return false
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
+}
+
+// jwtPeerIP is the client address for device metadata: a trusted proxy's
+// X-Forwarded-For first address, else the connection's peer.
+func (h *Handler) jwtPeerIP(r *http.Request) string {
+	if h.trustProxy {
+		if first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-For"), ","); strings.TrimSpace(first) != "" {
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// jwtFromRequest reads the access token from "Authorization: Bearer <jwt>", or
+// else from the access_token cookie.
+func jwtFromRequest(r *http.Request) string {
+	if scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(token)
+	}
+	if c, err := r.Cookie(AccessTokenCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// jwtQuery reads a query parameter. The TypeScript client sends omitted
+// optional arguments literally as "null" or "undefined"
+// (revokeRefreshToken(null, userId) sends ?token=null&userId=…), so those
+// count as absent, like an empty value (SPEC §0).
+func jwtQuery(r *http.Request, name string) string {
+	v := strings.TrimSpace(r.URL.Query().Get(name))
+	if v == "null" || v == "undefined" {
+		return ""
+	}
+	return v
+}
+
+// jwtUUIDQuery reads a UUID query parameter: absent is "", malformed is
+// [couldNotConvert]<name>.
+func jwtUUIDQuery(r *http.Request, name string) (string, error) {
+	v := jwtQuery(r, name)
+	if v == "" || isUUID(v) {
+		return v, nil
+	}
+	var e validation.Errors
+	e.Field(name, validation.KindCouldNotConvert, "Invalid ["+name+"] parameter. It must be a UUID.")
+	return "", &e
+}
+
+func jwtFirst(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,89 @@
+package httpadapter
+
+import (
+	"net/http"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// keyRoutes is the slice of FusionAuth's Key API that signing keys need:
+// generate, retrieve, delete. Importing keys and updating names are not
+// supported.
+func (h *Handler) keyRoutes() {
+	h.handle("POST /api/key/generate", false, h.generateKey)
+	h.handle("POST /api/key/generate/{keyId}", false, h.generateKey)
+	h.handle("GET /api/key", false, h.getKeys)
+	h.handle("GET /api/key/{keyId}", false, h.getKey)
+	h.handle("DELETE /api/key/{keyId}", false, h.deleteKey)
+}
+
+type keyBody struct {
+	Key struct {
+		Algorithm string `json:"algorithm"`
+		Name      string `json:"name"`
+		Length    int    `json:"length"`
+	} `json:"key"`
+}
+
+type keyResponse struct {
+	Key authcore.KeyInfo `json:"key"`
+}
+
+type keysResponse struct {
+	Keys []authcore.KeyInfo `json:"keys"`
+}
+
+func (h *Handler) generateKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "keyId", "keyId")
+	if err != nil {
+		return err
+	}
+	var body keyBody
+	if err := h.decode(w, r, &body); err != nil {
+		return err
+	}
+	k, err := h.engine.CreateSigningKey(r.Context(), authcore.NewKey{ID: id, Algorithm: body.Key.Algorithm, Name: body.Key.Name, Length: body.Key.Length})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keyResponse{Key: k.Info()})
+	return nil
+}
+
+func (h *Handler) getKeys(w http.ResponseWriter, r *http.Request) error {
+	keys, err := h.engine.Keys(r.Context())
+	if err != nil {
+		return err
+	}
+	out := keysResponse{Keys: make([]authcore.KeyInfo, 0, len(keys))}
+	for _, k := range keys {
+		out.Keys = append(out.Keys, k.Info())
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) getKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "keyId", "keyId")
+	if err != nil {
+		return err
+	}
+	k, err := h.engine.Key(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keyResponse{Key: k.Info()})
+	return nil
+}
+
+func (h *Handler) deleteKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "keyId", "keyId")
+	if err != nil {
+		return err
+	}
+	if err := h.engine.DeleteKey(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

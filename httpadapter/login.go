@@ -1,0 +1,171 @@
+package httpadapter
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+func (h *Handler) loginRoutes() {
+	h.handle("POST /api/identity-provider/login", true, h.identityProviderLogin)
+	h.handle("GET /api/identity-provider/link", false, h.getLinks)
+	h.handle("POST /api/identity-provider/link", false, h.createLink)
+	h.handle("DELETE /api/identity-provider/link", false, h.deleteLink)
+	h.handle("GET /api/identity-provider/link/pending/{id}", false, h.getPendingLink)
+	h.handle("POST /api/system/event-log/search", false, h.searchEventLogs)
+	h.handle("GET /api/system/event-log/{id}", false, h.getEventLog)
+}
+
+func (h *Handler) identityProviderLogin(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.IdentityProviderLoginRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	if req.IPAddress == "" {
+		req.IPAddress = clientIP(r)
+	}
+	resp, err := h.engine.IdentityProviderLogin(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	if resp.Token != "" {
+		h.setTokenCookies(w, r, resp.Token, resp.RefreshToken, int(resp.RefreshTokenTTL.Seconds()))
+	}
+	writeJSON(w, int(resp.Status), resp)
+	return nil
+}
+
+// clientIP is the login's address when the body names none: the first
+// X-Forwarded-For address (the seed documents the header for this), else the
+// peer.
+func clientIP(r *http.Request) string {
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		first := strings.TrimSpace(strings.Split(xff, ",")[0])
+		if net.ParseIP(first) != nil {
+			return first
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// queryUUID reads an optional UUID query parameter.
+func queryUUID(r *http.Request, name string) (string, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" || isUUID(v) {
+		return v, nil
+	}
+	return "", fieldError(name, "couldNotConvert", "Invalid ["+name+"]. It must be a UUID.")
+}
+
+func (h *Handler) getLinks(w http.ResponseWriter, r *http.Request) error {
+	providerID, err := queryUUID(r, "identityProviderId")
+	if err != nil {
+		return err
+	}
+	userID, err := queryUUID(r, "userId")
+	if err != nil {
+		return err
+	}
+	if providerUserID := r.URL.Query().Get("identityProviderUserId"); providerUserID != "" {
+		if providerID == "" {
+			return fieldError("identityProviderId", "missing", "You must specify the [identityProviderId] parameter.")
+		}
+		l, err := h.engine.Link(r.Context(), providerID, providerUserID, userID)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, authcore.LinkResponse{IdentityProviderLink: l})
+		return nil
+	}
+	if userID == "" {
+		return fieldError("userId", "missing", "You must specify the [userId] parameter, or [identityProviderId] and [identityProviderUserId].")
+	}
+	links, err := h.engine.Links(r.Context(), userID, providerID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.LinksResponse{IdentityProviderLinks: links})
+	return nil
+}
+
+func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.LinkRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	l, err := h.engine.CreateLink(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.LinkResponse{IdentityProviderLink: l})
+	return nil
+}
+
+func (h *Handler) deleteLink(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	providerID, err := queryUUID(r, "identityProviderId")
+	if err != nil {
+		return err
+	}
+	userID, err := queryUUID(r, "userId")
+	if err != nil {
+		return err
+	}
+	for name, v := range map[string]string{"identityProviderId": providerID, "identityProviderUserId": q.Get("identityProviderUserId"), "userId": userID} {
+		if v == "" {
+			return fieldError(name, "missing", "You must specify the ["+name+"] parameter.")
+		}
+	}
+	l, err := h.engine.DeleteLink(r.Context(), providerID, q.Get("identityProviderUserId"), userID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.LinkResponse{IdentityProviderLink: l})
+	return nil
+}
+
+func (h *Handler) getPendingLink(w http.ResponseWriter, r *http.Request) error {
+	userID, err := queryUUID(r, "userId")
+	if err != nil {
+		return err
+	}
+	p, err := h.engine.PendingLink(r.Context(), r.PathValue("id"), userID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (h *Handler) searchEventLogs(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.EventLogSearchRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	out, err := h.engine.SearchEventLogs(r.Context(), req.Search)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) getEventLog(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return fieldError("eventLogId", "couldNotConvert", "Invalid [eventLogId] on the URI. It must be a positive number.")
+	}
+	e, err := h.engine.EventLogEntry(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]*authcore.EventLog{"eventLog": e})
+	return nil
+}

@@ -1,0 +1,642 @@
+package httpadapter_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
+	"github.com/authcore/authcore/store/memstore"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func boolp(b bool) *bool { return &b }
+
+// stats compares what the store holds, minus what setting up created.
+func stats(f *loginFixture) memstore.Stats { return f.store.Stats() }
+
+// SPEC §5's table: each strategy with and without a matching user.
+func TestLoginStrategies(t *testing.T) {
+	type want struct {
+		status                 int
+		users, links, pendings int // rows added by the login
+		code                   string
+		linkedToExisting       bool
+	}
+	tests := []struct {
+		strategy string
+		existing bool // a user with the Twitter email and screen name exists
+		want     want
+	}{
+		{"LinkByEmail", true, want{status: 200, links: 1, linkedToExisting: true}},
+		{"LinkByEmail", false, want{status: 200, users: 1, links: 1}},
+		{"", false, want{status: 200, users: 1, links: 1}}, // the default is LinkByEmail
+		{"LinkByEmailForExistingUser", true, want{status: 200, links: 1, linkedToExisting: true}},
+		{"LinkByEmailForExistingUser", false, want{status: 404}},
+		{"LinkByUsername", true, want{status: 200, links: 1, linkedToExisting: true}},
+		{"LinkByUsername", false, want{status: 200, users: 1, links: 1}},
+		{"LinkByUsernameForExistingUser", true, want{status: 200, links: 1, linkedToExisting: true}},
+		{"LinkByUsernameForExistingUser", false, want{status: 404}},
+		{"LinkAnonymously", true, want{status: 200, users: 1, links: 1}},
+		{"LinkAnonymously", false, want{status: 200, users: 1, links: 1}},
+		{"CreatePendingLink", true, want{status: 232, pendings: 1}},
+		{"CreatePendingLink", false, want{status: 232, pendings: 1}},
+		{"Disabled", true, want{status: 404}},
+		{"Disabled", false, want{status: 404}},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s existing=%t", tc.strategy, tc.existing), func(t *testing.T) {
+			f := newLoginFixture(t, providerOpts{strategy: tc.strategy})
+			f.account("1001", "jack", "jack@example.com")
+			ctx := context.Background()
+			existingID := "eeeeeeee-0000-0000-0000-000000000001"
+			if tc.existing {
+				require.NoError(t, f.store.CreateUser(ctx, &authcore.User{ID: existingID, TenantID: f.tenant, Email: "JACK@example.com", Username: "Jack", Active: true, Verified: true}))
+			}
+			before := stats(f)
+			r := f.login("1001", nil)
+			require.Equal(t, tc.want.status, r.Code, r.Body)
+			after := stats(f)
+			assert.Equal(t, tc.want.users, after.Users-before.Users, "users")
+			assert.Equal(t, tc.want.links, after.Links-before.Links, "links")
+			assert.Equal(t, tc.want.pendings, after.PendingLinks-before.PendingLinks, "pending links")
+			switch tc.want.status {
+			case 404:
+				assert.Empty(t, r.Body)
+				assert.Equal(t, before, after, "a refused login writes nothing")
+			case 232:
+				out := decodeLogin(t, r)
+				assert.NotEmpty(t, out.PendingIdPLinkID)
+				assert.Empty(t, out.Token)
+				assert.Equal(t, before.Registrations, after.Registrations)
+			case 200:
+				out := decodeLogin(t, r)
+				require.NotNil(t, out.User)
+				assert.NotEmpty(t, out.Token)
+				assert.NotEmpty(t, out.RefreshToken)
+				assert.NotZero(t, out.TokenExpirationInstant)
+				if tc.want.linkedToExisting {
+					assert.Equal(t, existingID, out.User.ID)
+				}
+				link, err := f.store.GetLink(ctx, f.tenant, twitterID, "1001")
+				require.NoError(t, err)
+				assert.Equal(t, out.User.ID, link.UserID)
+				require.Len(t, out.User.Registrations, 1)
+				reg := out.User.Registrations[0]
+				assert.Equal(t, loginAppID, reg.ApplicationID)
+				assert.Equal(t, []string{"user"}, reg.Roles, "the application's default roles")
+				assert.Equal(t, "jack", reg.Username)
+				if tc.strategy == "LinkAnonymously" {
+					assert.Empty(t, out.User.Email)
+					assert.Empty(t, out.User.Username)
+				} else if !tc.want.linkedToExisting {
+					assert.Equal(t, "jack@example.com", out.User.Email)
+					assert.Equal(t, "Name jack", out.User.FullName)
+					assert.Equal(t, "https://img.example/1001", out.User.ImageURL)
+				}
+			}
+		})
+	}
+}
+
+func TestLoginExistingLinkWinsAndKeepsToken(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("2002", "ann", "ann@example.com")
+	first := decodeLogin(t, f.login("2002", nil))
+	ctx := context.Background()
+	link1, err := f.store.GetLink(ctx, f.tenant, twitterID, "2002")
+	require.NoError(t, err)
+	assert.NotEmpty(t, link1.Token)
+	assert.NotEmpty(t, link1.Data["oauth_token_secret"])
+	assert.Equal(t, "ann@example.com", link1.DisplayName)
+
+	// The provider switches to Disabled: an existing link still logs in.
+	_, err = f.engine.PatchIdentityProvider(ctx, twitterID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"identityProvider":{"linkingStrategy":"Disabled"}}`)})
+	require.NoError(t, err)
+	before := stats(f)
+	r := f.login("2002", map[string]any{"noLink": true})
+	require.Equal(t, 200, r.Code, r.Body)
+	second := decodeLogin(t, r)
+	assert.Equal(t, first.User.ID, second.User.ID)
+	after := stats(f)
+	assert.Equal(t, before.Users, after.Users)
+	assert.Equal(t, before.Links, after.Links)
+	link2, err := f.store.GetLink(ctx, f.tenant, twitterID, "2002")
+	require.NoError(t, err)
+	assert.NotEqual(t, link1.Token, link2.Token, "the new Twitter access token is kept on the link")
+	assert.Greater(t, link2.LastLoginInstant, link1.LastLoginInstant)
+}
+
+func TestLoginRefusalsWriteNothing(t *testing.T) {
+	t.Run("noLink without a link", func(t *testing.T) {
+		f := newLoginFixture(t, providerOpts{})
+		f.account("3003", "bob", "bob@example.com")
+		before := stats(f)
+		r := f.login("3003", map[string]any{"noLink": true})
+		assert.Equal(t, 404, r.Code)
+		assert.Equal(t, before, stats(f))
+	})
+	t.Run("missing email", func(t *testing.T) {
+		for _, s := range []string{"LinkByEmail", "LinkByEmailForExistingUser"} {
+			f := newLoginFixture(t, providerOpts{strategy: s})
+			f.account("3004", "noemail", "")
+			before := stats(f)
+			r := f.login("3004", nil)
+			require.Equal(t, 400, r.Code, s)
+			assert.True(t, r.errors(t).Has("[ExternalAuthenticationException]MissingEmail"), r.Body)
+			assert.Equal(t, before, stats(f))
+		}
+	})
+	t.Run("username strategies need no email", func(t *testing.T) {
+		f := newLoginFixture(t, providerOpts{strategy: "LinkByUsername"})
+		f.account("3005", "quiet", "")
+		r := f.login("3005", nil)
+		require.Equal(t, 200, r.Code, r.Body)
+		assert.Equal(t, "quiet", decodeLogin(t, r).User.Username)
+	})
+	t.Run("existing user already linked to another Twitter account", func(t *testing.T) {
+		f := newLoginFixture(t, providerOpts{})
+		f.account("3006", "first", "same@example.com")
+		require.Equal(t, 200, f.login("3006", nil).Code)
+		// A second Twitter account claims the same email: account takeover.
+		f.account("3007", "second", "same@example.com")
+		before := stats(f)
+		r := f.login("3007", nil)
+		require.Equal(t, 400, r.Code)
+		assert.True(t, r.errors(t).Has("[ExternalAuthenticationException]ExistingUserAlreadyLinked"), r.Body)
+		assert.Equal(t, before, stats(f))
+	})
+}
+
+func TestLoginStatusPrecedence(t *testing.T) {
+	tests := []struct {
+		name   string
+		user   func(u *authcore.User)
+		tenant func(t *authcore.Tenant)
+		app    func(a *authcore.Application)
+		reg    bool // pre-register the user, unverified
+		status int
+		token  bool
+	}{
+		{"expired", func(u *authcore.User) { u.Expiry = 1 }, nil, nil, false, 410, false},
+		{"expired beats inactive", func(u *authcore.User) { u.Expiry = 1; u.Active = false }, nil, nil, false, 410, false},
+		{"inactive", func(u *authcore.User) { u.Active = false }, nil, nil, false, 409, false},
+		{"password change", func(u *authcore.User) { u.PasswordChangeRequired = true }, nil, nil, false, 203, false},
+		{"two factor", func(u *authcore.User) {
+			u.TwoFactor = &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{ID: "AB12", Method: "email", Email: "x@example.com"}}}
+		}, nil, nil, false, 242, false},
+		{"email unverified", func(u *authcore.User) { u.Verified = false }, func(t *authcore.Tenant) { t.EmailConfiguration.VerifyEmail = true }, nil, false, 212, true},
+		{"unverified email without tenant rule", func(u *authcore.User) { u.Verified = false }, nil, nil, false, 200, true},
+		{"registration unverified", nil, nil, func(a *authcore.Application) { a.VerifyRegistration = true }, true, 213, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newLoginFixture(t, providerOpts{})
+			f.account("4004", "carl", "carl@example.com")
+			ctx := context.Background()
+			u := &authcore.User{ID: "cccccccc-0000-0000-0000-000000000001", TenantID: f.tenant, Email: "carl@example.com", Active: true, Verified: true}
+			if tc.user != nil {
+				tc.user(u)
+			}
+			require.NoError(t, f.store.CreateUser(ctx, u))
+			if tc.reg {
+				require.NoError(t, f.store.CreateRegistration(ctx, &authcore.UserRegistration{ID: "dddddddd-0000-0000-0000-000000000001", UserID: u.ID, ApplicationID: loginAppID}))
+			}
+			if tc.tenant != nil {
+				tn, err := f.store.GetTenant(ctx, f.tenant)
+				require.NoError(t, err)
+				tc.tenant(tn)
+				require.NoError(t, f.store.UpdateTenant(ctx, tn))
+			}
+			if tc.app != nil {
+				a, err := f.store.GetApplication(ctx, loginAppID)
+				require.NoError(t, err)
+				tc.app(a)
+				require.NoError(t, f.store.UpdateApplication(ctx, a))
+			}
+			before := stats(f)
+			r := f.login("4004", nil)
+			require.Equal(t, tc.status, r.Code, r.Body)
+			if tc.status == 410 || tc.status == 409 {
+				assert.Empty(t, r.Body)
+				assert.Equal(t, before, stats(f), "a refused login writes nothing")
+				return
+			}
+			out := decodeLogin(t, r)
+			assert.Equal(t, u.ID, out.User.ID)
+			assert.Equal(t, tc.token, out.Token != "", "token issued")
+			if tc.status == 242 {
+				assert.NotEmpty(t, out.TwoFactorID)
+			}
+		})
+	}
+}
+
+func TestLoginCreateRegistrationFalse(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{createRegistration: boolp(false)})
+	f.account("5005", "dora", "dora@example.com")
+	r := f.login("5005", nil)
+	require.Equal(t, 202, r.Code, r.Body)
+	out := decodeLogin(t, r)
+	assert.Empty(t, out.User.Registrations)
+	assert.NotEmpty(t, out.Token, "a JWT without roles")
+	assert.Empty(t, out.RefreshToken, "refresh tokens need a registration")
+	assert.Equal(t, 0, stats(f).Registrations)
+}
+
+func TestLoginApplicationOverrideOfConsumerKey(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("6006", "eve", "eve@example.com")
+	// The request token was issued to the override consumer: signing with the
+	// top-level key would fail at the fake Twitter.
+	r := f.anon("POST", "/api/identity-provider/login", f.loginBody(overrideAppID, "6006", nil))
+	require.Equal(t, 200, r.Code, r.Body)
+	// And a token of the top-level consumer fails through the override app.
+	tok, sec, ver := f.tw.IssueRequestToken(consumerKey, "6006")
+	body := fmt.Sprintf(`{"applicationId":%q,"identityProviderId":%q,"data":{"oauth_token":%q,"oauth_token_secret":%q,"oauth_verifier":%q}}`, overrideAppID, twitterID, tok, sec, ver)
+	assert.Equal(t, 401, f.anon("POST", "/api/identity-provider/login", body).Code)
+}
+
+func TestLoginInvalidProviderOrApplication(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("7007", "finn", "finn@example.com")
+	ctx := context.Background()
+	unknownApp := f.loginBody("5c212e59-0d0e-6b1a-ad48-f4f92793be32", "7007", nil)
+	r := f.anon("POST", "/api/identity-provider/login", unknownApp)
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[invalid]applicationId"))
+
+	r = f.anon("POST", "/api/identity-provider/login", strings.Replace(f.loginBody(loginAppID, "7007", nil), twitterID, "11111111-2222-3333-4444-555555555555", 1))
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[InvalidIdentityProviderId]"))
+
+	// Disabled for the application.
+	_, err := f.engine.PatchIdentityProvider(ctx, twitterID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"identityProvider":{"applicationConfiguration":{"` + loginAppID + `":{"enabled":false}}}}`)})
+	require.NoError(t, err)
+	r = f.login("7007", nil)
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[InvalidIdentityProviderId]"))
+
+	// Disabled globally.
+	_, err = f.engine.PatchIdentityProvider(ctx, twitterID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"identityProvider":{"enabled":false}}`)})
+	require.NoError(t, err)
+	r = f.anon("POST", "/api/identity-provider/login", f.loginBody(overrideAppID, "7007", nil))
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[InvalidIdentityProviderId]"))
+	assert.Equal(t, 0, stats(f).Users)
+
+	// Required fields.
+	r = f.anon("POST", "/api/identity-provider/login", `{"data":{}}`)
+	require.Equal(t, 400, r.Code)
+	v := r.errors(t)
+	for _, c := range []string{"[blank]applicationId", "[blank]identityProviderId", "[blank]data.oauth_token", "[blank]data.oauth_token_secret"} {
+		assert.True(t, v.Has(c), c)
+	}
+	r = f.anon("POST", "/api/identity-provider/login", `{"applicationId":"x","identityProviderId":"y","data":{"oauth_token":"a","oauth_token_secret":"b"}}`)
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[couldNotConvert]applicationId"))
+	r = f.anon("POST", "/api/identity-provider/login", `{"noJWT":"yes"}`)
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[invalidJSON]noJWT"))
+}
+
+func TestLoginTwitterRefusesOrFails(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("8008", "gil", "gil@example.com")
+	tok, sec, ver := f.tw.IssueRequestToken(consumerKey, "8008")
+	send := func(tok, sec, ver string) response {
+		body := fmt.Sprintf(`{"applicationId":%q,"identityProviderId":%q,"data":{"oauth_token":%q,"oauth_token_secret":%q,"oauth_verifier":%q}}`, loginAppID, twitterID, tok, sec, ver)
+		return f.anon("POST", "/api/identity-provider/login", body)
+	}
+	before := stats(f)
+	for name, r := range map[string]response{
+		"wrong token secret": send(tok, sec+"x", ver),
+		"wrong verifier":     send(tok, sec, ver+"x"),
+		"unknown token":      send("nope", sec, ver),
+	} {
+		assert.Equal(t, 401, r.Code, name)
+		assert.Empty(t, r.Body, name)
+	}
+	assert.Equal(t, 200, send(tok, sec, ver).Code, "the right values still work once")
+	assert.Equal(t, 401, send(tok, sec, ver).Code, "a request token is single-use")
+
+	// A wrong consumer secret in the provider's configuration.
+	g := newLoginFixture(t, providerOpts{})
+	g.account("8009", "hal", "hal@example.com")
+	_, err := g.engine.PatchIdentityProvider(context.Background(), twitterID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"identityProvider":{"consumerSecret":"wrong-secret"}}`)})
+	require.NoError(t, err)
+	gb := stats(g)
+	assert.Equal(t, 401, g.login("8009", nil).Code)
+	after := stats(g)
+	assert.Equal(t, gb.Users, after.Users)
+	assert.Equal(t, gb.Links, after.Links)
+	assert.Greater(t, after.EventLogs, gb.EventLogs, "the failure is in the event log")
+	_ = before
+}
+
+func TestLoginTwitterFaults(t *testing.T) {
+	faults := map[string]twittertest.Fault{
+		"timeout":          twittertest.FaultTimeout,
+		"500":              twittertest.FaultStatus500,
+		"html":             twittertest.FaultHTML,
+		"missing id_str":   twittertest.FaultMissingIDStr,
+		"garbage exchange": twittertest.FaultGarbageTokenResponse,
+	}
+	for name, fault := range faults {
+		t.Run(name, func(t *testing.T) {
+			f := newLoginFixture(t, providerOpts{})
+			f.tw.SetFaultDelay(3 * 1e9)
+			f.account("9009", "ida", "ida@example.com")
+			body := f.loginBody(loginAppID, "9009", nil)
+			f.tw.SetFault(fault)
+			before := stats(f)
+			r := f.anon("POST", "/api/identity-provider/login", body)
+			assert.Equal(t, 401, r.Code)
+			assert.Empty(t, r.Body)
+			after := stats(f)
+			assert.Equal(t, before.Users, after.Users)
+			assert.Equal(t, before.Links, after.Links)
+			assert.Equal(t, before.Registrations, after.Registrations)
+			res, err := f.engine.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Type: authcore.EventLogError})
+			require.NoError(t, err)
+			require.Equal(t, 1, res.Total)
+			assert.Contains(t, res.EventLogs[0].Message, "Twitter login")
+		})
+	}
+}
+
+// failingStore fails the nth write of a login transaction.
+type failingStore struct {
+	authcore.Store
+	failAt int
+	writes int
+}
+
+var errInjected = errors.New("injected store failure")
+
+func (s *failingStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
+	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, &failingTx{Store: tx, parent: s})
+	})
+}
+
+type failingTx struct {
+	authcore.Store
+	parent *failingStore
+}
+
+func (t *failingTx) write() error {
+	t.parent.writes++
+	if t.parent.writes == t.parent.failAt {
+		return errInjected
+	}
+	return nil
+}
+
+func (t *failingTx) CreateUser(ctx context.Context, u *authcore.User) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Store.CreateUser(ctx, u)
+}
+func (t *failingTx) UpdateUser(ctx context.Context, u *authcore.User) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Store.UpdateUser(ctx, u)
+}
+func (t *failingTx) CreateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Store.CreateLink(ctx, l)
+}
+func (t *failingTx) CreateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Store.CreateRegistration(ctx, r)
+}
+func (t *failingTx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Store.CreateLoginRecord(ctx, r)
+}
+func (t *failingTx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Store.CreateRefreshToken(ctx, r)
+}
+
+func TestLoginStoreFailureLeavesNothing(t *testing.T) {
+	// The first login's writes: user, link, user update, registration, login
+	// record, refresh token. Fail each in turn.
+	for failAt := 1; failAt <= 6; failAt++ {
+		t.Run(fmt.Sprint("write ", failAt), func(t *testing.T) {
+			tw := twittertest.NewServer()
+			defer tw.Close()
+			mem := memstore.New()
+			fs := &failingStore{Store: mem}
+			f := newLoginFixtureOn(t, tw, fs, mem)
+			f.account("1111", "jo", "jo@example.com")
+			// Sign first, so a key's creation is not among the counted writes.
+			require.Equal(t, 200, f.anon("POST", "/api/identity-provider/login", f.loginBody(overrideAppID, "1111", nil)).Code)
+			require.NoError(t, mem.DeleteUser(context.Background(), decodeLoginUserID(t, f)))
+			before := mem.Stats()
+			fs.writes, fs.failAt = 0, failAt
+			r := f.login("1111", nil)
+			assert.Equal(t, 500, r.Code)
+			assert.Empty(t, r.Body)
+			after := mem.Stats()
+			assert.Equal(t, before.Users, after.Users)
+			assert.Equal(t, before.Links, after.Links)
+			assert.Equal(t, before.Registrations, after.Registrations)
+			assert.Equal(t, before.LoginRecords, after.LoginRecords)
+			assert.Equal(t, before.RefreshTokens, after.RefreshTokens)
+		})
+	}
+}
+
+func decodeLoginUserID(t *testing.T, f *loginFixture) string {
+	t.Helper()
+	l, err := f.store.GetLink(context.Background(), f.tenant, twitterID, "1111")
+	require.NoError(t, err)
+	return l.UserID
+}
+
+func TestLoginConcurrentFirstLogins(t *testing.T) {
+	for rep := 0; rep < 20; rep++ {
+		f := newLoginFixture(t, providerOpts{})
+		f.account("4242", "race", "race@example.com")
+		const n = 64
+		bodies := make([]string, n)
+		for i := range bodies {
+			tok, sec := f.tw.IssueAccessToken(consumerKey, "4242")
+			bodies[i] = fmt.Sprintf(`{"applicationId":%q,"identityProviderId":%q,"data":{"oauth_token":%q,"oauth_token_secret":%q}}`, loginAppID, twitterID, tok, sec)
+		}
+		var wg sync.WaitGroup
+		codes := make([]int, n)
+		ids := make([]string, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				r := f.anon("POST", "/api/identity-provider/login", bodies[i])
+				codes[i] = r.Code
+				if r.Code == 200 {
+					var out loginOut
+					if json.Unmarshal([]byte(r.Body), &out) == nil && out.User != nil {
+						ids[i] = out.User.ID
+					}
+				}
+			}(i)
+		}
+		wg.Wait()
+		for i := range codes {
+			require.Equal(t, 200, codes[i], "login %d", i)
+			require.Equal(t, ids[0], ids[i])
+		}
+		s := stats(f)
+		require.Equal(t, 1, s.Users)
+		require.Equal(t, 1, s.Links)
+		require.Equal(t, 1, s.Registrations)
+		require.Equal(t, n, s.LoginRecords)
+	}
+}
+
+func TestLoginTokensAndCookies(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("1212", "kim", "kim@example.com")
+	r := f.login("1212", map[string]any{"ipAddress": "203.0.113.7", "metaData": map[string]any{"device": map[string]any{"name": "phone", "type": "MOBILE"}}})
+	require.Equal(t, 200, r.Code, r.Body)
+	out := decodeLogin(t, r)
+
+	// The JWT verifies with go-jose against the tenant's stored key.
+	ctx := context.Background()
+	tn, err := f.store.GetTenant(ctx, f.tenant)
+	require.NoError(t, err)
+	key, err := f.store.GetKey(ctx, tn.JWTConfiguration.AccessTokenKeyID)
+	require.NoError(t, err)
+	require.Equal(t, "HS256", key.Algorithm)
+	sig, err := jose.ParseSigned(out.Token, []jose.SignatureAlgorithm{jose.HS256})
+	require.NoError(t, err)
+	assert.Equal(t, key.ID, sig.Signatures[0].Header.KeyID)
+	payload, err := sig.Verify(key.Secret)
+	require.NoError(t, err)
+	var claims map[string]any
+	require.NoError(t, json.Unmarshal(payload, &claims))
+	assert.Equal(t, loginAppID, claims["aud"])
+	assert.Equal(t, loginAppID, claims["applicationId"])
+	assert.Equal(t, out.User.ID, claims["sub"])
+	assert.Equal(t, tn.Issuer, claims["iss"])
+	assert.Equal(t, "TWITTER", claims["authenticationType"])
+	assert.Equal(t, "kim@example.com", claims["email"])
+	assert.Equal(t, true, claims["email_verified"])
+	assert.Equal(t, []any{"user"}, claims["roles"])
+	assert.Equal(t, out.RefreshTokenID, claims["sid"])
+	assert.Equal(t, f.tenant, claims["tid"])
+	for _, c := range []string{"exp", "iat", "jti", "auth_time"} {
+		assert.Contains(t, claims, c)
+	}
+	assert.Equal(t, out.TokenExpirationInstant/1000, int64(claims["exp"].(float64)))
+
+	cookies := r.Header.Values("Set-Cookie")
+	require.Len(t, cookies, 2)
+	joined := strings.Join(cookies, "\n")
+	assert.Contains(t, joined, "access_token="+out.Token)
+	assert.Contains(t, joined, "refresh_token="+out.RefreshToken)
+	for _, c := range cookies {
+		assert.Contains(t, c, "HttpOnly")
+		assert.Contains(t, c, "SameSite=Lax")
+		assert.Contains(t, c, "Path=/")
+		assert.NotContains(t, c, "Secure", "not over plain http")
+	}
+
+	// The login record keeps the body's address and the device.
+	recs := f.store.LoginRecords(out.User.ID)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "203.0.113.7", recs[0].IPAddress)
+	assert.Equal(t, map[string]any{"device": map[string]any{"name": "phone", "type": "MOBILE"}}, recs[0].Device)
+	u, err := f.store.GetUser(ctx, out.User.ID)
+	require.NoError(t, err)
+	assert.NotZero(t, u.LastLoginInstant)
+	reg, err := f.store.GetRegistration(ctx, u.ID, loginAppID)
+	require.NoError(t, err)
+	assert.Equal(t, u.LastLoginInstant, reg.LastLoginInstant)
+
+	// X-Forwarded-For when the body names no address; noJWT: no token, no cookies.
+	r = f.login("1212", map[string]any{"noJWT": true}, "X-Forwarded-For", "198.51.100.1, 10.0.0.1")
+	require.Equal(t, 200, r.Code)
+	out2 := decodeLogin(t, r)
+	assert.Empty(t, out2.Token)
+	assert.Empty(t, out2.RefreshToken)
+	assert.Empty(t, r.Header.Values("Set-Cookie"))
+	recs = f.store.LoginRecords(out.User.ID)
+	require.Len(t, recs, 2)
+	assert.Equal(t, "198.51.100.1", recs[1].IPAddress)
+}
+
+func TestLoginReconcile(t *testing.T) {
+	var calls int
+	ok := authcore.Lambda{ID: reconcileID, Type: authcore.LambdaTwitterReconcile, Reconcile: func(_ context.Context, u *authcore.User, reg *authcore.UserRegistration, claims map[string]any) error {
+		calls++
+		u.FirstName = "From " + claims["screen_name"].(string)
+		if reg != nil {
+			reg.Roles = append(reg.Roles, "admin")
+		}
+		return nil
+	}}
+	f := newLoginFixture(t, providerOpts{reconcileID: reconcileID}, authcore.WithLambda(ok))
+	f.account("1313", "lou", "lou@example.com")
+	r := f.login("1313", nil)
+	require.Equal(t, 200, r.Code, r.Body)
+	out := decodeLogin(t, r)
+	assert.Equal(t, "From lou", out.User.FirstName)
+	assert.Equal(t, []string{"user", "admin"}, out.User.Registrations[0].Roles)
+	assert.Equal(t, 1, calls)
+
+	for name, fn := range map[string]authcore.ReconcileFunc{
+		"error": func(context.Context, *authcore.User, *authcore.UserRegistration, map[string]any) error {
+			return errors.New("lambda says no")
+		},
+		"panic": func(context.Context, *authcore.User, *authcore.UserRegistration, map[string]any) error { panic("boom") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			bad := authcore.Lambda{ID: reconcileID, Type: authcore.LambdaTwitterReconcile, Reconcile: fn}
+			f := newLoginFixture(t, providerOpts{reconcileID: reconcileID}, authcore.WithLambda(bad))
+			f.account("1414", "max", "max@example.com")
+			before := stats(f)
+			r := f.login("1414", nil)
+			assert.Equal(t, 512, r.Code)
+			after := stats(f)
+			assert.Equal(t, before.Users, after.Users)
+			assert.Equal(t, before.Links, after.Links)
+			assert.Equal(t, before.Registrations, after.Registrations)
+			res, err := f.engine.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Message: "reconcile"})
+			require.NoError(t, err)
+			assert.Equal(t, 1, res.Total)
+		})
+	}
+
+	t.Run("never for LinkAnonymously", func(t *testing.T) {
+		calls = 0
+		f := newLoginFixture(t, providerOpts{reconcileID: reconcileID, strategy: "LinkAnonymously"}, authcore.WithLambda(ok))
+		f.account("1515", "ned", "ned@example.com")
+		require.Equal(t, 200, f.login("1515", nil).Code)
+		assert.Equal(t, 0, calls)
+	})
+}
+
+func newLoginFixtureOn(t *testing.T, tw *twittertest.Server, s authcore.Store, mem *memstore.Store) *loginFixture {
+	t.Helper()
+	return newLoginFixtureStore(t, tw, s, mem, providerOpts{})
+}

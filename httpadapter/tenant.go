@@ -1,0 +1,102 @@
+package httpadapter
+
+import (
+	"net/http"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+func (h *Handler) tenantRoutes() {
+	h.handle("POST /api/tenant", false, h.createTenant)
+	h.handle("POST /api/tenant/{tenantId}", false, h.createTenant)
+	h.handle("GET /api/tenant", false, h.getTenants)
+	h.handle("GET /api/tenant/{tenantId}", false, h.getTenant)
+	h.handle("PUT /api/tenant/{tenantId}", false, h.putTenant)
+	h.handle("PATCH /api/tenant/{tenantId}", false, h.patchTenant)
+	h.handle("DELETE /api/tenant/{tenantId}", false, h.deleteTenant)
+}
+
+func (h *Handler) createTenant(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "tenantId", "tenantId")
+	if err != nil {
+		return err
+	}
+	var in authcore.TenantRequest
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	t, err := h.engine.CreateTenant(r.Context(), id, in.Tenant)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
+	return nil
+}
+
+func (h *Handler) getTenants(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.engine.Tenants(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.TenantsResponse{Tenants: list})
+	return nil
+}
+
+func (h *Handler) getTenant(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "tenantId", "tenantId")
+	if err != nil {
+		return err
+	}
+	t, err := h.engine.Tenant(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
+	return nil
+}
+
+func (h *Handler) putTenant(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "tenantId", "tenantId")
+	if err != nil {
+		return err
+	}
+	var in authcore.TenantRequest
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	t, err := h.engine.UpdateTenant(r.Context(), id, in.Tenant)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
+	return nil
+}
+
+func (h *Handler) patchTenant(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "tenantId", "tenantId")
+	if err != nil {
+		return err
+	}
+	req, err := h.patchRequest(w, r)
+	if err != nil {
+		return err
+	}
+	t, err := h.engine.PatchTenant(r.Context(), id, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
+	return nil
+}
+
+func (h *Handler) deleteTenant(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "tenantId", "tenantId")
+	if err != nil {
+		return err
+	}
+	if err := h.engine.DeleteTenant(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

@@ -1,0 +1,260 @@
+package httpadapter
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
+)
+
+func (h *Handler) userRoutes() {
+	h.handle("POST /api/user", false, h.createUser)
+	h.handle("POST /api/user/{userId}", false, h.createUser)
+	h.handle("GET /api/user", false, h.getUserByQuery)
+	h.handle("GET /api/user/{userId}", false, h.getUser)
+	h.handle("PUT /api/user/{userId}", false, h.putUser)
+	h.handle("PATCH /api/user/{userId}", false, h.patchUser)
+	h.handle("DELETE /api/user/{userId}", false, h.deleteUser)
+
+	h.handle("POST /api/user/registration", false, h.register)
+	h.handle("POST /api/user/registration/{userId}", false, h.register)
+	h.handle("POST /api/user/registration/{userId}/{applicationId}", false, h.register)
+	h.handle("GET /api/user/registration/{userId}/{applicationId}", false, h.getRegistration)
+	h.handle("PUT /api/user/registration/{userId}", false, h.putRegistration)
+	h.handle("PUT /api/user/registration/{userId}/{applicationId}", false, h.putRegistration)
+	h.handle("PATCH /api/user/registration/{userId}", false, h.patchRegistration)
+	h.handle("PATCH /api/user/registration/{userId}/{applicationId}", false, h.patchRegistration)
+	h.handle("DELETE /api/user/registration/{userId}/{applicationId}", false, h.deleteRegistration)
+}
+
+func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "userId", "userId")
+	if err != nil {
+		return err
+	}
+	var in authcore.UserRequest
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := h.engine.CreateUser(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
+	return nil
+}
+
+func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "userId", "userId")
+	if err != nil {
+		return err
+	}
+	u, err := h.engine.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
+	return nil
+}
+
+// getUserByQuery serves retrieveUserByEmail (?email=), retrieveUserByUsername
+// (?username=) and retrieveUserByLoginId (?loginId=, e-mail then username).
+func (h *Handler) getUserByQuery(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	var (
+		u   *authcore.User
+		err error
+	)
+	switch {
+	case q.Get("email") != "":
+		u, err = h.engine.UserByEmail(r.Context(), q.Get("email"))
+	case q.Get("username") != "":
+		u, err = h.engine.UserByUsername(r.Context(), q.Get("username"))
+	case q.Get("loginId") != "":
+		u, err = h.engine.UserByLoginID(r.Context(), q.Get("loginId"))
+	default:
+		var e validation.Errors
+		e.Field("userId", validation.KindMissing, "You must specify the user by Id on the URI, or by the email, username or loginId parameter.")
+		return &e
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
+	return nil
+}
+
+// putUser replaces the user, or with ?reactivate=true (the client's
+// reactivateUser, no body) sets them active again.
+func (h *Handler) putUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "userId", "userId")
+	if err != nil {
+		return err
+	}
+	reactivate, err := boolQuery(r, "reactivate")
+	if err != nil {
+		return err
+	}
+	var u *authcore.User
+	if reactivate {
+		u, err = h.engine.ReactivateUser(r.Context(), id)
+	} else {
+		var in authcore.UserRequest
+		if err := h.decode(w, r, &in); err != nil {
+			return err
+		}
+		u, err = h.engine.UpdateUser(r.Context(), id, in)
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
+	return nil
+}
+
+func (h *Handler) patchUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "userId", "userId")
+	if err != nil {
+		return err
+	}
+	req, err := h.patchRequest(w, r)
+	if err != nil {
+		return err
+	}
+	u, err := h.engine.PatchUser(r.Context(), id, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
+	return nil
+}
+
+// deleteUser deletes for good with ?hardDelete=true (the client's
+// deleteUser); without it, it deactivates (deactivateUser), as FusionAuth
+// does.
+func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "userId", "userId")
+	if err != nil {
+		return err
+	}
+	hard, err := boolQuery(r, "hardDelete")
+	if err != nil {
+		return err
+	}
+	if hard {
+		err = h.engine.DeleteUser(r.Context(), id)
+	} else {
+		_, err = h.engine.DeactivateUser(r.Context(), id)
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// registrationParams reads {userId} and the optional {applicationId}.
+func registrationParams(r *http.Request) (userID, appID string, err error) {
+	if userID, err = uuidParam(r, "userId", "userId"); err != nil {
+		return "", "", err
+	}
+	appID, err = uuidParam(r, "applicationId", "applicationId")
+	return userID, appID, err
+}
+
+// register creates a registration for an existing user, or with "user" in
+// the body the user and the registration together. An applicationId on the
+// URI wins over the body's (FusionAuth 1.25+).
+func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
+	userID, appID, err := registrationParams(r)
+	if err != nil {
+		return err
+	}
+	var in authcore.RegistrationRequest
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	if appID != "" {
+		in.Registration.ApplicationID = appID
+	}
+	out, err := h.engine.RegisterUser(r.Context(), userID, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) getRegistration(w http.ResponseWriter, r *http.Request) error {
+	userID, appID, err := registrationParams(r)
+	if err != nil {
+		return err
+	}
+	reg, err := h.engine.Registration(r.Context(), userID, appID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.RegistrationResponse{Registration: reg})
+	return nil
+}
+
+func (h *Handler) putRegistration(w http.ResponseWriter, r *http.Request) error {
+	userID, appID, err := registrationParams(r)
+	if err != nil {
+		return err
+	}
+	var in authcore.RegistrationRequest
+	if err := h.decode(w, r, &in); err != nil {
+		return err
+	}
+	reg, err := h.engine.UpdateRegistration(r.Context(), userID, appID, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.RegistrationResponse{Registration: reg})
+	return nil
+}
+
+// patchRegistration names the registration by the URI's applicationId, else
+// by registration.applicationId in a merge-form body (the client's
+// patchRegistration sends it there).
+func (h *Handler) patchRegistration(w http.ResponseWriter, r *http.Request) error {
+	userID, appID, err := registrationParams(r)
+	if err != nil {
+		return err
+	}
+	req, err := h.patchRequest(w, r)
+	if err != nil {
+		return err
+	}
+	if appID == "" {
+		var target struct {
+			Registration struct {
+				ApplicationID string `json:"applicationId"`
+			} `json:"registration"`
+		}
+		// A JSON Patch (an array) or a body without it leaves appID blank;
+		// the engine then answers [blank]registration.applicationId.
+		_ = json.Unmarshal(req.Body, &target)
+		appID = target.Registration.ApplicationID
+	}
+	reg, err := h.engine.PatchRegistration(r.Context(), userID, appID, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authcore.RegistrationResponse{Registration: reg})
+	return nil
+}
+
+func (h *Handler) deleteRegistration(w http.ResponseWriter, r *http.Request) error {
+	userID, appID, err := registrationParams(r)
+	if err != nil {
+		return err
+	}
+	if err := h.engine.DeleteRegistration(r.Context(), userID, appID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
