@@ -164,6 +164,12 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		if err != nil {
 			return err
 		}
+		// An existing link is a duplicate whatever the limit says.
+		if _, err := tx.GetLink(ctx, user.TenantID, provider.ID, link.IdentityProviderUserID); err == nil {
+			return duplicateLink()
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
 		existing, err := tx.ListLinks(ctx, user.ID, provider.ID)
 		if err != nil {
 			return err
@@ -181,7 +187,7 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		}
 		if err := tx.CreateLink(ctx, l); err != nil {
 			if errors.Is(err, ErrDuplicate) {
-				return invalid("identityProviderLink.identityProviderUserId", "duplicate", "This identity-provider account is already linked to a user.")
+				return duplicateLink()
 			}
 			return err
 		}
@@ -246,4 +252,8 @@ func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLi
 		resp.PendingIdPLink.IdentityProviderLinks = links
 	}
 	return resp, nil
+}
+
+func duplicateLink() error {
+	return invalid("identityProviderLink.identityProviderUserId", "duplicate", "This identity-provider account is already linked to a user.")
 }

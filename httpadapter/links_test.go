@@ -1,0 +1,190 @@
+package httpadapter_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPendingLinkCompletedThroughLinkAPI(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink"})
+	f.account("2121", "pam", "pam@example.com")
+	ctx := context.Background()
+	u := &authcore.User{ID: "abababab-0000-0000-0000-000000000001", TenantID: f.tenant, Email: "someone@example.com", Active: true, Verified: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+
+	r := f.login("2121", nil)
+	require.Equal(t, 232, r.Code, r.Body)
+	pending := decodeLogin(t, r).PendingIdPLinkID
+	require.NotEmpty(t, pending)
+
+	g := f.do("GET", "/api/identity-provider/link/pending/"+pending+"?userId="+u.ID, "")
+	require.Equal(t, 200, g.Code, g.Body)
+	var info authcore.PendingLinkResponse
+	require.NoError(t, json.Unmarshal([]byte(g.Body), &info))
+	assert.Equal(t, "2121", info.PendingIdPLink.IdentityProviderUserID)
+	assert.Equal(t, "pam@example.com", info.PendingIdPLink.Email)
+	assert.Equal(t, "Twitter", info.PendingIdPLink.IdentityProviderType)
+	assert.Equal(t, 0, info.LinkCount)
+	assert.NotContains(t, g.Body, "oauth_token_secret", "the pending link's secret stays inside")
+
+	c := f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"pendingIdPLinkId":%q,"identityProviderLink":{"userId":%q}}`, pending, u.ID))
+	require.Equal(t, 200, c.Code, c.Body)
+	assert.Contains(t, c.Body, `"identityProviderUserId":"2121"`)
+	link, err := f.store.GetLink(ctx, f.tenant, twitterID, "2121")
+	require.NoError(t, err)
+	assert.Equal(t, u.ID, link.UserID)
+	assert.NotEmpty(t, link.Token, "the Twitter token moves to the link")
+
+	// Single use.
+	again := f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"pendingIdPLinkId":%q,"userId":%q}`, pending, u.ID))
+	require.Equal(t, 400, again.Code)
+	assert.True(t, again.errors(t).Has("[InvalidPendingIdPLinkId]"))
+	assert.Equal(t, 404, f.do("GET", "/api/identity-provider/link/pending/"+pending, "").Code)
+
+	// Now linked, the next login logs the user in.
+	r = f.login("2121", nil)
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Equal(t, u.ID, decodeLogin(t, r).User.ID)
+}
+
+func TestPendingLinkExpires(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink"})
+	f.account("2222", "quin", "quin@example.com")
+	r := f.login("2222", nil)
+	require.Equal(t, 232, r.Code)
+	pending := decodeLogin(t, r).PendingIdPLinkID
+	ctx := context.Background()
+	p, err := f.store.TakePendingLink(ctx, pending, 0)
+	require.NoError(t, err)
+	p.ExpirationInstant = 1 // long gone
+	require.NoError(t, f.store.CreatePendingLink(ctx, p))
+	u := &authcore.User{ID: "abababab-0000-0000-0000-000000000002", TenantID: f.tenant, Email: "x@example.com", Active: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+	c := f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"pendingIdPLinkId":%q,"identityProviderLink":{"userId":%q}}`, pending, u.ID))
+	require.Equal(t, 400, c.Code)
+	assert.True(t, c.errors(t).Has("[InvalidPendingIdPLinkId]"))
+	assert.Equal(t, 404, f.do("GET", "/api/identity-provider/link/pending/"+pending, "").Code)
+}
+
+func TestLinkAPI(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{limit: 2})
+	ctx := context.Background()
+	u := &authcore.User{ID: "acacacac-0000-0000-0000-000000000001", TenantID: f.tenant, Email: "linky@example.com", Active: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+	create := func(providerUserID string) response {
+		return f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderLink":{"identityProviderId":%q,"identityProviderUserId":%q,"userId":%q,"displayName":"d","token":"t"}}`, twitterID, providerUserID, u.ID))
+	}
+	r := create("tw-1")
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Contains(t, r.Body, `"identityProviderType":"Twitter"`)
+	// The Link API may give a user a second account of the provider.
+	require.Equal(t, 200, create("tw-2").Code)
+	// The tenant's limit is 2.
+	r = create("tw-3")
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[LinkCountExceeded]"))
+	// Duplicate.
+	r = create("tw-1")
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[duplicate]identityProviderLink.identityProviderUserId"), r.Body)
+	// Unknown user and provider.
+	r = f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderLink":{"identityProviderId":%q,"identityProviderUserId":"x","userId":"acacacac-0000-0000-0000-00000000ffff"}}`, twitterID))
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[invalid]identityProviderLink.userId"))
+	r = f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderLink":{"identityProviderId":"11111111-2222-3333-4444-555555555555","identityProviderUserId":"x","userId":%q}}`, u.ID))
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[invalid]identityProviderLink.identityProviderId"))
+	r = f.do("POST", "/api/identity-provider/link", `{"identityProviderLink":{}}`)
+	require.Equal(t, 400, r.Code)
+	assert.True(t, r.errors(t).Has("[blank]identityProviderLink.userId"))
+
+	// Retrieve one, by user, by user and provider.
+	g := f.do("GET", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId="+u.ID, "")
+	require.Equal(t, 200, g.Code, g.Body)
+	assert.Contains(t, g.Body, `"identityProviderLink":{`)
+	assert.Equal(t, 404, f.do("GET", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId=acacacac-0000-0000-0000-000000000009", "").Code)
+	assert.Equal(t, 404, f.do("GET", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=none", "").Code)
+	for _, q := range []string{"?userId=" + u.ID, "?identityProviderId=" + twitterID + "&userId=" + u.ID} {
+		l := f.do("GET", "/api/identity-provider/link"+q, "")
+		require.Equal(t, 200, l.Code)
+		var out authcore.LinksResponse
+		require.NoError(t, json.Unmarshal([]byte(l.Body), &out))
+		assert.Len(t, out.IdentityProviderLinks, 2)
+	}
+	empty := f.do("GET", "/api/identity-provider/link?userId=acacacac-0000-0000-0000-000000000009", "")
+	require.Equal(t, 200, empty.Code)
+	assert.JSONEq(t, `{"identityProviderLinks":[]}`, empty.Body)
+	bad := f.do("GET", "/api/identity-provider/link?userId=nope", "")
+	require.Equal(t, 400, bad.Code)
+	assert.True(t, bad.errors(t).Has("[couldNotConvert]userId"))
+
+	// Delete returns the link, then it is gone.
+	d := f.do("DELETE", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId="+u.ID, "")
+	require.Equal(t, 200, d.Code)
+	assert.Contains(t, d.Body, `"identityProviderUserId":"tw-1"`)
+	assert.Equal(t, 404, f.do("DELETE", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId="+u.ID, "").Code)
+	miss := f.do("DELETE", "/api/identity-provider/link?identityProviderId="+twitterID, "")
+	require.Equal(t, 400, miss.Code)
+
+	// The Link API needs an API key.
+	assert.Equal(t, 401, f.anon("GET", "/api/identity-provider/link?userId="+u.ID, "").Code)
+}
+
+func TestPendingLinkCompletionRespectsLimit(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink", limit: 1})
+	f.account("2323", "rex", "rex@example.com")
+	ctx := context.Background()
+	u := &authcore.User{ID: "adadadad-0000-0000-0000-000000000001", TenantID: f.tenant, Email: "r@example.com", Active: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+	require.NoError(t, f.store.CreateLink(ctx, &authcore.IdentityProviderLink{TenantID: f.tenant, IdentityProviderID: twitterID, IdentityProviderUserID: "other", UserID: u.ID}))
+	pending := decodeLogin(t, f.login("2323", nil)).PendingIdPLinkID
+	info := f.do("GET", "/api/identity-provider/link/pending/"+pending+"?userId="+u.ID, "")
+	require.Equal(t, 200, info.Code)
+	assert.Contains(t, info.Body, `"linkCount":1`)
+	assert.Contains(t, info.Body, `"maximumLinks":1`)
+	c := f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"pendingIdPLinkId":%q,"identityProviderLink":{"userId":%q}}`, pending, u.ID))
+	require.Equal(t, 400, c.Code)
+	assert.True(t, c.errors(t).Has("[LinkCountExceeded]"))
+	// The refused completion did not use the pending link up.
+	assert.Equal(t, 200, f.do("GET", "/api/identity-provider/link/pending/"+pending, "").Code)
+}
+
+func TestDebugEventLogAndSearch(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f := newLoginFixture(t, providerOpts{debug: true}, authcore.WithLogger(logger))
+	f.account("2424", "sam", "sam@example.com")
+	r := f.login("2424", nil)
+	require.Equal(t, 200, r.Code)
+	s := f.do("POST", "/api/system/event-log/search", `{"search":{"type":"Debug","message":"twitter"}}`)
+	require.Equal(t, 200, s.Code, s.Body)
+	var out authcore.EventLogSearchResponse
+	require.NoError(t, json.Unmarshal([]byte(s.Body), &out))
+	require.Equal(t, 2, out.Total, s.Body)
+	assert.Contains(t, out.EventLogs[0].Message, "completed with status [200]", "newest first")
+	one := f.do("GET", fmt.Sprintf("/api/system/event-log/%d", out.EventLogs[1].ID), "")
+	require.Equal(t, 200, one.Code)
+	assert.Contains(t, one.Body, `"eventLog":{"id":`)
+	assert.Equal(t, 404, f.do("GET", "/api/system/event-log/999999", "").Code)
+	assert.Equal(t, 400, f.do("GET", "/api/system/event-log/abc", "").Code)
+	assert.Equal(t, 400, f.do("POST", "/api/system/event-log/search", `{"search":{"type":"Loud"}}`).Code)
+
+	// Neither the consumer secret nor Twitter's tokens reach the logs or the
+	// event log.
+	for _, secret := range []string{consumerSec, overrideSec} {
+		assert.NotContains(t, buf.String(), secret)
+		assert.NotContains(t, s.Body, secret)
+	}
+	link, err := f.store.GetLink(context.Background(), f.tenant, twitterID, "2424")
+	require.NoError(t, err)
+	assert.NotContains(t, buf.String(), link.Token)
+	assert.NotContains(t, s.Body, link.Token)
+}
