@@ -276,7 +276,9 @@ func validateApplication(a *Application) error {
 		case r.Name == "":
 			blankRole = true
 		case names[strings.ToLower(r.Name)]:
+			// A role named like a stored one took its id: one error is enough.
 			errs.Field("application.roles", validation.KindDuplicate, fmt.Sprintf("The role name [%s] is used more than once in [application.roles].", r.Name))
+			continue
 		default:
 			names[strings.ToLower(r.Name)] = true
 		}

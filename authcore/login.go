@@ -334,8 +334,17 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			newReg = true
 			reg = &UserRegistration{
 				ID: e.newID(), ApplicationID: lg.app.ID, UserID: user.ID,
-				Roles: defaultRoleNames(lg.app), Username: lg.tuser.ScreenName,
+				Roles: DefaultRoles(lg.app), Username: lg.tuser.ScreenName,
 				InsertInstant: now, LastUpdateInstant: now,
+				// As Register does: verified unless the application asks
+				// for verification.
+				Verified: !lg.app.VerifyRegistration,
+			}
+			if reg.Verified {
+				reg.VerifiedInstant = now
+			}
+			if reg.Username != "" {
+				reg.UsernameStatus = "ACTIVE"
 			}
 		}
 	case err != nil:
@@ -495,6 +504,7 @@ func (lg *login) newUser(now int64, s linking.Strategy) *User {
 		}
 		if s.Lookup() == linking.LookupUsername {
 			u.Username = lg.tuser.ScreenName
+			u.UsernameStatus = "ACTIVE"
 		}
 		u.FullName = lg.tuser.Name
 		u.ImageURL = lg.tuser.ProfileImageURLHTTPS
@@ -553,17 +563,6 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 		return &LambdaError{LambdaID: id, Err: err}
 	}
 	return nil
-}
-
-// defaultRoleNames are the roles a new registration gets.
-func defaultRoleNames(app *Application) []string {
-	var roles []string
-	for _, r := range app.Roles {
-		if r.IsDefault {
-			roles = append(roles, r.Name)
-		}
-	}
-	return roles
 }
 
 func mergeData(dst, src map[string]any) map[string]any {

@@ -99,71 +99,73 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	)
 	// A refusal that deletes a token must still commit, so the closure
 	// returns nil and reports the refusal beside it.
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		out, refusal = RefreshResult{}, nil
-		rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
-		if errors.Is(err, ErrNotFound) {
-			refusal, err = e.refuseUnknown(ctx, tx, hash)
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		if !inScope(ctx, rt.TenantID) {
-			refusal = &RefreshTokenError{Reason: RefreshRefusedUnknown}
-			return nil
-		}
-		now := e.instant()
-		if now >= rt.ExpirationInstant {
-			refusal = &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}
-			_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
-			return err
-		}
-		tr, reason, err := e.refreshLoginState(ctx, tx, rt, now)
-		if err != nil {
-			return err
-		}
-		if reason != "" {
-			refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
-			if reason == RefreshRefusedUnregistered || reason == RefreshRefusedOrphaned {
-				// Without the registration the token can never be used
-				// again; a new registration needs a new login.
-				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+	err := retryConflicts(func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			out, refusal = RefreshResult{}, nil
+			rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
+			if errors.Is(err, ErrNotFound) {
+				refusal, err = e.refuseUnknown(ctx, tx, hash)
 				return err
 			}
-			return nil
-		}
-		plain := req.RefreshToken
-		changed := touchDevice(rt, now, req.IPAddress)
-		if tr.Tenant.JWTConfiguration.RefreshTokenUsagePolicy == RefreshTokenOneTimeUse {
-			next, nextHash, err := e.newRefreshSecret()
 			if err != nil {
 				return err
 			}
-			rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
-			plain, changed = next, true
-		}
-		if changed {
-			if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
+			if !inScope(ctx, rt.TenantID) {
+				refusal = &RefreshTokenError{Reason: RefreshRefusedUnknown}
+				return nil
+			}
+			now := e.instant()
+			if now >= rt.ExpirationInstant {
+				refusal = &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}
+				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
 				return err
 			}
-		}
-		tr.AuthenticationType = AuthenticationTypeRefreshToken
-		tr.RefreshTokenID = rt.ID
-		tr.AuthTime = rt.StartInstant / 1000
-		token, exp, err := e.IssueAccessToken(ctx, tx, tr)
-		if err != nil {
-			return err
-		}
-		out = RefreshResult{
-			Token:                         token,
-			TokenExpirationInstant:        exp,
-			RefreshToken:                  plain,
-			RefreshTokenID:                rt.ID,
-			RefreshTokenExpirationInstant: rt.ExpirationInstant,
-			RefreshTokenMaxAge:            rt.MaxAge(now),
-		}
-		return nil
+			tr, reason, err := e.refreshLoginState(ctx, tx, rt, now)
+			if err != nil {
+				return err
+			}
+			if reason != "" {
+				refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
+				if reason == RefreshRefusedUnregistered || reason == RefreshRefusedOrphaned {
+					// Without the registration the token can never be used
+					// again; a new registration needs a new login.
+					_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+					return err
+				}
+				return nil
+			}
+			plain := req.RefreshToken
+			changed := touchDevice(rt, now, req.IPAddress)
+			if tr.Tenant.JWTConfiguration.RefreshTokenUsagePolicy == RefreshTokenOneTimeUse {
+				next, nextHash, err := e.newRefreshSecret()
+				if err != nil {
+					return err
+				}
+				rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
+				plain, changed = next, true
+			}
+			if changed {
+				if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
+					return err
+				}
+			}
+			tr.AuthenticationType = AuthenticationTypeRefreshToken
+			tr.RefreshTokenID = rt.ID
+			tr.AuthTime = rt.StartInstant / 1000
+			token, exp, err := e.IssueAccessToken(ctx, tx, tr)
+			if err != nil {
+				return err
+			}
+			out = RefreshResult{
+				Token:                         token,
+				TokenExpirationInstant:        exp,
+				RefreshToken:                  plain,
+				RefreshTokenID:                rt.ID,
+				RefreshTokenExpirationInstant: rt.ExpirationInstant,
+				RefreshTokenMaxAge:            rt.MaxAge(now),
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return RefreshResult{}, err
@@ -177,6 +179,21 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 		return RefreshResult{}, refusal
 	}
 	return out, nil
+}
+
+// refreshAttempts bounds the retries of a refresh whose transaction lost to
+// a concurrent one. A retry sees the winner's write: after a one-time-use
+// rotation that is the reuse path, which is the intended answer.
+const refreshAttempts = 3
+
+func retryConflicts(fn func() error) error {
+	var err error
+	for range refreshAttempts {
+		if err = fn(); !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return err
 }
 
 // refuseUnknown handles a token that is no token's current value. If it is

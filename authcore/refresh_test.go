@@ -390,3 +390,38 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// flakyStore fails the next n transactions with ErrConflict, as a SQL store
+// does when a concurrent serialisable transaction wins.
+type flakyStore struct {
+	authcore.Store
+	mu sync.Mutex
+	n  int
+}
+
+func (s *flakyStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
+	s.mu.Lock()
+	fail := s.n > 0
+	s.n--
+	s.mu.Unlock()
+	if fail {
+		return authcore.ErrConflict
+	}
+	return s.Store.InTx(ctx, fn)
+}
+
+func TestRefreshRetriesConflicts(t *testing.T) {
+	f := newTokenFixture(t)
+	plain, _ := f.login(f.user)
+	flaky := &flakyStore{Store: f.store}
+	e, err := authcore.New(f.ctx, flaky, authcore.WithClock(f.clock.Now))
+	require.NoError(t, err)
+
+	flaky.n = 2
+	_, err = e.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: plain})
+	require.NoError(t, err, "two conflicts are retried")
+
+	flaky.n = 3
+	_, err = e.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: plain})
+	require.ErrorIs(t, err, authcore.ErrConflict, "the third is reported")
+}

@@ -158,32 +158,43 @@ func accessTokenTTL(t *Tenant, a *Application) time.Duration {
 }
 
 // tenantSigningKey returns the key the tenant signs with, creating an HS256
-// key on first use. The tenant is re-read from s so that two logins that race
-// to create the key inside transactions end with one key (the loser's
-// transaction conflicts and is retried by its caller).
+// key on first use. The creation runs in a transaction of s (the caller's own
+// when s is tx-bound) that re-reads the tenant, so two first logins that race
+// end with one key: the loser re-reads it or, in a store that detects the
+// conflict, fails with ErrConflict and is retried by its caller.
 func (e *Engine) tenantSigningKey(ctx context.Context, s Store, t *Tenant) (*SigningKey, error) {
 	id := t.JWTConfiguration.AccessTokenKeyID
 	if id == "" {
-		fresh, err := s.GetTenant(ctx, t.ID)
-		if err != nil {
-			return nil, fmt.Errorf("authcore: signing key: %w", err)
-		}
-		id = fresh.JWTConfiguration.AccessTokenKeyID
-		if id == "" {
+		var created *SigningKey
+		err := s.InTx(ctx, func(ctx context.Context, tx Store) error {
+			fresh, err := tx.GetTenant(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if id = fresh.JWTConfiguration.AccessTokenKeyID; id != "" {
+				return nil
+			}
 			k, err := e.newSigningKey(AlgHS256, "Default signing key for tenant "+fresh.Name, 0)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			if err := s.CreateKey(ctx, k); err != nil {
-				return nil, err
+			if err := tx.CreateKey(ctx, k); err != nil {
+				return err
 			}
 			fresh.JWTConfiguration.AccessTokenKeyID = k.ID
 			fresh.LastUpdateInstant = e.instant()
-			if err := s.UpdateTenant(ctx, fresh); err != nil {
-				return nil, err
+			if err := tx.UpdateTenant(ctx, fresh); err != nil {
+				return err
 			}
-			e.log.InfoContext(ctx, "tenant signing key created", "tenantId", fresh.ID, "keyId", k.ID, "algorithm", k.Algorithm)
-			return k, nil
+			created = k
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("authcore: tenant signing key: %w", err)
+		}
+		if created != nil {
+			e.log.InfoContext(ctx, "tenant signing key created", "tenantId", t.ID, "keyId", created.ID, "algorithm", created.Algorithm)
+			return created, nil
 		}
 	}
 	k, err := s.GetKey(ctx, id)

@@ -50,11 +50,11 @@ func (c *clock) Advance(d time.Duration) {
 // tokenFixture is an engine on a memstore with one application, one
 // registered user and one unregistered user in the default tenant.
 type tokenFixture struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	clock   *clock
 	engine  *authcore.Engine
-	store   *memstore.Store
+	store   authcore.Store
 	tenant  *authcore.Tenant
 	app     *authcore.Application
 	user    *authcore.User
@@ -62,10 +62,16 @@ type tokenFixture struct {
 	visitor *authcore.User // not registered to app
 }
 
-func newTokenFixture(t *testing.T) *tokenFixture {
+func newTokenFixture(t testing.TB) *tokenFixture {
+	t.Helper()
+	return newTokenFixtureOn(t, memstore.New())
+}
+
+// newTokenFixtureOn builds the fixture on store (an empty one).
+func newTokenFixtureOn(t testing.TB, store authcore.Store) *tokenFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &tokenFixture{t: t, ctx: ctx, clock: &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}, store: memstore.New()}
+	f := &tokenFixture{t: t, ctx: ctx, clock: &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}, store: store}
 	var err error
 	f.engine, err = authcore.New(ctx, f.store, authcore.WithClock(f.clock.Now),
 		authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
@@ -118,7 +124,7 @@ func (f *tokenFixture) issue(req authcore.TokenRequest) (string, int64) {
 }
 
 // segments splits a compact JWS and decodes header and payload.
-func segments(t *testing.T, token string) (header, payload map[string]any, parts []string) {
+func segments(t testing.TB, token string) (header, payload map[string]any, parts []string) {
 	t.Helper()
 	parts = strings.Split(token, ".")
 	require.Len(t, parts, 3)
@@ -528,4 +534,56 @@ func TestSigningKeyNeverPrintsMaterial(t *testing.T) {
 func jsonNumber(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+func TestFirstTokensCreateOneKey(t *testing.T) {
+	f := newTokenFixture(t)
+	tenant := f.reloadTenant() // no key yet; every goroutine sees that
+	const n = 8
+	tokens := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := authcore.TokenRequest{Tenant: tenant, Application: f.app, User: f.user, Registration: f.reg, AuthenticationType: "TWITTER"}
+			if i%2 == 0 {
+				tokens[i], _, errs[i] = f.engine.IssueAccessToken(f.ctx, f.store, req)
+				return
+			}
+			// Inside a caller's transaction, as the login does.
+			errs[i] = f.store.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+				var err error
+				tokens[i], _, err = f.engine.IssueAccessToken(ctx, tx, req)
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		require.NoError(t, errs[i])
+		_, err := f.engine.ValidateAccessToken(f.ctx, tokens[i])
+		require.NoError(t, err)
+	}
+	keys, err := f.store.ListKeys(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, keys, 1, "one key for all first tokens")
+	assert.Equal(t, keys[0].ID, f.reloadTenant().JWTConfiguration.AccessTokenKeyID)
+}
+
+func TestIssueAccessTokenRollsBackWithCaller(t *testing.T) {
+	f := newTokenFixture(t)
+	boom := errors.New("login failed later")
+	err := f.store.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+		if _, _, err := f.engine.IssueAccessToken(ctx, tx, authcore.TokenRequest{Tenant: f.tenant, Application: f.app, User: f.user, AuthenticationType: "TWITTER"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	keys, err := f.store.ListKeys(f.ctx)
+	require.NoError(t, err)
+	assert.Empty(t, keys, "the key created in a failed transaction is gone")
+	assert.Empty(t, f.reloadTenant().JWTConfiguration.AccessTokenKeyID)
 }

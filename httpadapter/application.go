@@ -8,6 +8,10 @@ import (
 	"github.com/authcore/authcore/validation"
 )
 
+// applicationRoutes serves FusionAuth's Application API with roles inside
+// the application (no separate Role API). Creating needs a tenant (SPEC §1):
+// the scope, else application.tenantId, else the only tenant. DELETE
+// deactivates unless ?hardDelete=true; PUT ?reactivate=true reactivates.
 func (h *Handler) applicationRoutes() {
 	h.handle("POST /api/application", false, h.createApplication)
 	h.handle("POST /api/application/{applicationId}", false, h.createApplication)

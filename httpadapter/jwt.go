@@ -1,6 +1,7 @@
 package httpadapter
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"strings"
@@ -41,12 +42,8 @@ type refreshResponse struct {
 
 func (h *Handler) refreshJWT(w http.ResponseWriter, r *http.Request) error {
 	var body refreshBody
-	// The body is optional when the token comes as a cookie: a browser's
-	// fetch may send none at all.
-	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
-		if err := h.decode(w, r, &body); err != nil {
-			return err
-		}
+	if err := h.optionalBody(w, r, &body); err != nil {
+		return err
 	}
 	token := body.RefreshToken
 	// FusionAuth: "If both are provided, the cookie will take precedence."
@@ -134,15 +131,13 @@ func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	req.Token = jwtQuery(r, "token")
-	if r.ContentLength != 0 && r.Header.Get("Content-Type") != "" {
-		var body revokeBody
-		if err := h.decode(w, r, &body); err != nil {
-			return err
-		}
-		req.Token = jwtFirst(req.Token, body.Token)
-		req.UserID = jwtFirst(req.UserID, body.UserID)
-		req.ApplicationID = jwtFirst(req.ApplicationID, body.ApplicationID)
+	var body revokeBody
+	if err := h.optionalBody(w, r, &body); err != nil {
+		return err
 	}
+	req.Token = jwtFirst(req.Token, body.Token)
+	req.UserID = jwtFirst(req.UserID, body.UserID)
+	req.ApplicationID = jwtFirst(req.ApplicationID, body.ApplicationID)
 	if _, err := h.engine.RevokeRefreshTokens(r.Context(), req); err != nil {
 		return err
 	}
@@ -204,6 +199,20 @@ func (h *Handler) getJWKS(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, set)
 	return nil
+}
+
+// optionalBody decodes a JSON body into v when the request has one. The
+// refresh token may come as a cookie and a revocation in the query, so a
+// browser's fetch or a client may send no body, or an empty one, at all.
+func (h *Handler) optionalBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return nil
+	}
+	b, err := h.readBody(w, r)
+	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+		return err
+	}
+	return authcore.DecodeJSON(b, v)
 }
 
 // setTokenCookies writes the access_token (session) and refresh_token

@@ -6,6 +6,12 @@ import (
 	"github.com/authcore/authcore/authcore"
 )
 
+// tenantRoutes serves FusionAuth's Tenant API (the settings authcore uses).
+// Tenants are global objects: a tenant-scoped request (locked key or tenant
+// header) may read and change only its own tenant and may not create or
+// delete one (401). The last tenant cannot be deleted: 400
+// [invalid]tenantId. Deleting a tenant deletes everything in it and the API
+// keys locked to it.
 func (h *Handler) tenantRoutes() {
 	h.handle("POST /api/tenant", false, h.createTenant)
 	h.handle("POST /api/tenant/{tenantId}", false, h.createTenant)

@@ -8,6 +8,26 @@ import (
 	"github.com/authcore/authcore/validation"
 )
 
+// userRoutes serves FusionAuth's User and Registration APIs (the subset
+// authcore needs). Where FusionAuth's documentation leaves room, authcore
+// decides:
+//   - Passwords are not supported: authcore has no password login, so a
+//     user.password on create, update or patch is 400
+//     [notSupported]user.password.
+//   - DELETE /api/user/{id} deactivates, ?hardDelete=true deletes for good
+//     with the user's registrations, links and refresh tokens (the clients'
+//     deactivateUser and deleteUser); PUT ?reactivate=true reactivates.
+//   - GET /api/user needs ?email=, ?username= or ?loginId= (e-mail, then
+//     username), and a tenant when there are several ([TenantIdRequired]);
+//     by id the tenant is the user's. Neither: [missing]userId.
+//   - A user is verified on create unless the tenant requires e-mail
+//     verification and skipVerification is false; a user without an e-mail
+//     is verified (nothing to verify). Read-only on input: id, tenantId,
+//     verified, the instants, registrations.
+//   - Registration create answers {registration, user}; with "user" in the
+//     body it is FusionAuth's combined create, and the user's tenant may come
+//     from the application. No roles: the application's default roles. An
+//     applicationId on the URI wins over the body's.
 func (h *Handler) userRoutes() {
 	h.handle("POST /api/user", false, h.createUser)
 	h.handle("POST /api/user/{userId}", false, h.createUser)

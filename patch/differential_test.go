@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	randomPatches = flag.Int("patch.random", 20000, "number of random patches for TestEnginesAgreeOnRandomPatches")
+	randomPatches = flag.Int("patch.random", 10000, "number of random patches for TestEnginesAgreeOnRandomPatches")
 	randomSeed    = flag.Uint64("patch.seed", 1, "seed for TestEnginesAgreeOnRandomPatches")
 )
 

@@ -20,8 +20,8 @@ import (
 // replace and test, where null is a value and absence is an error), JSON
 // Pointer syntax, and §4.4's rule that a value cannot move into its own child.
 //
-// Application uses evanphx/json-patch, which decodes only the parts of the
-// document a patch touches. It is configured strictly (no negative indices,
+// Application uses evanphx/json-patch, the implementation SPEC §2 settles on.
+// It is configured strictly (no negative indices,
 // no implicit parents, no silent remove of a missing path, copy growth capped
 // by opts.MaxCopyGrowth), but it still mishandles a few things that it cannot
 // be configured out of: the empty member name ("/" and "/a//b" resolve to the
@@ -61,7 +61,7 @@ func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
 	if _, terr := applyTree(doc, ops, opts.copyLimit()); terr != nil {
 		return nil, terr
 	}
-	return nil, fmt.Errorf("%w: %v", ErrInvalidPatch, err)
+	return nil, fmt.Errorf("%w: %v (refused by evanphx/json-patch though RFC 6902 allows it)", ErrInvalidPatch, err)
 }
 
 // libraryOptions sets every field explicitly: the package-level defaults of
@@ -129,24 +129,32 @@ func (o *operation) fail(sentinel, err error) error {
 // matches struct fields case-insensitively, and "Op" is not "op".
 func parseOps(p []byte) ([]operation, error) {
 	p = trimJSONSpace(p)
-	if !json.Valid(p) {
-		return nil, fmt.Errorf("%w: not valid JSON", ErrMalformed)
-	}
-	if p[0] != '[' {
+	if len(p) == 0 || p[0] != '[' {
+		if !json.Valid(p) {
+			return nil, fmt.Errorf("%w: not valid JSON", ErrMalformed)
+		}
 		return nil, fmt.Errorf("%w: a JSON Patch must be an array of operations", ErrMalformed)
 	}
-	var elems []json.RawMessage
+	var elems []map[string]json.RawMessage
 	if err := json.Unmarshal(p, &elems); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		var ute *json.UnmarshalTypeError
+		if !errors.As(err, &ute) {
+			return nil, fmt.Errorf("%w: not valid JSON", ErrMalformed)
+		}
+		// Rare path: decode again, loosely, only to name the culprit.
+		var raw []json.RawMessage
+		_ = json.Unmarshal(p, &raw)
+		for i, e := range raw {
+			if e[0] != '{' && e[0] != 'n' {
+				return nil, fmt.Errorf("%w: op[%d] is not a JSON object", ErrMalformed, i)
+			}
+		}
+		return nil, fmt.Errorf("%w: every operation must be a JSON object", ErrMalformed)
 	}
 	ops := make([]operation, len(elems))
-	for i, e := range elems {
-		if len(e) == 0 || e[0] != '{' {
-			return nil, fmt.Errorf("%w: op[%d] is not a JSON object", ErrMalformed, i)
-		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(e, &m); err != nil {
-			return nil, fmt.Errorf("%w: op[%d]: %v", ErrMalformed, i, err)
+	for i, m := range elems {
+		if m == nil {
+			return nil, fmt.Errorf("%w: op[%d] is null, not a JSON object", ErrMalformed, i)
 		}
 		o := &ops[i]
 		o.index = i
@@ -200,14 +208,30 @@ func stringMember(m map[string]json.RawMessage, name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("missing %q member", name)
 	}
-	if len(raw) == 0 || raw[0] != '"' {
+	if len(raw) < 2 || raw[0] != '"' {
 		return "", fmt.Errorf("%q must be a string", name)
+	}
+	if s, ok := plainString(raw); ok {
+		return s, nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", fmt.Errorf("%q: %v", name, err)
 	}
 	return s, nil
+}
+
+// plainString decodes a JSON string literal that is printable ASCII without
+// escapes (every op name and nearly every path) without going through
+// reflection; anything else is left to encoding/json.
+func plainString(raw []byte) (string, bool) {
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(body), true
 }
 
 // trimJSONSpace drops the four JSON whitespace bytes (RFC 8259 §2) from both

@@ -143,6 +143,7 @@ func TestJSONPatchErrors(t *testing.T) {
 		{"add under a missing parent", `{}`, `[{"op":"add","path":"/a/b","value":1}]`, ErrInvalidPatch, `op[0] (add "/a/b")`},
 		{"remove a missing member", `{"a":1}`, `[{"op":"remove","path":"/b"}]`, ErrInvalidPatch, `no member "b"`},
 		{"replace a missing member", `{"a":1}`, `[{"op":"replace","path":"/b","value":1}]`, ErrInvalidPatch, `no member "b"`},
+		{"replace a missing empty-named member", `{"a":{"b":1}}`, `[{"op":"replace","path":"/a/","value":5}]`, ErrInvalidPatch, `no member ""`},
 		{"remove the root", `{"a":1}`, `[{"op":"remove","path":""}]`, ErrInvalidPatch, "whole document"},
 		{"second op fails", `{"a":1}`, `[{"op":"remove","path":"/a"},{"op":"remove","path":"/a"}]`, ErrInvalidPatch, "op[1]"},
 		{"copy from a missing location", `{}`, `[{"op":"copy","from":"/x","path":"/y"}]`, ErrInvalidPatch, `op[0] (copy "/x" to "/y")`},

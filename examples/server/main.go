@@ -25,6 +25,7 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -69,7 +70,11 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	if err != nil {
 		return err
 	}
-	engine, err := authcore.New(ctx, store, authcore.WithLogger(log))
+	tw, err := twitter.NewClient(twitter.WithBaseURL(cfg.twitterURL))
+	if err != nil {
+		return fmt.Errorf("-twitter-url: %w", err)
+	}
+	engine, err := authcore.New(ctx, store, authcore.WithLogger(log), authcore.WithTwitterClient(tw))
 	if err != nil {
 		return err
 	}

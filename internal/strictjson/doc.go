@@ -19,4 +19,10 @@
 // no path and come back from Decode unchanged; types that unmarshal from text
 // (encoding.TextUnmarshaler, as UUIDs usually do) get a TypeError like any
 // other field.
+//
+// Known limit: encoding/json matches struct fields case-insensitively, so
+// {"enabled":true,"Enabled":false} has no duplicate key for Check (the names
+// differ, and in a map[string]string they are two entries) yet sets one struct
+// field twice, the last winning. Check cannot tell a struct from a map, so it
+// leaves this to the decoder.
 package strictjson

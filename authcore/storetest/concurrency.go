@@ -1,0 +1,216 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/stretchr/testify/require"
+)
+
+// racers is how many goroutines each race starts at once.
+const racers = 64
+
+// maxAttempts bounds the retries of a transaction that lost with ErrConflict,
+// which the contract allows; a store that only ever conflicts fails.
+const maxAttempts = 200
+
+// race runs fn(0..n-1) in n goroutines released together and returns each
+// one's error. fn must not use require: it runs off the test goroutine.
+func race(n int, fn func(i int) error) []error {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			errs[i] = fn(i)
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// retry runs a transaction again while it loses with ErrConflict, and
+// counts those losses.
+func retry(conflicts *int64, mu *sync.Mutex, fn func() error) error {
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if err = fn(); !errors.Is(err, authcore.ErrConflict) {
+			return err
+		}
+		mu.Lock()
+		*conflicts++
+		mu.Unlock()
+	}
+	return err
+}
+
+var concurrencyCases = []testCase{
+	{"concurrency/64 creates of one e-mail: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		users := make([]*authcore.User, racers)
+		for i := range users {
+			email := "race@example.com"
+			if i%2 == 1 {
+				email = strings.ToUpper(email)
+			}
+			users[i] = f.newUser(tn.ID, email, "")
+		}
+		errs := race(racers, func(i int) error { return f.s.CreateUser(f.ctx, users[i]) })
+		winner := -1
+		for i, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, winner, "two creates of one e-mail both succeeded")
+				winner = i
+				continue
+			}
+			requireDuplicate(t, err, "email", "racer %d", i)
+		}
+		require.NotEqual(t, -1, winner, "no create succeeded")
+		got, err := f.s.GetUserByEmail(f.ctx, tn.ID, "Race@Example.com")
+		require.NoError(t, err)
+		require.Equal(t, users[winner].ID, got.ID)
+		for i, u := range users {
+			if i != winner {
+				_, err := f.s.GetUser(f.ctx, u.ID)
+				requireNotFound(t, err, "a loser's user was stored")
+			}
+		}
+	}},
+	{"concurrency/64 transactions create one link after a read-check: exactly one link", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		users := make([]*authcore.User, racers)
+		links := make([]*authcore.IdentityProviderLink, racers)
+		for i := range users {
+			users[i] = f.user(tn.ID, label("u%d@example.com", i), "")
+			links[i] = f.newLink(users[i], "idp", "the-same-twitter-user")
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		created := make([]bool, racers)
+		errs := race(racers, func(i int) error {
+			return retry(&conflicts, &mu, func() error {
+				return f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+					created[i] = false // a retried attempt starts over
+					_, err := tx.GetLink(ctx, tn.ID, "idp", "the-same-twitter-user")
+					if err == nil {
+						return nil // linked already: log in as that user
+					}
+					if !errors.Is(err, authcore.ErrNotFound) {
+						return err
+					}
+					if err := tx.CreateLink(ctx, links[i]); err != nil {
+						return err
+					}
+					created[i] = true
+					return nil
+				})
+			})
+		})
+		winners := 0
+		for i, err := range errs {
+			if err != nil {
+				requireDuplicate(t, err, "link", "racer %d", i)
+				continue
+			}
+			if created[i] {
+				winners++
+			}
+		}
+		require.Equal(t, 1, winners, "links created")
+		t.Logf("link race: %d conflicts retried", conflicts)
+		got, err := f.s.GetLink(f.ctx, tn.ID, "idp", "the-same-twitter-user")
+		require.NoError(t, err)
+		total := 0
+		for i, u := range users {
+			l, err := f.s.ListLinks(f.ctx, u.ID, "")
+			require.NoError(t, err)
+			total += len(l)
+			if len(l) == 1 {
+				require.True(t, created[i], "the stored link is the winner's")
+				require.Equal(t, u.ID, got.UserID)
+			}
+		}
+		require.Equal(t, 1, total, "links stored")
+	}},
+	{"concurrency/64 read-modify-write transactions on a tenant lose no update", func(t *testing.T, f *fixture) {
+		tn := f.tenant("Counter")
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(int) error {
+			return retry(&conflicts, &mu, func() error {
+				return f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+					cur, err := tx.GetTenant(ctx, tn.ID)
+					if err != nil {
+						return err
+					}
+					n, _ := cur.Data["counter"].(float64)
+					cur.Data["counter"] = n + 1
+					return tx.UpdateTenant(ctx, cur)
+				})
+			})
+		})
+		for i, err := range errs {
+			require.NoError(t, err, "racer %d", i)
+		}
+		got, err := f.s.GetTenant(f.ctx, tn.ID)
+		require.NoError(t, err)
+		require.Equal(t, float64(racers), got.Data["counter"])
+		t.Logf("tenant counter: %d conflicts retried", conflicts)
+	}},
+	{"concurrency/64 read-modify-write transactions on the integrations lose no update", func(t *testing.T, f *fixture) {
+		require.NoError(t, f.s.PutIntegrations(f.ctx, sampleIntegrations()))
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(int) error {
+			return retry(&conflicts, &mu, func() error {
+				return f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+					cur, err := tx.GetIntegrations(ctx)
+					if err != nil {
+						return err
+					}
+					n, _ := strconv.Atoi(cur.Kafka.Producer["counter"])
+					cur.Kafka.Producer["counter"] = strconv.Itoa(n + 1)
+					return tx.PutIntegrations(ctx, cur)
+				})
+			})
+		})
+		for i, err := range errs {
+			require.NoError(t, err, "racer %d", i)
+		}
+		got, err := f.s.GetIntegrations(f.ctx)
+		require.NoError(t, err)
+		require.Equal(t, strconv.Itoa(racers), got.Kafka.Producer["counter"])
+		t.Logf("integrations counter: %d conflicts retried", conflicts)
+	}},
+	{"concurrency/64 takes of one pending link: one succeeds", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		p := f.pending(tn.ID, a.ID, "idp", f.now+1e9)
+		now := f.now
+		got := make([]*authcore.PendingLink, racers)
+		errs := race(racers, func(i int) error {
+			var err error
+			got[i], err = f.s.TakePendingLink(f.ctx, p.ID, now)
+			return err
+		})
+		taken := 0
+		for i, err := range errs {
+			if err == nil {
+				taken++
+				require.Equal(t, p, got[i])
+				continue
+			}
+			requireNotFound(t, err, "racer %d", i)
+		}
+		require.Equal(t, 1, taken)
+	}},
+}

@@ -1,0 +1,742 @@
+package storetest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/integration"
+	"github.com/stretchr/testify/require"
+)
+
+var tenantCases = []testCase{
+	{"tenant/create get update delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("Acme")
+		got, err := f.s.GetTenant(ctx, tn.ID)
+		require.NoError(t, err)
+		require.Equal(t, tn, got)
+
+		tn.Name, tn.Issuer, tn.Data = "Acme Corp", "acme.example", map[string]any{"plan": "silver"}
+		tn.LastUpdateInstant = f.instant()
+		require.NoError(t, f.s.UpdateTenant(ctx, tn))
+		got, err = f.s.GetTenant(ctx, tn.ID)
+		require.NoError(t, err)
+		require.Equal(t, tn, got)
+
+		requireDuplicate(t, f.s.CreateTenant(ctx, f.newTenantWithID(tn.ID, "Other")), "id")
+		require.NoError(t, f.s.DeleteTenant(ctx, tn.ID))
+		_, err = f.s.GetTenant(ctx, tn.ID)
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteTenant(ctx, tn.ID))
+		requireNotFound(t, f.s.UpdateTenant(ctx, tn))
+		_, err = f.s.GetTenant(ctx, "no-such-tenant")
+		requireNotFound(t, err)
+	}},
+	{"tenant/names unique case-insensitively", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		a := f.tenant("Acme")
+		b := f.tenant("Beta")
+		requireDuplicate(t, f.s.CreateTenant(ctx, f.newTenant("ACME")), "name")
+		b.Name = "aCmE"
+		requireDuplicate(t, f.s.UpdateTenant(ctx, b), "name")
+		got, err := f.s.GetTenant(ctx, b.ID)
+		require.NoError(t, err)
+		require.Equal(t, "Beta", got.Name, "a refused update changes nothing")
+
+		// A tenant may keep its own name in another case.
+		a.Name = "ACME"
+		require.NoError(t, f.s.UpdateTenant(ctx, a))
+		// A rename frees the old name.
+		a.Name = "Gamma"
+		require.NoError(t, f.s.UpdateTenant(ctx, a))
+		f.tenant("acme")
+		// A delete frees it too.
+		require.NoError(t, f.s.DeleteTenant(ctx, a.ID))
+		f.tenant("GAMMA")
+	}},
+	{"tenant/list oldest first then by id", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		empty, err := f.s.ListTenants(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, empty)
+		require.Empty(t, empty)
+
+		same := f.instant()
+		c := f.newTenantWithID("c-tenant", "C")
+		c.InsertInstant = same
+		b := f.newTenantWithID("b-tenant", "B")
+		b.InsertInstant = same
+		a := f.newTenantWithID("a-tenant", "A")
+		a.InsertInstant = same + 1
+		for _, v := range []*authcore.Tenant{a, c, b} {
+			require.NoError(t, f.s.CreateTenant(ctx, v))
+		}
+		list, err := f.s.ListTenants(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []string{"b-tenant", "c-tenant", "a-tenant"}, ids(list, func(v *authcore.Tenant) string { return v.ID }))
+		require.Equal(t, b, list[0])
+	}},
+}
+
+func (f *fixture) newTenantWithID(tid, name string) *authcore.Tenant {
+	v := f.newTenant(name)
+	v.ID = tid
+	return v
+}
+
+var applicationCases = []testCase{
+	{"application/create get list update delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		t1, t2 := f.tenant("One"), f.tenant("Two")
+		a1 := f.app(t1.ID, "first")
+		a2 := f.app(t2.ID, "second")
+		a3 := f.app(t1.ID, "third")
+
+		got, err := f.s.GetApplication(ctx, a1.ID)
+		require.NoError(t, err)
+		require.Equal(t, a1, got)
+
+		all, err := f.s.ListApplications(ctx, "")
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.Application{a1, a2, a3}, all)
+		in1, err := f.s.ListApplications(ctx, t1.ID)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.Application{a1, a3}, in1)
+		none, err := f.s.ListApplications(ctx, "no-such-tenant")
+		require.NoError(t, err)
+		require.NotNil(t, none)
+		require.Empty(t, none)
+
+		a1.Name, a1.Active, a1.JWTConfiguration = "renamed", false, nil
+		a1.Roles = append(a1.Roles, authcore.ApplicationRole{ID: id(), Name: "extra"})
+		require.NoError(t, f.s.UpdateApplication(ctx, a1))
+		got, err = f.s.GetApplication(ctx, a1.ID)
+		require.NoError(t, err)
+		require.Equal(t, a1, got)
+
+		requireDuplicate(t, f.s.CreateApplication(ctx, a2), "id")
+		require.NoError(t, f.s.DeleteApplication(ctx, a1.ID))
+		_, err = f.s.GetApplication(ctx, a1.ID)
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteApplication(ctx, a1.ID))
+		requireNotFound(t, f.s.UpdateApplication(ctx, a1))
+	}},
+	{"application/needs its tenant", func(t *testing.T, f *fixture) {
+		requireNotFound(t, f.s.CreateApplication(f.ctx, f.newApp("no-such-tenant", "x")))
+		all, err := f.s.ListApplications(f.ctx, "")
+		require.NoError(t, err)
+		require.Empty(t, all)
+	}},
+}
+
+var userCases = []testCase{
+	{"user/create get update delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		u := f.user(tn.ID, "Ada@Example.com", "Ada")
+		got, err := f.s.GetUser(ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, u, got)
+
+		for _, email := range []string{"ada@example.com", "ADA@EXAMPLE.COM", "Ada@Example.com"} {
+			got, err = f.s.GetUserByEmail(ctx, tn.ID, email)
+			require.NoError(t, err, email)
+			require.Equal(t, u.ID, got.ID, email)
+		}
+		for _, name := range []string{"ada", "ADA"} {
+			got, err = f.s.GetUserByUsername(ctx, tn.ID, name)
+			require.NoError(t, err, name)
+			require.Equal(t, u.ID, got.ID, name)
+		}
+		_, err = f.s.GetUserByEmail(ctx, "other-tenant", "ada@example.com")
+		requireNotFound(t, err, "lookups are per tenant")
+		_, err = f.s.GetUserByEmail(ctx, tn.ID, "")
+		requireNotFound(t, err)
+		_, err = f.s.GetUserByUsername(ctx, tn.ID, "")
+		requireNotFound(t, err)
+
+		u.Email, u.Username, u.FirstName, u.TwoFactor = "new@example.com", "", "Augusta", nil
+		u.LastUpdateInstant = f.instant()
+		require.NoError(t, f.s.UpdateUser(ctx, u))
+		got, err = f.s.GetUser(ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, u, got)
+		_, err = f.s.GetUserByEmail(ctx, tn.ID, "ada@example.com")
+		requireNotFound(t, err, "the old e-mail no longer finds the user")
+		_, err = f.s.GetUserByUsername(ctx, tn.ID, "ada")
+		requireNotFound(t, err, "the removed username no longer finds the user")
+		got, err = f.s.GetUserByEmail(ctx, tn.ID, "NEW@example.com")
+		require.NoError(t, err)
+		require.Equal(t, u.ID, got.ID)
+
+		requireDuplicate(t, f.s.CreateUser(ctx, f.newUserWithID(u.ID, tn.ID)), "id")
+		require.NoError(t, f.s.DeleteUser(ctx, u.ID))
+		_, err = f.s.GetUser(ctx, u.ID)
+		requireNotFound(t, err)
+		_, err = f.s.GetUserByEmail(ctx, tn.ID, "new@example.com")
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteUser(ctx, u.ID))
+		requireNotFound(t, f.s.UpdateUser(ctx, u))
+	}},
+	{"user/needs its tenant", func(t *testing.T, f *fixture) {
+		requireNotFound(t, f.s.CreateUser(f.ctx, f.newUser("no-such-tenant", "a@example.com", "")))
+	}},
+	{"user/e-mail and username unique per tenant, case-insensitively", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		t1, t2 := f.tenant("One"), f.tenant("Two")
+		f.user(t1.ID, "Ada@Example.com", "Ada")
+		tests := []struct {
+			name      string
+			tenant    string
+			email     string
+			username  string
+			wantField string // "" when allowed
+		}{
+			{"same e-mail other case", t1.ID, "ADA@example.COM", "", "email"},
+			{"same username other case", t1.ID, "", "aDA", "username"},
+			{"same e-mail in another tenant", t2.ID, "ada@example.com", "", ""},
+			{"same username in another tenant", t2.ID, "x@example.com", "ada", ""},
+			{"different e-mail and username", t1.ID, "bob@example.com", "bob", ""},
+			{"no e-mail and no username", t1.ID, "", "", ""},
+			{"again no e-mail and no username", t1.ID, "", "", ""},
+			{"e-mail only", t1.ID, "carol@example.com", "", ""},
+			{"username only", t1.ID, "", "dave", ""},
+		}
+		for _, tc := range tests {
+			err := f.s.CreateUser(ctx, f.newUser(tc.tenant, tc.email, tc.username))
+			if tc.wantField == "" {
+				require.NoError(t, err, tc.name)
+			} else {
+				requireDuplicate(t, err, tc.wantField, tc.name)
+			}
+		}
+		// Unicode case folding: Ö and ö are the same letter.
+		f.user(t1.ID, "Ölaf@example.com", "")
+		requireDuplicate(t, f.s.CreateUser(ctx, f.newUser(t1.ID, "öLAF@EXAMPLE.COM", "")), "email")
+		got, err := f.s.GetUserByEmail(ctx, t1.ID, "ÖLAF@example.com")
+		require.NoError(t, err)
+		require.Equal(t, "Ölaf@example.com", got.Email)
+	}},
+	{"user/update keeps uniqueness", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.user(tn.ID, "a@example.com", "a")
+		b := f.user(tn.ID, "b@example.com", "b")
+		b.Email = "A@example.com"
+		requireDuplicate(t, f.s.UpdateUser(ctx, b), "email")
+		b.Email, b.Username = "b@example.com", "A"
+		requireDuplicate(t, f.s.UpdateUser(ctx, b), "username")
+		got, err := f.s.GetUser(ctx, b.ID)
+		require.NoError(t, err)
+		require.Equal(t, "b", got.Username, "a refused update changes nothing")
+
+		// Freeing an e-mail lets another user take it.
+		a.Email = "z@example.com"
+		require.NoError(t, f.s.UpdateUser(ctx, a))
+		b.Email, b.Username = "a@example.com", "b"
+		require.NoError(t, f.s.UpdateUser(ctx, b))
+		got, err = f.s.GetUserByEmail(ctx, tn.ID, "a@example.com")
+		require.NoError(t, err)
+		require.Equal(t, b.ID, got.ID)
+	}},
+	{"user/registrations are not stored with the user", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		u := f.newUser(tn.ID, "a@example.com", "")
+		u.Registrations = []authcore.UserRegistration{{ID: id(), ApplicationID: id()}}
+		require.NoError(t, f.s.CreateUser(f.ctx, u))
+		got, err := f.s.GetUser(f.ctx, u.ID)
+		require.NoError(t, err)
+		require.Empty(t, got.Registrations)
+		regs, err := f.s.ListRegistrations(f.ctx, u.ID)
+		require.NoError(t, err)
+		require.Empty(t, regs)
+	}},
+}
+
+func (f *fixture) newUserWithID(uid, tenantID string) *authcore.User {
+	v := f.newUser(tenantID, "", "")
+	v.ID = uid
+	return v
+}
+
+var registrationCases = []testCase{
+	{"registration/create get list update delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a1, a2, a3 := f.app(tn.ID, "1"), f.app(tn.ID, "2"), f.app(tn.ID, "3")
+		u := f.user(tn.ID, "u@example.com", "")
+		other := f.user(tn.ID, "o@example.com", "")
+
+		none, err := f.s.ListRegistrations(ctx, u.ID)
+		require.NoError(t, err)
+		require.NotNil(t, none, "no registration is an empty slice")
+		require.Empty(t, none)
+
+		r2 := f.reg(u.ID, a2.ID)
+		r1 := f.reg(u.ID, a1.ID)
+		r3 := f.reg(u.ID, a3.ID)
+		f.reg(other.ID, a1.ID)
+		got, err := f.s.GetRegistration(ctx, u.ID, a1.ID)
+		require.NoError(t, err)
+		require.Equal(t, r1, got)
+		list, err := f.s.ListRegistrations(ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.UserRegistration{r2, r1, r3}, list, "oldest first")
+
+		r1.Roles, r1.Data, r1.LastLoginInstant = []string{"admin", "user"}, map[string]any{"x": "y"}, f.instant()
+		require.NoError(t, f.s.UpdateRegistration(ctx, r1))
+		got, err = f.s.GetRegistration(ctx, u.ID, a1.ID)
+		require.NoError(t, err)
+		require.Equal(t, r1, got)
+
+		require.NoError(t, f.s.DeleteRegistration(ctx, u.ID, a1.ID))
+		_, err = f.s.GetRegistration(ctx, u.ID, a1.ID)
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteRegistration(ctx, u.ID, a1.ID))
+		requireNotFound(t, f.s.UpdateRegistration(ctx, r1))
+		_, err = f.s.GetRegistration(ctx, other.ID, a1.ID)
+		require.NoError(t, err, "another user's registration stays")
+	}},
+	{"registration/one per user and application", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		f.reg(u.ID, a.ID)
+		requireDuplicate(t, f.s.CreateRegistration(f.ctx, f.newReg(u.ID, a.ID)), "registration")
+	}},
+	{"registration/needs user and application", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		requireNotFound(t, f.s.CreateRegistration(f.ctx, f.newReg("no-such-user", a.ID)))
+		requireNotFound(t, f.s.CreateRegistration(f.ctx, f.newReg(u.ID, "no-such-app")))
+	}},
+}
+
+var linkCases = []testCase{
+	{"link/create get list update delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		u := f.user(tn.ID, "u@example.com", "")
+		other := f.user(tn.ID, "o@example.com", "")
+		l2 := f.link(u, "idp-b", "200")
+		l1 := f.link(u, "idp-a", "100")
+		l3 := f.link(u, "idp-a", "300")
+		f.link(other, "idp-a", "400")
+
+		got, err := f.s.GetLink(ctx, tn.ID, "idp-a", "100")
+		require.NoError(t, err)
+		require.Equal(t, l1, got)
+		_, err = f.s.GetLink(ctx, "other-tenant", "idp-a", "100")
+		requireNotFound(t, err)
+
+		all, err := f.s.ListLinks(ctx, u.ID, "")
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.IdentityProviderLink{l2, l1, l3}, all, "oldest first")
+		onlyA, err := f.s.ListLinks(ctx, u.ID, "idp-a")
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.IdentityProviderLink{l1, l3}, onlyA)
+		none, err := f.s.ListLinks(ctx, u.ID, "idp-none")
+		require.NoError(t, err)
+		require.NotNil(t, none)
+		require.Empty(t, none)
+
+		l1.DisplayName, l1.Token, l1.LastLoginInstant = "renamed", "new-token", f.instant()
+		require.NoError(t, f.s.UpdateLink(ctx, l1))
+		got, err = f.s.GetLink(ctx, tn.ID, "idp-a", "100")
+		require.NoError(t, err)
+		require.Equal(t, l1, got)
+
+		require.NoError(t, f.s.DeleteLink(ctx, tn.ID, "idp-a", "100"))
+		_, err = f.s.GetLink(ctx, tn.ID, "idp-a", "100")
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteLink(ctx, tn.ID, "idp-a", "100"))
+		requireNotFound(t, f.s.UpdateLink(ctx, l1))
+	}},
+	{"link/one per tenant, provider and provider user", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		t1, t2 := f.tenant("One"), f.tenant("Two")
+		u := f.user(t1.ID, "u@example.com", "")
+		v := f.user(t1.ID, "v@example.com", "")
+		w := f.user(t2.ID, "w@example.com", "")
+		f.link(u, "idp", "42")
+		tests := []struct {
+			name    string
+			link    *authcore.IdentityProviderLink
+			wantDup bool
+		}{
+			{"same key, same user", f.newLink(u, "idp", "42"), true},
+			{"same key, another user", f.newLink(v, "idp", "42"), true},
+			{"same provider user in another tenant", f.newLink(w, "idp", "42"), false},
+			{"same provider user at another provider", f.newLink(u, "idp2", "42"), false},
+			{"another provider user", f.newLink(v, "idp", "43"), false},
+		}
+		for _, tc := range tests {
+			err := f.s.CreateLink(ctx, tc.link)
+			if tc.wantDup {
+				requireDuplicate(t, err, "link", tc.name)
+			} else {
+				require.NoError(t, err, tc.name)
+			}
+		}
+	}},
+	{"link/needs its user", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		ghost := &authcore.User{ID: "no-such-user", TenantID: tn.ID}
+		requireNotFound(t, f.s.CreateLink(f.ctx, f.newLink(ghost, "idp", "1")))
+	}},
+	{"link/delete provider links removes links and pending links of that provider only", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		f.link(u, "gone", "1")
+		f.link(u, "gone", "2")
+		kept := f.link(u, "kept", "1")
+		p1 := f.pending(tn.ID, a.ID, "gone", f.now+1e9)
+		p2 := f.pending(tn.ID, a.ID, "kept", f.now+1e9)
+
+		require.NoError(t, f.s.DeleteProviderLinks(ctx, "gone"))
+		all, err := f.s.ListLinks(ctx, u.ID, "")
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.IdentityProviderLink{kept}, all)
+		_, err = f.s.GetPendingLink(ctx, p1.ID, f.now)
+		requireNotFound(t, err)
+		_, err = f.s.GetPendingLink(ctx, p2.ID, f.now)
+		require.NoError(t, err)
+		require.NoError(t, f.s.DeleteProviderLinks(ctx, "never-had-links"))
+	}},
+}
+
+var pendingLinkCases = []testCase{
+	{"pending link/get, expiry, take once", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		exp := f.now + 60_000
+		p := f.pending(tn.ID, a.ID, "idp", exp)
+		requireDuplicate(t, f.s.CreatePendingLink(ctx, p), "id")
+
+		tests := []struct {
+			name  string
+			now   int64
+			found bool
+		}{
+			{"well before expiry", exp - 60_000, true},
+			{"one ms before expiry", exp - 1, true},
+			{"at expiry", exp, false},
+			{"after expiry", exp + 1, false},
+		}
+		for _, tc := range tests {
+			got, err := f.s.GetPendingLink(ctx, p.ID, tc.now)
+			if tc.found {
+				require.NoError(t, err, tc.name)
+				require.Equal(t, p, got, tc.name)
+			} else {
+				requireNotFound(t, err, tc.name)
+			}
+		}
+		_, err := f.s.TakePendingLink(ctx, p.ID, exp)
+		requireNotFound(t, err, "an expired link cannot be taken")
+		got, err := f.s.TakePendingLink(ctx, p.ID, exp-1)
+		require.NoError(t, err)
+		require.Equal(t, p, got)
+		_, err = f.s.TakePendingLink(ctx, p.ID, exp-1)
+		requireNotFound(t, err, "taken once")
+		_, err = f.s.GetPendingLink(ctx, p.ID, exp-1)
+		requireNotFound(t, err, "gone after take")
+		_, err = f.s.GetPendingLink(ctx, "no-such-id", 0)
+		requireNotFound(t, err)
+	}},
+}
+
+var identityProviderCases = []testCase{
+	{"identity provider/create get list update delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mk := func(pid string) *authcore.IdentityProviderRecord {
+			now := f.instant()
+			return &authcore.IdentityProviderRecord{ID: pid, Type: "Twitter", Document: []byte(`{"id":"` + pid + `","enabled":true}`), InsertInstant: now, LastUpdateInstant: now}
+		}
+		b, a := mk("b-idp"), mk("a-idp")
+		require.NoError(t, f.s.CreateIdentityProvider(ctx, b))
+		require.NoError(t, f.s.CreateIdentityProvider(ctx, a))
+		requireDuplicate(t, f.s.CreateIdentityProvider(ctx, mk("a-idp")), "id")
+		got, err := f.s.GetIdentityProvider(ctx, "a-idp")
+		require.NoError(t, err)
+		require.Equal(t, a, got)
+		list, err := f.s.ListIdentityProviders(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.IdentityProviderRecord{b, a}, list, "oldest first")
+
+		a.Document, a.LastUpdateInstant = []byte(`{"enabled":false}`), f.instant()
+		require.NoError(t, f.s.UpdateIdentityProvider(ctx, a))
+		got, err = f.s.GetIdentityProvider(ctx, "a-idp")
+		require.NoError(t, err)
+		require.Equal(t, a, got)
+
+		require.NoError(t, f.s.DeleteIdentityProvider(ctx, "a-idp"))
+		_, err = f.s.GetIdentityProvider(ctx, "a-idp")
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteIdentityProvider(ctx, "a-idp"))
+		requireNotFound(t, f.s.UpdateIdentityProvider(ctx, a))
+	}},
+}
+
+func sampleIntegrations() *integration.Integrations {
+	return &integration.Integrations{
+		CleanSpeak: integration.CleanSpeak{
+			APIKey: "k", ApplicationIDs: []string{"6e4b0a8e-4f3a-4b8e-9a8e-2b0a0b0c0d0e"}, Enabled: true,
+			URL: "https://cleanspeak.example", UsernameModeration: integration.UsernameModeration{Enabled: true, ApplicationID: "6e4b0a8e-4f3a-4b8e-9a8e-2b0a0b0c0d0e"},
+		},
+		Kafka: integration.Kafka{DefaultTopic: "events", Enabled: true, Producer: map[string]string{"bootstrap.servers": "localhost:9092"}},
+	}
+}
+
+var integrationCases = []testCase{
+	{"integrations/not found until put, then replaced", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		_, err := f.s.GetIntegrations(ctx)
+		requireNotFound(t, err)
+		in := sampleIntegrations()
+		require.NoError(t, f.s.PutIntegrations(ctx, in))
+		got, err := f.s.GetIntegrations(ctx)
+		require.NoError(t, err)
+		require.Equal(t, in, got)
+
+		next := &integration.Integrations{Kafka: integration.Kafka{DefaultTopic: "t2"}}
+		require.NoError(t, f.s.PutIntegrations(ctx, next))
+		got, err = f.s.GetIntegrations(ctx)
+		require.NoError(t, err)
+		require.Equal(t, next, got)
+	}},
+}
+
+var apiKeyCases = []testCase{
+	{"api key/create, lookup by hash, list, delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mk := func(kid, hash, tenant string) *authcore.APIKey {
+			return &authcore.APIKey{ID: kid, KeyHash: []byte(hash), TenantID: tenant, Description: "key " + kid, InsertInstant: f.instant()}
+		}
+		k2, k1 := mk("k2", "hash-2", ""), mk("k1", "hash-1", "some-tenant")
+		require.NoError(t, f.s.CreateAPIKey(ctx, k2))
+		require.NoError(t, f.s.CreateAPIKey(ctx, k1))
+		requireDuplicate(t, f.s.CreateAPIKey(ctx, mk("k3", "hash-1", "")), "key")
+		requireDuplicate(t, f.s.CreateAPIKey(ctx, mk("k1", "hash-9", "")), "id")
+
+		got, err := f.s.GetAPIKeyByHash(ctx, []byte("hash-1"))
+		require.NoError(t, err)
+		require.Equal(t, k1, got)
+		_, err = f.s.GetAPIKeyByHash(ctx, []byte("hash-x"))
+		requireNotFound(t, err)
+		list, err := f.s.ListAPIKeys(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.APIKey{k2, k1}, list, "oldest first")
+
+		require.NoError(t, f.s.DeleteAPIKey(ctx, "k1"))
+		_, err = f.s.GetAPIKeyByHash(ctx, []byte("hash-1"))
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteAPIKey(ctx, "k1"))
+		require.NoError(t, f.s.CreateAPIKey(ctx, mk("k4", "hash-1", "")), "a deleted key's hash is free again")
+	}},
+}
+
+var refreshTokenCases = []testCase{
+	{"refresh token/create, lookup by id, hash and previous hash, rotate", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		r := f.refresh(u, a.ID, "h1")
+		requireDuplicate(t, f.s.CreateRefreshToken(ctx, f.newRefresh(u, a.ID, "h1")), "token")
+		dupID := f.newRefresh(u, a.ID, "h-other")
+		dupID.ID = r.ID
+		requireDuplicate(t, f.s.CreateRefreshToken(ctx, dupID), "id")
+		requireNotFound(t, f.s.CreateRefreshToken(ctx, f.newRefresh(&authcore.User{ID: "no-such-user", TenantID: tn.ID}, a.ID, "h9")))
+
+		got, err := f.s.GetRefreshToken(ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, r, got)
+		got, err = f.s.GetRefreshTokenByHash(ctx, []byte("h1"), false)
+		require.NoError(t, err)
+		require.Equal(t, r, got)
+		_, err = f.s.GetRefreshTokenByHash(ctx, []byte("h1"), true)
+		requireNotFound(t, err, "no previous hash before a rotation")
+
+		// Rotation (one-time-use): same id, new hash, the old one kept as previous.
+		r.PreviousTokenHash, r.TokenHash = r.TokenHash, []byte("h2")
+		require.NoError(t, f.s.UpdateRefreshToken(ctx, r))
+		got, err = f.s.GetRefreshTokenByHash(ctx, []byte("h2"), false)
+		require.NoError(t, err)
+		require.Equal(t, r, got)
+		_, err = f.s.GetRefreshTokenByHash(ctx, []byte("h1"), false)
+		requireNotFound(t, err, "the old hash is no longer current")
+		got, err = f.s.GetRefreshTokenByHash(ctx, []byte("h1"), true)
+		require.NoError(t, err, "the old hash is found as previous (reuse detection)")
+		require.Equal(t, r.ID, got.ID)
+		_, err = f.s.GetRefreshTokenByHash(ctx, []byte("h2"), true)
+		requireNotFound(t, err)
+
+		other := f.refresh(u, a.ID, "h3")
+		other.TokenHash = []byte("h2")
+		requireDuplicate(t, f.s.UpdateRefreshToken(ctx, other), "token")
+		ghost := f.newRefresh(u, a.ID, "h7")
+		requireNotFound(t, f.s.UpdateRefreshToken(ctx, ghost))
+		_, err = f.s.GetRefreshToken(ctx, ghost.ID)
+		requireNotFound(t, err)
+	}},
+	{"refresh token/list and delete by filters", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a, b := f.app(tn.ID, "a"), f.app(tn.ID, "b")
+		u, v := f.user(tn.ID, "u@example.com", ""), f.user(tn.ID, "v@example.com", "")
+		ua1, ua2, ub := f.refresh(u, a.ID, "ua1"), f.refresh(u, a.ID, "ua2"), f.refresh(u, b.ID, "ub")
+		va := f.refresh(v, a.ID, "va")
+
+		list, err := f.s.ListRefreshTokens(ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.RefreshToken{ua1, ua2, ub}, list, "oldest first")
+		none, err := f.s.ListRefreshTokens(ctx, "nobody")
+		require.NoError(t, err)
+		require.NotNil(t, none)
+		require.Empty(t, none)
+
+		_, err = f.s.DeleteRefreshTokens(ctx, "", "", "")
+		require.Error(t, err, "at least one filter")
+
+		tests := []struct {
+			name            string
+			id, user, app   string
+			wantN           int
+			wantLeftForUser []*authcore.RefreshToken
+		}{
+			{"no match", "no-such-id", "", "", 0, []*authcore.RefreshToken{ua1, ua2, ub}},
+			{"id of another user", ua1.ID, v.ID, "", 0, []*authcore.RefreshToken{ua1, ua2, ub}},
+			{"by id", ua1.ID, "", "", 1, []*authcore.RefreshToken{ua2, ub}},
+			{"by user and application", "", u.ID, a.ID, 1, []*authcore.RefreshToken{ub}},
+			{"by user", "", u.ID, "", 1, []*authcore.RefreshToken{}},
+		}
+		for _, tc := range tests {
+			n, err := f.s.DeleteRefreshTokens(ctx, tc.id, tc.user, tc.app)
+			require.NoError(t, err, tc.name)
+			require.Equal(t, tc.wantN, n, tc.name)
+			left, err := f.s.ListRefreshTokens(ctx, u.ID)
+			require.NoError(t, err)
+			require.Equal(t, tc.wantLeftForUser, left, tc.name)
+		}
+		got, err := f.s.GetRefreshToken(ctx, va.ID)
+		require.NoError(t, err)
+		require.Equal(t, va, got, "the other user's token stays")
+		n, err := f.s.DeleteRefreshTokens(ctx, "", "", a.ID)
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "by application")
+	}},
+}
+
+var keyCases = []testCase{
+	{"signing key/create get list delete", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mk := func(kid, alg string) *authcore.SigningKey {
+			return &authcore.SigningKey{ID: kid, Name: "key " + kid, Algorithm: alg, Secret: []byte("secret-" + kid), PublicKey: []byte{0, 1, 2, 255}, InsertInstant: f.instant()}
+		}
+		k2, k1 := mk("k2", "RS256"), mk("k1", "HS256")
+		k1.PublicKey = nil
+		require.NoError(t, f.s.CreateKey(ctx, k2))
+		require.NoError(t, f.s.CreateKey(ctx, k1))
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k1", "HS512")), "id")
+		got, err := f.s.GetKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, k1, got)
+		list, err := f.s.ListKeys(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.SigningKey{k2, k1}, list, "oldest first")
+		require.NoError(t, f.s.DeleteKey(ctx, "k1"))
+		_, err = f.s.GetKey(ctx, "k1")
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.DeleteKey(ctx, "k1"))
+	}},
+}
+
+var eventLogCases = []testCase{
+	{"event log/ids are assigned and increase", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		var last int64
+		for i := 0; i < 5; i++ {
+			e := &authcore.EventLog{InsertInstant: f.instant(), Message: label("entry %d", i), Type: authcore.EventLogDebug}
+			require.NoError(t, f.s.CreateEventLog(ctx, e))
+			require.Greater(t, e.ID, last)
+			last = e.ID
+			got, err := f.s.GetEventLog(ctx, e.ID)
+			require.NoError(t, err)
+			require.Equal(t, e, got)
+		}
+		_, err := f.s.GetEventLog(ctx, last+1000)
+		requireNotFound(t, err)
+		require.NoError(t, f.s.CreateLoginRecord(ctx, &authcore.LoginRecord{ID: id(), UserID: id(), ApplicationID: id(), TenantID: id(), IPAddress: "127.0.0.1", Instant: f.instant(), Device: map[string]any{"type": "BROWSER"}}))
+	}},
+	{"event log/search filters, newest first, pages, total", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		base := f.now
+		var all []*authcore.EventLog
+		for i := 0; i < 30; i++ {
+			typ := authcore.EventLogDebug
+			if i%3 == 0 {
+				typ = authcore.EventLogError
+			}
+			msg := label("Twitter call %d failed", i)
+			if i%5 == 0 {
+				msg = label("Lambda ÜBER %d", i)
+			}
+			e := &authcore.EventLog{InsertInstant: base + int64(i)*10, Message: msg, Type: typ}
+			require.NoError(t, f.s.CreateEventLog(ctx, e))
+			all = append(all, e)
+		}
+		// Two entries at the same instant: the later id is newer.
+		same := &authcore.EventLog{InsertInstant: base + 290, Message: "twin", Type: authcore.EventLogInformation}
+		require.NoError(t, f.s.CreateEventLog(ctx, same))
+		all = append(all, same)
+
+		newestFirst := func(keep func(*authcore.EventLog) bool) []*authcore.EventLog {
+			var out []*authcore.EventLog
+			for i := len(all) - 1; i >= 0; i-- {
+				if keep(all[i]) {
+					out = append(out, all[i])
+				}
+			}
+			return out
+		}
+		everything := newestFirst(func(*authcore.EventLog) bool { return true })
+		require.Equal(t, same, everything[0], "same instant: larger id first")
+
+		tests := []struct {
+			name      string
+			q         authcore.EventLogQuery
+			wantTotal int
+			want      []*authcore.EventLog
+		}{
+			{"default limit 25", authcore.EventLogQuery{}, 31, everything[:25]},
+			{"second page", authcore.EventLogQuery{Offset: 25, Limit: 25}, 31, everything[25:]},
+			{"past the end", authcore.EventLogQuery{Offset: 40, Limit: 5}, 31, []*authcore.EventLog{}},
+			{"small page", authcore.EventLogQuery{Offset: 2, Limit: 3}, 31, everything[2:5]},
+			{"by type", authcore.EventLogQuery{Type: authcore.EventLogError, Limit: 100}, 10,
+				newestFirst(func(e *authcore.EventLog) bool { return e.Type == authcore.EventLogError })},
+			{"message substring, any case", authcore.EventLogQuery{Message: "über", Limit: 100}, 6,
+				newestFirst(func(e *authcore.EventLog) bool { return strings.Contains(e.Message, "ÜBER") })},
+			{"message is a substring, not a pattern", authcore.EventLogQuery{Message: "%", Limit: 100}, 0, []*authcore.EventLog{}},
+			{"inclusive time range", authcore.EventLogQuery{Start: base + 100, End: base + 150, Limit: 100}, 6,
+				newestFirst(func(e *authcore.EventLog) bool { return e.InsertInstant >= base+100 && e.InsertInstant <= base+150 })},
+			{"start only", authcore.EventLogQuery{Start: base + 280, Limit: 100}, 3,
+				newestFirst(func(e *authcore.EventLog) bool { return e.InsertInstant >= base+280 })},
+			{"all filters", authcore.EventLogQuery{Type: authcore.EventLogError, Message: "twitter", Start: base, End: base + 100, Limit: 100}, 3,
+				newestFirst(func(e *authcore.EventLog) bool {
+					return e.Type == authcore.EventLogError && strings.Contains(e.Message, "Twitter") && e.InsertInstant <= base+100
+				})},
+		}
+		for _, tc := range tests {
+			got, total, err := f.s.SearchEventLogs(ctx, tc.q)
+			require.NoError(t, err, tc.name)
+			require.Equal(t, tc.wantTotal, total, tc.name)
+			require.Equal(t, tc.want, got, tc.name)
+		}
+	}},
+}

@@ -1,0 +1,164 @@
+// Tenants, applications, users and registrations through the official
+// FusionAuth TypeScript client. The file makes its own tenant and deletes it
+// at the end, so the server is back to one tenant for the files after it.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { newClient, expectFailure, assertOK } from './helpers.mjs';
+
+const client = newClient();
+const run = randomUUID().slice(0, 8);
+const email = `ann-${run}@example.com`;
+const username = `ann-${run}`;
+
+// Filled in as the tests go; they run in order.
+const s = {};
+
+after(async () => {
+  if (s.tenantId) {
+    await client.deleteTenant(s.tenantId).catch(() => {});
+  }
+});
+
+test('createTenant and retrieveTenant', async () => {
+  const res = await client.createTenant(null, {
+    tenant: {
+      name: `e2e users ${run}`,
+      issuer: 'e2e.example.com',
+      jwtConfiguration: { timeToLiveInSeconds: 600, refreshTokenUsagePolicy: 'OneTimeUse' },
+    },
+  });
+  assertOK(res);
+  const t = res.response.tenant;
+  assert.match(t.id, /^[0-9a-f-]{36}$/);
+  assert.equal(t.issuer, 'e2e.example.com');
+  assert.equal(t.jwtConfiguration.timeToLiveInSeconds, 600);
+  assert.equal(t.jwtConfiguration.refreshTokenUsagePolicy, 'OneTimeUse');
+  assert.equal(t.jwtConfiguration.refreshTokenTimeToLiveInMinutes, 43200, 'defaulted');
+  s.tenantId = t.id;
+  s.scoped = newClient().setTenantId(t.id);
+
+  const again = await client.retrieveTenant(t.id);
+  assertOK(again);
+  assert.deepEqual(again.response.tenant, t);
+
+  const all = await client.retrieveTenants();
+  assertOK(all);
+  assert.ok(all.response.tenants.some((x) => x.id === t.id));
+
+  const dup = await expectFailure(client.createTenant(null, { tenant: { name: t.name } }), 400);
+  assert.equal(dup.exception.fieldErrors['tenant.name'][0].code, '[duplicate]tenant.name');
+});
+
+test('createApplication: needs a tenant once there are two; roles get ids', async () => {
+  const ambiguous = await expectFailure(client.createApplication(null, { application: { name: 'e2e app' } }), 400);
+  assert.equal(ambiguous.exception.generalErrors[0].code, '[TenantIdRequired]');
+
+  const res = await s.scoped.createApplication(null, {
+    application: {
+      name: 'e2e app',
+      roles: [{ name: 'admin', isSuperRole: true }, { name: 'user', isDefault: true }],
+      loginConfiguration: { generateRefreshTokens: true },
+    },
+  });
+  assertOK(res);
+  const a = res.response.application;
+  assert.equal(a.tenantId, s.tenantId);
+  assert.equal(a.active, true);
+  assert.equal(a.roles.length, 2);
+  for (const r of a.roles) {
+    assert.match(r.id, /^[0-9a-f-]{36}$/);
+  }
+  s.app = a;
+
+  const got = await client.retrieveApplication(a.id);
+  assertOK(got);
+  assert.deepEqual(got.response.application, a);
+});
+
+test('createUser, then retrieveUser, retrieveUserByEmail, retrieveUserByUsername', async () => {
+  const res = await s.scoped.createUser(null, {
+    user: { email, username, firstName: 'Ann', preferredLanguages: ['en'], data: { favourite: 'blue' } },
+    skipVerification: true,
+  });
+  assertOK(res);
+  const u = res.response.user;
+  assert.match(u.id, /^[0-9a-f-]{36}$/);
+  assert.equal(u.tenantId, s.tenantId);
+  assert.equal(u.email, email);
+  assert.equal(u.active, true);
+  assert.equal(u.verified, true);
+  assert.equal(u.usernameStatus, 'ACTIVE');
+  s.user = u;
+
+  // By id the tenant comes from the user: no header needed.
+  const byId = await client.retrieveUser(u.id);
+  assertOK(byId);
+  assert.deepEqual(byId.response.user, u);
+
+  const byEmail = await s.scoped.retrieveUserByEmail(email.toUpperCase());
+  assertOK(byEmail);
+  assert.equal(byEmail.response.user.id, u.id);
+  const byUsername = await s.scoped.retrieveUserByUsername(username);
+  assertOK(byUsername);
+  assert.equal(byUsername.response.user.id, u.id);
+
+  const ambiguous = await expectFailure(client.retrieveUserByEmail(email), 400);
+  assert.equal(ambiguous.exception.generalErrors[0].code, '[TenantIdRequired]');
+  await expectFailure(s.scoped.retrieveUserByEmail(`nobody-${run}@example.com`), 404);
+});
+
+test('createUser refusals: duplicate e-mail, password, bad e-mail', async () => {
+  const dup = await expectFailure(s.scoped.createUser(null, { user: { email: email.toUpperCase() } }), 400);
+  assert.equal(dup.exception.fieldErrors['user.email'][0].code, '[duplicate]user.email');
+  const pw = await expectFailure(s.scoped.createUser(null, { user: { email: `pw-${run}@example.com`, password: 'secret-password' } }), 400);
+  assert.equal(pw.exception.fieldErrors['user.password'][0].code, '[notSupported]user.password');
+  const bad = await expectFailure(s.scoped.createUser(null, { user: { email: 'not-an-email' } }), 400);
+  assert.equal(bad.exception.fieldErrors['user.email'][0].code, '[notEmail]user.email');
+});
+
+test('patchUser appends preferredLanguages (legacy merge)', async () => {
+  const res = await client.patchUser(s.user.id, { user: { preferredLanguages: ['fr'], lastName: 'Example' } });
+  assertOK(res);
+  assert.deepEqual(res.response.user.preferredLanguages, ['en', 'fr']);
+  assert.equal(res.response.user.lastName, 'Example');
+  assert.equal(res.response.user.firstName, 'Ann');
+});
+
+test('register gives the default roles; retrieveRegistration', async () => {
+  const res = await client.register(s.user.id, { registration: { applicationId: s.app.id, username: 'annie' } });
+  assertOK(res);
+  const reg = res.response.registration;
+  assert.equal(reg.applicationId, s.app.id);
+  assert.deepEqual(reg.roles, ['user']);
+  assert.equal(reg.verified, true);
+  assert.equal(res.response.user.id, s.user.id);
+  assert.deepEqual(res.response.user.registrations, [reg]);
+
+  const got = await client.retrieveRegistration(s.user.id, s.app.id);
+  assertOK(got);
+  assert.deepEqual(got.response.registration, reg);
+
+  const dup = await expectFailure(client.register(s.user.id, { registration: { applicationId: s.app.id } }), 400);
+  assert.equal(dup.exception.fieldErrors['registration.applicationId'][0].code, '[duplicate]registration.applicationId');
+
+  const user = await client.retrieveUser(s.user.id);
+  assertOK(user);
+  assert.deepEqual(user.response.user.registrations, [reg]);
+});
+
+test('deleteUser removes the user and their registrations', async () => {
+  const res = await client.deleteUser(s.user.id);
+  assertOK(res);
+  await expectFailure(client.retrieveUser(s.user.id), 404);
+  await expectFailure(client.retrieveRegistration(s.user.id, s.app.id), 404);
+  await expectFailure(s.scoped.retrieveUserByEmail(email), 404);
+});
+
+test('deleteTenant: the file leaves one tenant behind', async () => {
+  const res = await client.deleteTenant(s.tenantId);
+  assertOK(res);
+  await expectFailure(client.retrieveTenant(s.tenantId), 404);
+  await expectFailure(client.retrieveApplication(s.app.id), 404);
+  s.tenantId = undefined;
+});

@@ -1,0 +1,114 @@
+package httpadapter_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func roleNamesOf(t *testing.T, app map[string]any) []string {
+	t.Helper()
+	roles, _ := app["roles"].([]any)
+	out := []string{}
+	for _, r := range roles {
+		out = append(out, r.(map[string]any)["name"].(string))
+	}
+	return out
+}
+
+func TestApplicationAPI(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+
+	app := f.do("POST", "/api/application", `{"application":{"name":"Web","roles":[{"name":"admin","isSuperRole":true,"description":"everything"},{"name":"user","isDefault":true}],"loginConfiguration":{"generateRefreshTokens":true},"verifyRegistration":true,"jwtConfiguration":{"enabled":true,"timeToLiveInSeconds":300}}}`).obj(t, "application")
+	id := str(app, "id")
+	assert.Len(t, id, 36)
+	assert.Equal(t, def, app["tenantId"])
+	assert.Equal(t, true, app["active"], "active by default")
+	assert.Equal(t, map[string]any{"generateRefreshTokens": true}, app["loginConfiguration"])
+	assert.Equal(t, true, app["verifyRegistration"])
+	assert.Equal(t, map[string]any{"enabled": true, "timeToLiveInSeconds": 300.0}, app["jwtConfiguration"])
+	roles := app["roles"].([]any)
+	require.Len(t, roles, 2)
+	admin := roles[0].(map[string]any)
+	assert.Len(t, str(admin, "id"), 36, "role ids are generated")
+	assert.Equal(t, true, admin["isSuperRole"])
+	assert.Equal(t, false, admin["isDefault"])
+	assert.Equal(t, "everything", admin["description"])
+
+	const fixedID = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"
+	inactive := f.do("POST", "/api/application/"+fixedID, `{"application":{"name":"Batch","active":false}}`).obj(t, "application")
+	assert.Equal(t, fixedID, inactive["id"])
+	assert.Equal(t, false, inactive["active"])
+
+	list := f.do("GET", "/api/application", "")
+	require.Equal(t, 200, list.Code)
+	assert.Len(t, list.body(t)["applications"], 2)
+	assert.Equal(t, app, f.do("GET", "/api/application/"+id, "").obj(t, "application"))
+
+	appended := f.do("PATCH", "/api/application/"+id, `{"application":{"roles":[{"name":"editor"}]}}`).obj(t, "application")
+	assert.Equal(t, []string{"admin", "user", "editor"}, roleNamesOf(t, appended), "legacy PATCH appends")
+	assert.Equal(t, admin["id"], appended["roles"].([]any)[0].(map[string]any)["id"])
+	replaced := f.do("PATCH", "/api/application/"+id, `{"application":{"roles":[{"name":"user","isDefault":true}]}}`, "Content-Type", "application/merge-patch+json").obj(t, "application")
+	assert.Equal(t, []string{"user"}, roleNamesOf(t, replaced), "RFC 7396 replaces")
+	f.do("PATCH", "/api/application/"+id, `{"application":{"roles":[{"name":"USER"}]}}`).codes(t, "[duplicate]application.roles")
+
+	put := f.do("PUT", "/api/application/"+id, `{"application":{"name":"Web 2","roles":[{"name":"user"}]}}`).obj(t, "application")
+	assert.Equal(t, "Web 2", put["name"])
+	assert.Equal(t, true, put["active"])
+	assert.Equal(t, map[string]any{"generateRefreshTokens": false}, put["loginConfiguration"], "PUT replaces")
+	assert.Nil(t, put["jwtConfiguration"])
+	assert.Equal(t, app["insertInstant"], put["insertInstant"])
+
+	// DELETE without hardDelete deactivates (the client's deactivateApplication).
+	f.do("DELETE", "/api/application/"+id, "").empty(t, 200)
+	assert.Equal(t, false, f.do("GET", "/api/application/"+id, "").obj(t, "application")["active"])
+	assert.Equal(t, true, f.do("PUT", "/api/application/"+id+"?reactivate=true", "").obj(t, "application")["active"])
+	f.do("DELETE", "/api/application/"+id+"?hardDelete=true", "").empty(t, 200)
+	f.do("GET", "/api/application/"+id, "").empty(t, 404)
+	f.do("DELETE", "/api/application/"+id+"?hardDelete=true", "").empty(t, 404)
+	f.do("PATCH", "/api/application/"+id, `{"application":{}}`).empty(t, 404)
+}
+
+func TestApplicationAPIErrors(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, method, path, body string
+		codes                    []string
+	}{
+		{"blank name", "POST", "/api/application", `{"application":{"roles":[{"name":"a"}]}}`, []string{"[blank]application.name"}},
+		{"duplicate roles", "POST", "/api/application", `{"application":{"name":"a","roles":[{"name":"a"},{"name":"a"}]}}`, []string{"[duplicate]application.roles"}},
+		{"wrong type", "POST", "/api/application", `{"application":{"name":"a","active":"yes"}}`, []string{"[invalidJSON]application.active"}},
+		{"bad uuid", "GET", "/api/application/x", "", []string{"[couldNotConvert]applicationId"}},
+		{"bad hardDelete", "DELETE", "/api/application/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e?hardDelete=maybe", "", []string{"[couldNotConvert]hardDelete"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f.do(tc.method, tc.path, tc.body).codes(t, tc.codes...)
+		})
+	}
+	assert.Empty(t, f.do("GET", "/api/application", "").body(t)["applications"])
+}
+
+func TestApplicationAPITenants(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+	other := f.newTenant("other")
+
+	f.do("POST", "/api/application", `{"application":{"name":"a"}}`).codes(t, "[TenantIdRequired]")
+	a := f.do("POST", "/api/application", `{"application":{"name":"a"}}`, "X-FusionAuth-TenantId", other).obj(t, "application")
+	assert.Equal(t, other, a["tenantId"])
+	key := f.lockedKey(def)
+	b := f.do("POST", "/api/application", `{"application":{"name":"b"}}`, "Authorization", key).obj(t, "application")
+	assert.Equal(t, def, b["tenantId"])
+	f.do("POST", "/api/application", `{"application":{"name":"c"}}`, "Authorization", key, "X-FusionAuth-TenantId", other).empty(t, 401)
+
+	f.do("GET", "/api/application/"+str(a, "id"), "", "Authorization", key).empty(t, 404)
+	f.do("DELETE", "/api/application/"+str(a, "id")+"?hardDelete=true", "", "Authorization", key).empty(t, 404)
+	mine := f.do("GET", "/api/application", "", "Authorization", key).body(t)["applications"].([]any)
+	require.Len(t, mine, 1)
+	assert.Equal(t, b["id"], mine[0].(map[string]any)["id"])
+	assert.Len(t, f.do("GET", "/api/application", "").body(t)["applications"], 2)
+	assert.Len(t, f.do("GET", "/api/application", "", "X-FusionAuth-TenantId", other).body(t)["applications"], 1)
+}

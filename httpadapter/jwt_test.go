@@ -1,0 +1,383 @@
+package httpadapter_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/httpadapter"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tokenWorld is a fixture with an application, a registered user and a way
+// to log them in (a refresh token and an access token, as a login makes).
+type tokenWorld struct {
+	*fixture
+	ctx    context.Context
+	tenant *authcore.Tenant
+	app    *authcore.Application
+	user   *authcore.User
+	reg    *authcore.UserRegistration
+}
+
+const (
+	appID  = "6a2f1c3e-7d7e-4a5e-9a43-0a5b1c2d3e4f"
+	userID = "11111111-2222-4333-8444-555555555555"
+)
+
+func newTokenWorld(t *testing.T, opts ...httpadapter.Option) *tokenWorld {
+	t.Helper()
+	// A fixed clock: cookie Max-Age and exp are then exact.
+	fixed := func() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) }
+	w := &tokenWorld{fixture: newFixtureWith(t, []authcore.Option{authcore.WithClock(fixed)}, opts...), ctx: context.Background()}
+	tenants, err := w.store.ListTenants(w.ctx)
+	require.NoError(t, err)
+	w.tenant = tenants[0]
+	w.app = &authcore.Application{ID: appID, TenantID: w.tenant.ID, Name: "Pied Piper", Active: true}
+	require.NoError(t, w.store.CreateApplication(w.ctx, w.app))
+	w.user = &authcore.User{ID: userID, TenantID: w.tenant.ID, Email: "richard@piedpiper.com", Active: true, Verified: true}
+	require.NoError(t, w.store.CreateUser(w.ctx, w.user))
+	w.reg = &authcore.UserRegistration{ApplicationID: appID, UserID: userID, Roles: []string{"admin"}}
+	require.NoError(t, w.store.CreateRegistration(w.ctx, w.reg))
+	return w
+}
+
+func (w *tokenWorld) login() (access, refresh, refreshID string) {
+	w.t.Helper()
+	tenant, err := w.store.GetTenant(w.ctx, w.tenant.ID)
+	require.NoError(w.t, err)
+	plain, rt, err := w.engine.CreateRefreshToken(w.ctx, w.store, tenant, w.app, w.user, nil)
+	require.NoError(w.t, err)
+	tok, _, err := w.engine.IssueAccessToken(w.ctx, w.store, authcore.TokenRequest{Tenant: tenant, Application: w.app, User: w.user,
+		Registration: w.reg, AuthenticationType: authcore.AuthenticationTypeTwitter, RefreshTokenID: rt.ID})
+	require.NoError(w.t, err)
+	return tok, plain, rt.ID
+}
+
+// send serves a fully built request.
+func (w *tokenWorld) send(req *http.Request) response {
+	w.t.Helper()
+	rec := httptest.NewRecorder()
+	w.handler.ServeHTTP(rec, req)
+	return response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.String()}
+}
+
+func TestRefreshEndpoint(t *testing.T) {
+	w := newTokenWorld(t)
+	_, refresh, refreshID := w.login()
+
+	// Anonymous: no API key.
+	r := w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`, "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	assert.Equal(t, []string{"refreshToken", "refreshTokenId", "token"}, sortedKeys(body))
+	assert.Equal(t, refresh, body["refreshToken"], "Reusable by default")
+	assert.Equal(t, refreshID, body["refreshTokenId"])
+	claims, err := w.engine.ValidateAccessToken(w.ctx, body["token"])
+	require.NoError(t, err)
+	assert.Equal(t, "REFRESH_TOKEN", claims["authenticationType"])
+	cookies := r.Header.Values("Set-Cookie")
+	require.Len(t, cookies, 2)
+	assert.Equal(t, "access_token="+body["token"]+"; Path=/; HttpOnly; SameSite=Lax", cookies[0])
+	assert.Equal(t, fmt.Sprintf("refresh_token=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax", refresh, 43200*60), cookies[1])
+
+	// The cookie alone works, and wins over the body.
+	req := httptest.NewRequest("POST", "/api/jwt/refresh", nil)
+	req.AddCookie(&http.Cookie{Name: "refresh_token", Value: refresh})
+	r = w.send(req)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	req = httptest.NewRequest("POST", "/api/jwt/refresh", nil)
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(&http.Cookie{Name: "refresh_token", Value: refresh})
+	r = w.send(req)
+	require.Equal(t, http.StatusOK, r.Code, "an empty JSON body with the cookie: %s", r.Body)
+	req = httptest.NewRequest("POST", "/api/jwt/refresh", strings.NewReader(`refreshToken=`+refresh))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r = w.send(req)
+	require.Equal(t, http.StatusBadRequest, r.Code)
+	assert.Equal(t, []string{"[InvalidContentType]"}, r.errors(t).Codes())
+	req = httptest.NewRequest("POST", "/api/jwt/refresh", strings.NewReader(`{"refreshToken":"wrong"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(&http.Cookie{Name: "refresh_token", Value: refresh})
+	r = w.send(req)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+
+	tests := []struct {
+		name string
+		body string
+		code string
+	}{
+		{"unknown token", `{"refreshToken":"nope"}`, "[invalid]refreshToken"},
+		{"no token", `{}`, "[blank]refreshToken"},
+		{"wrong type", `{"refreshToken":42}`, "[invalidJSON]refreshToken"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := w.do("POST", "/api/jwt/refresh", tc.body, "Authorization", "")
+			require.Equal(t, http.StatusBadRequest, r.Code, r.Body)
+			assert.Equal(t, []string{tc.code}, r.errors(t).Codes())
+			assert.Empty(t, r.Header.Values("Set-Cookie"))
+		})
+	}
+
+	// Revoked through the API: refused.
+	r = w.do("DELETE", "/api/jwt/refresh/"+refreshID, "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	assert.Empty(t, r.Body)
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`)
+	assert.Equal(t, http.StatusBadRequest, r.Code)
+}
+
+func TestRefreshEndpointOneTimeUse(t *testing.T) {
+	w := newTokenWorld(t)
+	tenant, err := w.store.GetTenant(w.ctx, w.tenant.ID)
+	require.NoError(t, err)
+	tenant.JWTConfiguration.RefreshTokenUsagePolicy = authcore.RefreshTokenOneTimeUse
+	require.NoError(t, w.store.UpdateTenant(w.ctx, tenant))
+	_, refresh, _ := w.login()
+
+	r := w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	assert.NotEqual(t, refresh, body["refreshToken"])
+	assert.Contains(t, r.Header.Values("Set-Cookie")[1], "refresh_token="+body["refreshToken"]+";")
+
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`)
+	require.Equal(t, http.StatusBadRequest, r.Code, "reuse")
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+body["refreshToken"]+`"}`)
+	require.Equal(t, http.StatusBadRequest, r.Code, "the reuse revoked the rotated token too")
+}
+
+func TestTokenCookieAttributes(t *testing.T) {
+	tests := []struct {
+		name       string
+		trustProxy bool
+		target     string
+		proto      string
+		secure     bool
+	}{
+		{"plain http", false, "http://example.com/api/jwt/refresh", "", false},
+		{"TLS", false, "https://example.com/api/jwt/refresh", "", true},
+		{"forwarded https, proxy not trusted", false, "http://example.com/api/jwt/refresh", "https", false},
+		{"forwarded https, trusted proxy", true, "http://example.com/api/jwt/refresh", "https", true},
+		{"forwarded list, trusted proxy", true, "http://example.com/api/jwt/refresh", "HTTPS, http", true},
+		{"forwarded http, trusted proxy", true, "http://example.com/api/jwt/refresh", "http", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newTokenWorld(t, httpadapter.WithTrustedProxy(tc.trustProxy))
+			_, refresh, _ := w.login()
+			req := httptest.NewRequest("POST", tc.target, strings.NewReader(`{"refreshToken":"`+refresh+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			if tc.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", tc.proto)
+			}
+			r := w.send(req)
+			require.Equal(t, http.StatusOK, r.Code, r.Body)
+			var body map[string]string
+			require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+			secure := ""
+			if tc.secure {
+				secure = "; Secure"
+			}
+			assert.Equal(t, []string{
+				"access_token=" + body["token"] + "; Path=/; HttpOnly" + secure + "; SameSite=Lax",
+				fmt.Sprintf("refresh_token=%s; Path=/; Max-Age=%d; HttpOnly%s; SameSite=Lax", refresh, 43200*60, secure),
+			}, r.Header.Values("Set-Cookie"))
+		})
+	}
+}
+
+func TestValidateEndpoint(t *testing.T) {
+	w := newTokenWorld(t, httpadapter.WithLogger(quietLogger()))
+	access, _, _ := w.login()
+
+	r := w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+access)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var body struct {
+		JWT map[string]any `json:"jwt"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	assert.Equal(t, userID, body.JWT["sub"])
+	assert.Equal(t, appID, body.JWT["aud"])
+	assert.Contains(t, r.Body, `"exp":`+fmt.Sprint(int64(body.JWT["exp"].(float64))), "exp is written as an integer")
+
+	req := httptest.NewRequest("GET", "/api/jwt/validate", nil)
+	req.AddCookie(&http.Cookie{Name: "access_token", Value: access})
+	r = w.send(req)
+	require.Equal(t, http.StatusOK, r.Code, "the access_token cookie works too")
+
+	for name, header := range map[string]string{
+		"none":          "",
+		"api key":       testKey,
+		"not a jwt":     "Bearer nope",
+		"tampered":      "Bearer " + access[:len(access)-4] + "AAAA",
+		"empty bearer":  "Bearer ",
+		"basic scheme":  "Basic " + access,
+		"token, no sch": access,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := w.do("GET", "/api/jwt/validate", "", "Authorization", header)
+			assert.Equal(t, http.StatusUnauthorized, r.Code)
+			assert.Empty(t, r.Body)
+			assert.Empty(t, r.Header.Get("Content-Type"))
+		})
+	}
+}
+
+func TestJWKSEndpoint(t *testing.T) {
+	w := newTokenWorld(t)
+	w.login() // creates the tenant's HS256 key, which is never published
+
+	r := w.do("GET", "/.well-known/jwks.json", "", "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.JSONEq(t, `{"keys":[]}`, r.Body)
+	assert.Equal(t, "application/json; charset=utf-8", r.Header.Get("Content-Type"))
+
+	var kids []string
+	for _, alg := range []string{authcore.AlgRS256, authcore.AlgES256, authcore.AlgEdDSA} {
+		k, err := w.engine.GenerateKey(w.ctx, alg, alg+" key")
+		require.NoError(t, err)
+		kids = append(kids, k.ID)
+	}
+	r = w.do("GET", "/.well-known/jwks.json", "", "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	var set jose.JSONWebKeySet
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &set))
+	require.Len(t, set.Keys, 3)
+	for i, kid := range kids {
+		keys := set.Key(kid)
+		require.Len(t, keys, 1, kid)
+		assert.True(t, keys[0].IsPublic())
+		assert.Equal(t, "sig", keys[0].Use)
+		assert.Equal(t, []string{"RS256", "ES256", "EdDSA"}[i], keys[0].Algorithm)
+	}
+	assert.NotContains(t, r.Body, `"d":`)
+
+	// The same keys as PEM, FusionAuth's older public-key API.
+	r = w.do("GET", "/api/jwt/public-key", "", "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	var pks struct {
+		PublicKeys map[string]string `json:"publicKeys"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &pks))
+	assert.Len(t, pks.PublicKeys, 3)
+	assert.True(t, strings.HasPrefix(pks.PublicKeys[kids[0]], "-----BEGIN PUBLIC KEY-----"))
+	r = w.do("GET", "/api/jwt/public-key?kid="+kids[1], "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.JSONEq(t, `{"publicKey":`+mustJSON(t, pks.PublicKeys[kids[1]])+`}`, r.Body)
+	r = w.do("GET", "/api/jwt/public-key?kid=unknown", "")
+	assert.Equal(t, http.StatusNotFound, r.Code)
+	assert.Empty(t, r.Body)
+}
+
+func TestRefreshTokenRetrieveAndRevokeEndpoints(t *testing.T) {
+	w := newTokenWorld(t)
+	_, refresh1, id1 := w.login()
+	_, _, id2 := w.login()
+
+	r := w.do("GET", "/api/jwt/refresh?userId="+userID, "", "Authorization", "")
+	assert.Equal(t, http.StatusUnauthorized, r.Code, "API key required")
+
+	r = w.do("GET", "/api/jwt/refresh?userId="+userID, "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var list struct {
+		RefreshTokens []map[string]any `json:"refreshTokens"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &list))
+	require.Len(t, list.RefreshTokens, 2)
+	assert.Equal(t, []string{"applicationId", "id", "insertInstant", "startInstant", "tenantId", "userId"}, sortedKeys(list.RefreshTokens[0]))
+	assert.NotContains(t, r.Body, refresh1)
+
+	r = w.do("GET", "/api/jwt/refresh/"+id1, "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var one struct {
+		RefreshToken map[string]any `json:"refreshToken"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &one))
+	assert.Equal(t, id1, one.RefreshToken["id"])
+
+	r = w.do("GET", "/api/jwt/refresh?userId=99999999-0000-4000-8000-000000000000", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.JSONEq(t, `{"refreshTokens":[]}`, r.Body)
+
+	errorCases := []struct {
+		method, path, body, code string
+		status                   int
+	}{
+		{"GET", "/api/jwt/refresh", "", "[missing]userId", 400},
+		{"GET", "/api/jwt/refresh?userId=nope", "", "[couldNotConvert]userId", 400},
+		{"GET", "/api/jwt/refresh/nope", "", "[couldNotConvert]tokenId", 400},
+		{"GET", "/api/jwt/refresh/99999999-0000-4000-8000-000000000000", "", "", 404},
+		{"DELETE", "/api/jwt/refresh", "", "[blank]userId", 400},
+		{"DELETE", "/api/jwt/refresh?userId=nope", "", "[couldNotConvert]userId", 400},
+		{"DELETE", "/api/jwt/refresh?token=unknown", "", "", 404},
+		{"DELETE", "/api/jwt/refresh?applicationId=99999999-0000-4000-8000-000000000000", "", "", 404},
+	}
+	for _, tc := range errorCases {
+		r := w.do(tc.method, tc.path, tc.body)
+		require.Equal(t, tc.status, r.Code, "%s %s: %s", tc.method, tc.path, r.Body)
+		if tc.code != "" {
+			assert.Equal(t, []string{tc.code}, r.errors(t).Codes(), tc.path)
+		} else {
+			assert.Empty(t, r.Body)
+		}
+	}
+
+	// The TypeScript client sends omitted arguments as "null".
+	r = w.do("DELETE", "/api/jwt/refresh?token=null&userId="+userID+"&applicationId=undefined", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	r = w.do("GET", "/api/jwt/refresh/"+id2, "")
+	assert.Equal(t, http.StatusNotFound, r.Code, "revoked")
+
+	// The JSON-body form keeps the token out of the URL.
+	_, refresh3, _ := w.login()
+	r = w.do("DELETE", "/api/jwt/refresh", `{"token":"`+refresh3+`"}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh3+`"}`)
+	assert.Equal(t, http.StatusBadRequest, r.Code)
+}
+
+func TestRefreshEndpointsTenantLockedKey(t *testing.T) {
+	w := newTokenWorld(t)
+	_, _, id := w.login()
+	other, err := w.engine.CreateTenant(w.ctx, "", authcore.Tenant{Name: "Other"})
+	require.NoError(t, err)
+	const lockedKey = "locked-api-key-0123456789abcdef"
+	_, _, err = w.engine.CreateAPIKey(w.ctx, authcore.NewAPIKey{Key: lockedKey, TenantID: other.ID})
+	require.NoError(t, err)
+
+	r := w.do("GET", "/api/jwt/refresh/"+id, "", "Authorization", lockedKey)
+	assert.Equal(t, http.StatusNotFound, r.Code)
+	r = w.do("DELETE", "/api/jwt/refresh?userId="+userID, "", "Authorization", lockedKey)
+	assert.Equal(t, http.StatusNotFound, r.Code)
+	r = w.do("GET", "/api/jwt/refresh/"+id, "")
+	assert.Equal(t, http.StatusOK, r.Code, "still there")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}

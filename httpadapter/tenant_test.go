@@ -1,0 +1,108 @@
+package httpadapter_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTenantAPI(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+
+	tn := f.do("POST", "/api/tenant", `{"tenant":{"name":"Second","issuer":"example.com","jwtConfiguration":{"timeToLiveInSeconds":60,"refreshTokenUsagePolicy":"OneTimeUse"},"emailConfiguration":{"verifyEmail":true},"unknownProperty":1}}`).obj(t, "tenant")
+	id := str(tn, "id")
+	assert.Len(t, id, 36)
+	assert.Equal(t, "Second", tn["name"])
+	assert.Equal(t, "example.com", tn["issuer"])
+	assert.Equal(t, map[string]any{"timeToLiveInSeconds": 60.0, "refreshTokenTimeToLiveInMinutes": 43200.0, "refreshTokenUsagePolicy": "OneTimeUse"}, tn["jwtConfiguration"])
+	assert.Equal(t, map[string]any{"verifyEmail": true}, tn["emailConfiguration"])
+	assert.NotZero(t, tn["insertInstant"])
+
+	const fixedID = "3f0a8c52-8c8e-4bb1-9f55-1c0e6a4c2d11"
+	fixed := f.do("POST", "/api/tenant/"+fixedID, `{"tenant":{"name":"Third"}}`).obj(t, "tenant")
+	assert.Equal(t, fixedID, fixed["id"])
+
+	list := f.do("GET", "/api/tenant", "")
+	require.Equal(t, 200, list.Code)
+	tenants, ok := list.body(t)["tenants"].([]any)
+	require.True(t, ok, list.Body)
+	require.Len(t, tenants, 3)
+	assert.Equal(t, def, tenants[0].(map[string]any)["id"])
+
+	assert.Equal(t, tn, f.do("GET", "/api/tenant/"+id, "").obj(t, "tenant"))
+
+	put := f.do("PUT", "/api/tenant/"+id, `{"tenant":{"name":"Second renamed"}}`).obj(t, "tenant")
+	assert.Equal(t, "Second renamed", put["name"])
+	assert.Equal(t, "acme.com", put["issuer"], "PUT replaces")
+	assert.Equal(t, tn["insertInstant"], put["insertInstant"])
+
+	patched := f.do("PATCH", "/api/tenant/"+id, `{"tenant":{"issuer":"patched.example.com"}}`).obj(t, "tenant")
+	assert.Equal(t, "Second renamed", patched["name"])
+	assert.Equal(t, "patched.example.com", patched["issuer"])
+	merged := f.do("PATCH", "/api/tenant/"+id, `{"tenant":{"emailConfiguration":{"verifyEmail":true}}}`, "Content-Type", "application/merge-patch+json").obj(t, "tenant")
+	assert.Equal(t, map[string]any{"verifyEmail": true}, merged["emailConfiguration"])
+
+	f.do("DELETE", "/api/tenant/"+id, "").empty(t, 200)
+	f.do("GET", "/api/tenant/"+id, "").empty(t, 404)
+	f.do("DELETE", "/api/tenant/"+id, "").empty(t, 404)
+	f.do("PUT", "/api/tenant/"+id, `{"tenant":{"name":"x"}}`).empty(t, 404)
+	f.do("PATCH", "/api/tenant/"+id, `{"tenant":{"name":"x"}}`).empty(t, 404)
+}
+
+func TestTenantAPIErrors(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+	tests := []struct {
+		name, method, path, body string
+		codes                    []string
+	}{
+		{"blank name", "POST", "/api/tenant", `{"tenant":{}}`, []string{"[blank]tenant.name"}},
+		{"null name", "POST", "/api/tenant", `{"tenant":{"name":null}}`, []string{"[blank]tenant.name"}},
+		{"duplicate name", "POST", "/api/tenant", `{"tenant":{"name":"DEFAULT"}}`, []string{"[duplicate]tenant.name"}},
+		{"duplicate id", "POST", "/api/tenant/" + def, `{"tenant":{"name":"x"}}`, []string{"[duplicate]tenantId"}},
+		{"usage policy", "POST", "/api/tenant", `{"tenant":{"name":"x","jwtConfiguration":{"refreshTokenUsagePolicy":"Twice"}}}`, []string{"[invalid]tenant.jwtConfiguration.refreshTokenUsagePolicy"}},
+		{"wrong type", "POST", "/api/tenant", `{"tenant":{"name":"x","jwtConfiguration":{"timeToLiveInSeconds":"long"}}}`, []string{"[invalidJSON]tenant.jwtConfiguration.timeToLiveInSeconds"}},
+		{"malformed", "POST", "/api/tenant", `{"tenant":`, []string{"[invalidJSON]"}},
+		{"bad uuid", "GET", "/api/tenant/nope", "", []string{"[couldNotConvert]tenantId"}},
+		{"bad uuid on create", "POST", "/api/tenant/nope", `{"tenant":{"name":"x"}}`, []string{"[couldNotConvert]tenantId"}},
+		{"last tenant", "DELETE", "/api/tenant/" + def, "", []string{"[invalid]tenantId"}},
+		{"patch result invalid", "PATCH", "/api/tenant/" + def, `{"tenant":{"name":""}}`, []string{"[blank]tenant.name"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f.do(tc.method, tc.path, tc.body).codes(t, tc.codes...)
+		})
+	}
+	list := f.do("GET", "/api/tenant", "")
+	assert.Len(t, list.body(t)["tenants"], 1, "nothing was created")
+}
+
+func TestTenantAPILockedKey(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+	other := f.newTenant("other")
+	key := f.lockedKey(other)
+	as := func(method, path, body string) response { return f.do(method, path, body, "Authorization", key) }
+
+	as("GET", "/api/tenant/"+def, "").empty(t, 404)
+	assert.Equal(t, other, as("GET", "/api/tenant/"+other, "").obj(t, "tenant")["id"])
+	list := as("GET", "/api/tenant", "").body(t)["tenants"].([]any)
+	require.Len(t, list, 1)
+	assert.Equal(t, other, list[0].(map[string]any)["id"])
+
+	as("POST", "/api/tenant", `{"tenant":{"name":"mine"}}`).empty(t, 401)
+	as("DELETE", "/api/tenant/"+def, "").empty(t, 401)
+	as("DELETE", "/api/tenant/"+other, "").empty(t, 401)
+	as("PATCH", "/api/tenant/"+def, `{"tenant":{"issuer":"x"}}`).empty(t, 404)
+	assert.Equal(t, "mine.example.com", as("PATCH", "/api/tenant/"+other, `{"tenant":{"issuer":"mine.example.com"}}`).obj(t, "tenant")["issuer"])
+
+	// The tenant header also scopes reads; a header for an unknown tenant is 401.
+	f.do("GET", "/api/tenant/"+def, "", "X-FusionAuth-TenantId", other).empty(t, 404)
+	f.do("GET", "/api/tenant", "", "X-FusionAuth-TenantId", "8f2b3c4d-0000-4000-8000-000000000000").empty(t, 401)
+
+	// Deleting the tenant also revokes the keys locked to it.
+	f.do("DELETE", "/api/tenant/"+other, "").empty(t, 200)
+	as("GET", "/api/tenant", "").empty(t, 401)
+}
