@@ -1,0 +1,9 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+func errorsIsNotFound(err error) bool { return errors.Is(err, authcore.ErrNotFound) }
