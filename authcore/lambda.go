@@ -1,6 +1,8 @@
 package authcore
 
 import (
+	"github.com/authcore/authcore/validation"
+
 	"context"
 	"errors"
 	"fmt"
@@ -68,22 +70,4 @@ func (e *Engine) lambda(id string) (Lambda, bool) {
 	return l, ok
 }
 
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func isUUID(s string) bool { return validation.IsUUID(s) }

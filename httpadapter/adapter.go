@@ -249,22 +249,4 @@ func (h *Handler) patchRequest(w http.ResponseWriter, r *http.Request) (authcore
 	return authcore.PatchRequest{ContentType: r.Header.Get("Content-Type"), Body: b}, nil
 }
 
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func isUUID(s string) bool { return validation.IsUUID(s) }

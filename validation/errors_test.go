@@ -42,3 +42,19 @@ func TestEmptyPartsOmitted(t *testing.T) {
 		t.Fatal("merge lost an error")
 	}
 }
+
+func TestIsUUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"45bb233c-0901-4236-b5ca-ac46e2e0a5a5": true,
+		"45BB233C-0901-4236-B5CA-AC46E2E0A5A5": true,
+		"45bb233c09014236b5caac46e2e0a5a5":     false,
+		"45bb233c-0901-4236-b5ca-ac46e2e0a5a":  false,
+		"45bb233c-0901-4236-b5ca-ac46e2e0a5ag": false,
+		"45bb233c_0901-4236-b5ca-ac46e2e0a5a5": false,
+		"":                                     false,
+	} {
+		if IsUUID(s) != want {
+			t.Errorf("IsUUID(%q) = %t", s, !want)
+		}
+	}
+}
