@@ -208,7 +208,10 @@ func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		return tx.DeleteApplication(ctx, a.ID)
+		if err := tx.DeleteApplication(ctx, a.ID); err != nil {
+			return err
+		}
+		return e.forgetApplicationInProviders(ctx, tx, a.ID)
 	})
 	if err != nil {
 		return err

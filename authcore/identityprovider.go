@@ -250,3 +250,33 @@ func (e *Engine) known(ctx context.Context, s Store) twitter.Known {
 		},
 	}
 }
+
+// forgetApplicationInProviders removes a deleted application's entry from
+// every provider's applicationConfiguration, in the transaction that deletes
+// it: otherwise the provider would name an application that no longer exists
+// and its next update would fail validation.
+func (e *Engine) forgetApplicationInProviders(ctx context.Context, tx Store, appID string) error {
+	recs, err := tx.ListIdentityProviders(ctx)
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		p, err := decodeProvider(rec)
+		if err != nil {
+			return err
+		}
+		if _, ok := p.ApplicationConfiguration[appID]; !ok {
+			continue
+		}
+		delete(p.ApplicationConfiguration, appID)
+		p.LastUpdateInstant = e.instant()
+		next, err := providerRecord(p)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateIdentityProvider(ctx, next); err != nil {
+			return err
+		}
+	}
+	return nil
+}

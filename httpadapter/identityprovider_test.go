@@ -359,3 +359,16 @@ func TestIdentityProviderSecretNeverLogged(t *testing.T) {
 	assert.NotEmpty(t, buf.String(), "the engine logged something")
 	assert.NotContains(t, buf.String(), "e2ZpAaAfxv2j9eeh6JTeNcXMWdVLjRNriXm4wSZt1f1Ss3Syp4")
 }
+
+func TestDeletingAnApplicationRemovesItsProviderEntry(t *testing.T) {
+	f := newIdPFixture(t)
+	both := strings.Replace(seedIdPRequest, `"applicationConfiguration": {`, `"applicationConfiguration": {"`+otherAppID+`": {"enabled": true},`, 1)
+	require.Equal(t, 200, f.do("POST", "/api/identity-provider", both).Code)
+	require.NoError(t, f.engine.DeleteApplication(context.Background(), otherAppID))
+	g := f.do("GET", "/api/identity-provider/"+twitterID, "")
+	require.Equal(t, 200, g.Code)
+	assert.NotContains(t, g.Body, otherAppID)
+	assert.Contains(t, g.Body, seedAppID)
+	// The provider stays valid: a PATCH goes through.
+	assert.Equal(t, 200, f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true}}`).Code)
+}
