@@ -303,6 +303,16 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	case linking.CreatePending:
 		return lg.createPending(ctx, tx, now)
 	case linking.UseExistingLink:
+		if existing == nil {
+			// linking found the link among the candidate's links: another
+			// login wrote it after this transaction's first read.
+			if existing, err = tx.GetLink(ctx, tenantID, providerID, lg.tuser.IDStr); err != nil {
+				if errors.Is(err, ErrNotFound) {
+					return nil, fmt.Errorf("authcore: link appeared and vanished: %w", ErrConflict)
+				}
+				return nil, err
+			}
+		}
 		if user, err = tx.GetUser(ctx, outcome.UserID); err != nil {
 			return nil, err
 		}

@@ -640,3 +640,43 @@ func newLoginFixtureOn(t *testing.T, tw *twittertest.Server, s authcore.Store, m
 	t.Helper()
 	return newLoginFixtureStore(t, tw, s, mem, providerOpts{})
 }
+
+// stalingStore hides a link from the first GetLink of each transaction, as
+// a database at READ COMMITTED does when another login commits the link
+// between two reads.
+type stalingStore struct{ authcore.Store }
+
+func (s *stalingStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
+	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, &stalingTx{Store: tx})
+	})
+}
+
+type stalingTx struct {
+	authcore.Store
+	hid bool
+}
+
+func (t *stalingTx) GetLink(ctx context.Context, tenantID, providerID, providerUserID string) (*authcore.IdentityProviderLink, error) {
+	if !t.hid {
+		t.hid = true
+		return nil, authcore.ErrNotFound
+	}
+	return t.Store.GetLink(ctx, tenantID, providerID, providerUserID)
+}
+
+func TestLoginSeesALinkCommittedBetweenItsReads(t *testing.T) {
+	tw := twittertest.NewServer()
+	defer tw.Close()
+	mem := memstore.New()
+	f := newLoginFixtureStore(t, tw, &stalingStore{Store: mem}, mem, providerOpts{})
+	f.account("3131", "tess", "tess@example.com")
+	first := f.login("3131", nil)
+	require.Equal(t, 200, first.Code, first.Body)
+	// The second login's first read misses the link; the candidate found by
+	// e-mail carries it, and the login uses it instead of failing.
+	second := f.login("3131", nil)
+	require.Equal(t, 200, second.Code, second.Body)
+	assert.Equal(t, decodeLogin(t, first).User.ID, decodeLogin(t, second).User.ID)
+	assert.Equal(t, 1, stats(f).Links)
+}
