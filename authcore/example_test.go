@@ -1,0 +1,103 @@
+package authcore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
+	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/store/memstore"
+)
+
+func quiet() authcore.Option {
+	return authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// An engine on an in-memory store, with an API key for the HTTP adapter.
+func ExampleNew() {
+	ctx := context.Background()
+	engine, err := authcore.New(ctx, memstore.New(), quiet())
+	if err != nil {
+		panic(err)
+	}
+	key, plain, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Description: "my app"})
+	if err != nil {
+		panic(err)
+	}
+	found, err := engine.Authenticate(ctx, plain)
+	fmt.Println(found.ID == key.ID, err)
+	_, err = engine.Authenticate(ctx, plain+"x")
+	fmt.Println(errors.Is(err, authcore.ErrUnauthorized))
+	// Output:
+	// true <nil>
+	// true
+}
+
+// Validation errors are FusionAuth's Errors object, with field paths.
+func ExampleEngine_UpdateIntegrations() {
+	ctx := context.Background()
+	engine, _ := authcore.New(ctx, memstore.New(), quiet())
+	_, err := engine.UpdateIntegrations(ctx, integration.Integrations{Kafka: integration.Kafka{Enabled: true}})
+	var verr *authcore.ValidationError
+	if errors.As(err, &verr) {
+		fmt.Println(verr.Codes())
+	}
+	out, _ := engine.UpdateIntegrations(ctx, integration.Integrations{Kafka: integration.Kafka{Enabled: true, DefaultTopic: "events"}})
+	fmt.Println(out.Kafka.Producer["bootstrap.servers"])
+	// Output:
+	// [[blank]integrations.kafka.defaultTopic]
+	// localhost:9092
+}
+
+// PATCH in FusionAuth's legacy form: objects merge, null removes, arrays
+// append.
+func ExampleEngine_PatchIntegrations() {
+	ctx := context.Background()
+	engine, _ := authcore.New(ctx, memstore.New(), quiet())
+	_, _ = engine.UpdateIntegrations(ctx, integration.Integrations{Kafka: integration.Kafka{
+		Enabled: true, DefaultTopic: "events", Producer: map[string]string{"bootstrap.servers": "kafka:9092", "linger.ms": "5"},
+	}})
+	out, err := engine.PatchIntegrations(ctx, authcore.PatchRequest{
+		ContentType: "application/json",
+		Body:        []byte(`{"integrations":{"kafka":{"producer":{"linger.ms":null,"acks":"all"}}}}`),
+	})
+	fmt.Println(out.Kafka.Producer, err)
+	// Output: map[acks:all bootstrap.servers:kafka:9092] <nil>
+}
+
+// A complete Twitter login against a fake Twitter.
+func ExampleEngine_IdentityProviderLogin() {
+	ctx := context.Background()
+	fake := twittertest.NewServer()
+	defer fake.Close()
+	fake.AddConsumer("key", "secret")
+	fake.AddAccount(twittertest.Account{ID: "42", ScreenName: "grace", Name: "Grace Hopper", Email: "grace@example.com"})
+	client, _ := twitter.NewClient(twitter.WithBaseURL(fake.URL))
+	engine, _ := authcore.New(ctx, memstore.New(), authcore.WithTwitterClient(client), quiet())
+
+	app, _ := engine.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{
+		Name: "app", Roles: []authcore.ApplicationRole{{Name: "reader", IsDefault: true}},
+	}})
+	_, err := engine.CreateIdentityProvider(ctx, "", twitter.Provider{
+		Type: "Twitter", ButtonText: "Login with Twitter", ConsumerKey: "key", ConsumerSecret: "secret", Enabled: true,
+		ApplicationConfiguration: map[string]twitter.ApplicationConfiguration{app.ID: {Enabled: true}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	token, secret, verifier := fake.IssueRequestToken("key", "42")
+	resp, err := engine.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{
+		ApplicationID: app.ID, IdentityProviderID: twitter.ProviderID,
+		Data: map[string]string{"oauth_token": token, "oauth_token_secret": secret, "oauth_verifier": verifier},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(resp.Status, resp.User.Email, resp.User.Registrations[0].Roles, resp.Token != "")
+	// Output: 200 grace@example.com [reader] true
+}
