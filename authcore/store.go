@@ -164,6 +164,8 @@ type Store interface {
 	RefreshTokenStore
 	KeyStore
 	EventLogStore
+	OutboxStore     // outbox.go
+	ModerationStore // outbox.go
 	Transactor
 }
 

@@ -38,7 +38,11 @@ var copyCases = []testCase{
 		ctx := f.ctx
 		tn := f.tenant("T")
 		checkCopies(t, "tenant", func() (*authcore.Tenant, error) { return f.s.GetTenant(ctx, tn.ID) },
-			func() { tn.Name = "changed"; tn.Data["plan"] = "changed"; tn.Data["nested"].(map[string]any)["tags"].([]any)[0] = "changed" },
+			func() {
+				tn.Name = "changed"
+				tn.Data["plan"] = "changed"
+				tn.Data["nested"].(map[string]any)["tags"].([]any)[0] = "changed"
+			},
 			func(v *authcore.Tenant) {
 				v.Data["plan"] = "out"
 				v.Data["nested"].(map[string]any)["tags"].([]any)[0] = "out"
@@ -54,8 +58,16 @@ var copyCases = []testCase{
 
 		a := f.app(tn.ID, "a")
 		checkCopies(t, "application", func() (*authcore.Application, error) { return f.s.GetApplication(ctx, a.ID) },
-			func() { a.Roles[0].Name = "changed"; a.JWTConfiguration.TimeToLiveInSeconds = 1; a.Data["color"] = "red" },
-			func(v *authcore.Application) { v.Roles[0].Name = "out"; v.JWTConfiguration.TimeToLiveInSeconds = 2; v.Data["color"] = "out" })
+			func() {
+				a.Roles[0].Name = "changed"
+				a.JWTConfiguration.TimeToLiveInSeconds = 1
+				a.Data["color"] = "red"
+			},
+			func(v *authcore.Application) {
+				v.Roles[0].Name = "out"
+				v.JWTConfiguration.TimeToLiveInSeconds = 2
+				v.Data["color"] = "out"
+			})
 
 		u := f.user(tn.ID, "u@example.com", "u")
 		checkCopies(t, "user", func() (*authcore.User, error) { return f.s.GetUser(ctx, u.ID) },
@@ -94,7 +106,10 @@ var copyCases = []testCase{
 		in := sampleIntegrations()
 		require.NoError(t, f.s.PutIntegrations(ctx, in))
 		checkCopies(t, "integrations", f.integrations,
-			func() { in.Kafka.Producer["bootstrap.servers"] = "changed"; in.CleanSpeak.ApplicationIDs[0] = "changed" },
+			func() {
+				in.Kafka.Producer["bootstrap.servers"] = "changed"
+				in.CleanSpeak.ApplicationIDs[0] = "changed"
+			},
 			func(v *integration.Integrations) {
 				v.Kafka.Producer["bootstrap.servers"] = "out"
 				v.CleanSpeak.ApplicationIDs[0] = "out"
@@ -109,7 +124,10 @@ var copyCases = []testCase{
 		rt := f.refresh(u, a.ID, "rt")
 		checkCopies(t, "refresh token", func() (*authcore.RefreshToken, error) { return f.s.GetRefreshToken(ctx, rt.ID) },
 			func() { rt.TokenHash[0] = 'X'; rt.MetaData["device"].(map[string]any)["name"] = "changed" },
-			func(v *authcore.RefreshToken) { v.TokenHash[0] = 'Y'; v.MetaData["device"].(map[string]any)["name"] = "out" })
+			func(v *authcore.RefreshToken) {
+				v.TokenHash[0] = 'Y'
+				v.MetaData["device"].(map[string]any)["name"] = "out"
+			})
 
 		sk := &authcore.SigningKey{ID: "sk", Name: "n", Algorithm: "HS256", Secret: []byte("secret"), InsertInstant: 1}
 		require.NoError(t, f.s.CreateKey(ctx, sk))
@@ -126,4 +144,6 @@ var copyCases = []testCase{
 	}},
 }
 
-func (f *fixture) integrations() (*integration.Integrations, error) { return f.s.GetIntegrations(f.ctx) }
+func (f *fixture) integrations() (*integration.Integrations, error) {
+	return f.s.GetIntegrations(f.ctx)
+}

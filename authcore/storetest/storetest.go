@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 		pendingLinkCases, identityProviderCases, integrationCases, apiKeyCases,
 		refreshTokenCases, keyCases, eventLogCases, cascadeCases, copyCases,
 		txCases, concurrencyCases,
+		outboxCases, // outbox.go
 	} {
 		cases = append(cases, group...)
 	}

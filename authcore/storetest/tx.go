@@ -114,6 +114,68 @@ var txCases = []testCase{
 		})
 		require.NoError(t, err)
 	}},
+	{"tx/every read answers the same inside a transaction as outside", func(t *testing.T, f *fixture) {
+		w := f.world()
+		require.NoError(t, f.s.PutIntegrations(f.ctx, sampleIntegrations()))
+		require.NoError(t, f.s.CreateIdentityProvider(f.ctx, &authcore.IdentityProviderRecord{ID: "idp", Type: "Twitter", Document: []byte("{}")}))
+		require.NoError(t, f.s.CreateAPIKey(f.ctx, &authcore.APIKey{ID: "k", KeyHash: []byte("kh")}))
+		require.NoError(t, f.s.CreateKey(f.ctx, &authcore.SigningKey{ID: "sk", Algorithm: "HS256", Secret: []byte("s")}))
+		e := &authcore.EventLog{InsertInstant: f.instant(), Message: "m", Type: authcore.EventLogDebug}
+		require.NoError(t, f.s.CreateEventLog(f.ctx, e))
+		u, a, tn := w.users[0][0], w.apps[0][0], w.tenants[0]
+		rt, err := f.s.GetRefreshTokenByHash(f.ctx, []byte("hash-0-0-0"), false)
+		require.NoError(t, err)
+		rotated := *rt
+		rotated.PreviousTokenHash, rotated.TokenHash = rt.TokenHash, []byte("rotated")
+		require.NoError(t, f.s.UpdateRefreshToken(f.ctx, &rotated))
+
+		reads := []struct {
+			name string
+			read func(s authcore.Store) (any, error)
+		}{
+			{"GetTenant", func(s authcore.Store) (any, error) { return s.GetTenant(f.ctx, tn.ID) }},
+			{"ListTenants", func(s authcore.Store) (any, error) { return s.ListTenants(f.ctx) }},
+			{"GetApplication", func(s authcore.Store) (any, error) { return s.GetApplication(f.ctx, a.ID) }},
+			{"ListApplications", func(s authcore.Store) (any, error) { return s.ListApplications(f.ctx, tn.ID) }},
+			{"ListApplications all", func(s authcore.Store) (any, error) { return s.ListApplications(f.ctx, "") }},
+			{"GetUser", func(s authcore.Store) (any, error) { return s.GetUser(f.ctx, u.ID) }},
+			{"GetUserByEmail", func(s authcore.Store) (any, error) { return s.GetUserByEmail(f.ctx, tn.ID, u.Email) }},
+			{"GetUserByUsername", func(s authcore.Store) (any, error) { return s.GetUserByUsername(f.ctx, tn.ID, u.Username) }},
+			{"GetRegistration", func(s authcore.Store) (any, error) { return s.GetRegistration(f.ctx, u.ID, a.ID) }},
+			{"ListRegistrations", func(s authcore.Store) (any, error) { return s.ListRegistrations(f.ctx, u.ID) }},
+			{"GetLink", func(s authcore.Store) (any, error) { return s.GetLink(f.ctx, tn.ID, "idp", "tw-0-0") }},
+			{"ListLinks", func(s authcore.Store) (any, error) { return s.ListLinks(f.ctx, u.ID, "") }},
+			{"ListLinks of a provider", func(s authcore.Store) (any, error) { return s.ListLinks(f.ctx, u.ID, "idp") }},
+			{"GetPendingLink", func(s authcore.Store) (any, error) { return s.GetPendingLink(f.ctx, w.pending[0].ID, f.now) }},
+			{"GetIdentityProvider", func(s authcore.Store) (any, error) { return s.GetIdentityProvider(f.ctx, "idp") }},
+			{"ListIdentityProviders", func(s authcore.Store) (any, error) { return s.ListIdentityProviders(f.ctx) }},
+			{"GetIntegrations", func(s authcore.Store) (any, error) { return s.GetIntegrations(f.ctx) }},
+			{"GetAPIKeyByHash", func(s authcore.Store) (any, error) { return s.GetAPIKeyByHash(f.ctx, []byte("kh")) }},
+			{"ListAPIKeys", func(s authcore.Store) (any, error) { return s.ListAPIKeys(f.ctx) }},
+			{"GetRefreshToken", func(s authcore.Store) (any, error) { return s.GetRefreshToken(f.ctx, rt.ID) }},
+			{"GetRefreshTokenByHash", func(s authcore.Store) (any, error) { return s.GetRefreshTokenByHash(f.ctx, []byte("rotated"), false) }},
+			{"GetRefreshTokenByHash previous", func(s authcore.Store) (any, error) {
+				return s.GetRefreshTokenByHash(f.ctx, []byte("hash-0-0-0"), true)
+			}},
+			{"ListRefreshTokens", func(s authcore.Store) (any, error) { return s.ListRefreshTokens(f.ctx, u.ID) }},
+			{"GetKey", func(s authcore.Store) (any, error) { return s.GetKey(f.ctx, "sk") }},
+			{"ListKeys", func(s authcore.Store) (any, error) { return s.ListKeys(f.ctx) }},
+			{"GetEventLog", func(s authcore.Store) (any, error) { return s.GetEventLog(f.ctx, e.ID) }},
+			{"SearchEventLogs", func(s authcore.Store) (any, error) {
+				list, total, err := s.SearchEventLogs(f.ctx, authcore.EventLogQuery{Message: "M", Type: authcore.EventLogDebug})
+				return []any{list, total}, err
+			}},
+		}
+		for _, r := range reads {
+			outside, err := r.read(f.s)
+			want := snapshot(t, outside, err)
+			require.NoError(t, f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+				inside, err := r.read(tx)
+				require.JSONEq(t, want, snapshot(t, inside, err), r.name)
+				return nil
+			}), r.name)
+		}
+	}},
 	{"tx/nested InTx runs in the same transaction", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
 		outerUser, innerUser := f.newUser(tn.ID, "outer@example.com", ""), f.newUser(tn.ID, "inner@example.com", "")

@@ -5,8 +5,10 @@
 //	go run ./examples/server
 //
 // Flags (and environment variables): -addr (AUTHCORE_ADDR, default
-// 127.0.0.1:9011, FusionAuth's port), -db (AUTHCORE_DB, "memory"), -api-key
-// (AUTHCORE_API_KEY; when absent a key is generated and printed once),
+// 127.0.0.1:9011, FusionAuth's port), -db (AUTHCORE_DB, default
+// "sqlite:authcore.db"; also "sqlite:PATH", "sqlite::memory:",
+// "postgres://…" and "memory"), -api-key (AUTHCORE_API_KEY; when absent a
+// key is generated and printed once),
 // -twitter-url (AUTHCORE_TWITTER_URL, default https://api.twitter.com).
 package main
 
@@ -18,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -27,6 +30,7 @@ import (
 	"github.com/authcore/authcore/httpadapter"
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/store/memstore"
+	"github.com/authcore/authcore/store/sqlstore"
 )
 
 func main() {
@@ -44,7 +48,7 @@ func parse(args []string) (config, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	var c config
 	fs.StringVar(&c.addr, "addr", env("AUTHCORE_ADDR", "127.0.0.1:9011"), "listen address")
-	fs.StringVar(&c.db, "db", env("AUTHCORE_DB", "memory"), `store: "memory"`)
+	fs.StringVar(&c.db, "db", env("AUTHCORE_DB", "sqlite:authcore.db"), `store: "sqlite:PATH", "sqlite::memory:", "postgres://…" or "memory"`)
 	fs.StringVar(&c.apiKey, "api-key", env("AUTHCORE_API_KEY", ""), "API key to create (generated and printed when empty)")
 	fs.StringVar(&c.twitterURL, "twitter-url", env("AUTHCORE_TWITTER_URL", "https://api.twitter.com"), "Twitter API base URL")
 	return c, fs.Parse(args)
@@ -66,10 +70,15 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, err := openStore(cfg.db)
+	store, closeStore, err := openStore(ctx, cfg.db)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err := closeStore(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
 	tw, err := twitter.NewClient(twitter.WithBaseURL(cfg.twitterURL))
 	if err != nil {
 		return fmt.Errorf("-twitter-url: %w", err)
@@ -79,6 +88,9 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		return err
 	}
 	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: cfg.apiKey, Description: "examples/server"})
+	if errors.Is(err, authcore.ErrDuplicate) && cfg.apiKey != "" {
+		err = nil // a persistent store kept the key from an earlier start
+	}
 	if err != nil {
 		return fmt.Errorf("api key: %w", err)
 	}
@@ -95,7 +107,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", cfg.db)
+	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -115,11 +127,22 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	return nil
 }
 
-func openStore(dsn string) (authcore.Store, error) {
-	switch dsn {
-	case "memory":
-		return memstore.New(), nil
-	default:
-		return nil, fmt.Errorf("unknown -db %q (supported: memory)", dsn)
+// openStore opens the store -db names and returns how to close it.
+func openStore(ctx context.Context, dsn string) (authcore.Store, func() error, error) {
+	if dsn == "memory" {
+		return memstore.New(), func() error { return nil }, nil
 	}
+	s, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-db: %w", err)
+	}
+	return s, s.Close, nil
+}
+
+// redactDSN hides a PostgreSQL password from the log.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
 }

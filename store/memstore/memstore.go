@@ -72,6 +72,7 @@ type data struct {
 	eventLogs    map[int64]*authcore.EventLog
 	eventLogSeq  int64
 	loginRecords map[string]*authcore.LoginRecord
+	outbox       outboxData // outbox.go
 }
 
 // InTx runs fn in a transaction (see authcore.Transactor).

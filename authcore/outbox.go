@@ -1,0 +1,79 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+)
+
+// The transactional outbox. A service that changes something records the
+// event describing the change with AppendOutbox through the transaction
+// that makes the change, so an event exists if and only if its change
+// committed. A relay (Engine.RunRelay) later drains the outbox, oldest
+// first, to the publishers, and acknowledges what they delivered.
+//
+// One relay at a time drains an outbox: ClaimOutbox hands out a lease, and
+// while one relay's lease is live the others get ErrLeaseHeld. A single
+// drainer publishes every event in the order the store numbered it, so the
+// events of one user reach Kafka in the order they happened, and no two
+// engines on one database publish the same event in normal operation. A
+// relay that dies stops renewing; its lease expires and another relay takes
+// over, republishing what the dead one had published but not acknowledged
+// (at least once: consumers deduplicate by event id).
+
+// OutboxEvent is an event waiting in the outbox.
+type OutboxEvent struct {
+	// Seq is assigned by the store: positive, larger than every event
+	// appended before it.
+	Seq int64
+	// ID is the event's id (event.id in the payload).
+	ID   string
+	Type string
+	// Key orders and partitions: the user's id, or the tenant's for an
+	// event without a user. Events with one key are published in Seq order.
+	Key string
+	// Payload is the published document, {"event": {...}}.
+	Payload       []byte
+	InsertInstant int64
+}
+
+// ErrLeaseHeld: another relay holds the outbox lease; try again later.
+var ErrLeaseHeld = errors.New("authcore: outbox lease held by another relay")
+
+// OutboxStore keeps the outbox and its relay lease.
+type OutboxStore interface {
+	// AppendOutbox adds events and sets their Seq. Inside a transaction they
+	// commit, or vanish, with it.
+	AppendOutbox(ctx context.Context, events ...*OutboxEvent) error
+	// ClaimOutbox takes the relay lease for owner, or renews it, until
+	// leaseUntil (epoch ms), and returns up to limit events, lowest Seq
+	// first (none: an empty slice). While another owner's lease runs past
+	// now it returns ErrLeaseHeld and no event.
+	ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*OutboxEvent, error)
+	// AckOutbox removes delivered events by Seq; a Seq no longer present is
+	// ignored (another relay acknowledged it first).
+	AckOutbox(ctx context.Context, seqs []int64) error
+	// ReleaseOutbox ends owner's lease, so that another relay may claim at
+	// once; a lease owner does not hold is left alone.
+	ReleaseOutbox(ctx context.Context, owner string) error
+}
+
+// ModerationItem ties a username sent to CleanSpeak for moderation to the
+// user (ApplicationID "") or registration that carries it, until a
+// moderator's decision arrives through the notify endpoint. ContentID is
+// the username's cleanSpeakId.
+type ModerationItem struct {
+	ContentID     string `json:"contentId"`
+	TenantID      string `json:"tenantId"`
+	UserID        string `json:"userId"`
+	ApplicationID string `json:"applicationId,omitempty"`
+	Username      string `json:"username"`
+	InsertInstant int64  `json:"insertInstant"`
+}
+
+// ModerationStore keeps the usernames waiting for a moderator.
+type ModerationStore interface {
+	// PutModerationItem stores m, replacing an item with the same ContentID.
+	PutModerationItem(ctx context.Context, m *ModerationItem) error
+	GetModerationItem(ctx context.Context, contentID string) (*ModerationItem, error)
+	DeleteModerationItem(ctx context.Context, contentID string) error
+}

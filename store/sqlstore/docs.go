@@ -1,0 +1,92 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Rows keep each aggregate as JSON; these helpers read and write that
+// document. Decoding always makes fresh values, so what a caller gets is
+// never shared with the store.
+
+func encode(what string, v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: encode %s: %w", what, err)
+	}
+	return string(b), nil
+}
+
+// getOne reads one document; no row is ErrNotFound naming what and id.
+func getOne[T any](ctx context.Context, t *tx, what, id, query string, args ...any) (*T, error) {
+	var doc []byte
+	if err := t.queryRow(ctx, query, args...).Scan(&doc); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound(what, id)
+		}
+		return nil, t.s.mapErr(ctx, err)
+	}
+	if doc == nil {
+		return nil, notFound(what, id)
+	}
+	v := new(T)
+	if err := json.Unmarshal(doc, v); err != nil {
+		return nil, fmt.Errorf("sqlstore: decode %s %q: %w", what, id, err)
+	}
+	return v, nil
+}
+
+// getList reads documents in the query's order; none is an empty slice.
+func getList[T any](ctx context.Context, t *tx, what, query string, args ...any) ([]*T, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*T{}
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, t.s.mapErr(ctx, err)
+		}
+		v := new(T)
+		if err := json.Unmarshal(doc, v); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.s.mapErr(ctx, err)
+	}
+	return out, nil
+}
+
+// lowerOrNull is the stored form of a case-insensitively unique value: empty
+// is NULL, which never collides.
+func lowerOrNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return strings.ToLower(s)
+}
+
+// hashArg keeps a nil hash from becoming NULL in a NOT NULL column; memstore
+// indexes a nil hash as the empty one.
+func hashArg(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// nullableHash stores a nil previous hash as NULL, which no lookup matches.
+func nullableHash(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}

@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// ---- links
+
+// CreateLink refuses a link whose tenant is not its user's (ErrConflict), as
+// memstore does; the unique key is per tenant, so it must be the user's.
+func (t *tx) CreateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
+	doc, err := encode("link", l)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		var tenant string
+		switch err := t.queryRow(ctx, `SELECT tenant_id FROM users WHERE id = ?`, l.UserID).Scan(&tenant); {
+		case errors.Is(err, sql.ErrNoRows):
+			return notFound("user", l.UserID)
+		case err != nil:
+			return t.s.mapErr(ctx, err)
+		case tenant != l.TenantID:
+			return fmt.Errorf("sqlstore: link tenant %q is not the user's: %w", l.TenantID, authcore.ErrConflict)
+		}
+		_, err := t.exec(ctx, `INSERT INTO links (tenant_id, provider_id, provider_user_id, user_id, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?)`,
+			l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID, l.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetLink(ctx context.Context, tenantID, providerID, providerUserID string) (*authcore.IdentityProviderLink, error) {
+	return getOne[authcore.IdentityProviderLink](ctx, t, "link", providerUserID,
+		`SELECT doc FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`+t.lock(),
+		tenantID, providerID, providerUserID)
+}
+
+func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
+	if providerID == "" {
+		return getList[authcore.IdentityProviderLink](ctx, t, "link",
+			`SELECT doc FROM links WHERE user_id = ? ORDER BY insert_instant, provider_user_id, provider_id`+t.lock(), userID)
+	}
+	return getList[authcore.IdentityProviderLink](ctx, t, "link",
+		`SELECT doc FROM links WHERE user_id = ? AND provider_id = ? ORDER BY insert_instant, provider_user_id`+t.lock(),
+		userID, providerID)
+}
+
+// UpdateLink refuses to move a link to another user (ErrConflict), as
+// memstore does.
+func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
+	doc, err := encode("link", l)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE links SET insert_instant = ?, doc = ? WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ? AND user_id = ?`,
+			l.InsertInstant, doc, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
+		if err != nil || n > 0 {
+			return err
+		}
+		var one int
+		switch err := t.queryRow(ctx, `SELECT 1 FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`,
+			l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return notFound("link", l.IdentityProviderUserID)
+		case err != nil:
+			return t.s.mapErr(ctx, err)
+		}
+		return fmt.Errorf("sqlstore: a link cannot move to another user: %w", authcore.ErrConflict)
+	})
+}
+
+func (t *tx) DeleteLink(ctx context.Context, tenantID, providerID, providerUserID string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`,
+			tenantID, providerID, providerUserID)
+		if err == nil && n == 0 {
+			return notFound("link", providerUserID)
+		}
+		return err
+	})
+}
+
+func (t *tx) DeleteProviderLinks(ctx context.Context, providerID string) error {
+	return t.atomic(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM links WHERE provider_id = ?`, providerID); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `DELETE FROM pending_links WHERE provider_id = ?`, providerID)
+		return err
+	})
+}
+
+// ---- pending links
+
+func (t *tx) CreatePendingLink(ctx context.Context, p *authcore.PendingLink) error {
+	doc, err := encode("pending link", p)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO pending_links (id, tenant_id, provider_id, expiration_instant, doc) VALUES (?, ?, ?, ?, ?)`,
+			p.ID, p.TenantID, p.IdentityProviderID, p.ExpirationInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetPendingLink(ctx context.Context, id string, now int64) (*authcore.PendingLink, error) {
+	return getOne[authcore.PendingLink](ctx, t, "pending link", id,
+		`SELECT doc FROM pending_links WHERE id = ? AND expiration_instant > ?`+t.lock(), id, now)
+}
+
+// TakePendingLink deletes and returns in one statement: of two concurrent
+// takes, the second finds no row.
+func (t *tx) TakePendingLink(ctx context.Context, id string, now int64) (p *authcore.PendingLink, err error) {
+	err = t.atomic(ctx, func() error {
+		p, err = getOne[authcore.PendingLink](ctx, t, "pending link", id,
+			`DELETE FROM pending_links WHERE id = ? AND expiration_instant > ? RETURNING doc`, id, now)
+		return err
+	})
+	return p, err
+}

@@ -1,0 +1,365 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/integration"
+)
+
+// ---- identity providers
+
+func (t *tx) CreateIdentityProvider(ctx context.Context, p *authcore.IdentityProviderRecord) error {
+	doc, err := encode("identity provider", p)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO identity_providers (id, insert_instant, doc) VALUES (?, ?, ?)`, p.ID, p.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetIdentityProvider(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+	return getOne[authcore.IdentityProviderRecord](ctx, t, "identity provider", id,
+		`SELECT doc FROM identity_providers WHERE id = ?`+t.lock(), id)
+}
+
+func (t *tx) ListIdentityProviders(ctx context.Context) ([]*authcore.IdentityProviderRecord, error) {
+	return getList[authcore.IdentityProviderRecord](ctx, t, "identity provider",
+		`SELECT doc FROM identity_providers ORDER BY insert_instant, id`+t.lock())
+}
+
+func (t *tx) UpdateIdentityProvider(ctx context.Context, p *authcore.IdentityProviderRecord) error {
+	doc, err := encode("identity provider", p)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE identity_providers SET insert_instant = ?, doc = ? WHERE id = ?`, p.InsertInstant, doc, p.ID)
+		if err == nil && n == 0 {
+			return notFound("identity provider", p.ID)
+		}
+		return err
+	})
+}
+
+func (t *tx) DeleteIdentityProvider(ctx context.Context, id string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM identity_providers WHERE id = ?`, id)
+		if err == nil && n == 0 {
+			return notFound("identity provider", id)
+		}
+		return err
+	})
+}
+
+// ---- integrations
+
+// GetIntegrations reads the one row the first migration created; its doc is
+// NULL until PutIntegrations. In a PostgreSQL transaction the row is locked,
+// so read-modify-write transactions on it serialise.
+func (t *tx) GetIntegrations(ctx context.Context) (*integration.Integrations, error) {
+	return getOne[integration.Integrations](ctx, t, "integrations", "", `SELECT doc FROM integrations WHERE id = 1`+t.lock())
+}
+
+func (t *tx) PutIntegrations(ctx context.Context, in *integration.Integrations) error {
+	doc, err := encode("integrations", in)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO integrations (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, doc)
+		return err
+	})
+}
+
+// ---- API keys
+
+func (t *tx) CreateAPIKey(ctx context.Context, k *authcore.APIKey) error {
+	doc, err := encode("api key", k)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO api_keys (id, key_hash, insert_instant, doc) VALUES (?, ?, ?, ?)`,
+			k.ID, hashArg(k.KeyHash), k.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetAPIKeyByHash(ctx context.Context, hash []byte) (*authcore.APIKey, error) {
+	return getOne[authcore.APIKey](ctx, t, "api key", "", `SELECT doc FROM api_keys WHERE key_hash = ?`+t.lock(), hashArg(hash))
+}
+
+func (t *tx) ListAPIKeys(ctx context.Context) ([]*authcore.APIKey, error) {
+	return getList[authcore.APIKey](ctx, t, "api key", `SELECT doc FROM api_keys ORDER BY insert_instant, id`+t.lock())
+}
+
+func (t *tx) DeleteAPIKey(ctx context.Context, id string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM api_keys WHERE id = ?`, id)
+		if err == nil && n == 0 {
+			return notFound("api key", id)
+		}
+		return err
+	})
+}
+
+// ---- refresh tokens
+
+func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
+	doc, err := encode("refresh token", r)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetRefreshToken(ctx context.Context, id string) (*authcore.RefreshToken, error) {
+	return getOne[authcore.RefreshToken](ctx, t, "refresh token", id, `SELECT doc FROM refresh_tokens WHERE id = ?`+t.lock(), id)
+}
+
+func (t *tx) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
+	if previous {
+		// Hashes are random, so two tokens never share a previous hash in
+		// practice; should they, the newest wins, as in memstore.
+		return getOne[authcore.RefreshToken](ctx, t, "refresh token", "",
+			`SELECT doc FROM refresh_tokens WHERE previous_token_hash = ? ORDER BY insert_instant DESC, id DESC LIMIT 1`+t.lock(), hashArg(hash))
+	}
+	return getOne[authcore.RefreshToken](ctx, t, "refresh token", "",
+		`SELECT doc FROM refresh_tokens WHERE token_hash = ?`+t.lock(), hashArg(hash))
+}
+
+func (t *tx) ListRefreshTokens(ctx context.Context, userID string) ([]*authcore.RefreshToken, error) {
+	return getList[authcore.RefreshToken](ctx, t, "refresh token",
+		`SELECT doc FROM refresh_tokens WHERE user_id = ? ORDER BY insert_instant, id`+t.lock(), userID)
+}
+
+func (t *tx) UpdateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
+	doc, err := encode("refresh token", r)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE refresh_tokens SET token_hash = ?, previous_token_hash = ?, user_id = ?, application_id = ?, insert_instant = ?, doc = ? WHERE id = ?`,
+			hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc, r.ID)
+		if err == nil && n == 0 {
+			return notFound("refresh token", r.ID)
+		}
+		return err
+	})
+}
+
+func (t *tx) DeleteRefreshTokens(ctx context.Context, id, userID, applicationID string) (n int, err error) {
+	var where []string
+	var args []any
+	for _, f := range []struct{ col, v string }{{"id", id}, {"user_id", userID}, {"application_id", applicationID}} {
+		if f.v != "" {
+			where = append(where, f.col+" = ?")
+			args = append(args, f.v)
+		}
+	}
+	if len(where) == 0 {
+		return 0, errors.New("sqlstore: DeleteRefreshTokens needs a filter")
+	}
+	err = t.atomic(ctx, func() error {
+		c, err := t.execN(ctx, `DELETE FROM refresh_tokens WHERE `+strings.Join(where, " AND "), args...)
+		n = int(c)
+		return err
+	})
+	return n, err
+}
+
+// ---- signing keys
+
+func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
+	doc, err := encode("key", k)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, insert_instant, doc) VALUES (?, ?, ?)`, k.ID, k.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetKey(ctx context.Context, id string) (*authcore.SigningKey, error) {
+	return getOne[authcore.SigningKey](ctx, t, "key", id, `SELECT doc FROM signing_keys WHERE id = ?`+t.lock(), id)
+}
+
+func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
+	return getList[authcore.SigningKey](ctx, t, "key", `SELECT doc FROM signing_keys ORDER BY insert_instant, id`+t.lock())
+}
+
+func (t *tx) DeleteKey(ctx context.Context, id string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM signing_keys WHERE id = ?`, id)
+		if err == nil && n == 0 {
+			return notFound("key", id)
+		}
+		return err
+	})
+}
+
+// ---- event log and login records
+
+// CreateEventLog lets the database number the entry: AUTOINCREMENT on
+// SQLite, an identity column on PostgreSQL; both only grow.
+func (t *tx) CreateEventLog(ctx context.Context, e *authcore.EventLog) error {
+	c := *e
+	c.ID = 0 // the row's id column is the truth
+	doc, err := encode("event log", &c)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		// message_lower is lower-cased by Go, so the case-insensitive search
+		// folds Unicode as memstore does (SQLite's lower() folds only ASCII).
+		// It is only searched, so a NUL (which PostgreSQL text refuses) is
+		// replaced there; the document keeps it escaped.
+		var id int64
+		err := t.queryRow(ctx, `INSERT INTO event_logs (insert_instant, type, message_lower, doc) VALUES (?, ?, ?, ?) RETURNING id`,
+			e.InsertInstant, e.Type, strings.ReplaceAll(strings.ToLower(e.Message), "\x00", "\uFFFD"), doc).Scan(&id)
+		if err != nil {
+			return t.s.mapErr(ctx, err)
+		}
+		e.ID = id
+		return nil
+	})
+}
+
+func (t *tx) GetEventLog(ctx context.Context, id int64) (*authcore.EventLog, error) {
+	out, err := t.eventLogs(ctx, `SELECT id, doc FROM event_logs WHERE id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, notFound("event log", strconv.FormatInt(id, 10))
+	}
+	return out[0], nil
+}
+
+func (t *tx) eventLogs(ctx context.Context, query string, args ...any) ([]*authcore.EventLog, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*authcore.EventLog{}
+	for rows.Next() {
+		var id int64
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, t.s.mapErr(ctx, err)
+		}
+		e := new(authcore.EventLog)
+		if err := json.Unmarshal(doc, e); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode event log %d: %w", id, err)
+		}
+		e.ID = id
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.s.mapErr(ctx, err)
+	}
+	return out, nil
+}
+
+// SearchEventLogs counts and pages with two statements; outside a
+// transaction an entry written between them may make the total differ from
+// the page by one, which a log search tolerates.
+func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*authcore.EventLog, int, error) {
+	var where []string
+	var args []any
+	if q.Type != "" {
+		where = append(where, "type = ?")
+		args = append(args, q.Type)
+	}
+	if q.Message != "" {
+		if t.s.dialect == Postgres {
+			where = append(where, "strpos(message_lower, ?) > 0")
+		} else {
+			where = append(where, "instr(message_lower, ?) > 0")
+		}
+		args = append(args, strings.ToLower(q.Message))
+	}
+	if q.Start != 0 {
+		where = append(where, "insert_instant >= ?")
+		args = append(args, q.Start)
+	}
+	if q.End != 0 {
+		where = append(where, "insert_instant <= ?")
+		args = append(args, q.End)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM event_logs`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, t.s.mapErr(ctx, err)
+	}
+	limit, offset := q.Limit, q.Offset
+	if limit <= 0 {
+		limit = 25
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	out, err := t.eventLogs(ctx, `SELECT id, doc FROM event_logs`+cond+` ORDER BY insert_instant DESC, id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+func (t *tx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) error {
+	doc, err := encode("login record", r)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		// An id written twice keeps the last record, as in memstore.
+		_, err := t.exec(ctx, `INSERT INTO login_records (id, user_id, instant, doc) VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, instant = excluded.instant, doc = excluded.doc`,
+			r.ID, r.UserID, r.Instant, doc)
+		return err
+	})
+}
+
+// LoginRecords returns every login record of a user, oldest first (for tests
+// and tools; not part of authcore.Store).
+func (s *Store) LoginRecords(ctx context.Context, userID string) ([]authcore.LoginRecord, error) {
+	rows, err := s.reader().query(ctx, `SELECT doc FROM login_records WHERE user_id = ? ORDER BY instant, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []authcore.LoginRecord
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, s.mapErr(ctx, err)
+		}
+		var r authcore.LoginRecord
+		if err := json.Unmarshal(doc, &r); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode login record: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.mapErr(ctx, err)
+	}
+	return out, nil
+}

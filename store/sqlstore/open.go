@@ -1,0 +1,253 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/authcore/authcore/authcore"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect int
+
+const (
+	// SQLite is SQLite 3 through modernc.org/sqlite (driver name "sqlite").
+	SQLite Dialect = iota + 1
+	// Postgres is PostgreSQL through github.com/jackc/pgx/v5/stdlib (driver
+	// name "pgx").
+	Postgres
+)
+
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case Postgres:
+		return "postgres"
+	}
+	return fmt.Sprintf("Dialect(%d)", int(d))
+}
+
+// sqliteBusyTimeoutMS is how long a SQLite writer waits for another process's
+// write lock before the store answers ErrConflict.
+const sqliteBusyTimeoutMS = 10000
+
+// postgresMaxConns bounds the pool Open makes for PostgreSQL, well below the
+// server's default max_connections (100), so that many concurrent
+// transactions queue in Go rather than being refused by the server.
+const postgresMaxConns = 32
+
+// Store is an authcore.Store on a SQL database. It is safe for concurrent use.
+type Store struct {
+	dialect Dialect
+	// wdb runs transactions and writes; rdb runs reads outside a transaction
+	// (the same pool except for a SQLite file opened by Open).
+	wdb, rdb *sql.DB
+	// serialize guards SQLite write transactions when the pool may hold more
+	// than one connection (a *sql.DB given to OpenDB).
+	serialize bool
+	writeMu   sync.Mutex
+	// fkPragma turns foreign keys on before each SQLite transaction, for a
+	// pool whose DSN this package did not write.
+	fkPragma bool
+	// owned are closed by Close; anchor keeps an in-memory database alive.
+	owned  []*sql.DB
+	anchor *sql.Conn
+
+	rebound sync.Map // query with ? -> query with $n (PostgreSQL)
+}
+
+var _ authcore.Store = (*Store)(nil)
+
+// Open opens the store named by dsn and applies pending migrations:
+//
+//   - "sqlite:PATH": a SQLite database file, created when missing. PATH may
+//     carry modernc.org/sqlite DSN parameters after '?'.
+//   - "sqlite::memory:": a private in-memory SQLite database.
+//   - "postgres://…" or "postgresql://…": PostgreSQL, any DSN pgx accepts
+//     (e.g. "?sslmode=disable&search_path=authcore").
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == ":memory:" {
+			return openSQLiteMemory(ctx)
+		}
+		if path == "" {
+			return nil, errors.New("sqlstore: empty SQLite path (want sqlite:PATH or sqlite::memory:)")
+		}
+		return openSQLiteFile(ctx, path)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(postgresMaxConns)
+		db.SetMaxIdleConns(postgresMaxConns)
+		s := &Store{dialect: Postgres, wdb: db, rdb: db, owned: []*sql.DB{db}}
+		return s.init(ctx)
+	}
+	return nil, fmt.Errorf("sqlstore: unknown DSN %q (want sqlite:PATH, sqlite::memory: or postgres://…)", redactDSN(dsn))
+}
+
+// OpenDB makes a Store on a pool the caller configured, applies pending
+// migrations and returns. The caller keeps ownership: Close does not close db.
+// For SQLite, write transactions are serialised in Go and foreign keys are
+// turned on per transaction; for the WAL journal and a busy timeout, put them
+// in db's DSN (see Open for what it uses).
+func OpenDB(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("sqlstore: OpenDB(nil)")
+	}
+	s := &Store{dialect: dialect, wdb: db, rdb: db}
+	switch dialect {
+	case SQLite:
+		s.serialize, s.fkPragma = true, true
+	case Postgres:
+	default:
+		return nil, fmt.Errorf("sqlstore: unknown dialect %v", dialect)
+	}
+	return s.init(ctx)
+}
+
+func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	common := fmt.Sprintf("%s%s_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", path, sep, sqliteBusyTimeoutMS)
+	// One writer connection: in-process writers queue for it instead of
+	// contending for SQLite's lock. synchronous=NORMAL is durable in WAL mode
+	// except for the last transactions before a power loss.
+	wdb, err := sql.Open("sqlite", common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+	s := &Store{dialect: SQLite, wdb: wdb, owned: []*sql.DB{wdb}}
+	// The writer connects first so the file is in WAL mode before any reader
+	// opens it.
+	if err := pingWithRetry(ctx, wdb); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", s.mapErr(ctx, err))
+	}
+	rdb, err := sql.Open("sqlite", common+"&_pragma=query_only(1)")
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	n := runtime.GOMAXPROCS(0)
+	if n < 4 {
+		n = 4
+	}
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	s.rdb = rdb
+	s.owned = append(s.owned, rdb)
+	return s.init(ctx)
+}
+
+// pingWithRetry connects. Switching a fresh file to WAL takes an exclusive
+// lock, which a second process opening the same fresh file at the same moment
+// may find taken; that is worth a few retries.
+func pingWithRetry(ctx context.Context, db *sql.DB) error {
+	var err error
+	for i := 0; i < 20; i++ {
+		if err = db.PingContext(ctx); err == nil || !isBusy(err) {
+			return err
+		}
+		if err := sleepCtx(ctx, 50); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+func openSQLiteMemory(ctx context.Context) (*Store, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("sqlstore: memory database name: %w", err)
+	}
+	dsn := fmt.Sprintf("file:authcore-%s?mode=memory&cache=shared&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)",
+		hex.EncodeToString(b[:]), sqliteBusyTimeoutMS)
+	// The anchor connection keeps the shared-cache database alive should the
+	// pool ever replace its working connection; it runs no statement, so it
+	// holds no table lock.
+	adb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open sqlite memory: %w", err)
+	}
+	anchor, err := adb.Conn(ctx)
+	if err != nil {
+		adb.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite memory: %w", err)
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		anchor.Close()
+		adb.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite memory: %w", err)
+	}
+	// One connection for everything: a second one would meet shared-cache
+	// table locks (SQLITE_LOCKED), which busy_timeout does not wait for.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	s := &Store{dialect: SQLite, wdb: db, rdb: db, owned: []*sql.DB{db, adb}, anchor: anchor}
+	return s.init(ctx)
+}
+
+func (s *Store) init(ctx context.Context) (*Store, error) {
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the pools Open made. It does not close a *sql.DB given to
+// OpenDB.
+func (s *Store) Close() error {
+	var errs []error
+	if s.anchor != nil {
+		errs = append(errs, s.anchor.Close())
+		s.anchor = nil
+	}
+	for _, db := range s.owned {
+		errs = append(errs, db.Close())
+	}
+	s.owned = nil
+	return errors.Join(errs...)
+}
+
+// Dialect reports which database the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// redactDSN drops everything after the scheme, which may hold a password.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, ":"); i >= 0 {
+		return dsn[:i+1] + "…"
+	}
+	if len(dsn) > 16 {
+		return dsn[:16] + "…"
+	}
+	return dsn
+}
+
+// DB returns the pool that reads outside a transaction use, for inspection
+// and tools. Writing through it bypasses the store's transactions.
+func (s *Store) DB() *sql.DB { return s.rdb }

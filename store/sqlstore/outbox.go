@@ -1,0 +1,177 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// ---- outbox (migration 0002)
+
+func (t *tx) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	return t.atomic(ctx, func() error {
+		for _, e := range events {
+			var seq int64
+			err := t.queryRow(ctx, `INSERT INTO outbox_events (id, type, event_key, insert_instant, payload) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
+				e.ID, e.Type, e.Key, e.InsertInstant, string(e.Payload)).Scan(&seq)
+			if err != nil {
+				return t.s.mapErr(ctx, err)
+			}
+			e.Seq = seq
+		}
+		return nil
+	})
+}
+
+// ClaimOutbox locks the lease row. On PostgreSQL it does so with SKIP
+// LOCKED: a relay that finds another relay mid-claim answers ErrLeaseHeld
+// at once instead of queueing behind it. On SQLite the write transaction
+// already holds the database's one write lock.
+func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*authcore.OutboxEvent, error) {
+	var out []*authcore.OutboxEvent
+	err := t.atomic(ctx, func() error {
+		q := `SELECT owner, lease_until FROM outbox_lease WHERE id = 1`
+		if t.s.dialect == Postgres {
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		var holder string
+		var until int64
+		if err := t.queryRow(ctx, q).Scan(&holder, &until); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return authcore.ErrLeaseHeld
+			}
+			return t.s.mapErr(ctx, err)
+		}
+		if holder != "" && holder != owner && until > now {
+			return authcore.ErrLeaseHeld
+		}
+		if _, err := t.exec(ctx, `UPDATE outbox_lease SET owner = ?, lease_until = ? WHERE id = 1`, owner, leaseUntil); err != nil {
+			return err
+		}
+		if limit <= 0 {
+			limit = 100
+		}
+		rows, err := t.query(ctx, `SELECT seq, id, type, event_key, insert_instant, payload FROM outbox_events ORDER BY seq LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = []*authcore.OutboxEvent{}
+		for rows.Next() {
+			e := new(authcore.OutboxEvent)
+			var payload string
+			if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Key, &e.InsertInstant, &payload); err != nil {
+				return t.s.mapErr(ctx, err)
+			}
+			e.Payload = []byte(payload)
+			out = append(out, e)
+		}
+		return t.s.mapErr(ctx, rows.Err())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *tx) AckOutbox(ctx context.Context, seqs []int64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	return t.atomic(ctx, func() error {
+		// Chunks keep each statement well under the databases' parameter
+		// limits (SQLite: 32766).
+		for len(seqs) > 0 {
+			n := min(len(seqs), 500)
+			args := make([]any, n)
+			for i, s := range seqs[:n] {
+				args[i] = s
+			}
+			if _, err := t.exec(ctx, `DELETE FROM outbox_events WHERE seq IN (?`+strings.Repeat(", ?", n-1)+`)`, args...); err != nil {
+				return err
+			}
+			seqs = seqs[n:]
+		}
+		return nil
+	})
+}
+
+func (t *tx) ReleaseOutbox(ctx context.Context, owner string) error {
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `UPDATE outbox_lease SET owner = '', lease_until = 0 WHERE id = 1 AND owner = ?`, owner)
+		return err
+	})
+}
+
+// ---- moderation items (migration 0002)
+
+func (t *tx) PutModerationItem(ctx context.Context, m *authcore.ModerationItem) error {
+	doc, err := encode("moderation item", m)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO moderation_items (content_id, doc) VALUES (?, ?)
+ON CONFLICT (content_id) DO UPDATE SET doc = excluded.doc`, m.ContentID, doc)
+		return err
+	})
+}
+
+func (t *tx) GetModerationItem(ctx context.Context, contentID string) (*authcore.ModerationItem, error) {
+	return getOne[authcore.ModerationItem](ctx, t, "moderation item", contentID,
+		`SELECT doc FROM moderation_items WHERE content_id = ?`+t.lock(), contentID)
+}
+
+func (t *tx) DeleteModerationItem(ctx context.Context, contentID string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM moderation_items WHERE content_id = ?`, contentID)
+		if err == nil && n == 0 {
+			return notFound("moderation item", contentID)
+		}
+		return err
+	})
+}
+
+// The same methods outside a transaction.
+
+func (s *Store) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) error {
+	return s.write(ctx, func(t *tx) error { return t.AppendOutbox(ctx, events...) })
+}
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) (out []*authcore.OutboxEvent, err error) {
+	err = s.write(ctx, func(t *tx) error {
+		out, err = t.ClaimOutbox(ctx, owner, now, leaseUntil, limit)
+		return err
+	})
+	return out, err
+}
+func (s *Store) AckOutbox(ctx context.Context, seqs []int64) error {
+	return s.write(ctx, func(t *tx) error { return t.AckOutbox(ctx, seqs) })
+}
+func (s *Store) ReleaseOutbox(ctx context.Context, owner string) error {
+	return s.write(ctx, func(t *tx) error { return t.ReleaseOutbox(ctx, owner) })
+}
+func (s *Store) PutModerationItem(ctx context.Context, m *authcore.ModerationItem) error {
+	return s.write(ctx, func(t *tx) error { return t.PutModerationItem(ctx, m) })
+}
+func (s *Store) GetModerationItem(ctx context.Context, contentID string) (*authcore.ModerationItem, error) {
+	return read(s, ctx, func(t *tx) (*authcore.ModerationItem, error) { return t.GetModerationItem(ctx, contentID) })
+}
+func (s *Store) DeleteModerationItem(ctx context.Context, contentID string) error {
+	return s.write(ctx, func(t *tx) error { return t.DeleteModerationItem(ctx, contentID) })
+}
+
+// OutboxLen counts the events waiting in the outbox (for tests and tools;
+// not part of authcore.Store).
+func (s *Store) OutboxLen(ctx context.Context) (int, error) {
+	var n int
+	if err := s.reader().queryRow(ctx, `SELECT COUNT(*) FROM outbox_events`).Scan(&n); err != nil {
+		return 0, s.mapErr(ctx, err)
+	}
+	return n, nil
+}

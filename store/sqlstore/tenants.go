@@ -1,0 +1,120 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// ---- tenants
+
+func (t *tx) CreateTenant(ctx context.Context, v *authcore.Tenant) error {
+	doc, err := encode("tenant", v)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO tenants (id, name_lower, insert_instant, doc) VALUES (?, ?, ?, ?)`,
+			v.ID, strings.ToLower(v.Name), v.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetTenant(ctx context.Context, id string) (*authcore.Tenant, error) {
+	return getOne[authcore.Tenant](ctx, t, "tenant", id, `SELECT doc FROM tenants WHERE id = ?`+t.lock(), id)
+}
+
+func (t *tx) ListTenants(ctx context.Context) ([]*authcore.Tenant, error) {
+	return getList[authcore.Tenant](ctx, t, "tenant", `SELECT doc FROM tenants ORDER BY insert_instant, id`+t.lock())
+}
+
+func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
+	doc, err := encode("tenant", v)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE tenants SET name_lower = ?, insert_instant = ?, doc = ? WHERE id = ?`,
+			strings.ToLower(v.Name), v.InsertInstant, doc, v.ID)
+		if err == nil && n == 0 {
+			return notFound("tenant", v.ID)
+		}
+		return err
+	})
+}
+
+// DeleteTenant deletes what has no foreign key to the tenant (pending links,
+// refresh tokens reached through the tenant's applications), then the tenant,
+// which cascades to its users (and their registrations, links and tokens)
+// and applications (and their registrations).
+func (t *tx) DeleteTenant(ctx context.Context, id string) error {
+	return t.atomic(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM refresh_tokens WHERE application_id IN (SELECT id FROM applications WHERE tenant_id = ?)`, id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM pending_links WHERE tenant_id = ?`, id); err != nil {
+			return err
+		}
+		n, err := t.execN(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+		if err == nil && n == 0 {
+			return notFound("tenant", id)
+		}
+		return err
+	})
+}
+
+// ---- applications
+
+func (t *tx) CreateApplication(ctx context.Context, v *authcore.Application) error {
+	doc, err := encode("application", v)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO applications (id, tenant_id, insert_instant, doc) VALUES (?, ?, ?, ?)`,
+			v.ID, v.TenantID, v.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetApplication(ctx context.Context, id string) (*authcore.Application, error) {
+	return getOne[authcore.Application](ctx, t, "application", id, `SELECT doc FROM applications WHERE id = ?`+t.lock(), id)
+}
+
+func (t *tx) ListApplications(ctx context.Context, tenantID string) ([]*authcore.Application, error) {
+	if tenantID == "" {
+		return getList[authcore.Application](ctx, t, "application",
+			`SELECT doc FROM applications ORDER BY insert_instant, id`+t.lock())
+	}
+	return getList[authcore.Application](ctx, t, "application",
+		`SELECT doc FROM applications WHERE tenant_id = ? ORDER BY insert_instant, id`+t.lock(), tenantID)
+}
+
+func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) error {
+	doc, err := encode("application", v)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE applications SET tenant_id = ?, insert_instant = ?, doc = ? WHERE id = ?`,
+			v.TenantID, v.InsertInstant, doc, v.ID)
+		if err == nil && n == 0 {
+			return notFound("application", v.ID)
+		}
+		return err
+	})
+}
+
+func (t *tx) DeleteApplication(ctx context.Context, id string) error {
+	return t.atomic(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM refresh_tokens WHERE application_id = ?`, id); err != nil {
+			return err
+		}
+		n, err := t.execN(ctx, `DELETE FROM applications WHERE id = ?`, id)
+		if err == nil && n == 0 {
+			return notFound("application", id)
+		}
+		return err
+	})
+}

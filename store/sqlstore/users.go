@@ -1,0 +1,143 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// ---- users
+
+// userDoc is the stored form of a user: registrations are kept apart.
+func userDoc(v *authcore.User) (string, error) {
+	c := *v
+	c.Registrations = nil
+	return encode("user", &c)
+}
+
+func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
+	doc, err := userDoc(v)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO users (id, tenant_id, email_lower, username_lower, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?)`,
+			v.ID, v.TenantID, lowerOrNull(v.Email), lowerOrNull(v.Username), v.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetUser(ctx context.Context, id string) (*authcore.User, error) {
+	return getOne[authcore.User](ctx, t, "user", id, `SELECT doc FROM users WHERE id = ?`+t.lock(), id)
+}
+
+func (t *tx) GetUserByEmail(ctx context.Context, tenantID, email string) (*authcore.User, error) {
+	if email == "" {
+		return nil, notFound("user with email", email)
+	}
+	return getOne[authcore.User](ctx, t, "user with email", email,
+		`SELECT doc FROM users WHERE tenant_id = ? AND email_lower = ?`+t.lock(), tenantID, lowerOrNull(email))
+}
+
+func (t *tx) GetUserByUsername(ctx context.Context, tenantID, username string) (*authcore.User, error) {
+	if username == "" {
+		return nil, notFound("user with username", username)
+	}
+	return getOne[authcore.User](ctx, t, "user with username", username,
+		`SELECT doc FROM users WHERE tenant_id = ? AND username_lower = ?`+t.lock(), tenantID, lowerOrNull(username))
+}
+
+// UpdateUser refuses to move a user to another tenant (ErrConflict), as
+// memstore does: the user's links and registrations belong to its tenant.
+func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
+	doc, err := userDoc(v)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE users SET email_lower = ?, username_lower = ?, insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ?`,
+			lowerOrNull(v.Email), lowerOrNull(v.Username), v.InsertInstant, doc, v.ID, v.TenantID)
+		if err != nil || n > 0 {
+			return err
+		}
+		var tenant string
+		switch err := t.queryRow(ctx, `SELECT tenant_id FROM users WHERE id = ?`, v.ID).Scan(&tenant); {
+		case errors.Is(err, sql.ErrNoRows):
+			return notFound("user", v.ID)
+		case err != nil:
+			return t.s.mapErr(ctx, err)
+		}
+		return fmt.Errorf("sqlstore: a user cannot change tenant: %w", authcore.ErrConflict)
+	})
+}
+
+func (t *tx) DeleteUser(ctx context.Context, id string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM users WHERE id = ?`, id)
+		if err == nil && n == 0 {
+			return notFound("user", id)
+		}
+		return err
+	})
+}
+
+// ---- registrations
+
+func (t *tx) CreateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	doc, err := encode("registration", r)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO registrations (user_id, application_id, id, insert_instant, doc) VALUES (?, ?, ?, ?, ?)`,
+			r.UserID, r.ApplicationID, r.ID, r.InsertInstant, doc)
+		return err
+	})
+}
+
+func (t *tx) GetRegistration(ctx context.Context, userID, applicationID string) (*authcore.UserRegistration, error) {
+	r, err := getOne[authcore.UserRegistration](ctx, t, "registration", userID+"/"+applicationID,
+		`SELECT doc FROM registrations WHERE user_id = ? AND application_id = ?`+t.lock(), userID, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	r.UserID = userID // not in the document (json:"-")
+	return r, nil
+}
+
+func (t *tx) ListRegistrations(ctx context.Context, userID string) ([]*authcore.UserRegistration, error) {
+	out, err := getList[authcore.UserRegistration](ctx, t, "registration",
+		`SELECT doc FROM registrations WHERE user_id = ? ORDER BY insert_instant, id`+t.lock(), userID)
+	for _, r := range out {
+		r.UserID = userID
+	}
+	return out, err
+}
+
+func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	doc, err := encode("registration", r)
+	if err != nil {
+		return err
+	}
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE registrations SET id = ?, insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ?`,
+			r.ID, r.InsertInstant, doc, r.UserID, r.ApplicationID)
+		if err == nil && n == 0 {
+			return notFound("registration", r.UserID+"/"+r.ApplicationID)
+		}
+		return err
+	})
+}
+
+func (t *tx) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
+	return t.atomic(ctx, func() error {
+		n, err := t.execN(ctx, `DELETE FROM registrations WHERE user_id = ? AND application_id = ?`, userID, applicationID)
+		if err == nil && n == 0 {
+			return notFound("registration", userID+"/"+applicationID)
+		}
+		return err
+	})
+}
