@@ -23,6 +23,7 @@ type Engine struct {
 
 	lambdas lambdas
 	twitter *twitter.Client
+	ext     engineExt // events.go: outbox, relay, integrations, CleanSpeak
 }
 
 // Option configures an Engine; an option that gets a bad value makes New fail.
@@ -113,6 +114,9 @@ func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 		e.twitter = c
+	}
+	if err := e.startEvents(ctx); err != nil {
+		return nil, fmt.Errorf("authcore: open: %w", err)
 	}
 	if err := e.ensureDefaultTenant(ctx); err != nil {
 		return nil, fmt.Errorf("authcore: open: %w", err)

@@ -43,6 +43,7 @@ func (e *Engine) UpdateIntegrations(ctx context.Context, in integration.Integrat
 	if err := e.store.PutIntegrations(ctx, &out); err != nil {
 		return integration.Integrations{}, err
 	}
+	e.integrationsChanged(out) // events.go: reconfigures the running relay
 	e.log.InfoContext(ctx, "integrations updated", "cleanspeak", out.CleanSpeak.Enabled, "kafka", out.Kafka.Enabled)
 	return out, nil
 }
@@ -78,6 +79,7 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 	if err != nil {
 		return integration.Integrations{}, err
 	}
+	e.integrationsChanged(out) // events.go: reconfigures the running relay
 	e.log.InfoContext(ctx, "integrations patched", "cleanspeak", out.CleanSpeak.Enabled, "kafka", out.Kafka.Enabled)
 	return out, nil
 }

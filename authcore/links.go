@@ -192,7 +192,7 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 			return err
 		}
 		out = l
-		return nil
+		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
 	})
 	if err != nil {
 		return nil, err
@@ -216,7 +216,10 @@ func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, use
 			return fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
 		}
 		out = l
-		return tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID)
+		if err := tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID); err != nil {
+			return err
+		}
+		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(u), IdentityProviderLink: eventLink(l)}) // events.go
 	})
 	return out, err
 }

@@ -143,19 +143,16 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 			kind = ErrIdentityProviderRefused
 		}
 		e.writeEventLog(ctx, EventLogError, "Twitter login for application [%s] failed: %v", app.ID, err)
+		e.emitTwitterRefusal(ctx, req, app, kind) // loginevents.go
 		return nil, fmt.Errorf("%w: %v", kind, err)
 	}
 	if eff.Debug {
 		e.writeEventLog(ctx, EventLogDebug, "Twitter login for application [%s]: Twitter user id [%s], screen name [%s], email present [%t], linking strategy [%s].", app.ID, tuser.IDStr, tuser.ScreenName, tuser.Email != "", eff.LinkingStrategy)
 	}
-	var claims map[string]any
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		claims = map[string]any{}
-	}
-
 	lg := &login{
 		engine: e, req: req, app: app, tenant: tenant, provider: provider, eff: eff,
-		token: tok, tuser: tuser, claims: claims,
+		token: tok, tuser: tuser, raw: raw,
+		mod: e.newModeration(ctx), // moderation.go
 	}
 	var resp *LoginResponse
 	for attempt := 1; ; attempt++ {
@@ -177,6 +174,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 			// than call it a server error.
 			return nil, fmt.Errorf("%w: %v", ErrConflict, err)
 		}
+		lg.emitRefusal(ctx, err) // loginevents.go
 		return nil, err
 	}
 	if eff.Debug {
@@ -216,9 +214,15 @@ type login struct {
 	eff      twitter.Effective
 	token    twitter.Token
 	tuser    twitter.User
-	claims   map[string]any
+	// raw is Twitter's verify_credentials answer; claims is it decoded, for
+	// a reconcile function only (see reconcileClaims).
+	raw           []byte
+	claims        map[string]any
+	claimsDecoded bool
 	// tokenReq is set by a transaction that ends in a token.
 	tokenReq *TokenRequest
+	mod      *moderation // moderation.go
+	user     *User       // the user the last attempt resolved, for user.login.failed
 }
 
 // run is one attempt: everything it writes commits together or not at all.
@@ -231,10 +235,12 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 	e := lg.engine
 	var resp *LoginResponse
 	lg.tokenReq = nil
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		var err error
-		resp, err = lg.apply(ctx, tx)
-		return err
+	err := e.withModeration(ctx, lg.mod, func() error { // moderation.go
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			var err error
+			resp, err = lg.apply(ctx, tx)
+			return err
+		})
 	})
 	if err != nil || lg.tokenReq == nil {
 		return resp, err
@@ -339,6 +345,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	default:
 		return nil, fmt.Errorf("authcore: unknown linking outcome %v", outcome)
 	}
+	lg.user = user
 	if strategy != linking.LinkAnonymously {
 		// Twitter's profile fills what the user does not have yet.
 		if user.FullName == "" {
@@ -378,7 +385,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	// The reconcile lambda sees the user and registration as they will be
 	// stored, and may change them (never for LinkAnonymously).
 	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
-		if err := e.reconcile(ctx, id, user, reg, lg.claims); err != nil {
+		if err := e.reconcile(ctx, id, user, reg, lg.reconcileClaims()); err != nil {
 			return nil, err
 		}
 	}
@@ -389,6 +396,9 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 
 	if status := refusedStatus(user, now); status != nil {
 		return nil, status
+	}
+	if err := e.moderateLogin(ctx, tx, lg.mod, user, outcome.Action == linking.CreateUserAndLink, reg, newReg); err != nil {
+		return nil, err
 	}
 	user.LastLoginInstant = now
 	user.LastUpdateInstant = now
@@ -407,6 +417,9 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		}
 	}
 	if err := tx.CreateLoginRecord(ctx, lg.loginRecord(user.ID, now)); err != nil {
+		return nil, err
+	}
+	if err := lg.emitLogin(ctx, tx, outcome.Action, user, reg, newReg, now); err != nil { // loginevents.go
 		return nil, err
 	}
 
@@ -485,6 +498,20 @@ func loginStatus(t *Tenant, app *Application, u *User, reg *UserRegistration) Lo
 		return LoginNotRegistered
 	}
 	return LoginOK
+}
+
+// reconcileClaims decodes Twitter's answer into the map a reconcile function
+// gets, once per login, and only for logins that run one: decoding it into a
+// map for every login was a sizeable share of the engine's own CPU time
+// (docs/PERFORMANCE.md).
+func (lg *login) reconcileClaims() map[string]any {
+	if !lg.claimsDecoded {
+		lg.claimsDecoded = true
+		if err := json.Unmarshal(lg.raw, &lg.claims); err != nil {
+			lg.claims = map[string]any{}
+		}
+	}
+	return lg.claims
 }
 
 func (lg *login) displayName() string {

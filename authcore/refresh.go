@@ -164,7 +164,8 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 				RefreshTokenExpirationInstant: rt.ExpirationInstant,
 				RefreshTokenMaxAge:            rt.MaxAge(now),
 			}
-			return nil
+			return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
+				Info: &EventInfo{IPAddress: req.IPAddress}}) // events.go
 		})
 	})
 	if err != nil {
@@ -212,6 +213,9 @@ func (e *Engine) refuseUnknown(ctx context.Context, tx Store, hash []byte) (*Ref
 		return &RefreshTokenError{Reason: RefreshRefusedUnknown}, nil
 	}
 	if _, err := tx.DeleteRefreshTokens(ctx, prev.ID, "", ""); err != nil {
+		return nil, err
+	}
+	if err := e.emitRevoke(ctx, tx, []*RefreshToken{prev}, "", ""); err != nil { // refreshevents.go
 		return nil, err
 	}
 	return &RefreshTokenError{Reason: RefreshRefusedReused, TokenID: prev.ID}, nil
@@ -359,8 +363,10 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 			if !inScope(ctx, rt.TenantID) {
 				return fmt.Errorf("authcore: refresh token: %w", ErrNotFound)
 			}
-			n, err = tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
-			return err
+			if n, err = tx.DeleteRefreshTokens(ctx, rt.ID, "", ""); err != nil {
+				return err
+			}
+			return e.emitRevoke(ctx, tx, []*RefreshToken{rt}, "", "") // refreshevents.go
 		default:
 			if req.UserID != "" {
 				u, err := tx.GetUser(ctx, req.UserID)
@@ -380,9 +386,14 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 					return fmt.Errorf("authcore: application: %w", ErrNotFound)
 				}
 			}
-			var err error
-			n, err = tx.DeleteRefreshTokens(ctx, "", req.UserID, req.ApplicationID)
-			return err
+			revoked, err := e.tokensToRevoke(ctx, tx, req.UserID, req.ApplicationID) // refreshevents.go
+			if err != nil {
+				return err
+			}
+			if n, err = tx.DeleteRefreshTokens(ctx, "", req.UserID, req.ApplicationID); err != nil {
+				return err
+			}
+			return e.emitRevoke(ctx, tx, revoked, req.UserID, req.ApplicationID)
 		}
 	})
 	if err != nil {

@@ -54,17 +54,24 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 		user *User
 		reg  *UserRegistration
 	)
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		var err error
-		if req.User != nil {
-			user, reg, err = e.combinedCreate(ctx, tx, userID, req)
-		} else {
-			user, reg, err = e.registerExisting(ctx, tx, userID, req)
-		}
-		if err != nil {
-			return err
-		}
-		return fillRegistrations(ctx, tx, user)
+	m := e.newModeration(ctx) // moderation.go
+	err := e.withModeration(ctx, m, func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			var err error
+			if req.User != nil {
+				user, reg, err = e.combinedCreate(ctx, tx, m, userID, req)
+			} else {
+				user, reg, err = e.registerExisting(ctx, tx, m, userID, req)
+			}
+			if err != nil {
+				return err
+			}
+			if err := e.emit(ctx, tx, Event{Type: EventUserRegistrationCreate, TenantID: user.TenantID, ApplicationID: reg.ApplicationID,
+				User: eventUser(user), Registration: reg}); err != nil {
+				return err
+			}
+			return fillRegistrations(ctx, tx, user)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -73,7 +80,7 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 	return &RegistrationResponse{Registration: reg, User: user}, nil
 }
 
-func (e *Engine) registerExisting(ctx context.Context, tx Store, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
+func (e *Engine) registerExisting(ctx context.Context, tx Store, m *moderation, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
 	if userID == "" {
 		return nil, nil, invalid("userId", validation.KindMissing, "You must specify the Id of the user to register on the URI, or send [user] to create one.")
 	}
@@ -87,6 +94,9 @@ func (e *Engine) registerExisting(ctx context.Context, tx Store, userID string, 
 		return nil, nil, err
 	}
 	reg.UserID = user.ID
+	if err := e.moderateRegistration(ctx, tx, m, user.TenantID, reg, nil); err != nil {
+		return nil, nil, err
+	}
 	if err := registrationStoreError(tx.CreateRegistration(ctx, reg)); err != nil {
 		return nil, nil, err
 	}
@@ -96,7 +106,7 @@ func (e *Engine) registerExisting(ctx context.Context, tx Store, userID string, 
 // combinedCreate creates user and registration; the user's and the
 // registration's validation errors are reported together. Without a tenant
 // in the scope or the body, the user goes to the application's tenant.
-func (e *Engine) combinedCreate(ctx context.Context, tx Store, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
+func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
 	id, err := newObjectID(e, userID, "userId")
 	if err != nil {
 		return nil, nil, err
@@ -131,10 +141,19 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, userID string, re
 	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
+	if err := e.moderateUser(ctx, tx, m, user, nil); err != nil {
+		return nil, nil, err
+	}
 	if err := e.insertUser(ctx, tx, user); err != nil {
 		return nil, nil, err
 	}
+	if err := e.emit(ctx, tx, Event{Type: EventUserCreate, TenantID: user.TenantID, User: eventUser(user)}); err != nil {
+		return nil, nil, err
+	}
 	reg.UserID = user.ID
+	if err := e.moderateRegistration(ctx, tx, m, user.TenantID, reg, nil); err != nil {
+		return nil, nil, err
+	}
 	if err := registrationStoreError(tx.CreateRegistration(ctx, reg)); err != nil {
 		return nil, nil, err
 	}
@@ -241,45 +260,56 @@ func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID s
 		return nil, invalid("registration.applicationId", validation.KindBlank, "You must specify the [registration.applicationId] property.")
 	}
 	var out *UserRegistration
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		u, err := loadUser(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		cur, err := tx.GetRegistration(ctx, u.ID, applicationID)
-		if err != nil {
-			return err
-		}
-		req, err := build(cur)
-		if err != nil {
-			return err
-		}
-		next := buildRegistration(req.Registration)
-		next.ID, next.UserID, next.ApplicationID = cur.ID, cur.UserID, cur.ApplicationID
-		next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
-		next.LastLoginInstant = cur.LastLoginInstant
-		next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
-		if req.SkipRegistrationVerification && !next.Verified {
-			next.Verified, next.VerifiedInstant = true, next.LastUpdateInstant
-		}
-		var errs validation.Errors
-		if app := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs); app != nil {
-			checkRoles(app, next.Roles, &errs)
-		}
-		if err := errs.Err(); err != nil {
-			return err
-		}
-		if err := tx.UpdateRegistration(ctx, next); err != nil {
-			return err
-		}
-		out = next
-		return nil
+	m := e.newModeration(ctx) // moderation.go
+	err := e.withModeration(ctx, m, func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			return e.changeRegistrationTx(ctx, tx, m, userID, applicationID, build, &out)
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.log.InfoContext(ctx, "registration updated", "userId", out.UserID, "applicationId", out.ApplicationID)
 	return out, nil
+}
+
+// changeRegistrationTx is changeRegistration's transaction; it sets *result.
+func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderation, userID, applicationID string, build func(cur *UserRegistration) (RegistrationRequest, error), result **UserRegistration) error {
+	u, err := loadUser(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	cur, err := tx.GetRegistration(ctx, u.ID, applicationID)
+	if err != nil {
+		return err
+	}
+	req, err := build(cur)
+	if err != nil {
+		return err
+	}
+	next := buildRegistration(req.Registration)
+	next.ID, next.UserID, next.ApplicationID = cur.ID, cur.UserID, cur.ApplicationID
+	next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
+	next.LastLoginInstant = cur.LastLoginInstant
+	next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
+	if req.SkipRegistrationVerification && !next.Verified {
+		next.Verified, next.VerifiedInstant = true, next.LastUpdateInstant
+	}
+	var errs validation.Errors
+	if app := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs); app != nil {
+		checkRoles(app, next.Roles, &errs)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	if err := e.moderateRegistration(ctx, tx, m, u.TenantID, next, cur); err != nil {
+		return err
+	}
+	if err := tx.UpdateRegistration(ctx, next); err != nil {
+		return err
+	}
+	*result = next
+	return nil
 }
 
 // DeleteRegistration removes the user's registration to the application.

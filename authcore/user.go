@@ -71,16 +71,22 @@ func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*U
 		return nil, err
 	}
 	var out *User
-	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		u, err := e.newUser(ctx, tx, id, req, "")
-		if err != nil {
-			return err
-		}
-		if err := e.insertUser(ctx, tx, u); err != nil {
-			return err
-		}
-		out = u
-		return nil
+	m := e.newModeration(ctx) // moderation.go
+	err = e.withModeration(ctx, m, func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			u, err := e.newUser(ctx, tx, id, req, "")
+			if err != nil {
+				return err
+			}
+			if err := e.moderateUser(ctx, tx, m, u, nil); err != nil {
+				return err
+			}
+			if err := e.insertUser(ctx, tx, u); err != nil {
+				return err
+			}
+			out = u
+			return e.emit(ctx, tx, Event{Type: EventUserCreate, TenantID: u.TenantID, User: eventUser(u)})
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -222,53 +228,67 @@ func (e *Engine) setUserActive(ctx context.Context, id string, active bool) (*Us
 // changeUser is the read-modify-write of PUT and PATCH in one transaction.
 func (e *Engine) changeUser(ctx context.Context, id string, build func(cur *User) (UserRequest, error)) (*User, error) {
 	var out *User
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		cur, err := loadUser(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		req, err := build(cur)
-		if err != nil {
-			return err
-		}
-		tenant, err := tx.GetTenant(ctx, cur.TenantID)
-		if err != nil {
-			return err
-		}
-		next := buildUser(req.User)
-		next.ID, next.TenantID = cur.ID, cur.TenantID
-		next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
-		next.LastLoginInstant = cur.LastLoginInstant
-		next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
-		next.Active = cur.Active
-		if req.User.Active != nil {
-			next.Active = *req.User.Active
-		}
-		switch {
-		case req.SkipVerification || next.Email == "":
-			next.Verified = true
-		case tenant.EmailConfiguration.VerifyEmail && !strings.EqualFold(next.Email, cur.Email):
-			next.Verified = false
-		}
-		// FusionAuth: verifiedInstant is the first verification and never
-		// changes after.
-		if next.Verified && next.VerifiedInstant == 0 {
-			next.VerifiedInstant = next.LastUpdateInstant
-		}
-		if err := validateUser(req.User, &next); err != nil {
-			return err
-		}
-		if err := userStoreError(tx.UpdateUser(ctx, &next)); err != nil {
-			return err
-		}
-		out = &next
-		return fillRegistrations(ctx, tx, out)
+	m := e.newModeration(ctx) // moderation.go
+	err := e.withModeration(ctx, m, func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			return e.changeUserTx(ctx, tx, m, id, build, &out)
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.log.InfoContext(ctx, "user updated", "userId", out.ID, "active", out.Active)
 	return out, nil
+}
+
+// changeUserTx is changeUser's transaction; it sets *result.
+func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id string, build func(cur *User) (UserRequest, error), result **User) error {
+	cur, err := loadUser(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	req, err := build(cur)
+	if err != nil {
+		return err
+	}
+	tenant, err := tx.GetTenant(ctx, cur.TenantID)
+	if err != nil {
+		return err
+	}
+	next := buildUser(req.User)
+	next.ID, next.TenantID = cur.ID, cur.TenantID
+	next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
+	next.LastLoginInstant = cur.LastLoginInstant
+	next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
+	next.Active = cur.Active
+	if req.User.Active != nil {
+		next.Active = *req.User.Active
+	}
+	switch {
+	case req.SkipVerification || next.Email == "":
+		next.Verified = true
+	case tenant.EmailConfiguration.VerifyEmail && !strings.EqualFold(next.Email, cur.Email):
+		next.Verified = false
+	}
+	// FusionAuth: verifiedInstant is the first verification and never
+	// changes after.
+	if next.Verified && next.VerifiedInstant == 0 {
+		next.VerifiedInstant = next.LastUpdateInstant
+	}
+	if err := validateUser(req.User, &next); err != nil {
+		return err
+	}
+	if err := e.moderateUser(ctx, tx, m, &next, cur); err != nil {
+		return err
+	}
+	if err := userStoreError(tx.UpdateUser(ctx, &next)); err != nil {
+		return err
+	}
+	if err := e.emit(ctx, tx, Event{Type: EventUserUpdate, TenantID: next.TenantID, User: eventUser(&next), Original: eventUser(cur)}); err != nil {
+		return err
+	}
+	*result = &next
+	return fillRegistrations(ctx, tx, &next)
 }
 
 // DeleteUser deletes the user for good (FusionAuth's hardDelete=true) with
@@ -280,7 +300,10 @@ func (e *Engine) DeleteUser(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		return tx.DeleteUser(ctx, u.ID)
+		if err := tx.DeleteUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: u.TenantID, User: eventUser(u)})
 	})
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ func (h *Handler) routes() {
 	h.userRoutes()
 	h.loginRoutes()
 	h.jwtRoutes()
+	h.cleanSpeakRoutes() // cleanspeak.go
 }
 
 func (h *Handler) getIntegrations(w http.ResponseWriter, r *http.Request) error {

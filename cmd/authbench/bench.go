@@ -30,6 +30,8 @@ type reportConfig struct {
 	First       string `json:"first"`
 	Repeat      string `json:"repeat"`
 	Refresh     bool   `json:"refreshTokens"`
+	FloorClient string `json:"floorClient"`
+	Rounds      int    `json:"rounds"`
 }
 
 // ratio compares authcore with the floor for one phase: throughput as
@@ -71,6 +73,7 @@ func loadTest(ctx context.Context, cfg config, stderr io.Writer) (*report, error
 	rep := &report{Machine: describeMachine(), Config: reportConfig{
 		DB: redact(cfg.db), Concurrency: cfg.concurrency, Duration: cfg.duration.String(), Count: cfg.count,
 		Accounts: cfg.accounts, First: cfg.first, Repeat: cfg.repeat, Refresh: cfg.refresh,
+		FloorClient: cfg.floorClient, Rounds: cfg.rounds,
 	}}
 	servers := []server{{"floor", b.floorURL + loginPath}, {"authcore", b.authcoreURL + loginPath}}
 	if !cfg.floor {

@@ -54,6 +54,12 @@ func main() {
 	}
 }
 
+// Floors (-floor-client).
+const (
+	floorClientOAuth1   = "oauth1"
+	floorClientAuthcore = "authcore"
+)
+
 // Login kinds (-first, -repeat).
 const (
 	kindVerifier = "verifier" // request token + verifier: access_token exchange, then verify_credentials
@@ -68,6 +74,7 @@ type config struct {
 	first       string
 	repeat      string
 	floor       bool
+	floorClient string
 	db          string
 	json        bool
 	refresh     bool
@@ -91,6 +98,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.first, "first", kindVerifier, `first logins carry a request token and verifier ("verifier") or an access token ("access")`)
 	fs.StringVar(&c.repeat, "repeat", kindAccess, `repeat logins carry an access token ("access") or a request token and verifier ("verifier")`)
 	fs.BoolVar(&c.floor, "floor", true, "also measure the floor (bare handler, same two Twitter calls)")
+	fs.StringVar(&c.floorClient, "floor-client", floorClientOAuth1, `how the floor calls Twitter: "oauth1" (github.com/dghubble/oauth1, the issue's floor) or "authcore" (idp/twitter's Client)`)
 	fs.StringVar(&c.db, "db", "memory", `store: "memory", "sqlite:PATH" (PATH must not exist; "sqlite:" for a temporary file) or "postgres://…" (an empty database)`)
 	fs.BoolVar(&c.json, "json", false, "print JSON instead of a table")
 	fs.BoolVar(&c.refresh, "refresh", true, "the application generates refresh tokens (each login then stores one)")
@@ -99,7 +107,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.mem, "mem", 0, "instead of a load test, fill an in-memory store with this many users (one link, one registration each) and report memory")
 	fs.BoolVar(&c.memRecords, "mem-records", false, "with -mem, also store one login record and one refresh token per user, as a first login does")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the authcore phases to this file")
-	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile (at exit) to this file")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile (at exit; with -mem, a heap profile of the filled store) to this file")
 	fs.StringVar(&c.mutexProfile, "mutexprofile", "", "write a mutex contention profile (at exit) to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -130,6 +138,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 			return c, fmt.Errorf("%s must be %q or %q, not %q", k.flag, kindVerifier, kindAccess, k.v)
 		}
 	}
+	if c.floorClient != floorClientOAuth1 && c.floorClient != floorClientAuthcore {
+		return c, fmt.Errorf("-floor-client must be %q or %q", floorClientOAuth1, floorClientAuthcore)
+	}
 	if c.db != "memory" && !strings.HasPrefix(c.db, "sqlite:") && !strings.HasPrefix(c.db, "postgres://") && !strings.HasPrefix(c.db, "postgresql://") {
 		return c, fmt.Errorf(`-db must be "memory", "sqlite:PATH" or "postgres://…"`)
 	}
@@ -141,7 +152,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.memProfile != "" {
+	if cfg.memProfile != "" && cfg.mem == 0 {
 		defer writeProfile("allocs", cfg.memProfile, stderr)
 	}
 	if cfg.mutexProfile != "" {
@@ -149,7 +160,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer writeProfile("mutex", cfg.mutexProfile, stderr)
 	}
 	if cfg.mem > 0 {
-		rep, err := measureMemory(ctx, cfg.mem, cfg.memRecords, stderr)
+		rep, err := measureMemory(ctx, cfg.mem, cfg.memRecords, cfg.memProfile, stderr)
 		if err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ const memBatch = 1000
 // leaves them (authcore/login.go: user, link with the token secret in its
 // data, registration with the default role and the screen name) and measures
 // the live heap they hold.
-func measureMemory(ctx context.Context, n int, records bool, stderr io.Writer) (*memReport, error) {
+func measureMemory(ctx context.Context, n int, records bool, heapProfile string, stderr io.Writer) (*memReport, error) {
 	mem := memstore.New()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine, err := authcore.New(ctx, mem, authcore.WithLogger(quiet))
@@ -97,6 +97,10 @@ func measureMemory(ctx context.Context, n int, records bool, stderr io.Writer) (
 	rep.TargetMiB = 1.5e9 / (1 << 20) * float64(n) / 1e6
 	rep.TargetMet = rep.LiveHeapMiB < rep.TargetMiB
 	rep.TargetMetPeak = rep.PeakRSSMiB < rep.TargetMiB
+	if heapProfile != "" {
+		// Written while the store is alive, so that in-use space is its.
+		writeProfile("heap", heapProfile, stderr)
+	}
 	runtime.KeepAlive(mem)
 	return rep, nil
 }

@@ -84,8 +84,8 @@ func (rep *report) print(w io.Writer, asJSON bool) error {
 	if c.Count > 0 {
 		limit += fmt.Sprintf(", -n %d", c.Count)
 	}
-	fmt.Fprintf(w, "authbench: POST %s, db=%s, c=%d, %s per phase, %d accounts, refresh tokens %t\n",
-		loginPath, c.DB, c.Concurrency, limit, c.Accounts, c.Refresh)
+	fmt.Fprintf(w, "authbench: POST %s, db=%s, c=%d, %s per phase in %d rounds, %d accounts, refresh tokens %t, floor client %s\n",
+		loginPath, c.DB, c.Concurrency, limit, c.Rounds, c.Accounts, c.Refresh, c.FloorClient)
 	fmt.Fprintf(w, "machine:   %s\n\n", rep.Machine)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

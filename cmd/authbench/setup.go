@@ -140,8 +140,16 @@ func newBench(ctx context.Context, cfg config, stderr io.Writer) (_ *bench, err 
 	if b.authcoreURL, err = b.serve(handler); err != nil {
 		return nil, err
 	}
-	floor, err := newFloor(b.tw.URL, cfg.concurrency)
-	if err != nil {
+	var floor http.Handler
+	if cfg.floorClient == floorClientAuthcore {
+		// The same Twitter client authcore uses, its own instance.
+		ftw, err := twitter.NewClient(twitter.WithBaseURL(b.tw.URL),
+			twitter.WithHTTPClient(&http.Client{Transport: twitterTransport(cfg.concurrency)}))
+		if err != nil {
+			return nil, err
+		}
+		floor = &clientFloor{client: ftw}
+	} else if floor, err = newFloor(b.tw.URL, cfg.concurrency); err != nil {
 		return nil, err
 	}
 	if b.floorURL, err = b.serve(floor); err != nil {
@@ -279,6 +287,27 @@ func (f *floorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&user)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || user.IDStr == "" {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(floorBody)
+}
+
+// clientFloor is the floor with -floor-client=authcore: the same bare
+// handler, but the two calls made by idp/twitter's Client, so that the ratio
+// to it is what the engine and the adapter add, without the difference
+// between two OAuth signers.
+type clientFloor struct{ client *twitter.Client }
+
+func (f *clientFloor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req floorRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	consumer := twitter.Consumer{Key: consumerKey, Secret: consumerSecret}
+	if _, _, _, err := f.client.Login(r.Context(), consumer, req.Data.Token, twitter.Secret(req.Data.Secret), req.Data.Verifier); err != nil {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/events/kafka"
 	"github.com/authcore/authcore/httpadapter"
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/store/memstore"
@@ -83,10 +84,20 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	if err != nil {
 		return fmt.Errorf("-twitter-url: %w", err)
 	}
-	engine, err := authcore.New(ctx, store, authcore.WithLogger(log), authcore.WithTwitterClient(tw))
+	engine, err := authcore.New(ctx, store, authcore.WithLogger(log), authcore.WithTwitterClient(tw),
+		authcore.WithKafkaPublisher(kafka.NewPublisher(kafka.WithLogger(log))))
 	if err != nil {
 		return err
 	}
+	// The relay publishes recorded events (Kafka, when the integration
+	// enables it) until shutdown.
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayDone := make(chan error, 1)
+	go func() { relayDone <- engine.RunRelay(relayCtx) }()
+	defer func() {
+		stopRelay()
+		<-relayDone
+	}()
 	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: cfg.apiKey, Description: "examples/server"})
 	if errors.Is(err, authcore.ErrDuplicate) && cfg.apiKey != "" {
 		err = nil // a persistent store kept the key from an earlier start

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -15,22 +16,25 @@ import (
 type Store struct {
 	mu sync.RWMutex
 	d  data
+	// ro is the read-only view reads outside a transaction use; it has no
+	// state of its own, so one serves every reader.
+	ro txn
 }
 
 var _ authcore.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{d: data{
+	s := &Store{d: data{
 		tenants:      map[string]*authcore.Tenant{},
 		tenantNames:  map[string]string{},
 		apps:         map[string]*authcore.Application{},
 		users:        map[string]*authcore.User{},
-		userEmail:    map[tenantKey]string{},
-		userName:     map[tenantKey]string{},
-		regs:         map[string]map[string]*authcore.UserRegistration{},
-		links:        map[linkKey]*authcore.IdentityProviderLink{},
-		userLinks:    map[string]map[linkKey]struct{}{},
+		userEmail:    map[tenantKey]*authcore.User{},
+		userName:     map[tenantKey]*authcore.User{},
+		regs:         map[string][]*authcore.UserRegistration{},
+		links:        map[linkKey]*storedLink{},
+		userLinks:    map[string][]*storedLink{},
 		pending:      map[string]*authcore.PendingLink{},
 		idps:         map[string]*authcore.IdentityProviderRecord{},
 		apiKeys:      map[string]*authcore.APIKey{},
@@ -42,6 +46,8 @@ func New() *Store {
 		eventLogs:    map[int64]*authcore.EventLog{},
 		loginRecords: map[string]*authcore.LoginRecord{},
 	}}
+	s.ro.d = &s.d
+	return s
 }
 
 type tenantKey struct{ tenant, value string }
@@ -51,15 +57,18 @@ type linkKey struct{ tenant, provider, providerUser string }
 // data is the store's state. Its mutators keep the secondary indexes in step
 // and are only called with the write lock held.
 type data struct {
-	tenants      map[string]*authcore.Tenant
-	tenantNames  map[string]string
-	apps         map[string]*authcore.Application
-	users        map[string]*authcore.User
-	userEmail    map[tenantKey]string
-	userName     map[tenantKey]string
-	regs         map[string]map[string]*authcore.UserRegistration // user -> application -> registration
-	links        map[linkKey]*authcore.IdentityProviderLink
-	userLinks    map[string]map[linkKey]struct{}
+	tenants     map[string]*authcore.Tenant
+	tenantNames map[string]string
+	apps        map[string]*authcore.Application
+	users       map[string]*authcore.User
+	userEmail   map[tenantKey]*authcore.User // the stored user, not its id: one lookup, not two
+	userName    map[tenantKey]*authcore.User
+	// regs and userLinks hold a user's few registrations and links in a
+	// slice rather than a map of their own: a small map costs hundreds of
+	// bytes, and memory per user is what limits an in-memory deployment.
+	regs         map[string][]*authcore.UserRegistration // user -> registrations
+	links        map[linkKey]*storedLink
+	userLinks    map[string][]*storedLink // user -> its links
 	pending      map[string]*authcore.PendingLink
 	idps         map[string]*authcore.IdentityProviderRecord
 	integrations *integration.Integrations
@@ -103,7 +112,7 @@ func read[T any](s *Store, ctx context.Context, f func(*txn) (T, error)) (T, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return f(&txn{d: &s.d})
+	return f(&s.ro)
 }
 
 // write runs one mutation as its own transaction.
@@ -137,9 +146,26 @@ func (t *txn) rollback() {
 	t.undo = nil
 }
 
-func notFound(what, id string) error {
-	return fmt.Errorf("memstore: %s %q: %w", what, id, authcore.ErrNotFound)
+// notFoundError is authcore.ErrNotFound with what was looked for. Its text
+// is only built when someone reads it: a first login looks up a link, a user
+// and a registration that do not exist yet, and formatting three messages
+// nobody reads was a measurable share of its transaction.
+type notFoundError struct{ what, id, id2 string }
+
+func (e *notFoundError) Error() string {
+	id := e.id
+	if e.id2 != "" {
+		id += "/" + e.id2
+	}
+	return fmt.Sprintf("memstore: %s %q: %v", e.what, id, authcore.ErrNotFound)
 }
+
+func (e *notFoundError) Unwrap() error { return authcore.ErrNotFound }
+
+func notFound(what, id string) error { return &notFoundError{what: what, id: id} }
+
+// notFound2 is notFound for a key of two ids, shown as "id/id2".
+func notFound2(what, id, id2 string) error { return &notFoundError{what: what, id: id, id2: id2} }
 
 func lower(s string) string { return strings.ToLower(s) }
 
@@ -313,8 +339,8 @@ func (t *txn) DeleteApplication(ctx context.Context, id string) error {
 	if _, ok := t.d.apps[id]; !ok {
 		return notFound("application", id)
 	}
-	for uid, regs := range t.d.regs {
-		if _, ok := regs[id]; ok {
+	for uid := range t.d.regs {
+		if t.d.reg(uid, id) != nil {
 			t.setReg(uid, id, nil)
 		}
 	}
@@ -333,10 +359,10 @@ func (d *data) putUser(u *authcore.User) {
 	d.delUser(u.ID)
 	d.users[u.ID] = u
 	if u.Email != "" {
-		d.userEmail[tenantKey{u.TenantID, lower(u.Email)}] = u.ID
+		d.userEmail[tenantKey{u.TenantID, lower(u.Email)}] = u
 	}
 	if u.Username != "" {
-		d.userName[tenantKey{u.TenantID, lower(u.Username)}] = u.ID
+		d.userName[tenantKey{u.TenantID, lower(u.Username)}] = u
 	}
 }
 
@@ -374,12 +400,12 @@ func (t *txn) setUser(id string, v *authcore.User) {
 // tenant already has.
 func (t *txn) checkUserUnique(v *authcore.User) error {
 	if v.Email != "" {
-		if id, ok := t.d.userEmail[tenantKey{v.TenantID, lower(v.Email)}]; ok && id != v.ID {
+		if u, ok := t.d.userEmail[tenantKey{v.TenantID, lower(v.Email)}]; ok && u.ID != v.ID {
 			return authcore.Duplicate("email")
 		}
 	}
 	if v.Username != "" {
-		if id, ok := t.d.userName[tenantKey{v.TenantID, lower(v.Username)}]; ok && id != v.ID {
+		if u, ok := t.d.userName[tenantKey{v.TenantID, lower(v.Username)}]; ok && u.ID != v.ID {
 			return authcore.Duplicate("username")
 		}
 	}
@@ -408,20 +434,20 @@ func (t *txn) GetUser(_ context.Context, id string) (*authcore.User, error) {
 	return cloneUser(v), nil
 }
 
-func (t *txn) GetUserByEmail(ctx context.Context, tenantID, email string) (*authcore.User, error) {
-	id, ok := t.d.userEmail[tenantKey{tenantID, lower(email)}]
+func (t *txn) GetUserByEmail(_ context.Context, tenantID, email string) (*authcore.User, error) {
+	u, ok := t.d.userEmail[tenantKey{tenantID, lower(email)}]
 	if !ok || email == "" {
 		return nil, notFound("user with email", email)
 	}
-	return t.GetUser(ctx, id)
+	return cloneUser(u), nil
 }
 
-func (t *txn) GetUserByUsername(ctx context.Context, tenantID, username string) (*authcore.User, error) {
-	id, ok := t.d.userName[tenantKey{tenantID, lower(username)}]
+func (t *txn) GetUserByUsername(_ context.Context, tenantID, username string) (*authcore.User, error) {
+	u, ok := t.d.userName[tenantKey{tenantID, lower(username)}]
 	if !ok || username == "" {
 		return nil, notFound("user with username", username)
 	}
-	return t.GetUser(ctx, id)
+	return cloneUser(u), nil
 }
 
 func (t *txn) UpdateUser(_ context.Context, v *authcore.User) error {
@@ -443,11 +469,11 @@ func (t *txn) DeleteUser(_ context.Context, id string) error {
 	if _, ok := t.d.users[id]; !ok {
 		return notFound("user", id)
 	}
-	for appID := range t.d.regs[id] {
-		t.setReg(id, appID, nil)
+	for _, r := range slices.Clone(t.d.regs[id]) {
+		t.setReg(id, r.ApplicationID, nil)
 	}
-	for k := range t.d.userLinks[id] {
-		t.setLink(k, nil)
+	for _, l := range slices.Clone(t.d.userLinks[id]) {
+		t.setLink(keyOf(&l.IdentityProviderLink), nil)
 	}
 	for rid, rt := range t.d.refresh {
 		if rt.UserID == id {
@@ -460,26 +486,39 @@ func (t *txn) DeleteUser(_ context.Context, id string) error {
 
 // ---- registrations
 
-func (d *data) putReg(userID, appID string, r *authcore.UserRegistration) {
-	if r == nil {
-		if m := d.regs[userID]; m != nil {
-			delete(m, appID)
-			if len(m) == 0 {
-				delete(d.regs, userID)
-			}
+// reg returns the user's registration for appID, nil when there is none.
+func (d *data) reg(userID, appID string) *authcore.UserRegistration {
+	for _, r := range d.regs[userID] {
+		if r.ApplicationID == appID {
+			return r
 		}
+	}
+	return nil
+}
+
+// putReg sets (r != nil) or removes (r == nil) the user's registration for
+// appID. The slice is never changed in place: a new one replaces it, so a
+// slice handed out earlier stays as it was.
+func (d *data) putReg(userID, appID string, r *authcore.UserRegistration) {
+	old := d.regs[userID]
+	next := make([]*authcore.UserRegistration, 0, len(old)+1)
+	for _, cur := range old {
+		if cur.ApplicationID != appID {
+			next = append(next, cur)
+		}
+	}
+	if r != nil {
+		next = append(next, r)
+	}
+	if len(next) == 0 {
+		delete(d.regs, userID)
 		return
 	}
-	m := d.regs[userID]
-	if m == nil {
-		m = map[string]*authcore.UserRegistration{}
-		d.regs[userID] = m
-	}
-	m[appID] = r
+	d.regs[userID] = next
 }
 
 func (t *txn) setReg(userID, appID string, v *authcore.UserRegistration) {
-	old := t.d.regs[userID][appID]
+	old := t.d.reg(userID, appID)
 	t.d.putReg(userID, appID, v)
 	t.onUndo(func() { t.d.putReg(userID, appID, old) })
 }
@@ -491,7 +530,7 @@ func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration
 	if _, ok := t.d.apps[r.ApplicationID]; !ok {
 		return notFound("application", r.ApplicationID)
 	}
-	if _, ok := t.d.regs[r.UserID][r.ApplicationID]; ok {
+	if t.d.reg(r.UserID, r.ApplicationID) != nil {
 		return authcore.Duplicate("registration")
 	}
 	t.setReg(r.UserID, r.ApplicationID, cloneRegistration(r))
@@ -499,9 +538,9 @@ func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration
 }
 
 func (t *txn) GetRegistration(_ context.Context, userID, applicationID string) (*authcore.UserRegistration, error) {
-	r, ok := t.d.regs[userID][applicationID]
-	if !ok {
-		return nil, notFound("registration", userID+"/"+applicationID)
+	r := t.d.reg(userID, applicationID)
+	if r == nil {
+		return nil, notFound2("registration", userID, applicationID)
 	}
 	return cloneRegistration(r), nil
 }
@@ -518,16 +557,16 @@ func (t *txn) ListRegistrations(_ context.Context, userID string) ([]*authcore.U
 }
 
 func (t *txn) UpdateRegistration(_ context.Context, r *authcore.UserRegistration) error {
-	if _, ok := t.d.regs[r.UserID][r.ApplicationID]; !ok {
-		return notFound("registration", r.UserID+"/"+r.ApplicationID)
+	if t.d.reg(r.UserID, r.ApplicationID) == nil {
+		return notFound2("registration", r.UserID, r.ApplicationID)
 	}
 	t.setReg(r.UserID, r.ApplicationID, cloneRegistration(r))
 	return nil
 }
 
 func (t *txn) DeleteRegistration(_ context.Context, userID, applicationID string) error {
-	if _, ok := t.d.regs[userID][applicationID]; !ok {
-		return notFound("registration", userID+"/"+applicationID)
+	if t.d.reg(userID, applicationID) == nil {
+		return notFound2("registration", userID, applicationID)
 	}
 	t.setReg(userID, applicationID, nil)
 	return nil
@@ -535,13 +574,21 @@ func (t *txn) DeleteRegistration(_ context.Context, userID, applicationID string
 
 // ---- links
 
-func (d *data) putLink(k linkKey, l *authcore.IdentityProviderLink) {
+// putLink sets (l != nil) or removes the link k and keeps userLinks in step.
+// As in putReg, a user's slice is replaced, never changed in place.
+func (d *data) putLink(k linkKey, l *storedLink) {
 	if old, ok := d.links[k]; ok {
-		if m := d.userLinks[old.UserID]; m != nil {
-			delete(m, k)
-			if len(m) == 0 {
-				delete(d.userLinks, old.UserID)
+		links := d.userLinks[old.UserID]
+		next := make([]*storedLink, 0, len(links))
+		for _, cur := range links {
+			if cur != old {
+				next = append(next, cur)
 			}
+		}
+		if len(next) == 0 {
+			delete(d.userLinks, old.UserID)
+		} else {
+			d.userLinks[old.UserID] = next
 		}
 		delete(d.links, k)
 	}
@@ -549,15 +596,11 @@ func (d *data) putLink(k linkKey, l *authcore.IdentityProviderLink) {
 		return
 	}
 	d.links[k] = l
-	m := d.userLinks[l.UserID]
-	if m == nil {
-		m = map[linkKey]struct{}{}
-		d.userLinks[l.UserID] = m
-	}
-	m[k] = struct{}{}
+	links := d.userLinks[l.UserID]
+	d.userLinks[l.UserID] = append(links[:len(links):len(links)], l)
 }
 
-func (t *txn) setLink(k linkKey, v *authcore.IdentityProviderLink) {
+func (t *txn) setLink(k linkKey, v *storedLink) {
 	old := t.d.links[k]
 	t.d.putLink(k, v)
 	t.onUndo(func() { t.d.putLink(k, old) })
@@ -578,7 +621,7 @@ func (t *txn) CreateLink(_ context.Context, l *authcore.IdentityProviderLink) er
 	if _, ok := t.d.links[keyOf(l)]; ok {
 		return authcore.Duplicate("link")
 	}
-	t.setLink(keyOf(l), cloneLink(l))
+	t.setLink(keyOf(l), storeLink(l))
 	return nil
 }
 
@@ -587,14 +630,14 @@ func (t *txn) GetLink(_ context.Context, tenantID, providerID, providerUserID st
 	if !ok {
 		return nil, notFound("link", providerUserID)
 	}
-	return cloneLink(l), nil
+	return l.link(), nil
 }
 
 func (t *txn) ListLinks(_ context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
 	out := []*authcore.IdentityProviderLink{}
-	for k := range t.d.userLinks[userID] {
-		if providerID == "" || k.provider == providerID {
-			out = append(out, cloneLink(t.d.links[k]))
+	for _, l := range t.d.userLinks[userID] {
+		if providerID == "" || l.IdentityProviderID == providerID {
+			out = append(out, l.link())
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -611,7 +654,7 @@ func (t *txn) UpdateLink(_ context.Context, l *authcore.IdentityProviderLink) er
 	if old.UserID != l.UserID {
 		return fmt.Errorf("memstore: a link cannot move to another user: %w", authcore.ErrConflict)
 	}
-	t.setLink(keyOf(l), cloneLink(l))
+	t.setLink(keyOf(l), storeLink(l))
 	return nil
 }
 
@@ -1061,8 +1104,8 @@ func (s *Store) Stats() Stats {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	regs := 0
-	for _, m := range s.d.regs {
-		regs += len(m)
+	for _, rs := range s.d.regs {
+		regs += len(rs)
 	}
 	return Stats{
 		Tenants: len(s.d.tenants), Applications: len(s.d.apps), Users: len(s.d.users), Registrations: regs,

@@ -196,7 +196,7 @@ func (s *Store) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) (
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
-	return (&txn{d: &s.d}).SearchEventLogs(ctx, q)
+	return s.ro.SearchEventLogs(ctx, q)
 }
 func (s *Store) CreateLoginRecord(ctx context.Context, v *authcore.LoginRecord) error {
 	return s.write(ctx, func(t *txn) error { return t.CreateLoginRecord(ctx, v) })

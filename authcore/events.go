@@ -1,0 +1,406 @@
+package authcore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/integration/cleanspeak"
+)
+
+// Event types authcore records (FusionAuth's webhook event types).
+const (
+	EventUserCreate                 = "user.create"
+	EventUserUpdate                 = "user.update"
+	EventUserDelete                 = "user.delete"
+	EventUserRegistrationCreate     = "user.registration.create"
+	EventUserLoginSuccess           = "user.login.success"
+	EventUserLoginFailed            = "user.login.failed"
+	EventUserIdentityProviderLink   = "user.identity-provider.link"
+	EventUserIdentityProviderUnlink = "user.identity-provider.unlink"
+	EventJWTRefresh                 = "jwt.refresh"
+	EventJWTRefreshTokenRevoke      = "jwt.refresh-token.revoke"
+)
+
+// Event is FusionAuth's webhook event, published as {"event": Event}. The
+// fields each type carries follow FusionAuth's event documentation and the
+// client libraries' domain (UserCreateEvent, UserLoginSuccessEvent, …);
+// absent fields are omitted. authcore publishes no credential: an
+// identity-provider link goes out without its token and data, and
+// jwt.refresh without the tokens FusionAuth includes (anyone who can read
+// the topic could otherwise act as the user).
+type Event struct {
+	Type          string     `json:"type"`
+	ID            string     `json:"id"`
+	CreateInstant int64      `json:"createInstant"`
+	TenantID      string     `json:"tenantId,omitempty"`
+	Info          *EventInfo `json:"info,omitempty"`
+
+	ApplicationID        string                `json:"applicationId,omitempty"`
+	AuthenticationType   string                `json:"authenticationType,omitempty"`
+	IdentityProviderID   string                `json:"identityProviderId,omitempty"`
+	IdentityProviderName string                `json:"identityProviderName,omitempty"`
+	IdentityProviderLink *IdentityProviderLink `json:"identityProviderLink,omitempty"`
+	// IPAddress is the deprecated top-level copy of info.ipAddress that
+	// FusionAuth still sends on login events.
+	IPAddress    string             `json:"ipAddress,omitempty"`
+	Original     *User              `json:"original,omitempty"`
+	Reason       *LoginFailedReason `json:"reason,omitempty"`
+	RefreshToken *RefreshTokenInfo  `json:"refreshToken,omitempty"`
+	Registration *UserRegistration  `json:"registration,omitempty"`
+	User         *User              `json:"user,omitempty"`
+	UserID       string             `json:"userId,omitempty"`
+	// ApplicationTimeToLiveInSeconds maps each application whose refresh
+	// tokens were revoked to its access-token lifetime, so a consumer knows
+	// how long tokens already issued stay valid.
+	ApplicationTimeToLiveInSeconds map[string]int `json:"applicationTimeToLiveInSeconds,omitempty"`
+}
+
+// EventInfo is event.info: where the change came from.
+type EventInfo struct {
+	Data              map[string]any `json:"data,omitempty"`
+	DeviceDescription string         `json:"deviceDescription,omitempty"`
+	DeviceName        string         `json:"deviceName,omitempty"`
+	DeviceType        string         `json:"deviceType,omitempty"`
+	IPAddress         string         `json:"ipAddress,omitempty"`
+	UserAgent         string         `json:"userAgent,omitempty"`
+}
+
+// LoginFailedReason is event.reason of user.login.failed. Codes are
+// authcore's (FusionAuth documents none for identity-provider logins):
+// LoginFailed* below.
+type LoginFailedReason struct {
+	Code     string `json:"code"`
+	LambdaID string `json:"lambdaId,omitempty"`
+}
+
+// user.login.failed reason codes.
+const (
+	LoginFailedCredentials         = "credentials"         // Twitter refused the tokens
+	LoginFailedProviderUnavailable = "providerUnavailable" // Twitter could not be asked
+	LoginFailedUserExpired         = "userExpired"
+	LoginFailedLoginPrevented      = "loginPrevented" // inactive user
+	LoginFailedLambda              = "lambdaError"
+	LoginFailedLinking             = "linking" // the linking strategy refused (takeover guard, link limit, no user)
+	LoginFailedModeration          = "moderationRejected"
+)
+
+// eventInfoKey carries the request's EventInfo in a context.
+type eventInfoKey struct{}
+
+// WithEventInfo returns ctx carrying info, which events recorded during the
+// request use when the operation itself knows no better (the HTTP adapter
+// puts the caller's address there).
+func WithEventInfo(ctx context.Context, info EventInfo) context.Context {
+	return context.WithValue(ctx, eventInfoKey{}, info)
+}
+
+func eventInfoFrom(ctx context.Context) *EventInfo {
+	if info, ok := ctx.Value(eventInfoKey{}).(EventInfo); ok {
+		return &info
+	}
+	return &EventInfo{}
+}
+
+// Publisher delivers events somewhere. Publish gets events in outbox order
+// and returns how many of them, from the first, were delivered; err says
+// why the rest were not. The relay acknowledges only what every publisher
+// delivered, and offers the rest again later.
+type Publisher interface {
+	Publish(ctx context.Context, events []*OutboxEvent) (int, error)
+}
+
+// KafkaPublisher is the Publisher that integrations.kafka configures
+// (package events/kafka implements it on franz-go). The relay calls
+// Configure with the current settings before the first Publish and again
+// whenever they change (the integrations API, or another engine on the same
+// database); enabled false means: stop, and release the connection.
+type KafkaPublisher interface {
+	Publisher
+	// Configure returns the producer keys it does not apply.
+	Configure(ctx context.Context, cfg integration.Kafka) (ignored []string, err error)
+	Close() error
+}
+
+// EventSubscriber is an in-process subscriber: a Go func the relay calls
+// for each event in order. An error stops delivery there; the event is
+// offered again later (at least once).
+type EventSubscriber func(ctx context.Context, ev Event) error
+
+// WithEventSubscriber adds an in-process subscriber. Engines with a
+// subscriber record events; RunRelay delivers them.
+func WithEventSubscriber(fn EventSubscriber) Option {
+	return func(e *Engine) error {
+		if fn == nil {
+			return errors.New("authcore: WithEventSubscriber(nil)")
+		}
+		e.ext.publishers = append(e.ext.publishers, subscriberPublisher(fn))
+		return nil
+	}
+}
+
+// WithPublisher adds a publisher that receives every event.
+func WithPublisher(p Publisher) Option {
+	return func(e *Engine) error {
+		if p == nil {
+			return errors.New("authcore: WithPublisher(nil)")
+		}
+		e.ext.publishers = append(e.ext.publishers, p)
+		return nil
+	}
+}
+
+// WithKafkaPublisher gives the relay its Kafka publisher, used while
+// integrations.kafka.enabled.
+func WithKafkaPublisher(p KafkaPublisher) Option {
+	return func(e *Engine) error {
+		if p == nil {
+			return errors.New("authcore: WithKafkaPublisher(nil)")
+		}
+		e.ext.kafka = p
+		return nil
+	}
+}
+
+// WithCleanSpeakClient sets the client that talks to CleanSpeak (its
+// transport and timeout); the URL and API key come from the integrations.
+func WithCleanSpeakClient(c *cleanspeak.Client) Option {
+	return func(e *Engine) error {
+		if c == nil {
+			return errors.New("authcore: WithCleanSpeakClient(nil)")
+		}
+		e.ext.cleanspeak = c
+		return nil
+	}
+}
+
+// engineExt is the engine's state for events and integrations.
+type engineExt struct {
+	publishers []Publisher
+	kafka      KafkaPublisher
+	relay      RelayConfig
+	cleanspeak *cleanspeak.Client
+
+	// integrations caches the stored integrations (cachedIntegrations).
+	integrations atomic.Pointer[cachedIntegrations]
+	refreshing   atomic.Bool
+	// changed wakes a running relay when this engine changed the
+	// integrations.
+	changed chan struct{}
+	once    sync.Once
+}
+
+type cachedIntegrations struct {
+	in integration.Integrations
+	at time.Time
+}
+
+// integrationsTTL is how long a cached copy of the integrations is used
+// before it is read again: how long another engine's change takes to reach
+// this one.
+const integrationsTTL = time.Second
+
+func (x *engineExt) init() {
+	x.once.Do(func() {
+		x.changed = make(chan struct{}, 1)
+	})
+}
+
+// startEvents prepares the engine's event state and loads the integrations,
+// so that the first request knows whether to record events.
+func (e *Engine) startEvents(ctx context.Context) error {
+	e.ext.init()
+	if e.ext.cleanspeak == nil {
+		c, err := cleanspeak.NewClient()
+		if err != nil {
+			return err
+		}
+		e.ext.cleanspeak = c
+	}
+	_, err := e.refreshIntegrations(ctx)
+	return err
+}
+
+// refreshIntegrations reads the integrations from the store (outside any
+// transaction) into the cache.
+func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrations, error) {
+	in, err := e.loadIntegrations(ctx, e.store)
+	if err != nil {
+		return integration.Integrations{}, err
+	}
+	e.cacheIntegrations(in)
+	return in, nil
+}
+
+func (e *Engine) cacheIntegrations(in integration.Integrations) {
+	e.ext.integrations.Store(&cachedIntegrations{in: in, at: time.Now()})
+}
+
+// currentIntegrations returns the cached integrations, reading them again
+// first when the copy is stale. Call it outside a transaction: inside one,
+// use cachedIntegrationsNoWait.
+func (e *Engine) currentIntegrations(ctx context.Context) integration.Integrations {
+	c := e.ext.integrations.Load()
+	if c != nil && time.Since(c.at) < integrationsTTL {
+		return c.in
+	}
+	in, err := e.refreshIntegrations(ctx)
+	if err != nil {
+		e.log.WarnContext(ctx, "integrations could not be read; using the last known", "error", err)
+		if c != nil {
+			return c.in
+		}
+		return integration.Defaults()
+	}
+	return in
+}
+
+// cachedIntegrationsNoWait returns the cached integrations without reading
+// the store, which a caller inside a transaction must not do (a store may
+// lock the integrations row, or its own lock). A stale copy is refreshed in
+// the background for the next caller.
+func (e *Engine) cachedIntegrationsNoWait() integration.Integrations {
+	c := e.ext.integrations.Load()
+	if c == nil {
+		return integration.Defaults()
+	}
+	if time.Since(c.at) >= integrationsTTL && e.ext.refreshing.CompareAndSwap(false, true) {
+		go func() {
+			defer e.ext.refreshing.Store(false)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := e.refreshIntegrations(ctx); err != nil {
+				e.log.WarnContext(ctx, "integrations refresh failed", "error", err)
+			}
+		}()
+	}
+	return c.in
+}
+
+// integrationsChanged is called after this engine stored new integrations.
+func (e *Engine) integrationsChanged(in integration.Integrations) {
+	e.cacheIntegrations(in)
+	select {
+	case e.ext.changed <- struct{}{}:
+	default:
+	}
+}
+
+// recordingEvents reports whether events are recorded: when this engine
+// has a publisher or subscriber, or Kafka is enabled (another engine's
+// relay may drain what this one records).
+func (e *Engine) recordingEvents() bool {
+	return len(e.ext.publishers) > 0 || e.cachedIntegrationsNoWait().Kafka.Enabled
+}
+
+// emit records ev in the outbox through tx, in the transaction that makes
+// the change ev describes. It fills the id, instant and info.
+func (e *Engine) emit(ctx context.Context, tx Store, ev Event) error {
+	if !e.recordingEvents() {
+		return nil
+	}
+	ev.ID = uuid.NewString()
+	ev.CreateInstant = e.instant()
+	if ev.Info == nil {
+		ev.Info = eventInfoFrom(ctx)
+	}
+	key := ev.UserID
+	if ev.User != nil {
+		key = ev.User.ID
+	}
+	if key == "" {
+		key = ev.TenantID
+	}
+	payload, err := json.Marshal(struct {
+		Event Event `json:"event"`
+	}{ev})
+	if err != nil {
+		return fmt.Errorf("authcore: encode event %s: %w", ev.Type, err)
+	}
+	err = tx.AppendOutbox(ctx, &OutboxEvent{ID: ev.ID, Type: ev.Type, Key: key, Payload: payload, InsertInstant: ev.CreateInstant})
+	return err
+}
+
+// emitOwn records ev in a transaction of its own, for an event about
+// something that did not happen (a refused login): the refusal wrote
+// nothing, but the event must still be recorded. A failure is logged, never
+// returned: it must not replace the refusal the caller reports.
+func (e *Engine) emitOwn(ctx context.Context, ev Event) {
+	if !e.recordingEvents() {
+		return
+	}
+	err := e.store.InTx(context.WithoutCancel(ctx), func(ctx context.Context, tx Store) error {
+		return e.emit(ctx, tx, ev)
+	})
+	if err != nil {
+		e.log.WarnContext(ctx, "event not recorded", "type", ev.Type, "error", err)
+	}
+}
+
+// eventUser is the user as events carry it: without registrations (events
+// that concern one registration carry it beside the user).
+func eventUser(u *User) *User {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	c.Registrations = nil
+	return &c
+}
+
+// eventLink is a link without the identity provider's credentials.
+func eventLink(l *IdentityProviderLink) *IdentityProviderLink {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	c.Token, c.Data = "", nil
+	return &c
+}
+
+// loginInfo is event.info of a login request.
+func loginInfo(ip string, md *LoginMetaData) *EventInfo {
+	info := &EventInfo{IPAddress: ip}
+	if md != nil && md.Device != nil {
+		info.DeviceDescription = md.Device.Description
+		info.DeviceName = md.Device.Name
+		info.DeviceType = md.Device.Type
+	}
+	return info
+}
+
+// subscriberPublisher adapts an EventSubscriber to a Publisher.
+type subscriberPublisher EventSubscriber
+
+func (s subscriberPublisher) Publish(ctx context.Context, events []*OutboxEvent) (int, error) {
+	for i, oe := range events {
+		var doc struct {
+			Event Event `json:"event"`
+		}
+		if err := json.Unmarshal(oe.Payload, &doc); err != nil {
+			return i, fmt.Errorf("authcore: decode event %s: %w", oe.ID, err)
+		}
+		if err := callSubscriber(ctx, EventSubscriber(s), doc.Event); err != nil {
+			return i, err
+		}
+	}
+	return len(events), nil
+}
+
+// callSubscriber turns a subscriber's panic into an error, so one bad
+// subscriber cannot stop the relay.
+func callSubscriber(ctx context.Context, fn EventSubscriber, ev Event) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("authcore: event subscriber panicked: %v", p)
+		}
+	}()
+	return fn(ctx, ev)
+}

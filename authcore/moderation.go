@@ -1,0 +1,290 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/authcore/authcore/integration/cleanspeak"
+)
+
+// CleanSpeak username moderation (integrations.cleanspeak with
+// usernameModeration.enabled). A username a user or a registration gets or
+// changes to is sent to CleanSpeak; allowed is ACTIVE, queued for approval
+// is PENDING until a moderator's decision arrives (CleanSpeakNotify), and
+// rejected refuses the request with [moderationRejected]user.username or
+// registration.username. CleanSpeak down keeps the username PENDING and the
+// request succeeds: a login never fails because CleanSpeak is away.
+//
+// CleanSpeak is asked outside the store transaction (a transaction must not
+// wait on the network): the transaction asks for the decisions it needs by
+// failing with *needModeration, the caller asks CleanSpeak, and the
+// transaction runs again with the answer (withModeration).
+
+// KindModerationRejected is the validation kind of a username CleanSpeak
+// rejected.
+const KindModerationRejected = "moderationRejected"
+
+// moderation holds one operation's moderation settings and decisions.
+type moderation struct {
+	on       bool
+	cfg      cleanspeak.Config
+	verdicts map[moderationKey]moderationVerdict
+}
+
+type moderationKey struct {
+	applicationID string // "" for user.username
+	username      string
+}
+
+type moderationVerdict struct {
+	status      cleanspeak.Status
+	contentID   string
+	unavailable bool
+}
+
+// needModeration asks the caller of a transaction to moderate a username
+// and run the transaction again.
+type needModeration struct {
+	key moderationKey
+	req cleanspeak.Request
+}
+
+func (n *needModeration) Error() string {
+	return "authcore: username needs moderation before the transaction can complete"
+}
+
+// newModeration snapshots the CleanSpeak settings; call it outside a
+// transaction.
+func (e *Engine) newModeration(ctx context.Context) *moderation {
+	cs := e.currentIntegrations(ctx).CleanSpeak
+	return &moderation{
+		on:       cs.Enabled && cs.UsernameModeration.Enabled,
+		cfg:      cleanspeak.Config{URL: cs.URL, APIKey: cs.APIKey, ApplicationID: cs.UsernameModeration.ApplicationID},
+		verdicts: map[moderationKey]moderationVerdict{},
+	}
+}
+
+// moderationRounds bounds the re-runs of one operation's transaction: each
+// asks for one more username (a login may need two: the user's and the
+// registration's).
+const moderationRounds = 4
+
+// withModeration runs run (a transaction) until it no longer needs a
+// moderation decision.
+func (e *Engine) withModeration(ctx context.Context, m *moderation, run func() error) error {
+	for round := 0; ; round++ {
+		err := run()
+		var need *needModeration
+		if !errors.As(err, &need) || round >= moderationRounds {
+			return err
+		}
+		m.verdicts[need.key] = e.moderate(ctx, m, need.req)
+	}
+}
+
+// moderate asks CleanSpeak. Unavailable is PENDING, with an event-log
+// entry: the username waits for a moderator or an administrator.
+func (e *Engine) moderate(ctx context.Context, m *moderation, req cleanspeak.Request) moderationVerdict {
+	res, err := e.ext.cleanspeak.Moderate(ctx, m.cfg, req)
+	if err != nil {
+		e.log.WarnContext(ctx, "CleanSpeak unavailable: username kept PENDING", "contentId", req.ContentID, "error", err)
+		e.writeEventLog(ctx, EventLogError, "CleanSpeak could not moderate the username of user [%s] (content id [%s]); the username is kept PENDING: %v", req.SenderID, req.ContentID, err)
+		return moderationVerdict{status: cleanspeak.StatusPending, contentID: req.ContentID, unavailable: true}
+	}
+	return moderationVerdict{status: res.Status, contentID: req.ContentID}
+}
+
+// usernameTarget is one username being written, with what is stored.
+type usernameTarget struct {
+	path          string // user.username or registration.username
+	tenantID      string
+	userID        string
+	applicationID string
+	username      string
+	prevUsername  string
+	prevStatus    string
+	prevContentID string
+	now           int64
+}
+
+// moderateUsername decides a username's status and cleanSpeakId inside a
+// transaction.
+func (e *Engine) moderateUsername(ctx context.Context, tx Store, m *moderation, t usernameTarget) (status, contentID string, err error) {
+	switch {
+	case t.username == "":
+		return "", "", e.forgetModeration(ctx, tx, t.prevContentID, t.prevStatus)
+	case t.username == t.prevUsername && t.prevStatus != "":
+		return t.prevStatus, t.prevContentID, nil
+	case !m.on:
+		return string(cleanspeak.StatusActive), "", e.forgetModeration(ctx, tx, t.prevContentID, t.prevStatus)
+	}
+	key := moderationKey{applicationID: t.applicationID, username: t.username}
+	v, ok := m.verdicts[key]
+	if !ok {
+		id := t.prevContentID
+		if id == "" {
+			id = uuid.NewString()
+		}
+		return "", "", &needModeration{key: key, req: cleanspeak.Request{
+			ContentID: id, SenderID: t.userID, Username: t.username, CreateInstant: t.now, Update: t.prevContentID != "",
+		}}
+	}
+	switch v.status {
+	case cleanspeak.StatusRejected:
+		return "", "", invalid(t.path, KindModerationRejected, fmt.Sprintf("The [%s] property was rejected by CleanSpeak's moderation.", t.path))
+	case cleanspeak.StatusPending:
+		err := tx.PutModerationItem(ctx, &ModerationItem{
+			ContentID: v.contentID, TenantID: t.tenantID, UserID: t.userID, ApplicationID: t.applicationID,
+			Username: t.username, InsertInstant: t.now,
+		})
+		return string(v.status), v.contentID, err
+	default:
+		return string(v.status), v.contentID, e.forgetModeration(ctx, tx, t.prevContentID, t.prevStatus)
+	}
+}
+
+// forgetModeration drops the moderation item of a username that is no
+// longer pending.
+func (e *Engine) forgetModeration(ctx context.Context, tx Store, contentID, status string) error {
+	if contentID == "" || status != string(cleanspeak.StatusPending) {
+		return nil
+	}
+	if err := tx.DeleteModerationItem(ctx, contentID); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// moderateUser sets next's username status; prev is the stored user (nil
+// for a new one).
+func (e *Engine) moderateUser(ctx context.Context, tx Store, m *moderation, next, prev *User) error {
+	t := usernameTarget{path: "user.username", tenantID: next.TenantID, userID: next.ID, username: next.Username, now: e.instant()}
+	if prev != nil {
+		t.prevUsername, t.prevStatus, t.prevContentID = prev.Username, prev.UsernameStatus, prev.CleanSpeakID
+	}
+	status, id, err := e.moderateUsername(ctx, tx, m, t)
+	if err != nil {
+		return err
+	}
+	next.UsernameStatus, next.CleanSpeakID = status, id
+	return nil
+}
+
+// moderateRegistration sets next's username status; prev is the stored
+// registration (nil for a new one).
+func (e *Engine) moderateRegistration(ctx context.Context, tx Store, m *moderation, tenantID string, next, prev *UserRegistration) error {
+	t := usernameTarget{path: "registration.username", tenantID: tenantID, userID: next.UserID, applicationID: next.ApplicationID, username: next.Username, now: e.instant()}
+	if prev != nil {
+		t.prevUsername, t.prevStatus, t.prevContentID = prev.Username, prev.UsernameStatus, prev.CleanSpeakID
+	}
+	status, id, err := e.moderateUsername(ctx, tx, m, t)
+	if err != nil {
+		return err
+	}
+	next.UsernameStatus, next.CleanSpeakID = status, id
+	return nil
+}
+
+// moderateLogin moderates the usernames a login writes: the user's (a
+// username strategy's new user, or a reconcile lambda's change) and the
+// registration's (Twitter's screen name). For a user or registration the
+// login did not create, what is stored is read through tx to tell a change
+// from the stored value; with moderation off, nothing is read.
+func (e *Engine) moderateLogin(ctx context.Context, tx Store, m *moderation, u *User, userIsNew bool, reg *UserRegistration, regIsNew bool) error {
+	if m == nil || !m.on {
+		return nil
+	}
+	var prevUser *User
+	if !userIsNew {
+		var err error
+		if prevUser, err = tx.GetUser(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	if err := e.moderateUser(ctx, tx, m, u, prevUser); err != nil {
+		return err
+	}
+	if reg == nil {
+		return nil
+	}
+	var prevReg *UserRegistration
+	if !regIsNew {
+		var err error
+		if prevReg, err = tx.GetRegistration(ctx, reg.UserID, reg.ApplicationID); err != nil {
+			return err
+		}
+	}
+	return e.moderateRegistration(ctx, tx, m, u.TenantID, reg, prevReg)
+}
+
+// CleanSpeakNotify applies a CleanSpeak webhook notification: each approved
+// or rejected username that is still pending becomes ACTIVE or REJECTED.
+// Unknown content ids, decisions about a username that changed since, and
+// notification types other than contentApproval are ignored. It is global:
+// a tenant-locked key may not call it.
+func (e *Engine) CleanSpeakNotify(ctx context.Context, n cleanspeak.Notification) error {
+	if err := requireGlobal(ctx); err != nil {
+		return err
+	}
+	for contentID, status := range n.Decisions() {
+		contentID = strings.ToLower(strings.TrimSpace(contentID))
+		err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			return e.applyDecision(ctx, tx, contentID, status)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) applyDecision(ctx context.Context, tx Store, contentID string, status cleanspeak.Status) error {
+	item, err := tx.GetModerationItem(ctx, contentID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.DeleteModerationItem(ctx, contentID); err != nil {
+		return err
+	}
+	u, err := tx.GetUser(ctx, item.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if item.ApplicationID == "" {
+		if u.CleanSpeakID != contentID || u.Username != item.Username {
+			return nil
+		}
+		original := *u
+		u.UsernameStatus = string(status)
+		u.LastUpdateInstant = e.instant()
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		e.log.InfoContext(ctx, "username moderated", "userId", u.ID, "status", status)
+		return e.emit(ctx, tx, Event{Type: EventUserUpdate, TenantID: u.TenantID, User: eventUser(u), Original: eventUser(&original)})
+	}
+	reg, err := tx.GetRegistration(ctx, item.UserID, item.ApplicationID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if reg.CleanSpeakID != contentID || reg.Username != item.Username {
+		return nil
+	}
+	reg.UsernameStatus = string(status)
+	reg.LastUpdateInstant = e.instant()
+	e.log.InfoContext(ctx, "registration username moderated", "userId", u.ID, "applicationId", reg.ApplicationID, "status", status)
+	return tx.UpdateRegistration(ctx, reg)
+}

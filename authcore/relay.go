@@ -1,0 +1,317 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/authcore/authcore/integration"
+)
+
+// RelayConfig tunes the relay (RunRelay). Zero fields take the defaults.
+type RelayConfig struct {
+	// Owner names this relay in the outbox lease (default: a random id).
+	Owner string
+	// BatchSize is how many events one claim takes (default 256).
+	BatchSize int
+	// PollInterval is how long an idle relay waits before looking again
+	// (default 100ms). It is also how events are batched: a relay woken by
+	// every event would claim, publish and acknowledge them one by one.
+	PollInterval time.Duration
+	// LeaseTTL is how long a claim holds the lease (default 15s): how long
+	// the other relays wait for one that died.
+	LeaseTTL time.Duration
+	// MinBackoff and MaxBackoff bound the wait after a failed delivery,
+	// doubling from one to the other (defaults 100ms and 10s).
+	MinBackoff, MaxBackoff time.Duration
+}
+
+func (c RelayConfig) withDefaults() RelayConfig {
+	if c.Owner == "" {
+		c.Owner = "relay-" + uuid.NewString()
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 256
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 100 * time.Millisecond
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = 15 * time.Second
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = 100 * time.Millisecond
+	}
+	if c.MaxBackoff < c.MinBackoff {
+		c.MaxBackoff = max(10*time.Second, c.MinBackoff)
+	}
+	return c
+}
+
+// WithRelay tunes the relay that RunRelay runs.
+func WithRelay(c RelayConfig) Option {
+	return func(e *Engine) error {
+		if c.BatchSize < 0 || c.PollInterval < 0 || c.LeaseTTL < 0 || c.MinBackoff < 0 || c.MaxBackoff < 0 {
+			return errors.New("authcore: WithRelay: negative values")
+		}
+		e.ext.relay = c
+		return nil
+	}
+}
+
+// sink is one destination with what it got in the current lease term.
+type sink struct {
+	name string
+	pub  Publisher
+	// delivered is the highest Seq delivered while this relay held the
+	// lease without a break; it keeps a publisher that already has an event
+	// from getting it again while another publisher's delivery is retried.
+	delivered int64
+}
+
+// relay is one RunRelay's state.
+type relay struct {
+	e   *Engine
+	cfg RelayConfig
+
+	sinks         []*sink
+	kafka         *sink // nil while Kafka is disabled
+	kafkaCfg      *integration.Kafka
+	kafkaReady    bool
+	warnedNoKafka bool
+
+	holding  bool
+	failures int
+	// lastFailureLog throttles the event-log entries of a long outage.
+	lastFailureLog time.Time
+}
+
+// RunRelay drains the outbox to the publishers until ctx ends: oldest event
+// first, at least once, retrying failed deliveries with exponential backoff.
+// Run it in one goroutine per engine (it returns nil when ctx ends, after
+// releasing the lease and closing the Kafka publisher); engines on one
+// database share the work through the outbox lease, one relay at a time.
+//
+// Publishing happens here, never in a request: a Kafka outage delays events
+// and loses none, and never slows or fails a login.
+func (e *Engine) RunRelay(ctx context.Context) error {
+	e.ext.init()
+	r := &relay{e: e, cfg: e.ext.relay.withDefaults()}
+	for i, p := range e.ext.publishers {
+		r.sinks = append(r.sinks, &sink{name: fmt.Sprintf("publisher %d", i), pub: p})
+	}
+	defer r.close()
+	r.configureKafka(ctx, e.currentIntegrations(ctx).Kafka)
+	for {
+		wait := r.step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if wait == 0 {
+			continue
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-e.ext.changed:
+			r.configureKafka(ctx, e.currentIntegrations(ctx).Kafka)
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// step claims and delivers one batch and says how long to wait before the
+// next (0: at once).
+func (r *relay) step(ctx context.Context) time.Duration {
+	e := r.e
+	r.configureKafka(ctx, e.currentIntegrations(ctx).Kafka)
+	if r.kafkaWanted() && !r.kafkaReady {
+		// Kafka is enabled but this engine cannot publish to it: leave the
+		// lease to an engine that can, rather than hold events back.
+		r.releaseLease(ctx)
+		return r.cfg.PollInterval
+	}
+	now := time.Now()
+	batch, err := e.store.ClaimOutbox(ctx, r.cfg.Owner, now.UnixMilli(), now.Add(r.cfg.LeaseTTL).UnixMilli(), r.cfg.BatchSize)
+	switch {
+	case errors.Is(err, ErrLeaseHeld), errors.Is(err, ErrConflict):
+		r.lostLease()
+		return r.cfg.PollInterval
+	case err != nil:
+		if ctx.Err() == nil {
+			e.log.WarnContext(ctx, "outbox claim failed", "error", err)
+		}
+		return r.backoff()
+	}
+	r.holding = true
+	if len(batch) == 0 {
+		r.failures = 0
+		return r.cfg.PollInterval
+	}
+	active := r.activeSinks()
+	acked := batch[len(batch)-1].Seq
+	var failed error
+	for _, s := range active {
+		pending := batch
+		for len(pending) > 0 && pending[0].Seq <= s.delivered {
+			pending = pending[1:]
+		}
+		if len(pending) == 0 {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, r.cfg.LeaseTTL/2)
+		n, err := s.pub.Publish(pctx, pending)
+		cancel()
+		n = min(max(n, 0), len(pending))
+		if n > 0 {
+			s.delivered = pending[n-1].Seq
+		}
+		if err != nil || n < len(pending) {
+			if err == nil {
+				err = errors.New("publisher delivered only part of the batch")
+			}
+			failed = fmt.Errorf("%s: %w", s.name, err)
+			if s.delivered < acked {
+				acked = s.delivered
+			}
+		}
+	}
+	var seqs []int64
+	for _, ev := range batch {
+		if ev.Seq <= acked {
+			seqs = append(seqs, ev.Seq)
+		}
+	}
+	// Delivered events are acknowledged even when ctx just ended: else a
+	// relay stopped between the two would have them published again.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	if err := e.store.AckOutbox(actx, seqs); err != nil {
+		// Delivered but not acknowledged: the events go out again.
+		e.log.WarnContext(ctx, "outbox acknowledgement failed", "error", err)
+	}
+	cancel()
+	if failed != nil {
+		if ctx.Err() == nil {
+			r.reportFailure(ctx, failed)
+		}
+		return r.backoff()
+	}
+	if r.failures > 0 {
+		e.log.InfoContext(ctx, "event delivery recovered")
+		e.writeEventLog(ctx, EventLogInformation, "Event delivery recovered after %d failed attempts.", r.failures)
+	}
+	r.failures = 0
+	if len(batch) == r.cfg.BatchSize {
+		return 0
+	}
+	return r.cfg.PollInterval
+}
+
+func (r *relay) activeSinks() []*sink {
+	out := slices.Clone(r.sinks)
+	if r.kafka != nil {
+		out = append(out, r.kafka)
+	}
+	return out
+}
+
+func (r *relay) kafkaWanted() bool {
+	return r.kafkaCfg != nil && r.kafkaCfg.Enabled
+}
+
+// configureKafka applies integrations.kafka when it differs from what the
+// Kafka publisher has.
+func (r *relay) configureKafka(ctx context.Context, cfg integration.Kafka) {
+	if r.kafkaCfg != nil && reflect.DeepEqual(*r.kafkaCfg, cfg) {
+		return
+	}
+	e := r.e
+	c := cfg
+	r.kafkaCfg = &c
+	if e.ext.kafka == nil {
+		r.kafkaReady = false
+		if cfg.Enabled && !r.warnedNoKafka {
+			r.warnedNoKafka = true
+			e.log.WarnContext(ctx, "Kafka is enabled but this engine has no Kafka publisher (WithKafkaPublisher): its relay leaves the outbox to one that has")
+		}
+		return
+	}
+	ignored, err := e.ext.kafka.Configure(ctx, cfg)
+	if len(ignored) > 0 {
+		slices.Sort(ignored)
+		e.log.WarnContext(ctx, "Kafka producer settings ignored", "keys", ignored)
+		e.writeEventLog(ctx, EventLogInformation, "Kafka producer settings not supported by authcore, ignored: [%s].", strings.Join(ignored, ", "))
+	}
+	if err != nil {
+		// A bad configuration keeps Kafka wanted but not ready: events wait
+		// for a configuration that works.
+		r.kafkaReady, r.kafka = false, nil
+		e.log.ErrorContext(ctx, "Kafka configuration failed", "error", err)
+		e.writeEventLog(ctx, EventLogError, "Kafka configuration failed; events wait in the outbox: %v", err)
+		return
+	}
+	r.kafkaReady = true
+	if cfg.Enabled {
+		r.kafka = &sink{name: "kafka", pub: e.ext.kafka}
+		e.log.InfoContext(ctx, "Kafka publisher configured", "topic", cfg.DefaultTopic)
+	} else {
+		r.kafka = nil
+	}
+}
+
+func (r *relay) backoff() time.Duration {
+	r.failures++
+	d := r.cfg.MinBackoff
+	for i := 1; i < r.failures && d < r.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, r.cfg.MaxBackoff)
+}
+
+func (r *relay) reportFailure(ctx context.Context, err error) {
+	e := r.e
+	e.log.WarnContext(ctx, "event delivery failed; retrying", "attempt", r.failures+1, "error", err)
+	if time.Since(r.lastFailureLog) >= time.Minute {
+		r.lastFailureLog = time.Now()
+		e.writeEventLog(ctx, EventLogError, "Event delivery failed, events wait in the outbox and are retried: %v", err)
+	}
+}
+
+// lostLease forgets what the sinks got: another relay may have published
+// since.
+func (r *relay) lostLease() {
+	r.holding = false
+	for _, s := range r.activeSinks() {
+		s.delivered = 0
+	}
+}
+
+func (r *relay) releaseLease(ctx context.Context) {
+	if !r.holding {
+		return
+	}
+	r.lostLease()
+	if err := r.e.store.ReleaseOutbox(context.WithoutCancel(ctx), r.cfg.Owner); err != nil {
+		r.e.log.WarnContext(ctx, "outbox lease release failed", "error", err)
+	}
+}
+
+func (r *relay) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r.releaseLease(ctx)
+	if r.e.ext.kafka != nil {
+		if err := r.e.ext.kafka.Close(); err != nil {
+			r.e.log.WarnContext(ctx, "Kafka publisher close failed", "error", err)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/integration"
+)
+
+// ErrNotConfigured: Publish was called while Kafka is disabled or before
+// Configure.
+var ErrNotConfigured = errors.New("kafka: publisher not configured")
+
+// Publisher is an authcore.KafkaPublisher on franz-go. It is safe for
+// concurrent use; create it with NewPublisher.
+type Publisher struct {
+	extra []kgo.Opt
+	log   *slog.Logger
+
+	mu       sync.Mutex
+	client   *kgo.Client
+	topic    string
+	settings Settings
+}
+
+var _ authcore.KafkaPublisher = (*Publisher)(nil)
+
+// Option configures a Publisher.
+type Option func(*Publisher)
+
+// WithClientOptions adds franz-go options after the ones the producer map
+// yields (e.g. a dialer, or a logger).
+func WithClientOptions(opts ...kgo.Opt) Option {
+	return func(p *Publisher) { p.extra = append(p.extra, opts...) }
+}
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(p *Publisher) {
+		if l != nil {
+			p.log = l
+		}
+	}
+}
+
+// NewPublisher returns a publisher that does nothing until configured.
+func NewPublisher(opts ...Option) *Publisher {
+	p := &Publisher{log: slog.Default()}
+	for _, opt := range opts {
+		opt(p)
+	}
+	return p
+}
+
+// Configure applies integrations.kafka: a new client for the new settings
+// (the old one is closed), or none while Kafka is disabled. It returns the
+// producer keys it ignores.
+func (p *Publisher) Configure(_ context.Context, cfg integration.Kafka) ([]string, error) {
+	if !cfg.Enabled {
+		p.swap(nil, "", Settings{})
+		return nil, nil
+	}
+	if cfg.DefaultTopic == "" {
+		p.swap(nil, "", Settings{})
+		return nil, errors.New("kafka: no defaultTopic")
+	}
+	opts, settings, ignored, err := ProducerOptions(cfg.Producer)
+	if err != nil {
+		p.swap(nil, "", Settings{})
+		return ignored, err
+	}
+	opts = append(opts, kgo.DefaultProduceTopic(cfg.DefaultTopic))
+	opts = append(opts, p.extra...)
+	client, err := kgo.NewClient(opts...)
+	if err != nil {
+		p.swap(nil, "", Settings{})
+		return ignored, fmt.Errorf("kafka: %w", err)
+	}
+	p.swap(client, cfg.DefaultTopic, settings)
+	return ignored, nil
+}
+
+func (p *Publisher) swap(c *kgo.Client, topic string, s Settings) {
+	p.mu.Lock()
+	old := p.client
+	p.client, p.topic, p.settings = c, topic, s
+	p.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+}
+
+// Publish produces the events to the topic, in order, and waits for the
+// brokers' acknowledgement (at most max.block.ms). It returns how many,
+// from the first, were delivered. franz-go never delivers a record after
+// failing an earlier one of the same partition, and one key always maps to
+// one partition, so the events that were not delivered can be offered
+// again without reordering a user's events.
+func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
+	p.mu.Lock()
+	client, topic, settings := p.client, p.topic, p.settings
+	p.mu.Unlock()
+	if client == nil {
+		return 0, ErrNotConfigured
+	}
+	if settings.MaxBlock > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, settings.MaxBlock)
+		defer cancel()
+	}
+	records := make([]*kgo.Record, len(events))
+	for i, ev := range events {
+		records[i] = &kgo.Record{
+			Topic: topic, Key: []byte(ev.Key), Value: ev.Payload,
+			Headers: []kgo.RecordHeader{{Key: "event-id", Value: []byte(ev.ID)}, {Key: "event-type", Value: []byte(ev.Type)}},
+		}
+	}
+	results := client.ProduceSync(ctx, records...)
+	for i, r := range results {
+		if r.Err != nil {
+			return i, fmt.Errorf("kafka: produce event %s: %w", events[i].ID, r.Err)
+		}
+	}
+	return len(events), nil
+}
+
+// Close closes the client.
+func (p *Publisher) Close() error {
+	p.swap(nil, "", Settings{})
+	return nil
+}

@@ -1,0 +1,214 @@
+package cleanspeak
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultTimeout bounds one call to CleanSpeak. A login or a user create
+// waits on it, so it is short; past it the username is kept PENDING.
+const DefaultTimeout = 2 * time.Second
+
+// maxBody caps what is read of an answer; CleanSpeak's are small.
+const maxBody = 1 << 20
+
+// Username statuses (FusionAuth's ContentStatus).
+type Status string
+
+const (
+	StatusActive   Status = "ACTIVE"
+	StatusPending  Status = "PENDING"
+	StatusRejected Status = "REJECTED"
+)
+
+// Content actions CleanSpeak answers with.
+const (
+	ActionAllow             = "allow"
+	ActionAuthorOnly        = "authorOnly"
+	ActionReplace           = "replace"
+	ActionQueuedForApproval = "queuedForApproval"
+	ActionReject            = "reject"
+)
+
+// ErrUnavailable: CleanSpeak could not be asked or gave no usable answer.
+var ErrUnavailable = errors.New("cleanspeak: unavailable")
+
+// Client calls CleanSpeak. It is safe for concurrent use.
+type Client struct {
+	http *http.Client
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithHTTPClient sets the HTTP client (its transport and timeout).
+func WithHTTPClient(c *http.Client) Option {
+	return func(cl *Client) error {
+		if c == nil {
+			return errors.New("cleanspeak: WithHTTPClient(nil)")
+		}
+		cl.http = c
+		return nil
+	}
+}
+
+// WithTimeout sets the timeout of one call (default DefaultTimeout).
+func WithTimeout(d time.Duration) Option {
+	return func(cl *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("cleanspeak: WithTimeout(%v): must be positive", d)
+		}
+		c := *cl.http
+		c.Timeout = d
+		cl.http = &c
+		return nil
+	}
+}
+
+// NewClient returns a client.
+func NewClient(opts ...Option) (*Client, error) {
+	c := &Client{http: &http.Client{Timeout: DefaultTimeout}}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Config is where usernames go: integrations.cleanspeak.
+type Config struct {
+	// URL is CleanSpeak's base URL, e.g. https://cleanspeak.example.com.
+	URL    string
+	APIKey string
+	// ApplicationID is the CleanSpeak application for usernames
+	// (usernameModeration.applicationId).
+	ApplicationID string
+}
+
+// LogValue keeps the API key out of logs.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("url", c.URL), slog.String("applicationId", c.ApplicationID), slog.String("apiKey", "[redacted]"))
+}
+
+// Request is one username to moderate.
+type Request struct {
+	// ContentID is the content item's id: the username's cleanSpeakId.
+	ContentID string
+	// SenderID is the user's id.
+	SenderID string
+	Username string
+	// CreateInstant is when the username was set (epoch ms).
+	CreateInstant int64
+	// Update sends a changed username of an existing content item (PUT).
+	Update bool
+}
+
+// Result is CleanSpeak's decision.
+type Result struct {
+	ContentAction string
+	Status        Status
+}
+
+type part struct {
+	Content string `json:"content"`
+	Name    string `json:"name,omitempty"`
+	Type    string `json:"type"`
+}
+
+type content struct {
+	ApplicationID     string `json:"applicationId"`
+	CreateInstant     int64  `json:"createInstant"`
+	Parts             []part `json:"parts"`
+	SenderDisplayName string `json:"senderDisplayName,omitempty"`
+	SenderID          string `json:"senderId"`
+}
+
+// ModerateRequest is the body of the Moderate Content API.
+type ModerateRequest struct {
+	Content content `json:"content"`
+}
+
+// ModerateResponse is its answer (the fields used here).
+type ModerateResponse struct {
+	Content struct {
+		ID string `json:"id,omitempty"`
+	} `json:"content"`
+	ContentAction    string `json:"contentAction"`
+	ModerationAction string `json:"moderationAction,omitempty"`
+	Stored           bool   `json:"stored"`
+}
+
+// Moderate sends a username to CleanSpeak and returns its decision.
+func (c *Client) Moderate(ctx context.Context, cfg Config, req Request) (Result, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return Result{}, fmt.Errorf("%w: the URL is not an absolute http(s) URL", ErrUnavailable)
+	}
+	body, err := json.Marshal(ModerateRequest{Content: content{
+		ApplicationID: cfg.ApplicationID, CreateInstant: req.CreateInstant,
+		Parts:             []part{{Content: req.Username, Name: "username", Type: "text"}},
+		SenderDisplayName: req.Username, SenderID: req.SenderID,
+	}})
+	if err != nil {
+		return Result{}, fmt.Errorf("cleanspeak: encode request: %w", err)
+	}
+	method := http.MethodPost
+	if req.Update {
+		method = http.MethodPut
+	}
+	endpoint := base.JoinPath("content", "item", "moderate", url.PathEscape(req.ContentID))
+	hreq, err := http.NewRequestWithContext(ctx, method, endpoint.String(), bytes.NewReader(body))
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "application/json")
+	if cfg.APIKey != "" {
+		hreq.Header.Set("Authorization", cfg.APIKey)
+	}
+	resp, err := c.http.Do(hreq)
+	if err != nil {
+		// The URL error names the URL, never the key.
+		return Result{}, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: read answer: %v", ErrUnavailable, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return Result{}, fmt.Errorf("%w: %s %s answered %d", ErrUnavailable, method, endpoint.Path, resp.StatusCode)
+	}
+	var out ModerateResponse
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return Result{}, fmt.Errorf("%w: answer is not JSON: %v", ErrUnavailable, err)
+	}
+	status, ok := StatusOf(out.ContentAction)
+	if !ok {
+		return Result{}, fmt.Errorf("%w: unknown contentAction %q", ErrUnavailable, out.ContentAction)
+	}
+	return Result{ContentAction: out.ContentAction, Status: status}, nil
+}
+
+// StatusOf maps a contentAction to a username status.
+func StatusOf(contentAction string) (Status, bool) {
+	switch contentAction {
+	case ActionAllow:
+		return StatusActive, true
+	case ActionQueuedForApproval:
+		return StatusPending, true
+	case ActionReject, ActionReplace, ActionAuthorOnly:
+		return StatusRejected, true
+	}
+	return "", false
+}
