@@ -42,6 +42,10 @@ type ratio struct {
 	Throughput float64 `json:"throughput"`
 	P50        float64 `json:"p50"`
 	P99        float64 `json:"p99"`
+	// CPU is the floor's CPU time per login over authcore's: the throughput
+	// ratio a CPU-bound machine would show, measured so that other work on
+	// the machine weighs less.
+	CPU float64 `json:"cpu"`
 	// ExtraAllocs is authcore's allocations per login above the floor's.
 	ExtraAllocs float64 `json:"extraAllocsPerLogin"`
 }
@@ -244,7 +248,7 @@ func (rep *report) finish(cfg config) {
 	errs := 0
 	for _, r := range rep.Phases {
 		errs += r.Errors
-		if r.Exhausted {
+		if r.Exhausted && (cfg.count == 0 || r.Logins < cfg.count) {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("%s/%s ran out of pre-issued logins before -d: raise -accounts (or -n) for a longer phase", r.Phase, r.Server))
 		}
 	}
@@ -263,10 +267,13 @@ func (rep *report) finish(cfg config) {
 		}
 		rt := ratio{Phase: phase, Throughput: a.PerSecond / f.PerSecond, P50: a.P50ms / f.P50ms, P99: a.P99ms / f.P99ms,
 			ExtraAllocs: a.AllocsPer - f.AllocsPer}
+		if a.CPUPerLogin > 0 {
+			rt.CPU = f.CPUPerLogin / a.CPUPerLogin
+		}
 		rep.Ratios = append(rep.Ratios, rt)
 		if need > 0 {
 			rep.Targets = append(rep.Targets, target{
-				What: fmt.Sprintf("%s logins on %s at >= %.1f x floor throughput (%.2f)", phase, storeName, need, rt.Throughput),
+				What: fmt.Sprintf("%s logins on %s at >= %.1f x floor throughput (%.3f; CPU cost ratio %.3f)", phase, storeName, need, rt.Throughput, rt.CPU),
 				Met:  rt.Throughput >= need,
 			})
 		}

@@ -72,8 +72,12 @@ type phaseResult struct {
 	GCs       uint32         `json:"gcCycles"`
 	// CPUs is the process's CPU time over the phase's wall time: how many
 	// cores were busy. At the machine's core count the run is CPU-bound.
-	CPUs       float64 `json:"cpusBusy"`
-	PeakRSSMiB float64 `json:"peakRssMiB"`
+	CPUs float64 `json:"cpusBusy"`
+	// CPUPerLogin is the process's CPU time per login, in microseconds:
+	// load generator, server and fake Twitter together. On a machine that
+	// other work shares, it moves less than throughput does.
+	CPUPerLogin float64 `json:"cpuMicrosPerLogin"`
+	PeakRSSMiB  float64 `json:"peakRssMiB"`
 	// Exhausted: the phase stopped because its single-use bodies ran out.
 	Exhausted bool `json:"exhausted,omitempty"`
 
@@ -84,13 +88,13 @@ type phaseResult struct {
 	mallocs, allocBytes uint64
 }
 
-// drive runs one round: it sends w's bodies to url from cfg.concurrency
-// workers until limit requests have been started, until, or (single-use
-// bodies) none are left, and adds what it measured to r. A request started
-// before the deadline is waited for and counted, so that what the store
-// holds afterwards matches what was counted. Allocation counts are for the
-// whole process: load generator, server and fake Twitter alike, which is why
-// every figure has a floor to compare with.
+// drive runs one round: it sends w's bodies to url from concurrency workers
+// until limit requests have been started, the time until has come, or
+// (single-use bodies) none are left, and adds what it measured to r. A
+// request started before the deadline is waited for and counted, so that
+// what the store holds afterwards matches what was counted. Allocation
+// counts are for the whole process: load generator, server and fake Twitter
+// alike, which is why every figure has a floor to compare with.
 func drive(ctx context.Context, client *http.Client, url string, w *workload, concurrency, limit int, until time.Time, r *phaseResult) {
 	limit = min(limit, w.left())
 	if limit <= 0 {
@@ -175,6 +179,7 @@ func (r *phaseResult) finish() {
 	if r.Logins > 0 && r.wall > 0 {
 		r.PerSecond = float64(r.Logins) / r.wall.Seconds()
 		r.CPUs = r.cpu.Seconds() / r.wall.Seconds()
+		r.CPUPerLogin = float64(r.cpu.Microseconds()) / float64(r.Logins)
 		r.AllocsPer = float64(r.mallocs) / float64(r.Logins)
 		r.BytesPer = float64(r.allocBytes) / float64(r.Logins)
 		slices.Sort(r.latencies)

@@ -18,6 +18,10 @@
 // tokens are single-use, so every one a phase may need is issued before its
 // clock starts.
 //
+// -floor-client=authcore makes the floor call Twitter through idp/twitter's
+// Client rather than dghubble/oauth1, so that the ratio is what the engine
+// and the adapter add. docs/PERFORMANCE.md has the method and the figures.
+//
 // -cpuprofile covers every timed phase; with -floor=false it shows authcore
 // alone.
 //

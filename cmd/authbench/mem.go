@@ -84,7 +84,7 @@ func measureMemory(ctx context.Context, n int, records bool, heapProfile string,
 	fill := time.Since(start)
 	live := heapAlloc() - base
 	st := mem.Stats()
-	if st.Users != n+0 || st.Links != n || st.Registrations != n {
+	if st.Users != n || st.Links != n || st.Registrations != n {
 		return nil, fmt.Errorf("store holds %d users, %d links, %d registrations; want %d of each", st.Users, st.Links, st.Registrations, n)
 	}
 	rep := &memReport{

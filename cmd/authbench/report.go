@@ -89,21 +89,22 @@ func (rep *report) print(w io.Writer, asJSON bool) error {
 	fmt.Fprintf(w, "machine:   %s\n\n", rep.Machine)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\tserver\tkind\tlogins\terrors\tlogins/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\tallocs/login\tKiB/login\tpeak RSS MiB\tCPUs busy\t")
+	fmt.Fprintln(tw, "phase\tserver\tkind\tlogins\terrors\tlogins/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\tallocs/login\tKiB/login\tpeak RSS MiB\tCPUs busy\tCPU µs/login\t")
 	for _, r := range rep.Phases {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.0f\t%.2f\t\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.0f\t%.2f\t%.0f\t\n",
 			r.Phase, r.Server, r.Kind, r.Logins, errorText(r), r.PerSecond, r.P50ms, r.P95ms, r.P99ms, r.MaxMs,
-			r.AllocsPer, r.BytesPer/1024, r.PeakRSSMiB, r.CPUs)
+			r.AllocsPer, r.BytesPer/1024, r.PeakRSSMiB, r.CPUs, r.CPUPerLogin)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if len(rep.Ratios) > 0 {
-		fmt.Fprintln(w, "\nauthcore / floor (throughput: higher is better, 1 = the floor; latency: lower is better)")
+		fmt.Fprintln(w, "\nauthcore vs floor (throughput and CPU cost: authcore/floor and floor/authcore, higher is better, 1 = the floor;")
+		fmt.Fprintln(w, "latency: authcore/floor, lower is better)")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "phase\tthroughput\tp50\tp99\textra allocs/login\t")
+		fmt.Fprintln(tw, "phase\tthroughput\tCPU cost\tp50\tp99\textra allocs/login\t")
 		for _, r := range rep.Ratios {
-			fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.0f\t\n", r.Phase, r.Throughput, r.P50, r.P99, r.ExtraAllocs)
+			fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", r.Phase, r.Throughput, r.CPU, r.P50, r.P99, r.ExtraAllocs)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
