@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dghubble/oauth1"
 )
 
 // DefaultBaseURL is Twitter's API host.
@@ -80,13 +82,10 @@ type User struct {
 // Client calls Twitter's OAuth 1.0a endpoints for a login. It is safe for
 // concurrent use; build one and share it.
 type Client struct {
-	accessToken endpoint
-	verify      endpoint
-	transport   http.RoundTripper
-	timeout     time.Duration
-	// hc sends every call: one for the Client's life rather than one per
-	// call, as the OAuth signature is now a header set on the request.
-	hc *http.Client
+	accessTokenURL string
+	verifyURL      string
+	transport      http.RoundTripper
+	timeout        time.Duration
 
 	// set by options, resolved by NewClient
 	base       string
@@ -177,18 +176,8 @@ func NewClient(opts ...Option) (*Client, error) {
 			c.timeout = c.httpClient.Timeout
 		}
 	}
-	var err error
-	if c.accessToken, err = newEndpoint(http.MethodPost, c.base+"/oauth/access_token"); err != nil {
-		return nil, err
-	}
-	if c.verify, err = newEndpoint(http.MethodGet, c.base+"/1.1/account/verify_credentials.json?include_email=true&skip_status=true"); err != nil {
-		return nil, err
-	}
-	c.hc = &http.Client{
-		Transport:     c.transport,
-		Timeout:       c.timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	c.accessTokenURL = c.base + "/oauth/access_token"
+	c.verifyURL = c.base + "/1.1/account/verify_credentials.json?include_email=true&skip_status=true"
 	c.httpClient = nil
 	return c, nil
 }
@@ -198,20 +187,20 @@ func NewClient(opts ...Option) (*Client, error) {
 // using the consumer secret and the request-token secret.
 //
 // oauth_verifier travels in the form body, where FusionAuth documents sending
-// it; form body parameters are signed (RFC 5849 §3.4.1.3.1), so it is
-// covered by the signature all the same.
+// it; dghubble/oauth1 signs body parameters, so it is covered by the
+// signature all the same.
 func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToken string, requestSecret Secret, verifier string) (Token, error) {
 	if requestToken == "" || verifier == "" {
 		return Token{}, refused(opAccessToken, 0, errors.New("request token or verifier is empty"))
 	}
 	form := url.Values{"oauth_verifier": {verifier}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.accessToken.url, strings.NewReader(form))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.accessTokenURL, strings.NewReader(form))
 	if err != nil {
 		return Token{}, unavailable(opAccessToken, 0, errors.New("cannot build request"))
 	}
+	// Exactly this value: oauth1 only signs the body when it matches.
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	signed := []param{{"oauth_verifier", percentEncode(verifier)}}
-	body, err := c.do(ctx, opAccessToken, &c.accessToken, consumer, Token{Token: requestToken, Secret: requestSecret}, req, signed)
+	body, err := c.do(ctx, opAccessToken, consumer, Token{Token: requestToken, Secret: requestSecret}, req)
 	if err != nil {
 		return Token{}, err
 	}
@@ -232,12 +221,12 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	if tok.Token == "" {
 		return User{}, nil, refused(opVerifyCredentials, 0, errors.New("access token is empty"))
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.verify.url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.verifyURL, nil)
 	if err != nil {
 		return User{}, nil, unavailable(opVerifyCredentials, 0, errors.New("cannot build request"))
 	}
 	req.Header.Set("Accept", "application/json")
-	body, err := c.do(ctx, opVerifyCredentials, &c.verify, consumer, tok, req, nil)
+	body, err := c.do(ctx, opVerifyCredentials, consumer, tok, req)
 	if err != nil {
 		return User{}, nil, err
 	}
@@ -271,16 +260,20 @@ func (c *Client) Login(ctx context.Context, consumer Consumer, oauthToken string
 	return tok, u, raw, nil
 }
 
-// do signs req (to ep, with the form parameters form, encoded) with consumer
-// and tok, sends it and returns the body of a 200. Any other outcome is an
-// *Error.
-func (c *Client) do(ctx context.Context, op string, ep *endpoint, consumer Consumer, tok Token, req *http.Request, form []param) ([]byte, error) {
-	nonce, err := newNonce()
-	if err != nil {
-		return nil, unavailable(op, 0, errors.New("cannot make a nonce"))
+// do signs req with consumer and tok, sends it and returns the body of a 200.
+// Any other outcome is an *Error.
+func (c *Client) do(ctx context.Context, op string, consumer Consumer, tok Token, req *http.Request) ([]byte, error) {
+	cfg := oauth1.NewConfig(consumer.Key, consumer.Secret.Reveal())
+	// oauth1 takes its base transport from the context; passing ours keeps
+	// the connection pool shared.
+	base := &http.Client{Transport: c.transport}
+	signing := cfg.Client(context.WithValue(ctx, oauth1.HTTPClient, base), oauth1.NewToken(tok.Token, tok.Secret.Reveal()))
+	hc := &http.Client{
+		Transport:     signing.Transport,
+		Timeout:       c.timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	req.Header.Set("Authorization", ep.authorization(consumer, tok, nonce, time.Now().Unix(), form))
-	resp, err := c.hc.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, unavailable(op, 0, transportCause(ctx, err))
 	}

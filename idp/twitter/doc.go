@@ -9,8 +9,7 @@
 // ForApplication and LinkPolicy answer what a login needs to know.
 //
 // Client completes a login against Twitter with OAuth 1.0a (RFC 5849,
-// HMAC-SHA1, signed by sign.go, checked against Twitter's documented example
-// and twittertest's independent verifier): it exchanges a request
+// HMAC-SHA1, signed by github.com/dghubble/oauth1): it exchanges a request
 // token and verifier for an access token at POST /oauth/access_token, or
 // skips that when it is handed an access token (FusionAuth 1.25+), then reads
 // the user from GET /1.1/account/verify_credentials.json. Failures are
