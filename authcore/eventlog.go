@@ -48,6 +48,9 @@ func (e *Engine) SearchEventLogs(ctx context.Context, c EventLogSearchCriteria) 
 	if err != nil {
 		return nil, err
 	}
+	if list == nil {
+		list = []*EventLog{} // never null on the wire
+	}
 	return &EventLogSearchResponse{EventLogs: list, Total: total}, nil
 }
 

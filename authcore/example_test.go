@@ -2,6 +2,7 @@ package authcore_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -100,4 +101,14 @@ func ExampleEngine_IdentityProviderLogin() {
 	}
 	fmt.Println(resp.Status, resp.User.Email, resp.User.Registrations[0].Roles, resp.Token != "")
 	// Output: 200 grace@example.com [reader] true
+}
+
+// No match is an empty list, never null.
+func ExampleEngine_SearchEventLogs() {
+	ctx := context.Background()
+	engine, _ := authcore.New(ctx, memstore.New(), quiet())
+	res, _ := engine.SearchEventLogs(ctx, authcore.EventLogSearchCriteria{Type: authcore.EventLogError})
+	b, _ := json.Marshal(res)
+	fmt.Println(string(b))
+	// Output: {"eventLogs":[],"total":0}
 }
