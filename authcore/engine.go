@@ -24,6 +24,9 @@ type Engine struct {
 	lambdas lambdas
 	twitter *twitter.Client
 	ext     engineExt // events.go: outbox, relay, integrations, CleanSpeak
+
+	keyCache      keyCache      // tokens.go: signers and parsed keys by key id
+	providerCache providerCache // identityprovider.go: the login's decoded provider
 }
 
 // Option configures an Engine; an option that gets a bad value makes New fail.

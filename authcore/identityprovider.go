@@ -1,11 +1,13 @@
 package authcore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/authcore/authcore/idp/twitter"
 )
@@ -190,6 +192,52 @@ func (e *Engine) loadProvider(ctx context.Context, s Store, id string) (*twitter
 		return nil, err
 	}
 	return decodeProvider(rec)
+}
+
+// providerCache holds the provider the last login decoded, with the stored
+// record it was decoded from.
+type providerCache struct {
+	last atomic.Pointer[decodedProvider]
+}
+
+type decodedProvider struct {
+	id, typ                          string
+	insertInstant, lastUpdateInstant int64
+	document                         []byte
+	provider                         *twitter.Provider
+}
+
+// decodedFrom reports whether d was decoded from exactly rec.
+func (d *decodedProvider) decodedFrom(rec *IdentityProviderRecord) bool {
+	return d.id == rec.ID && d.typ == rec.Type &&
+		d.insertInstant == rec.InsertInstant && d.lastUpdateInstant == rec.LastUpdateInstant &&
+		bytes.Equal(d.document, rec.Document)
+}
+
+// providerForLogin is loadProvider for the login, which only reads the
+// provider. It still reads the record from the store every time, so a change
+// made through any engine on the same store applies to the next login; it
+// skips only the JSON decoding when the stored bytes are the ones it last
+// decoded. The provider it returns is shared between logins: read it, never
+// modify it.
+func (e *Engine) providerForLogin(ctx context.Context, id string) (*twitter.Provider, error) {
+	rec, err := e.store.GetIdentityProvider(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	if d := e.providerCache.last.Load(); d != nil && d.decodedFrom(rec) {
+		return d.provider, nil
+	}
+	p, err := decodeProvider(rec)
+	if err != nil {
+		return nil, err
+	}
+	e.providerCache.last.Store(&decodedProvider{
+		id: rec.ID, typ: rec.Type,
+		insertInstant: rec.InsertInstant, lastUpdateInstant: rec.LastUpdateInstant,
+		document: bytes.Clone(rec.Document), provider: p,
+	})
+	return p, nil
 }
 
 func decodeProvider(rec *IdentityProviderRecord) (*twitter.Provider, error) {

@@ -119,7 +119,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		}
 		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an application.")
 	}
-	provider, err := e.loadProvider(ctx, e.store, req.IdentityProviderID)
+	provider, err := e.providerForLogin(ctx, req.IdentityProviderID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}

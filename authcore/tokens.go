@@ -1,6 +1,7 @@
 package authcore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -135,7 +137,11 @@ func (e *Engine) IssueAccessToken(ctx context.Context, s Store, req TokenRequest
 	if err != nil {
 		return "", 0, fmt.Errorf("authcore: encode claims: %w", err)
 	}
-	token, err = signCompact(key, payload)
+	signer, err := e.keyCache.signer(key)
+	if err != nil {
+		return "", 0, err
+	}
+	token, err = signCompact(signer, payload)
 	if err != nil {
 		return "", 0, err
 	}
@@ -200,6 +206,7 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, t *Tenant) (*Sig
 	k, err := s.GetKey(ctx, id)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
+			e.keyCache.forget(id)
 			// Not the caller's fault: the tenant names a key that is gone.
 			return nil, fmt.Errorf("authcore: tenant %s signs with key %s, which does not exist", t.ID, id)
 		}
@@ -208,22 +215,101 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, t *Tenant) (*Sig
 	return k, nil
 }
 
-// signCompact signs payload with k, header typ JWT and kid k.ID.
-func signCompact(k *SigningKey, payload []byte) (string, error) {
-	alg, material, err := signingMaterial(k)
-	if err != nil {
-		return "", err
-	}
-	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.ID)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: material}, opts)
-	if err != nil {
-		return "", fmt.Errorf("authcore: signer: %w", err)
-	}
+// signCompact signs payload with signer (typ JWT, kid set by keyCache.signer).
+func signCompact(signer jose.Signer, payload []byte) (string, error) {
 	obj, err := signer.Sign(payload)
 	if err != nil {
 		return "", fmt.Errorf("authcore: sign: %w", err)
 	}
 	return obj.CompactSerialize()
+}
+
+// keyCache keeps, per signing-key id, the go-jose signer and the parsed
+// verification key built from that key's stored bytes, so that a token does
+// not parse a PKCS#8 or PKIX key and build a signer every time.
+//
+// The store stays the source of truth: every use still reads the key from the
+// store (the caller does), and an entry is used only when the stored
+// algorithm and bytes are the ones it was built from. Key ids are not
+// forever: a deleted key's id can be given to a new key (NewKey.ID), on this
+// instance or on another one sharing the database, so the id alone would not
+// be a safe cache key. A deleted key fails the store read before the cache is
+// consulted, so no instance signs or verifies with it, whatever it cached.
+type keyCache struct {
+	signers   sync.Map // key id → *cachedSigner
+	verifiers sync.Map // key id → *cachedVerifier
+}
+
+// cachedSigner is a go-jose signer and the stored bytes it was built from.
+// A go-jose signer may be shared: Sign only reads the signer (it builds each
+// header in a fresh map), and HMAC, crypto/rsa, crypto/ecdsa and
+// crypto/ed25519 keys are safe for concurrent use once parsed (x509's parsers
+// precompute the RSA values).
+type cachedSigner struct {
+	algorithm string
+	secret    []byte
+	signer    jose.Signer
+}
+
+// cachedVerifier is the parsed public key of an asymmetric key and the stored
+// bytes it was parsed from.
+type cachedVerifier struct {
+	algorithm string
+	public    []byte
+	key       any
+}
+
+// signer returns the signer of k, from the cache when k's stored bytes are
+// the cached ones. k must have just been read from the store.
+func (c *keyCache) signer(k *SigningKey) (jose.Signer, error) {
+	if v, ok := c.signers.Load(k.ID); ok {
+		if cs := v.(*cachedSigner); cs.algorithm == k.Algorithm && bytes.Equal(cs.secret, k.Secret) {
+			return cs.signer, nil
+		}
+	}
+	// The signer keeps the HMAC secret it is given: give it a copy nobody
+	// else holds, and compare later reads against that same copy.
+	own := *k
+	own.Secret = bytes.Clone(k.Secret)
+	alg, material, err := signingMaterial(&own)
+	if err != nil {
+		return nil, err
+	}
+	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.ID)
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: material}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("authcore: signer: %w", err)
+	}
+	c.signers.Store(k.ID, &cachedSigner{algorithm: k.Algorithm, secret: own.Secret, signer: s})
+	return s, nil
+}
+
+// verificationKey returns what go-jose verifies with for k, parsing an
+// asymmetric key's public half only when its stored bytes changed. k must
+// have just been read from the store.
+func (c *keyCache) verificationKey(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
+	if k.Algorithm == AlgHS256 {
+		return verificationMaterial(k) // the secret itself: nothing to parse
+	}
+	if v, ok := c.verifiers.Load(k.ID); ok {
+		if cv := v.(*cachedVerifier); cv.algorithm == k.Algorithm && bytes.Equal(cv.public, k.PublicKey) {
+			return jose.SignatureAlgorithm(cv.algorithm), cv.key, nil
+		}
+	}
+	alg, pub, err := verificationMaterial(k)
+	if err != nil {
+		return "", nil, err
+	}
+	c.verifiers.Store(k.ID, &cachedVerifier{algorithm: k.Algorithm, public: bytes.Clone(k.PublicKey), key: pub})
+	return alg, pub, nil
+}
+
+// forget drops what is cached for a key the store no longer has. Only
+// memory is at stake: a stale entry is never used without a store read that
+// finds the same bytes.
+func (c *keyCache) forget(id string) {
+	c.signers.Delete(id)
+	c.verifiers.Delete(id)
 }
 
 // acceptedAlgorithms are the algorithms a token may name at all; the key
@@ -250,11 +336,12 @@ func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[str
 	k, err := e.store.GetKey(ctx, h.KeyID)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
+			e.keyCache.forget(h.KeyID)
 			return nil, tokenInvalid("unknown key")
 		}
 		return nil, err
 	}
-	alg, material, err := verificationMaterial(k)
+	alg, material, err := e.keyCache.verificationKey(k)
 	if err != nil {
 		return nil, err
 	}
