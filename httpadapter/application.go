@@ -17,9 +17,16 @@ func (h *Handler) applicationRoutes() {
 	h.handle("POST /api/application/{applicationId}", false, h.createApplication)
 	h.handle("GET /api/application", false, h.getApplications)
 	h.handle("GET /api/application/{applicationId}", false, h.getApplication)
-	h.handle("PUT /api/application/{applicationId}", false, h.putApplication)
-	h.handle("PATCH /api/application/{applicationId}", false, h.patchApplication)
-	h.handle("DELETE /api/application/{applicationId}", false, h.deleteApplication)
+	apps := lifecycle[authcore.Application, authcore.ApplicationRequest]{
+		h: h, param: "applicationId",
+		update: h.engine.UpdateApplication, patch: h.engine.PatchApplication,
+		reactivate: h.engine.ReactivateApplication, deactivate: h.engine.DeactivateApplication,
+		remove: h.engine.DeleteApplication,
+		wrap:   func(a *authcore.Application) any { return authcore.ApplicationResponse{Application: a} },
+	}
+	h.handle("PUT /api/application/{applicationId}", false, apps.put)
+	h.handle("PATCH /api/application/{applicationId}", false, apps.patchEndpoint)
+	h.handle("DELETE /api/application/{applicationId}", false, apps.delete)
 }
 
 // boolQuery reads a boolean query parameter; absent or empty is false
@@ -74,74 +81,5 @@ func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, authcore.ApplicationResponse{Application: a})
-	return nil
-}
-
-// putApplication replaces the application, or with ?reactivate=true (the
-// client's reactivateApplication, no body) sets it active again.
-func (h *Handler) putApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "applicationId", "applicationId")
-	if err != nil {
-		return err
-	}
-	reactivate, err := boolQuery(r, "reactivate")
-	if err != nil {
-		return err
-	}
-	var a *authcore.Application
-	if reactivate {
-		a, err = h.engine.ReactivateApplication(r.Context(), id)
-	} else {
-		var in authcore.ApplicationRequest
-		if err := h.decode(w, r, &in); err != nil {
-			return err
-		}
-		a, err = h.engine.UpdateApplication(r.Context(), id, in)
-	}
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.ApplicationResponse{Application: a})
-	return nil
-}
-
-func (h *Handler) patchApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "applicationId", "applicationId")
-	if err != nil {
-		return err
-	}
-	req, err := h.patchRequest(w, r)
-	if err != nil {
-		return err
-	}
-	a, err := h.engine.PatchApplication(r.Context(), id, req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.ApplicationResponse{Application: a})
-	return nil
-}
-
-// deleteApplication deletes with ?hardDelete=true (the client's
-// deleteApplication); without it, it deactivates (deactivateApplication), as
-// FusionAuth does.
-func (h *Handler) deleteApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "applicationId", "applicationId")
-	if err != nil {
-		return err
-	}
-	hard, err := boolQuery(r, "hardDelete")
-	if err != nil {
-		return err
-	}
-	if hard {
-		err = h.engine.DeleteApplication(r.Context(), id)
-	} else {
-		_, err = h.engine.DeactivateApplication(r.Context(), id)
-	}
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusOK)
 	return nil
 }

@@ -33,9 +33,16 @@ func (h *Handler) userRoutes() {
 	h.handle("POST /api/user/{userId}", false, h.createUser)
 	h.handle("GET /api/user", false, h.getUserByQuery)
 	h.handle("GET /api/user/{userId}", false, h.getUser)
-	h.handle("PUT /api/user/{userId}", false, h.putUser)
-	h.handle("PATCH /api/user/{userId}", false, h.patchUser)
-	h.handle("DELETE /api/user/{userId}", false, h.deleteUser)
+	users := lifecycle[authcore.User, authcore.UserRequest]{
+		h: h, param: "userId",
+		update: h.engine.UpdateUser, patch: h.engine.PatchUser,
+		reactivate: h.engine.ReactivateUser, deactivate: h.engine.DeactivateUser,
+		remove: h.engine.DeleteUser,
+		wrap:   func(u *authcore.User) any { return authcore.UserResponse{User: u} },
+	}
+	h.handle("PUT /api/user/{userId}", false, users.put)
+	h.handle("PATCH /api/user/{userId}", false, users.patchEndpoint)
+	h.handle("DELETE /api/user/{userId}", false, users.delete)
 
 	h.handle("POST /api/user/registration", false, h.register)
 	h.handle("POST /api/user/registration/{userId}", false, h.register)
@@ -102,75 +109,6 @@ func (h *Handler) getUserByQuery(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
-	return nil
-}
-
-// putUser replaces the user, or with ?reactivate=true (the client's
-// reactivateUser, no body) sets them active again.
-func (h *Handler) putUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "userId", "userId")
-	if err != nil {
-		return err
-	}
-	reactivate, err := boolQuery(r, "reactivate")
-	if err != nil {
-		return err
-	}
-	var u *authcore.User
-	if reactivate {
-		u, err = h.engine.ReactivateUser(r.Context(), id)
-	} else {
-		var in authcore.UserRequest
-		if err := h.decode(w, r, &in); err != nil {
-			return err
-		}
-		u, err = h.engine.UpdateUser(r.Context(), id, in)
-	}
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
-	return nil
-}
-
-func (h *Handler) patchUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "userId", "userId")
-	if err != nil {
-		return err
-	}
-	req, err := h.patchRequest(w, r)
-	if err != nil {
-		return err
-	}
-	u, err := h.engine.PatchUser(r.Context(), id, req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
-	return nil
-}
-
-// deleteUser deletes for good with ?hardDelete=true (the client's
-// deleteUser); without it, it deactivates (deactivateUser), as FusionAuth
-// does.
-func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "userId", "userId")
-	if err != nil {
-		return err
-	}
-	hard, err := boolQuery(r, "hardDelete")
-	if err != nil {
-		return err
-	}
-	if hard {
-		err = h.engine.DeleteUser(r.Context(), id)
-	} else {
-		_, err = h.engine.DeactivateUser(r.Context(), id)
-	}
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusOK)
 	return nil
 }
 

@@ -1,0 +1,91 @@
+package httpadapter
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// lifecycle holds what differs between objects that FusionAuth updates,
+// patches, deactivates and deletes the same way (applications, users): the
+// URI parameter, the engine's calls and the response wrapper. Its methods
+// are the shared endpoints.
+type lifecycle[T, In any] struct {
+	h          *Handler
+	param      string
+	update     func(ctx context.Context, id string, in In) (*T, error)
+	patch      func(ctx context.Context, id string, req authcore.PatchRequest) (*T, error)
+	reactivate func(ctx context.Context, id string) (*T, error)
+	deactivate func(ctx context.Context, id string) (*T, error)
+	remove     func(ctx context.Context, id string) error
+	wrap       func(*T) any
+}
+
+func (l lifecycle[T, In]) respond(w http.ResponseWriter, v *T, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l.wrap(v))
+	return nil
+}
+
+// put replaces the object, or with ?reactivate=true (the client's
+// reactivate*, no body) sets it active again.
+func (l lifecycle[T, In]) put(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, l.param, l.param)
+	if err != nil {
+		return err
+	}
+	reactivate, err := boolQuery(r, "reactivate")
+	if err != nil {
+		return err
+	}
+	if reactivate {
+		v, err := l.reactivate(r.Context(), id)
+		return l.respond(w, v, err)
+	}
+	var in In
+	if err := l.h.decode(w, r, &in); err != nil {
+		return err
+	}
+	v, err := l.update(r.Context(), id, in)
+	return l.respond(w, v, err)
+}
+
+// patchEndpoint applies a PATCH in any of the three forms.
+func (l lifecycle[T, In]) patchEndpoint(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, l.param, l.param)
+	if err != nil {
+		return err
+	}
+	req, err := l.h.patchRequest(w, r)
+	if err != nil {
+		return err
+	}
+	v, err := l.patch(r.Context(), id, req)
+	return l.respond(w, v, err)
+}
+
+// delete deletes for good with ?hardDelete=true (the client's delete*);
+// without it, it deactivates (deactivate*), as FusionAuth does.
+func (l lifecycle[T, In]) delete(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, l.param, l.param)
+	if err != nil {
+		return err
+	}
+	hard, err := boolQuery(r, "hardDelete")
+	if err != nil {
+		return err
+	}
+	if hard {
+		err = l.remove(r.Context(), id)
+	} else {
+		_, err = l.deactivate(r.Context(), id)
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
