@@ -16,14 +16,14 @@ func (h *Handler) applicationRoutes() {
 	h.handle("POST /api/application", false, h.createApplication)
 	h.handle("POST /api/application/{applicationId}", false, h.createApplication)
 	h.handle("GET /api/application", false, h.getApplications)
-	h.handle("GET /api/application/{applicationId}", false, h.getApplication)
 	apps := lifecycle[authcore.Application, authcore.ApplicationRequest]{
-		h: h, param: "applicationId",
+		h: h, param: "applicationId", get: h.engine.Application,
 		update: h.engine.UpdateApplication, patch: h.engine.PatchApplication,
 		reactivate: h.engine.ReactivateApplication, deactivate: h.engine.DeactivateApplication,
 		remove: h.engine.DeleteApplication,
 		wrap:   func(a *authcore.Application) any { return authcore.ApplicationResponse{Application: a} },
 	}
+	h.handle("GET /api/application/{applicationId}", false, apps.retrieve)
 	h.handle("PUT /api/application/{applicationId}", false, apps.put)
 	h.handle("PATCH /api/application/{applicationId}", false, apps.patchEndpoint)
 	h.handle("DELETE /api/application/{applicationId}", false, apps.delete)
@@ -68,18 +68,5 @@ func (h *Handler) getApplications(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	writeJSON(w, http.StatusOK, authcore.ApplicationsResponse{Applications: list})
-	return nil
-}
-
-func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "applicationId", "applicationId")
-	if err != nil {
-		return err
-	}
-	a, err := h.engine.Application(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.ApplicationResponse{Application: a})
 	return nil
 }

@@ -7,13 +7,15 @@ import (
 	"github.com/authcore/authcore/authcore"
 )
 
-// lifecycle holds what differs between objects that FusionAuth updates,
-// patches, deactivates and deletes the same way (applications, users): the
-// URI parameter, the engine's calls and the response wrapper. Its methods
-// are the shared endpoints.
+// lifecycle holds what differs between objects that FusionAuth retrieves,
+// updates, patches, deactivates and deletes the same way (tenants,
+// applications, users): the URI parameter, the engine's calls and the
+// response wrapper. Its methods are the shared endpoints. reactivate,
+// deactivate and remove are needed only by the endpoints that use them.
 type lifecycle[T, In any] struct {
 	h          *Handler
 	param      string
+	get        func(ctx context.Context, id string) (*T, error)
 	update     func(ctx context.Context, id string, in In) (*T, error)
 	patch      func(ctx context.Context, id string, req authcore.PatchRequest) (*T, error)
 	reactivate func(ctx context.Context, id string) (*T, error)
@@ -30,16 +32,28 @@ func (l lifecycle[T, In]) respond(w http.ResponseWriter, v *T, err error) error 
 	return nil
 }
 
-// put replaces the object, or with ?reactivate=true (the client's
-// reactivate*, no body) sets it active again.
+// retrieve answers GET /…/{param}.
+func (l lifecycle[T, In]) retrieve(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, l.param, l.param)
+	if err != nil {
+		return err
+	}
+	v, err := l.get(r.Context(), id)
+	return l.respond(w, v, err)
+}
+
+// put replaces the object, or, for objects that can be reactivated, with
+// ?reactivate=true (the client's reactivate*, no body) sets it active again.
 func (l lifecycle[T, In]) put(w http.ResponseWriter, r *http.Request) error {
 	id, err := uuidParam(r, l.param, l.param)
 	if err != nil {
 		return err
 	}
-	reactivate, err := boolQuery(r, "reactivate")
-	if err != nil {
-		return err
+	reactivate := false
+	if l.reactivate != nil {
+		if reactivate, err = boolQuery(r, "reactivate"); err != nil {
+			return err
+		}
 	}
 	if reactivate {
 		v, err := l.reactivate(r.Context(), id)

@@ -1,6 +1,7 @@
 package httpadapter
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/authcore/authcore/authcore"
@@ -16,9 +17,16 @@ func (h *Handler) tenantRoutes() {
 	h.handle("POST /api/tenant", false, h.createTenant)
 	h.handle("POST /api/tenant/{tenantId}", false, h.createTenant)
 	h.handle("GET /api/tenant", false, h.getTenants)
-	h.handle("GET /api/tenant/{tenantId}", false, h.getTenant)
-	h.handle("PUT /api/tenant/{tenantId}", false, h.putTenant)
-	h.handle("PATCH /api/tenant/{tenantId}", false, h.patchTenant)
+	tenants := lifecycle[authcore.Tenant, authcore.TenantRequest]{
+		h: h, param: "tenantId", get: h.engine.Tenant, patch: h.engine.PatchTenant,
+		update: func(ctx context.Context, id string, in authcore.TenantRequest) (*authcore.Tenant, error) {
+			return h.engine.UpdateTenant(ctx, id, in.Tenant)
+		},
+		wrap: func(t *authcore.Tenant) any { return authcore.TenantResponse{Tenant: t} },
+	}
+	h.handle("GET /api/tenant/{tenantId}", false, tenants.retrieve)
+	h.handle("PUT /api/tenant/{tenantId}", false, tenants.put)
+	h.handle("PATCH /api/tenant/{tenantId}", false, tenants.patchEndpoint)
 	h.handle("DELETE /api/tenant/{tenantId}", false, h.deleteTenant)
 }
 
@@ -45,53 +53,6 @@ func (h *Handler) getTenants(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, authcore.TenantsResponse{Tenants: list})
-	return nil
-}
-
-func (h *Handler) getTenant(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "tenantId", "tenantId")
-	if err != nil {
-		return err
-	}
-	t, err := h.engine.Tenant(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
-	return nil
-}
-
-func (h *Handler) putTenant(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "tenantId", "tenantId")
-	if err != nil {
-		return err
-	}
-	var in authcore.TenantRequest
-	if err := h.decode(w, r, &in); err != nil {
-		return err
-	}
-	t, err := h.engine.UpdateTenant(r.Context(), id, in.Tenant)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
-	return nil
-}
-
-func (h *Handler) patchTenant(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuidParam(r, "tenantId", "tenantId")
-	if err != nil {
-		return err
-	}
-	req, err := h.patchRequest(w, r)
-	if err != nil {
-		return err
-	}
-	t, err := h.engine.PatchTenant(r.Context(), id, req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, authcore.TenantResponse{Tenant: t})
 	return nil
 }
 
