@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/authcore/authcoretest"
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/store/memstore"
@@ -49,19 +50,7 @@ func newEngineLoginBench(b *testing.B) *engineLoginBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	app, err := e.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{
-		Name:               "bench",
-		Roles:              []authcore.ApplicationRole{{Name: "user", IsDefault: true}},
-		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true},
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, err = e.CreateIdentityProvider(ctx, "", twitter.Provider{
-		Type: twitter.TypeName, ButtonText: "Login with Twitter", Enabled: true,
-		ConsumerKey: engineBenchKey, ConsumerSecret: engineBenchSecret,
-		ApplicationConfiguration: map[string]twitter.ApplicationConfiguration{app.ID: {Enabled: true}},
-	})
+	app, err := authcoretest.TwitterLoginApp(ctx, e, "", engineBenchKey, engineBenchSecret)
 	if err != nil {
 		b.Fatal(err)
 	}

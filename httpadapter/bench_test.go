@@ -15,6 +15,7 @@ import (
 	"github.com/dghubble/oauth1"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/authcore/authcoretest"
 	"github.com/authcore/authcore/httpadapter"
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
@@ -64,19 +65,7 @@ func newLoginBench(b *testing.B) *loginBench {
 	if _, _, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{Key: benchKey}); err != nil {
 		b.Fatal(err)
 	}
-	app, err := e.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{
-		Name:               "bench",
-		Roles:              []authcore.ApplicationRole{{Name: "user", IsDefault: true}},
-		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true},
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, err = e.CreateIdentityProvider(ctx, "", twitter.Provider{
-		Type: twitter.TypeName, ButtonText: "Login with Twitter", Enabled: true,
-		ConsumerKey: benchCKey, ConsumerSecret: benchCSecret,
-		ApplicationConfiguration: map[string]twitter.ApplicationConfiguration{app.ID: {Enabled: true}},
-	})
+	app, err := authcoretest.TwitterLoginApp(ctx, e, "", benchCKey, benchCSecret)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/authcore/authcoretest"
 	"github.com/authcore/authcore/httpadapter"
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
@@ -51,15 +52,7 @@ func newCluster(tb testing.TB, open func(tb testing.TB) authcore.Store, instance
 		c.handlers = append(c.handlers, h)
 	}
 	e := c.engines[0]
-	_, err := e.CreateApplication(ctx, appID, authcore.ApplicationRequest{Application: authcore.ApplicationInput{
-		Name: "app", Roles: []authcore.ApplicationRole{{Name: "user", IsDefault: true}},
-		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true},
-	}})
-	require.NoError(tb, err)
-	_, err = e.CreateIdentityProvider(ctx, "", twitter.Provider{
-		Type: "Twitter", ButtonText: "b", ConsumerKey: ck, ConsumerSecret: cs, Enabled: true,
-		ApplicationConfiguration: map[string]twitter.ApplicationConfiguration{appID: {Enabled: true}},
-	})
+	_, err := authcoretest.TwitterLoginApp(ctx, e, appID, ck, cs)
 	require.NoError(tb, err)
 	return c
 }
