@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dghubble/oauth1"
@@ -86,6 +87,15 @@ type Client struct {
 	verifyURL      string
 	transport      http.RoundTripper
 	timeout        time.Duration
+	// oauthCtx carries the base client that dghubble/oauth1 takes its
+	// transport from (oauth1.HTTPClient). It is read once, when a signing
+	// client is built, never for the request itself, so one context serves
+	// every call.
+	oauthCtx context.Context
+	// config is the oauth1.Config of the last consumer seen. A deployment
+	// has one Twitter provider, so nearly every login signs for the same
+	// consumer; application overrides with their own keys merely replace it.
+	config atomic.Pointer[consumerConfig]
 
 	// set by options, resolved by NewClient
 	base       string
@@ -179,7 +189,26 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.accessTokenURL = c.base + "/oauth/access_token"
 	c.verifyURL = c.base + "/1.1/account/verify_credentials.json?include_email=true&skip_status=true"
 	c.httpClient = nil
+	c.oauthCtx = context.WithValue(context.Background(), oauth1.HTTPClient, &http.Client{Transport: c.transport})
 	return c, nil
+}
+
+// consumerConfig is an oauth1.Config and the credentials it was built from.
+type consumerConfig struct {
+	key, secret string
+	config      *oauth1.Config
+}
+
+// oauthConfig returns the oauth1.Config for consumer, reusing the last one
+// when the credentials are the same. An oauth1.Config is only read once built.
+func (c *Client) oauthConfig(consumer Consumer) *oauth1.Config {
+	secret := consumer.Secret.Reveal()
+	if cc := c.config.Load(); cc != nil && cc.key == consumer.Key && cc.secret == secret {
+		return cc.config
+	}
+	cc := &consumerConfig{key: consumer.Key, secret: secret, config: oauth1.NewConfig(consumer.Key, secret)}
+	c.config.Store(cc)
+	return cc.config
 }
 
 // AccessToken exchanges an authorized request token for the user's access
@@ -194,13 +223,7 @@ func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToke
 		return Token{}, refused(opAccessToken, 0, errors.New("request token or verifier is empty"))
 	}
 	form := url.Values{"oauth_verifier": {verifier}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.accessTokenURL, strings.NewReader(form))
-	if err != nil {
-		return Token{}, unavailable(opAccessToken, 0, errors.New("cannot build request"))
-	}
-	// Exactly this value: oauth1 only signs the body when it matches.
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	body, err := c.do(ctx, opAccessToken, consumer, Token{Token: requestToken, Secret: requestSecret}, req)
+	body, err := c.do(ctx, opAccessToken, consumer, Token{Token: requestToken, Secret: requestSecret}, http.MethodPost, c.accessTokenURL, form)
 	if err != nil {
 		return Token{}, err
 	}
@@ -221,12 +244,7 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	if tok.Token == "" {
 		return User{}, nil, refused(opVerifyCredentials, 0, errors.New("access token is empty"))
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.verifyURL, nil)
-	if err != nil {
-		return User{}, nil, unavailable(opVerifyCredentials, 0, errors.New("cannot build request"))
-	}
-	req.Header.Set("Accept", "application/json")
-	body, err := c.do(ctx, opVerifyCredentials, consumer, tok, req)
+	body, err := c.do(ctx, opVerifyCredentials, consumer, tok, http.MethodGet, c.verifyURL, "")
 	if err != nil {
 		return User{}, nil, err
 	}
@@ -260,20 +278,33 @@ func (c *Client) Login(ctx context.Context, consumer Consumer, oauthToken string
 	return tok, u, raw, nil
 }
 
-// do signs req with consumer and tok, sends it and returns the body of a 200.
-// Any other outcome is an *Error.
-func (c *Client) do(ctx context.Context, op string, consumer Consumer, tok Token, req *http.Request) ([]byte, error) {
-	cfg := oauth1.NewConfig(consumer.Key, consumer.Secret.Reveal())
-	// oauth1 takes its base transport from the context; passing ours keeps
-	// the connection pool shared.
-	base := &http.Client{Transport: c.transport}
-	signing := cfg.Client(context.WithValue(ctx, oauth1.HTTPClient, base), oauth1.NewToken(tok.Token, tok.Secret.Reveal()))
-	hc := &http.Client{
-		Transport:     signing.Transport,
-		Timeout:       c.timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+// do sends a request signed with consumer and tok, a POST of form when form
+// is not empty, and returns the body of a 200. Any other outcome is an
+// *Error.
+func (c *Client) do(ctx context.Context, op string, consumer Consumer, tok Token, method, target, form string) ([]byte, error) {
+	// The deadline bounds the whole exchange, the body included.
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var rd io.Reader
+	if form != "" {
+		rd = strings.NewReader(form)
 	}
-	resp, err := hc.Do(req)
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return nil, unavailable(op, 0, errors.New("cannot build request"))
+	}
+	if form != "" {
+		// Exactly this value: oauth1 only signs the body when it matches.
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else {
+		req.Header.Set("Accept", "application/json")
+	}
+	// The signing transport is used directly rather than through an
+	// http.Client: a redirect must not be followed anyway (the signature
+	// covers the URL, so a 3xx is reported as it is), and the context's
+	// deadline costs less per call than http.Client's Timeout machinery.
+	signing := c.oauthConfig(consumer).Client(c.oauthCtx, oauth1.NewToken(tok.Token, tok.Secret.Reveal())).Transport
+	resp, err := signing.RoundTrip(req)
 	if err != nil {
 		return nil, unavailable(op, 0, transportCause(ctx, err))
 	}

@@ -473,3 +473,55 @@ func TestConcurrentReuseOfOneRequestToken(t *testing.T) {
 		t.Fatalf("%d exchanges succeeded, want 1", ok)
 	}
 }
+
+// A redirect is reported, never followed: the signature covers the URL, and
+// following would send the signed Authorization header somewhere else.
+func TestRedirectIsNotFollowed(t *testing.T) {
+	var followed int
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		followed++
+		_, _ = w.Write([]byte(`{"id_str":"1"}`))
+	}))
+	defer target.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/1.1/account/verify_credentials.json", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c, err := twitter.NewClient(twitter.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: "t", Secret: "TOKEN-SECRET"})
+	assertKind(t, err, twitter.ErrUnavailable, "TOKEN-SECRET")
+	if followed != 0 {
+		t.Fatalf("the redirect was followed %d times", followed)
+	}
+}
+
+// The client keeps the last consumer's oauth1 configuration; logins that
+// alternate between two consumers (an application override with its own
+// keys) must each be signed with their own secret, which the fake checks.
+func TestAlternatingConsumersSignWithTheirOwnSecret(t *testing.T) {
+	f := newFixture(t)
+	other := twitter.Consumer{Key: "other-consumer", Secret: "OTHER-CONSUMER-SECRET"}
+	f.fake.AddConsumer(other.Key, other.Secret.Reveal())
+	wrongSecret := twitter.Consumer{Key: consumerKey, Secret: "NOT-THE-SECRET"}
+	for i := range 6 {
+		c := consumer
+		if i%2 == 1 {
+			c = other
+		}
+		at, as := f.fake.IssueAccessToken(c.Key, accountID)
+		u, _, err := f.client.VerifyCredentials(context.Background(), c, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+		if err != nil {
+			t.Fatalf("login %d with consumer %s: %v", i, c.Key, err)
+		}
+		if u.IDStr != accountID {
+			t.Fatalf("id_str %q", u.IDStr)
+		}
+		// Same key, other secret: a cache keyed by the key alone would sign
+		// this with the right secret and pass.
+		_, _, err = f.client.VerifyCredentials(context.Background(), wrongSecret, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+		assertKind(t, err, twitter.ErrRefused, "NOT-THE-SECRET", as)
+	}
+}
