@@ -131,7 +131,7 @@ func newBareTwitter(twitterURL string) *bareTwitter {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
 	return &bareTwitter{
-		config:         oauth1.NewConfig(benchCKey, benchCSecret),
+		config:         benchFloorConfig(benchCKey, benchCSecret),
 		ctx:            context.WithValue(context.Background(), oauth1.HTTPClient, &http.Client{Transport: t, Timeout: 10 * time.Second}),
 		accessTokenURL: twitterURL + "/oauth/access_token",
 		verifyURL:      twitterURL + "/1.1/account/verify_credentials.json?include_email=true&skip_status=true",
@@ -249,4 +249,13 @@ func BenchmarkIntegration(b *testing.B) {
 			lb.serve(b, http.MethodPut, "/api/integration", put, benchKey)
 		}
 	})
+}
+
+// benchFloorConfig is the floor's shared oauth1.Config. oauth1 writes a missing Noncer
+// into the config each time a client is built from it, which would race
+// between concurrent logins; set up front, the config is only read.
+func benchFloorConfig(key, secret string) *oauth1.Config {
+	c := oauth1.NewConfig(key, secret)
+	c.Noncer = oauth1.Base64Noncer{}
+	return c
 }

@@ -230,7 +230,7 @@ func newFloor(twitterURL string, concurrency int) (*floorHandler, error) {
 		return nil, errors.New("floor: no Twitter URL")
 	}
 	return &floorHandler{
-		config:            oauth1.NewConfig(consumerKey, consumerSecret),
+		config:            floorConfig(consumerKey, consumerSecret),
 		base:              &http.Client{Transport: twitterTransport(concurrency), Timeout: 10 * time.Second},
 		accessTokenURL:    twitterURL + "/oauth/access_token",
 		verifyCredentials: twitterURL + "/1.1/account/verify_credentials.json?include_email=true&skip_status=true",
@@ -313,4 +313,13 @@ func (f *clientFloor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(floorBody)
+}
+
+// floorConfig is the floor's shared oauth1.Config. oauth1 writes a missing Noncer
+// into the config each time a client is built from it, which would race
+// between concurrent logins; set up front, the config is only read.
+func floorConfig(key, secret string) *oauth1.Config {
+	c := oauth1.NewConfig(key, secret)
+	c.Noncer = oauth1.Base64Noncer{}
+	return c
 }

@@ -206,7 +206,11 @@ func (c *Client) oauthConfig(consumer Consumer) *oauth1.Config {
 	if cc := c.config.Load(); cc != nil && cc.key == consumer.Key && cc.secret == secret {
 		return cc.config
 	}
-	cc := &consumerConfig{key: consumer.Key, secret: secret, config: oauth1.NewConfig(consumer.Key, secret)}
+	cfg := oauth1.NewConfig(consumer.Key, secret)
+	// oauth1 fills in a missing Noncer each time a client is built from the
+	// config; set up front, the shared config is only ever read.
+	cfg.Noncer = oauth1.Base64Noncer{}
+	cc := &consumerConfig{key: consumer.Key, secret: secret, config: cfg}
 	c.config.Store(cc)
 	return cc.config
 }
