@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/authcore/authcore/authcore"
@@ -222,10 +223,7 @@ func (h *Handler) optionalBody(w http.ResponseWriter, r *http.Request, v any) er
 func (h *Handler) setTokenCookies(w http.ResponseWriter, r *http.Request, accessToken, refreshToken string, refreshMaxAgeSeconds int) {
 	secure := h.jwtOverHTTPS(r)
 	if accessToken != "" {
-		http.SetCookie(w, &http.Cookie{
-			Name: AccessTokenCookie, Value: accessToken, Path: "/",
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
-		})
+		w.Header().Add("Set-Cookie", tokenCookie(AccessTokenCookie, accessToken, 0, secure))
 	}
 	if refreshToken != "" {
 		maxAge := refreshMaxAgeSeconds
@@ -234,11 +232,56 @@ func (h *Handler) setTokenCookies(w http.ResponseWriter, r *http.Request, access
 			// outlive the token; -1 sends Max-Age=0 (delete now).
 			maxAge = -1
 		}
-		http.SetCookie(w, &http.Cookie{
-			Name: RefreshTokenCookie, Value: refreshToken, Path: "/", MaxAge: maxAge,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
-		})
+		w.Header().Add("Set-Cookie", tokenCookie(RefreshTokenCookie, refreshToken, maxAge, secure))
 	}
+}
+
+// tokenCookie is the Set-Cookie value of a token cookie: Path=/, HttpOnly,
+// SameSite=Lax, Secure when asked, Max-Age when not 0 (negative: Max-Age=0).
+// It is what http.Cookie.String writes, and it falls back to it; but a JWT
+// or a refresh token is only base64url characters and dots, which need no
+// sanitizing, and skipping net/http's byte-by-byte checks of a token of a
+// kilobyte or so is measurable on every login.
+func tokenCookie(name, value string, maxAge int, secure bool) string {
+	if !isTokenText(value) {
+		c := &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure}
+		return c.String()
+	}
+	var b strings.Builder
+	b.Grow(len(name) + len(value) + 64)
+	b.WriteString(name)
+	b.WriteByte('=')
+	b.WriteString(value)
+	b.WriteString("; Path=/")
+	switch {
+	case maxAge > 0:
+		b.WriteString("; Max-Age=")
+		b.WriteString(strconv.Itoa(maxAge))
+	case maxAge < 0:
+		b.WriteString("; Max-Age=0")
+	}
+	b.WriteString("; HttpOnly")
+	if secure {
+		b.WriteString("; Secure")
+	}
+	b.WriteString("; SameSite=Lax")
+	return b.String()
+}
+
+// isTokenText reports whether s is non-empty and only base64url characters
+// and dots: the alphabet of JWTs and of authcore's refresh tokens.
+func isTokenText(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // jwtOverHTTPS reports whether the client reached us over https: TLS on this
