@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -21,11 +22,12 @@ func Check(data []byte, maxDepth int) error {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	// Stack-allocated room for typical bodies, so that Check does not
-	// allocate unless an object is large or a key is escaped.
-	var pathBuf [16][]byte
-	var keysBuf [64][]byte
-	s := scanner{data: data, max: maxDepth, path: pathBuf[:0], keys: keysBuf[:0]}
+	// The recursion makes the compiler move any buffer the scanner points at
+	// to the heap, so the buffers are pooled instead: Check then allocates
+	// nothing unless an object is large or a key is escaped.
+	s := scannerPool.Get().(*scanner)
+	defer s.release()
+	s.data, s.max = data, maxDepth
 	s.skipSpace()
 	if s.pos == len(data) {
 		return &SyntaxError{Offset: int64(len(data)), Msg: "empty body"}
@@ -49,6 +51,23 @@ type scanner struct {
 	// keys holds the member names seen so far in every open object, each
 	// object's after its parent's, so that one slice serves all levels.
 	keys [][]byte
+}
+
+var scannerPool = sync.Pool{New: func() any {
+	return &scanner{path: make([][]byte, 0, 16), keys: make([][]byte, 0, 64)}
+}}
+
+// release returns s to the pool without references to the body it read. A
+// scanner that grew for an unusually large body is left to the collector
+// rather than kept.
+func (s *scanner) release() {
+	if cap(s.keys) > 1024 || cap(s.path) > 256 {
+		return
+	}
+	clear(s.path[:cap(s.path)])
+	clear(s.keys[:cap(s.keys)])
+	*s = scanner{path: s.path[:0], keys: s.keys[:0]}
+	scannerPool.Put(s)
 }
 
 func (s *scanner) skipSpace() {
