@@ -16,6 +16,9 @@ import (
 // or password change required) records no user.login.success.
 func (lg *login) emitLogin(ctx context.Context, tx Store, action linking.Action, user *User, reg *UserRegistration, newReg bool, now int64) error {
 	e := lg.engine
+	if !e.recordingEvents() {
+		return nil // nobody listens: skip building events emit would drop
+	}
 	info := loginInfo(lg.req.IPAddress, lg.req.MetaData)
 	tenantID := lg.tenant.ID
 	var events []Event
