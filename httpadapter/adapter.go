@@ -1,6 +1,7 @@
 package httpadapter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"sync"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/validation"
@@ -182,14 +184,35 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 // writeJSON marshals v before writing anything, so an encoding failure is a
 // clean 500 rather than half a body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	// Encoded in full before anything is sent, so that a value that cannot
+	// be encoded still gets a clean 500; the buffer is pooled because
+	// json.Marshal's fresh copy of every response body is measurable garbage
+	// on the login path.
+	buf := responseBuffers.Get().(*bytes.Buffer)
+	defer releaseResponseBuffer(buf)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
+	body := buf.Bytes()
+	body = body[:len(body)-1] // Encode's newline: keep the bytes json.Marshal wrote
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(body)
+}
+
+var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// releaseResponseBuffer pools buf unless one unusually large response grew
+// it: a pool of megabyte buffers would pin that memory for good.
+func releaseResponseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 64<<10 {
+		return
+	}
+	buf.Reset()
+	responseBuffers.Put(buf)
 }
 
 func fieldError(path, kind, message string) error {
