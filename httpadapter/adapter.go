@@ -231,11 +231,8 @@ func badRequest(code, message string) error {
 // (or, for PATCH, whatever authcore's PATCH forms accept: it decides), and the
 // body must fit the limit.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.Method != http.MethodPatch {
-		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" {
-			return nil, badRequest("[InvalidContentType]", "The request body must be JSON, sent with Content-Type: application/json.")
-		}
+	if r.Method != http.MethodPatch && !isJSONMediaType(r.Header.Get("Content-Type")) {
+		return nil, badRequest("[InvalidContentType]", "The request body must be JSON, sent with Content-Type: application/json.")
 	}
 	if r.ContentLength > h.maxBody {
 		return nil, tooLarge(h.maxBody)
@@ -249,6 +246,17 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, badRequest("[invalidJSON]", "The request body could not be read.")
 	}
 	return b, nil
+}
+
+// isJSONMediaType reports whether a Content-Type names application/json,
+// with or without parameters. The two spellings clients send are matched
+// without mime.ParseMediaType, which allocates its parameter map.
+func isJSONMediaType(ct string) bool {
+	if ct == "application/json" || ct == "application/json; charset=utf-8" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
 }
 
 func tooLarge(limit int64) error {

@@ -48,3 +48,19 @@ func BenchmarkTokenCookie(b *testing.B) {
 		}
 	})
 }
+
+func TestIsJSONMediaType(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"application/json":                true,
+		"application/json; charset=utf-8": true,
+		"Application/JSON; charset=UTF-8": true,
+		"application/json;charset=utf-8":  true,
+		"text/plain":                      false,
+		"application/jsonx":               false,
+		"application/json-patch+json":     false,
+		"":                                false,
+		"application/json; =bad":          false,
+	} {
+		assert.Equal(t, want, isJSONMediaType(ct), ct)
+	}
+}
