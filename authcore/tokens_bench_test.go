@@ -127,3 +127,27 @@ func BenchmarkTokenVerify(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRefresh is POST /api/jwt/refresh without the adapter: the store
+// transaction (token by hash, user, registration, device update), an HS256
+// access token, and under OneTimeUse a new refresh secret. Reusable keeps
+// presenting one token; OneTimeUse presents the token the last refresh
+// returned, as a client must.
+func BenchmarkRefresh(b *testing.B) {
+	for _, policy := range []string{authcore.RefreshTokenReusable, authcore.RefreshTokenOneTimeUse} {
+		b.Run(policy, func(b *testing.B) {
+			f := newTokenFixture(b)
+			f.setPolicy(policy)
+			plain, _ := f.login(f.user)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				res, err := f.refresh(plain)
+				if err != nil {
+					b.Fatal(err)
+				}
+				plain = res.RefreshToken
+			}
+		})
+	}
+}
