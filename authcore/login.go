@@ -1,11 +1,13 @@
 package authcore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -356,11 +358,24 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		}
 	}
 
-	reg, err := tx.GetRegistration(ctx, user.ID, lg.app.ID)
+	// One read of all the user's registrations serves both the decision
+	// and the response (user.registrations); a user created just now has
+	// none to read.
+	var regs []*UserRegistration
+	if outcome.Action != linking.CreateUserAndLink {
+		if regs, err = tx.ListRegistrations(ctx, user.ID); err != nil {
+			return nil, err
+		}
+	}
+	var reg *UserRegistration
+	for _, r := range regs {
+		if r.ApplicationID == lg.app.ID {
+			reg = r
+			break
+		}
+	}
 	newReg := false
-	switch {
-	case errors.Is(err, ErrNotFound):
-		reg = nil
+	if reg == nil {
 		if lg.eff.CreateRegistration {
 			newReg = true
 			reg = &UserRegistration{
@@ -378,8 +393,6 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 				reg.UsernameStatus = "ACTIVE"
 			}
 		}
-	case err != nil:
-		return nil, err
 	}
 
 	// The reconcile lambda sees the user and registration as they will be
@@ -424,9 +437,8 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	}
 
 	resp := &LoginResponse{Status: loginStatus(lg.tenant, lg.app, user, reg)}
-	regs, err := tx.ListRegistrations(ctx, user.ID)
-	if err != nil {
-		return nil, err
+	if newReg {
+		regs = append(regs, reg)
 	}
 	user.Registrations = derefRegistrations(regs)
 	resp.User = user
@@ -623,10 +635,19 @@ func mergeData(dst, src map[string]any) map[string]any {
 	return dst
 }
 
+// derefRegistrations copies regs in the store's order (ListRegistrations:
+// oldest first, then by id), which a registration created during the login
+// must take too.
 func derefRegistrations(regs []*UserRegistration) []UserRegistration {
 	out := make([]UserRegistration, 0, len(regs))
 	for _, r := range regs {
 		out = append(out, *r)
 	}
+	slices.SortStableFunc(out, func(a, b UserRegistration) int {
+		if c := cmp.Compare(a.InsertInstant, b.InsertInstant); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	return out
 }

@@ -680,3 +680,42 @@ func TestLoginSeesALinkCommittedBetweenItsReads(t *testing.T) {
 	assert.Equal(t, decodeLogin(t, first).User.ID, decodeLogin(t, second).User.ID)
 	assert.Equal(t, 1, stats(f).Links)
 }
+
+// The login answers with every registration of the user, the one it just
+// created included, in the order a read of the user gives them.
+func TestLoginRegistrationsInTheResponse(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("7007", "fay", "fay@example.com")
+	r := f.login("7007", nil)
+	require.Equal(t, 200, r.Code, r.Body)
+	first := decodeLogin(t, r)
+	require.Len(t, first.User.Registrations, 1)
+	assert.Equal(t, loginAppID, first.User.Registrations[0].ApplicationID)
+
+	// The same account through the second application: the link exists,
+	// the registration is new.
+	r = f.anon("POST", "/api/identity-provider/login", f.loginBody(overrideAppID, "7007", nil))
+	require.Equal(t, 200, r.Code, r.Body)
+	second := decodeLogin(t, r)
+	require.Equal(t, first.User.ID, second.User.ID)
+	require.Len(t, second.User.Registrations, 2)
+
+	stored := f.do("GET", "/api/user/"+second.User.ID, "")
+	require.Equal(t, 200, stored.Code, stored.Body)
+	var got struct {
+		User authcore.User `json:"user"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stored.Body), &got))
+	assert.Equal(t, got.User.Registrations, second.User.Registrations, "the login's registrations are the stored ones, in the store's order")
+	assert.Equal(t, []string{loginAppID, overrideAppID}, []string{second.User.Registrations[0].ApplicationID, second.User.Registrations[1].ApplicationID})
+
+	// A repeat login through the first application updates its
+	// registration's lastLoginInstant and still answers both.
+	r = f.login("7007", nil)
+	require.Equal(t, 200, r.Code, r.Body)
+	third := decodeLogin(t, r)
+	require.Len(t, third.User.Registrations, 2)
+	stored = f.do("GET", "/api/user/"+third.User.ID, "")
+	require.NoError(t, json.Unmarshal([]byte(stored.Body), &got))
+	assert.Equal(t, got.User.Registrations, third.User.Registrations)
+}
