@@ -21,6 +21,8 @@ const (
 	EventUserUpdate                 = "user.update"
 	EventUserDelete                 = "user.delete"
 	EventUserRegistrationCreate     = "user.registration.create"
+	EventUserRegistrationUpdate     = "user.registration.update"
+	EventUserRegistrationDelete     = "user.registration.delete"
 	EventUserLoginSuccess           = "user.login.success"
 	EventUserLoginFailed            = "user.login.failed"
 	EventUserIdentityProviderLink   = "user.identity-provider.link"
@@ -50,17 +52,58 @@ type Event struct {
 	IdentityProviderLink *IdentityProviderLink `json:"identityProviderLink,omitempty"`
 	// IPAddress is the deprecated top-level copy of info.ipAddress that
 	// FusionAuth still sends on login events.
-	IPAddress    string             `json:"ipAddress,omitempty"`
-	Original     *User              `json:"original,omitempty"`
-	Reason       *LoginFailedReason `json:"reason,omitempty"`
-	RefreshToken *RefreshTokenInfo  `json:"refreshToken,omitempty"`
-	Registration *UserRegistration  `json:"registration,omitempty"`
-	User         *User              `json:"user,omitempty"`
-	UserID       string             `json:"userId,omitempty"`
+	IPAddress string `json:"ipAddress,omitempty"`
+	// Original is the user before a user.update. The registration before a
+	// user.registration.update is OriginalRegistration; both are "original"
+	// on the wire, as in FusionAuth.
+	Original             *User              `json:"original,omitempty"`
+	OriginalRegistration *UserRegistration  `json:"-"`
+	Reason               *LoginFailedReason `json:"reason,omitempty"`
+	RefreshToken         *RefreshTokenInfo  `json:"refreshToken,omitempty"`
+	Registration         *UserRegistration  `json:"registration,omitempty"`
+	User                 *User              `json:"user,omitempty"`
+	UserID               string             `json:"userId,omitempty"`
 	// ApplicationTimeToLiveInSeconds maps each application whose refresh
 	// tokens were revoked to its access-token lifetime, so a consumer knows
 	// how long tokens already issued stay valid.
 	ApplicationTimeToLiveInSeconds map[string]int `json:"applicationTimeToLiveInSeconds,omitempty"`
+}
+
+// eventJSON is Event without its methods, for MarshalJSON and UnmarshalJSON.
+type eventJSON Event
+
+// MarshalJSON writes OriginalRegistration as "original" when it is set.
+func (ev Event) MarshalJSON() ([]byte, error) {
+	if ev.OriginalRegistration == nil {
+		return json.Marshal(eventJSON(ev))
+	}
+	// The outer field hides the embedded one: encoding/json takes the
+	// shallower of two fields with the same name.
+	return json.Marshal(struct {
+		eventJSON
+		Original *UserRegistration `json:"original"`
+	}{eventJSON(ev), ev.OriginalRegistration})
+}
+
+// UnmarshalJSON reads "original" as a registration for
+// user.registration.update and as a user otherwise.
+func (ev *Event) UnmarshalJSON(b []byte) error {
+	var plain eventJSON
+	if err := json.Unmarshal(b, &plain); err != nil {
+		return err
+	}
+	*ev = Event(plain)
+	if ev.Type != EventUserRegistrationUpdate {
+		return nil
+	}
+	var orig struct {
+		Original *UserRegistration `json:"original"`
+	}
+	if err := json.Unmarshal(b, &orig); err != nil {
+		return err
+	}
+	ev.Original, ev.OriginalRegistration = nil, orig.Original
+	return nil
 }
 
 // EventInfo is event.info: where the change came from.

@@ -3,6 +3,7 @@ package authcore_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -381,4 +382,64 @@ func TestConcurrentLoginsOneEventEach(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, creates)
+}
+
+func TestRegistrationUpdateAndDeleteEvents(t *testing.T) {
+	env, c := eventsEnv(t, memstore.New(), "")
+	ctx := env.Ctx
+	e := env.Engine
+	u, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "reg@example.com"}})
+	require.NoError(t, err)
+	_, err = e.Register(ctx, u.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: eventstest.AppID, Timezone: "Europe/Paris"}})
+	require.NoError(t, err)
+	_, err = e.PatchRegistration(ctx, u.ID, eventstest.AppID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+		Body: []byte(`{"registration":{"timezone":"America/Denver","roles":["user"]}}`)})
+	require.NoError(t, err)
+	require.NoError(t, e.DeleteRegistration(ctx, u.ID, eventstest.AppID))
+	// Deleting what is gone records nothing.
+	require.ErrorIs(t, e.DeleteRegistration(ctx, u.ID, eventstest.AppID), authcore.ErrNotFound)
+
+	want := []string{authcore.EventUserCreate, authcore.EventUserRegistrationCreate,
+		authcore.EventUserRegistrationUpdate, authcore.EventUserRegistrationDelete}
+	evs := c.WaitFor(t, len(want))
+	require.Equal(t, want, c.Types())
+	for _, ev := range evs {
+		requireEventShape(t, ev, env.TenantID)
+	}
+	update, del := evs[2], evs[3]
+	require.Equal(t, eventstest.AppID, update.ApplicationID)
+	require.Equal(t, u.ID, update.User.ID)
+	require.Equal(t, "America/Denver", update.Registration.Timezone)
+	require.Equal(t, []string{"user"}, update.Registration.Roles)
+	require.NotNil(t, update.OriginalRegistration, "user.registration.update carries the original registration")
+	require.Equal(t, "Europe/Paris", update.OriginalRegistration.Timezone)
+	require.Nil(t, update.Original, "the original is a registration, not a user")
+	require.Equal(t, eventstest.AppID, del.ApplicationID)
+	require.Equal(t, u.ID, del.User.ID)
+	require.Equal(t, "America/Denver", del.Registration.Timezone, "the deleted registration as it was")
+}
+
+// "original" is a user in user.update and a registration in
+// user.registration.update, on the wire as in FusionAuth.
+func TestEventOriginalOnTheWire(t *testing.T) {
+	reg := authcore.Event{Type: authcore.EventUserRegistrationUpdate, ID: "1",
+		Registration:         &authcore.UserRegistration{ApplicationID: "app", Timezone: "new"},
+		OriginalRegistration: &authcore.UserRegistration{ApplicationID: "app", Timezone: "old"}}
+	b, err := json.Marshal(reg)
+	require.NoError(t, err)
+	var wire map[string]any
+	require.NoError(t, json.Unmarshal(b, &wire))
+	require.Equal(t, "old", wire["original"].(map[string]any)["timezone"])
+	var back authcore.Event
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, reg, back)
+
+	usr := authcore.Event{Type: authcore.EventUserUpdate, ID: "2", User: &authcore.User{FirstName: "new"}, Original: &authcore.User{FirstName: "old"}}
+	b, err = json.Marshal(usr)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &wire))
+	require.Equal(t, "old", wire["original"].(map[string]any)["firstName"])
+	back = authcore.Event{}
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, usr, back)
 }

@@ -309,7 +309,8 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 		return err
 	}
 	*result = next
-	return nil
+	return e.emit(ctx, tx, Event{Type: EventUserRegistrationUpdate, TenantID: u.TenantID, ApplicationID: next.ApplicationID,
+		User: eventUser(u), Registration: next, OriginalRegistration: cur}) // events.go
 }
 
 // DeleteRegistration removes the user's registration to the application.
@@ -319,7 +320,16 @@ func (e *Engine) DeleteRegistration(ctx context.Context, userID, applicationID s
 		if err != nil {
 			return err
 		}
-		return tx.DeleteRegistration(ctx, u.ID, strings.ToLower(applicationID))
+		applicationID = strings.ToLower(applicationID)
+		reg, err := tx.GetRegistration(ctx, u.ID, applicationID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteRegistration(ctx, u.ID, applicationID); err != nil {
+			return err
+		}
+		return e.emit(ctx, tx, Event{Type: EventUserRegistrationDelete, TenantID: u.TenantID, ApplicationID: applicationID,
+			User: eventUser(u), Registration: reg}) // events.go
 	})
 }
 
