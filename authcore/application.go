@@ -233,7 +233,7 @@ func (e *Engine) buildApplication(in ApplicationInput, prev []ApplicationRole, n
 	if len(a.Data) == 0 {
 		a.Data = nil
 	}
-	if j := in.JWTConfiguration; j != nil && (j.Enabled || j.TimeToLiveInSeconds != 0 || j.RefreshTokenTimeToLiveInMinutes != 0) {
+	if j := in.JWTConfiguration; j != nil && *j != (ApplicationJWTOverrides{}) {
 		c := *j
 		a.JWTConfiguration = &c
 	}
@@ -307,6 +307,12 @@ func validateApplication(a *Application) error {
 		if j.RefreshTokenTimeToLiveInMinutes < 0 {
 			errs.Invalid("application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "The [application.jwtConfiguration.refreshTokenTimeToLiveInMinutes] property must be greater than zero.")
 		}
+		switch j.RefreshTokenUsagePolicy {
+		case "", RefreshTokenReusable, RefreshTokenOneTimeUse:
+		default:
+			errs.Invalid("application.jwtConfiguration.refreshTokenUsagePolicy", fmt.Sprintf("The [application.jwtConfiguration.refreshTokenUsagePolicy] property must be %s or %s; it was [%s].", RefreshTokenReusable, RefreshTokenOneTimeUse, j.RefreshTokenUsagePolicy))
+		}
+		validateRefreshExpiration(&errs, "application.jwtConfiguration", j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, true)
 	}
 	return errs.Err()
 }

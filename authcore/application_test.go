@@ -70,6 +70,10 @@ func TestCreateApplicationValidation(t *testing.T) {
 		{"bad role id", "", authcore.ApplicationInput{Name: "a", Roles: []authcore.ApplicationRole{{ID: "r1", Name: "x"}}}, []string{"[invalid]application.roles.id"}},
 		{"negative token lifetimes", "", authcore.ApplicationInput{Name: "a", JWTConfiguration: &authcore.ApplicationJWTOverrides{Enabled: true, TimeToLiveInSeconds: -5, RefreshTokenTimeToLiveInMinutes: -1}},
 			[]string{"[invalid]application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "[invalid]application.jwtConfiguration.timeToLiveInSeconds"}},
+		{"bad refresh policies", "", authcore.ApplicationInput{Name: "a", JWTConfiguration: &authcore.ApplicationJWTOverrides{Enabled: true, RefreshTokenUsagePolicy: "Twice", RefreshTokenExpirationPolicy: "Forever"}},
+			[]string{"[invalid]application.jwtConfiguration.refreshTokenExpirationPolicy", "[invalid]application.jwtConfiguration.refreshTokenUsagePolicy"}},
+		{"sliding maximum missing", "", authcore.ApplicationInput{Name: "a", JWTConfiguration: &authcore.ApplicationJWTOverrides{Enabled: true, RefreshTokenExpirationPolicy: authcore.RefreshTokenSlidingWindowWithMaximumLifetime}},
+			[]string{"[blank]application.jwtConfiguration.refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"}},
 		{"unknown tenant", "", authcore.ApplicationInput{Name: "a", TenantID: "8f2b3c4d-0000-4000-8000-000000000000"}, []string{"[invalid]application.tenantId"}},
 		{"bad id", "123", authcore.ApplicationInput{Name: "a"}, []string{"[invalid]applicationId"}},
 	}

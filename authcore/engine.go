@@ -167,4 +167,7 @@ func applyTenantDefaults(t *Tenant) {
 	if t.JWTConfiguration.RefreshTokenUsagePolicy == "" {
 		t.JWTConfiguration.RefreshTokenUsagePolicy = RefreshTokenReusable
 	}
+	if t.JWTConfiguration.RefreshTokenExpirationPolicy == "" {
+		t.JWTConfiguration.RefreshTokenExpirationPolicy = RefreshTokenFixed
+	}
 }

@@ -18,11 +18,29 @@ type Tenant struct {
 	LastUpdateInstant  int64                  `json:"lastUpdateInstant,omitempty"`
 }
 
-// Refresh-token usage policies (tenant.jwtConfiguration.refreshTokenUsagePolicy).
+// Refresh-token usage policies (jwtConfiguration.refreshTokenUsagePolicy of
+// a tenant, or of an application whose override is enabled).
 const (
 	RefreshTokenReusable   = "Reusable"
 	RefreshTokenOneTimeUse = "OneTimeUse"
 )
+
+// Refresh-token expiration policies (jwtConfiguration.
+// refreshTokenExpirationPolicy). Fixed: a token lives its time to live from
+// the login. SlidingWindow: every refresh restarts that time. With a maximum
+// lifetime, the window never reaches past the login plus
+// refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes.
+const (
+	RefreshTokenFixed                            = "Fixed"
+	RefreshTokenSlidingWindow                    = "SlidingWindow"
+	RefreshTokenSlidingWindowWithMaximumLifetime = "SlidingWindowWithMaximumLifetime"
+)
+
+// SlidingWindowConfiguration is jwtConfiguration.
+// refreshTokenSlidingWindowConfiguration.
+type SlidingWindowConfiguration struct {
+	MaximumTimeToLiveInMinutes int `json:"maximumTimeToLiveInMinutes,omitempty"`
+}
 
 // TenantJWTConfiguration is the tenant's token policy.
 type TenantJWTConfiguration struct {
@@ -32,6 +50,9 @@ type TenantJWTConfiguration struct {
 	TimeToLiveInSeconds             int    `json:"timeToLiveInSeconds,omitempty"`
 	RefreshTokenTimeToLiveInMinutes int    `json:"refreshTokenTimeToLiveInMinutes,omitempty"`
 	RefreshTokenUsagePolicy         string `json:"refreshTokenUsagePolicy,omitempty"`
+	// RefreshTokenExpirationPolicy is Fixed unless set.
+	RefreshTokenExpirationPolicy           string                     `json:"refreshTokenExpirationPolicy,omitempty"`
+	RefreshTokenSlidingWindowConfiguration SlidingWindowConfiguration `json:"refreshTokenSlidingWindowConfiguration,omitzero"`
 }
 
 // EmailConfiguration holds the one e-mail switch our flows read.
@@ -79,6 +100,11 @@ type ApplicationJWTOverrides struct {
 	Enabled                         bool `json:"enabled"`
 	TimeToLiveInSeconds             int  `json:"timeToLiveInSeconds,omitempty"`
 	RefreshTokenTimeToLiveInMinutes int  `json:"refreshTokenTimeToLiveInMinutes,omitempty"`
+	// The refresh policies below override the tenant's when Enabled and
+	// set; empty keeps the tenant's.
+	RefreshTokenUsagePolicy                string                     `json:"refreshTokenUsagePolicy,omitempty"`
+	RefreshTokenExpirationPolicy           string                     `json:"refreshTokenExpirationPolicy,omitempty"`
+	RefreshTokenSlidingWindowConfiguration SlidingWindowConfiguration `json:"refreshTokenSlidingWindowConfiguration,omitzero"`
 }
 
 // User is FusionAuth's user. Registrations are stored apart (one row per

@@ -136,7 +136,11 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 			}
 			plain := req.RefreshToken
 			changed := touchDevice(rt, now, req.IPAddress)
-			if tr.Tenant.JWTConfiguration.RefreshTokenUsagePolicy == RefreshTokenOneTimeUse {
+			policy := refreshPolicyOf(tr.Tenant, tr.Application)
+			if exp := policy.slide(rt, now); exp != rt.ExpirationInstant {
+				rt.ExpirationInstant, changed = exp, true
+			}
+			if policy.usage == RefreshTokenOneTimeUse {
 				next, nextHash, err := e.newRefreshSecret()
 				if err != nil {
 					return err

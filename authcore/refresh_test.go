@@ -425,3 +425,80 @@ func TestRefreshRetriesConflicts(t *testing.T) {
 	_, err = e.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: plain})
 	require.ErrorIs(t, err, authcore.ErrConflict, "the third is reported")
 }
+
+func (f *tokenFixture) setExpiration(policy string, maxMinutes int) {
+	f.t.Helper()
+	tenant := f.reloadTenant()
+	tenant.JWTConfiguration.RefreshTokenExpirationPolicy = policy
+	tenant.JWTConfiguration.RefreshTokenSlidingWindowConfiguration.MaximumTimeToLiveInMinutes = maxMinutes
+	require.NoError(f.t, f.store.UpdateTenant(f.ctx, tenant))
+}
+
+func TestRefreshExpirationPolicies(t *testing.T) {
+	const ttl = 43200 * time.Minute // the tenant default
+	cases := []struct {
+		name, policy string
+		maxMinutes   int
+		// after is the expiration a refresh 10 days after the login leaves,
+		// counted from the login.
+		after time.Duration
+	}{
+		{"fixed", authcore.RefreshTokenFixed, 0, ttl},
+		{"sliding window", authcore.RefreshTokenSlidingWindow, 0, 10*24*time.Hour + ttl},
+		{"sliding window under its maximum", authcore.RefreshTokenSlidingWindowWithMaximumLifetime, 90 * 24 * 60, 10*24*time.Hour + ttl},
+		{"sliding window capped by its maximum", authcore.RefreshTokenSlidingWindowWithMaximumLifetime, 35 * 24 * 60, 35 * 24 * time.Hour},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newTokenFixture(t)
+			f.setExpiration(tc.policy, tc.maxMinutes)
+			plain, rt := f.login(f.user)
+			assert.Equal(t, rt.StartInstant+ttl.Milliseconds(), rt.ExpirationInstant, "a new token lives its time to live")
+			f.clock.Advance(10 * 24 * time.Hour)
+			res, err := f.refresh(plain)
+			require.NoError(t, err)
+			want := rt.StartInstant + tc.after.Milliseconds()
+			assert.Equal(t, want, res.RefreshTokenExpirationInstant)
+			assert.Equal(t, int((want-f.clock.Now().UnixMilli())/1000), res.RefreshTokenMaxAge, "the cookie lives as long as the token")
+			stored, err := f.store.GetRefreshToken(f.ctx, rt.ID)
+			require.NoError(t, err)
+			assert.Equal(t, want, stored.ExpirationInstant, "the new expiration is stored")
+			assert.Equal(t, rt.StartInstant, stored.StartInstant, "sliding never moves the start")
+
+			// Past the (possibly extended) expiration the token is refused.
+			f.clock.Advance(time.Duration(want-f.clock.Now().UnixMilli())*time.Millisecond + time.Second)
+			_, err = f.refresh(plain)
+			requireRefused(t, err, authcore.RefreshRefusedExpired)
+		})
+	}
+}
+
+// An application whose jwtConfiguration override is enabled sets its own
+// usage and expiration policies; one that leaves them empty keeps the
+// tenant's.
+func TestRefreshApplicationPolicies(t *testing.T) {
+	f := newTokenFixture(t) // tenant: Reusable, Fixed
+	app, err := f.store.GetApplication(f.ctx, f.app.ID)
+	require.NoError(t, err)
+	app.JWTConfiguration = &authcore.ApplicationJWTOverrides{Enabled: true, RefreshTokenTimeToLiveInMinutes: 60,
+		RefreshTokenUsagePolicy: authcore.RefreshTokenOneTimeUse, RefreshTokenExpirationPolicy: authcore.RefreshTokenSlidingWindow}
+	require.NoError(t, f.store.UpdateApplication(f.ctx, app))
+	f.app = app
+
+	plain, rt := f.login(f.user)
+	assert.Equal(t, rt.StartInstant+time.Hour.Milliseconds(), rt.ExpirationInstant)
+	f.clock.Advance(30 * time.Minute)
+	res, err := f.refresh(plain)
+	require.NoError(t, err)
+	assert.NotEqual(t, plain, res.RefreshToken, "the application's OneTimeUse rotates")
+	assert.Equal(t, f.clock.Now().Add(time.Hour).UnixMilli(), res.RefreshTokenExpirationInstant, "the application's sliding window")
+
+	// Disabled, the override counts for nothing: the tenant's Reusable and
+	// Fixed apply again.
+	app.JWTConfiguration.Enabled = false
+	require.NoError(t, f.store.UpdateApplication(f.ctx, app))
+	next, err := f.refresh(res.RefreshToken)
+	require.NoError(t, err)
+	assert.Equal(t, res.RefreshToken, next.RefreshToken, "Reusable")
+	assert.Equal(t, res.RefreshTokenExpirationInstant, next.RefreshTokenExpirationInstant, "Fixed")
+}

@@ -201,6 +201,7 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 	default:
 		errs.Invalid("tenant.jwtConfiguration.refreshTokenUsagePolicy", fmt.Sprintf("The [tenant.jwtConfiguration.refreshTokenUsagePolicy] property must be %s or %s; it was [%s].", RefreshTokenReusable, RefreshTokenOneTimeUse, j.RefreshTokenUsagePolicy))
 	}
+	validateRefreshExpiration(&errs, "tenant.jwtConfiguration", j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
 	if j.TimeToLiveInSeconds < 0 {
 		errs.Invalid("tenant.jwtConfiguration.timeToLiveInSeconds", "The [tenant.jwtConfiguration.timeToLiveInSeconds] property must be greater than zero.")
 	}
@@ -285,4 +286,28 @@ func (e *Engine) tenantForCreate(ctx context.Context, s Store, bodyTenantID, pat
 		return body, nil
 	}
 	return e.resolveTenant(ctx, s)
+}
+
+// validateRefreshExpiration checks an expiration policy and its sliding
+// window at path (tenant.jwtConfiguration or application.jwtConfiguration).
+// An application may leave the policy empty, to keep the tenant's.
+func validateRefreshExpiration(errs *validation.Errors, path, policy string, window SlidingWindowConfiguration, ttlMinutes int, emptyOK bool) {
+	switch policy {
+	case RefreshTokenFixed, RefreshTokenSlidingWindow:
+	case RefreshTokenSlidingWindowWithMaximumLifetime:
+		field := path + ".refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"
+		switch {
+		case window.MaximumTimeToLiveInMinutes <= 0:
+			errs.Field(field, validation.KindBlank, fmt.Sprintf("The [%s] property is required when the refresh token expiration policy is %s.", field, policy))
+		case ttlMinutes > 0 && window.MaximumTimeToLiveInMinutes < ttlMinutes:
+			errs.Invalid(field, fmt.Sprintf("The [%s] property must not be less than the refresh token time to live of %d minutes.", field, ttlMinutes))
+		}
+	case "":
+		if !emptyOK {
+			errs.Blank(path + ".refreshTokenExpirationPolicy")
+		}
+	default:
+		field := path + ".refreshTokenExpirationPolicy"
+		errs.Invalid(field, fmt.Sprintf("The [%s] property must be %s, %s or %s; it was [%s].", field, RefreshTokenFixed, RefreshTokenSlidingWindow, RefreshTokenSlidingWindowWithMaximumLifetime, policy))
+	}
 }

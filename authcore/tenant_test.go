@@ -134,6 +134,10 @@ func TestCreateTenantValidation(t *testing.T) {
 		{"negative lifetimes", "", authcore.Tenant{Name: "x", JWTConfiguration: authcore.TenantJWTConfiguration{TimeToLiveInSeconds: -1, RefreshTokenTimeToLiveInMinutes: -1}}, []string{"[invalid]tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "[invalid]tenant.jwtConfiguration.timeToLiveInSeconds"}},
 		{"unknown signing key", "", authcore.Tenant{Name: "x", JWTConfiguration: authcore.TenantJWTConfiguration{AccessTokenKeyID: "0b8a9e0e-8f7e-4d6c-9b5a-4a3f2e1d0c9b"}}, []string{"[invalid]tenant.jwtConfiguration.accessTokenKeyId"}},
 		{"several at once", "", authcore.Tenant{JWTConfiguration: authcore.TenantJWTConfiguration{RefreshTokenUsagePolicy: "x"}}, []string{"[blank]tenant.name", "[invalid]tenant.jwtConfiguration.refreshTokenUsagePolicy"}},
+		{"bad expiration policy", "", authcore.Tenant{Name: "x", JWTConfiguration: authcore.TenantJWTConfiguration{RefreshTokenExpirationPolicy: "Forever"}}, []string{"[invalid]tenant.jwtConfiguration.refreshTokenExpirationPolicy"}},
+		{"maximum lifetime missing", "", authcore.Tenant{Name: "x", JWTConfiguration: authcore.TenantJWTConfiguration{RefreshTokenExpirationPolicy: authcore.RefreshTokenSlidingWindowWithMaximumLifetime}}, []string{"[blank]tenant.jwtConfiguration.refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"}},
+		{"maximum lifetime under the time to live", "", authcore.Tenant{Name: "x", JWTConfiguration: authcore.TenantJWTConfiguration{RefreshTokenExpirationPolicy: authcore.RefreshTokenSlidingWindowWithMaximumLifetime,
+			RefreshTokenTimeToLiveInMinutes: 60, RefreshTokenSlidingWindowConfiguration: authcore.SlidingWindowConfiguration{MaximumTimeToLiveInMinutes: 30}}}, []string{"[invalid]tenant.jwtConfiguration.refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"}},
 		{"bad id", "nope", authcore.Tenant{Name: "x"}, []string{"[invalid]tenantId"}},
 	}
 	for _, tc := range tests {

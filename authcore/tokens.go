@@ -408,7 +408,7 @@ func (e *Engine) CreateRefreshToken(ctx context.Context, s Store, tenant *Tenant
 		TenantID:          tenant.ID,
 		StartInstant:      now,
 		InsertInstant:     now,
-		ExpirationInstant: now + refreshTokenTTL(tenant, app).Milliseconds(),
+		ExpirationInstant: refreshPolicyOf(tenant, app).expiry(now),
 		MetaData:          metaData,
 	}
 	if err := s.CreateRefreshToken(ctx, rt); err != nil {
@@ -417,17 +417,63 @@ func (e *Engine) CreateRefreshToken(ctx context.Context, s Store, tenant *Tenant
 	return plain, rt, nil
 }
 
-// refreshTokenTTL is the tenant's refresh-token lifetime, or the
-// application's when its override is enabled.
-func refreshTokenTTL(t *Tenant, a *Application) time.Duration {
-	mins := t.JWTConfiguration.RefreshTokenTimeToLiveInMinutes
-	if o := a.JWTConfiguration; o != nil && o.Enabled && o.RefreshTokenTimeToLiveInMinutes > 0 {
-		mins = o.RefreshTokenTimeToLiveInMinutes
+// refreshPolicy is what governs one application's refresh tokens: the
+// tenant's settings, each replaced by the application's when its override
+// is enabled and sets it.
+type refreshPolicy struct {
+	usage      string
+	expiration string
+	ttl        time.Duration
+	// max bounds a sliding window, counted from the token's start.
+	max time.Duration
+}
+
+func refreshPolicyOf(t *Tenant, a *Application) refreshPolicy {
+	j := t.JWTConfiguration
+	p := refreshPolicy{
+		usage:      j.RefreshTokenUsagePolicy,
+		expiration: j.RefreshTokenExpirationPolicy,
+		ttl:        time.Duration(j.RefreshTokenTimeToLiveInMinutes) * time.Minute,
+		max:        time.Duration(j.RefreshTokenSlidingWindowConfiguration.MaximumTimeToLiveInMinutes) * time.Minute,
 	}
-	if mins <= 0 {
-		mins = 43200
+	if o := a.JWTConfiguration; o != nil && o.Enabled {
+		if o.RefreshTokenTimeToLiveInMinutes > 0 {
+			p.ttl = time.Duration(o.RefreshTokenTimeToLiveInMinutes) * time.Minute
+		}
+		if o.RefreshTokenUsagePolicy != "" {
+			p.usage = o.RefreshTokenUsagePolicy
+		}
+		if o.RefreshTokenExpirationPolicy != "" {
+			p.expiration = o.RefreshTokenExpirationPolicy
+			p.max = time.Duration(o.RefreshTokenSlidingWindowConfiguration.MaximumTimeToLiveInMinutes) * time.Minute
+		}
 	}
-	return time.Duration(mins) * time.Minute
+	if p.ttl <= 0 {
+		p.ttl = 43200 * time.Minute
+	}
+	return p
+}
+
+// expiry is the expiration instant of a token created at now.
+func (p refreshPolicy) expiry(now int64) int64 {
+	exp := now + p.ttl.Milliseconds()
+	if p.expiration == RefreshTokenSlidingWindowWithMaximumLifetime && p.max > 0 {
+		exp = min(exp, now+p.max.Milliseconds())
+	}
+	return exp
+}
+
+// slide is the expiration instant a refresh at now leaves rt with: unchanged
+// under Fixed, now plus the time to live under a sliding window, never past
+// the start plus the maximum lifetime when there is one.
+func (p refreshPolicy) slide(rt *RefreshToken, now int64) int64 {
+	switch p.expiration {
+	case RefreshTokenSlidingWindow:
+		return now + p.ttl.Milliseconds()
+	case RefreshTokenSlidingWindowWithMaximumLifetime:
+		return min(now+p.ttl.Milliseconds(), rt.StartInstant+p.max.Milliseconds())
+	}
+	return rt.ExpirationInstant
 }
 
 // newRefreshSecret returns a new plain refresh token and its hash.

@@ -16,7 +16,7 @@ func TestTenantAPI(t *testing.T) {
 	assert.Len(t, id, 36)
 	assert.Equal(t, "Second", tn["name"])
 	assert.Equal(t, "example.com", tn["issuer"])
-	assert.Equal(t, map[string]any{"timeToLiveInSeconds": 60.0, "refreshTokenTimeToLiveInMinutes": 43200.0, "refreshTokenUsagePolicy": "OneTimeUse"}, tn["jwtConfiguration"])
+	assert.Equal(t, map[string]any{"timeToLiveInSeconds": 60.0, "refreshTokenTimeToLiveInMinutes": 43200.0, "refreshTokenUsagePolicy": "OneTimeUse", "refreshTokenExpirationPolicy": "Fixed"}, tn["jwtConfiguration"])
 	assert.Equal(t, map[string]any{"verifyEmail": true}, tn["emailConfiguration"])
 	assert.NotZero(t, tn["insertInstant"])
 
@@ -68,6 +68,8 @@ func TestTenantAPIErrors(t *testing.T) {
 		{"duplicate name", "POST", "/api/tenant", `{"tenant":{"name":"DEFAULT"}}`, []string{"[duplicate]tenant.name"}},
 		{"duplicate id", "POST", "/api/tenant/" + def, `{"tenant":{"name":"x"}}`, []string{"[duplicate]tenantId"}},
 		{"usage policy", "POST", "/api/tenant", `{"tenant":{"name":"x","jwtConfiguration":{"refreshTokenUsagePolicy":"Twice"}}}`, []string{"[invalid]tenant.jwtConfiguration.refreshTokenUsagePolicy"}},
+		{"expiration policy", "POST", "/api/tenant", `{"tenant":{"name":"x","jwtConfiguration":{"refreshTokenExpirationPolicy":"Forever"}}}`, []string{"[invalid]tenant.jwtConfiguration.refreshTokenExpirationPolicy"}},
+		{"sliding window wrong type", "POST", "/api/tenant", `{"tenant":{"name":"x","jwtConfiguration":{"refreshTokenSlidingWindowConfiguration":{"maximumTimeToLiveInMinutes":"long"}}}}`, []string{"[invalidJSON]tenant.jwtConfiguration.refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"}},
 		{"wrong type", "POST", "/api/tenant", `{"tenant":{"name":"x","jwtConfiguration":{"timeToLiveInSeconds":"long"}}}`, []string{"[invalidJSON]tenant.jwtConfiguration.timeToLiveInSeconds"}},
 		{"malformed", "POST", "/api/tenant", `{"tenant":`, []string{"[invalidJSON]"}},
 		{"bad uuid", "GET", "/api/tenant/nope", "", []string{"[couldNotConvert]tenantId"}},
