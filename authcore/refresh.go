@@ -314,8 +314,8 @@ func (e *Engine) RefreshToken(ctx context.Context, id string) (*RefreshToken, er
 }
 
 // RefreshTokens lists a user's refresh tokens (expired ones included until
-// they are used or revoked). An unknown user, or one outside the request's
-// tenant, has none.
+// they are used, revoked, or pruned by a store that prunes them, as memstore
+// does). An unknown user, or one outside the request's tenant, has none.
 func (e *Engine) RefreshTokens(ctx context.Context, userID string) ([]*RefreshToken, error) {
 	all, err := e.store.ListRefreshTokens(ctx, userID)
 	if err != nil {

@@ -61,65 +61,6 @@ func cloneApplication(a *authcore.Application) *authcore.Application {
 	return &c
 }
 
-func cloneUser(u *authcore.User) *authcore.User {
-	c := *u
-	c.Data = cloneMap(u.Data)
-	c.PreferredLanguages = cloneStrings(u.PreferredLanguages)
-	if u.TwoFactor != nil {
-		tf := authcore.TwoFactor{Methods: append([]authcore.TwoFactorMethod(nil), u.TwoFactor.Methods...)}
-		c.TwoFactor = &tf
-	}
-	c.Registrations = nil
-	return &c
-}
-
-func cloneRegistration(r *authcore.UserRegistration) *authcore.UserRegistration {
-	c := *r
-	c.Roles = cloneStrings(r.Roles)
-	c.PreferredLanguages = cloneStrings(r.PreferredLanguages)
-	c.Data = cloneMap(r.Data)
-	return &c
-}
-
-// storedLink is a link as the store keeps it: its data as a slice of pairs
-// instead of a map. A login's link holds one entry (the token secret), and a
-// one-entry map costs ten times the bytes of a one-entry slice; with a link
-// per user, that was a tenth of the memory a user takes.
-type storedLink struct {
-	authcore.IdentityProviderLink // Data is always nil here
-	data                          []dataPair
-}
-
-type dataPair struct {
-	key   string
-	value any
-}
-
-// storeLink copies l in. A nil Data stays nil and an empty one empty.
-func storeLink(l *authcore.IdentityProviderLink) *storedLink {
-	s := &storedLink{IdentityProviderLink: *l}
-	s.Data = nil
-	if l.Data != nil {
-		s.data = make([]dataPair, 0, len(l.Data))
-		for k, v := range l.Data {
-			s.data = append(s.data, dataPair{k, cloneAny(v)})
-		}
-	}
-	return s
-}
-
-// link copies the link out.
-func (s *storedLink) link() *authcore.IdentityProviderLink {
-	c := s.IdentityProviderLink
-	if s.data != nil {
-		c.Data = make(map[string]any, len(s.data))
-		for _, p := range s.data {
-			c.Data[p.key] = cloneAny(p.value)
-		}
-	}
-	return &c
-}
-
 func clonePending(p *authcore.PendingLink) *authcore.PendingLink {
 	c := *p
 	c.Data = cloneMap(p.Data)

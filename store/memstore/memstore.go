@@ -3,10 +3,10 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/integration"
@@ -23,36 +23,56 @@ type Store struct {
 
 var _ authcore.Store = (*Store)(nil)
 
+// Option configures a Store (see New).
+type Option func(*Store)
+
+// WithClock sets the clock by which expired refresh tokens are pruned. Give
+// the engine's clock (authcore.WithClock) when it is not the wall clock. A
+// nil clock keeps the default, which is described in the package doc.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.d.clock = now }
+}
+
+// WithLoginRecordLimit sets how many login records the store keeps: the n
+// most recent ones, store-wide (default DefaultLoginRecordLimit). n == 0 keeps
+// none; n < 0 keeps every record, so the store grows with every login.
+func WithLoginRecordLimit(n int) Option {
+	return func(s *Store) { s.d.logins.limit = n }
+}
+
+// DefaultLoginRecordLimit is how many login records a store keeps unless
+// WithLoginRecordLimit says otherwise: at a few hundred bytes each, tens of
+// megabytes at most.
+const DefaultLoginRecordLimit = 100_000
+
 // New returns an empty store.
-func New() *Store {
+func New(opts ...Option) *Store {
 	s := &Store{d: data{
-		tenants:      map[string]*authcore.Tenant{},
-		tenantNames:  map[string]string{},
-		apps:         map[string]*authcore.Application{},
-		users:        map[string]*authcore.User{},
-		userEmail:    map[tenantKey]*authcore.User{},
-		userName:     map[tenantKey]*authcore.User{},
-		regs:         map[string][]*authcore.UserRegistration{},
-		links:        map[linkKey]*storedLink{},
-		userLinks:    map[string][]*storedLink{},
-		pending:      map[string]*authcore.PendingLink{},
-		idps:         map[string]*authcore.IdentityProviderRecord{},
-		apiKeys:      map[string]*authcore.APIKey{},
-		apiKeyHash:   map[string]string{},
-		refresh:      map[string]*authcore.RefreshToken{},
-		refreshHash:  map[string]string{},
-		refreshPrev:  map[string]string{},
-		keys:         map[string]*authcore.SigningKey{},
-		eventLogs:    map[int64]*authcore.EventLog{},
-		loginRecords: map[string]*authcore.LoginRecord{},
+		tenants:     map[string]*authcore.Tenant{},
+		tenantNames: map[string]string{},
+		apps:        map[string]*authcore.Application{},
+		users:       map[string]*userRec{},
+		userEmail:   map[string]map[string]*userRec{},
+		userName:    map[string]map[string]*userRec{},
+		links:       map[linkGroup]map[string]*userRec{},
+		linkMetas:   map[linkMetaKey]*linkMeta{},
+		pending:     map[string]*authcore.PendingLink{},
+		idps:        map[string]*authcore.IdentityProviderRecord{},
+		apiKeys:     map[string]*authcore.APIKey{},
+		apiKeyHash:  map[string]string{},
+		refresh:     map[string]*authcore.RefreshToken{},
+		refreshHash: map[string]string{},
+		refreshPrev: map[string]string{},
+		keys:        map[string]*authcore.SigningKey{},
+		eventLogs:   map[int64]*authcore.EventLog{},
+		logins:      loginRing{limit: DefaultLoginRecordLimit},
 	}}
+	for _, o := range opts {
+		o(s)
+	}
 	s.ro.d = &s.d
 	return s
 }
-
-type tenantKey struct{ tenant, value string }
-
-type linkKey struct{ tenant, provider, providerUser string }
 
 // data is the store's state. Its mutators keep the secondary indexes in step
 // and are only called with the write lock held.
@@ -60,15 +80,14 @@ type data struct {
 	tenants     map[string]*authcore.Tenant
 	tenantNames map[string]string
 	apps        map[string]*authcore.Application
-	users       map[string]*authcore.User
-	userEmail   map[tenantKey]*authcore.User // the stored user, not its id: one lookup, not two
-	userName    map[tenantKey]*authcore.User
-	// regs and userLinks hold a user's few registrations and links in a
-	// slice rather than a map of their own: a small map costs hundreds of
-	// bytes, and memory per user is what limits an in-memory deployment.
-	regs         map[string][]*authcore.UserRegistration // user -> registrations
-	links        map[linkKey]*storedLink
-	userLinks    map[string][]*storedLink // user -> its links
+	// users holds each user with its registrations and links (users.go).
+	// The e-mail, username and link indexes are two-level (tenant, or
+	// tenant and provider, then the value) and point at the record.
+	users        map[string]*userRec
+	userEmail    map[string]map[string]*userRec // tenant -> lower(email)
+	userName     map[string]map[string]*userRec // tenant -> lower(username)
+	links        map[linkGroup]map[string]*userRec
+	linkMetas    map[linkMetaKey]*linkMeta
 	pending      map[string]*authcore.PendingLink
 	idps         map[string]*authcore.IdentityProviderRecord
 	integrations *integration.Integrations
@@ -77,14 +96,19 @@ type data struct {
 	refresh      map[string]*authcore.RefreshToken
 	refreshHash  map[string]string
 	refreshPrev  map[string]string
+	refreshDue   dueHeap          // refresh.go
+	refreshSeen  int64            // refresh.go
+	clock        func() time.Time // WithClock; nil: see refresh.go
 	keys         map[string]*authcore.SigningKey
 	eventLogs    map[int64]*authcore.EventLog
 	eventLogSeq  int64
-	loginRecords map[string]*authcore.LoginRecord
+	logins       loginRing  // loginrecords.go
 	outbox       outboxData // outbox.go
 }
 
-// InTx runs fn in a transaction (see authcore.Transactor).
+// InTx runs fn in a transaction (see authcore.Transactor). A transaction
+// that commits then prunes a bounded number of expired refresh tokens
+// (refresh.go): the store's upkeep is paid by its writers, a little each.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -92,6 +116,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx authco
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx := &txn{d: &s.d, writable: true}
+	tx.due = tx.dueBuf[:0]
 	defer func() {
 		if p := recover(); p != nil {
 			tx.rollback()
@@ -99,7 +124,9 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx authco
 		}
 		if err != nil {
 			tx.rollback()
+			return
 		}
+		s.d.afterCommit(tx)
 	}()
 	return fn(ctx, tx)
 }
@@ -126,6 +153,12 @@ type txn struct {
 	d        *data
 	writable bool
 	undo     []func()
+	// due are the expiries of the refresh tokens this transaction stored,
+	// queued for pruning when it commits (refresh.go); dueBuf holds a
+	// login's one without an allocation of its own.
+	due       []refreshDue
+	dueBuf    [1]refreshDue
+	maxInsert int64
 }
 
 var _ authcore.Store = (*txn)(nil)
@@ -339,9 +372,9 @@ func (t *txn) DeleteApplication(ctx context.Context, id string) error {
 	if _, ok := t.d.apps[id]; !ok {
 		return notFound("application", id)
 	}
-	for uid := range t.d.regs {
-		if t.d.reg(uid, id) != nil {
-			t.setReg(uid, id, nil)
+	for _, rec := range t.d.users {
+		if rec.reg(id) != nil {
+			t.setReg(rec, id, nil)
 		}
 	}
 	for rid, rt := range t.d.refresh {
@@ -350,334 +383,6 @@ func (t *txn) DeleteApplication(ctx context.Context, id string) error {
 		}
 	}
 	t.setApp(id, nil)
-	return nil
-}
-
-// ---- users
-
-func (d *data) putUser(u *authcore.User) {
-	d.delUser(u.ID)
-	d.users[u.ID] = u
-	if u.Email != "" {
-		d.userEmail[tenantKey{u.TenantID, lower(u.Email)}] = u
-	}
-	if u.Username != "" {
-		d.userName[tenantKey{u.TenantID, lower(u.Username)}] = u
-	}
-}
-
-func (d *data) delUser(id string) {
-	old, ok := d.users[id]
-	if !ok {
-		return
-	}
-	if old.Email != "" {
-		delete(d.userEmail, tenantKey{old.TenantID, lower(old.Email)})
-	}
-	if old.Username != "" {
-		delete(d.userName, tenantKey{old.TenantID, lower(old.Username)})
-	}
-	delete(d.users, id)
-}
-
-func (t *txn) setUser(id string, v *authcore.User) {
-	old := t.d.users[id]
-	if v == nil {
-		t.d.delUser(id)
-	} else {
-		t.d.putUser(v)
-	}
-	t.onUndo(func() {
-		if old == nil {
-			t.d.delUser(id)
-		} else {
-			t.d.putUser(old)
-		}
-	})
-}
-
-// checkUserUnique refuses an email or username that another user of the
-// tenant already has.
-func (t *txn) checkUserUnique(v *authcore.User) error {
-	if v.Email != "" {
-		if u, ok := t.d.userEmail[tenantKey{v.TenantID, lower(v.Email)}]; ok && u.ID != v.ID {
-			return authcore.Duplicate("email")
-		}
-	}
-	if v.Username != "" {
-		if u, ok := t.d.userName[tenantKey{v.TenantID, lower(v.Username)}]; ok && u.ID != v.ID {
-			return authcore.Duplicate("username")
-		}
-	}
-	return nil
-}
-
-func (t *txn) CreateUser(_ context.Context, v *authcore.User) error {
-	if _, ok := t.d.users[v.ID]; ok {
-		return authcore.Duplicate("id")
-	}
-	if _, ok := t.d.tenants[v.TenantID]; !ok {
-		return notFound("tenant", v.TenantID)
-	}
-	if err := t.checkUserUnique(v); err != nil {
-		return err
-	}
-	t.setUser(v.ID, cloneUser(v))
-	return nil
-}
-
-func (t *txn) GetUser(_ context.Context, id string) (*authcore.User, error) {
-	v, ok := t.d.users[id]
-	if !ok {
-		return nil, notFound("user", id)
-	}
-	return cloneUser(v), nil
-}
-
-func (t *txn) GetUserByEmail(_ context.Context, tenantID, email string) (*authcore.User, error) {
-	u, ok := t.d.userEmail[tenantKey{tenantID, lower(email)}]
-	if !ok || email == "" {
-		return nil, notFound("user with email", email)
-	}
-	return cloneUser(u), nil
-}
-
-func (t *txn) GetUserByUsername(_ context.Context, tenantID, username string) (*authcore.User, error) {
-	u, ok := t.d.userName[tenantKey{tenantID, lower(username)}]
-	if !ok || username == "" {
-		return nil, notFound("user with username", username)
-	}
-	return cloneUser(u), nil
-}
-
-func (t *txn) UpdateUser(_ context.Context, v *authcore.User) error {
-	old, ok := t.d.users[v.ID]
-	if !ok {
-		return notFound("user", v.ID)
-	}
-	if old.TenantID != v.TenantID {
-		return fmt.Errorf("memstore: a user cannot change tenant: %w", authcore.ErrConflict)
-	}
-	if err := t.checkUserUnique(v); err != nil {
-		return err
-	}
-	t.setUser(v.ID, cloneUser(v))
-	return nil
-}
-
-func (t *txn) DeleteUser(_ context.Context, id string) error {
-	if _, ok := t.d.users[id]; !ok {
-		return notFound("user", id)
-	}
-	for _, r := range slices.Clone(t.d.regs[id]) {
-		t.setReg(id, r.ApplicationID, nil)
-	}
-	for _, l := range slices.Clone(t.d.userLinks[id]) {
-		t.setLink(keyOf(&l.IdentityProviderLink), nil)
-	}
-	for rid, rt := range t.d.refresh {
-		if rt.UserID == id {
-			t.setRefresh(rid, nil)
-		}
-	}
-	t.setUser(id, nil)
-	return nil
-}
-
-// ---- registrations
-
-// reg returns the user's registration for appID, nil when there is none.
-func (d *data) reg(userID, appID string) *authcore.UserRegistration {
-	for _, r := range d.regs[userID] {
-		if r.ApplicationID == appID {
-			return r
-		}
-	}
-	return nil
-}
-
-// putReg sets (r != nil) or removes (r == nil) the user's registration for
-// appID. The slice is never changed in place: a new one replaces it, so a
-// slice handed out earlier stays as it was.
-func (d *data) putReg(userID, appID string, r *authcore.UserRegistration) {
-	old := d.regs[userID]
-	next := make([]*authcore.UserRegistration, 0, len(old)+1)
-	for _, cur := range old {
-		if cur.ApplicationID != appID {
-			next = append(next, cur)
-		}
-	}
-	if r != nil {
-		next = append(next, r)
-	}
-	if len(next) == 0 {
-		delete(d.regs, userID)
-		return
-	}
-	d.regs[userID] = next
-}
-
-func (t *txn) setReg(userID, appID string, v *authcore.UserRegistration) {
-	old := t.d.reg(userID, appID)
-	t.d.putReg(userID, appID, v)
-	t.onUndo(func() { t.d.putReg(userID, appID, old) })
-}
-
-func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration) error {
-	if _, ok := t.d.users[r.UserID]; !ok {
-		return notFound("user", r.UserID)
-	}
-	if _, ok := t.d.apps[r.ApplicationID]; !ok {
-		return notFound("application", r.ApplicationID)
-	}
-	if t.d.reg(r.UserID, r.ApplicationID) != nil {
-		return authcore.Duplicate("registration")
-	}
-	t.setReg(r.UserID, r.ApplicationID, cloneRegistration(r))
-	return nil
-}
-
-func (t *txn) GetRegistration(_ context.Context, userID, applicationID string) (*authcore.UserRegistration, error) {
-	r := t.d.reg(userID, applicationID)
-	if r == nil {
-		return nil, notFound2("registration", userID, applicationID)
-	}
-	return cloneRegistration(r), nil
-}
-
-func (t *txn) ListRegistrations(_ context.Context, userID string) ([]*authcore.UserRegistration, error) {
-	out := make([]*authcore.UserRegistration, 0, len(t.d.regs[userID]))
-	for _, r := range t.d.regs[userID] {
-		out = append(out, cloneRegistration(r))
-	}
-	sort.Slice(out, func(i, j int) bool {
-		return lessByInstant(out[i].InsertInstant, out[j].InsertInstant, out[i].ID, out[j].ID)
-	})
-	return out, nil
-}
-
-func (t *txn) UpdateRegistration(_ context.Context, r *authcore.UserRegistration) error {
-	if t.d.reg(r.UserID, r.ApplicationID) == nil {
-		return notFound2("registration", r.UserID, r.ApplicationID)
-	}
-	t.setReg(r.UserID, r.ApplicationID, cloneRegistration(r))
-	return nil
-}
-
-func (t *txn) DeleteRegistration(_ context.Context, userID, applicationID string) error {
-	if t.d.reg(userID, applicationID) == nil {
-		return notFound2("registration", userID, applicationID)
-	}
-	t.setReg(userID, applicationID, nil)
-	return nil
-}
-
-// ---- links
-
-// putLink sets (l != nil) or removes the link k and keeps userLinks in step.
-// As in putReg, a user's slice is replaced, never changed in place.
-func (d *data) putLink(k linkKey, l *storedLink) {
-	if old, ok := d.links[k]; ok {
-		links := d.userLinks[old.UserID]
-		next := make([]*storedLink, 0, len(links))
-		for _, cur := range links {
-			if cur != old {
-				next = append(next, cur)
-			}
-		}
-		if len(next) == 0 {
-			delete(d.userLinks, old.UserID)
-		} else {
-			d.userLinks[old.UserID] = next
-		}
-		delete(d.links, k)
-	}
-	if l == nil {
-		return
-	}
-	d.links[k] = l
-	links := d.userLinks[l.UserID]
-	d.userLinks[l.UserID] = append(links[:len(links):len(links)], l)
-}
-
-func (t *txn) setLink(k linkKey, v *storedLink) {
-	old := t.d.links[k]
-	t.d.putLink(k, v)
-	t.onUndo(func() { t.d.putLink(k, old) })
-}
-
-func keyOf(l *authcore.IdentityProviderLink) linkKey {
-	return linkKey{l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID}
-}
-
-func (t *txn) CreateLink(_ context.Context, l *authcore.IdentityProviderLink) error {
-	u, ok := t.d.users[l.UserID]
-	if !ok {
-		return notFound("user", l.UserID)
-	}
-	if u.TenantID != l.TenantID {
-		return fmt.Errorf("memstore: link tenant %q is not the user's: %w", l.TenantID, authcore.ErrConflict)
-	}
-	if _, ok := t.d.links[keyOf(l)]; ok {
-		return authcore.Duplicate("link")
-	}
-	t.setLink(keyOf(l), storeLink(l))
-	return nil
-}
-
-func (t *txn) GetLink(_ context.Context, tenantID, providerID, providerUserID string) (*authcore.IdentityProviderLink, error) {
-	l, ok := t.d.links[linkKey{tenantID, providerID, providerUserID}]
-	if !ok {
-		return nil, notFound("link", providerUserID)
-	}
-	return l.link(), nil
-}
-
-func (t *txn) ListLinks(_ context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
-	out := []*authcore.IdentityProviderLink{}
-	for _, l := range t.d.userLinks[userID] {
-		if providerID == "" || l.IdentityProviderID == providerID {
-			out = append(out, l.link())
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		return lessByInstant(out[i].InsertInstant, out[j].InsertInstant, out[i].IdentityProviderUserID, out[j].IdentityProviderUserID)
-	})
-	return out, nil
-}
-
-func (t *txn) UpdateLink(_ context.Context, l *authcore.IdentityProviderLink) error {
-	old, ok := t.d.links[keyOf(l)]
-	if !ok {
-		return notFound("link", l.IdentityProviderUserID)
-	}
-	if old.UserID != l.UserID {
-		return fmt.Errorf("memstore: a link cannot move to another user: %w", authcore.ErrConflict)
-	}
-	t.setLink(keyOf(l), storeLink(l))
-	return nil
-}
-
-func (t *txn) DeleteLink(_ context.Context, tenantID, providerID, providerUserID string) error {
-	k := linkKey{tenantID, providerID, providerUserID}
-	if _, ok := t.d.links[k]; !ok {
-		return notFound("link", providerUserID)
-	}
-	t.setLink(k, nil)
-	return nil
-}
-
-func (t *txn) DeleteProviderLinks(_ context.Context, providerID string) error {
-	for k := range t.d.links {
-		if k.provider == providerID {
-			t.setLink(k, nil)
-		}
-	}
-	for id, p := range t.d.pending {
-		if p.IdentityProviderID == providerID {
-			t.setPending(id, nil)
-		}
-	}
 	return nil
 }
 
@@ -869,102 +574,6 @@ func (t *txn) DeleteAPIKey(_ context.Context, id string) error {
 	return nil
 }
 
-// ---- refresh tokens
-
-func (t *txn) setRefresh(id string, v *authcore.RefreshToken) {
-	old := t.d.refresh[id]
-	put := func(r *authcore.RefreshToken) {
-		if cur, ok := t.d.refresh[id]; ok {
-			delete(t.d.refreshHash, string(cur.TokenHash))
-			if cur.PreviousTokenHash != nil {
-				delete(t.d.refreshPrev, string(cur.PreviousTokenHash))
-			}
-			delete(t.d.refresh, id)
-		}
-		if r != nil {
-			t.d.refresh[id] = r
-			t.d.refreshHash[string(r.TokenHash)] = id
-			if r.PreviousTokenHash != nil {
-				t.d.refreshPrev[string(r.PreviousTokenHash)] = id
-			}
-		}
-	}
-	put(v)
-	t.onUndo(func() { put(old) })
-}
-
-func (t *txn) CreateRefreshToken(_ context.Context, r *authcore.RefreshToken) error {
-	if _, ok := t.d.refresh[r.ID]; ok {
-		return authcore.Duplicate("id")
-	}
-	if _, ok := t.d.refreshHash[string(r.TokenHash)]; ok {
-		return authcore.Duplicate("token")
-	}
-	if _, ok := t.d.users[r.UserID]; !ok {
-		return notFound("user", r.UserID)
-	}
-	t.setRefresh(r.ID, cloneRefreshToken(r))
-	return nil
-}
-
-func (t *txn) GetRefreshToken(_ context.Context, id string) (*authcore.RefreshToken, error) {
-	r, ok := t.d.refresh[id]
-	if !ok {
-		return nil, notFound("refresh token", id)
-	}
-	return cloneRefreshToken(r), nil
-}
-
-func (t *txn) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
-	index := t.d.refreshHash
-	if previous {
-		index = t.d.refreshPrev
-	}
-	id, ok := index[string(hash)]
-	if !ok {
-		return nil, notFound("refresh token", "")
-	}
-	return t.GetRefreshToken(ctx, id)
-}
-
-func (t *txn) ListRefreshTokens(_ context.Context, userID string) ([]*authcore.RefreshToken, error) {
-	out := []*authcore.RefreshToken{}
-	for _, r := range t.d.refresh {
-		if r.UserID == userID {
-			out = append(out, cloneRefreshToken(r))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		return lessByInstant(out[i].InsertInstant, out[j].InsertInstant, out[i].ID, out[j].ID)
-	})
-	return out, nil
-}
-
-func (t *txn) UpdateRefreshToken(_ context.Context, r *authcore.RefreshToken) error {
-	if _, ok := t.d.refresh[r.ID]; !ok {
-		return notFound("refresh token", r.ID)
-	}
-	if id, ok := t.d.refreshHash[string(r.TokenHash)]; ok && id != r.ID {
-		return authcore.Duplicate("token")
-	}
-	t.setRefresh(r.ID, cloneRefreshToken(r))
-	return nil
-}
-
-func (t *txn) DeleteRefreshTokens(_ context.Context, id, userID, applicationID string) (int, error) {
-	if id == "" && userID == "" && applicationID == "" {
-		return 0, fmt.Errorf("memstore: DeleteRefreshTokens needs a filter")
-	}
-	n := 0
-	for rid, r := range t.d.refresh {
-		if (id == "" || rid == id) && (userID == "" || r.UserID == userID) && (applicationID == "" || r.ApplicationID == applicationID) {
-			t.setRefresh(rid, nil)
-			n++
-		}
-	}
-	return n, nil
-}
-
 // ---- signing keys
 
 func (t *txn) setKey(id string, v *authcore.SigningKey) {
@@ -1070,29 +679,6 @@ func (t *txn) SearchEventLogs(_ context.Context, q authcore.EventLogQuery) ([]*a
 	return out, len(all), nil
 }
 
-func (t *txn) CreateLoginRecord(_ context.Context, r *authcore.LoginRecord) error {
-	c := *r
-	c.Device = cloneMap(r.Device)
-	t.d.loginRecords[r.ID] = &c
-	t.onUndo(func() { delete(t.d.loginRecords, r.ID) })
-	return nil
-}
-
-// LoginRecords returns every login record of a user (for tests and tools;
-// not part of authcore.Store).
-func (s *Store) LoginRecords(userID string) []authcore.LoginRecord {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []authcore.LoginRecord
-	for _, r := range s.d.loginRecords {
-		if r.UserID == userID {
-			out = append(out, *r)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Instant < out[j].Instant })
-	return out
-}
-
 // Stats counts the rows of each aggregate: what tests assert after a failure
 // ("nothing was written") and what a load test reports.
 type Stats struct {
@@ -1104,12 +690,16 @@ func (s *Store) Stats() Stats {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	regs := 0
-	for _, rs := range s.d.regs {
-		regs += len(rs)
+	for _, rec := range s.d.users {
+		regs += len(rec.regs)
+	}
+	links := 0
+	for _, m := range s.d.links {
+		links += len(m)
 	}
 	return Stats{
 		Tenants: len(s.d.tenants), Applications: len(s.d.apps), Users: len(s.d.users), Registrations: regs,
-		Links: len(s.d.links), PendingLinks: len(s.d.pending), RefreshTokens: len(s.d.refresh), Keys: len(s.d.keys),
-		LoginRecords: len(s.d.loginRecords), EventLogs: len(s.d.eventLogs),
+		Links: links, PendingLinks: len(s.d.pending), RefreshTokens: len(s.d.refresh), Keys: len(s.d.keys),
+		LoginRecords: len(s.d.logins.recs), EventLogs: len(s.d.eventLogs),
 	}
 }

@@ -1,0 +1,88 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// loginRing keeps the most recent login records, store-wide: up to limit
+// (WithLoginRecordLimit) in a ring, the oldest replaced by each new one.
+// Nothing in authcore.Store reads login records back, so the ring needs no
+// index; LoginRecords scans it.
+type loginRing struct {
+	recs []authcore.LoginRecord
+	// next is, once the ring is full, the slot of the oldest record: the
+	// one the next record replaces.
+	next  int
+	limit int // < 0: no limit
+}
+
+// add stores r and returns how to take it back.
+func (g *loginRing) add(r authcore.LoginRecord) (undo func()) {
+	if g.limit == 0 {
+		return func() {}
+	}
+	if g.limit < 0 || len(g.recs) < g.limit {
+		if len(g.recs) == cap(g.recs) {
+			// Grow by doubling, but never past the limit: append's own
+			// growth would overshoot it.
+			n := max(16, 2*cap(g.recs))
+			if g.limit > 0 {
+				n = min(n, g.limit)
+			}
+			g.recs = append(make([]authcore.LoginRecord, 0, n), g.recs...)
+		}
+		g.recs = append(g.recs, r)
+		return func() {
+			last := len(g.recs) - 1
+			g.recs[last] = authcore.LoginRecord{}
+			g.recs = g.recs[:last]
+		}
+	}
+	i := g.next
+	old := g.recs[i]
+	g.recs[i] = r
+	g.next = (i + 1) % len(g.recs)
+	return func() {
+		g.recs[i] = old
+		g.next = i
+	}
+}
+
+func (t *txn) CreateLoginRecord(_ context.Context, r *authcore.LoginRecord) error {
+	c := *r
+	c.Device = cloneMap(r.Device)
+	t.onUndo(t.d.logins.add(c))
+	return nil
+}
+
+// LoginRecords returns the login records of a user the store still keeps
+// (see WithLoginRecordLimit), oldest first, for tests and tools; it is not
+// part of authcore.Store.
+func (s *Store) LoginRecords(userID string) []authcore.LoginRecord {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := &s.d.logins
+	var out []authcore.LoginRecord
+	// In the order they were stored: from the oldest slot round the ring.
+	for i := range g.recs {
+		r := &g.recs[(g.next+i)%len(g.recs)]
+		if r.UserID == userID {
+			c := *r
+			c.Device = cloneMap(r.Device)
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b authcore.LoginRecord) int {
+		switch {
+		case a.Instant < b.Instant:
+			return -1
+		case a.Instant > b.Instant:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
