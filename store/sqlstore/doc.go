@@ -37,11 +37,33 @@
 // Reads outside a transaction use a separate pool of read-only connections and
 // never wait for a writer. Transactions are therefore serialisable.
 //
+// A file opened by Open keeps its writer connection for the store's life and
+// prepares each statement once on it (stmtcache.go; modernc.org/sqlite would
+// otherwise parse and compile the SQL on every call); the read pool's
+// statements are cached too. Transactions that queue for the writer share
+// commits (group commit, group.go): a transaction that finishes while others
+// wait hands the connection on under a savepoint of its own, and the last of
+// the group commits all of them. InTx still returns only once its writes are
+// committed, or with the commit's error; a member that fails, panics or is
+// cancelled is rolled back alone. Under load a group may stay open up to a
+// millisecond for transactions that are on their way. Checkpoints run on a
+// connection of their own, off the writers' path (checkpoint.go).
+//
+// A failed statement does not abort a SQLite transaction, and a single
+// statement is atomic, so a write of one statement runs without a savepoint;
+// writes of several statements keep one. A failure after which SQLite may
+// have rolled the transaction back by itself (an I/O error, a full disk, an
+// interrupted statement) breaks the transaction: every later statement and
+// the commit answer that error, so nothing runs outside the transaction the
+// caller believes it is in.
+//
 // "sqlite::memory:" opens a private in-memory database (a uniquely named
 // shared-cache database, kept alive by a connection the store holds until
 // Close). It has a single connection for reads and writes, so a read outside
 // a transaction waits while a transaction runs; as with memstore, do not call
-// the outer Store from inside InTx's function: use the tx it is given.
+// the outer Store from inside InTx's function: use the tx it is given. It,
+// and a pool given to OpenDB, take the writer connection from the pool for
+// each transaction and commit each transaction on its own.
 //
 // # PostgreSQL
 //
@@ -58,7 +80,9 @@
 // (40P01), a serialisation failure (40001) or a lock timeout is answered as
 // authcore.ErrConflict, which the caller may retry.
 //
-// Inside a transaction each write runs under a savepoint, so a write that
-// fails (a duplicate, a missing parent) leaves the transaction usable and
-// nothing of that write behind, as with memstore and SQLite.
+// A failed statement aborts a PostgreSQL transaction, so inside a
+// transaction each write runs under a savepoint: a write that fails (a
+// duplicate, a missing parent) leaves the transaction usable and nothing of
+// that write behind, as with memstore and SQLite. pgx caches prepared
+// statements per connection by itself.
 package sqlstore

@@ -60,7 +60,7 @@ func getList[T any](ctx context.Context, t *tx, what, query string, args ...any)
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, t.s.mapErr(ctx, err)
+		return nil, t.s.mapErr(ctx, t.note(err))
 	}
 	return out, nil
 }

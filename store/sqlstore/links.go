@@ -18,7 +18,7 @@ func (t *tx) CreateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		var tenant string
 		switch err := t.queryRow(ctx, `SELECT tenant_id FROM users WHERE id = ?`, l.UserID).Scan(&tenant); {
 		case errors.Is(err, sql.ErrNoRows):
@@ -57,7 +57,7 @@ func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE links SET insert_instant = ?, doc = ? WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ? AND user_id = ?`,
 			l.InsertInstant, doc, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
 		if err != nil || n > 0 {
@@ -76,7 +76,7 @@ func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 }
 
 func (t *tx) DeleteLink(ctx context.Context, tenantID, providerID, providerUserID string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`,
 			tenantID, providerID, providerUserID)
 		if err == nil && n == 0 {
@@ -103,7 +103,7 @@ func (t *tx) CreatePendingLink(ctx context.Context, p *authcore.PendingLink) err
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO pending_links (id, tenant_id, provider_id, expiration_instant, doc) VALUES (?, ?, ?, ?, ?)`,
 			p.ID, p.TenantID, p.IdentityProviderID, p.ExpirationInstant, doc)
 		return err
@@ -116,7 +116,8 @@ func (t *tx) GetPendingLink(ctx context.Context, id string, now int64) (*authcor
 }
 
 // TakePendingLink deletes and returns in one statement: of two concurrent
-// takes, the second finds no row.
+// takes, the second finds no row. It keeps its savepoint on SQLite too: a
+// document that fails to decode must not leave the row deleted.
 func (t *tx) TakePendingLink(ctx context.Context, id string, now int64) (p *authcore.PendingLink, err error) {
 	err = t.atomic(ctx, func() error {
 		p, err = getOne[authcore.PendingLink](ctx, t, "pending link", id,

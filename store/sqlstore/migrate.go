@@ -67,11 +67,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	err = s.inTx(ctx, true, func(t *tx) error {
 		if s.dialect == Postgres {
-			if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('authcore.sqlstore.migrate:' || current_schema()))`); err != nil {
+			if _, err := t.raw().ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('authcore.sqlstore.migrate:' || current_schema()))`); err != nil {
 				return err
 			}
 		}
-		if _, err := t.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		if _, err := t.raw().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version        INTEGER NOT NULL PRIMARY KEY,
 	name           TEXT    NOT NULL,
 	applied_instant BIGINT NOT NULL
@@ -79,7 +79,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		applied := map[int]bool{}
-		rows, err := t.q.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+		rows, err := t.raw().QueryContext(ctx, `SELECT version FROM schema_migrations`)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if applied[m.version] {
 				continue
 			}
-			if _, err := t.q.ExecContext(ctx, m.sql); err != nil {
+			if _, err := t.raw().ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("sqlstore: migration %s: %w", m.name, s.mapErr(ctx, err))
 			}
 			if _, err := t.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_instant) VALUES (?, ?, ?)`,

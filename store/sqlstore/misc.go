@@ -19,7 +19,7 @@ func (t *tx) CreateIdentityProvider(ctx context.Context, p *authcore.IdentityPro
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO identity_providers (id, insert_instant, doc) VALUES (?, ?, ?)`, p.ID, p.InsertInstant, doc)
 		return err
 	})
@@ -40,7 +40,7 @@ func (t *tx) UpdateIdentityProvider(ctx context.Context, p *authcore.IdentityPro
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE identity_providers SET insert_instant = ?, doc = ? WHERE id = ?`, p.InsertInstant, doc, p.ID)
 		if err == nil && n == 0 {
 			return notFound("identity provider", p.ID)
@@ -50,7 +50,7 @@ func (t *tx) UpdateIdentityProvider(ctx context.Context, p *authcore.IdentityPro
 }
 
 func (t *tx) DeleteIdentityProvider(ctx context.Context, id string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM identity_providers WHERE id = ?`, id)
 		if err == nil && n == 0 {
 			return notFound("identity provider", id)
@@ -73,7 +73,7 @@ func (t *tx) PutIntegrations(ctx context.Context, in *integration.Integrations) 
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO integrations (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, doc)
 		return err
 	})
@@ -86,7 +86,7 @@ func (t *tx) CreateAPIKey(ctx context.Context, k *authcore.APIKey) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO api_keys (id, key_hash, insert_instant, doc) VALUES (?, ?, ?, ?)`,
 			k.ID, hashArg(k.KeyHash), k.InsertInstant, doc)
 		return err
@@ -102,7 +102,7 @@ func (t *tx) ListAPIKeys(ctx context.Context) ([]*authcore.APIKey, error) {
 }
 
 func (t *tx) DeleteAPIKey(ctx context.Context, id string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM api_keys WHERE id = ?`, id)
 		if err == nil && n == 0 {
 			return notFound("api key", id)
@@ -118,7 +118,7 @@ func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) e
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
 		return err
@@ -150,7 +150,7 @@ func (t *tx) UpdateRefreshToken(ctx context.Context, r *authcore.RefreshToken) e
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE refresh_tokens SET token_hash = ?, previous_token_hash = ?, user_id = ?, application_id = ?, insert_instant = ?, doc = ? WHERE id = ?`,
 			hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc, r.ID)
 		if err == nil && n == 0 {
@@ -172,7 +172,7 @@ func (t *tx) DeleteRefreshTokens(ctx context.Context, id, userID, applicationID 
 	if len(where) == 0 {
 		return 0, errors.New("sqlstore: DeleteRefreshTokens needs a filter")
 	}
-	err = t.atomic(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		c, err := t.execN(ctx, `DELETE FROM refresh_tokens WHERE `+strings.Join(where, " AND "), args...)
 		n = int(c)
 		return err
@@ -187,7 +187,7 @@ func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, insert_instant, doc) VALUES (?, ?, ?)`, k.ID, k.InsertInstant, doc)
 		return err
 	})
@@ -202,7 +202,7 @@ func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 }
 
 func (t *tx) DeleteKey(ctx context.Context, id string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM signing_keys WHERE id = ?`, id)
 		if err == nil && n == 0 {
 			return notFound("key", id)
@@ -222,7 +222,7 @@ func (t *tx) CreateEventLog(ctx context.Context, e *authcore.EventLog) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		// message_lower is lower-cased by Go, so the case-insensitive search
 		// folds Unicode as memstore does (SQLite's lower() folds only ASCII).
 		// It is only searched, so a NUL (which PostgreSQL text refuses) is
@@ -270,7 +270,7 @@ func (t *tx) eventLogs(ctx context.Context, query string, args ...any) ([]*authc
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, t.s.mapErr(ctx, err)
+		return nil, t.s.mapErr(ctx, t.note(err))
 	}
 	return out, nil
 }
@@ -329,7 +329,7 @@ func (t *tx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) err
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		// An id written twice keeps the last record, as in memstore.
 		_, err := t.exec(ctx, `INSERT INTO login_records (id, user_id, instant, doc) VALUES (?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, instant = excluded.instant, doc = excluded.doc`,

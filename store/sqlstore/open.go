@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 
@@ -54,12 +56,32 @@ type Store struct {
 	// (the same pool except for a SQLite file opened by Open).
 	wdb, rdb *sql.DB
 	// serialize guards SQLite write transactions when the pool may hold more
-	// than one connection (a *sql.DB given to OpenDB).
+	// than one connection (a *sql.DB given to OpenDB) or the writer
+	// connection is pinned.
 	serialize bool
 	writeMu   sync.Mutex
 	// fkPragma turns foreign keys on before each SQLite transaction, for a
 	// pool whose DSN this package did not write.
 	fkPragma bool
+	// pinned keeps one writer connection for the store's life (a SQLite
+	// file opened by Open), so that its prepared statements (wstmts, under
+	// writeMu) serve every transaction. rstmts caches the read pool's
+	// statements (SQLite).
+	pinned         bool
+	wstmts, rstmts *stmtCache
+	// waiting counts the transactions queued for writeMu; grp is the open
+	// commit group on the pinned writer (group.go).
+	waiting    atomic.Int32
+	grp        *group
+	lastCommit time.Time
+	lastGroupN int
+	// groups and members count the groups ended and the transactions they
+	// carried (for tests and benchmarks).
+	groups, members atomic.Int64
+	// The checkpointing goroutine (checkpoint.go).
+	ckptKick chan struct{}
+	ckptStop context.CancelFunc
+	ckptDone chan struct{}
 	// owned are closed by Close; anchor keeps an in-memory database alive.
 	owned  []*sql.DB
 	anchor *sql.Conn
@@ -113,6 +135,7 @@ func OpenDB(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 	switch dialect {
 	case SQLite:
 		s.serialize, s.fkPragma = true, true
+		s.rstmts = newStmtCache(db)
 	case Postgres:
 	default:
 		return nil, fmt.Errorf("sqlstore: unknown dialect %v", dialect)
@@ -128,8 +151,11 @@ func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
 	common := fmt.Sprintf("%s%s_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", path, sep, sqliteBusyTimeoutMS)
 	// One writer connection: in-process writers queue for it instead of
 	// contending for SQLite's lock. synchronous=NORMAL is durable in WAL mode
-	// except for the last transactions before a power loss.
-	wdb, err := sql.Open("sqlite", common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	// except for the last transactions before a power loss. Savepoint
+	// journals stay in memory (temp_store): a commit group keeps one per
+	// member (group.go). Checkpoints: see checkpoint.go.
+	wdsn := common + fmt.Sprintf("&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(%d)", checkpointBackstop)
+	wdb, err := sql.Open("sqlite", wdsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
 	}
@@ -137,7 +163,7 @@ func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	wdb.SetConnMaxIdleTime(0)
-	s := &Store{dialect: SQLite, wdb: wdb, owned: []*sql.DB{wdb}}
+	s := &Store{dialect: SQLite, wdb: wdb, owned: []*sql.DB{wdb}, pinned: true, serialize: true}
 	// The writer connects first so the file is in WAL mode before any reader
 	// opens it.
 	if err := pingWithRetry(ctx, wdb); err != nil {
@@ -156,8 +182,16 @@ func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	s.rdb = rdb
+	s.rstmts = newStmtCache(rdb)
 	s.owned = append(s.owned, rdb)
-	return s.init(ctx)
+	if _, err := s.init(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.startCheckpointer(ctx, common+"&_pragma=synchronous(NORMAL)"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", s.mapErr(ctx, err))
+	}
+	return s, nil
 }
 
 // pingWithRetry connects. Switching a fresh file to WAL takes an exclusive
@@ -208,6 +242,7 @@ func openSQLiteMemory(ctx context.Context) (*Store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	s := &Store{dialect: SQLite, wdb: db, rdb: db, owned: []*sql.DB{db, adb}, anchor: anchor}
+	s.rstmts = newStmtCache(db)
 	return s.init(ctx)
 }
 
@@ -223,6 +258,21 @@ func (s *Store) init(ctx context.Context) (*Store, error) {
 // OpenDB.
 func (s *Store) Close() error {
 	var errs []error
+	s.stopCheckpointer()
+	s.writeMu.Lock()
+	if s.grp != nil {
+		// Close came between two members of a group: commit what they did.
+		s.endGroup(s.grp, s.commitGroup())
+	}
+	if s.wstmts != nil {
+		s.wstmts.close()
+		errs = append(errs, s.wstmts.q.(*sql.Conn).Close())
+		s.wstmts = nil
+	}
+	s.writeMu.Unlock()
+	if s.rstmts != nil {
+		s.rstmts.close()
+	}
 	if s.anchor != nil {
 		errs = append(errs, s.anchor.Close())
 		s.anchor = nil

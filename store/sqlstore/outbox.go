@@ -15,7 +15,11 @@ func (t *tx) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) 
 	if len(events) == 0 {
 		return nil
 	}
-	return t.atomic(ctx, func() error {
+	write := t.atomic
+	if len(events) == 1 {
+		write = t.atomic1
+	}
+	return write(ctx, func() error {
 		for _, e := range events {
 			var seq int64
 			err := t.queryRow(ctx, `INSERT INTO outbox_events (id, type, event_key, insert_instant, payload) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
@@ -35,7 +39,7 @@ func (t *tx) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) 
 // already holds the database's one write lock.
 func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*authcore.OutboxEvent, error) {
 	var out []*authcore.OutboxEvent
-	err := t.atomic(ctx, func() error {
+	err := t.atomic1(ctx, func() error {
 		q := `SELECT owner, lease_until FROM outbox_lease WHERE id = 1`
 		if t.s.dialect == Postgres {
 			q += ` FOR UPDATE SKIP LOCKED`
@@ -72,7 +76,7 @@ func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int6
 			e.Payload = []byte(payload)
 			out = append(out, e)
 		}
-		return t.s.mapErr(ctx, rows.Err())
+		return t.s.mapErr(ctx, t.note(rows.Err()))
 	})
 	if err != nil {
 		return nil, err
@@ -80,20 +84,39 @@ func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int6
 	return out, nil
 }
 
+// ackChunk is the most events one DELETE of AckOutbox names.
+const ackChunk = 500
+
+// ackSizes are the lengths an AckOutbox statement's IN list is padded to
+// (by repeating its last number, which changes nothing), so that the
+// statement caches hold a few texts rather than one per batch size.
+var ackSizes = [...]int{1, 8, 32, 128, ackChunk}
+
 func (t *tx) AckOutbox(ctx context.Context, seqs []int64) error {
 	if len(seqs) == 0 {
 		return nil
 	}
-	return t.atomic(ctx, func() error {
+	write := t.atomic
+	if len(seqs) <= ackChunk {
+		write = t.atomic1
+	}
+	return write(ctx, func() error {
 		// Chunks keep each statement well under the databases' parameter
 		// limits (SQLite: 32766).
 		for len(seqs) > 0 {
-			n := min(len(seqs), 500)
-			args := make([]any, n)
-			for i, s := range seqs[:n] {
-				args[i] = s
+			n := min(len(seqs), ackChunk)
+			size := ackChunk
+			for _, sz := range ackSizes {
+				if sz >= n {
+					size = sz
+					break
+				}
 			}
-			if _, err := t.exec(ctx, `DELETE FROM outbox_events WHERE seq IN (?`+strings.Repeat(", ?", n-1)+`)`, args...); err != nil {
+			args := make([]any, size)
+			for i := range args {
+				args[i] = seqs[min(i, n-1)]
+			}
+			if _, err := t.exec(ctx, `DELETE FROM outbox_events WHERE seq IN (?`+strings.Repeat(", ?", size-1)+`)`, args...); err != nil {
 				return err
 			}
 			seqs = seqs[n:]
@@ -103,7 +126,7 @@ func (t *tx) AckOutbox(ctx context.Context, seqs []int64) error {
 }
 
 func (t *tx) ReleaseOutbox(ctx context.Context, owner string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `UPDATE outbox_lease SET owner = '', lease_until = 0 WHERE id = 1 AND owner = ?`, owner)
 		return err
 	})
@@ -116,7 +139,7 @@ func (t *tx) PutModerationItem(ctx context.Context, m *authcore.ModerationItem) 
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO moderation_items (content_id, doc) VALUES (?, ?)
 ON CONFLICT (content_id) DO UPDATE SET doc = excluded.doc`, m.ContentID, doc)
 		return err
@@ -129,7 +152,7 @@ func (t *tx) GetModerationItem(ctx context.Context, contentID string) (*authcore
 }
 
 func (t *tx) DeleteModerationItem(ctx context.Context, contentID string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM moderation_items WHERE content_id = ?`, contentID)
 		if err == nil && n == 0 {
 			return notFound("moderation item", contentID)

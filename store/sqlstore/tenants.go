@@ -14,7 +14,7 @@ func (t *tx) CreateTenant(ctx context.Context, v *authcore.Tenant) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO tenants (id, name_lower, insert_instant, doc) VALUES (?, ?, ?, ?)`,
 			v.ID, strings.ToLower(v.Name), v.InsertInstant, doc)
 		return err
@@ -34,7 +34,7 @@ func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE tenants SET name_lower = ?, insert_instant = ?, doc = ? WHERE id = ?`,
 			strings.ToLower(v.Name), v.InsertInstant, doc, v.ID)
 		if err == nil && n == 0 {
@@ -71,7 +71,7 @@ func (t *tx) CreateApplication(ctx context.Context, v *authcore.Application) err
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO applications (id, tenant_id, insert_instant, doc) VALUES (?, ?, ?, ?)`,
 			v.ID, v.TenantID, v.InsertInstant, doc)
 		return err
@@ -96,7 +96,7 @@ func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) err
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE applications SET tenant_id = ?, insert_instant = ?, doc = ? WHERE id = ?`,
 			v.TenantID, v.InsertInstant, doc, v.ID)
 		if err == nil && n == 0 {

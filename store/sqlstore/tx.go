@@ -4,15 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // runner is what queries run on: a pool (reads outside a transaction), a
-// connection in a SQLite transaction, or a PostgreSQL *sql.Tx.
+// connection in a SQLite transaction, a statement cache over either, or a
+// PostgreSQL *sql.Tx.
 type runner interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -28,6 +33,12 @@ type tx struct {
 	// single marks a transaction that wraps one Store method: it is rolled
 	// back whole when that method fails, so writes need no savepoint.
 	single bool
+	// broken is the first error in a SQLite transaction after which SQLite
+	// may have rolled the transaction back by itself (anything but a
+	// constraint violation, which undoes only its statement). Every later
+	// statement and the commit answer it, so that nothing runs outside the
+	// transaction the caller believes it is in.
+	broken error
 }
 
 var _ authcore.Store = (*tx)(nil)
@@ -46,7 +57,12 @@ func (t *tx) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.
 	return fn(ctx, t)
 }
 
-func (s *Store) reader() *tx { return &tx{s: s, q: s.rdb} }
+func (s *Store) reader() *tx {
+	if s.rstmts != nil {
+		return &tx{s: s, q: s.rstmts}
+	}
+	return &tx{s: s, q: s.rdb}
+}
 
 // write runs one Store method as a transaction of its own.
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
@@ -86,12 +102,22 @@ func (s *Store) pgTx(ctx context.Context, single bool, fn func(*tx) error) error
 	return nil
 }
 
-// sqliteTx runs fn between BEGIN IMMEDIATE and COMMIT on the writer
-// connection. database/sql's BeginTx cannot ask for IMMEDIATE on a pool
+// sqliteTx runs fn in a SQLite write transaction: in a commit group on a
+// pinned writer connection (group.go), or else between BEGIN IMMEDIATE and
+// COMMIT on a connection taken from the pool (connTx).
+func (s *Store) sqliteTx(ctx context.Context, single bool, fn func(*tx) error) error {
+	if s.pinned {
+		return s.groupTx(ctx, single, fn)
+	}
+	return s.connTx(ctx, single, fn)
+}
+
+// connTx runs fn between BEGIN IMMEDIATE and COMMIT on a connection of the
+// writer pool. database/sql's BeginTx cannot ask for IMMEDIATE on a pool
 // whose DSN we did not write, so the transaction is driven by hand; on a
 // panic or error it is rolled back, and a connection that cannot be rolled
 // back is discarded rather than returned to the pool mid-transaction.
-func (s *Store) sqliteTx(ctx context.Context, single bool, fn func(*tx) error) error {
+func (s *Store) connTx(ctx context.Context, single bool, fn func(*tx) error) error {
 	if s.serialize {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
@@ -125,8 +151,13 @@ func (s *Store) sqliteTx(ctx context.Context, single bool, fn func(*tx) error) e
 	// Deferred, so that a panic (re-raised as it unwinds) or a
 	// runtime.Goexit in fn rolls back too.
 	defer rollback()
-	if err := fn(&tx{s: s, q: conn, inTx: true, single: single}); err != nil {
+	t := &tx{s: s, q: conn, inTx: true, single: single}
+	if err := fn(t); err != nil {
 		return err
+	}
+	if t.broken != nil {
+		// fn went on after a failure that may have ended the transaction.
+		return t.broken
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return s.mapErr(ctx, err)
@@ -135,30 +166,75 @@ func (s *Store) sqliteTx(ctx context.Context, single bool, fn func(*tx) error) e
 	return nil
 }
 
-// atomic runs a write so that, inside a caller's transaction, a failure
-// leaves nothing of it behind and the transaction usable: on PostgreSQL a
-// failed statement would otherwise abort the whole transaction, and a
-// multi-statement write on either database could stop half way.
+// atomic runs a write of several statements so that, inside a caller's
+// transaction, a failure leaves nothing of it behind and the transaction
+// usable: it could otherwise stop half way, and on PostgreSQL a failed
+// statement aborts the whole transaction.
 func (t *tx) atomic(ctx context.Context, fn func() error) error {
 	if !t.inTx || t.single {
 		return fn()
 	}
-	if _, err := t.q.ExecContext(ctx, "SAVEPOINT authcore_write"); err != nil {
-		return t.s.mapErr(ctx, err)
+	return t.savepoint(ctx, fn)
+}
+
+// atomic1 runs a write whose fn changes data with at most one statement (it
+// may read around it). On SQLite that needs no savepoint: a statement that
+// fails leaves nothing of itself behind and, when it is a constraint
+// violation (a duplicate, a missing parent), the transaction usable; other
+// failures mark the transaction broken (see tx.broken). A savepoint costs
+// two more statements per write, most of a small write's cost. On PostgreSQL
+// a failed statement aborts the transaction, so the savepoint stays.
+func (t *tx) atomic1(ctx context.Context, fn func() error) error {
+	if !t.inTx || t.single || t.s.dialect != Postgres {
+		return fn()
+	}
+	return t.savepoint(ctx, fn)
+}
+
+func (t *tx) savepoint(ctx context.Context, fn func() error) error {
+	if _, err := t.exec(ctx, "SAVEPOINT authcore_write"); err != nil {
+		return err
 	}
 	if err := fn(); err != nil {
-		if _, rerr := t.q.ExecContext(ctx, "ROLLBACK TO SAVEPOINT authcore_write"); rerr != nil {
-			return t.s.mapErr(ctx, rerr)
+		if _, rerr := t.exec(ctx, "ROLLBACK TO SAVEPOINT authcore_write"); rerr != nil {
+			return rerr
 		}
-		if _, rerr := t.q.ExecContext(ctx, "RELEASE SAVEPOINT authcore_write"); rerr != nil {
-			return t.s.mapErr(ctx, rerr)
+		if _, rerr := t.exec(ctx, "RELEASE SAVEPOINT authcore_write"); rerr != nil {
+			return rerr
 		}
 		return err
 	}
-	if _, err := t.q.ExecContext(ctx, "RELEASE SAVEPOINT authcore_write"); err != nil {
-		return t.s.mapErr(ctx, err)
+	_, err := t.exec(ctx, "RELEASE SAVEPOINT authcore_write")
+	return err
+}
+
+// raw is what the transaction's statements run on, without a statement
+// cache: for statements run once (migrations).
+func (t *tx) raw() runner {
+	switch q := t.q.(type) {
+	case groupRunner:
+		return q.c.q
+	case *stmtCache:
+		return q.q
 	}
-	return nil
+	return t.q
+}
+
+// note records err as breaking a SQLite transaction when SQLite may have
+// rolled the transaction back because of it: a SQLite error other than a
+// constraint violation (I/O, full disk, out of memory, an interrupted
+// statement). Errors that ran no statement (a done context, no rows) leave
+// the transaction as it was. It returns err.
+func (t *tx) note(err error) error {
+	if err == nil || !t.inTx || t.broken != nil || t.s.dialect == Postgres {
+		return err
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) || se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
+		return err
+	}
+	t.broken = fmt.Errorf("sqlstore: the transaction failed earlier: %w", t.s.mapErr(context.Background(), err))
+	return err
 }
 
 // lock is appended to reads inside a PostgreSQL transaction.
@@ -194,9 +270,12 @@ func (s *Store) sql(query string) string {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.broken != nil {
+		return nil, t.broken
+	}
 	res, err := t.q.ExecContext(ctx, t.s.sql(query), args...)
 	if err != nil {
-		return nil, t.s.mapErr(ctx, err)
+		return nil, t.s.mapErr(ctx, t.note(err))
 	}
 	return res, nil
 }
@@ -214,14 +293,34 @@ func (t *tx) execN(ctx context.Context, query string, args ...any) (int64, error
 	return n, nil
 }
 
-func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.q.QueryRowContext(ctx, t.s.sql(query), args...)
+// row is a *sql.Row whose error, when it has one, is noted on its tx.
+type row struct {
+	t   *tx
+	r   *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.t.note(r.r.Scan(dest...))
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
+	if t.broken != nil {
+		return row{err: t.broken}
+	}
+	return row{t: t, r: t.q.QueryRowContext(ctx, t.s.sql(query), args...)}
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t.broken != nil {
+		return nil, t.broken
+	}
 	rows, err := t.q.QueryContext(ctx, t.s.sql(query), args...)
 	if err != nil {
-		return nil, t.s.mapErr(ctx, err)
+		return nil, t.s.mapErr(ctx, t.note(err))
 	}
 	return rows, nil
 }

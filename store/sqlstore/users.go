@@ -23,7 +23,7 @@ func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO users (id, tenant_id, email_lower, username_lower, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?)`,
 			v.ID, v.TenantID, lowerOrNull(v.Email), lowerOrNull(v.Username), v.InsertInstant, doc)
 		return err
@@ -57,9 +57,21 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	email, username := lowerOrNull(v.Email), lowerOrNull(v.Username)
+	return t.atomic1(ctx, func() error {
+		if t.s.dialect == SQLite {
+			// SQLite rewrites the entries of every index on a column the SET
+			// names, changed or not: two more pages per update. Most updates
+			// (every login's) keep the e-mail and username, so try that
+			// first; when it matches no row, the full update below runs.
+			n, err := t.execN(ctx, `UPDATE users SET insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ? AND email_lower IS ? AND username_lower IS ?`,
+				v.InsertInstant, doc, v.ID, v.TenantID, email, username)
+			if err != nil || n > 0 {
+				return err
+			}
+		}
 		n, err := t.execN(ctx, `UPDATE users SET email_lower = ?, username_lower = ?, insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ?`,
-			lowerOrNull(v.Email), lowerOrNull(v.Username), v.InsertInstant, doc, v.ID, v.TenantID)
+			email, username, v.InsertInstant, doc, v.ID, v.TenantID)
 		if err != nil || n > 0 {
 			return err
 		}
@@ -75,7 +87,7 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 }
 
 func (t *tx) DeleteUser(ctx context.Context, id string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM users WHERE id = ?`, id)
 		if err == nil && n == 0 {
 			return notFound("user", id)
@@ -91,7 +103,7 @@ func (t *tx) CreateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO registrations (user_id, application_id, id, insert_instant, doc) VALUES (?, ?, ?, ?, ?)`,
 			r.UserID, r.ApplicationID, r.ID, r.InsertInstant, doc)
 		return err
@@ -122,7 +134,7 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	if err != nil {
 		return err
 	}
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE registrations SET id = ?, insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ?`,
 			r.ID, r.InsertInstant, doc, r.UserID, r.ApplicationID)
 		if err == nil && n == 0 {
@@ -133,7 +145,7 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 }
 
 func (t *tx) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
-	return t.atomic(ctx, func() error {
+	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM registrations WHERE user_id = ? AND application_id = ?`, userID, applicationID)
 		if err == nil && n == 0 {
 			return notFound("registration", userID+"/"+applicationID)

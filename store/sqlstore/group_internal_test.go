@@ -1,0 +1,174 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/stretchr/testify/require"
+)
+
+var errMember = errors.New("member failed")
+
+func openGroupStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "group.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	require.True(t, s.pinned)
+	return s
+}
+
+// waitQueued returns once n transactions wait for the writer connection.
+// The caller holds it (it runs inside InTx), so they cannot get it first.
+func waitQueued(s *Store, n int32) {
+	for s.waiting.Load() < n {
+		runtime.Gosched()
+	}
+}
+
+func tenant(id string) *authcore.Tenant { return &authcore.Tenant{ID: id, Name: "name-" + id} }
+
+// TestGroupMembers runs two transactions in one commit group: the first
+// finishes while the second waits for the writer, so the second joins the
+// first's SQLite transaction. Whatever either member does, each one's writes
+// commit or vanish as if it had run alone.
+func TestGroupMembers(t *testing.T) {
+	// A member is given the function that cancels the second member's
+	// context.
+	type member func(ctx context.Context, tx authcore.Store, cancel func()) error
+	write := func(id string) member {
+		return func(ctx context.Context, tx authcore.Store, _ func()) error { return tx.CreateTenant(ctx, tenant(id)) }
+	}
+	failAfterWrite := func(id string) member {
+		return func(ctx context.Context, tx authcore.Store, _ func()) error {
+			if err := tx.CreateTenant(ctx, tenant(id)); err != nil {
+				return err
+			}
+			return errMember
+		}
+	}
+	tests := []struct {
+		name             string
+		first, second    member
+		firstErr         error
+		secondErr        error
+		secondPanics     bool
+		present, missing []string
+	}{
+		{name: "both commit", first: write("a"), second: write("b"), present: []string{"a", "b"}},
+		{name: "first fails", first: failAfterWrite("a"), second: write("b"), firstErr: errMember, present: []string{"b"}, missing: []string{"a"}},
+		{name: "second fails", first: write("a"), second: failAfterWrite("b"), secondErr: errMember, present: []string{"a"}, missing: []string{"b"}},
+		{name: "second panics", first: write("a"), second: func(ctx context.Context, tx authcore.Store, _ func()) error {
+			if err := tx.CreateTenant(ctx, tenant("b")); err != nil {
+				return err
+			}
+			panic("boom")
+		}, secondPanics: true, present: []string{"a"}, missing: []string{"b"}},
+		{name: "second cancelled between writes", first: write("a"), second: func(ctx context.Context, tx authcore.Store, cancel func()) error {
+			if err := tx.CreateTenant(ctx, tenant("b")); err != nil {
+				return err
+			}
+			cancel()
+			return tx.CreateTenant(ctx, tenant("c"))
+		}, secondErr: context.Canceled, present: []string{"a"}, missing: []string{"b", "c"}},
+		{name: "second sees the first's row, and a refused write leaves it usable", first: write("a"),
+			second: func(ctx context.Context, tx authcore.Store, _ func()) error {
+				if _, err := tx.GetTenant(ctx, "a"); err != nil {
+					return err
+				}
+				dup := tenant("b")
+				dup.Name = "name-a"
+				if err := tx.CreateTenant(ctx, dup); !errors.Is(err, authcore.ErrDuplicate) {
+					return errors.New("want a duplicate")
+				}
+				return tx.CreateTenant(ctx, tenant("b"))
+			}, present: []string{"a", "b"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openGroupStore(t)
+			ctx := t.Context()
+			groups0, members0 := s.groups.Load(), s.members.Load()
+			secondCtx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			type outcome struct {
+				err      error
+				panicked any
+			}
+			second := make(chan outcome, 1)
+			firstErr := s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				err := tc.first(ctx, tx, cancel)
+				go func() {
+					var o outcome
+					defer func() {
+						o.panicked = recover()
+						second <- o
+					}()
+					o.err = s.InTx(secondCtx, func(ctx context.Context, tx authcore.Store) error { return tc.second(ctx, tx, cancel) })
+				}()
+				waitQueued(s, 1)
+				return err
+			})
+			got := <-second
+			if tc.firstErr != nil {
+				require.ErrorIs(t, firstErr, tc.firstErr)
+			} else {
+				require.NoError(t, firstErr)
+			}
+			if tc.secondPanics {
+				require.Equal(t, "boom", got.panicked)
+			} else {
+				require.Nil(t, got.panicked)
+				if tc.secondErr != nil {
+					require.ErrorIs(t, got.err, tc.secondErr)
+				} else {
+					require.NoError(t, got.err)
+				}
+			}
+			require.Equal(t, int64(1), s.groups.Load()-groups0, "one commit group")
+			require.Equal(t, int64(2), s.members.Load()-members0, "with both transactions")
+			for _, id := range tc.present {
+				_, err := s.GetTenant(ctx, id)
+				require.NoError(t, err, "tenant %s", id)
+			}
+			for _, id := range tc.missing {
+				_, err := s.GetTenant(ctx, id)
+				require.ErrorIs(t, err, authcore.ErrNotFound, "tenant %s", id)
+			}
+			// The writer is usable afterwards.
+			require.NoError(t, s.CreateTenant(ctx, tenant("after")))
+		})
+	}
+}
+
+// TestGroupPanickingFirstMember: the member whose fn panics hands the group
+// on without waiting, and the panic reaches its caller.
+func TestGroupPanickingFirstMember(t *testing.T) {
+	s := openGroupStore(t)
+	ctx := t.Context()
+	second := make(chan error, 1)
+	recovered := func() (r any) {
+		defer func() { r = recover() }()
+		_ = s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if err := tx.CreateTenant(ctx, tenant("a")); err != nil {
+				return err
+			}
+			go func() {
+				second <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error { return tx.CreateTenant(ctx, tenant("b")) })
+			}()
+			waitQueued(s, 1)
+			panic("boom")
+		})
+		return nil
+	}()
+	require.Equal(t, "boom", recovered)
+	require.NoError(t, <-second)
+	_, err := s.GetTenant(ctx, "a")
+	require.ErrorIs(t, err, authcore.ErrNotFound)
+	_, err = s.GetTenant(ctx, "b")
+	require.NoError(t, err)
+}
