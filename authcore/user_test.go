@@ -3,8 +3,11 @@ package authcore_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/validation"
@@ -403,4 +406,22 @@ func BenchmarkCreateUser(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// New objects get version 7 UUIDs by default: valid UUIDs whose order is
+// their creation order, which is what keeps SQL primary-key inserts at the
+// end of the index.
+func TestDefaultIDsAreTimeOrdered(t *testing.T) {
+	f := newDomFixture(t)
+	var ids []string
+	for i := range 20 {
+		u, err := f.e.CreateUser(f.ctx, "", userReq(authcore.UserInput{Email: fmt.Sprintf("ordered%d@example.com", i)}))
+		require.NoError(t, err)
+		parsed, err := uuid.Parse(u.ID)
+		require.NoError(t, err)
+		require.Equal(t, uuid.Version(7), parsed.Version(), u.ID)
+		require.Equal(t, uuid.RFC4122, parsed.Variant())
+		ids = append(ids, u.ID)
+	}
+	require.True(t, slices.IsSorted(ids), "ids sort in creation order: %v", ids)
 }
