@@ -62,18 +62,13 @@ type group struct {
 	timer  *time.Timer // commits a lingering group
 }
 
-// groupRunner runs a member's statements on the writer's cached statements,
-// with the caller's context only when it is already done (database/sql then
-// fails the call before it reaches SQLite); otherwise with a context that is
-// never cancelled, so that no statement is interrupted half way.
+// groupRunner runs a member's statements on the writer's cached statements
+// with a context that is never cancelled, so that no statement is
+// interrupted half way; a member whose own context is done is stopped before
+// its next statement instead (tx.cancelled).
 type groupRunner struct{ c *stmtCache }
 
-func runCtx(ctx context.Context) context.Context {
-	if ctx.Err() != nil {
-		return ctx
-	}
-	return context.Background()
-}
+func runCtx(context.Context) context.Context { return context.Background() }
 
 func (g groupRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return g.c.ExecContext(runCtx(ctx), query, args...)
@@ -156,13 +151,25 @@ func (s *Store) openGroup(ctx context.Context) (*group, error) {
 	// ctx, not a background context: BEGIN IMMEDIATE may wait (busy_timeout)
 	// for another process's write lock, and that wait may be cancelled.
 	if _, err := w.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		if isConnGone(err) {
+		// A cancelled ctx can be reported after SQLite already began the
+		// transaction; left open, it would make the next BEGIN fail
+		// ("cannot start a transaction within a transaction").
+		if isConnGone(err) || !s.rollbackLeftover(w) {
 			s.dropWriter()
 		}
 		return nil, s.mapErr(ctx, err)
 	}
 	s.grp = &group{done: make(chan struct{}), opened: time.Now()}
 	return s.grp, nil
+}
+
+// rollbackLeftover rolls back a transaction that a failed BEGIN may have
+// left open on w, which holds no writes yet. It reports whether w is usable.
+func (s *Store) rollbackLeftover(w *stmtCache) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := w.ExecContext(ctx, "ROLLBACK")
+	return err == nil || strings.Contains(err.Error(), "no transaction is active")
 }
 
 // undoMember rolls back the writes of a failed member. It reports whether

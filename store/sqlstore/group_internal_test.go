@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -171,4 +173,40 @@ func TestGroupPanickingFirstMember(t *testing.T) {
 	require.ErrorIs(t, err, authcore.ErrNotFound)
 	_, err = s.GetTenant(ctx, "b")
 	require.NoError(t, err)
+}
+
+// A transaction whose context is cancelled as it starts must not leave the
+// writer connection inside a transaction nobody owns: SQLite can begin one
+// before the cancellation is reported, and the next BEGIN then fails with
+// "cannot start a transaction within a transaction".
+func TestCancelledStartLeavesNoTransaction(t *testing.T) {
+	t.Run("commit groups", func(t *testing.T) { cancelledStarts(t, openGroupStore(t)) })
+	t.Run("caller's pool", func(t *testing.T) {
+		db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "own.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		s, err := OpenDB(t.Context(), db, SQLite)
+		require.NoError(t, err)
+		require.False(t, s.pinned)
+		cancelledStarts(t, s)
+	})
+}
+
+func cancelledStarts(t *testing.T, s *Store) {
+	for i := range 200 {
+		ctx, cancel := context.WithCancel(t.Context())
+		if i%2 == 0 {
+			cancel() // already cancelled
+		} else {
+			go cancel() // cancelled while BEGIN runs, or just before or after
+		}
+		_ = s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			return tx.CreateTenant(ctx, tenant(fmt.Sprintf("c%03d", i)))
+		})
+		cancel()
+		// Whatever became of it, the next transaction runs.
+		require.NoError(t, s.InTx(t.Context(), func(ctx context.Context, tx authcore.Store) error {
+			return tx.CreateTenant(ctx, tenant(fmt.Sprintf("n%03d", i)))
+		}), "after cancelled transaction %d", i)
+	}
 }

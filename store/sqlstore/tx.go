@@ -133,6 +133,13 @@ func (s *Store) connTx(ctx context.Context, single bool, fn func(*tx) error) err
 		}
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		// A cancelled ctx can be reported after SQLite already began the
+		// transaction: roll it back rather than pool a connection inside one.
+		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, rerr := conn.ExecContext(rctx, "ROLLBACK"); rerr != nil && !strings.Contains(rerr.Error(), "no transaction is active") {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
 		return s.mapErr(ctx, err)
 	}
 	open := true
@@ -237,6 +244,18 @@ func (t *tx) note(err error) error {
 	return err
 }
 
+// cancelled is ctx's error, as the store reports it, when a statement of a
+// transaction is about to run under a done ctx. The statement is then not
+// run at all: handed to SQLite, a cancelled write is interrupted, and SQLite
+// answers an interrupted write by rolling back the whole transaction, which
+// in a commit group is the other members' work too.
+func (t *tx) cancelled(ctx context.Context) error {
+	if !t.inTx || ctx.Err() == nil {
+		return nil
+	}
+	return t.s.mapErr(ctx, ctx.Err())
+}
+
 // lock is appended to reads inside a PostgreSQL transaction.
 func (t *tx) lock() string {
 	if t.inTx && t.s.dialect == Postgres {
@@ -272,6 +291,9 @@ func (s *Store) sql(query string) string {
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if t.broken != nil {
 		return nil, t.broken
+	}
+	if err := t.cancelled(ctx); err != nil {
+		return nil, err
 	}
 	res, err := t.q.ExecContext(ctx, t.s.sql(query), args...)
 	if err != nil {
@@ -311,12 +333,18 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
 	if t.broken != nil {
 		return row{err: t.broken}
 	}
+	if err := t.cancelled(ctx); err != nil {
+		return row{err: err}
+	}
 	return row{t: t, r: t.q.QueryRowContext(ctx, t.s.sql(query), args...)}
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if t.broken != nil {
 		return nil, t.broken
+	}
+	if err := t.cancelled(ctx); err != nil {
+		return nil, err
 	}
 	rows, err := t.q.QueryContext(ctx, t.s.sql(query), args...)
 	if err != nil {
