@@ -149,3 +149,25 @@ test('refresh-token lookups and revocations of unknown objects: 404', async () =
   await expectFailure(client.revokeRefreshTokensByApplicationId(unknown), 404);
   await expectFailure(newClient('not-a-valid-key').retrieveRefreshTokens(unknown), 401);
 });
+
+test('vendJWT: the caller\'s claims plus iat, exp and jti, valid for validateJWT', async () => {
+  // Other files may add tenants: name ours, as a tenant-scoped caller does.
+  const tenants = await client.retrieveTenants();
+  assertOK(tenants);
+  const scoped = newClient().setTenantId(tenants.response.tenants[0].id);
+  const res = await scoped.vendJWT({ claims: { sub: 'service-7', scope: 'reports' }, timeToLiveInSeconds: 120 });
+  assertOK(res);
+  const token = res.response.token;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  assert.equal(claims.sub, 'service-7');
+  assert.equal(claims.scope, 'reports');
+  assert.equal(claims.exp - claims.iat, 120);
+  assert.match(claims.jti, /^[0-9a-f-]{36}$/);
+  const valid = await client.validateJWT(token);
+  assertOK(valid);
+  assert.equal(valid.response.jwt.sub, 'service-7');
+
+  const err = await expectFailure(scoped.vendJWT({ keyId: randomUUID() }), 400);
+  assert.equal(err.exception.fieldErrors.keyId[0].code, '[invalid]keyId');
+  await expectFailure(newClient('not-a-valid-key').vendJWT({ claims: {} }), 401);
+});

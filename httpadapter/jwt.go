@@ -24,6 +24,7 @@ func (h *Handler) jwtRoutes() {
 	h.handle("DELETE /api/jwt/refresh", false, h.revokeRefreshTokens)
 	h.handle("DELETE /api/jwt/refresh/{tokenId}", false, h.revokeRefreshTokens)
 	h.handle("GET /api/jwt/validate", true, h.validateJWT)
+	h.handle("POST /api/jwt/vend", false, h.vendJWT)
 	h.handle("GET /api/jwt/public-key", true, h.getPublicKeys)
 	h.handle("GET /.well-known/jwks.json", true, h.getJWKS)
 	h.keyRoutes()
@@ -57,6 +58,23 @@ func (h *Handler) refreshJWT(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.setTokenCookies(w, r, res.Token, res.RefreshToken, res.RefreshTokenMaxAge)
 	writeJSON(w, http.StatusOK, refreshResponse{Token: res.Token, RefreshToken: res.RefreshToken, RefreshTokenID: res.RefreshTokenID})
+	return nil
+}
+
+// vendJWT is POST /api/jwt/vend: a free-form token with the caller's
+// claims (API key required).
+func (h *Handler) vendJWT(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.JWTVendRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	token, err := h.engine.VendJWT(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Token string `json:"token"`
+	}{token})
 	return nil
 }
 

@@ -381,3 +381,85 @@ func mustJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+func TestVendEndpoint(t *testing.T) {
+	w := newTokenWorld(t, httpadapter.WithLogger(quietLogger()))
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC).Unix()
+
+	payload := func(t *testing.T, token string) (map[string]any, jose.Header) {
+		t.Helper()
+		obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.ES256, jose.EdDSA})
+		require.NoError(t, err)
+		var claims map[string]any
+		require.NoError(t, json.Unmarshal(obj.UnsafePayloadWithoutVerification(), &claims))
+		return claims, obj.Signatures[0].Header
+	}
+
+	// The caller's claims, with iat, exp and jti set by authcore whatever
+	// was sent for them.
+	r := w.do("POST", "/api/jwt/vend", `{"claims":{"sub":"svc-1","roles":["reader"],"exp":1,"jti":"mine"},"timeToLiveInSeconds":60}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	token := vendToken(t, r)
+	claims, header := payload(t, token)
+	assert.Equal(t, "svc-1", claims["sub"])
+	assert.Equal(t, []any{"reader"}, claims["roles"])
+	assert.EqualValues(t, now, claims["iat"])
+	assert.EqualValues(t, now+60, claims["exp"])
+	assert.NotEqual(t, "mine", claims["jti"])
+	assert.Len(t, claims["jti"], 36)
+	tenant, err := w.store.GetTenant(w.ctx, w.tenant.ID)
+	require.NoError(t, err)
+	assert.Equal(t, tenant.JWTConfiguration.AccessTokenKeyID, header.KeyID, "signed with the tenant's key")
+
+	// It validates like any token of that key.
+	v := w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+token)
+	require.Equal(t, http.StatusOK, v.Code, v.Body)
+	assert.Equal(t, "svc-1", v.obj(t, "jwt")["sub"])
+
+	// Without a lifetime, the tenant's.
+	r = w.do("POST", "/api/jwt/vend", `{"claims":{"scope":"x"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	claims, _ = payload(t, vendToken(t, r))
+	assert.EqualValues(t, now+int64(tenant.JWTConfiguration.TimeToLiveInSeconds), claims["exp"])
+
+	// With a key named, that key signs.
+	k, err := w.engine.GenerateKey(w.ctx, authcore.AlgRS256, "vending")
+	require.NoError(t, err)
+	r = w.do("POST", "/api/jwt/vend", `{"keyId":"`+k.ID+`"}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	claims, header = payload(t, vendToken(t, r))
+	assert.Equal(t, k.ID, header.KeyID)
+	assert.Equal(t, "RS256", header.Algorithm)
+	assert.Contains(t, claims, "jti")
+	v = w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+vendToken(t, r))
+	assert.Equal(t, http.StatusOK, v.Code, v.Body)
+
+	for _, tc := range []struct {
+		name, body string
+		codes      []string
+	}{
+		{"unknown key", `{"keyId":"0b8a9e0e-8f7e-4d6c-9b5a-4a3f2e1d0c9b"}`, []string{"[invalid]keyId"}},
+		{"key id not a UUID", `{"keyId":"k1"}`, []string{"[couldNotConvert]keyId"}},
+		{"negative lifetime", `{"timeToLiveInSeconds":-5}`, []string{"[invalid]timeToLiveInSeconds"}},
+		{"claims not an object", `{"claims":["a"]}`, []string{"[invalidJSON]claims"}},
+		{"lifetime not a number", `{"timeToLiveInSeconds":"long"}`, []string{"[invalidJSON]timeToLiveInSeconds"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := w.do("POST", "/api/jwt/vend", tc.body)
+			require.Equal(t, http.StatusBadRequest, r.Code, r.Body)
+			r.codes(t, tc.codes...)
+		})
+	}
+	assert.Equal(t, http.StatusUnauthorized, w.do("POST", "/api/jwt/vend", `{}`, "Authorization", "").Code, "an API key is required")
+	assert.Equal(t, http.StatusUnauthorized, w.do("POST", "/api/jwt/vend", `{}`, "Authorization", "wrong").Code)
+}
+
+func vendToken(t *testing.T, r response) string {
+	t.Helper()
+	var body struct {
+		Token string `json:"token"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body), r.Body)
+	require.NotEmpty(t, body.Token)
+	return body.Token
+}

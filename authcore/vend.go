@@ -1,0 +1,86 @@
+package authcore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// JWTVendRequest is POST /api/jwt/vend: a free-form token with the caller's
+// claims, signed with KeyID or, without one, with the tenant's access-token
+// key.
+type JWTVendRequest struct {
+	Claims map[string]any `json:"claims,omitempty"`
+	KeyID  string         `json:"keyId,omitempty"`
+	// TimeToLiveInSeconds is the token's lifetime; 0 takes the tenant's
+	// jwtConfiguration.timeToLiveInSeconds.
+	TimeToLiveInSeconds int `json:"timeToLiveInSeconds,omitempty"`
+}
+
+// vendedClaims are the claims authcore sets on a vended token, whatever the
+// caller sent for them (FusionAuth adds iat, exp and jti itself).
+var vendedClaims = []string{"iat", "exp", "jti"}
+
+// VendJWT issues a JWT holding req.Claims plus iat, exp and jti. It is
+// scoped to no user: the request's tenant (its scope, or the only tenant)
+// gives the signing key and the default lifetime. The token verifies with
+// ValidateAccessToken and the JWKS like any other of the key's tokens.
+func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error) {
+	if req.TimeToLiveInSeconds < 0 {
+		return "", invalid("timeToLiveInSeconds", "invalid", "The [timeToLiveInSeconds] property must be greater than zero.")
+	}
+	tenantID, err := e.resolveTenant(ctx, e.store)
+	if err != nil {
+		return "", err
+	}
+	tenant, err := e.store.GetTenant(ctx, tenantID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return "", general("[TenantIdRequired]", "The request's tenant does not exist.")
+		}
+		return "", err
+	}
+	var key *SigningKey
+	if id := strings.ToLower(strings.TrimSpace(req.KeyID)); id != "" {
+		if !isUUID(id) {
+			return "", invalid("keyId", "couldNotConvert", "The [keyId] property must be a UUID.")
+		}
+		if key, err = e.store.GetKey(ctx, id); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return "", invalid("keyId", "invalid", fmt.Sprintf("The [keyId] property does not name a key: [%s].", id))
+			}
+			return "", err
+		}
+	} else if key, err = e.tenantSigningKey(ctx, e.store, tenant); err != nil {
+		return "", err
+	}
+	ttl := time.Duration(req.TimeToLiveInSeconds) * time.Second
+	if ttl == 0 {
+		ttl = accessTokenTTL(tenant, &Application{})
+	}
+	now := e.now()
+	claims := make(map[string]any, len(req.Claims)+len(vendedClaims))
+	for k, v := range req.Claims {
+		claims[k] = v
+	}
+	claims["iat"] = now.Unix()
+	claims["exp"] = now.Add(ttl).Unix()
+	claims["jti"] = e.newID()
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("authcore: encode claims: %w", err)
+	}
+	signer, err := e.keyCache.signer(key)
+	if err != nil {
+		return "", err
+	}
+	token, err := signCompact(signer, payload)
+	if err != nil {
+		return "", err
+	}
+	e.log.InfoContext(ctx, "JWT vended", "tenantId", tenant.ID, "keyId", key.ID)
+	return token, nil
+}
