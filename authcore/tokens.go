@@ -19,6 +19,9 @@ import (
 const (
 	AuthenticationTypeTwitter      = "TWITTER"
 	AuthenticationTypeRefreshToken = "REFRESH_TOKEN"
+	// AuthenticationTypeJWTSSO: a valid access token of one application was
+	// exchanged for one of another (GET /api/jwt/issue).
+	AuthenticationTypeJWTSSO = "JWT_SSO"
 )
 
 // Token errors. Each matches ErrUnauthorized through errors.Is as well, so a

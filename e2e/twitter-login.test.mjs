@@ -175,6 +175,38 @@ test('retrieveJsonWebKeySet: {keys: [...]} holding the key that signed the JWT',
   assert.equal(ok, true, 'the JWT verifies with the published key');
 });
 
+test('issueJWT: the login\'s JWT exchanged for one of another application (JWT_SSO), with a refresh token', async () => {
+  const other = await s.scoped.createApplication(null, {
+    application: { name: `e2e sso ${Date.now()}`, loginConfiguration: { generateRefreshTokens: true } },
+  });
+  assertOK(other);
+  const app2 = other.response.application;
+  try {
+    // Without a registration: a JWT without roles, and no refresh token.
+    const bare = await client.issueJWT(app2.id, s.alice.token, s.alice.refreshToken);
+    assertOK(bare);
+    assert.equal(decodeJWT(bare.response.token).payload.roles, undefined);
+    assert.equal(bare.response.refreshToken, undefined);
+    assertOK(await client.register(s.alice.user.id, { registration: { applicationId: app2.id } }));
+    const res = await client.issueJWT(app2.id, s.alice.token, s.alice.refreshToken);
+    assertOK(res);
+    const jwt = decodeJWT(res.response.token);
+    assert.equal(jwt.payload.sub, s.alice.user.id);
+    assert.equal(jwt.payload.aud, app2.id);
+    assert.equal(jwt.payload.authenticationType, 'JWT_SSO');
+    assert.equal(typeof res.response.refreshToken, 'string');
+    const refreshed = await client.exchangeRefreshTokenForJWT({ refreshToken: res.response.refreshToken });
+    assertOK(refreshed);
+    assert.equal(decodeJWT(refreshed.response.token).payload.aud, app2.id);
+
+    await expectFailure(client.issueJWT(app2.id, 'not-a-jwt'), 401);
+    const err = await expectFailure(client.issueJWT(randomUUID(), s.alice.token), 400);
+    assert.equal(err.exception.fieldErrors.applicationId[0].code, '[invalid]applicationId');
+  } finally {
+    assertOK(await s.scoped.deleteApplication(app2.id));
+  }
+});
+
 test('exchangeRefreshTokenForJWT with the login\'s refresh token: 200, a new JWT', async () => {
   const res = await client.exchangeRefreshTokenForJWT({ refreshToken: s.alice.refreshToken });
   assertOK(res);

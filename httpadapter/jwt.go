@@ -25,6 +25,7 @@ func (h *Handler) jwtRoutes() {
 	h.handle("DELETE /api/jwt/refresh/{tokenId}", false, h.revokeRefreshTokens)
 	h.handle("GET /api/jwt/validate", true, h.validateJWT)
 	h.handle("POST /api/jwt/vend", false, h.vendJWT)
+	h.handle("GET /api/jwt/issue", true, h.issueJWT)
 	h.handle("GET /api/jwt/public-key", true, h.getPublicKeys)
 	h.handle("GET /.well-known/jwks.json", true, h.getJWKS)
 	h.keyRoutes()
@@ -180,6 +181,26 @@ func (h *Handler) validateJWT(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, validateResponse{JWT: claims})
+	return nil
+}
+
+// issueJWT is GET /api/jwt/issue: the access token in the Authorization
+// header (Bearer) or the access_token cookie, ?applicationId= and an optional
+// ?refreshToken=. No API key: the token is the credential.
+func (h *Handler) issueJWT(w http.ResponseWriter, r *http.Request) error {
+	token := jwtFromRequest(r)
+	if token == "" {
+		w.WriteHeader(http.StatusUnauthorized)
+		return nil
+	}
+	q := r.URL.Query()
+	res, err := h.engine.IssueJWT(r.Context(), authcore.IssueRequest{
+		AccessToken: token, ApplicationID: q.Get("applicationId"), RefreshToken: q.Get("refreshToken"),
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 

@@ -463,3 +463,91 @@ func vendToken(t *testing.T, r response) string {
 	require.NotEmpty(t, body.Token)
 	return body.Token
 }
+
+func TestIssueEndpoint(t *testing.T) {
+	w := newTokenWorld(t, httpadapter.WithLogger(quietLogger()))
+	const app2ID, app3ID, otherTenantApp = "7b3e2d4f-8e8f-4b6f-8b54-1b6c2d3e4f50", "8c4f3e5a-9f90-4c70-9c65-2c7d3e4f5a61", "9d5a4f6b-a0a1-4d81-8d76-3d8e4f5a6b72"
+	app2 := &authcore.Application{ID: app2ID, TenantID: w.tenant.ID, Name: "Hooli", Active: true,
+		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true}}
+	require.NoError(t, w.store.CreateApplication(w.ctx, app2))
+	require.NoError(t, w.store.CreateRegistration(w.ctx, &authcore.UserRegistration{ID: "aaaaaaaa-0000-4000-8000-000000000002", ApplicationID: app2ID, UserID: userID, Roles: []string{"viewer"}}))
+	require.NoError(t, w.store.CreateApplication(w.ctx, &authcore.Application{ID: app3ID, TenantID: w.tenant.ID, Name: "Raviga", Active: true,
+		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true}}))
+	access, refresh, _ := w.login()
+	original, err := w.engine.ValidateAccessToken(w.ctx, access)
+	require.NoError(t, err)
+
+	issue := func(query string, headers ...string) response {
+		return w.do("GET", "/api/jwt/issue?"+query, "", append([]string{"Authorization", "Bearer " + access}, headers...)...)
+	}
+	claimsOf := func(t *testing.T, r response) (map[string]any, string) {
+		t.Helper()
+		require.Equal(t, http.StatusOK, r.Code, r.Body)
+		var body struct {
+			Token        string `json:"token"`
+			RefreshToken string `json:"refreshToken"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+		claims, err := w.engine.ValidateAccessToken(w.ctx, body.Token)
+		require.NoError(t, err)
+		return claims, body.RefreshToken
+	}
+
+	// Another application of the tenant: its roles, JWT_SSO, the original
+	// auth_time, and no refresh token unless one is presented.
+	claims, rt := claimsOf(t, issue("applicationId="+app2ID))
+	assert.Equal(t, app2ID, claims["aud"])
+	assert.Equal(t, userID, claims["sub"])
+	assert.Equal(t, []any{"viewer"}, claims["roles"])
+	assert.Equal(t, "JWT_SSO", claims["authenticationType"])
+	assert.Equal(t, original["auth_time"], claims["auth_time"])
+	assert.Empty(t, rt)
+
+	// With the user's refresh token: a refresh token of the new application,
+	// which refreshes into tokens of that application.
+	claims, rt = claimsOf(t, issue("applicationId="+app2ID+"&refreshToken="+refresh))
+	require.NotEmpty(t, rt)
+	assert.NotEmpty(t, claims["sid"], "the token names its refresh token")
+	r := w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+rt+`"}`, "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	refreshed, _ := claimsOf(t, r)
+	assert.Equal(t, app2ID, refreshed["aud"])
+
+	// An application the user is not registered to: a token without roles,
+	// and no refresh token (one would be refused at its first refresh).
+	claims, rt = claimsOf(t, issue("applicationId="+app3ID+"&refreshToken="+refresh))
+	assert.Equal(t, app3ID, claims["aud"])
+	assert.NotContains(t, claims, "roles")
+	assert.Empty(t, rt)
+
+	// The access_token cookie works as the Authorization header does.
+	req := httptest.NewRequest("GET", "/api/jwt/issue?applicationId="+app2ID, nil)
+	req.AddCookie(&http.Cookie{Name: "access_token", Value: access})
+	claimsOf(t, w.send(req))
+
+	for _, tc := range []struct {
+		name, query string
+		codes       []string
+	}{
+		{"no application", "", []string{"[blank]applicationId"}},
+		{"application not a UUID", "applicationId=app", []string{"[couldNotConvert]applicationId"}},
+		{"unknown application", "applicationId=" + otherTenantApp, []string{"[invalid]applicationId"}},
+		{"not a refresh token", "applicationId=" + app2ID + "&refreshToken=nope", []string{"[invalid]refreshToken"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := issue(tc.query)
+			require.Equal(t, http.StatusBadRequest, r.Code, r.Body)
+			r.codes(t, tc.codes...)
+		})
+	}
+	for name, header := range map[string]string{"none": "", "api key": testKey, "tampered": "Bearer " + access[:len(access)-4] + "AAAA"} {
+		t.Run("unauthorized: "+name, func(t *testing.T) {
+			r := w.do("GET", "/api/jwt/issue?applicationId="+app2ID, "", "Authorization", header)
+			assert.Equal(t, http.StatusUnauthorized, r.Code, r.Body)
+		})
+	}
+	// A deactivated user's tokens are exchanged no more.
+	_, err = w.engine.DeactivateUser(w.ctx, userID)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, issue("applicationId="+app2ID).Code)
+}

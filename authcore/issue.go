@@ -1,0 +1,102 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// IssueRequest is GET /api/jwt/issue: a valid access token, the application
+// to issue a new one for, and optionally a refresh token of the same user
+// to get a refresh token for that application too.
+type IssueRequest struct {
+	AccessToken   string
+	ApplicationID string
+	RefreshToken  string
+}
+
+// IssueResult is the new access token and, when asked for, the application
+// generates them and the user is registered to it, a refresh token for the
+// application.
+type IssueResult struct {
+	Token        string `json:"token"`
+	RefreshToken string `json:"refreshToken,omitempty"`
+}
+
+// IssueJWT exchanges a valid access token for one of another application of
+// the user's tenant: single sign-on between applications. The new token's
+// authenticationType is JWT_SSO and its auth_time the original one; it
+// carries the user's roles in the application when they are registered to
+// it, and none otherwise. A token that does not verify, or whose subject is
+// not an active user, is ErrUnauthorized.
+func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, error) {
+	claims, err := e.ValidateAccessToken(ctx, req.AccessToken)
+	if err != nil {
+		return IssueResult{}, err
+	}
+	appID := strings.ToLower(strings.TrimSpace(req.ApplicationID))
+	switch {
+	case appID == "":
+		return IssueResult{}, invalid("applicationId", "blank", "You must specify the [applicationId] parameter.")
+	case !isUUID(appID):
+		return IssueResult{}, invalid("applicationId", "couldNotConvert", "The [applicationId] parameter must be a UUID.")
+	}
+	userID, _ := claims["sub"].(string)
+	user, err := e.store.GetUser(ctx, userID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return IssueResult{}, tokenInvalid("the subject is not a user")
+		}
+		return IssueResult{}, err
+	}
+	if !user.Active || !inScope(ctx, user.TenantID) {
+		return IssueResult{}, tokenInvalid("the subject is not an active user")
+	}
+	app, err := e.store.GetApplication(ctx, appID)
+	if err != nil || app.TenantID != user.TenantID || !app.Active {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return IssueResult{}, err
+		}
+		return IssueResult{}, invalid("applicationId", "invalid", "The [applicationId] parameter does not name an active application of the user's tenant.")
+	}
+	tenant, err := e.store.GetTenant(ctx, user.TenantID)
+	if err != nil {
+		return IssueResult{}, err
+	}
+	reg, err := e.store.GetRegistration(ctx, user.ID, app.ID)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			return IssueResult{}, err
+		}
+		reg = nil
+	}
+	var out IssueResult
+	var sid string
+	if req.RefreshToken != "" {
+		rt, err := e.store.GetRefreshTokenByHash(ctx, hashRefreshToken(req.RefreshToken), false)
+		if err != nil || rt.UserID != user.ID || e.instant() >= rt.ExpirationInstant {
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return IssueResult{}, err
+			}
+			return IssueResult{}, invalid("refreshToken", "invalid", "The [refreshToken] parameter is not a valid refresh token of the token's user.")
+		}
+		// As for a login: a refresh token needs a registration (a refresh
+		// without one is refused and the token deleted).
+		if app.LoginConfiguration.GenerateRefreshTokens && reg != nil {
+			plain, created, err := e.CreateRefreshToken(ctx, e.store, tenant, app, user, rt.MetaData)
+			if err != nil {
+				return IssueResult{}, err
+			}
+			out.RefreshToken, sid = plain, created.ID
+		}
+	}
+	authTime, _ := claims["auth_time"].(float64)
+	out.Token, _, err = e.IssueAccessToken(ctx, e.store, TokenRequest{
+		Tenant: tenant, Application: app, User: user, Registration: reg,
+		AuthenticationType: AuthenticationTypeJWTSSO, RefreshTokenID: sid, AuthTime: int64(authTime),
+	})
+	if err != nil {
+		return IssueResult{}, err
+	}
+	return out, nil
+}
