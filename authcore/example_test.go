@@ -112,3 +112,26 @@ func ExampleEngine_SearchEventLogs() {
 	fmt.Println(string(b))
 	// Output: {"eventLogs":[],"total":0}
 }
+
+// A service token with claims of your own: authcore adds iat, exp and jti,
+// signs it with the tenant's key, and validates it like any other token.
+func ExampleEngine_VendJWT() {
+	ctx := context.Background()
+	engine, err := authcore.New(ctx, memstore.New(), quiet())
+	if err != nil {
+		panic(err)
+	}
+	token, err := engine.VendJWT(ctx, authcore.JWTVendRequest{
+		Claims:              map[string]any{"sub": "billing-service", "scope": "invoices:read"},
+		TimeToLiveInSeconds: 300,
+	})
+	if err != nil {
+		panic(err)
+	}
+	claims, err := engine.ValidateAccessToken(ctx, token)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(claims["sub"], claims["scope"], claims["exp"].(float64)-claims["iat"].(float64))
+	// Output: billing-service invoices:read 300
+}
