@@ -307,12 +307,7 @@ func validateApplication(a *Application) error {
 		if j.RefreshTokenTimeToLiveInMinutes < 0 {
 			errs.Invalid("application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "The [application.jwtConfiguration.refreshTokenTimeToLiveInMinutes] property must be greater than zero.")
 		}
-		switch j.RefreshTokenUsagePolicy {
-		case "", RefreshTokenReusable, RefreshTokenOneTimeUse:
-		default:
-			errs.Invalid("application.jwtConfiguration.refreshTokenUsagePolicy", fmt.Sprintf("The [application.jwtConfiguration.refreshTokenUsagePolicy] property must be %s or %s; it was [%s].", RefreshTokenReusable, RefreshTokenOneTimeUse, j.RefreshTokenUsagePolicy))
-		}
-		validateRefreshExpiration(&errs, "application.jwtConfiguration", j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, true)
+		validateRefreshPolicies(&errs, "application.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, true)
 	}
 	return errs.Err()
 }

@@ -196,12 +196,7 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 		errs.Blank("tenant.name")
 	}
 	j := t.JWTConfiguration
-	switch j.RefreshTokenUsagePolicy {
-	case RefreshTokenReusable, RefreshTokenOneTimeUse:
-	default:
-		errs.Invalid("tenant.jwtConfiguration.refreshTokenUsagePolicy", fmt.Sprintf("The [tenant.jwtConfiguration.refreshTokenUsagePolicy] property must be %s or %s; it was [%s].", RefreshTokenReusable, RefreshTokenOneTimeUse, j.RefreshTokenUsagePolicy))
-	}
-	validateRefreshExpiration(&errs, "tenant.jwtConfiguration", j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
+	validateRefreshPolicies(&errs, "tenant.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
 	if j.TimeToLiveInSeconds < 0 {
 		errs.Invalid("tenant.jwtConfiguration.timeToLiveInSeconds", "The [tenant.jwtConfiguration.timeToLiveInSeconds] property must be greater than zero.")
 	}
@@ -288,17 +283,24 @@ func (e *Engine) tenantForCreate(ctx context.Context, s Store, bodyTenantID, pat
 	return e.resolveTenant(ctx, s)
 }
 
-// validateRefreshExpiration checks an expiration policy and its sliding
-// window at path (tenant.jwtConfiguration or application.jwtConfiguration).
-// An application may leave the policy empty, to keep the tenant's.
-func validateRefreshExpiration(errs *validation.Errors, path, policy string, window SlidingWindowConfiguration, ttlMinutes int, emptyOK bool) {
-	switch policy {
+// validateRefreshPolicies checks the refresh-token usage and expiration
+// policies and the sliding window at path (tenant.jwtConfiguration or
+// application.jwtConfiguration). An application may leave a policy empty, to
+// keep the tenant's (emptyOK); a tenant's are filled in by its defaults.
+func validateRefreshPolicies(errs *validation.Errors, path, usage, expiration string, window SlidingWindowConfiguration, ttlMinutes int, emptyOK bool) {
+	switch {
+	case usage == RefreshTokenReusable, usage == RefreshTokenOneTimeUse, usage == "" && emptyOK:
+	default:
+		field := path + ".refreshTokenUsagePolicy"
+		errs.Invalid(field, fmt.Sprintf("The [%s] property must be %s or %s; it was [%s].", field, RefreshTokenReusable, RefreshTokenOneTimeUse, usage))
+	}
+	switch expiration {
 	case RefreshTokenFixed, RefreshTokenSlidingWindow:
 	case RefreshTokenSlidingWindowWithMaximumLifetime:
 		field := path + ".refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"
 		switch {
 		case window.MaximumTimeToLiveInMinutes <= 0:
-			errs.Field(field, validation.KindBlank, fmt.Sprintf("The [%s] property is required when the refresh token expiration policy is %s.", field, policy))
+			errs.Field(field, validation.KindBlank, fmt.Sprintf("The [%s] property is required when the refresh token expiration policy is %s.", field, expiration))
 		case ttlMinutes > 0 && window.MaximumTimeToLiveInMinutes < ttlMinutes:
 			errs.Invalid(field, fmt.Sprintf("The [%s] property must not be less than the refresh token time to live of %d minutes.", field, ttlMinutes))
 		}
@@ -308,6 +310,6 @@ func validateRefreshExpiration(errs *validation.Errors, path, policy string, win
 		}
 	default:
 		field := path + ".refreshTokenExpirationPolicy"
-		errs.Invalid(field, fmt.Sprintf("The [%s] property must be %s, %s or %s; it was [%s].", field, RefreshTokenFixed, RefreshTokenSlidingWindow, RefreshTokenSlidingWindowWithMaximumLifetime, policy))
+		errs.Invalid(field, fmt.Sprintf("The [%s] property must be %s, %s or %s; it was [%s].", field, RefreshTokenFixed, RefreshTokenSlidingWindow, RefreshTokenSlidingWindowWithMaximumLifetime, expiration))
 	}
 }

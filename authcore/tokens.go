@@ -458,25 +458,25 @@ func refreshPolicyOf(t *Tenant, a *Application) refreshPolicy {
 }
 
 // expiry is the expiration instant of a token created at now.
-func (p refreshPolicy) expiry(now int64) int64 {
-	exp := now + p.ttl.Milliseconds()
-	if p.expiration == RefreshTokenSlidingWindowWithMaximumLifetime && p.max > 0 {
-		exp = min(exp, now+p.max.Milliseconds())
-	}
-	return exp
-}
+func (p refreshPolicy) expiry(now int64) int64 { return p.window(now, now) }
 
 // slide is the expiration instant a refresh at now leaves rt with: unchanged
-// under Fixed, now plus the time to live under a sliding window, never past
-// the start plus the maximum lifetime when there is one.
+// under Fixed, else a new window from now.
 func (p refreshPolicy) slide(rt *RefreshToken, now int64) int64 {
-	switch p.expiration {
-	case RefreshTokenSlidingWindow:
-		return now + p.ttl.Milliseconds()
-	case RefreshTokenSlidingWindowWithMaximumLifetime:
-		return min(now+p.ttl.Milliseconds(), rt.StartInstant+p.max.Milliseconds())
+	if p.expiration != RefreshTokenSlidingWindow && p.expiration != RefreshTokenSlidingWindowWithMaximumLifetime {
+		return rt.ExpirationInstant
 	}
-	return rt.ExpirationInstant
+	return p.window(rt.StartInstant, now)
+}
+
+// window is the end of a time to live counted from from, never past start
+// plus the maximum lifetime when the policy has one.
+func (p refreshPolicy) window(start, from int64) int64 {
+	end := from + p.ttl.Milliseconds()
+	if p.expiration == RefreshTokenSlidingWindowWithMaximumLifetime && p.max > 0 {
+		end = min(end, start+p.max.Milliseconds())
+	}
+	return end
 }
 
 // newRefreshSecret returns a new plain refresh token and its hash.
