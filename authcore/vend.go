@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -19,10 +20,6 @@ type JWTVendRequest struct {
 	// jwtConfiguration.timeToLiveInSeconds.
 	TimeToLiveInSeconds int `json:"timeToLiveInSeconds,omitempty"`
 }
-
-// vendedClaims are the claims authcore sets on a vended token, whatever the
-// caller sent for them (FusionAuth adds iat, exp and jti itself).
-var vendedClaims = []string{"iat", "exp", "jti"}
 
 // VendJWT issues a JWT holding req.Claims plus iat, exp and jti. It is
 // scoped to no user: the request's tenant (its scope, or the only tenant)
@@ -62,10 +59,10 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 		ttl = accessTokenTTL(tenant, &Application{})
 	}
 	now := e.now()
-	claims := make(map[string]any, len(req.Claims)+len(vendedClaims))
-	for k, v := range req.Claims {
-		claims[k] = v
-	}
+	// iat, exp and jti are authcore's whatever the caller sent for them, as
+	// FusionAuth adds them itself.
+	claims := make(map[string]any, len(req.Claims)+3)
+	maps.Copy(claims, req.Claims)
 	claims["iat"] = now.Unix()
 	claims["exp"] = now.Add(ttl).Unix()
 	claims["jti"] = e.newID()
