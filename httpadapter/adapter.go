@@ -190,9 +190,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// on the login path.
 	buf := responseBuffers.Get().(*bytes.Buffer)
 	defer releaseResponseBuffer(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
