@@ -95,7 +95,7 @@ type Client struct {
 	// config is the oauth1.Config of the last consumer seen. A deployment
 	// has one Twitter provider, so nearly every login signs for the same
 	// consumer; application overrides with their own keys merely replace it.
-	config atomic.Pointer[consumerConfig]
+	config atomic.Pointer[oauth1.Config]
 
 	// set by options, resolved by NewClient
 	base       string
@@ -193,26 +193,19 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// consumerConfig is an oauth1.Config and the credentials it was built from.
-type consumerConfig struct {
-	key, secret string
-	config      *oauth1.Config
-}
-
 // oauthConfig returns the oauth1.Config for consumer, reusing the last one
 // when the credentials are the same. An oauth1.Config is only read once built.
 func (c *Client) oauthConfig(consumer Consumer) *oauth1.Config {
 	secret := consumer.Secret.Reveal()
-	if cc := c.config.Load(); cc != nil && cc.key == consumer.Key && cc.secret == secret {
-		return cc.config
+	if cfg := c.config.Load(); cfg != nil && cfg.ConsumerKey == consumer.Key && cfg.ConsumerSecret == secret {
+		return cfg
 	}
 	cfg := oauth1.NewConfig(consumer.Key, secret)
 	// oauth1 fills in a missing Noncer each time a client is built from the
 	// config; set up front, the shared config is only ever read.
 	cfg.Noncer = oauth1.Base64Noncer{}
-	cc := &consumerConfig{key: consumer.Key, secret: secret, config: cfg}
-	c.config.Store(cc)
-	return cc.config
+	c.config.Store(cfg)
+	return cfg
 }
 
 // AccessToken exchanges an authorized request token for the user's access
