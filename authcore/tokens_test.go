@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/testclock"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
@@ -29,30 +30,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// clock is a settable engine clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // tokenFixture is an engine on a memstore with one application, one
 // registered user and one unregistered user in the default tenant.
 type tokenFixture struct {
 	t       testing.TB
 	ctx     context.Context
-	clock   *clock
+	clock   *testclock.Clock
 	engine  *authcore.Engine
 	store   authcore.Store
 	tenant  *authcore.Tenant
@@ -71,7 +54,7 @@ func newTokenFixture(t testing.TB) *tokenFixture {
 func newTokenFixtureOn(t testing.TB, store authcore.Store) *tokenFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &tokenFixture{t: t, ctx: ctx, clock: &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}, store: store}
+	f := &tokenFixture{t: t, ctx: ctx, clock: testclock.New(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)), store: store}
 	var err error
 	f.engine, err = authcore.New(ctx, f.store, authcore.WithClock(f.clock.Now),
 		authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))

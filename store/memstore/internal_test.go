@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,25 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/testclock"
 )
-
-// testClock is a settable clock for WithClock.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 var errRollback = errors.New("roll back")
 
@@ -60,7 +42,7 @@ func TestDueHeapPopsInExpiryOrder(t *testing.T) {
 type pruneFixture struct {
 	t     *testing.T
 	ctx   context.Context
-	clock *testClock
+	clock *testclock.Clock
 	s     *Store
 	t0    int64
 	seq   int
@@ -68,7 +50,7 @@ type pruneFixture struct {
 
 func newPruneFixture(t *testing.T, opts ...Option) *pruneFixture {
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	f := &pruneFixture{t: t, ctx: context.Background(), clock: &testClock{t: t0}, t0: t0.UnixMilli()}
+	f := &pruneFixture{t: t, ctx: context.Background(), clock: testclock.New(t0), t0: t0.UnixMilli()}
 	f.s = New(append([]Option{WithClock(f.clock.Now)}, opts...)...)
 	require.NoError(t, f.s.CreateTenant(f.ctx, &authcore.Tenant{ID: "t", Name: "t"}))
 	require.NoError(t, f.s.CreateApplication(f.ctx, &authcore.Application{ID: "a", TenantID: "t"}))

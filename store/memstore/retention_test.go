@@ -14,25 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/testclock"
 	"github.com/authcore/authcore/store/memstore"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 var errRollback = errors.New("roll back")
 
@@ -78,7 +62,7 @@ func TestExpiredRefreshTokensArePruned(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			clk := &clock{t: t0.Add(-48 * time.Hour)}
+			clk := testclock.New(t0.Add(-48 * time.Hour))
 			s := memstore.New(memstore.WithClock(clk.Now))
 			seed(t, s)
 			ctx := context.Background()
@@ -140,7 +124,7 @@ func TestDefaultClockFollowsTheStoredInstants(t *testing.T) {
 // none of its own.
 type engineFixture struct {
 	ctx    context.Context
-	clk    *clock
+	clk    *testclock.Clock
 	store  *memstore.Store
 	engine *authcore.Engine
 	tenant *authcore.Tenant
@@ -151,7 +135,7 @@ type engineFixture struct {
 func newEngineFixture(t *testing.T) *engineFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &engineFixture{ctx: ctx, clk: &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}, store: memstore.New()}
+	f := &engineFixture{ctx: ctx, clk: testclock.New(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)), store: memstore.New()}
 	var err error
 	f.engine, err = authcore.New(ctx, f.store, authcore.WithClock(f.clk.Now), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	require.NoError(t, err)
