@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/authcore/authcore/authcore"
@@ -154,22 +153,13 @@ func (s *Store) openGroup(ctx context.Context) (*group, error) {
 		// A cancelled ctx can be reported after SQLite already began the
 		// transaction; left open, it would make the next BEGIN fail
 		// ("cannot start a transaction within a transaction").
-		if isConnGone(err) || !s.rollbackLeftover(w) {
+		if isConnGone(err) || !rollbackConn(w, w.q.(*sql.Conn)) {
 			s.dropWriter()
 		}
 		return nil, s.mapErr(ctx, err)
 	}
 	s.grp = &group{done: make(chan struct{}), opened: time.Now()}
 	return s.grp, nil
-}
-
-// rollbackLeftover rolls back a transaction that a failed BEGIN may have
-// left open on w, which holds no writes yet. It reports whether w is usable.
-func (s *Store) rollbackLeftover(w *stmtCache) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err := w.ExecContext(ctx, "ROLLBACK")
-	return err == nil || strings.Contains(err.Error(), "no transaction is active")
 }
 
 // undoMember rolls back the writes of a failed member. It reports whether
@@ -266,11 +256,7 @@ func (s *Store) commitGroup() error {
 // rollbackGroup rolls back the open group's transaction. A connection that
 // cannot roll back is given up rather than used mid-transaction.
 func (s *Store) rollbackGroup() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn := s.wstmts.q.(*sql.Conn)
-	if _, err := s.wstmts.ExecContext(ctx, "ROLLBACK"); err != nil && !strings.Contains(err.Error(), "no transaction is active") {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	if !rollbackConn(s.wstmts, s.wstmts.q.(*sql.Conn)) {
 		s.dropWriter()
 	}
 }

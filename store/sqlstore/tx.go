@@ -135,24 +135,14 @@ func (s *Store) connTx(ctx context.Context, single bool, fn func(*tx) error) err
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		// A cancelled ctx can be reported after SQLite already began the
 		// transaction: roll it back rather than pool a connection inside one.
-		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, rerr := conn.ExecContext(rctx, "ROLLBACK"); rerr != nil && !strings.Contains(rerr.Error(), "no transaction is active") {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
+		rollbackConn(conn, conn)
 		return s.mapErr(ctx, err)
 	}
 	open := true
 	rollback := func() {
-		if !open {
-			return
-		}
-		open = false
-		// Not ctx: the rollback must run even when ctx was cancelled.
-		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(rctx, "ROLLBACK"); err != nil && !strings.Contains(err.Error(), "no transaction is active") {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		if open {
+			open = false
+			rollbackConn(conn, conn)
 		}
 	}
 	// Deferred, so that a panic (re-raised as it unwinds) or a
@@ -171,6 +161,21 @@ func (s *Store) connTx(ctx context.Context, single bool, fn func(*tx) error) err
 	}
 	open = false
 	return nil
+}
+
+// rollbackConn rolls back the transaction open on q, if there is one, with a
+// context of its own: the caller's may be done, and the rollback must run
+// all the same. conn is the connection under q; when the rollback fails it
+// is marked bad, so that it is discarded rather than used mid-transaction.
+// It reports whether conn is left outside a transaction.
+func rollbackConn(q runner, conn *sql.Conn) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := q.ExecContext(ctx, "ROLLBACK"); err != nil && !strings.Contains(err.Error(), "no transaction is active") {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		return false
+	}
+	return true
 }
 
 // atomic runs a write of several statements so that, inside a caller's
