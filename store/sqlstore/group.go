@@ -67,18 +67,16 @@ type group struct {
 // its next statement instead (tx.cancelled).
 type groupRunner struct{ c *stmtCache }
 
-func runCtx(context.Context) context.Context { return context.Background() }
-
-func (g groupRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return g.c.ExecContext(runCtx(ctx), query, args...)
+func (g groupRunner) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	return g.c.ExecContext(context.Background(), query, args...)
 }
 
-func (g groupRunner) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return g.c.QueryContext(runCtx(ctx), query, args...)
+func (g groupRunner) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
+	return g.c.QueryContext(context.Background(), query, args...)
 }
 
-func (g groupRunner) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return g.c.QueryRowContext(runCtx(ctx), query, args...)
+func (g groupRunner) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
+	return g.c.QueryRowContext(context.Background(), query, args...)
 }
 
 // groupTx runs fn as a member of the open group, or opens one.
