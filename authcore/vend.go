@@ -74,7 +74,7 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 	if err != nil {
 		return "", err
 	}
-	token, err := signCompact(signer, payload)
+	token, err := signer.compact(payload)
 	if err != nil {
 		return "", err
 	}
