@@ -47,11 +47,19 @@ type cacheFixture struct {
 
 func newCacheFixture(t testing.TB) *cacheFixture {
 	t.Helper()
-	f := &cacheFixture{t: t, ctx: context.Background(), tw: twittertest.NewServer(), store: memstore.New()}
+	s := memstore.New()
+	return newCacheFixtureOn(t, s, s)
+}
+
+// newCacheFixtureOn is newCacheFixture with engine a on store a and engine b
+// on store b, two instances of one database.
+func newCacheFixtureOn(t testing.TB, a, b authcore.Store) *cacheFixture {
+	t.Helper()
+	f := &cacheFixture{t: t, ctx: context.Background(), tw: twittertest.NewServer(), store: a}
 	t.Cleanup(f.tw.Close)
 	f.tw.AddConsumer(cacheConsumerA, cacheSecretA)
 	f.tw.AddConsumer(cacheConsumerB, cacheSecretB)
-	f.a, f.b = f.engine(), f.engine()
+	f.a, f.b = f.engineOn(a), f.engineOn(b)
 	var err error
 	f.app, err = f.a.CreateApplication(f.ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{
 		Name:               "cache",
@@ -68,11 +76,19 @@ func newCacheFixture(t testing.TB) *cacheFixture {
 	return f
 }
 
-func (f *cacheFixture) engine() *authcore.Engine {
+func (f *cacheFixture) engine() *authcore.Engine { return f.engineOn(f.store) }
+
+// client is a Twitter client of the fixture's fake Twitter.
+func (f *cacheFixture) client() *twitter.Client {
 	f.t.Helper()
 	client, err := twitter.NewClient(twitter.WithBaseURL(f.tw.URL))
 	require.NoError(f.t, err)
-	e, err := authcore.New(f.ctx, f.store, authcore.WithTwitterClient(client),
+	return client
+}
+
+func (f *cacheFixture) engineOn(s authcore.Store) *authcore.Engine {
+	f.t.Helper()
+	e, err := authcore.New(f.ctx, s, authcore.WithTwitterClient(f.client()),
 		authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	require.NoError(f.t, err)
 	return e

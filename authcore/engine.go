@@ -27,6 +27,7 @@ type Engine struct {
 
 	keyCache      keyCache      // tokens.go: signers and parsed keys by key id
 	providerCache providerCache // identityprovider.go: the login's decoded provider
+	cfg           configCache   // configcache.go: configuration by version
 }
 
 // Option configures an Engine; an option that gets a bad value makes New fail.

@@ -215,11 +215,12 @@ func (d *decodedProvider) decodedFrom(rec *IdentityProviderRecord) bool {
 }
 
 // providerForLogin is loadProvider for the login, which only reads the
-// provider. It still reads the record from the store every time, so a change
-// made through any engine on the same store applies to the next login; it
-// skips only the JSON decoding when the stored bytes are the ones it last
-// decoded. The provider it returns is shared between logins: read it, never
-// modify it.
+// provider. It reads the record from the store, and skips the JSON decoding
+// when the stored bytes are the ones it last decoded. Logins reach it
+// through sharedProvider (configcache.go), which calls it once per
+// configuration version of a store that tells its version, and on every
+// login otherwise. The provider it returns is shared between logins: read
+// it, never modify it.
 func (e *Engine) providerForLogin(ctx context.Context, id string) (*twitter.Provider, error) {
 	rec, err := e.store.GetIdentityProvider(ctx, strings.ToLower(id))
 	if err != nil {

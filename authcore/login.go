@@ -114,14 +114,18 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 	if err := validateLogin(req); err != nil {
 		return nil, err
 	}
-	app, err := e.store.GetApplication(ctx, strings.ToLower(req.ApplicationID))
+	// The application, provider, tenant and signing key are shared with
+	// other logins while the store's configuration does not change
+	// (configcache.go): read them, never modify them.
+	cfg := e.configSnapshot(ctx)
+	app, err := e.sharedApplication(ctx, cfg, strings.ToLower(req.ApplicationID))
 	if err != nil || !inScope(ctx, app.TenantID) {
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
 		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an application.")
 	}
-	provider, err := e.providerForLogin(ctx, req.IdentityProviderID)
+	provider, err := e.sharedProvider(ctx, cfg, strings.ToLower(req.IdentityProviderID))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
@@ -133,7 +137,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 	if !ok {
 		return nil, general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
 	}
-	tenant, err := e.store.GetTenant(ctx, app.TenantID)
+	tenant, err := e.sharedTenant(ctx, cfg, app.TenantID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +157,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 	}
 	lg := &login{
 		engine: e, req: req, app: app, tenant: tenant, provider: provider, eff: eff,
-		token: tok, tuser: tuser, raw: raw,
+		token: tok, tuser: tuser, raw: raw, cfg: cfg,
 		mod: e.newModeration(ctx), // moderation.go
 	}
 	var resp *LoginResponse
@@ -223,8 +227,9 @@ type login struct {
 	claimsDecoded bool
 	// tokenReq is set by a transaction that ends in a token.
 	tokenReq *TokenRequest
-	mod      *moderation // moderation.go
-	user     *User       // the user the last attempt resolved, for user.login.failed
+	mod      *moderation     // moderation.go
+	cfg      *configSnapshot // configcache.go; nil reads the store
+	user     *User           // the user the last attempt resolved, for user.login.failed
 }
 
 // run is one attempt: everything it writes commits together or not at all.
@@ -247,7 +252,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 	if err != nil || lg.tokenReq == nil {
 		return resp, err
 	}
-	resp.Token, resp.TokenExpirationInstant, err = e.IssueAccessToken(ctx, e.store, *lg.tokenReq)
+	resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, lg.cfg, *lg.tokenReq)
 	if err != nil {
 		return nil, err
 	}

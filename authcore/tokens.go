@@ -101,10 +101,19 @@ type accessClaims struct {
 // Returns the compact JWT and its expiry instant in epoch milliseconds
 // (tokenExpirationInstant).
 func (e *Engine) IssueAccessToken(ctx context.Context, s Store, req TokenRequest) (token string, expirationInstant int64, err error) {
+	return e.issueAccessToken(ctx, s, nil, req)
+}
+
+// issueAccessToken is IssueAccessToken, reading the signing key through cfg
+// when s is the engine's store (a transaction's own reads stay its own).
+func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnapshot, req TokenRequest) (token string, expirationInstant int64, err error) {
 	if req.Tenant == nil || req.Application == nil || req.User == nil {
 		return "", 0, errors.New("authcore: IssueAccessToken needs a tenant, an application and a user")
 	}
-	key, err := e.tenantSigningKey(ctx, s, req.Tenant)
+	if s != e.store {
+		cfg = nil
+	}
+	key, err := e.tenantSigningKey(ctx, s, cfg, req.Tenant)
 	if err != nil {
 		return "", 0, err
 	}
@@ -172,7 +181,7 @@ func accessTokenTTL(t *Tenant, a *Application) time.Duration {
 // when s is tx-bound) that re-reads the tenant, so two first logins that race
 // end with one key: the loser re-reads it or, in a store that detects the
 // conflict, fails with ErrConflict and is retried by its caller.
-func (e *Engine) tenantSigningKey(ctx context.Context, s Store, t *Tenant) (*SigningKey, error) {
+func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnapshot, t *Tenant) (*SigningKey, error) {
 	id := t.JWTConfiguration.AccessTokenKeyID
 	if id == "" {
 		var created *SigningKey
@@ -207,7 +216,11 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, t *Tenant) (*Sig
 			return created, nil
 		}
 	}
-	k, err := s.GetKey(ctx, id)
+	get := s.GetKey
+	if cfg != nil {
+		get = func(ctx context.Context, id string) (*SigningKey, error) { return e.sharedKey(ctx, cfg, id) }
+	}
+	k, err := get(ctx, id)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(id)

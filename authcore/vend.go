@@ -51,7 +51,7 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 			}
 			return "", err
 		}
-	} else if key, err = e.tenantSigningKey(ctx, e.store, tenant); err != nil {
+	} else if key, err = e.tenantSigningKey(ctx, e.store, nil, tenant); err != nil {
 		return "", err
 	}
 	ttl := time.Duration(req.TimeToLiveInSeconds) * time.Second

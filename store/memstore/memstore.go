@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authcore/authcore/authcore"
@@ -104,6 +105,11 @@ type data struct {
 	eventLogSeq  int64
 	logins       loginRing  // loginrecords.go
 	outbox       outboxData // outbox.go
+	// configVersion moves with every write of a tenant, an application, an
+	// identity provider or a signing key (ConfigVersion). It is bumped
+	// under the write lock, before the commit, so that a reader who sees
+	// the new number waits for the lock and then reads the new objects.
+	configVersion atomic.Int64
 }
 
 // InTx runs fn in a transaction (see authcore.Transactor). A transaction
@@ -129,6 +135,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx authco
 		s.d.afterCommit(tx)
 	}()
 	return fn(ctx, tx)
+}
+
+// ConfigVersion implements authcore.ConfigVersioner: the number changes
+// with every create, update or delete of a tenant, an application, an
+// identity provider or a signing key.
+func (s *Store) ConfigVersion(context.Context) (int64, error) {
+	return s.d.configVersion.Load(), nil
 }
 
 // read runs a read-only function under the read lock.
@@ -220,6 +233,7 @@ func (d *data) delTenant(id string) {
 }
 
 func (t *txn) setTenant(id string, v *authcore.Tenant) {
+	t.d.configVersion.Add(1)
 	old := t.d.tenants[id]
 	if v == nil {
 		t.d.delTenant(id)
@@ -313,6 +327,7 @@ func lessByInstant(a, b int64, ida, idb string) bool {
 // ---- applications
 
 func (t *txn) setApp(id string, v *authcore.Application) {
+	t.d.configVersion.Add(1)
 	old := t.d.apps[id]
 	if v == nil {
 		delete(t.d.apps, id)
@@ -432,6 +447,7 @@ func (t *txn) TakePendingLink(ctx context.Context, id string, now int64) (*authc
 // ---- identity providers
 
 func (t *txn) setIdP(id string, v *authcore.IdentityProviderRecord) {
+	t.d.configVersion.Add(1)
 	old := t.d.idps[id]
 	if v == nil {
 		delete(t.d.idps, id)
@@ -577,6 +593,7 @@ func (t *txn) DeleteAPIKey(_ context.Context, id string) error {
 // ---- signing keys
 
 func (t *txn) setKey(id string, v *authcore.SigningKey) {
+	t.d.configVersion.Add(1)
 	old := t.d.keys[id]
 	if v == nil {
 		delete(t.d.keys, id)

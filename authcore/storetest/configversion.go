@@ -1,0 +1,81 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// configVersionCases check authcore.ConfigVersioner, for a store that has it:
+// every committed create, update and delete of a tenant, an application, an
+// identity provider or a signing key moves the number up, whether it is made
+// by a Store method or inside InTx. An engine that saw the old number then
+// reads the objects again; a write the number missed would leave it on stale
+// configuration.
+var configVersionCases = []testCase{
+	{"config version/every configuration write moves it up", func(t *testing.T, f *fixture) {
+		cv, ok := f.s.(authcore.ConfigVersioner)
+		if !ok {
+			t.Log("storetest: the store does not implement authcore.ConfigVersioner; nothing to check")
+			return
+		}
+		ctx := f.ctx
+		last, err := cv.ConfigVersion(ctx)
+		require.NoError(t, err)
+		moved := func(what string) {
+			t.Helper()
+			v, err := cv.ConfigVersion(ctx)
+			require.NoError(t, err)
+			require.Greater(t, v, last, what)
+			last = v
+		}
+
+		tn := f.newTenant("config")
+		require.NoError(t, f.s.CreateTenant(ctx, tn))
+		moved("create tenant")
+		tn.Issuer = "other.example"
+		require.NoError(t, f.s.UpdateTenant(ctx, tn))
+		moved("update tenant")
+
+		app := f.newApp(tn.ID, "config app")
+		require.NoError(t, f.s.CreateApplication(ctx, app))
+		moved("create application")
+		app.Roles[1].IsDefault = false
+		require.NoError(t, f.s.UpdateApplication(ctx, app))
+		moved("update application")
+
+		idp := &authcore.IdentityProviderRecord{ID: id(), Type: "Twitter", Document: []byte(`{"enabled":true}`), InsertInstant: f.instant()}
+		require.NoError(t, f.s.CreateIdentityProvider(ctx, idp))
+		moved("create identity provider")
+		idp.Document, idp.LastUpdateInstant = []byte(`{"enabled":false}`), f.instant()
+		require.NoError(t, f.s.UpdateIdentityProvider(ctx, idp))
+		moved("update identity provider")
+
+		key := &authcore.SigningKey{ID: id(), Name: "config key", Algorithm: "HS256", Secret: []byte("config-secret"), InsertInstant: f.instant()}
+		require.NoError(t, f.s.CreateKey(ctx, key))
+		moved("create key")
+		require.NoError(t, f.s.DeleteKey(ctx, key.ID))
+		moved("delete key")
+
+		// The same writes inside a transaction count once it commits.
+		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			app.Name = "renamed in a transaction"
+			return tx.UpdateApplication(ctx, app)
+		}))
+		moved("update application in InTx")
+
+		require.NoError(t, f.s.DeleteIdentityProvider(ctx, idp.ID))
+		moved("delete identity provider")
+		require.NoError(t, f.s.DeleteApplication(ctx, app.ID))
+		moved("delete application")
+
+		// A tenant's delete takes its applications with it.
+		f.app(tn.ID, "cascaded")
+		moved("create application (before the tenant's delete)")
+		require.NoError(t, f.s.DeleteTenant(ctx, tn.ID))
+		moved("delete tenant")
+	}},
+}
