@@ -17,7 +17,9 @@ import (
 // is PENDING until a moderator's decision arrives (CleanSpeakNotify), and
 // rejected refuses the request with [moderationRejected]user.username or
 // registration.username. CleanSpeak down keeps the username PENDING and the
-// request succeeds: a login never fails because CleanSpeak is away.
+// request succeeds: a login never fails because CleanSpeak is away. Its
+// moderation item is marked Resubmit, and ResubmitPendingUsernames
+// (moderation_resubmit.go) sends it again later.
 //
 // CleanSpeak is asked outside the store transaction (a transaction must not
 // wait on the network): the transaction asks for the decisions it needs by
@@ -44,6 +46,8 @@ type moderationVerdict struct {
 	status      cleanspeak.Status
 	contentID   string
 	unavailable bool
+	// update: the request updated an existing content item (PUT).
+	update bool
 }
 
 // needModeration asks the caller of a transaction to moderate a username
@@ -93,9 +97,9 @@ func (e *Engine) moderate(ctx context.Context, m *moderation, req cleanspeak.Req
 	if err != nil {
 		e.log.WarnContext(ctx, "CleanSpeak unavailable: username kept PENDING", "contentId", req.ContentID, "error", err)
 		e.writeEventLog(ctx, EventLogError, "CleanSpeak could not moderate the username of user [%s] (content id [%s]); the username is kept PENDING: %v", req.SenderID, req.ContentID, err)
-		return moderationVerdict{status: cleanspeak.StatusPending, contentID: req.ContentID, unavailable: true}
+		return moderationVerdict{status: cleanspeak.StatusPending, contentID: req.ContentID, unavailable: true, update: req.Update}
 	}
-	return moderationVerdict{status: res.Status, contentID: req.ContentID}
+	return moderationVerdict{status: res.Status, contentID: req.ContentID, update: req.Update}
 }
 
 // usernameTarget is one username being written, with what is stored.
@@ -125,12 +129,21 @@ func (e *Engine) moderateUsername(ctx context.Context, tx Store, m *moderation, 
 	key := moderationKey{applicationID: t.applicationID, username: t.username}
 	v, ok := m.verdicts[key]
 	if !ok {
-		id := t.prevContentID
+		id, update := t.prevContentID, t.prevContentID != ""
 		if id == "" {
 			id = uuid.NewString()
 		}
+		if update && t.prevStatus == string(cleanspeak.StatusPending) {
+			// CleanSpeak never got the previous username of this content
+			// item: the item is still to be created.
+			created, err := contentCreated(ctx, tx, id)
+			if err != nil {
+				return "", "", err
+			}
+			update = created
+		}
 		return "", "", &needModeration{key: key, req: cleanspeak.Request{
-			ContentID: id, SenderID: t.userID, Username: t.username, CreateInstant: t.now, Update: t.prevContentID != "",
+			ContentID: id, SenderID: t.userID, Username: t.username, CreateInstant: t.now, Update: update,
 		}}
 	}
 	switch v.status {
@@ -140,11 +153,27 @@ func (e *Engine) moderateUsername(ctx context.Context, tx Store, m *moderation, 
 		err := tx.PutModerationItem(ctx, &ModerationItem{
 			ContentID: v.contentID, TenantID: t.tenantID, UserID: t.userID, ApplicationID: t.applicationID,
 			Username: t.username, InsertInstant: t.now,
+			Resubmit: v.unavailable, ResubmitAsUpdate: v.unavailable && v.update,
 		})
 		return string(v.status), v.contentID, err
 	default:
 		return string(v.status), v.contentID, e.forgetModeration(ctx, tx, t.prevContentID, t.prevStatus)
 	}
+}
+
+// contentCreated reports whether CleanSpeak holds contentID's content item,
+// judged by its moderation item: one still marked for resubmission as a
+// creation was never created. Without an item (the username was settled)
+// CleanSpeak had it.
+func contentCreated(ctx context.Context, tx Store, contentID string) (bool, error) {
+	item, err := tx.GetModerationItem(ctx, contentID)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !item.Resubmit || item.ResubmitAsUpdate, nil
 }
 
 // forgetModeration drops the moderation item of a username that is no

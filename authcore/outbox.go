@@ -59,8 +59,9 @@ type OutboxStore interface {
 
 // ModerationItem ties a username sent to CleanSpeak for moderation to the
 // user (ApplicationID "") or registration that carries it, until a
-// moderator's decision arrives through the notify endpoint. ContentID is
-// the username's cleanSpeakId.
+// moderator's decision arrives through the notify endpoint, or, for a
+// username CleanSpeak never accepted (Resubmit), until CleanSpeak answers a
+// resubmission. ContentID is the username's cleanSpeakId.
 type ModerationItem struct {
 	ContentID     string `json:"contentId"`
 	TenantID      string `json:"tenantId"`
@@ -68,12 +69,27 @@ type ModerationItem struct {
 	ApplicationID string `json:"applicationId,omitempty"`
 	Username      string `json:"username"`
 	InsertInstant int64  `json:"insertInstant"`
+	// Resubmit marks a username CleanSpeak never accepted: it was
+	// unavailable when the username was written, so no moderator will ever
+	// decide it. Engine.ResubmitPendingUsernames sends it again and clears
+	// the mark once CleanSpeak has queued it for a moderator. Items stored
+	// before the field existed read as accepted and are not resubmitted.
+	Resubmit bool `json:"resubmit,omitempty"`
+	// ResubmitAsUpdate: the request to send again updates a content item
+	// CleanSpeak already holds (PUT) instead of creating it (POST).
+	ResubmitAsUpdate bool `json:"resubmitAsUpdate,omitempty"`
 }
 
-// ModerationStore keeps the usernames waiting for a moderator.
+// ModerationStore keeps the usernames waiting for a moderator or for
+// CleanSpeak to be reachable again.
 type ModerationStore interface {
 	// PutModerationItem stores m, replacing an item with the same ContentID.
 	PutModerationItem(ctx context.Context, m *ModerationItem) error
 	GetModerationItem(ctx context.Context, contentID string) (*ModerationItem, error)
 	DeleteModerationItem(ctx context.Context, contentID string) error
+	// ListModerationItems returns up to limit items (100 when limit <= 0)
+	// whose ContentID sorts after after, in byte order, lowest first; ""
+	// starts at the first item. Pass the last ContentID of a page to get the
+	// next one; none left is an empty slice.
+	ListModerationItems(ctx context.Context, after string, limit int) ([]*ModerationItem, error)
 }

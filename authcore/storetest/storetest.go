@@ -44,7 +44,9 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 		pendingLinkCases, identityProviderCases, integrationCases, apiKeyCases,
 		refreshTokenCases, keyCases, eventLogCases, cascadeCases, copyCases,
 		txCases, concurrencyCases,
-		outboxCases, // outbox.go
+		outboxCases,         // outbox.go
+		moderationListCases, // moderation.go
+		configVersionCases,  // configversion.go
 	} {
 		cases = append(cases, group...)
 	}

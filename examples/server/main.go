@@ -94,6 +94,8 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
 	relayDone := make(chan error, 1)
 	go func() { relayDone <- engine.RunRelay(relayCtx) }()
+	// Usernames kept PENDING while CleanSpeak was down go to it again; stopped with the relay.
+	go func() { _ = engine.RunModerationRetry(relayCtx, time.Minute) }()
 	defer func() {
 		stopRelay()
 		<-relayDone

@@ -124,6 +124,28 @@ func (t *txn) DeleteModerationItem(_ context.Context, contentID string) error {
 	return nil
 }
 
+func (t *txn) ListModerationItems(_ context.Context, after string, limit int) ([]*authcore.ModerationItem, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	ids := make([]string, 0, len(t.d.outbox.moderation))
+	for id := range t.d.outbox.moderation {
+		if id > after {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	if len(ids) > limit {
+		ids = ids[:limit]
+	}
+	out := make([]*authcore.ModerationItem, 0, len(ids))
+	for _, id := range ids {
+		c := *t.d.outbox.moderation[id]
+		out = append(out, &c)
+	}
+	return out, nil
+}
+
 // The same methods outside a transaction.
 
 func (s *Store) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) error {
@@ -150,6 +172,9 @@ func (s *Store) GetModerationItem(ctx context.Context, contentID string) (*authc
 }
 func (s *Store) DeleteModerationItem(ctx context.Context, contentID string) error {
 	return s.write(ctx, func(t *txn) error { return t.DeleteModerationItem(ctx, contentID) })
+}
+func (s *Store) ListModerationItems(ctx context.Context, after string, limit int) ([]*authcore.ModerationItem, error) {
+	return read(s, ctx, func(t *txn) ([]*authcore.ModerationItem, error) { return t.ListModerationItems(ctx, after, limit) })
 }
 
 // OutboxLen counts the events waiting in the outbox (for tests and tools;

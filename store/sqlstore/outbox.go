@@ -161,6 +161,17 @@ func (t *tx) DeleteModerationItem(ctx context.Context, contentID string) error {
 	})
 }
 
+// ListModerationItems pages by content_id, which both dialects compare
+// byte-wise (PostgreSQL: COLLATE "C"; SQLite: BINARY), the order memstore
+// and the callers' cursors use.
+func (t *tx) ListModerationItems(ctx context.Context, after string, limit int) ([]*authcore.ModerationItem, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	return getList[authcore.ModerationItem](ctx, t, "moderation item",
+		`SELECT doc FROM moderation_items WHERE content_id > ? ORDER BY content_id LIMIT ?`, after, limit)
+}
+
 // The same methods outside a transaction.
 
 func (s *Store) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) error {
@@ -187,6 +198,9 @@ func (s *Store) GetModerationItem(ctx context.Context, contentID string) (*authc
 }
 func (s *Store) DeleteModerationItem(ctx context.Context, contentID string) error {
 	return s.write(ctx, func(t *tx) error { return t.DeleteModerationItem(ctx, contentID) })
+}
+func (s *Store) ListModerationItems(ctx context.Context, after string, limit int) ([]*authcore.ModerationItem, error) {
+	return read(s, ctx, func(t *tx) ([]*authcore.ModerationItem, error) { return t.ListModerationItems(ctx, after, limit) })
 }
 
 // OutboxLen counts the events waiting in the outbox (for tests and tools;

@@ -1,0 +1,101 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+func moderationItem(contentID, username string) *authcore.ModerationItem {
+	return &authcore.ModerationItem{ContentID: contentID, TenantID: id(), UserID: id(), Username: username, InsertInstant: 7}
+}
+
+func contentIDs(items []*authcore.ModerationItem) []string {
+	out := make([]string, 0, len(items))
+	for _, m := range items {
+		out = append(out, m.ContentID)
+	}
+	return out
+}
+
+var moderationListCases = []testCase{
+	{"moderation/list pages by content id in byte order", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		empty, err := f.s.ListModerationItems(ctx, "", 10)
+		require.NoError(t, err)
+		require.NotNil(t, empty, "none is an empty slice")
+		require.Empty(t, empty)
+		// Upper case sorts before lower case and "-" before letters in byte
+		// order; a linguistic collation would interleave them.
+		for _, cid := range []string{"b", "a-1", "Z", "0", "A-1"} {
+			require.NoError(t, f.s.PutModerationItem(ctx, moderationItem(cid, "name-"+cid)))
+		}
+		want := []string{"0", "A-1", "Z", "a-1", "b"}
+		var got []string
+		after := ""
+		for range len(want) {
+			page, err := f.s.ListModerationItems(ctx, after, 2)
+			require.NoError(t, err)
+			if len(page) == 0 {
+				break
+			}
+			require.LessOrEqual(t, len(page), 2)
+			got = append(got, contentIDs(page)...)
+			after = page[len(page)-1].ContentID
+		}
+		require.Equal(t, want, got)
+		rest, err := f.s.ListModerationItems(ctx, "Z", 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a-1", "b"}, contentIDs(rest), "after is exclusive")
+		none, err := f.s.ListModerationItems(ctx, "c", 10)
+		require.NoError(t, err)
+		require.Empty(t, none)
+	}},
+	{"moderation/list returns whole items, as copies, and defaults to 100 a page", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		pending := moderationItem("a", "pending")
+		pending.ApplicationID, pending.Resubmit, pending.ResubmitAsUpdate = id(), true, true
+		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if err := tx.PutModerationItem(ctx, pending); err != nil {
+				return err
+			}
+			for i := range 100 {
+				if err := tx.PutModerationItem(ctx, moderationItem(fmt.Sprintf("b%03d", i), "n")); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		page, err := f.s.ListModerationItems(ctx, "", 0)
+		require.NoError(t, err)
+		require.Len(t, page, 100)
+		require.Equal(t, *pending, *page[0], "every field round-trips, the resubmission marks too")
+		page[0].Username = "changed outside"
+		again, err := f.s.ListModerationItems(ctx, "", 1)
+		require.NoError(t, err)
+		require.Equal(t, "pending", again[0].Username, "values are copies")
+		last, err := f.s.ListModerationItems(ctx, page[99].ContentID, -1)
+		require.NoError(t, err)
+		require.Equal(t, []string{"b099"}, contentIDs(last))
+	}},
+	{"moderation/list inside a transaction sees its writes; a rollback takes them back", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		require.NoError(t, f.s.PutModerationItem(ctx, moderationItem("kept", "kept")))
+		err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			require.NoError(t, tx.PutModerationItem(ctx, moderationItem("new", "new")))
+			require.NoError(t, tx.DeleteModerationItem(ctx, "kept"))
+			got, err := tx.ListModerationItems(ctx, "", 10)
+			require.NoError(t, err)
+			require.Equal(t, []string{"new"}, contentIDs(got))
+			return errRollback
+		})
+		require.ErrorIs(t, err, errRollback)
+		got, err := f.s.ListModerationItems(ctx, "", 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"kept"}, contentIDs(got))
+	}},
+}
