@@ -66,9 +66,8 @@ func (n *needModeration) Error() string {
 func (e *Engine) newModeration(ctx context.Context) *moderation {
 	cs := e.currentIntegrations(ctx).CleanSpeak
 	return &moderation{
-		on:       cs.Enabled && cs.UsernameModeration.Enabled,
-		cfg:      cleanspeak.Config{URL: cs.URL, APIKey: cs.APIKey, ApplicationID: cs.UsernameModeration.ApplicationID},
-		verdicts: map[moderationKey]moderationVerdict{},
+		on:  cs.Enabled && cs.UsernameModeration.Enabled,
+		cfg: cleanspeak.Config{URL: cs.URL, APIKey: cs.APIKey, ApplicationID: cs.UsernameModeration.ApplicationID},
 	}
 }
 
@@ -85,6 +84,9 @@ func (e *Engine) withModeration(ctx context.Context, m *moderation, run func() e
 		var need *needModeration
 		if !errors.As(err, &need) || round >= moderationRounds {
 			return err
+		}
+		if m.verdicts == nil { // most operations need no verdict at all
+			m.verdicts = map[moderationKey]moderationVerdict{}
 		}
 		m.verdicts[need.key] = e.moderate(ctx, m, need.req)
 	}

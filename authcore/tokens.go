@@ -146,15 +146,17 @@ func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnaps
 		roles := append([]string{}, req.Registration.Roles...)
 		c.Roles = &roles
 	}
-	payload, err := json.Marshal(c)
-	if err != nil {
-		return "", 0, fmt.Errorf("authcore: encode claims: %w", err)
-	}
 	signer, err := e.keyCache.signer(key)
 	if err != nil {
 		return "", 0, err
 	}
+	buf := claimsBuffers.Get().(*[]byte)
+	payload := c.appendJSON((*buf)[:0])
 	token, err = signer.compact(payload)
+	if cap(payload) <= 64<<10 { // a token with a huge role list keeps its buffer to itself
+		*buf = payload
+		claimsBuffers.Put(buf)
+	}
 	if err != nil {
 		return "", 0, err
 	}

@@ -235,6 +235,15 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	if r.ContentLength > h.maxBody {
 		return nil, tooLarge(h.maxBody)
 	}
+	if r.ContentLength >= 0 {
+		// The server reads no more than Content-Length: one buffer of
+		// that size holds the body.
+		b := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, b); err != nil {
+			return nil, badRequest("[invalidJSON]", "The request body could not be read.")
+		}
+		return b, nil
+	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
