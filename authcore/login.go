@@ -342,13 +342,9 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			return nil, err
 		}
 	case linking.CreateUserAndLink:
+		// Stored below, once reconcile and moderation have had their say:
+		// one insert instead of an insert and an update.
 		user = lg.newUser(now, strategy)
-		if err := tx.CreateUser(ctx, user); err != nil {
-			return nil, err
-		}
-		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
-			return nil, err
-		}
 	default:
 		return nil, fmt.Errorf("authcore: unknown linking outcome %v", outcome)
 	}
@@ -420,7 +416,14 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	}
 	user.LastLoginInstant = now
 	user.LastUpdateInstant = now
-	if err := tx.UpdateUser(ctx, user); err != nil {
+	if outcome.Action == linking.CreateUserAndLink {
+		if err := tx.CreateUser(ctx, user); err != nil {
+			return nil, err
+		}
+		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
+			return nil, err
+		}
+	} else if err := tx.UpdateUser(ctx, user); err != nil {
 		return nil, err
 	}
 	if reg != nil {

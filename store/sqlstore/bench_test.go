@@ -47,6 +47,29 @@ func benchStore(b *testing.B, s *sqlstore.Store) {
 		}
 	})
 
+	// The read every login makes (authcore.ConfigVersioner), alone and 16
+	// at a time.
+	b.Run("ConfigVersion", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.ConfigVersion(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ConfigVersion-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := s.ConfigVersion(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+
 	const known = 1000
 	emails := make([]string, known)
 	for i := range emails {
