@@ -207,26 +207,23 @@ type benchLoginer struct {
 	seq *atomic.Int64
 }
 
-// login makes the calls of a login of Twitter account n: a repeat login
-// when the account is linked already, else a first one.
+// login makes the store calls the engine makes for a login of Twitter
+// account n (authcore/login.go): a repeat login when the account is linked
+// already, else a first one. The application, tenant, provider and signing
+// key come from the engine's configuration cache, which costs one version
+// read while the configuration does not change.
 func (l *benchLoginer) login(ctx context.Context, n int) error {
-	if _, err := l.s.GetApplication(ctx, l.app.ID); err != nil {
-		return err
-	}
-	if _, err := l.s.GetTenant(ctx, l.tn.ID); err != nil {
-		return err
-	}
-	if _, err := l.s.GetIdentityProvider(ctx, "twitter"); err != nil {
+	if _, err := l.s.ConfigVersion(ctx); err != nil {
 		return err
 	}
 	now := l.seq.Add(1) + 1e12
 	twitterID := fmt.Sprintf("%d", 1e9+n)
-	err := l.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-		var user *authcore.User
+	return l.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 		link, err := tx.GetLink(ctx, l.tn.ID, "twitter", twitterID)
 		switch {
 		case err == nil:
-			if user, err = tx.GetUser(ctx, link.UserID); err != nil {
+			user, err := tx.GetUser(ctx, link.UserID)
+			if err != nil {
 				return err
 			}
 			link.Token = "token-" + twitterID
@@ -235,15 +232,28 @@ func (l *benchLoginer) login(ctx context.Context, n int) error {
 			if err := tx.UpdateLink(ctx, link); err != nil {
 				return err
 			}
+			regs, err := tx.ListRegistrations(ctx, user.ID)
+			if err != nil || len(regs) != 1 {
+				return fmt.Errorf("registrations: %d, %v", len(regs), err)
+			}
+			user.LastLoginInstant, user.LastUpdateInstant = now, now
+			if err := tx.UpdateUser(ctx, user); err != nil {
+				return err
+			}
+			regs[0].LastLoginInstant = now
+			if err := tx.UpdateRegistration(ctx, regs[0]); err != nil {
+				return err
+			}
+			return l.record(ctx, tx, user.ID, now)
 		case errors.Is(err, authcore.ErrNotFound):
 			email := "user" + twitterID + "@example.com"
 			if _, err := tx.GetUserByEmail(ctx, l.tn.ID, email); !errors.Is(err, authcore.ErrNotFound) {
 				return fmt.Errorf("user by email: %v", err)
 			}
-			user = &authcore.User{
+			user := &authcore.User{
 				ID: uuid.NewString(), TenantID: l.tn.ID, Active: true, Email: email, Verified: true, VerifiedInstant: now,
 				FullName: "Bench User " + twitterID, ImageURL: "https://pbs.twimg.com/profile_images/" + twitterID + "/normal.jpg",
-				InsertInstant: now, LastUpdateInstant: now,
+				InsertInstant: now, LastUpdateInstant: now, LastLoginInstant: now,
 			}
 			if err := tx.CreateUser(ctx, user); err != nil {
 				return err
@@ -256,53 +266,32 @@ func (l *benchLoginer) login(ctx context.Context, n int) error {
 			}); err != nil {
 				return err
 			}
+			if err := tx.CreateRegistration(ctx, &authcore.UserRegistration{
+				ID: uuid.NewString(), ApplicationID: l.app.ID, UserID: user.ID, Roles: []string{"user"},
+				Username: "bench" + twitterID, UsernameStatus: "ACTIVE", Verified: true, VerifiedInstant: now,
+				InsertInstant: now, LastUpdateInstant: now, LastLoginInstant: now,
+			}); err != nil {
+				return err
+			}
+			return l.record(ctx, tx, user.ID, now)
 		default:
 			return err
 		}
-		reg, err := tx.GetRegistration(ctx, user.ID, l.app.ID)
-		newReg := errors.Is(err, authcore.ErrNotFound)
-		switch {
-		case newReg:
-			reg = &authcore.UserRegistration{
-				ID: uuid.NewString(), ApplicationID: l.app.ID, UserID: user.ID, Roles: []string{"user"},
-				Username: "bench" + twitterID, UsernameStatus: "ACTIVE", Verified: true, VerifiedInstant: now,
-				InsertInstant: now, LastUpdateInstant: now,
-			}
-		case err != nil:
-			return err
-		}
-		user.LastLoginInstant, user.LastUpdateInstant = now, now
-		if err := tx.UpdateUser(ctx, user); err != nil {
-			return err
-		}
-		reg.LastLoginInstant = now
-		if newReg {
-			err = tx.CreateRegistration(ctx, reg)
-		} else {
-			err = tx.UpdateRegistration(ctx, reg)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.CreateLoginRecord(ctx, &authcore.LoginRecord{
-			ID: uuid.NewString(), UserID: user.ID, ApplicationID: l.app.ID, TenantID: l.tn.ID, IPAddress: "127.0.0.1", Instant: now,
-		}); err != nil {
-			return err
-		}
-		if _, err := tx.ListRegistrations(ctx, user.ID); err != nil {
-			return err
-		}
-		hash := sha256.Sum256([]byte(uuid.NewString()))
-		return tx.CreateRefreshToken(ctx, &authcore.RefreshToken{
-			ID: uuid.NewString(), TokenHash: hash[:], UserID: user.ID, ApplicationID: l.app.ID, TenantID: l.tn.ID,
-			StartInstant: now, InsertInstant: now, ExpirationInstant: now + 30*24*3600*1000,
-		})
 	})
-	if err != nil {
+}
+
+// record stores a login's login record and refresh token.
+func (l *benchLoginer) record(ctx context.Context, tx authcore.Store, userID string, now int64) error {
+	if err := tx.CreateLoginRecord(ctx, &authcore.LoginRecord{
+		ID: uuid.NewString(), UserID: userID, ApplicationID: l.app.ID, TenantID: l.tn.ID, IPAddress: "127.0.0.1", Instant: now,
+	}); err != nil {
 		return err
 	}
-	_, err = l.s.GetKey(ctx, l.key.ID)
-	return err
+	hash := sha256.Sum256([]byte(uuid.NewString()))
+	return tx.CreateRefreshToken(ctx, &authcore.RefreshToken{
+		ID: uuid.NewString(), TokenHash: hash[:], UserID: userID, ApplicationID: l.app.ID, TenantID: l.tn.ID,
+		StartInstant: now, InsertInstant: now, ExpirationInstant: now + 30*24*3600*1000,
+	})
 }
 
 // cpuTime is the CPU time the process has used, user and system, in ns.
