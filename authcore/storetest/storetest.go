@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 		outboxCases,         // outbox.go
 		moderationListCases, // moderation.go
 		configVersionCases,  // configversion.go
+		orderingCases,       // ordering.go
 	} {
 		cases = append(cases, group...)
 	}

@@ -1,17 +1,91 @@
 package memstore
 
-import "github.com/authcore/authcore/authcore"
+import (
+	"encoding/json"
+	"reflect"
+
+	"github.com/authcore/authcore/authcore"
+)
 
 // Values are copied in and out so that no caller shares memory with the store.
 
 func cloneAny(v any) any {
 	switch t := v.(type) {
+	case nil, string, bool, float64, float32, int, int64, int32, uint, uint64, uint32, json.Number:
+		return v
 	case map[string]any:
 		return cloneMap(t)
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
 			out[i] = cloneAny(e)
+		}
+		return out
+	default:
+		// Go callers may put typed values in Data ([]string,
+		// map[string]string, pointers, structs): copy those too, keeping
+		// their types.
+		return cloneValue(reflect.ValueOf(v), 0).Interface()
+	}
+}
+
+// maxCloneDepth bounds cloneValue on a value that refers to itself, which
+// JSON (and so the SQL stores) cannot hold either; below it the copy is
+// shallow rather than endless.
+const maxCloneDepth = 64
+
+// cloneValue deep-copies the slices, maps, arrays, pointers, interfaces and
+// exported struct fields in v.
+func cloneValue(v reflect.Value, depth int) reflect.Value {
+	if depth > maxCloneDepth {
+		return v
+	}
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(cloneValue(v.Index(i), depth+1))
+		}
+		return out
+	case reflect.Array:
+		out := reflect.New(v.Type()).Elem()
+		for i := range v.Len() {
+			out.Index(i).Set(cloneValue(v.Index(i), depth+1))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out.SetMapIndex(it.Key(), cloneValue(it.Value(), depth+1))
+		}
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(cloneValue(v.Elem(), depth+1))
+		return out
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.New(v.Type()).Elem()
+		out.Set(cloneValue(v.Elem(), depth+1))
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v) // unexported fields as they are: JSON does not see them either
+		for i := range v.NumField() {
+			if f := out.Field(i); f.CanSet() {
+				f.Set(cloneValue(v.Field(i), depth+1))
+			}
 		}
 		return out
 	default:

@@ -622,8 +622,15 @@ func (t *txn) ListLinks(_ context.Context, userID, providerID string) ([]*authco
 		}
 	}
 	if len(out) > 1 {
+		// The provider breaks the last tie, as in sqlstore: the order of
+		// rec.links is not kept (an undone removal appends), so the sort
+		// must not leave it visible.
 		sort.Slice(out, func(i, j int) bool {
-			return lessByInstant(out[i].InsertInstant, out[j].InsertInstant, out[i].IdentityProviderUserID, out[j].IdentityProviderUserID)
+			a, b := out[i], out[j]
+			if a.InsertInstant != b.InsertInstant || a.IdentityProviderUserID != b.IdentityProviderUserID {
+				return lessByInstant(a.InsertInstant, b.InsertInstant, a.IdentityProviderUserID, b.IdentityProviderUserID)
+			}
+			return a.IdentityProviderID < b.IdentityProviderID
 		})
 	}
 	return out, nil
