@@ -34,53 +34,6 @@ func reviewLink(user, provider, providerUser string, insert int64) *authcore.Ide
 		IdentityProviderType: "Twitter", IdentityProviderUserID: providerUser, InsertInstant: insert, Data: map[string]any{"s": provider}}
 }
 
-func providersOf(t *testing.T, s *Store, user string) []string {
-	t.Helper()
-	links, err := s.ListLinks(context.Background(), user, "")
-	require.NoError(t, err)
-	out := make([]string, 0, len(links))
-	for _, l := range links {
-		out = append(out, l.IdentityProviderID)
-	}
-	return out
-}
-
-// Two links of one user with the same insert instant and provider user id
-// (one account id at two providers, linked in the same millisecond) tie on
-// what ListLinks sorted by. A rolled-back delete put the link back at the
-// end of the record, so readers saw the order change although nothing was
-// committed; sqlstore breaks the tie by provider id.
-func TestReviewListLinksOrderSurvivesRollback(t *testing.T) {
-	cases := []struct {
-		name string
-		undo func(ctx context.Context, tx authcore.Store) error
-	}{
-		{"delete first link", func(ctx context.Context, tx authcore.Store) error { return tx.DeleteLink(ctx, "t1", "p1", "42") }},
-		{"delete user", func(ctx context.Context, tx authcore.Store) error { return tx.DeleteUser(ctx, "u") }},
-		{"delete provider links", func(ctx context.Context, tx authcore.Store) error { return tx.DeleteProviderLinks(ctx, "p1") }},
-		{"delete tenant", func(ctx context.Context, tx authcore.Store) error { return tx.DeleteTenant(ctx, "t1") }},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			ctx := context.Background()
-			s := reviewStore(t, "u")
-			for _, p := range []string{"p1", "p2", "p3"} {
-				require.NoError(t, s.CreateLink(ctx, reviewLink("u", p, "42", 7)))
-			}
-			before := providersOf(t, s, "u")
-			require.Equal(t, []string{"p1", "p2", "p3"}, before, "ties go by provider id, as in sqlstore")
-			err := s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-				if err := c.undo(ctx, tx); err != nil {
-					return err
-				}
-				return errRollback
-			})
-			require.ErrorIs(t, err, errRollback)
-			assert.Equal(t, before, providersOf(t, s, "u"), "a rolled-back transaction leaves the order as it was")
-			checkInvariants(t, &s.d)
-		})
-	}
-}
 
 // fill sets every exported field of the struct v points at to a value that
 // is not the zero value, named after the field, so that a field a store
