@@ -34,7 +34,6 @@ func reviewLink(user, provider, providerUser string, insert int64) *authcore.Ide
 		IdentityProviderType: "Twitter", IdentityProviderUserID: providerUser, InsertInstant: insert, Data: map[string]any{"s": provider}}
 }
 
-
 // fill sets every exported field of the struct v points at to a value that
 // is not the zero value, named after the field, so that a field a store
 // forgets to copy shows in a comparison. Nested data goes two levels deep.
