@@ -210,3 +210,11 @@ func cancelledStarts(t *testing.T, s *Store) {
 		}), "after cancelled transaction %d", i)
 	}
 }
+
+// Close may be called twice, and before any transaction.
+func TestCloseTwice(t *testing.T) {
+	s, err := Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "twice.db"))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	require.NotPanics(t, func() { _ = s.Close() })
+}
