@@ -235,9 +235,11 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	if r.ContentLength > h.maxBody {
 		return nil, tooLarge(h.maxBody)
 	}
-	if r.ContentLength >= 0 {
+	if r.ContentLength >= 0 && r.ContentLength <= exactBodyLimit {
 		// The server reads no more than Content-Length: one buffer of
-		// that size holds the body.
+		// that size holds the body. Only for small bodies: a client that
+		// announces a large one and sends nothing must not make the server
+		// allocate all of it up front.
 		b := make([]byte, r.ContentLength)
 		if _, err := io.ReadFull(r.Body, b); err != nil {
 			return nil, badRequest("[invalidJSON]", "The request body could not be read.")
@@ -254,6 +256,10 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	}
 	return b, nil
 }
+
+// exactBodyLimit is the largest announced body read into a buffer of its
+// exact size; larger ones grow as they arrive.
+const exactBodyLimit = 64 << 10
 
 // isJSONMediaType reports whether a Content-Type names application/json,
 // with or without parameters. The two spellings clients send are matched

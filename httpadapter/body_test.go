@@ -26,14 +26,14 @@ func TestRequestBodyOverTheWire(t *testing.T) {
 	small := `{"integrations":{}}`
 	big := `{"integrations":{"kafka":{"producer":{"k":"` + strings.Repeat("x", 2048) + `"}}}}`
 
-	put := func(body io.Reader, contentLength int64) (int, string) {
+	put := func(base string, body io.Reader, contentLength int64) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest("PUT", srv.URL+"/api/integration", body)
+		req, err := http.NewRequest("PUT", base+"/api/integration", body)
 		require.NoError(t, err)
 		req.ContentLength = contentLength
 		req.Header.Set("Authorization", testKey)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := srv.Client().Do(req)
+		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
@@ -43,16 +43,28 @@ func TestRequestBodyOverTheWire(t *testing.T) {
 	// A reader that hides its length makes the client send it chunked.
 	chunked := func(s string) io.Reader { return io.MultiReader(strings.NewReader(s)) }
 
-	code, body := put(strings.NewReader(small), int64(len(small)))
+	code, body := put(srv.URL, strings.NewReader(small), int64(len(small)))
 	assert.Equal(t, 200, code, body)
-	code, body = put(chunked(small), -1)
+	code, body = put(srv.URL, chunked(small), -1)
 	assert.Equal(t, 200, code, body)
-	code, body = put(strings.NewReader(big), int64(len(big)))
+	code, body = put(srv.URL, strings.NewReader(big), int64(len(big)))
 	assert.Equal(t, 400, code)
 	assert.Contains(t, body, "[RequestTooLarge]")
-	code, body = put(chunked(big), -1)
+	code, body = put(srv.URL, chunked(big), -1)
 	assert.Equal(t, 400, code)
 	assert.Contains(t, body, "[RequestTooLarge]")
+
+	// Above the size read into an exact buffer, a body grows as it arrives;
+	// the answer is the one the same body gets chunked.
+	g := newFixture(t, httpadapter.WithMaxBodyBytes(1<<20))
+	gsrv := httptest.NewServer(g.handler)
+	t.Cleanup(gsrv.Close)
+	large := `{"integrations":{"kafka":{"producer":{"k":"` + strings.Repeat("y", 100<<10) + `"}}}}`
+	withLength, bodyWithLength := put(gsrv.URL, strings.NewReader(large), int64(len(large)))
+	chunkedCode, bodyChunked := put(gsrv.URL, chunked(large), -1)
+	assert.Equal(t, 200, withLength, bodyWithLength)
+	assert.Equal(t, chunkedCode, withLength)
+	assert.JSONEq(t, bodyChunked, bodyWithLength)
 
 	// A client that announces more than it sends, then stops writing.
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
