@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -77,5 +78,42 @@ var configVersionCases = []testCase{
 		moved("create application (before the tenant's delete)")
 		require.NoError(t, f.s.DeleteTenant(ctx, tn.ID))
 		moved("delete tenant")
+	}},
+	{"config version/two configuration writes in opposite orders both commit", func(t *testing.T, f *fixture) {
+		// A changes the tenant, then the application; B changes the
+		// application while A is between the two. Whatever keeps the
+		// version must not make A and B wait for each other (a version
+		// locked from A's first write on, which B's write then waits for
+		// while A waits for B's row). A store that runs one write
+		// transaction at a time runs B after A.
+		ctx := f.ctx
+		tn := f.tenant("T")
+		app := f.app(tn.ID, "a")
+		bDone := make(chan error, 1)
+		bWrote := make(chan struct{})
+		err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			tn.Issuer = "a.example"
+			if err := tx.UpdateTenant(ctx, tn); err != nil {
+				return err
+			}
+			go func() {
+				bDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+					b := *app
+					b.Name = "by b"
+					err := tx.UpdateApplication(ctx, &b)
+					close(bWrote)
+					return err
+				})
+			}()
+			select {
+			case <-bWrote:
+			case <-time.After(300 * time.Millisecond): // B waits for A's transaction
+			}
+			a := *app
+			a.Name = "by a"
+			return tx.UpdateApplication(ctx, &a)
+		})
+		require.NoError(t, err)
+		require.NoError(t, <-bDone)
 	}},
 }

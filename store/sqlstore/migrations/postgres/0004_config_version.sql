@@ -17,11 +17,16 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER tenants_config AFTER INSERT OR UPDATE OR DELETE ON tenants
-	FOR EACH STATEMENT EXECUTE FUNCTION authcore_bump_config_version();
-CREATE TRIGGER applications_config AFTER INSERT OR UPDATE OR DELETE ON applications
-	FOR EACH STATEMENT EXECUTE FUNCTION authcore_bump_config_version();
-CREATE TRIGGER identity_providers_config AFTER INSERT OR UPDATE OR DELETE ON identity_providers
-	FOR EACH STATEMENT EXECUTE FUNCTION authcore_bump_config_version();
-CREATE TRIGGER signing_keys_config AFTER INSERT OR UPDATE OR DELETE ON signing_keys
-	FOR EACH STATEMENT EXECUTE FUNCTION authcore_bump_config_version();
+-- Deferred constraint triggers bump the number at COMMIT, after every row
+-- lock the transaction takes: the number's row is then always the last lock
+-- a configuration write takes, so two of them can never deadlock on it (an
+-- immediate trigger would hold it from the first write on, while the
+-- transaction goes on to lock other rows).
+CREATE CONSTRAINT TRIGGER tenants_config AFTER INSERT OR UPDATE OR DELETE ON tenants
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION authcore_bump_config_version();
+CREATE CONSTRAINT TRIGGER applications_config AFTER INSERT OR UPDATE OR DELETE ON applications
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION authcore_bump_config_version();
+CREATE CONSTRAINT TRIGGER identity_providers_config AFTER INSERT OR UPDATE OR DELETE ON identity_providers
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION authcore_bump_config_version();
+CREATE CONSTRAINT TRIGGER signing_keys_config AFTER INSERT OR UPDATE OR DELETE ON signing_keys
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION authcore_bump_config_version();
