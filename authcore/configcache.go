@@ -111,8 +111,9 @@ func cached[T any](ctx context.Context, snap *configSnapshot, kind configKind, i
 	return obj, nil
 }
 
-// sharedApplication, sharedTenant, sharedProvider and sharedKey read through
-// snap. What they return may be shared with other callers: read only.
+// sharedApplication, sharedTenant and sharedProvider read through snap (the
+// signing key is read through it by tenantSigningKey). What they return may
+// be shared with other callers: read only.
 func (e *Engine) sharedApplication(ctx context.Context, snap *configSnapshot, id string) (*Application, error) {
 	return cached(ctx, snap, configKindApplication, id, e.store.GetApplication)
 }
@@ -123,8 +124,4 @@ func (e *Engine) sharedTenant(ctx context.Context, snap *configSnapshot, id stri
 
 func (e *Engine) sharedProvider(ctx context.Context, snap *configSnapshot, id string) (*twitter.Provider, error) {
 	return cached(ctx, snap, configKindProvider, id, e.providerForLogin)
-}
-
-func (e *Engine) sharedKey(ctx context.Context, snap *configSnapshot, id string) (*SigningKey, error) {
-	return cached(ctx, snap, configKindKey, id, e.store.GetKey)
 }

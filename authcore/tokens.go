@@ -218,11 +218,7 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnaps
 			return created, nil
 		}
 	}
-	get := s.GetKey
-	if cfg != nil {
-		get = func(ctx context.Context, id string) (*SigningKey, error) { return e.sharedKey(ctx, cfg, id) }
-	}
-	k, err := get(ctx, id)
+	k, err := cached(ctx, cfg, configKindKey, id, s.GetKey) // configcache.go
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(id)
