@@ -142,6 +142,38 @@ var copyCases = []testCase{
 			func() { e.Message = "changed" },
 			func(v *authcore.EventLog) { v.Message = "out" })
 	}},
+	// JSON-decoded data holds only maps and []any; a Go caller's may hold
+	// []string, maps of strings, pointers.
+	{"copies/typed values in Data are copied in and out", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		tags := []string{"a", "b"}
+		labels := map[string]string{"k": "v"}
+		u := f.newUser(tn.ID, "typed@example.com", "typed")
+		u.Data = map[string]any{"tags": tags, "labels": labels}
+		require.NoError(t, f.s.CreateUser(ctx, u))
+		checkCopies(t, "user with typed data", func() (*authcore.User, error) { return f.s.GetUser(ctx, u.ID) },
+			func() {
+				tags[0] = "changed"
+				labels["k"] = "changed"
+			},
+			func(v *authcore.User) {
+				// A store may hand typed values back as they went in, or as
+				// JSON decodes them.
+				switch x := v.Data["tags"].(type) {
+				case []string:
+					x[1] = "out"
+				case []any:
+					x[1] = "out"
+				}
+				switch x := v.Data["labels"].(type) {
+				case map[string]string:
+					x["k"] = "out"
+				case map[string]any:
+					x["k"] = "out"
+				}
+			})
+	}},
 }
 
 func (f *fixture) integrations() (*integration.Integrations, error) {

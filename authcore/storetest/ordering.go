@@ -9,10 +9,7 @@ import (
 	"github.com/authcore/authcore/authcore"
 )
 
-// orderingCases pin the order of lists whose first keys tie, and the copies
-// of typed values a Go caller puts in Data (JSON-decoded data holds only
-// maps and []any; a Go caller's may hold []string, maps of strings,
-// pointers).
+// orderingCases pin the order of lists whose first keys tie.
 var orderingCases = []testCase{
 	{"links/order: instant, provider user id, then provider; a rolled-back delete keeps it", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
@@ -49,35 +46,5 @@ var orderingCases = []testCase{
 			require.ErrorIs(t, err, errInjected)
 			require.Equal(t, []string{"p1", "p2", "p3"}, providers(), "after a rolled-back delete")
 		}
-	}},
-	{"copies/typed values in Data are copied in and out", func(t *testing.T, f *fixture) {
-		ctx := f.ctx
-		tn := f.tenant("T")
-		tags := []string{"a", "b"}
-		labels := map[string]string{"k": "v"}
-		u := f.newUser(tn.ID, "typed@example.com", "typed")
-		u.Data = map[string]any{"tags": tags, "labels": labels}
-		require.NoError(t, f.s.CreateUser(ctx, u))
-		checkCopies(t, "user with typed data", func() (*authcore.User, error) { return f.s.GetUser(ctx, u.ID) },
-			func() {
-				tags[0] = "changed"
-				labels["k"] = "changed"
-			},
-			func(v *authcore.User) {
-				// A store may hand typed values back as they went in, or as
-				// JSON decodes them.
-				switch x := v.Data["tags"].(type) {
-				case []string:
-					x[1] = "out"
-				case []any:
-					x[1] = "out"
-				}
-				switch x := v.Data["labels"].(type) {
-				case map[string]string:
-					x["k"] = "out"
-				case map[string]any:
-					x["k"] = "out"
-				}
-			})
 	}},
 }
