@@ -71,6 +71,16 @@ var claimsBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); retu
 
 const hexDigits = "0123456789abcdef"
 
+// htmlSafe marks the ASCII bytes a JSON string holds as they are, with
+// encoding/json's default HTML escaping: a table load per byte is most of
+// the cost of the kilobyte of token text in every login response.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string, escaped as encoding/json
 // escapes it by default: quote, backslash and control characters; <, > and
 // & (HTML-safe); U+2028 and U+2029; invalid UTF-8 as U+FFFD.
@@ -79,7 +89,7 @@ func appendJSONString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if htmlSafe[c] {
 				i++
 				continue
 			}

@@ -190,15 +190,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// on the login path.
 	buf := responseBuffers.Get().(*bytes.Buffer)
 	defer releaseResponseBuffer(buf)
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
-		w.WriteHeader(http.StatusInternalServerError)
-		return
+	var body []byte
+	if a, ok := v.(jsonAppender); ok {
+		// Appended into buf's spare room, which Write then keeps (a copy
+		// onto itself) so that the pooled buffer grows to the responses.
+		out, err := a.AppendJSON(buf.AvailableBuffer())
+		if err != nil {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		buf.Write(out)
+		body = buf.Bytes()
+	} else {
+		if err := json.NewEncoder(buf).Encode(v); err != nil {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		body = buf.Bytes()
+		body = body[:len(body)-1] // Encode's newline: keep the bytes json.Marshal wrote
 	}
-	body := buf.Bytes()
-	body = body[:len(body)-1] // Encode's newline: keep the bytes json.Marshal wrote
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// jsonAppender is a response with its own encoder, which must write what
+// encoding/json would (authcore.LoginResponse).
+type jsonAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
 }
 
 var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -1,11 +1,17 @@
 package httpadapter
 
 import (
+	"encoding/json"
+	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
 )
 
 // tokenCookie writes token cookies itself for speed; whatever it writes must
@@ -64,3 +70,75 @@ func TestIsJSONMediaType(t *testing.T) {
 		assert.Equal(t, want, isJSONMediaType(ct), ct)
 	}
 }
+
+// writeJSON answers with an appender's own bytes, and with encoding/json's
+// for anything else; a value neither can encode is a bare 500. The pooled
+// buffer is used again and again without carrying bytes over.
+func TestWriteJSON(t *testing.T) {
+	resp := &authcore.LoginResponse{Token: "a.b.c", User: &authcore.User{ID: "u<1>", Active: true}}
+	want, err := json.Marshal(resp)
+	require.NoError(t, err)
+	for range 3 {
+		rec := httptest.NewRecorder()
+		writeJSON(rec, http.StatusAccepted, resp)
+		assert.Equal(t, http.StatusAccepted, rec.Code)
+		assert.Equal(t, "application/json; charset=utf-8", rec.Header().Get("Content-Type"))
+		assert.Equal(t, string(want), rec.Body.String())
+
+		rec = httptest.NewRecorder()
+		writeJSON(rec, http.StatusOK, map[string]string{"b": "<x>"})
+		assert.Equal(t, `{"b":"\u003cx\u003e"}`, rec.Body.String())
+	}
+	for name, v := range map[string]any{
+		"appender":      &authcore.LoginResponse{User: &authcore.User{Data: map[string]any{"n": math.Inf(1)}}},
+		"encoding/json": map[string]any{"c": make(chan int)},
+	} {
+		rec := httptest.NewRecorder()
+		writeJSON(rec, http.StatusOK, v)
+		assert.Equal(t, http.StatusInternalServerError, rec.Code, name)
+		assert.Empty(t, rec.Body.String(), name)
+	}
+}
+
+// BenchmarkWriteJSON: a Twitter login's response body, written with
+// LoginResponse's own encoder and with encoding/json (which writeJSON used
+// for it before).
+func BenchmarkWriteJSON(b *testing.B) {
+	resp := &authcore.LoginResponse{
+		RefreshToken: strings.Repeat("r", 64), RefreshTokenID: "01a20753-9b76-7884-930b-81378c364308",
+		Token: strings.Repeat("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 24), TokenExpirationInstant: 1795422849000,
+		User: &authcore.User{
+			ID: "01a20753-9b76-782e-85e8-c06bb26271e2", TenantID: "01a20753-9b73-7d60-bf64-82219a264030",
+			Email: "u1000000001@example.com", FullName: "User 1000000001", ImageURL: "https://img.example/1000000001",
+			Active: true, Verified: true, VerifiedInstant: 1795419249526, InsertInstant: 1795419249526,
+			LastUpdateInstant: 1795419249526, LastLoginInstant: 1795419249526,
+			Registrations: []authcore.UserRegistration{{
+				ID: "01a20753-9b76-7835-9a1d-e8126c7d6176", ApplicationID: "01a20753-9b73-7e06-8be9-56dfa78ebde7",
+				Roles: []string{"user"}, Username: "u1000000001", UsernameStatus: "ACTIVE", Verified: true,
+				VerifiedInstant: 1795419249526, InsertInstant: 1795419249526, LastUpdateInstant: 1795419249526, LastLoginInstant: 1795419249526,
+			}},
+		},
+	}
+	w := discardWriter{h: http.Header{}}
+	b.Run("authcore", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			writeJSON(w, http.StatusOK, resp)
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			writeJSON(w, http.StatusOK, (*plainLoginResponse)(resp))
+		}
+	})
+}
+
+// plainLoginResponse has LoginResponse's fields and not its AppendJSON.
+type plainLoginResponse authcore.LoginResponse
+
+type discardWriter struct{ h http.Header }
+
+func (w discardWriter) Header() http.Header         { return w.h }
+func (w discardWriter) WriteHeader(int)             {}
+func (w discardWriter) Write(b []byte) (int, error) { return len(b), nil }

@@ -315,13 +315,21 @@ func isTokenText(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+		if !tokenChars[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// tokenChars marks base64url's alphabet and the dot: one load a byte instead
+// of a chain of range tests, over a kilobyte of JWT per login.
+var tokenChars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.'
+	}
+	return t
+}()
 
 // jwtOverHTTPS reports whether the client reached us over https: TLS on this
 // connection, or a trusted proxy's X-Forwarded-Proto.
