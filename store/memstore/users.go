@@ -296,6 +296,12 @@ func (d *data) removeUser(rec *userRec) {
 }
 
 func (d *data) setFields(rec *userRec, f *userFields) {
+	if f.TenantID == rec.TenantID && f.Email == rec.Email && f.Username == rec.Username {
+		// Every login rewrites its user with the same keys: the index
+		// entries would be removed and put back as they are.
+		rec.userFields = *f
+		return
+	}
 	d.unindex(rec)
 	rec.userFields = *f
 	d.index(rec)
