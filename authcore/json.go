@@ -16,9 +16,10 @@ import (
 // Unknown properties are ignored, since newer clients send fields we do not
 // know. A null leaves the field absent.
 func DecodeJSON(data []byte, v any) error {
-	// Every login decodes one of these; the general path below is a
-	// twentieth of what authcore adds to a login. Only into a zero request,
-	// so that the fast path never has to merge as encoding/json would.
+	// Every login decodes one of these, and the general path below takes
+	// 5–6 µs for it, a fifteenth of what authcore added to a login. Only
+	// into a zero request, so that the fast path never has to merge as
+	// encoding/json would.
 	if req, ok := v.(*IdentityProviderLoginRequest); ok && req.isZero() && decodeLoginRequest(data, req) {
 		return nil
 	}

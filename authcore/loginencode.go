@@ -8,10 +8,10 @@ import (
 // AppendJSON appends the response body exactly as encoding/json marshals r
 // (field order, omitempty, HTML-safe escaping), and returns the extended
 // buffer. Every login answers with one of these, and the reflective encoder
-// was a tenth of what authcore adds to a login; TestLoginResponseAppendJSON
-// holds the two to the same bytes for every field. The free-form parts
-// (user and registration data) still go through encoding/json, whose
-// errors (a NaN, a channel) are returned.
+// took 5 µs for it, a sixteenth of what authcore added to a login.
+// TestLoginResponseAppendJSON holds the two to the same bytes for every
+// field. The free-form parts (user and registration data) still go through
+// encoding/json, whose errors (a NaN, a channel) are returned.
 func (r *LoginResponse) AppendJSON(b []byte) ([]byte, error) {
 	w := objectWriter{b: append(b, '{'), empty: true}
 	if len(r.Methods) > 0 {
