@@ -135,3 +135,24 @@ func ExampleEngine_VendJWT() {
 	fmt.Println(claims["sub"], claims["scope"], claims["exp"].(float64)-claims["iat"].(float64))
 	// Output: billing-service invoices:read 300
 }
+
+// A login response written without reflection, as an adapter of one's own
+// would answer the client: the same bytes as json.Marshal.
+func ExampleLoginResponse_AppendJSON() {
+	resp := &authcore.LoginResponse{
+		Token: "header.payload.signature",
+		User: &authcore.User{ID: "00000000-0000-0000-0000-000000000001", Email: "ada@example.com", Active: true,
+			Registrations: []authcore.UserRegistration{{ApplicationID: "app", Roles: []string{"user"}}}},
+	}
+	body, err := resp.AppendJSON(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	std, _ := json.Marshal(resp)
+	fmt.Println(string(body))
+	fmt.Println(string(body) == string(std))
+	// Output:
+	// {"token":"header.payload.signature","user":{"id":"00000000-0000-0000-0000-000000000001","email":"ada@example.com","active":true,"verified":false,"passwordChangeRequired":false,"registrations":[{"applicationId":"app","roles":["user"],"verified":false}]}}
+	// true
+}
