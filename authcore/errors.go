@@ -22,6 +22,22 @@ var (
 	ErrUnauthorized = errors.New("authcore: unauthorized")
 )
 
+// conflictAttempts bounds the runs of a transaction that keeps losing races
+// (ErrConflict); each run reads again what the winner wrote.
+const conflictAttempts = 3
+
+// retryConflicts runs fn, a whole transaction, again while it ends in
+// ErrConflict, at most conflictAttempts times, and returns its last error.
+func retryConflicts(fn func() error) error {
+	var err error
+	for range conflictAttempts {
+		if err = fn(); !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return err
+}
+
 // ValidationError is FusionAuth's Errors object; it is what every rule that
 // refuses input returns. It is an alias so that leaves (integration,
 // idp/twitter) and authcore share one type.

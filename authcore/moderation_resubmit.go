@@ -26,10 +26,6 @@ import (
 // resubmitPage is how many moderation items one store read returns.
 const resubmitPage = 100
 
-// resubmitAttempts bounds the runs of one answer's transaction that lose a
-// race (ErrConflict); the transaction reads everything again each time.
-const resubmitAttempts = 3
-
 // ResubmitPendingUsernames sends CleanSpeak again each username kept PENDING
 // because CleanSpeak was unavailable when it was written, in content id
 // order, and applies each answer:
@@ -150,16 +146,13 @@ func (e *Engine) resubmit(ctx context.Context, m *moderation, item *ModerationIt
 		}
 		status = res.Status
 	}
-	for attempt := 1; ; attempt++ {
-		err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = retryConflicts(func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			var err error
 			applied, err = e.settleResubmission(ctx, tx, item, status)
 			return err
 		})
-		if !errors.Is(err, ErrConflict) || attempt >= resubmitAttempts {
-			break
-		}
-	}
+	})
 	if err != nil || !applied {
 		return false, err
 	}

@@ -98,7 +98,9 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 		refusal *RefreshTokenError
 	)
 	// A refusal that deletes a token must still commit, so the closure
-	// returns nil and reports the refusal beside it.
+	// returns nil and reports the refusal beside it. A retry after a lost
+	// race sees the winner's write: after a one-time-use rotation that is
+	// the reuse path, which is the intended answer.
 	err := retryConflicts(func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			out, refusal = RefreshResult{}, nil
@@ -184,21 +186,6 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 		return RefreshResult{}, refusal
 	}
 	return out, nil
-}
-
-// refreshAttempts bounds the retries of a refresh whose transaction lost to
-// a concurrent one. A retry sees the winner's write: after a one-time-use
-// rotation that is the reuse path, which is the intended answer.
-const refreshAttempts = 3
-
-func retryConflicts(fn func() error) error {
-	var err error
-	for range refreshAttempts {
-		if err = fn(); !errors.Is(err, ErrConflict) {
-			return err
-		}
-	}
-	return err
 }
 
 // refuseUnknown handles a token that is no token's current value. If it is
