@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,12 +285,7 @@ type namedStore struct {
 func eventStores(t *testing.T) []namedStore {
 	out := []namedStore{
 		{"memstore", func(*testing.T) authcore.Store { return memstore.New() }},
-		{"sqlite", func(t *testing.T) authcore.Store {
-			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "events.db"))
-			require.NoError(t, err)
-			t.Cleanup(func() { s.Close() })
-			return s
-		}},
+		{"sqlite", sqliteStore},
 	}
 	dsn := os.Getenv("AUTHCORE_TEST_POSTGRES")
 	if dsn == "" && os.Getenv("CI") != "" {

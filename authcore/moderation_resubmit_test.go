@@ -101,10 +101,7 @@ func sqliteStore(t *testing.T) authcore.Store {
 
 func newResubmitEnvOn(t *testing.T, store authcore.Store) *resubmitEnv {
 	t.Helper()
-	fake := cleanspeaktest.NewServer(resubmitKey)
-	t.Cleanup(fake.Close)
-	fake.SetAction("queued", cleanspeak.ActionQueuedForApproval)
-	fake.SetAction("rejected", cleanspeak.ActionReject)
+	fake := fakeCleanSpeak(t, resubmitKey)
 	hook := &hookTransport{}
 	client, err := cleanspeak.NewClient(cleanspeak.WithHTTPClient(&http.Client{Transport: hook, Timeout: 5 * time.Second}))
 	require.NoError(t, err)
@@ -171,10 +168,7 @@ func (r *resubmitEnv) resubmit() int {
 
 // On memstore and on SQLite: the answer's transaction against real ones.
 func TestResubmitPendingUsernames(t *testing.T) {
-	for _, store := range []struct {
-		name string
-		open func(t *testing.T) authcore.Store
-	}{
+	for _, store := range []namedStore{
 		{"memstore", func(*testing.T) authcore.Store { return memstore.New() }},
 		{"sqlite", sqliteStore},
 	} {

@@ -22,14 +22,22 @@ const (
 	csApp = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
 )
 
+// fakeCleanSpeak is a fake CleanSpeak taking key that queues the username
+// "queued" for a moderator, rejects "rejected" and allows every other.
+func fakeCleanSpeak(t *testing.T, key string) *cleanspeaktest.Server {
+	t.Helper()
+	fake := cleanspeaktest.NewServer(key)
+	t.Cleanup(fake.Close)
+	fake.SetAction("queued", cleanspeak.ActionQueuedForApproval)
+	fake.SetAction("rejected", cleanspeak.ActionReject)
+	return fake
+}
+
 // moderationEnv is an engine with username moderation on, against a fake
 // CleanSpeak that allows everything unless told otherwise.
 func moderationEnv(t *testing.T, strategy string) (*eventstest.Env, *cleanspeaktest.Server, *memstore.Store) {
 	t.Helper()
-	fake := cleanspeaktest.NewServer(csKey)
-	t.Cleanup(fake.Close)
-	fake.SetAction("queued", cleanspeak.ActionQueuedForApproval)
-	fake.SetAction("rejected", cleanspeak.ActionReject)
+	fake := fakeCleanSpeak(t, csKey)
 	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(time.Second))
 	require.NoError(t, err)
 	mem := memstore.New()

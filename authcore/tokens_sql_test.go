@@ -1,14 +1,11 @@
 package authcore_test
 
 import (
-	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/store/sqlstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,10 +13,7 @@ import (
 // The token flows on SQLite: what memstore shows must hold on a store with
 // real transactions and conflicts too.
 func TestTokensOnSQLite(t *testing.T) {
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "authcore.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	f := newTokenFixtureOn(t, s)
+	f := newTokenFixtureOn(t, sqliteStore(t))
 
 	// First tokens, concurrently: one key.
 	tenant := f.reloadTenant()
