@@ -190,28 +190,24 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// on the login path.
 	buf := responseBuffers.Get().(*bytes.Buffer)
 	defer releaseResponseBuffer(buf)
-	var body []byte
+	var err error
 	if a, ok := v.(jsonAppender); ok {
 		// Appended into buf's spare room, which Write then keeps (a copy
 		// onto itself) so that the pooled buffer grows to the responses.
-		out, err := a.AppendJSON(buf.AvailableBuffer())
-		if err != nil {
-			w.WriteHeader(http.StatusInternalServerError)
-			return
+		var out []byte
+		if out, err = a.AppendJSON(buf.AvailableBuffer()); err == nil {
+			buf.Write(out)
 		}
-		buf.Write(out)
-		body = buf.Bytes()
-	} else {
-		if err := json.NewEncoder(buf).Encode(v); err != nil {
-			w.WriteHeader(http.StatusInternalServerError)
-			return
-		}
-		body = buf.Bytes()
-		body = body[:len(body)-1] // Encode's newline: keep the bytes json.Marshal wrote
+	} else if err = json.NewEncoder(buf).Encode(v); err == nil {
+		buf.Truncate(buf.Len() - 1) // Encode's newline: keep the bytes json.Marshal wrote
+	}
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // jsonAppender is a response with its own encoder, which must write what
