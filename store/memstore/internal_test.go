@@ -406,3 +406,39 @@ func TestRandomTransactionsKeepIndexesInStep(t *testing.T) {
 	st := s.Stats()
 	assert.Positive(t, st.Users+st.Links+st.Registrations, "the mix leaves something to check")
 }
+
+// smallestAfter must page exactly as sorting every key would: same keys,
+// same order, whatever the map's size against the limit and wherever the
+// cursor falls, including on a key and past the last one.
+func TestSmallestAfterPagesAsSortingWould(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 7, 100, 1000} {
+		m := map[string]int{}
+		for len(m) < n {
+			m[fmt.Sprintf("%08x", r.Uint32())] = 0
+		}
+		all := slices.Sorted(func(yield func(string) bool) {
+			for k := range m {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		cursors := []string{"", "zzzzzzzz"}
+		for i := 0; i < len(all); i += 1 + len(all)/5 {
+			cursors = append(cursors, all[i], all[i]+"0")
+		}
+		for _, after := range cursors {
+			for _, limit := range []int{1, 3, 100, 2000} {
+				want := []string{}
+				for _, k := range all {
+					if k > after && len(want) < limit {
+						want = append(want, k)
+					}
+				}
+				got := smallestAfter(m, after, limit)
+				assert.Equal(t, want, append([]string{}, got...), "n=%d after=%q limit=%d", n, after, limit)
+			}
+		}
+	}
+}

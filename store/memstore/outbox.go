@@ -1,7 +1,9 @@
 package memstore
 
 import (
+	"container/heap"
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/authcore/authcore/authcore"
@@ -128,22 +130,48 @@ func (t *txn) ListModerationItems(_ context.Context, after string, limit int) ([
 	if limit <= 0 {
 		limit = 100
 	}
-	ids := make([]string, 0, len(t.d.outbox.moderation))
-	for id := range t.d.outbox.moderation {
-		if id > after {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	if len(ids) > limit {
-		ids = ids[:limit]
-	}
+	ids := smallestAfter(t.d.outbox.moderation, after, limit)
 	out := make([]*authcore.ModerationItem, 0, len(ids))
 	for _, id := range ids {
 		c := *t.d.outbox.moderation[id]
 		out = append(out, &c)
 	}
 	return out, nil
+}
+
+// smallestAfter returns, in order, the limit smallest keys of m above
+// after. A page costs O(n log limit), not the O(n log n) of sorting every
+// key: the map is walked once and only the page so far is kept, as a
+// max-heap, so that a resubmission run paging through many items does not
+// sort them all for every page.
+func smallestAfter[V any](m map[string]V, after string, limit int) []string {
+	h := make(maxHeap, 0, min(limit, len(m)))
+	for id := range m {
+		switch {
+		case id <= after:
+		case len(h) < limit:
+			heap.Push(&h, id)
+		case id < h[0]:
+			h[0] = id
+			heap.Fix(&h, 0)
+		}
+	}
+	slices.Sort(h)
+	return h
+}
+
+// maxHeap is a container/heap of strings, largest first.
+type maxHeap []string
+
+func (h maxHeap) Len() int           { return len(h) }
+func (h maxHeap) Less(i, j int) bool { return h[i] > h[j] }
+func (h maxHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *maxHeap) Push(x any)        { *h = append(*h, x.(string)) }
+func (h *maxHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // The same methods outside a transaction.
