@@ -61,6 +61,13 @@ func (s countingStore) GetKey(ctx context.Context, id string) (*authcore.Signing
 	return s.Store.GetKey(ctx, id)
 }
 
+// InTx counts the transaction's reads too.
+func (s countingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
+	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, countingStore{Store: tx, reads: s.reads})
+	})
+}
+
 // versionedCountingStore also tells the version of the store it wraps.
 type versionedCountingStore struct {
 	countingStore
@@ -230,8 +237,15 @@ func TestLoginsDoNotModifyCachedConfiguration(t *testing.T) {
 	}
 	wg.Wait()
 
-	cached := f.a.CachedConfig()
-	require.Len(t, cached, 4, "application, tenant, provider and key")
+	assertCacheMatchesStore(t, f, f.a, 4) // application, tenant, provider and key
+}
+
+// assertCacheMatchesStore checks that e's cache holds want objects and that
+// each equals what the store holds: nothing that shared them wrote to them.
+func assertCacheMatchesStore(t *testing.T, f *cacheFixture, e *authcore.Engine, want int) {
+	t.Helper()
+	cached := e.CachedConfig()
+	require.Len(t, cached, want)
 	for _, obj := range cached {
 		switch v := obj.(type) {
 		case *authcore.Application:
@@ -254,6 +268,119 @@ func TestLoginsDoNotModifyCachedConfiguration(t *testing.T) {
 			assert.Equal(t, stored.Enabled, v.Enabled)
 		default:
 			t.Fatalf("unexpected cached object %T", obj)
+		}
+	}
+}
+
+// The token flows (refresh, validation, IssueJWT) read the tenant,
+// application and key through the same cache as the login: none of them
+// reads the configuration again while its version holds, and each reads it
+// again once it moved.
+func TestTokenFlowsReadConfigurationOncePerVersion(t *testing.T) {
+	f := newCacheFixture(t)
+	reads := &configReads{}
+	vs := &versionedCountingStore{countingStore: countingStore{Store: f.store, reads: reads}}
+	e, err := authcore.New(f.ctx, vs, authcore.WithTwitterClient(f.client()), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	require.NoError(t, err)
+	resp := f.mustLogin(e, cacheConsumerA)
+	refreshToken := resp.RefreshToken
+
+	flows := func() {
+		t.Helper()
+		res, err := e.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: refreshToken})
+		require.NoError(t, err)
+		refreshToken = res.RefreshToken
+		_, err = e.ValidateAccessToken(f.ctx, res.Token)
+		require.NoError(t, err)
+		_, err = e.IssueJWT(f.ctx, authcore.IssueRequest{AccessToken: res.Token, ApplicationID: f.app.ID})
+		require.NoError(t, err)
+	}
+	flows() // fills the cache
+	reads.apps.Store(0)
+	reads.tenants.Store(0)
+	reads.providers.Store(0)
+	reads.keys.Store(0)
+	for range 3 {
+		flows()
+	}
+	assert.Zero(t, reads.total(), "an unchanged configuration is not read again")
+
+	_, err = f.b.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+		Body: []byte(`{"application":{"data":{"changed":true}}}`)})
+	require.NoError(t, err)
+	flows()
+	assert.Equal(t, int64(1), reads.apps.Load(), "a new version reads the application again")
+	assert.Equal(t, int64(1), reads.tenants.Load())
+	assert.Equal(t, int64(1), reads.keys.Load())
+	assertCacheMatchesStore(t, f, e, 3) // application, tenant and key
+}
+
+// A configuration change made through another engine on another instance of
+// the database reaches the token flows of an engine whose cache is warm.
+func TestTokenFlowsSeeChangesAcrossInstances(t *testing.T) {
+	changes := []struct {
+		name   string
+		change func(f *cacheFixture)
+		check  func(t *testing.T, f *cacheFixture, refreshed authcore.RefreshResult, refreshErr, validateErr, issueErr error)
+	}{
+		{"application deactivated", func(f *cacheFixture) {
+			_, err := f.b.DeactivateApplication(f.ctx, f.app.ID)
+			require.NoError(f.t, err)
+		}, func(t *testing.T, f *cacheFixture, _ authcore.RefreshResult, refreshErr, validateErr, issueErr error) {
+			var rte *authcore.RefreshTokenError
+			require.ErrorAs(t, refreshErr, &rte)
+			assert.Equal(t, authcore.RefreshRefusedAppInactive, rte.Reason)
+			assert.NoError(t, validateErr)
+			var ve *authcore.ValidationError
+			require.ErrorAs(t, issueErr, &ve)
+			assert.Contains(t, ve.Codes(), "[invalid]applicationId")
+		}},
+		{"tenant's access tokens live two minutes", func(f *cacheFixture) {
+			_, err := f.b.PatchTenant(f.ctx, f.tenantID(), authcore.PatchRequest{ContentType: "application/merge-patch+json",
+				Body: []byte(`{"tenant":{"jwtConfiguration":{"timeToLiveInSeconds":120}}}`)})
+			require.NoError(f.t, err)
+		}, func(t *testing.T, f *cacheFixture, refreshed authcore.RefreshResult, refreshErr, validateErr, issueErr error) {
+			require.NoError(t, refreshErr)
+			_, claims, _ := segments(t, refreshed.Token)
+			assert.Equal(t, float64(120), claims["exp"].(float64)-claims["iat"].(float64))
+			assert.NoError(t, validateErr)
+			assert.NoError(t, issueErr)
+		}},
+		{"signing key deleted", func(f *cacheFixture) {
+			k, err := f.b.RotateTenantKey(f.ctx, f.tenantID(), authcore.AlgHS256)
+			require.NoError(f.t, err)
+			keys, err := f.store.ListKeys(f.ctx)
+			require.NoError(f.t, err)
+			for _, old := range keys {
+				if old.ID != k.ID {
+					require.NoError(f.t, f.b.DeleteKey(f.ctx, old.ID))
+				}
+			}
+		}, func(t *testing.T, f *cacheFixture, refreshed authcore.RefreshResult, refreshErr, validateErr, issueErr error) {
+			require.NoError(t, refreshErr, "the refresh signs with the tenant's new key")
+			_, err := f.a.ValidateAccessToken(f.ctx, refreshed.Token)
+			assert.NoError(t, err)
+			assert.ErrorIs(t, validateErr, authcore.ErrTokenInvalid, "a token of the deleted key")
+			assert.ErrorIs(t, issueErr, authcore.ErrTokenInvalid)
+		}},
+	}
+	for _, st := range configStores {
+		for _, c := range changes {
+			t.Run(st.name+"/"+c.name, func(t *testing.T) {
+				a, b := st.open(t)
+				f := newCacheFixtureOn(t, a, b)
+				resp := f.mustLogin(f.a, cacheConsumerA)
+				warm, err := f.a.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: resp.RefreshToken})
+				require.NoError(t, err)
+				_, err = f.a.IssueJWT(f.ctx, authcore.IssueRequest{AccessToken: warm.Token, ApplicationID: f.app.ID})
+				require.NoError(t, err)
+
+				c.change(f)
+				refreshed, refreshErr := f.a.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: warm.RefreshToken})
+				_, validateErr := f.a.ValidateAccessToken(f.ctx, warm.Token)
+				_, issueErr := f.a.IssueJWT(f.ctx, authcore.IssueRequest{AccessToken: warm.Token, ApplicationID: f.app.ID})
+				c.check(t, f, refreshed, refreshErr, validateErr, issueErr)
+			})
 		}
 	}
 }

@@ -279,12 +279,12 @@ func (s faultStore) CreateRefreshToken(ctx context.Context, t *authcore.RefreshT
 
 type namedStore struct {
 	name string
-	open func(t *testing.T) authcore.Store
+	open func(t testing.TB) authcore.Store
 }
 
 func eventStores(t *testing.T) []namedStore {
 	out := []namedStore{
-		{"memstore", func(*testing.T) authcore.Store { return memstore.New() }},
+		{"memstore", func(testing.TB) authcore.Store { return memstore.New() }},
 		{"sqlite", sqliteStore},
 	}
 	dsn := os.Getenv("AUTHCORE_TEST_POSTGRES")
@@ -292,13 +292,13 @@ func eventStores(t *testing.T) []namedStore {
 		t.Fatal("AUTHCORE_TEST_POSTGRES is not set: CI must run the PostgreSQL cases (scripts/test uses scripts/with-postgres)")
 	}
 	if dsn != "" {
-		out = append(out, namedStore{"postgres", func(t *testing.T) authcore.Store { return freshPostgres(t, dsn) }})
+		out = append(out, namedStore{"postgres", func(t testing.TB) authcore.Store { return freshPostgres(t, dsn) }})
 	}
 	return out
 }
 
 // freshPostgres opens a store in a schema of its own, dropped afterwards.
-func freshPostgres(t *testing.T, dsn string) authcore.Store {
+func freshPostgres(t testing.TB, dsn string) authcore.Store {
 	admin, err := sql.Open("pgx", dsn)
 	require.NoError(t, err)
 	t.Cleanup(func() { admin.Close() })

@@ -30,7 +30,8 @@ type IssueResult struct {
 // it, and none otherwise. A token that does not verify, or whose subject is
 // not an active user, is ErrUnauthorized.
 func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, error) {
-	claims, err := e.ValidateAccessToken(ctx, req.AccessToken)
+	cfg := e.configSnapshot(ctx) // configcache.go
+	claims, err := e.validateAccessToken(ctx, cfg, req.AccessToken)
 	if err != nil {
 		return IssueResult{}, err
 	}
@@ -52,14 +53,14 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	if !user.Active || !inScope(ctx, user.TenantID) {
 		return IssueResult{}, tokenInvalid("the subject is not an active user")
 	}
-	app, err := e.store.GetApplication(ctx, appID)
+	app, err := e.sharedApplication(ctx, cfg, appID)
 	if err != nil || app.TenantID != user.TenantID || !app.Active {
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return IssueResult{}, err
 		}
 		return IssueResult{}, invalid("applicationId", "invalid", "The [applicationId] parameter does not name an active application of the user's tenant.")
 	}
-	tenant, err := e.store.GetTenant(ctx, user.TenantID)
+	tenant, err := e.sharedTenant(ctx, cfg, user.TenantID)
 	if err != nil {
 		return IssueResult{}, err
 	}
@@ -91,7 +92,7 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		}
 	}
 	authTime, _ := claims["auth_time"].(float64)
-	out.Token, _, err = e.IssueAccessToken(ctx, e.store, TokenRequest{
+	out.Token, _, err = e.issueAccessToken(ctx, e.store, cfg, TokenRequest{
 		Tenant: tenant, Application: app, User: user, Registration: reg,
 		AuthenticationType: AuthenticationTypeJWTSSO, RefreshTokenID: sid, AuthTime: int64(authTime),
 	})

@@ -91,7 +91,7 @@ func newResubmitEnv(t *testing.T) *resubmitEnv {
 }
 
 // sqliteStore is a fresh SQLite database, closed when the test ends.
-func sqliteStore(t *testing.T) authcore.Store {
+func sqliteStore(t testing.TB) authcore.Store {
 	t.Helper()
 	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "authcore.db"))
 	require.NoError(t, err)
@@ -169,14 +169,14 @@ func (r *resubmitEnv) resubmit() int {
 // On memstore and on SQLite: the answer's transaction against real ones.
 func TestResubmitPendingUsernames(t *testing.T) {
 	for _, store := range []namedStore{
-		{"memstore", func(*testing.T) authcore.Store { return memstore.New() }},
+		{"memstore", func(testing.TB) authcore.Store { return memstore.New() }},
 		{"sqlite", sqliteStore},
 	} {
 		t.Run(store.name, func(t *testing.T) { testResubmitPendingUsernames(t, store.open) })
 	}
 }
 
-func testResubmitPendingUsernames(t *testing.T, open func(t *testing.T) authcore.Store) {
+func testResubmitPendingUsernames(t *testing.T, open func(t testing.TB) authcore.Store) {
 	for _, tc := range []struct {
 		name         string
 		registration bool // the registration's username rather than the user's

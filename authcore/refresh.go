@@ -101,6 +101,11 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	// returns nil and reports the refusal beside it. A retry after a lost
 	// race sees the winner's write: after a one-time-use rotation that is
 	// the reuse path, which is the intended answer.
+	// The tenant, application and key are read through the configuration
+	// snapshot (configcache.go), as a login's are. Those the transaction
+	// reads itself may be kept there: it writes no configuration before
+	// reading them, so nothing it keeps can be rolled back.
+	cfg := e.configSnapshot(ctx)
 	err := retryConflicts(func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			out, refusal = RefreshResult{}, nil
@@ -122,7 +127,7 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
 				return err
 			}
-			tr, reason, err := e.refreshLoginState(ctx, tx, rt, now)
+			tr, reason, err := e.refreshLoginState(ctx, tx, cfg, rt, now)
 			if err != nil {
 				return err
 			}
@@ -158,7 +163,7 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 			tr.AuthenticationType = AuthenticationTypeRefreshToken
 			tr.RefreshTokenID = rt.ID
 			tr.AuthTime = rt.StartInstant / 1000
-			token, exp, err := e.IssueAccessToken(ctx, tx, tr)
+			token, exp, err := e.issueAccessToken(ctx, tx, cfg, tr)
 			if err != nil {
 				return err
 			}
@@ -214,11 +219,12 @@ func (e *Engine) refuseUnknown(ctx context.Context, tx Store, hash []byte) (*Ref
 
 // refreshLoginState loads what a refresh needs and says why the user may not
 // log in any more ("" when they may).
-func (e *Engine) refreshLoginState(ctx context.Context, tx Store, rt *RefreshToken, now int64) (TokenRequest, string, error) {
+// The tenant and application come through cfg and may be shared: read only.
+func (e *Engine) refreshLoginState(ctx context.Context, tx Store, cfg *configSnapshot, rt *RefreshToken, now int64) (TokenRequest, string, error) {
 	var tr TokenRequest
 	var err error
-	if tr.Tenant, err = tx.GetTenant(ctx, rt.TenantID); err == nil {
-		if tr.Application, err = tx.GetApplication(ctx, rt.ApplicationID); err == nil {
+	if tr.Tenant, err = cached(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
+		if tr.Application, err = cached(ctx, cfg, configKindApplication, rt.ApplicationID, tx.GetApplication); err == nil {
 			tr.User, err = tx.GetUser(ctx, rt.UserID)
 		}
 	}

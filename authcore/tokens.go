@@ -104,14 +104,12 @@ func (e *Engine) IssueAccessToken(ctx context.Context, s Store, req TokenRequest
 	return e.issueAccessToken(ctx, s, nil, req)
 }
 
-// issueAccessToken is IssueAccessToken, reading the signing key through cfg
-// when s is the engine's store (a transaction's own reads stay its own).
+// issueAccessToken is IssueAccessToken, reading the signing key through cfg.
+// s may be a transaction only if that transaction wrote no signing key
+// before: a key read there would be kept in cfg even if it rolled back.
 func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnapshot, req TokenRequest) (token string, expirationInstant int64, err error) {
 	if req.Tenant == nil || req.Application == nil || req.User == nil {
 		return "", 0, errors.New("authcore: IssueAccessToken needs a tenant, an application and a user")
-	}
-	if s != e.store {
-		cfg = nil
 	}
 	key, err := e.tenantSigningKey(ctx, s, cfg, req.Tenant)
 	if err != nil {
@@ -400,6 +398,11 @@ var acceptedAlgorithms = []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.
 // pass). exp is required and nbf honoured, both against the engine's clock.
 // Refusals match ErrTokenInvalid or ErrTokenExpired, and ErrUnauthorized.
 func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[string]any, error) {
+	return e.validateAccessToken(ctx, e.configSnapshot(ctx), token)
+}
+
+// validateAccessToken is ValidateAccessToken, reading the key through cfg.
+func (e *Engine) validateAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, error) {
 	obj, err := jose.ParseSignedCompact(token, acceptedAlgorithms)
 	if err != nil {
 		return nil, tokenInvalid("malformed")
@@ -411,7 +414,7 @@ func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[str
 	if h.KeyID == "" {
 		return nil, tokenInvalid("no kid")
 	}
-	k, err := e.store.GetKey(ctx, h.KeyID)
+	k, err := cached(ctx, cfg, configKindKey, h.KeyID, e.store.GetKey) // configcache.go
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(h.KeyID)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/store/memstore"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -134,20 +135,49 @@ func BenchmarkTokenVerify(b *testing.B) {
 // presenting one token; OneTimeUse presents the token the last refresh
 // returned, as a client must.
 func BenchmarkRefresh(b *testing.B) {
-	for _, policy := range []string{authcore.RefreshTokenReusable, authcore.RefreshTokenOneTimeUse} {
-		b.Run(policy, func(b *testing.B) {
-			f := newTokenFixture(b)
-			f.setPolicy(policy)
-			plain, _ := f.login(f.user)
+	for _, st := range benchStores {
+		for _, policy := range []string{authcore.RefreshTokenReusable, authcore.RefreshTokenOneTimeUse} {
+			b.Run(st.name+"/"+policy, func(b *testing.B) {
+				f := newTokenFixtureOn(b, st.open(b))
+				f.setPolicy(policy)
+				plain, _ := f.login(f.user)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					res, err := f.refresh(plain)
+					if err != nil {
+						b.Fatal(err)
+					}
+					plain = res.RefreshToken
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkTokenVerifyStores is ValidateAccessToken of an HS256 token on each
+// store: what the store adds to a verification (the signing key's read).
+func BenchmarkTokenVerifyStores(b *testing.B) {
+	for _, st := range benchStores {
+		b.Run(st.name, func(b *testing.B) {
+			f := newTokenFixtureOn(b, st.open(b))
+			tok, _, err := f.engine.IssueAccessToken(f.ctx, f.store, f.request())
+			if err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				res, err := f.refresh(plain)
-				if err != nil {
+				if _, err := f.engine.ValidateAccessToken(f.ctx, tok); err != nil {
 					b.Fatal(err)
 				}
-				plain = res.RefreshToken
 			}
 		})
 	}
+}
+
+// benchStores are the stores the token benchmarks run on.
+var benchStores = []namedStore{
+	{"memstore", func(testing.TB) authcore.Store { return memstore.New() }},
+	{"sqlite", sqliteStore},
 }
