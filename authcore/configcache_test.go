@@ -81,19 +81,27 @@ func (s *versionedCountingStore) ConfigVersion(ctx context.Context) (int64, erro
 
 var _ authcore.ConfigVersioner = (*versionedCountingStore)(nil)
 
+// countingStore wraps the fixture's store in a versionedCountingStore.
+func (f *cacheFixture) countingStore() *versionedCountingStore {
+	return &versionedCountingStore{countingStore: countingStore{Store: f.store, reads: &configReads{}}}
+}
+
+func (c *configReads) reset() {
+	c.apps.Store(0)
+	c.tenants.Store(0)
+	c.providers.Store(0)
+	c.keys.Store(0)
+}
+
 func TestLoginReadsConfigurationOncePerVersion(t *testing.T) {
 	f := newCacheFixture(t)
-	reads := &configReads{}
-	vs := &versionedCountingStore{countingStore: countingStore{Store: f.store, reads: reads}}
-	e, err := authcore.New(f.ctx, vs, authcore.WithTwitterClient(f.client()), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	require.NoError(t, err)
+	vs := f.countingStore()
+	reads := vs.reads
+	e := f.engineOn(vs)
 
 	f.mustLogin(e, cacheConsumerA) // the first login creates the tenant's key
 	f.mustLogin(e, cacheConsumerA) // and reads everything of the new version
-	reads.apps.Store(0)
-	reads.tenants.Store(0)
-	reads.providers.Store(0)
-	reads.keys.Store(0)
+	reads.reset()
 	versionsBefore := vs.versions.Load()
 	for range 5 {
 		f.mustLogin(e, cacheConsumerA)
@@ -101,7 +109,7 @@ func TestLoginReadsConfigurationOncePerVersion(t *testing.T) {
 	assert.Zero(t, reads.total(), "an unchanged configuration is not read again")
 	assert.Equal(t, int64(5), vs.versions.Load()-versionsBefore, "one version read a login")
 
-	_, err = f.b.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+	_, err := f.b.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
 		Body: []byte(`{"application":{"data":{"changed":true}}}`)})
 	require.NoError(t, err)
 	f.mustLogin(e, cacheConsumerA)
@@ -278,10 +286,9 @@ func assertCacheMatchesStore(t *testing.T, f *cacheFixture, e *authcore.Engine, 
 // again once it moved.
 func TestTokenFlowsReadConfigurationOncePerVersion(t *testing.T) {
 	f := newCacheFixture(t)
-	reads := &configReads{}
-	vs := &versionedCountingStore{countingStore: countingStore{Store: f.store, reads: reads}}
-	e, err := authcore.New(f.ctx, vs, authcore.WithTwitterClient(f.client()), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	require.NoError(t, err)
+	vs := f.countingStore()
+	reads := vs.reads
+	e := f.engineOn(vs)
 	resp := f.mustLogin(e, cacheConsumerA)
 	refreshToken := resp.RefreshToken
 
@@ -296,16 +303,13 @@ func TestTokenFlowsReadConfigurationOncePerVersion(t *testing.T) {
 		require.NoError(t, err)
 	}
 	flows() // fills the cache
-	reads.apps.Store(0)
-	reads.tenants.Store(0)
-	reads.providers.Store(0)
-	reads.keys.Store(0)
+	reads.reset()
 	for range 3 {
 		flows()
 	}
 	assert.Zero(t, reads.total(), "an unchanged configuration is not read again")
 
-	_, err = f.b.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+	_, err := f.b.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
 		Body: []byte(`{"application":{"data":{"changed":true}}}`)})
 	require.NoError(t, err)
 	flows()
