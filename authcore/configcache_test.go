@@ -280,7 +280,7 @@ func assertCacheMatchesStore(t *testing.T, f *cacheFixture, e *authcore.Engine, 
 	}
 }
 
-// The token flows (refresh, validation, IssueJWT) read the tenant,
+// The token flows (refresh, validation, IssueJWT, vend) read the tenant,
 // application and key through the same cache as the login: none of them
 // reads the configuration again while its version holds, and each reads it
 // again once it moved.
@@ -300,6 +300,8 @@ func TestTokenFlowsReadConfigurationOncePerVersion(t *testing.T) {
 		_, err = e.ValidateAccessToken(f.ctx, res.Token)
 		require.NoError(t, err)
 		_, err = e.IssueJWT(f.ctx, authcore.IssueRequest{AccessToken: res.Token, ApplicationID: f.app.ID})
+		require.NoError(t, err)
+		_, err = e.VendJWT(f.ctx, authcore.JWTVendRequest{Claims: map[string]any{"role": "robot"}})
 		require.NoError(t, err)
 	}
 	flows() // fills the cache

@@ -33,7 +33,8 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 	if err != nil {
 		return "", err
 	}
-	tenant, err := e.store.GetTenant(ctx, tenantID)
+	cfg := e.configSnapshot(ctx) // configcache.go
+	tenant, err := e.sharedTenant(ctx, cfg, tenantID)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return "", general("[TenantIdRequired]", "The request's tenant does not exist.")
@@ -45,13 +46,13 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 		if !isUUID(id) {
 			return "", invalid("keyId", "couldNotConvert", "The [keyId] property must be a UUID.")
 		}
-		if key, err = e.store.GetKey(ctx, id); err != nil {
+		if key, err = cached(ctx, cfg, configKindKey, id, e.store.GetKey); err != nil {
 			if errors.Is(err, ErrNotFound) {
 				return "", invalid("keyId", "invalid", fmt.Sprintf("The [keyId] property does not name a key: [%s].", id))
 			}
 			return "", err
 		}
-	} else if key, err = e.tenantSigningKey(ctx, e.store, nil, tenant); err != nil {
+	} else if key, err = e.tenantSigningKey(ctx, e.store, cfg, tenant); err != nil {
 		return "", err
 	}
 	ttl := time.Duration(req.TimeToLiveInSeconds) * time.Second
