@@ -168,6 +168,7 @@ func (e *Engine) DeleteIdentityProvider(ctx context.Context, id string) error {
 	if err := requireGlobal(ctx); err != nil {
 		return err
 	}
+	id = strings.ToLower(id) // as loadProvider reads it
 	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := tx.DeleteIdentityProvider(ctx, id); err != nil {
 			return err

@@ -50,7 +50,7 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		}
 		return IssueResult{}, err
 	}
-	if !user.Active || !inScope(ctx, user.TenantID) {
+	if !user.Active || (user.Expiry != 0 && e.instant() >= user.Expiry) || !inScope(ctx, user.TenantID) {
 		return IssueResult{}, tokenInvalid("the subject is not an active user")
 	}
 	app, err := e.sharedApplication(ctx, cfg, appID)

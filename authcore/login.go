@@ -119,11 +119,13 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 	// (configcache.go): read them, never modify them.
 	cfg := e.configSnapshot(ctx)
 	app, err := e.sharedApplication(ctx, cfg, strings.ToLower(req.ApplicationID))
-	if err != nil || !inScope(ctx, app.TenantID) {
+	if err != nil || !inScope(ctx, app.TenantID) || !app.Active {
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an application.")
+		// A deactivated application is closed to logins, as refresh and
+		// IssueJWT refuse it too.
+		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
 	}
 	provider, err := e.sharedProvider(ctx, cfg, strings.ToLower(req.IdentityProviderID))
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -161,10 +163,24 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		mod: e.newModeration(ctx), // moderation.go
 	}
 	var resp *LoginResponse
+	lastClash := ""
 	for attempt := 1; ; attempt++ {
 		resp, err = lg.run(ctx)
 		if err == nil {
 			break
+		}
+		// A user's email or username that clashes again after a re-read
+		// is no race: another user holds the Twitter account's email or
+		// screen name (or the reconcile lambda chose one that is taken).
+		// Retrying cannot help; say which property.
+		var dup *DuplicateError
+		if errors.As(err, &dup) && (dup.Field == "email" || dup.Field == "username") {
+			if dup.Field == lastClash {
+				err = userStoreError(err)
+				lg.emitRefusal(ctx, err)
+				return nil, err
+			}
+			lastClash = dup.Field
 		}
 		// A concurrent first login of the same account won a uniqueness race:
 		// run again, and find what it wrote.

@@ -141,7 +141,11 @@ type Provider struct {
 // Normalize fills FusionAuth's defaults in place: ID is always ProviderID and
 // Name always "Twitter" (the API documents both as fixed), linkingStrategy
 // defaults to LinkByEmail, each application's createRegistration to true and
-// each tenant's maximumLinks to 42. It is idempotent.
+// each tenant's maximumLinks to 42. The ids that key
+// applicationConfiguration and tenantConfiguration are lower-cased, as ids
+// are everywhere else, so that an upper-case id finds its application or
+// tenant at login (two keys that differ only in case are left for Validate
+// to refuse). It is idempotent.
 //
 // Type is deliberately left alone: it is what the caller asked for, and
 // Validate must be able to refuse a wrong one. Normalize writes into the
@@ -152,6 +156,8 @@ func (p *Provider) Normalize() {
 	if p.LinkingStrategy == "" {
 		p.LinkingStrategy = DefaultLinkingStrategy
 	}
+	lowerKeys(p.ApplicationConfiguration)
+	lowerKeys(p.TenantConfiguration)
 	for id, ac := range p.ApplicationConfiguration {
 		if ac.CreateRegistration == nil {
 			ac.CreateRegistration = ptr(true)
@@ -163,6 +169,20 @@ func (p *Provider) Normalize() {
 			tc.LimitUserLinkCount.MaximumLinks = ptr(DefaultMaximumLinks)
 			p.TenantConfiguration[id] = tc
 		}
+	}
+}
+
+// lowerKeys lower-cases m's keys in place. A key whose lower-case form is
+// taken already is left as it is, for Validate to refuse: which of the two
+// the caller meant cannot be told.
+func lowerKeys[V any](m map[string]V) {
+	for _, id := range sortedKeys(m) {
+		lower := strings.ToLower(id)
+		if _, taken := m[lower]; lower == id || taken {
+			continue
+		}
+		m[lower] = m[id]
+		delete(m, id)
 	}
 }
 

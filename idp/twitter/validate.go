@@ -53,7 +53,9 @@ func MaximumLinksPath(tenantID string) string {
 // [invalid] otherwise); linkingStrategy must be one of LinkingStrategies;
 // every applicationConfiguration key must be a UUID naming a known
 // application and every tenantConfiguration key one naming a known tenant
-// (one [invalid] entry per bad key, naming it); maximumLinks must be at least
+// (one [invalid] entry per bad key, naming it; after Normalize a key still in
+// upper case is one whose lower-case twin is also there, and is refused as
+// the same id given twice); maximumLinks must be at least
 // 1, whether or not the limit is enabled, reported at MaximumLinksPath;
 // lambdaConfiguration.reconcileId, when set, must name a registered function
 // of type TwitterReconcile. The reconcile id's format is left to
@@ -81,11 +83,19 @@ func (p *Provider) Validate(k Known) error {
 			pathLinkingStrategy, p.LinkingStrategy, strings.Join(linkingStrategies, ", ")))
 	}
 	for _, id := range sortedKeys(p.ApplicationConfiguration) {
+		if id != strings.ToLower(id) && canonicalUUID(id) {
+			errs.Invalid(pathApplications, fmt.Sprintf("The [%s] property contains the Id [%s] twice, in different cases.", pathApplications, strings.ToLower(id)))
+			continue
+		}
 		if !canonicalUUID(id) || (k.Application != nil && !k.Application(id)) {
 			errs.Invalid(pathApplications, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing application.", pathApplications, id))
 		}
 	}
 	for _, id := range sortedKeys(p.TenantConfiguration) {
+		if id != strings.ToLower(id) && canonicalUUID(id) {
+			errs.Invalid(pathTenants, fmt.Sprintf("The [%s] property contains the Id [%s] twice, in different cases.", pathTenants, strings.ToLower(id)))
+			continue
+		}
 		if !canonicalUUID(id) || (k.Tenant != nil && !k.Tenant(id)) {
 			errs.Invalid(pathTenants, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing tenant.", pathTenants, id))
 		}

@@ -1,0 +1,145 @@
+package authcore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/store/memstore"
+)
+
+// Rules of the login and the token paths around it that a review found
+// broken; each case failed before its fix.
+
+func newRulesEnv(t *testing.T, strategy string) *eventstest.Env {
+	t.Helper()
+	return eventstest.New(t, memstore.New(), eventstest.Options{Strategy: strategy})
+}
+
+// updateProvider replaces the Twitter provider with what change makes of it.
+func updateProvider(t *testing.T, env *eventstest.Env, change func(p *twitter.Provider)) error {
+	t.Helper()
+	p, err := env.Engine.IdentityProvider(env.Ctx, twitter.ProviderID)
+	require.NoError(t, err)
+	change(p)
+	_, err = env.Engine.UpdateIdentityProvider(env.Ctx, twitter.ProviderID, *p)
+	return err
+}
+
+func TestLoginIntoDeactivatedApplicationIsRefused(t *testing.T) {
+	env := newRulesEnv(t, "")
+	env.Account("401", "ada", "ada@example.com")
+	env.MustLogin("401")
+	_, err := env.Engine.DeactivateApplication(env.Ctx, eventstest.AppID)
+	require.NoError(t, err)
+
+	resp, err := env.Login("401")
+	assert.Nil(t, resp)
+	var ve *authcore.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, []string{"[invalid]applicationId"}, ve.Codes())
+}
+
+// An upper-case id keying applicationConfiguration or tenantConfiguration is
+// the same id: stored lower-case, it is found at login and its link limit
+// holds.
+func TestProviderConfigurationKeysAreLowerCased(t *testing.T) {
+	env := newRulesEnv(t, "")
+	one := 1
+	require.NoError(t, updateProvider(t, env, func(p *twitter.Provider) {
+		p.ApplicationConfiguration = map[string]twitter.ApplicationConfiguration{strings.ToUpper(eventstest.AppID): {Enabled: true}}
+		p.TenantConfiguration = map[string]twitter.TenantConfiguration{strings.ToUpper(env.TenantID): {
+			LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: true, MaximumLinks: &one}}}
+	}))
+	p, err := env.Engine.IdentityProvider(env.Ctx, twitter.ProviderID)
+	require.NoError(t, err)
+	assert.Contains(t, p.ApplicationConfiguration, eventstest.AppID)
+	assert.Contains(t, p.TenantConfiguration, env.TenantID)
+
+	env.Account("402", "bob", "bob@example.com")
+	resp, err := env.Login("402")
+	require.NoError(t, err, "the application's entry is found")
+	_, err = env.Engine.CreateLink(env.Ctx, authcore.LinkRequest{IdentityProviderLink: authcore.IdentityProviderLink{
+		IdentityProviderID: twitter.ProviderID, IdentityProviderUserID: "999", UserID: resp.User.ID}})
+	var ve *authcore.ValidationError
+	require.ErrorAs(t, err, &ve, "the tenant's limit of one link holds")
+	assert.Contains(t, ve.Codes(), "[LinkCountExceeded]")
+}
+
+// Two keys naming one id in different cases cannot both be kept, and which
+// one was meant cannot be told: refused, nothing stored.
+func TestProviderConfigurationKeysInTwoCasesAreRefused(t *testing.T) {
+	env := newRulesEnv(t, "")
+	before, err := env.Engine.IdentityProvider(env.Ctx, twitter.ProviderID)
+	require.NoError(t, err)
+	err = updateProvider(t, env, func(p *twitter.Provider) {
+		p.ApplicationConfiguration = map[string]twitter.ApplicationConfiguration{
+			eventstest.AppID:                  {Enabled: true},
+			strings.ToUpper(eventstest.AppID): {Enabled: false},
+		}
+	})
+	var ve *authcore.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, []string{"[invalid]identityProvider.applicationConfiguration"}, ve.Codes())
+	assert.Contains(t, ve.FieldErrors["identityProvider.applicationConfiguration"][0].Message, "twice")
+	after, err := env.Engine.IdentityProvider(env.Ctx, twitter.ProviderID)
+	require.NoError(t, err)
+	assert.Equal(t, before.ApplicationConfiguration, after.ApplicationConfiguration)
+}
+
+func TestDeleteProviderByUpperCaseID(t *testing.T) {
+	env := newRulesEnv(t, "")
+	env.Account("403", "cy", "cy@example.com")
+	env.MustLogin("403")
+	require.NoError(t, env.Engine.DeleteIdentityProvider(env.Ctx, strings.ToUpper(twitter.ProviderID)))
+	_, err := env.Engine.IdentityProvider(env.Ctx, twitter.ProviderID)
+	require.ErrorIs(t, err, authcore.ErrNotFound)
+	_, err = env.Store.GetLink(env.Ctx, env.TenantID, twitter.ProviderID, "403")
+	require.ErrorIs(t, err, authcore.ErrNotFound, "the provider's links go with it")
+}
+
+// An expired user gets no new token from IssueJWT, as from a login or a
+// refresh.
+func TestIssueJWTRefusesExpiredUser(t *testing.T) {
+	env := newRulesEnv(t, "")
+	other, err := env.Engine.CreateApplication(env.Ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{Name: "other"}})
+	require.NoError(t, err)
+	env.Account("701", "ex", "ex@example.com")
+	resp := env.MustLogin("701")
+	_, err = env.Engine.IssueJWT(env.Ctx, authcore.IssueRequest{AccessToken: resp.Token, ApplicationID: other.ID})
+	require.NoError(t, err, "while the user has not expired")
+
+	_, err = env.Engine.PatchUser(env.Ctx, resp.User.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json", Body: []byte(`{"user":{"expiry":1000}}`)})
+	require.NoError(t, err)
+	_, err = env.Engine.IssueJWT(env.Ctx, authcore.IssueRequest{AccessToken: resp.Token, ApplicationID: other.ID})
+	require.ErrorIs(t, err, authcore.ErrTokenInvalid)
+}
+
+// Under LinkByUsername a Twitter account whose email another user holds
+// cannot get a user of its own: a 400 naming user.email, not a conflict to
+// retry, and nothing written.
+func TestLoginWhoseEmailAnotherUserHoldsIsRefused(t *testing.T) {
+	env := newRulesEnv(t, "LinkByUsername")
+	holder, err := env.Engine.CreateUser(env.Ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "ada@example.com"}})
+	require.NoError(t, err)
+	env.Account("501", "ada_tw", "ada@example.com")
+
+	_, err = env.Login("501")
+	require.NotErrorIs(t, err, authcore.ErrConflict)
+	var ve *authcore.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, []string{"[duplicate]user.email"}, ve.Codes())
+
+	_, err = env.Store.GetUserByUsername(env.Ctx, env.TenantID, "ada_tw")
+	require.ErrorIs(t, err, authcore.ErrNotFound, "no user")
+	_, err = env.Store.GetLink(env.Ctx, env.TenantID, twitter.ProviderID, "501")
+	require.ErrorIs(t, err, authcore.ErrNotFound, "no link")
+	still, err := env.Store.GetUser(env.Ctx, holder.ID)
+	require.NoError(t, err)
+	assert.Empty(t, still.Username, "the holder is untouched")
+}
