@@ -16,7 +16,9 @@ const LambdaTwitterReconcile = "TwitterReconcile"
 // ReconcileFunc is a reconcile lambda: it may change the user and the
 // registration a login is about to write, from the identity provider's raw
 // claims (for Twitter, the verify_credentials JSON). An error or a panic
-// fails the login with status 512 and writes nothing.
+// fails the login with status 512 and writes nothing. It runs inside the
+// login's transaction, so it should be quick and must not wait for other
+// logins to return (see Transactor).
 type ReconcileFunc func(ctx context.Context, user *User, registration *UserRegistration, claims map[string]any) error
 
 // Lambda is a registered function, found by ID from an identity provider's

@@ -174,7 +174,10 @@ type Store interface {
 // panic is re-raised). Reads through tx see fn's own writes. Transactions
 // are serialisable: two that touch the same rows either run one after the
 // other or one fails with ErrConflict. Calling tx.InTx inside fn runs the
-// inner fn in the same transaction.
+// inner fn in the same transaction. fn should not wait for what another
+// transaction's caller does after its InTx returns: a store may commit
+// transactions together (sqlstore on SQLite does), and then that InTx
+// returns only once fn has.
 type Transactor interface {
 	InTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error
 }

@@ -46,7 +46,14 @@
 // the group commits all of them. InTx still returns only once its writes are
 // committed, or with the commit's error; a member that fails, panics or is
 // cancelled is rolled back alone. Under load a group may stay open up to a
-// millisecond for transactions that are on their way. Checkpoints run on a
+// millisecond for transactions that are on their way. So a transaction's
+// InTx may return only once the later members of its group have finished
+// their fn too: an fn must not wait for something another transaction's
+// caller does after its InTx returns (a channel, or a lock held across
+// InTx), or both wait for ever. The engine's transactions wait on nothing
+// outside the store (CleanSpeak is asked between runs of a transaction,
+// not inside one) but the reconcile functions it is given, which run
+// inside the login's. Checkpoints run on a
 // connection of their own, off the writers' path (checkpoint.go).
 //
 // A failed statement does not abort a SQLite transaction, and a single

@@ -55,9 +55,6 @@ func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int6
 		if holder != "" && holder != owner && until > now {
 			return authcore.ErrLeaseHeld
 		}
-		if _, err := t.exec(ctx, `UPDATE outbox_lease SET owner = ?, lease_until = ? WHERE id = 1`, owner, leaseUntil); err != nil {
-			return err
-		}
 		if limit <= 0 {
 			limit = 100
 		}
@@ -76,7 +73,14 @@ func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int6
 			e.Payload = []byte(payload)
 			out = append(out, e)
 		}
-		return t.s.mapErr(ctx, t.note(rows.Err()))
+		if err := rows.Err(); err != nil {
+			return t.s.mapErr(ctx, t.note(err))
+		}
+		// The lease is taken last, once the events are read: the one
+		// statement that changes data, as atomic1 needs, so that a claim
+		// failing on its reads leaves the lease as it was.
+		_, err = t.exec(ctx, `UPDATE outbox_lease SET owner = ?, lease_until = ? WHERE id = 1`, owner, leaseUntil)
+		return err
 	})
 	if err != nil {
 		return nil, err

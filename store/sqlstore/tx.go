@@ -207,17 +207,35 @@ func (t *tx) savepoint(ctx context.Context, fn func() error) error {
 	if _, err := t.exec(ctx, "SAVEPOINT authcore_write"); err != nil {
 		return err
 	}
+	// Ending the savepoint, one way or the other, must run even when ctx
+	// is done (fn may have failed because it is, and the caller may carry
+	// on and commit), so it runs without ctx's end. If it cannot run, the
+	// write is neither whole nor undone: nothing more may run in this
+	// transaction, and it cannot commit.
+	end := context.WithoutCancel(ctx)
 	if err := fn(); err != nil {
-		if _, rerr := t.exec(ctx, "ROLLBACK TO SAVEPOINT authcore_write"); rerr != nil {
+		if _, rerr := t.exec(end, "ROLLBACK TO SAVEPOINT authcore_write"); rerr != nil {
+			t.breakOn(rerr)
 			return rerr
 		}
-		if _, rerr := t.exec(ctx, "RELEASE SAVEPOINT authcore_write"); rerr != nil {
+		if _, rerr := t.exec(end, "RELEASE SAVEPOINT authcore_write"); rerr != nil {
+			t.breakOn(rerr)
 			return rerr
 		}
 		return err
 	}
-	_, err := t.exec(ctx, "RELEASE SAVEPOINT authcore_write")
-	return err
+	if _, err := t.exec(end, "RELEASE SAVEPOINT authcore_write"); err != nil {
+		t.breakOn(err)
+		return err
+	}
+	return nil
+}
+
+// breakOn marks the transaction broken by err, unless it is already.
+func (t *tx) breakOn(err error) {
+	if t.broken == nil {
+		t.broken = fmt.Errorf("sqlstore: a failed write could not be undone: %w", err)
+	}
 }
 
 // raw is what the transaction's statements run on, without a statement
