@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -301,12 +302,8 @@ func validateApplication(a *Application) error {
 		errs.Invalid("application.roles.id", "A role id in [application.roles] is not a UUID.")
 	}
 	if j := a.JWTConfiguration; j != nil {
-		if j.TimeToLiveInSeconds < 0 {
-			errs.Invalid("application.jwtConfiguration.timeToLiveInSeconds", "The [application.jwtConfiguration.timeToLiveInSeconds] property must be greater than zero.")
-		}
-		if j.RefreshTokenTimeToLiveInMinutes < 0 {
-			errs.Invalid("application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "The [application.jwtConfiguration.refreshTokenTimeToLiveInMinutes] property must be greater than zero.")
-		}
+		validateLifetime(&errs, "application.jwtConfiguration.timeToLiveInSeconds", j.TimeToLiveInSeconds, time.Second)
+		validateLifetime(&errs, "application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", j.RefreshTokenTimeToLiveInMinutes, time.Minute)
 		validateRefreshPolicies(&errs, "application.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, true)
 	}
 	return errs.Err()

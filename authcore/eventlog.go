@@ -3,6 +3,8 @@ package authcore
 import (
 	"context"
 	"fmt"
+
+	"github.com/authcore/authcore/validation"
 )
 
 // writeEventLog records an event-log entry outside any transaction, so the
@@ -41,8 +43,15 @@ func (e *Engine) SearchEventLogs(ctx context.Context, c EventLogSearchCriteria) 
 	if c.Type != "" && c.Type != EventLogDebug && c.Type != EventLogError && c.Type != EventLogInformation {
 		return nil, invalid("search.type", "invalid", "The [search.type] property must be Debug, Error or Information.")
 	}
-	if c.NumberOfResults < 0 || c.StartRow < 0 {
-		return nil, invalid("search.numberOfResults", "invalid", "Paging values may not be negative.")
+	var errs validation.Errors
+	if c.NumberOfResults < 0 {
+		errs.Invalid("search.numberOfResults", "The [search.numberOfResults] property may not be negative.")
+	}
+	if c.StartRow < 0 {
+		errs.Invalid("search.startRow", "The [search.startRow] property may not be negative.")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	list, total, err := e.store.SearchEventLogs(ctx, EventLogQuery{Message: c.Message, Type: c.Type, Start: c.Start, End: c.End, Offset: c.StartRow, Limit: c.NumberOfResults})
 	if err != nil {

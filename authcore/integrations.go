@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"mime"
 	"strings"
 
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/patch"
 )
 
 // Integrations returns the global integrations; before anything was stored,
@@ -88,8 +88,7 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 // spelling "cleanSpeakConfiguration": it is merged into "cleanspeak" rather
 // than added beside it, where it would be ignored.
 func renameCleanSpeakAlias(req PatchRequest) []byte {
-	mt, _, _ := mime.ParseMediaType(req.ContentType)
-	if mt != "application/json" && mt != "application/merge-patch+json" {
+	if mt := patch.MediaType(req.ContentType); mt != patch.ContentTypeLegacy && mt != patch.ContentTypeMergePatch {
 		return req.Body
 	}
 	if !bytes.Contains(req.Body, []byte(`"cleanSpeakConfiguration"`)) {

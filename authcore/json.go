@@ -28,7 +28,9 @@ func DecodeJSON(data []byte, v any) error {
 		return nil
 	}
 	var te *strictjson.TypeError
-	if errors.As(err, &te) {
+	if errors.As(err, &te) && te.Path != "" {
+		// A body of the wrong type altogether (an array, a string) has no
+		// path to name: it is malformed as a whole, below.
 		var errs validation.Errors
 		errs.Field(te.Path, validation.KindInvalidJSON, fmt.Sprintf("Invalid JSON in the request body. The property was [%s]. The value is not a valid %s.", te.Path, te.Want))
 		return &errs

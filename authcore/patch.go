@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 
 	"github.com/authcore/authcore/internal/strictjson"
 	"github.com/authcore/authcore/patch"
@@ -28,9 +27,10 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("authcore: render for patch: %w", err)
 	}
-	mt, _, _ := mime.ParseMediaType(req.ContentType)
-	supported := mt == patch.ContentTypeLegacy || mt == patch.ContentTypeMergePatch || mt == patch.ContentTypeJSONPatch
-	if supported {
+	// The form is chosen by patch's own reading of the type, so that every
+	// body patch.Apply takes has been checked, whatever else the header
+	// holds.
+	if patch.Supported(req.ContentType) {
 		if err := strictjson.Check(req.Body, strictjson.DefaultMaxDepth); err != nil {
 			return nil, invalidJSON(err)
 		}

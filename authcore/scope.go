@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Scope is what a request may see and touch: the tenant its API key is locked
@@ -19,9 +20,14 @@ type Scope struct {
 type scopeKey struct{}
 
 // WithScope returns a context that carries s. Services read it to scope the
-// request; without one, a call has full access.
+// request; without one, a call has full access. The ids are lower-cased, as
+// stored ids are: a client may send a tenant id in upper case.
 func WithScope(ctx context.Context, s Scope) context.Context {
-	return context.WithValue(ctx, scopeKey{}, s)
+	return context.WithValue(ctx, scopeKey{}, s.lower())
+}
+
+func (s Scope) lower() Scope {
+	return Scope{KeyTenantID: strings.ToLower(s.KeyTenantID), TenantID: strings.ToLower(s.TenantID)}
 }
 
 // ScopeFrom returns the request's scope (the zero Scope when none was set).
@@ -34,6 +40,7 @@ func ScopeFrom(ctx context.Context) Scope {
 // tenant that exists and must not contradict a tenant-locked key
 // (ErrUnauthorized, SPEC §1).
 func (e *Engine) CheckScope(ctx context.Context, s Scope) error {
+	s = s.lower()
 	if s.KeyTenantID != "" && s.TenantID != "" && s.KeyTenantID != s.TenantID {
 		return fmt.Errorf("authcore: tenant header contradicts the API key: %w", ErrUnauthorized)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -197,12 +198,8 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 	}
 	j := t.JWTConfiguration
 	validateRefreshPolicies(&errs, "tenant.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
-	if j.TimeToLiveInSeconds < 0 {
-		errs.Invalid("tenant.jwtConfiguration.timeToLiveInSeconds", "The [tenant.jwtConfiguration.timeToLiveInSeconds] property must be greater than zero.")
-	}
-	if j.RefreshTokenTimeToLiveInMinutes < 0 {
-		errs.Invalid("tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes", "The [tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes] property must be greater than zero.")
-	}
+	validateLifetime(&errs, "tenant.jwtConfiguration.timeToLiveInSeconds", j.TimeToLiveInSeconds, time.Second)
+	validateLifetime(&errs, "tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes", j.RefreshTokenTimeToLiveInMinutes, time.Minute)
 	if j.AccessTokenKeyID != "" {
 		_, err := s.GetKey(ctx, j.AccessTokenKeyID)
 		switch {
@@ -287,6 +284,22 @@ func (e *Engine) tenantForCreate(ctx context.Context, s Store, bodyTenantID, pat
 // policies and the sliding window at path (tenant.jwtConfiguration or
 // application.jwtConfiguration). An application may leave a policy empty, to
 // keep the tenant's (emptyOK); a tenant's are filled in by its defaults.
+// maxLifetime bounds every token lifetime a request may set: a hundred
+// years, far beyond any use, and far inside what time.Duration and epoch
+// milliseconds hold, so that no expiry computed from it wraps around.
+const maxLifetime = 100 * 365 * 24 * time.Hour
+
+// validateLifetime checks a lifetime property counted in unit: not negative
+// (0 means the default) and at most maxLifetime.
+func validateLifetime(errs *validation.Errors, path string, value int, unit time.Duration) {
+	switch {
+	case value < 0:
+		errs.Invalid(path, fmt.Sprintf("The [%s] property must be greater than zero.", path))
+	case int64(value) > int64(maxLifetime/unit):
+		errs.Invalid(path, fmt.Sprintf("The [%s] property must be at most %d (100 years).", path, int64(maxLifetime/unit)))
+	}
+}
+
 func validateRefreshPolicies(errs *validation.Errors, path, usage, expiration string, window SlidingWindowConfiguration, ttlMinutes int, emptyOK bool) {
 	switch {
 	case usage == RefreshTokenReusable, usage == RefreshTokenOneTimeUse, usage == "" && emptyOK:
@@ -301,6 +314,8 @@ func validateRefreshPolicies(errs *validation.Errors, path, usage, expiration st
 		switch {
 		case window.MaximumTimeToLiveInMinutes <= 0:
 			errs.Field(field, validation.KindBlank, fmt.Sprintf("The [%s] property is required when the refresh token expiration policy is %s.", field, expiration))
+		case int64(window.MaximumTimeToLiveInMinutes) > int64(maxLifetime/time.Minute):
+			validateLifetime(errs, field, window.MaximumTimeToLiveInMinutes, time.Minute)
 		case ttlMinutes > 0 && window.MaximumTimeToLiveInMinutes < ttlMinutes:
 			errs.Invalid(field, fmt.Sprintf("The [%s] property must not be less than the refresh token time to live of %d minutes.", field, ttlMinutes))
 		}

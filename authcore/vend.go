@@ -8,6 +8,8 @@ import (
 	"maps"
 	"strings"
 	"time"
+
+	"github.com/authcore/authcore/validation"
 )
 
 // JWTVendRequest is POST /api/jwt/vend: a free-form token with the caller's
@@ -26,8 +28,9 @@ type JWTVendRequest struct {
 // gives the signing key and the default lifetime. The token verifies with
 // ValidateAccessToken and the JWKS like any other of the key's tokens.
 func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error) {
-	if req.TimeToLiveInSeconds < 0 {
-		return "", invalid("timeToLiveInSeconds", "invalid", "The [timeToLiveInSeconds] property must be greater than zero.")
+	var errs validation.Errors
+	if validateLifetime(&errs, "timeToLiveInSeconds", req.TimeToLiveInSeconds, time.Second); !errs.Empty() {
+		return "", &errs
 	}
 	tenantID, err := e.resolveTenant(ctx, e.store)
 	if err != nil {

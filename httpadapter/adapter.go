@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/authcore/authcore/authcore"
@@ -137,6 +138,10 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 			h.writeError(w, r, err)
 			return
 		}
+		if err := queryWithoutNUL(r); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
 		ctx = authcore.WithEventInfo(ctx, authcore.EventInfo{IPAddress: clientIP(r)}) // events record the caller's address
 		if err := fn(w, r.WithContext(authcore.WithScope(ctx, scope))); err != nil {
 			h.writeError(w, r, err)
@@ -226,6 +231,25 @@ func releaseResponseBuffer(buf *bytes.Buffer) {
 	}
 	buf.Reset()
 	responseBuffers.Put(buf)
+}
+
+// queryWithoutNUL refuses a query parameter holding U+0000, as a body's
+// string holding one is refused ([invalidJSON]): no store can hold it, and
+// PostgreSQL fails the statement that compares with it.
+func queryWithoutNUL(r *http.Request) error {
+	if !strings.Contains(r.URL.RawQuery, "%00") {
+		return nil
+	}
+	var v validation.Errors
+	for name, values := range r.URL.Query() {
+		for _, value := range values {
+			if strings.ContainsRune(value, 0) {
+				v.Field(name, validation.KindInvalid, "The ["+name+"] parameter may not hold the character U+0000.")
+				break
+			}
+		}
+	}
+	return v.Err()
 }
 
 func fieldError(path, kind, message string) error {

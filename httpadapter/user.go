@@ -1,10 +1,10 @@
 package httpadapter
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/patch"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -193,8 +193,14 @@ func (h *Handler) patchRegistration(w http.ResponseWriter, r *http.Request) erro
 			} `json:"registration"`
 		}
 		// A JSON Patch (an array) or a body without it leaves appID blank;
-		// the engine then answers [blank]registration.applicationId.
-		_ = json.Unmarshal(req.Body, &target)
+		// the engine then answers [blank]registration.applicationId. A
+		// merge body is read as the engine would read it, so that a
+		// malformed one is [invalidJSON], not a missing id.
+		if mt := patch.MediaType(req.ContentType); mt == patch.ContentTypeLegacy || mt == patch.ContentTypeMergePatch {
+			if err := authcore.DecodeJSON(req.Body, &target); err != nil {
+				return err
+			}
+		}
 		appID = target.Registration.ApplicationID
 	}
 	reg, err := h.engine.PatchRegistration(r.Context(), userID, appID, req)

@@ -70,15 +70,29 @@ func (o Options) copyLimit() int64 {
 	return o.MaxCopyGrowth
 }
 
+// MediaType is the media type Apply reads from contentType: without its
+// parameters, lower-cased. Supported reports whether Apply takes it.
+func MediaType(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// Supported reports whether Apply takes contentType.
+func Supported(contentType string) bool {
+	switch MediaType(contentType) {
+	case ContentTypeLegacy, ContentTypeMergePatch, ContentTypeJSONPatch:
+		return true
+	}
+	return false
+}
+
 // Apply patches doc with p in the form named by contentType. Media-type
 // parameters (e.g. "; charset=utf-8") are ignored and the match is
 // case-insensitive, as HTTP media types are. Any other media type fails with
 // ErrUnsupportedType. opts is ignored by the merge-patch form, which RFC 7396
 // leaves no room to tune.
 func Apply(contentType string, doc, p []byte, opts Options) ([]byte, error) {
-	mt, _, _ := strings.Cut(contentType, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	switch mt {
+	switch mt := MediaType(contentType); mt {
 	case ContentTypeLegacy:
 		return Merge(doc, p, opts)
 	case ContentTypeMergePatch:

@@ -19,6 +19,13 @@ import (
 // nothing for ordinary bodies, and costs a fraction of the json.Unmarshal that
 // follows it in Decode (see BenchmarkDecode).
 func Check(data []byte, maxDepth int) error {
+	_, err := check(data, maxDepth, nil)
+	return err
+}
+
+// check is Check, also telling whether a member name may match a field of
+// names only by case (see exact.go); names may be nil.
+func check(data []byte, maxDepth int, names *typeNames) (suspect bool, err error) {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
@@ -27,19 +34,19 @@ func Check(data []byte, maxDepth int) error {
 	// nothing unless an object is large or a key is escaped.
 	s := scannerPool.Get().(*scanner)
 	defer s.release()
-	s.data, s.max = data, maxDepth
+	s.data, s.max, s.names = data, maxDepth, names
 	s.skipSpace()
 	if s.pos == len(data) {
-		return &SyntaxError{Offset: int64(len(data)), Msg: "empty body"}
+		return false, &SyntaxError{Offset: int64(len(data)), Msg: "empty body"}
 	}
 	if err := s.value(); err != nil {
-		return err
+		return false, err
 	}
 	s.skipSpace()
 	if s.pos < len(data) {
-		return &SyntaxError{Offset: int64(s.pos), Msg: "unexpected data after the JSON value"}
+		return false, &SyntaxError{Offset: int64(s.pos), Msg: "unexpected data after the JSON value"}
 	}
-	return nil
+	return s.suspect, nil
 }
 
 type scanner struct {
@@ -51,6 +58,10 @@ type scanner struct {
 	// keys holds the member names seen so far in every open object, each
 	// object's after its parent's, so that one slice serves all levels.
 	keys [][]byte
+	// names, when set, are the field names of the type being decoded into;
+	// suspect records a member name that may match one only by case.
+	names   *typeNames
+	suspect bool
 }
 
 var scannerPool = sync.Pool{New: func() any {
@@ -167,6 +178,9 @@ func (s *scanner) object() error {
 		if err != nil {
 			return err
 		}
+		if s.names != nil && !s.suspect {
+			s.suspect = s.names.suspicious(key)
+		}
 		if seen == nil && len(s.keys)-base < smallObject {
 			for _, k := range s.keys[base:] {
 				if bytes.Equal(k, key) {
@@ -272,15 +286,17 @@ func (s *scanner) str(decode bool) ([]byte, error) {
 		switch {
 		case c == '"':
 			s.pos++
+			raw := s.data[start+1 : s.pos-1]
+			if highBit && !utf8.Valid(raw) {
+				return nil, &StringError{Offset: int64(start), Msg: "not valid UTF-8"}
+			}
 			if !decode {
 				return nil, nil
 			}
-			raw := s.data[start+1 : s.pos-1]
-			if !escaped && (!highBit || utf8.Valid(raw)) {
+			if !escaped {
 				return raw, nil
 			}
-			// Escapes and invalid UTF-8 (which encoding/json turns into
-			// U+FFFD) are rare enough to leave to encoding/json itself.
+			// Escapes are rare enough to leave to encoding/json itself.
 			var str string
 			if err := json.Unmarshal(s.data[start:s.pos], &str); err != nil {
 				return nil, &SyntaxError{Offset: int64(start), Msg: err.Error()}
@@ -305,6 +321,9 @@ func (s *scanner) str(decode bool) ([]byte, error) {
 						return nil, s.invalid("in \\u hexadecimal character escape")
 					}
 					s.pos++
+				}
+				if string(s.data[s.pos-4:s.pos]) == "0000" {
+					return nil, &StringError{Offset: int64(start), Msg: "holds U+0000, which cannot be stored"}
 				}
 			default:
 				return nil, s.invalid("in string escape code")

@@ -20,9 +20,10 @@
 // (encoding.TextUnmarshaler, as UUIDs usually do) get a TypeError like any
 // other field.
 //
-// Known limit: encoding/json matches struct fields case-insensitively, so
-// {"enabled":true,"Enabled":false} has no duplicate key for Check (the names
-// differ, and in a map[string]string they are two entries) yet sets one struct
-// field twice, the last winning. Check cannot tell a struct from a map, so it
-// leaves this to the decoder.
+// Member names match struct fields exactly, as in FusionAuth's JSON reader:
+// encoding/json would also match "Enabled" to an "enabled" field when no
+// field has the exact name, so Decode drops such members first (exact.go).
+// {"enabled":true,"Enabled":false} then sets enabled to true, as FusionAuth
+// does, and "Enabled" alone is an unknown property, ignored. Map keys are
+// data and are kept as they are.
 package strictjson

@@ -31,6 +31,19 @@ func (e *DuplicateKeyError) Error() string {
 	return fmt.Sprintf("strictjson: duplicate key %q", e.Path)
 }
 
+// StringError reports a string that is valid JSON but that no store can keep
+// as sent: one that is not UTF-8 (encoding/json would turn the bad bytes
+// into U+FFFD, so the stored value would differ from the sent one without a
+// word), or one holding U+0000 (PostgreSQL refuses it in text and JSON).
+type StringError struct {
+	Offset int64 // offset of the string's opening quote
+	Msg    string
+}
+
+func (e *StringError) Error() string {
+	return fmt.Sprintf("strictjson: string at offset %d: %s", e.Offset, e.Msg)
+}
+
 // DepthError reports nesting of objects and arrays deeper than Max.
 type DepthError struct {
 	Max int
@@ -58,10 +71,23 @@ func (e *TypeError) Error() string {
 // of encoding/json (a non-pointer v, an error from a type's own
 // UnmarshalJSON) are returned as they are.
 func Decode(data []byte, v any, maxDepth int) error {
-	if err := Check(data, maxDepth); err != nil {
+	var names *typeNames
+	t := reflect.TypeOf(v)
+	if t != nil {
+		names = namesOf(t)
+	}
+	suspect, err := check(data, maxDepth, names)
+	if err != nil {
 		return err
 	}
-	err := json.Unmarshal(data, v)
+	if suspect {
+		// A member matches a field only by case (exact.go): drop it, as
+		// FusionAuth ignores it.
+		if data, err = dropCaseOnlyMembers(data, t); err != nil {
+			return err
+		}
+	}
+	err = json.Unmarshal(data, v)
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {
 		return &TypeError{Path: ute.Field, Want: jsonTypeName(ute.Type)}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 type kafka struct {
@@ -97,6 +98,15 @@ func TestCheck(t *testing.T) {
 		{"depth 65 arrays refused", nestedArrays(65), 0, &DepthError{Max: 64}},
 		{"custom max", nested(3), 2, &DepthError{Max: 2}},
 		{"very deep input", nestedArrays(100000), 0, &DepthError{Max: 64}},
+
+		{"UTF-8 accepted", `{"name":"Zoë 東京 🐦"}`, 0, nil},
+		{"escaped non-NUL control accepted", `{"a":"\u0001\u00e9"}`, 0, nil},
+		{"escaped backslash before u0000 is no escape", `{"a":"\\u0000"}`, 0, nil},
+		{"invalid UTF-8 in a value", "{\"secret\":\"s\xff\xfe\"}", 0, &StringError{Offset: 10, Msg: "not valid UTF-8"}},
+		{"invalid UTF-8 in a key", "{\"k\xc3\":1}", 0, &StringError{Offset: 1, Msg: "not valid UTF-8"}},
+		{"truncated UTF-8 sequence", "[\"\xe6\x9d\"]", 0, &StringError{Offset: 1, Msg: "not valid UTF-8"}},
+		{"escaped NUL in a value", `{"name":"nul\u0000tenant"}`, 0, &StringError{Offset: 8, Msg: "holds U+0000, which cannot be stored"}},
+		{"escaped NUL in a key", `{"\u0000":1}`, 0, &StringError{Offset: 1, Msg: "holds U+0000, which cannot be stored"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +128,21 @@ func manyKeys(n int, dupLast bool) string {
 		b.WriteString(`"last":0}`)
 	}
 	return b.String()
+}
+
+// assertSame checks that err is a *T equal to want.
+func assertSame[T comparable, P interface {
+	*T
+	error
+}](t *testing.T, err error, want P) {
+	t.Helper()
+	var got P
+	if !errors.As(err, &got) {
+		t.Fatalf("want %T, got %T: %v", want, err, err)
+	}
+	if *got != *want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
 }
 
 // assertError checks err's type against want's, and the fields that want sets.
@@ -145,29 +170,13 @@ func assertError(t *testing.T, err, want error) {
 			t.Errorf("got %+v, want %+v", got, w)
 		}
 	case *DuplicateKeyError:
-		var got *DuplicateKeyError
-		if !errors.As(err, &got) {
-			t.Fatalf("want *DuplicateKeyError, got %T: %v", err, err)
-		}
-		if *got != *w {
-			t.Errorf("got %+v, want %+v", got, w)
-		}
+		assertSame(t, err, w)
 	case *DepthError:
-		var got *DepthError
-		if !errors.As(err, &got) {
-			t.Fatalf("want *DepthError, got %T: %v", err, err)
-		}
-		if *got != *w {
-			t.Errorf("got %+v, want %+v", got, w)
-		}
+		assertSame(t, err, w)
+	case *StringError:
+		assertSame(t, err, w)
 	case *TypeError:
-		var got *TypeError
-		if !errors.As(err, &got) {
-			t.Fatalf("want *TypeError, got %T: %v", err, err)
-		}
-		if *got != *w {
-			t.Errorf("got %+v, want %+v", got, w)
-		}
+		assertSame(t, err, w)
 	default:
 		t.Fatalf("unknown want type %T", want)
 	}
@@ -307,7 +316,15 @@ func FuzzDecode(f *testing.F) {
 		// json.Decoder, which decodes member names exactly as Unmarshal does.
 		var de *DuplicateKeyError
 		var deep *DepthError
-		if valid && !errors.As(checkErr, &deep) {
+		var str *StringError
+		if errors.As(checkErr, &str) {
+			// Refused on purpose (bad UTF-8, or an escaped U+0000), and
+			// found before any syntax error that may follow it.
+			if !bytes.Contains(data, []byte(`\u0000`)) && utf8.Valid(data) {
+				t.Fatalf("StringError for a body of valid UTF-8 without U+0000: %q: %v", data, checkErr)
+			}
+		}
+		if valid && !errors.As(checkErr, &deep) && str == nil {
 			if ref, dup := referenceDuplicate(data); dup != errors.As(checkErr, &de) || (dup && de.Path != ref) {
 				t.Fatalf("duplicate keys in %q: Check says %v, reference says %q", data, checkErr, ref)
 			}
@@ -316,7 +333,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		switch e := err.(type) {
-		case *SyntaxError, *DuplicateKeyError, *DepthError:
+		case *SyntaxError, *DuplicateKeyError, *DepthError, *StringError:
 			if checkErr == nil {
 				t.Fatalf("Decode failed Check's way (%v) but Check passed", err)
 			}

@@ -1,0 +1,107 @@
+package httpadapter_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Requests a review sent to find 500s, silent corruption and FusionAuth
+// mismatches; each case failed before its fix. See also the Errors-object
+// cases in the route tests.
+
+// Lifetimes are bounded (100 years) so that no expiry wraps around.
+func TestLifetimesAreBounded(t *testing.T) {
+	w := newTokenWorld(t)
+	w.do("POST", "/api/jwt/vend", `{"claims":{"sub":"svc"},"timeToLiveInSeconds":10000000000}`).codes(t, "[invalid]timeToLiveInSeconds")
+	for _, tc := range []struct{ body, code string }{
+		{`{"tenant":{"jwtConfiguration":{"timeToLiveInSeconds":10000000000}}}`, "[invalid]tenant.jwtConfiguration.timeToLiveInSeconds"},
+		{`{"tenant":{"jwtConfiguration":{"refreshTokenTimeToLiveInMinutes":9223372036854775807}}}`, "[invalid]tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes"},
+	} {
+		w.do("PATCH", "/api/tenant/"+w.tenant.ID, tc.body).codes(t, tc.code)
+	}
+	// A hundred years is still a lifetime, and the token it makes is valid.
+	r := w.do("POST", "/api/jwt/vend", `{"claims":{"sub":"svc"},"timeToLiveInSeconds":3153600000}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	assert.Equal(t, http.StatusOK, w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+vendToken(t, r)).Code)
+}
+
+// A member named in another case than its field is an unknown property, as
+// in FusionAuth: ignored, never a type error, and never an overwrite.
+func TestCaseVariantMembersAreIgnored(t *testing.T) {
+	base := `"type":"Twitter","buttonText":"b","consumerKey":"k","consumerSecret":"s"`
+	f := newIdPFixture(t)
+	r := f.do("POST", "/api/identity-provider", `{"identityProvider":{`+base+`,"debug":true,"DEBUG":false,"Debug":"yes"},"IdentityProvider":{"consumerSecret":"attacker"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	got := r.obj(t, "identityProvider")
+	assert.Equal(t, true, got["debug"])
+	assert.Equal(t, "s", got["consumerSecret"])
+}
+
+// A body that is JSON but no object has no field to name.
+func TestNonObjectBodyIsGeneralInvalidJSON(t *testing.T) {
+	f := newIdPFixture(t)
+	for _, body := range []string{`[]`, `"x"`, `5`, `true`} {
+		r := f.do("POST", "/api/identity-provider", body)
+		r.codes(t, "[invalidJSON]")
+		var v struct {
+			GeneralErrors []any `json:"generalErrors"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.Body), &v))
+		assert.Len(t, v.GeneralErrors, 1, body)
+	}
+}
+
+// A PATCH's Content-Type that the media-type parser refuses still chooses
+// the form patch applies, so the body gets the same checks.
+func TestPatchWithOddContentTypeIsChecked(t *testing.T) {
+	f := newIdPFixture(t)
+	require.Equal(t, http.StatusOK, f.do("POST", "/api/identity-provider", seedIdPRequest).Code)
+	before := f.do("GET", "/api/identity-provider/"+twitterID, "").Body
+	r := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true,"debug":false}}`,
+		"Content-Type", "application/json; charset=utf-8; charset=iso-8859-1")
+	r.codes(t, "[invalidJSON]")
+	assert.JSONEq(t, before, f.do("GET", "/api/identity-provider/"+twitterID, "").Body)
+}
+
+// Tenant ids are UUIDs, whatever their case, in the header as in the URI.
+func TestUpperCaseTenantHeader(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+	assert.Equal(t, http.StatusOK, f.do("GET", "/api/tenant/"+def, "", "X-FusionAuth-TenantId", strings.ToUpper(def)).Code)
+	locked := f.lockedKey(def)
+	assert.Equal(t, http.StatusOK, f.do("GET", "/api/tenant/"+def, "", "Authorization", locked, "X-FusionAuth-TenantId", strings.ToUpper(def)).Code)
+}
+
+// Strings no store keeps as sent are refused, and nothing is written:
+// invalid UTF-8 (which would become U+FFFD) and U+0000.
+func TestUnstorableStringsAreRefused(t *testing.T) {
+	f := newIdPFixture(t)
+	for _, body := range []string{
+		"{\"identityProvider\":{\"type\":\"Twitter\",\"buttonText\":\"b\",\"consumerKey\":\"k\",\"consumerSecret\":\"s\xff\xfe\"}}",
+		`{"identityProvider":{"type":"Twitter","buttonText":"b","consumerKey":"k","consumerSecret":"s\u0000"}}`,
+	} {
+		f.do("POST", "/api/identity-provider", body).codes(t, "[invalidJSON]")
+	}
+	assert.JSONEq(t, `{"identityProviders":[]}`, f.do("GET", "/api/identity-provider", "").Body)
+	r := f.do("GET", "/api/user?username=a%00b", "")
+	r.codes(t, "[invalid]username")
+}
+
+// PATCH of a registration named only in the body reads the body as the
+// engine will: a malformed one is [invalidJSON], not a missing id.
+func TestPatchRegistrationMalformedBody(t *testing.T) {
+	w := newTokenWorld(t)
+	w.do("PATCH", "/api/user/registration/"+userID, `{"registration":`).codes(t, "[invalidJSON]")
+	w.do("PATCH", "/api/user/registration/"+userID, `{"registration":{"applicationId":5}}`).codes(t, "[invalidJSON]registration.applicationId")
+}
+
+func TestEventLogSearchNamesTheNegativeField(t *testing.T) {
+	f := newFixture(t)
+	f.do("POST", "/api/system/event-log/search", `{"search":{"startRow":-1}}`).codes(t, "[invalid]search.startRow")
+	f.do("POST", "/api/system/event-log/search", `{"search":{"numberOfResults":-1,"startRow":-1}}`).codes(t, "[invalid]search.numberOfResults", "[invalid]search.startRow")
+}
