@@ -27,6 +27,7 @@ type Handler struct {
 	maxBody    int64
 	log        *slog.Logger
 	trustProxy bool
+	patterns   []string // every route's "METHOD /path", for shadowedMethods
 }
 
 // Option configures a Handler.
@@ -76,6 +77,7 @@ func New(e *authcore.Engine, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.routes()
+	h.shadowedMethods()
 	return h, nil
 }
 
@@ -119,6 +121,7 @@ type endpoint func(w http.ResponseWriter, r *http.Request) error
 // valid API key; either way its tenant scope is checked and put in the
 // context.
 func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
+	h.patterns = append(h.patterns, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		scope := authcore.Scope{TenantID: r.Header.Get("X-FusionAuth-TenantId")}

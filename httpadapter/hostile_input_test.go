@@ -105,3 +105,34 @@ func TestEventLogSearchNamesTheNegativeField(t *testing.T) {
 	f.do("POST", "/api/system/event-log/search", `{"search":{"startRow":-1}}`).codes(t, "[invalid]search.startRow")
 	f.do("POST", "/api/system/event-log/search", `{"search":{"numberOfResults":-1,"startRow":-1}}`).codes(t, "[invalid]search.numberOfResults", "[invalid]search.startRow")
 }
+
+// A literal route beside a wildcard one (…/login beside …/{id}) answers a
+// method it does not take as every route does: 405 with Allow, not the
+// wildcard route's 400 for an id that is no UUID. The mux's own 405 for
+// /api/integration shows the Allow it gives.
+func TestMethodsOfLiteralRoutesBesideWildcards(t *testing.T) {
+	f := newFixture(t)
+	mux := f.do("POST", "/api/integration", `{}`)
+	require.Equal(t, http.StatusMethodNotAllowed, mux.Code)
+	assert.Equal(t, "GET, HEAD, PATCH, PUT", mux.Header.Get("Allow"))
+	for _, tc := range []struct{ method, path, allow string }{
+		{"GET", "/api/identity-provider/login", "POST"},
+		{"DELETE", "/api/identity-provider/login", "POST"},
+		{"PATCH", "/api/identity-provider/link", "DELETE, GET, HEAD, POST"},
+		{"PUT", "/api/identity-provider/link", "DELETE, GET, HEAD, POST"},
+		{"GET", "/api/user/registration", "POST"},
+		{"DELETE", "/api/user/registration", "POST"},
+		{"GET", "/api/key/generate", "POST"},
+		{"GET", "/api/system/event-log/search", "POST"},
+		{"HEAD", "/api/identity-provider/login", "POST"},
+	} {
+		r := f.do(tc.method, tc.path, "")
+		assert.Equal(t, http.StatusMethodNotAllowed, r.Code, "%s %s: %s", tc.method, tc.path, r.Body)
+		assert.Equal(t, tc.allow, r.Header.Get("Allow"), "%s %s", tc.method, tc.path)
+		assert.Empty(t, r.Body)
+	}
+	// The wildcard routes still serve their ids, and the literal routes
+	// their own methods.
+	assert.Equal(t, http.StatusNotFound, f.do("GET", "/api/identity-provider/"+twitterID, "").Code)
+	f.do("GET", "/api/key/not-a-uuid", "").codes(t, "[couldNotConvert]keyId")
+}
