@@ -136,3 +136,14 @@ func TestMethodsOfLiteralRoutesBesideWildcards(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, f.do("GET", "/api/identity-provider/"+twitterID, "").Code)
 	f.do("GET", "/api/key/not-a-uuid", "").codes(t, "[couldNotConvert]keyId")
 }
+
+// A null entry of a map reads as absent, as a null property does: not
+// stored as "" (Kafka's producer) or as a null the API would later show.
+func TestNullMapEntriesAreAbsent(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("PUT", "/api/integration", `{"integrations":{"kafka":{"enabled":false,"producer":{"a":null,"linger.ms":"5"}}}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	kafka := r.obj(t, "integrations")["kafka"].(map[string]any)
+	assert.Equal(t, map[string]any{"linger.ms": "5"}, kafka["producer"])
+	assert.NotContains(t, f.do("GET", "/api/integration", "").Body, `"a"`)
+}

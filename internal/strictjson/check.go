@@ -59,7 +59,8 @@ type scanner struct {
 	// object's after its parent's, so that one slice serves all levels.
 	keys [][]byte
 	// names, when set, are the field names of the type being decoded into;
-	// suspect records a member name that may match one only by case.
+	// suspect records that the body needs exact.go's rewrite: a member name
+	// that may match a field only by case, or a member that is null.
 	names   *typeNames
 	suspect bool
 }
@@ -207,6 +208,9 @@ func (s *scanner) object() error {
 		s.pos++
 		s.skipSpace()
 		s.path = append(s.path, key)
+		if s.names != nil && s.pos < len(s.data) && s.data[s.pos] == 'n' {
+			s.suspect = true // a null member: a map's is dropped (exact.go)
+		}
 		err = s.value()
 		s.path = s.path[:len(s.path)-1]
 		if err != nil {

@@ -25,5 +25,6 @@
 // field has the exact name, so Decode drops such members first (exact.go).
 // {"enabled":true,"Enabled":false} then sets enabled to true, as FusionAuth
 // does, and "Enabled" alone is an unknown property, ignored. Map keys are
-// data and are kept as they are.
+// data and are kept as they are. A null member of a map or of a free-form
+// object is dropped too: null reads as absent.
 package strictjson

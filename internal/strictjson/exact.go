@@ -17,9 +17,14 @@ import (
 // ignored instead of being a type error, and a wrapper spelled
 // "IdentityProvider" cannot overwrite "identityProvider".
 //
-// Dropping needs the body decoded and encoded again, so it is done only
-// for a body that has such a member somewhere. Check finds out as it reads
-// the member names, against every field name of v's type (typeNames).
+// The same pass drops null members of maps, free-form objects included: a
+// null reads as absent (SPEC, "Nulls"), where encoding/json would store an
+// empty string, or a nil that the API would later show as null.
+//
+// The pass needs the body decoded and encoded again, so it is done only for
+// a body that has such a member somewhere. Check finds out as it reads the
+// member names, against every field name of v's type (typeNames), and the
+// values.
 
 // typeNames are the JSON field names of the structs reachable from a type.
 type typeNames struct {
@@ -162,9 +167,10 @@ func addFields(t reflect.Type, out map[string]reflect.Type) {
 	}
 }
 
-// dropCaseOnlyMembers returns data without the members that encoding/json
-// would match to a field of t only by case. data has passed Check.
-func dropCaseOnlyMembers(data []byte, t reflect.Type) ([]byte, error) {
+// rewrite returns data without the members that encoding/json would match
+// to a field of t only by case, and without the null members of maps and
+// free-form objects. data has passed Check.
+func rewrite(data []byte, t reflect.Type) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // numbers keep their text
 	var doc any
@@ -184,6 +190,10 @@ func dropCaseOnlyMembers(data []byte, t reflect.Type) ([]byte, error) {
 func drop(v any, t reflect.Type) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t.Kind() == reflect.Interface {
+		dropNulls(v)
+		return
 	}
 	if opaque(t) {
 		return
@@ -213,7 +223,11 @@ func drop(v any, t reflect.Type) {
 		}
 	case reflect.Map:
 		if obj, ok := v.(map[string]any); ok {
-			for _, val := range obj {
+			for key, val := range obj {
+				if val == nil {
+					delete(obj, key)
+					continue
+				}
 				drop(val, t.Elem())
 			}
 		}
@@ -222,6 +236,25 @@ func drop(v any, t reflect.Type) {
 			for _, val := range list {
 				drop(val, t.Elem())
 			}
+		}
+	}
+}
+
+// dropNulls drops the null members of every object in a free-form value.
+// Array elements stay, nulls included: removing one would move the others.
+func dropNulls(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for key, val := range v {
+			if val == nil {
+				delete(v, key)
+				continue
+			}
+			dropNulls(val)
+		}
+	case []any:
+		for _, val := range v {
+			dropNulls(val)
 		}
 	}
 }

@@ -78,6 +78,17 @@ func TestDecodeIgnoresCaseOnlyMembers(t *testing.T) {
 			func(t *testing.T, b exactBody) { assert.Equal(t, json.Number("12345678901234567890.5000"), b.N) }},
 		{"strings keep their value through the drop", `{"labels":{"k":"\u00e9\n\"<>&\\"},"NAME":"y"}`,
 			func(t *testing.T, b exactBody) { assert.Equal(t, "é\n\"<>&\\", b.Labels["k"]) }},
+		{"a null map entry is absent", `{"m":{"a":null,"b":1},"labels":{"k":null,"l":"v"}}`,
+			func(t *testing.T, b exactBody) {
+				assert.Equal(t, map[string]int{"b": 1}, b.M)
+				assert.Equal(t, map[string]string{"l": "v"}, b.Labels)
+			}},
+		{"null members of free-form objects are absent at every depth; array elements stay", `{"any":{"a":null,"b":{"c":null,"d":[null,{"e":null}]}}}`,
+			func(t *testing.T, b exactBody) {
+				assert.Equal(t, map[string]any{"b": map[string]any{"d": []any{nil, map[string]any{}}}}, b.Any)
+			}},
+		{"a null struct member leaves the field as it is", `{"w":null,"ptr":null,"name":null}`,
+			func(t *testing.T, b exactBody) { assert.Nil(t, b.Ptr); assert.Empty(t, b.W.Secret) }},
 		{"a json:\"-\" field takes nothing", `{"Skip":"x","skip":"y","-":"z"}`,
 			func(t *testing.T, b exactBody) { assert.Empty(t, b.Skip) }},
 	}
@@ -111,6 +122,8 @@ func TestDecodeSuspectsOnlyCaseOnlyNames(t *testing.T) {
 		`{"w":{"Debug":true}}`: true,
 		`{"m":{"LIST":1}}`:     true, // a map key may look like a field: the drop then keeps it
 		`{"any":{"NAME":1}}`:   true,
+		`{"m":{"a":null}}`:     true, // a null member
+		`{"list":[null]}`:      false,
 	} {
 		suspect, err := check([]byte(body), 0, names)
 		require.NoError(t, err)

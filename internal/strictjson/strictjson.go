@@ -81,9 +81,9 @@ func Decode(data []byte, v any, maxDepth int) error {
 		return err
 	}
 	if suspect {
-		// A member matches a field only by case (exact.go): drop it, as
-		// FusionAuth ignores it.
-		if data, err = dropCaseOnlyMembers(data, t); err != nil {
+		// A member matches a field only by case, which FusionAuth ignores,
+		// or a member is null, which is absent (exact.go).
+		if data, err = rewrite(data, t); err != nil {
 			return err
 		}
 	}
