@@ -184,7 +184,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		}
 		// A concurrent first login of the same account won a uniqueness race:
 		// run again, and find what it wrote.
-		if attempt < loginAttempts && (errors.Is(err, ErrDuplicate) || errors.Is(err, ErrConflict)) {
+		if attempt < loginAttempts && !lg.committed && (errors.Is(err, ErrDuplicate) || errors.Is(err, ErrConflict)) {
 			continue
 		}
 		var le *LambdaError
@@ -245,7 +245,10 @@ type login struct {
 	tokenReq *TokenRequest
 	mod      *moderation     // moderation.go
 	cfg      *configSnapshot // configcache.go; nil reads the store
-	user     *User           // the user the last attempt resolved, for user.login.failed
+	// committed: the login's transaction committed, so a later failure
+	// (the access token's) must not run it again.
+	committed bool
+	user      *User // the user the last attempt resolved, for user.login.failed
 }
 
 // run is one attempt: everything it writes commits together or not at all.
@@ -268,7 +271,15 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 	if err != nil || lg.tokenReq == nil {
 		return resp, err
 	}
-	resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, lg.cfg, *lg.tokenReq)
+	lg.committed = true
+	// The login is committed: a lost race creating the tenant's first key
+	// retries the token alone, not the login (which would store a second
+	// refresh token and login record).
+	err = retryConflicts(func() error {
+		var err error
+		resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, lg.cfg, *lg.tokenReq)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -406,6 +417,11 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			if reg.Verified {
 				reg.VerifiedInstant = now
 			}
+			if strategy == linking.LinkAnonymously {
+				// An anonymous user carries nothing of the Twitter
+				// account, its screen name included.
+				reg.Username = ""
+			}
 			if reg.Username != "" {
 				reg.UsernameStatus = "ACTIVE"
 			}
@@ -414,12 +430,15 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 
 	// The reconcile lambda sees the user and registration as they will be
 	// stored, and may change them (never for LinkAnonymously).
+	userID, userTenant := user.ID, user.TenantID
 	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
 		if err := e.reconcile(ctx, id, user, reg, lg.reconcileClaims()); err != nil {
 			return nil, err
 		}
 	}
-	// Reconcile may not move the user or the registration.
+	// Reconcile may not move the user or the registration: another id
+	// would write over another user, another tenant escape this one.
+	user.ID, user.TenantID = userID, userTenant
 	if reg != nil {
 		reg.UserID, reg.ApplicationID = user.ID, lg.app.ID
 	}

@@ -1,7 +1,9 @@
 package authcore_test
 
 import (
+	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -142,4 +144,79 @@ func TestLoginWhoseEmailAnotherUserHoldsIsRefused(t *testing.T) {
 	still, err := env.Store.GetUser(env.Ctx, holder.ID)
 	require.NoError(t, err)
 	assert.Empty(t, still.Username, "the holder is untouched")
+}
+
+// A reconcile function may change the user, but not which user it is or
+// its tenant: a login must never write over another user.
+func TestReconcileCannotMoveTheUser(t *testing.T) {
+	const lambdaID = "9f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+	var victim string
+	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
+		authcore.WithLambda(authcore.Lambda{ID: lambdaID, Type: authcore.LambdaTwitterReconcile,
+			Reconcile: func(_ context.Context, u *authcore.User, _ *authcore.UserRegistration, _ map[string]any) error {
+				u.ID, u.TenantID = victim, "00000000-0000-4000-8000-000000000000"
+				u.FullName = "Reconciled"
+				return nil
+			}}),
+	}})
+	other, err := env.Engine.CreateUser(env.Ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "victim@example.com", FullName: "Victim"}})
+	require.NoError(t, err)
+	victim = other.ID
+	require.NoError(t, updateProvider(t, env, func(p *twitter.Provider) { p.LambdaConfiguration.ReconcileID = lambdaID }))
+
+	env.Account("601", "rec", "rec@example.com")
+	resp := env.MustLogin("601")
+	assert.NotEqual(t, victim, resp.User.ID)
+	assert.Equal(t, env.TenantID, resp.User.TenantID)
+	assert.Equal(t, "Reconciled", resp.User.FullName, "the lambda's other changes stand")
+	stored, err := env.Store.GetUser(env.Ctx, victim)
+	require.NoError(t, err)
+	assert.Equal(t, "Victim", stored.FullName)
+	assert.Equal(t, "victim@example.com", stored.Email)
+}
+
+// LinkAnonymously keeps the Twitter account's screen name off the
+// registration too.
+func TestAnonymousRegistrationHasNoUsername(t *testing.T) {
+	env := newRulesEnv(t, "LinkAnonymously")
+	env.Account("602", "someone", "someone@example.com")
+	resp := env.MustLogin("602")
+	require.Len(t, resp.User.Registrations, 1)
+	assert.Empty(t, resp.User.Registrations[0].Username)
+	assert.Empty(t, resp.User.Registrations[0].UsernameStatus)
+	assert.Empty(t, resp.User.Email)
+	assert.Empty(t, resp.User.Username)
+}
+
+// conflictAt is a store whose InTx call number failAt fails with
+// ErrConflict without running: a transaction that lost a race.
+type conflictAt struct {
+	authcore.Store
+	calls, failAt atomic.Int32
+}
+
+func (s *conflictAt) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
+	if s.calls.Add(1) == s.failAt.Load() {
+		return authcore.ErrConflict
+	}
+	return s.Store.InTx(ctx, fn)
+}
+
+// The tenant's first signing key is created after the login committed; a
+// lost race there retries the key, not the login, which would store a
+// second refresh token.
+func TestKeyRaceAfterCommitDoesNotRepeatTheLogin(t *testing.T) {
+	store := &conflictAt{Store: memstore.New()}
+	env := eventstest.New(t, store, eventstest.Options{})
+	env.Account("603", "racer", "racer@example.com")
+	req := env.Request("603")
+	// The login's transaction is the next InTx; the key's the one after.
+	store.failAt.Store(store.calls.Load() + 2)
+	resp, err := env.Engine.IdentityProviderLogin(env.Ctx, req)
+	require.NoError(t, err)
+	require.NotEmpty(t, resp.Token)
+	require.Greater(t, store.calls.Load(), store.failAt.Load(), "the key's transaction lost once and ran again")
+	tokens, err := env.Store.ListRefreshTokens(env.Ctx, resp.User.ID)
+	require.NoError(t, err)
+	assert.Len(t, tokens, 1, "one refresh token")
 }
