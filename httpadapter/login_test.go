@@ -92,11 +92,14 @@ func TestLoginStrategies(t *testing.T) {
 				reg := out.User.Registrations[0]
 				assert.Equal(t, loginAppID, reg.ApplicationID)
 				assert.Equal(t, []string{"user"}, reg.Roles, "the application's default roles")
-				assert.Equal(t, "jack", reg.Username)
 				if tc.strategy == "LinkAnonymously" {
+					assert.Empty(t, reg.Username, "nothing of the account on the registration either")
 					assert.Empty(t, out.User.Email)
 					assert.Empty(t, out.User.Username)
-				} else if !tc.want.linkedToExisting {
+				} else {
+					assert.Equal(t, "jack", reg.Username)
+				}
+				if tc.strategy != "LinkAnonymously" && !tc.want.linkedToExisting {
 					assert.Equal(t, "jack@example.com", out.User.Email)
 					assert.Equal(t, "Name jack", out.User.FullName)
 					assert.Equal(t, "https://img.example/1001", out.User.ImageURL)
