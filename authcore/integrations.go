@@ -3,10 +3,11 @@ package authcore
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/internal/strictjson"
 	"github.com/authcore/authcore/patch"
 )
 
@@ -94,11 +95,17 @@ func renameCleanSpeakAlias(req PatchRequest) []byte {
 	if !bytes.Contains(req.Body, []byte(`"cleanSpeakConfiguration"`)) {
 		return req.Body
 	}
-	var doc map[string]map[string]any
-	if DecodeJSON(req.Body, &doc) != nil || doc["integrations"] == nil {
+	// Members are moved as raw JSON, so that their nulls still remove what
+	// they name. A body that fails the checks is left for applyPatch to
+	// refuse.
+	if strictjson.Check(req.Body, strictjson.DefaultMaxDepth) != nil {
 		return req.Body
 	}
-	inner := doc["integrations"]
+	var doc map[string]json.RawMessage
+	var inner map[string]json.RawMessage
+	if json.Unmarshal(req.Body, &doc) != nil || json.Unmarshal(doc["integrations"], &inner) != nil || inner == nil {
+		return req.Body
+	}
 	alias, ok := inner["cleanSpeakConfiguration"]
 	if !ok {
 		return req.Body
@@ -107,9 +114,13 @@ func renameCleanSpeakAlias(req PatchRequest) []byte {
 		inner["cleanspeak"] = alias
 	}
 	delete(inner, "cleanSpeakConfiguration")
-	var b strings.Builder
-	if err := jsonEncode(&b, doc); err != nil {
+	var err error
+	if doc["integrations"], err = json.Marshal(inner); err != nil {
 		return req.Body
 	}
-	return []byte(b.String())
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return req.Body
+	}
+	return out
 }

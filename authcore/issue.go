@@ -27,11 +27,13 @@ type IssueResult struct {
 // the user's tenant: single sign-on between applications. The new token's
 // authenticationType is JWT_SSO and its auth_time the original one; it
 // carries the user's roles in the application when they are registered to
-// it, and none otherwise. A token that does not verify, or whose subject is
-// not an active user, is ErrUnauthorized.
+// it, and none otherwise; it expires when the presented one does, and a
+// refresh token issued with it ends no later than the one presented. A
+// token that does not verify, that the user's tenant did not sign, or whose
+// subject is not an active user, is ErrUnauthorized.
 func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, error) {
 	cfg := e.configSnapshot(ctx) // configcache.go
-	claims, err := e.validateAccessToken(ctx, cfg, req.AccessToken)
+	claims, keyID, err := e.validateAccessToken(ctx, cfg, req.AccessToken)
 	if err != nil {
 		return IssueResult{}, err
 	}
@@ -64,6 +66,12 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	if err != nil {
 		return IssueResult{}, err
 	}
+	// Only a token the user's tenant signed, for that tenant, is exchanged:
+	// any key may sign a vended token with any subject, and the exchange
+	// would turn it into a login of that user.
+	if tid, _ := claims["tid"].(string); keyID != tenant.JWTConfiguration.AccessTokenKeyID || tid != user.TenantID {
+		return IssueResult{}, tokenInvalid("not signed by the user's tenant")
+	}
 	reg, err := e.store.GetRegistration(ctx, user.ID, app.ID)
 	if err != nil {
 		if !errors.Is(err, ErrNotFound) {
@@ -84,7 +92,9 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		// As for a login: a refresh token needs a registration (a refresh
 		// without one is refused and the token deleted).
 		if app.LoginConfiguration.GenerateRefreshTokens && reg != nil {
-			plain, created, err := e.CreateRefreshToken(ctx, e.store, tenant, app, user, rt.MetaData)
+			// The new refresh token ends no later than the one presented,
+			// and starts with it: exchanges must not renew a session.
+			plain, created, err := e.createRefreshToken(ctx, e.store, tenant, app, user, rt.MetaData, rt)
 			if err != nil {
 				return IssueResult{}, err
 			}
@@ -92,9 +102,12 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		}
 	}
 	authTime, _ := claims["auth_time"].(float64)
+	exp, _ := claims["exp"].(float64) // present: checkTimes requires it
 	out.Token, _, err = e.issueAccessToken(ctx, e.store, cfg, TokenRequest{
 		Tenant: tenant, Application: app, User: user, Registration: reg,
 		AuthenticationType: AuthenticationTypeJWTSSO, RefreshTokenID: sid, AuthTime: int64(authTime),
+		// FusionAuth: "the same expiration of the one provided".
+		expiresAt: int64(exp),
 	})
 	if err != nil {
 		return IssueResult{}, err

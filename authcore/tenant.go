@@ -130,6 +130,11 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 		if err := validateTenant(ctx, tx, &next); err != nil {
 			return err
 		}
+		// Keys are global: a request scoped to this tenant may not make it
+		// sign with a key another tenant signs with, or would have.
+		if k := next.JWTConfiguration.AccessTokenKeyID; scopedTenant(ctx) != "" && k != "" && k != cur.JWTConfiguration.AccessTokenKeyID {
+			return invalid("tenant.jwtConfiguration.accessTokenKeyId", "invalid", "Only a request for every tenant may choose the tenant's signing key.")
+		}
 		out = next
 		return tenantStoreError(tx.UpdateTenant(ctx, &next))
 	})

@@ -72,6 +72,9 @@ type TokenRequest struct {
 	AuthenticationType string            // e.g. "TWITTER", "REFRESH_TOKEN"
 	RefreshTokenID     string            // "sid" claim; "" when none
 	AuthTime           int64             // epoch seconds of the original authentication; 0 = now
+	// expiresAt, when set, is the token's exp (epoch seconds) instead of
+	// now plus the lifetime: IssueJWT's token ends with the one it replaces.
+	expiresAt int64
 }
 
 // accessClaims are the claims of an access token (SPEC §7), in a struct so
@@ -118,6 +121,9 @@ func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnaps
 	now := e.now()
 	ttl := accessTokenTTL(req.Tenant, req.Application)
 	exp := now.Add(ttl)
+	if req.expiresAt != 0 {
+		exp = time.Unix(req.expiresAt, 0)
+	}
 	c := accessClaims{
 		Audience:           req.Application.ID,
 		Expiry:             exp.Unix(),
@@ -398,49 +404,64 @@ var acceptedAlgorithms = []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.
 // pass). exp is required and nbf honoured, both against the engine's clock.
 // Refusals match ErrTokenInvalid or ErrTokenExpired, and ErrUnauthorized.
 func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[string]any, error) {
-	return e.validateAccessToken(ctx, e.configSnapshot(ctx), token)
+	claims, _, err := e.validateAccessToken(ctx, e.configSnapshot(ctx), token)
+	return claims, err
 }
 
-// validateAccessToken is ValidateAccessToken, reading the key through cfg.
-func (e *Engine) validateAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, error) {
+// validateAccessToken is ValidateAccessToken, reading the key through cfg,
+// and also returning the id of the key the token verified with. A token
+// whose tid names a tenant outside the request's scope is refused like an
+// unknown one.
+func (e *Engine) validateAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, string, error) {
+	claims, keyID, err := e.verifyAccessToken(ctx, cfg, token)
+	if err != nil {
+		return nil, "", err
+	}
+	if tid, ok := claims["tid"].(string); ok && !inScope(ctx, tid) {
+		return nil, "", tokenInvalid("another tenant's token")
+	}
+	return claims, keyID, nil
+}
+
+func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, string, error) {
 	obj, err := jose.ParseSignedCompact(token, acceptedAlgorithms)
 	if err != nil {
-		return nil, tokenInvalid("malformed")
+		return nil, "", tokenInvalid("malformed")
 	}
 	if len(obj.Signatures) != 1 {
-		return nil, tokenInvalid("not one signature")
+		return nil, "", tokenInvalid("not one signature")
 	}
 	h := obj.Signatures[0].Header
 	if h.KeyID == "" {
-		return nil, tokenInvalid("no kid")
+		return nil, "", tokenInvalid("no kid")
 	}
 	k, err := cached(ctx, cfg, configKindKey, h.KeyID, e.store.GetKey) // configcache.go
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(h.KeyID)
-			return nil, tokenInvalid("unknown key")
+			return nil, "", tokenInvalid("unknown key")
 		}
-		return nil, err
+		return nil, "", err
 	}
 	alg, material, err := e.keyCache.verificationKey(k)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if h.Algorithm != string(alg) {
-		return nil, tokenInvalid("algorithm does not match the key")
+		return nil, "", tokenInvalid("algorithm does not match the key")
 	}
 	payload, err := obj.Verify(material)
 	if err != nil {
-		return nil, tokenInvalid("bad signature")
+		return nil, "", tokenInvalid("bad signature")
 	}
 	var claims map[string]any
 	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, tokenInvalid("claims are not a JSON object")
+		return nil, "", tokenInvalid("claims are not a JSON object")
 	}
 	if err := e.checkTimes(claims); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return claims, nil
+	return claims, k.ID, nil
 }
 
 // checkTimes enforces exp (required) and nbf (when present), in seconds.
@@ -473,6 +494,12 @@ const refreshTokenBytes = 48
 // from e.random, stored as a hash) for user+application in s; returns the
 // plain token and the stored record (its ID is the refreshTokenId).
 func (e *Engine) CreateRefreshToken(ctx context.Context, s Store, tenant *Tenant, app *Application, user *User, metaData map[string]any) (plain string, rt *RefreshToken, err error) {
+	return e.createRefreshToken(ctx, s, tenant, app, user, metaData, nil)
+}
+
+// createRefreshToken is CreateRefreshToken; a token made from another (from,
+// non-nil) starts when that one started and ends no later than it ends.
+func (e *Engine) createRefreshToken(ctx context.Context, s Store, tenant *Tenant, app *Application, user *User, metaData map[string]any, from *RefreshToken) (plain string, rt *RefreshToken, err error) {
 	if tenant == nil || app == nil || user == nil {
 		return "", nil, errors.New("authcore: CreateRefreshToken needs a tenant, an application and a user")
 	}
@@ -491,6 +518,10 @@ func (e *Engine) CreateRefreshToken(ctx context.Context, s Store, tenant *Tenant
 		InsertInstant:     now,
 		ExpirationInstant: refreshPolicyOf(tenant, app).expiry(now),
 		MetaData:          metaData,
+	}
+	if from != nil {
+		rt.StartInstant = from.StartInstant
+		rt.ExpirationInstant = min(rt.ExpirationInstant, from.ExpirationInstant)
 	}
 	if err := s.CreateRefreshToken(ctx, rt); err != nil {
 		return "", nil, err

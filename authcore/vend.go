@@ -49,6 +49,11 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 		if !isUUID(id) {
 			return "", invalid("keyId", "couldNotConvert", "The [keyId] property must be a UUID.")
 		}
+		// Keys are global: a request scoped to a tenant signs with that
+		// tenant's key only, or it could sign tokens of another tenant.
+		if scopedTenant(ctx) != "" && id != tenant.JWTConfiguration.AccessTokenKeyID {
+			return "", invalid("keyId", "invalid", "A request scoped to a tenant may sign only with the tenant's key.")
+		}
 		if key, err = cached(ctx, cfg, configKindKey, id, e.store.GetKey); err != nil {
 			if errors.Is(err, ErrNotFound) {
 				return "", invalid("keyId", "invalid", fmt.Sprintf("The [keyId] property does not name a key: [%s].", id))

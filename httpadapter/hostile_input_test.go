@@ -147,3 +147,23 @@ func TestNullMapEntriesAreAbsent(t *testing.T) {
 	assert.Equal(t, map[string]any{"linger.ms": "5"}, kafka["producer"])
 	assert.NotContains(t, f.do("GET", "/api/integration", "").Body, `"a"`)
 }
+
+// A body of null is no object: a PUT of it, or a PATCH whose result is
+// null, would otherwise store the defaults over everything.
+func TestNullBodyChangesNothing(t *testing.T) {
+	for _, c := range []struct{ method, ct, body string }{
+		{"PUT", "application/json", `null`},
+		{"PATCH", "application/json", `null`},
+		{"PATCH", "application/merge-patch+json", `null`},
+		{"PATCH", "application/json-patch+json", `[{"op":"replace","path":"","value":null}]`},
+	} {
+		t.Run(c.method+" "+c.ct, func(t *testing.T) {
+			f := newFixture(t)
+			require.Equal(t, http.StatusOK, f.do("PUT", "/api/integration", kafkaOn).Code)
+			before := f.do("GET", "/api/integration", "").Body
+			r := f.do(c.method, "/api/integration", c.body, "Content-Type", c.ct)
+			assert.Equal(t, http.StatusBadRequest, r.Code, r.Body)
+			assert.JSONEq(t, before, f.do("GET", "/api/integration", "").Body)
+		})
+	}
+}

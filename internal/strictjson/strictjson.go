@@ -1,6 +1,7 @@
 package strictjson
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -79,6 +80,11 @@ func Decode(data []byte, v any, maxDepth int) error {
 	suspect, err := check(data, maxDepth, names)
 	if err != nil {
 		return err
+	}
+	if string(bytes.TrimSpace(data)) == "null" {
+		// encoding/json decodes null as nothing at all: a PUT of null
+		// would store the defaults. A body is a value of v's type.
+		return &TypeError{Want: jsonTypeName(t)}
 	}
 	if suspect {
 		// A member matches a field only by case, which FusionAuth ignores,
