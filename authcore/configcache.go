@@ -111,6 +111,22 @@ func cached[T any](ctx context.Context, snap *configSnapshot, kind configKind, i
 	return obj, nil
 }
 
+// cachedInTx is cached for a read inside a transaction: it takes what snap
+// holds, but does not keep what it reads. What a transaction reads may be
+// another transaction's uncommitted write (a commit group's earlier member)
+// that is then rolled back, and the version would not move to drop it.
+func cachedInTx[T any](ctx context.Context, snap *configSnapshot, kind configKind, id string, get func(context.Context, string) (T, error)) (T, error) {
+	if snap != nil {
+		snap.mu.RLock()
+		v, ok := snap.objects[configKey{kind, id}]
+		snap.mu.RUnlock()
+		if ok {
+			return v.(T), nil
+		}
+	}
+	return get(ctx, id)
+}
+
 // sharedApplication, sharedTenant and sharedProvider read through snap (the
 // signing key is read through it by tenantSigningKey). What they return may
 // be shared with other callers: read only.

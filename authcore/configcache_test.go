@@ -314,10 +314,26 @@ func TestTokenFlowsReadConfigurationOncePerVersion(t *testing.T) {
 	_, err := f.b.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
 		Body: []byte(`{"application":{"data":{"changed":true}}}`)})
 	require.NoError(t, err)
+	// A refresh reads in its transaction and keeps nothing of it: what a
+	// transaction sees may be uncommitted (cachedInTx).
+	for range 2 {
+		res, err := e.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: refreshToken})
+		require.NoError(t, err)
+		refreshToken = res.RefreshToken
+	}
+	assert.Equal(t, int64(2), reads.apps.Load(), "each refresh of the new version reads in its own transaction")
+	assert.Equal(t, int64(2), reads.tenants.Load())
+	assert.Equal(t, int64(2), reads.keys.Load())
+	assert.Empty(t, e.CachedConfig(), "and keeps none of it")
+
+	// Reads outside a transaction keep what they read, once per object;
+	// refreshes then find it.
+	reads.reset()
 	flows()
-	assert.Equal(t, int64(1), reads.apps.Load(), "a new version reads the application again")
-	assert.Equal(t, int64(1), reads.tenants.Load())
-	assert.Equal(t, int64(1), reads.keys.Load())
+	assert.Equal(t, int64(2), reads.apps.Load(), "the refresh's, and IssueJWT's which is kept")
+	reads.reset()
+	flows()
+	assert.Zero(t, reads.total())
 	assertCacheMatchesStore(t, f, e, 3) // application, tenant and key
 }
 

@@ -101,10 +101,10 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	// returns nil and reports the refusal beside it. A retry after a lost
 	// race sees the winner's write: after a one-time-use rotation that is
 	// the reuse path, which is the intended answer.
-	// The tenant, application and key are read through the configuration
-	// snapshot (configcache.go), as a login's are. Those the transaction
-	// reads itself may be kept there: it writes no configuration before
-	// reading them, so nothing it keeps can be rolled back.
+	// The tenant, application and key are taken from the configuration
+	// snapshot (configcache.go) when a login or another read outside a
+	// transaction put them there; what the transaction reads itself is not
+	// kept (cachedInTx).
 	cfg := e.configSnapshot(ctx)
 	err := retryConflicts(func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
@@ -223,8 +223,8 @@ func (e *Engine) refuseUnknown(ctx context.Context, tx Store, hash []byte) (*Ref
 func (e *Engine) refreshLoginState(ctx context.Context, tx Store, cfg *configSnapshot, rt *RefreshToken, now int64) (TokenRequest, string, error) {
 	var tr TokenRequest
 	var err error
-	if tr.Tenant, err = cached(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
-		if tr.Application, err = cached(ctx, cfg, configKindApplication, rt.ApplicationID, tx.GetApplication); err == nil {
+	if tr.Tenant, err = cachedInTx(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
+		if tr.Application, err = cachedInTx(ctx, cfg, configKindApplication, rt.ApplicationID, tx.GetApplication); err == nil {
 			tr.User, err = tx.GetUser(ctx, rt.UserID)
 		}
 	}

@@ -107,9 +107,8 @@ func (e *Engine) IssueAccessToken(ctx context.Context, s Store, req TokenRequest
 	return e.issueAccessToken(ctx, s, nil, req)
 }
 
-// issueAccessToken is IssueAccessToken, reading the signing key through cfg.
-// s may be a transaction only if that transaction wrote no signing key
-// before: a key read there would be kept in cfg even if it rolled back.
+// issueAccessToken is IssueAccessToken, reading the signing key through cfg
+// (only keeping it there when s is the engine's store, see cachedInTx).
 func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnapshot, req TokenRequest) (token string, expirationInstant int64, err error) {
 	if req.Tenant == nil || req.Application == nil || req.User == nil {
 		return "", 0, errors.New("authcore: IssueAccessToken needs a tenant, an application and a user")
@@ -222,7 +221,11 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnaps
 			return created, nil
 		}
 	}
-	k, err := cached(ctx, cfg, configKindKey, id, s.GetKey) // configcache.go
+	get := cached[*SigningKey] // configcache.go
+	if s != e.store {
+		get = cachedInTx[*SigningKey]
+	}
+	k, err := get(ctx, cfg, configKindKey, id, s.GetKey)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(id)
