@@ -203,23 +203,28 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 // DeleteLink removes a user's link and returns it.
 func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, userID string) (*IdentityProviderLink, error) {
 	var out *IdentityProviderLink
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		u, err := e.userInScope(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		l, err := tx.GetLink(ctx, u.TenantID, strings.ToLower(providerID), providerUserID)
-		if err != nil {
-			return err
-		}
-		if l.UserID != u.ID {
-			return fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
-		}
-		out = l
-		if err := tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID); err != nil {
-			return err
-		}
-		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(u), IdentityProviderLink: eventLink(l)}) // events.go
+	// The user is read before the transaction, which then locks only the
+	// link: a login locks the link before the user, and a delete that
+	// locked the user first deadlocked with it on PostgreSQL (DeleteUser).
+	u, err := e.userInScope(ctx, e.store, userID)
+	if err != nil {
+		return nil, err
+	}
+	err = retryConflicts(func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			l, err := tx.GetLink(ctx, u.TenantID, strings.ToLower(providerID), providerUserID)
+			if err != nil {
+				return err
+			}
+			if l.UserID != u.ID {
+				return fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
+			}
+			out = l
+			if err := tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID); err != nil {
+				return err
+			}
+			return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(u), IdentityProviderLink: eventLink(l)}) // events.go
+		})
 	})
 	return out, err
 }

@@ -366,7 +366,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	case linking.LinkExistingUser:
 		user = candidate
 		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
-			return nil, err
+			return nil, lg.vanished(ctx, tx, err)
 		}
 	case linking.CreateUserAndLink:
 		// Stored below, once reconcile and moderation have had their say:
@@ -456,7 +456,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			return nil, err
 		}
 		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
-			return nil, err
+			return nil, lg.vanished(ctx, tx, err)
 		}
 	} else if err := tx.UpdateUser(ctx, user); err != nil {
 		return nil, err
@@ -624,9 +624,27 @@ func (lg *login) createPending(ctx context.Context, tx Store, now int64) (*Login
 		InsertInstant: now, ExpirationInstant: now + PendingLinkTTL.Milliseconds(),
 	}
 	if err := tx.CreatePendingLink(ctx, p); err != nil {
-		return nil, err
+		return nil, lg.vanished(ctx, tx, err)
 	}
 	return &LoginResponse{Status: LoginPendingLink, PendingIdPLinkID: p.ID}, nil
+}
+
+// vanished explains a link or pending link that could not be made because
+// what it names is gone: the provider, the tenant or the user was deleted
+// after the login read them (the stores refuse the orphan). The provider or
+// the tenant gone ends the login as if it had been gone from the start; a
+// user gone is a race the login runs again to decide anew.
+func (lg *login) vanished(ctx context.Context, tx Store, err error) error {
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if _, perr := tx.GetIdentityProvider(ctx, twitter.ProviderID); errors.Is(perr, ErrNotFound) {
+		return general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
+	}
+	if _, terr := tx.GetTenant(ctx, lg.tenant.ID); errors.Is(terr, ErrNotFound) {
+		return invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+	}
+	return fmt.Errorf("authcore: what the login links to went away: %w: %v", ErrConflict, err)
 }
 
 func (lg *login) loginRecord(userID string, now int64) *LoginRecord {

@@ -295,15 +295,23 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id s
 // their registrations, identity-provider links and refresh tokens, in one
 // transaction.
 func (e *Engine) DeleteUser(ctx context.Context, id string) error {
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		u, err := loadUser(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteUser(ctx, u.ID); err != nil {
-			return err
-		}
-		return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: u.TenantID, User: eventUser(u)})
+	// The user is read (and its tenant checked) before the transaction, so
+	// that the transaction takes no lock on it first: logins and refreshes
+	// lock a link or a refresh token before the user, and a delete that
+	// locked the user first deadlocked with them on PostgreSQL. The store
+	// deletes the user's links and refresh tokens before the user. A
+	// conflict left (another lock order) runs the delete again.
+	u, err := loadUser(ctx, e.store, id)
+	if err != nil {
+		return err
+	}
+	err = retryConflicts(func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			if err := tx.DeleteUser(ctx, u.ID); err != nil {
+				return err
+			}
+			return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: u.TenantID, User: eventUser(u)})
+		})
 	})
 	if err != nil {
 		return err

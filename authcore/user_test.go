@@ -331,6 +331,7 @@ func TestDeleteUserLeavesNothing(t *testing.T) {
 	_, err := f.e.Register(f.ctx, keep.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: a.ID}})
 	require.NoError(t, err)
 	const provider = "45bb233c-0901-4236-b5ca-ac46e2e0a5a5"
+	require.NoError(t, f.store.CreateIdentityProvider(f.ctx, &authcore.IdentityProviderRecord{ID: provider, Type: "Twitter", Document: []byte(`{}`)}))
 	for _, l := range []authcore.IdentityProviderLink{
 		{IdentityProviderID: provider, IdentityProviderUserID: "tw-1", UserID: u.ID, TenantID: u.TenantID},
 		{IdentityProviderID: provider, IdentityProviderUserID: "tw-2", UserID: keep.ID, TenantID: keep.TenantID},

@@ -174,6 +174,7 @@ func TestUserAPIHardDeleteLeavesNothing(t *testing.T) {
 	u := f.do("POST", "/api/user", `{"user":{"email":"gone@example.com"}}`).obj(t, "user")
 	uid, tid := str(u, "id"), str(u, "tenantId")
 	f.do("POST", "/api/user/registration/"+uid, `{"registration":{"applicationId":"`+str(app, "id")+`"}}`).obj(t, "registration")
+	require.NoError(t, f.store.CreateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: "45bb233c-0901-4236-b5ca-ac46e2e0a5a5", Type: "Twitter", Document: []byte(`{}`)}))
 	require.NoError(t, f.store.CreateLink(ctx, &authcore.IdentityProviderLink{IdentityProviderID: "45bb233c-0901-4236-b5ca-ac46e2e0a5a5", IdentityProviderUserID: "tw-1", UserID: uid, TenantID: tid}))
 	require.NoError(t, f.store.CreateRefreshToken(ctx, &authcore.RefreshToken{ID: "11111111-1111-4111-8111-111111111111", TokenHash: []byte("h"), UserID: uid, ApplicationID: str(app, "id"), TenantID: tid}))
 

@@ -87,6 +87,7 @@ var concurrencyCases = []testCase{
 	}},
 	{"concurrency/64 transactions create one link after a read-check: exactly one link", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
+		f.provider("idp")
 		users := make([]*authcore.User, racers)
 		links := make([]*authcore.IdentityProviderLink, racers)
 		for i := range users {

@@ -97,9 +97,9 @@ var copyCases = []testCase{
 			func() { p.Data["a"] = "changed" },
 			func(v *authcore.PendingLink) { v.Data["a"] = "out" })
 
-		idp := &authcore.IdentityProviderRecord{ID: "idp", Type: "Twitter", Document: []byte(`{"a":1}`), InsertInstant: 1}
+		idp := &authcore.IdentityProviderRecord{ID: "idp-copies", Type: "Twitter", Document: []byte(`{"a":1}`), InsertInstant: 1}
 		require.NoError(t, f.s.CreateIdentityProvider(ctx, idp))
-		checkCopies(t, "identity provider", func() (*authcore.IdentityProviderRecord, error) { return f.s.GetIdentityProvider(ctx, "idp") },
+		checkCopies(t, "identity provider", func() (*authcore.IdentityProviderRecord, error) { return f.s.GetIdentityProvider(ctx, "idp-copies") },
 			func() { idp.Document[2] = 'X' },
 			func(v *authcore.IdentityProviderRecord) { v.Document[2] = 'Y' })
 

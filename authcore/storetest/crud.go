@@ -361,6 +361,7 @@ var linkCases = []testCase{
 		v := f.user(t1.ID, "v@example.com", "")
 		w := f.user(t2.ID, "w@example.com", "")
 		f.link(u, "idp", "42")
+		f.provider("idp2")
 		tests := []struct {
 			name    string
 			link    *authcore.IdentityProviderLink
@@ -384,27 +385,54 @@ var linkCases = []testCase{
 	{"link/needs its user", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
 		ghost := &authcore.User{ID: "no-such-user", TenantID: tn.ID}
+		f.provider("idp")
 		requireNotFound(t, f.s.CreateLink(f.ctx, f.newLink(ghost, "idp", "1")))
 	}},
-	{"link/delete provider links removes links and pending links of that provider only", func(t *testing.T, f *fixture) {
+	{"link/needs its provider", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		tn := f.tenant("T")
 		a := f.app(tn.ID, "a")
 		u := f.user(tn.ID, "u@example.com", "")
-		f.link(u, "gone", "1")
-		f.link(u, "gone", "2")
-		kept := f.link(u, "kept", "1")
-		p1 := f.pending(tn.ID, a.ID, "gone", f.now+1e9)
-		p2 := f.pending(tn.ID, a.ID, "kept", f.now+1e9)
-
-		require.NoError(t, f.s.DeleteProviderLinks(ctx, "gone"))
-		all, err := f.s.ListLinks(ctx, u.ID, "")
-		require.NoError(t, err)
-		require.Equal(t, []*authcore.IdentityProviderLink{kept}, all)
-		_, err = f.s.GetPendingLink(ctx, p1.ID, f.now)
+		requireNotFound(t, f.s.CreateLink(ctx, f.newLink(u, "no-such-provider", "1")))
+		requireNotFound(t, f.s.CreatePendingLink(ctx, f.newPending(tn.ID, a.ID, "no-such-provider", f.now+1e9)))
+		_, err := f.s.GetLink(ctx, tn.ID, "no-such-provider", "1")
 		requireNotFound(t, err)
-		_, err = f.s.GetPendingLink(ctx, p2.ID, f.now)
-		require.NoError(t, err)
+	}},
+	{"pending link/needs its tenant, and goes with it", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		f.provider("idp")
+		requireNotFound(t, f.s.CreatePendingLink(ctx, f.newPending("no-such-tenant", a.ID, "idp", f.now+1e9)))
+		p := f.pending(tn.ID, a.ID, "idp", f.now+1e9)
+		require.NoError(t, f.s.DeleteTenant(ctx, tn.ID))
+		_, err := f.s.GetPendingLink(ctx, p.ID, f.now)
+		requireNotFound(t, err)
+	}},
+	{"link/deleting a provider's links, or the provider, removes its links and pending links only", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		for i, remove := range []func(id string) error{
+			func(id string) error { return f.s.DeleteProviderLinks(ctx, id) },
+			func(id string) error { return f.s.DeleteIdentityProvider(ctx, id) },
+		} {
+			u := f.user(tn.ID, label("u%d@example.com", i), "")
+			f.link(u, "gone", label("%d-1", i))
+			f.link(u, "gone", label("%d-2", i))
+			kept := f.link(u, "kept", label("%d-1", i))
+			p1 := f.pending(tn.ID, a.ID, "gone", f.now+1e9)
+			p2 := f.pending(tn.ID, a.ID, "kept", f.now+1e9)
+
+			require.NoError(t, remove("gone"))
+			all, err := f.s.ListLinks(ctx, u.ID, "")
+			require.NoError(t, err)
+			require.Equal(t, []*authcore.IdentityProviderLink{kept}, all)
+			_, err = f.s.GetPendingLink(ctx, p1.ID, f.now)
+			requireNotFound(t, err)
+			_, err = f.s.GetPendingLink(ctx, p2.ID, f.now)
+			require.NoError(t, err)
+		}
 		require.NoError(t, f.s.DeleteProviderLinks(ctx, "never-had-links"))
 	}},
 }

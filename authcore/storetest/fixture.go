@@ -133,8 +133,20 @@ func (f *fixture) newLink(u *authcore.User, providerID, providerUserID string) *
 	}
 }
 
+// provider makes sure an identity provider with this id exists: links and
+// pending links need theirs. Outside a transaction only.
+func (f *fixture) provider(id string) {
+	f.t.Helper()
+	_, err := f.s.GetIdentityProvider(f.ctx, id)
+	if errors.Is(err, authcore.ErrNotFound) {
+		err = f.s.CreateIdentityProvider(f.ctx, &authcore.IdentityProviderRecord{ID: id, Type: "Twitter", Document: []byte(`{}`), InsertInstant: f.instant()})
+	}
+	require.NoError(f.t, err)
+}
+
 func (f *fixture) link(u *authcore.User, providerID, providerUserID string) *authcore.IdentityProviderLink {
 	f.t.Helper()
+	f.provider(providerID)
 	v := f.newLink(u, providerID, providerUserID)
 	require.NoError(f.t, f.s.CreateLink(f.ctx, v))
 	return v
@@ -150,6 +162,7 @@ func (f *fixture) newPending(tenantID, appID, providerID string, expires int64) 
 
 func (f *fixture) pending(tenantID, appID, providerID string, expires int64) *authcore.PendingLink {
 	f.t.Helper()
+	f.provider(providerID)
 	v := f.newPending(tenantID, appID, providerID, expires)
 	require.NoError(f.t, f.s.CreatePendingLink(f.ctx, v))
 	f.pendingIDs = append(f.pendingIDs, v.ID)

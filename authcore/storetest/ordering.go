@@ -17,6 +17,7 @@ var orderingCases = []testCase{
 		u := f.user(tn.ID, "ada@example.com", "ada")
 		now := f.instant()
 		for _, p := range []string{"p2", "p3", "p1"} {
+			f.provider(p)
 			l := f.newLink(u, p, "same-id")
 			l.InsertInstant = now
 			require.NoError(t, f.s.CreateLink(ctx, l))

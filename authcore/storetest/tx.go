@@ -17,6 +17,7 @@ var txCases = []testCase{
 		tn := f.tenant("T")
 		a := f.app(tn.ID, "a")
 		u := f.newUser(tn.ID, "u@example.com", "")
+		f.provider("idp")
 		err := f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
 			if err := tx.CreateUser(ctx, u); err != nil {
 				return err
@@ -117,7 +118,7 @@ var txCases = []testCase{
 	{"tx/every read answers the same inside a transaction as outside", func(t *testing.T, f *fixture) {
 		w := f.world()
 		require.NoError(t, f.s.PutIntegrations(f.ctx, sampleIntegrations()))
-		require.NoError(t, f.s.CreateIdentityProvider(f.ctx, &authcore.IdentityProviderRecord{ID: "idp", Type: "Twitter", Document: []byte("{}")}))
+		f.provider("idp")
 		require.NoError(t, f.s.CreateAPIKey(f.ctx, &authcore.APIKey{ID: "k", KeyHash: []byte("kh")}))
 		require.NoError(t, f.s.CreateKey(f.ctx, &authcore.SigningKey{ID: "sk", Algorithm: "HS256", Secret: []byte("s")}))
 		e := &authcore.EventLog{InsertInstant: f.instant(), Message: "m", Type: authcore.EventLogDebug}

@@ -61,6 +61,13 @@ func measureMemory(ctx context.Context, n int, records bool, heapProfile string,
 	if err != nil {
 		return nil, err
 	}
+	// The links name the Twitter provider, which must exist.
+	if _, err := engine.CreateIdentityProvider(ctx, "", twitter.Provider{
+		Type: twitter.TypeName, ButtonText: "Login with Twitter", ConsumerKey: "authbench", ConsumerSecret: "authbench",
+		ApplicationConfiguration: map[string]twitter.ApplicationConfiguration{app.ID: {Enabled: true}},
+	}); err != nil {
+		return nil, err
+	}
 	tenantID := app.TenantID
 	roles := authcore.DefaultRoles(app)
 

@@ -311,6 +311,7 @@ func TestRandomTransactionsKeepIndexesInStep(t *testing.T) {
 			require.NoError(t, s.CreateApplication(ctx, &authcore.Application{ID: tn + a, TenantID: tn}))
 		}
 	}
+	createProviders(t, s, "p1", "p2")
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
 	userIDs := []string{"u0", "u1", "u2", "u3", "u4", "u5"}
 	tenantOf := func(u string) string {

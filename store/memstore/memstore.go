@@ -423,6 +423,12 @@ func (t *txn) CreatePendingLink(_ context.Context, p *authcore.PendingLink) erro
 	if _, ok := t.d.pending[p.ID]; ok {
 		return authcore.Duplicate("id")
 	}
+	if _, ok := t.d.tenants[p.TenantID]; !ok {
+		return notFound("tenant", p.TenantID)
+	}
+	if _, ok := t.d.idps[p.IdentityProviderID]; !ok {
+		return notFound("identity provider", p.IdentityProviderID)
+	}
 	t.setPending(p.ID, clonePending(p))
 	return nil
 }
@@ -498,12 +504,14 @@ func (t *txn) UpdateIdentityProvider(_ context.Context, p *authcore.IdentityProv
 	return nil
 }
 
-func (t *txn) DeleteIdentityProvider(_ context.Context, id string) error {
+// DeleteIdentityProvider takes the provider's links and pending links with
+// it, as the SQL stores' foreign keys do.
+func (t *txn) DeleteIdentityProvider(ctx context.Context, id string) error {
 	if _, ok := t.d.idps[id]; !ok {
 		return notFound("identity provider", id)
 	}
 	t.setIdP(id, nil)
-	return nil
+	return t.DeleteProviderLinks(ctx, id)
 }
 
 // ---- integrations

@@ -599,6 +599,9 @@ func (t *txn) CreateLink(_ context.Context, l *authcore.IdentityProviderLink) er
 	if rec.TenantID != l.TenantID {
 		return fmt.Errorf("memstore: link tenant %q is not the user's: %w", l.TenantID, authcore.ErrConflict)
 	}
+	if _, ok := t.d.idps[l.IdentityProviderID]; !ok {
+		return notFound("identity provider", l.IdentityProviderID)
+	}
 	k := keyOf(l)
 	if _, cur := t.d.linkOf(k); cur != nil {
 		return authcore.Duplicate("link")

@@ -23,10 +23,19 @@ func reviewStore(t *testing.T, users ...string) *Store {
 		require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: tn, Name: tn}))
 		require.NoError(t, s.CreateApplication(ctx, &authcore.Application{ID: tn + "a", TenantID: tn}))
 	}
+	createProviders(t, s, "p1", "p2")
 	for _, u := range users {
 		require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: u, TenantID: "t1", Email: u + "@x.io", Username: u}))
 	}
 	return s
+}
+
+// createProviders adds identity providers: a link needs its provider.
+func createProviders(t *testing.T, s *Store, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		require.NoError(t, s.CreateIdentityProvider(context.Background(), &authcore.IdentityProviderRecord{ID: id, Type: "Twitter", Document: []byte(`{}`)}))
+	}
 }
 
 func reviewLink(user, provider, providerUser string, insert int64) *authcore.IdentityProviderLink {
@@ -108,6 +117,7 @@ func TestReviewEveryFieldRoundTrips(t *testing.T) {
 	l := &authcore.IdentityProviderLink{}
 	fill(l)
 	l.UserID, l.TenantID = u.ID, "t1"
+	createProviders(t, s, l.IdentityProviderID)
 	require.NoError(t, s.CreateLink(ctx, l))
 	gotLink, err := s.GetLink(ctx, "t1", l.IdentityProviderID, l.IdentityProviderUserID)
 	require.NoError(t, err)

@@ -42,6 +42,7 @@ func TestFailedWriteLeavesNothingWhenContextEnds(t *testing.T) {
 		ctx := t.Context()
 		require.NoError(t, s.CreateTenant(ctx, tenant("t")))
 		require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: "u", TenantID: "t", Email: "u@example.com"}))
+		require.NoError(t, s.CreateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: "idp", Type: "Twitter", Document: []byte(`{}`)}))
 		require.NoError(t, s.CreateLink(ctx, &authcore.IdentityProviderLink{TenantID: "t", UserID: "u", IdentityProviderID: "idp", IdentityProviderUserID: "x"}))
 		require.NoError(t, s.CreatePendingLink(ctx, &authcore.PendingLink{ID: "p", TenantID: "t", IdentityProviderID: "idp", ExpirationInstant: 1 << 60}))
 

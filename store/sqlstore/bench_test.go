@@ -39,6 +39,8 @@ func benchTenantApp(b *testing.B, s *sqlstore.Store) (*authcore.Tenant, *authcor
 	require.NoError(b, s.CreateTenant(ctx, tn))
 	app := &authcore.Application{ID: uuid.NewString(), TenantID: tn.ID, Name: "app", InsertInstant: 1}
 	require.NoError(b, s.CreateApplication(ctx, app))
+	// Links need their provider.
+	require.NoError(b, s.CreateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: "twitter", Type: "Twitter", Document: []byte(`{}`), InsertInstant: 1}))
 	return tn, app
 }
 

@@ -86,8 +86,18 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 	})
 }
 
+// DeleteUser deletes the user's links and refresh tokens before the user
+// (the rest goes by cascade): a login locks a link, and a refresh a refresh
+// token, before the user, and a cascade from the user takes them in the
+// other order, which deadlocks on PostgreSQL.
 func (t *tx) DeleteUser(ctx context.Context, id string) error {
-	return t.atomic1(ctx, func() error {
+	return t.atomic(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM links WHERE user_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM refresh_tokens WHERE user_id = ?`, id); err != nil {
+			return err
+		}
 		n, err := t.execN(ctx, `DELETE FROM users WHERE id = ?`, id)
 		if err == nil && n == 0 {
 			return notFound("user", id)

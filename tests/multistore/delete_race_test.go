@@ -1,0 +1,157 @@
+package multistore_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/authcore/authcoretest"
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
+)
+
+// pause holds a login's verify_credentials call while armed: the login has
+// read its configuration and not yet begun its transaction.
+type pause struct {
+	armed   atomic.Bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (p *pause) RoundTrip(r *http.Request) (*http.Response, error) {
+	if p.armed.Load() && strings.Contains(r.URL.Path, "verify_credentials") {
+		p.entered <- struct{}{}
+		<-p.release
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// pausedEngine is an engine on s whose Twitter calls go through p, with the
+// Twitter login application and provider (linking strategy as given).
+func pausedEngine(t *testing.T, s authcore.Store, tw *twittertest.Server, p *pause, strategy string) *authcore.Engine {
+	t.Helper()
+	ctx := context.Background()
+	client, err := twitter.NewClient(twitter.WithBaseURL(tw.URL), twitter.WithTimeout(30*time.Second), twitter.WithHTTPClient(&http.Client{Transport: p}))
+	require.NoError(t, err)
+	e, err := authcore.New(ctx, s, authcore.WithTwitterClient(client), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	require.NoError(t, err)
+	_, err = authcoretest.TwitterLoginApp(ctx, e, appID, ck, cs)
+	require.NoError(t, err)
+	if strategy != "" {
+		_, err = e.PatchIdentityProvider(ctx, twitter.ProviderID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+			Body: []byte(`{"identityProvider":{"linkingStrategy":"` + strategy + `"}}`)})
+		require.NoError(t, err)
+	}
+	return e
+}
+
+// A login reads its provider and tenant before its transaction. A DELETE of
+// either committed in between must not leave the login's link or pending
+// link behind (SPEC §4: the provider's DELETE "also removes the provider's
+// links and pending links"): the login is refused and writes nothing.
+func TestDeleteDuringLoginLeavesNothing(t *testing.T) {
+	cases := []struct {
+		name, strategy, code string
+		remove               func(ctx context.Context, e *authcore.Engine, tenantID string) error
+	}{
+		{"provider deleted, first login", "", "[InvalidIdentityProviderId]", func(ctx context.Context, e *authcore.Engine, _ string) error {
+			return e.DeleteIdentityProvider(ctx, twitter.ProviderID)
+		}},
+		{"provider deleted, pending link", "CreatePendingLink", "[InvalidIdentityProviderId]", func(ctx context.Context, e *authcore.Engine, _ string) error {
+			return e.DeleteIdentityProvider(ctx, twitter.ProviderID)
+		}},
+		{"tenant deleted, pending link", "CreatePendingLink", "[invalid]applicationId", func(ctx context.Context, e *authcore.Engine, tenantID string) error {
+			// The tenant needs a sibling: the last one cannot go.
+			if _, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "Sibling"}); err != nil {
+				return err
+			}
+			return e.DeleteTenant(ctx, tenantID)
+		}},
+	}
+	for _, k := range kinds() {
+		for _, tc := range cases {
+			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
+				ctx := context.Background()
+				tw := twittertest.NewServer()
+				t.Cleanup(tw.Close)
+				tw.AddConsumer(ck, cs)
+				p := &pause{entered: make(chan struct{}, 1), release: make(chan struct{})}
+				s := k.open(t)(t)
+				e := pausedEngine(t, s, tw, p, tc.strategy)
+				tenants, err := s.ListTenants(ctx)
+				require.NoError(t, err)
+				tenantID := tenants[0].ID
+				tw.AddAccount(twittertest.Account{ID: "7001", ScreenName: "racer", Name: "Racer", Email: "racer@example.com"})
+				tok, sec := tw.IssueAccessToken(ck, "7001")
+
+				p.armed.Store(true)
+				done := make(chan error, 1)
+				go func() {
+					_, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+						Data: map[string]string{"oauth_token": tok, "oauth_token_secret": sec}})
+					done <- err
+				}()
+				<-p.entered
+				require.NoError(t, tc.remove(ctx, e, tenantID))
+				close(p.release)
+
+				err = <-done
+				var ve *authcore.ValidationError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, []string{tc.code}, ve.Codes())
+				_, err = s.GetLink(ctx, tenantID, twitter.ProviderID, "7001")
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "no link")
+				_, err = s.GetUserByEmail(ctx, tenantID, "racer@example.com")
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "no user")
+			})
+		}
+	}
+}
+
+// Deleting a user while its logins and refreshes run: on PostgreSQL they
+// take their locks in the other order and one side loses to a deadlock; the
+// delete runs again rather than answering 409.
+func TestDeleteUserDuringLoginsAndRefreshes(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := k.open(t)
+			c := newCluster(t, open, 2)
+			for round := range 3 {
+				acct := c.account(round)
+				r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+					Data: tokenData(c.tw, acct)})
+				require.NoError(t, err)
+				var wg sync.WaitGroup
+				for i := range 6 {
+					wg.Go(func() {
+						if i%2 == 0 {
+							_, _ = c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+								Data: tokenData(c.tw, acct)})
+						} else {
+							_, _ = c.engines[0].RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+						}
+					})
+				}
+				err = c.engines[1].DeleteUser(ctx, r.User.ID)
+				wg.Wait()
+				require.NoError(t, err, "round %d", round)
+			}
+		})
+	}
+}
+
+func tokenData(tw *twittertest.Server, account string) map[string]string {
+	tok, sec := tw.IssueAccessToken(ck, account)
+	return map[string]string{"oauth_token": tok, "oauth_token_secret": sec}
+}
