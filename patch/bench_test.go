@@ -153,3 +153,36 @@ func TestBenchInputsApply(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkJSONPatchLong is a long patch of array inserts: the library
+// copies the array on every insert, the tree engine (which such a patch
+// goes to, libraryMaxOps) does not.
+func BenchmarkJSONPatchLong(b *testing.B) {
+	doc := []byte(`{"a":[]}`)
+	var ops []string
+	for i := range 4000 {
+		ops = append(ops, fmt.Sprintf(`{"op":"add","path":"/a/0","value":%d}`, i))
+	}
+	p := []byte("[" + strings.Join(ops, ",") + "]")
+	b.Run("ours", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := JSONPatch(doc, p, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		opts := libraryOptions(Options{})
+		for b.Loop() {
+			lp, err := jsonpatch.DecodePatch(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := lp.ApplyWithOptions(doc, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

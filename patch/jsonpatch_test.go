@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestJSONPatch(t *testing.T) {
@@ -304,3 +308,26 @@ func TestNumbersEqual(t *testing.T) {
 }
 
 func jsonNumber(s string) json.Number { return json.Number(s) }
+
+// A patch longer than libraryMaxOps goes to the tree engine, and gives what
+// the library gives for it.
+func TestLongPatchesGoToTheTreeEngine(t *testing.T) {
+	doc := []byte(`{"a":[0],"m":{}}`)
+	var ops []string
+	for i := range libraryMaxOps + 44 {
+		ops = append(ops, fmt.Sprintf(`{"op":"add","path":"/a/%d","value":%d}`, i%5, i), fmt.Sprintf(`{"op":"add","path":"/m/k%d","value":"v"}`, i))
+	}
+	p := []byte("[" + strings.Join(ops, ",") + "]")
+	parsed, err := parseOps(p)
+	require.NoError(t, err)
+	require.False(t, libraryCanApply(doc, parsed), "too long for the library")
+	require.True(t, libraryCanApply(doc, parsed[:libraryMaxOps]), "at the limit it is the library's")
+
+	got, err := JSONPatch(doc, p, Options{})
+	require.NoError(t, err)
+	lp, err := jsonpatch.DecodePatch(p)
+	require.NoError(t, err)
+	want, err := lp.ApplyWithOptions(doc, libraryOptions(Options{}))
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(got))
+}
