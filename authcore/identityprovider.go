@@ -110,6 +110,7 @@ func (e *Engine) UpdateIdentityProvider(ctx context.Context, id string, p twitte
 // PatchIdentityProvider applies a PATCH in any of the three forms (SPEC §2)
 // and validates the result like a PUT.
 func (e *Engine) PatchIdentityProvider(ctx context.Context, id string, req PatchRequest) (*twitter.Provider, error) {
+	req.Body = lowerConfigurationKeys(req)
 	return e.changeProvider(ctx, id, func(cur *twitter.Provider) (twitter.Provider, error) {
 		patched, err := applyPatch(req, IdentityProviderOutput{IdentityProvider: cur}, nil)
 		if err != nil {
@@ -329,4 +330,36 @@ func (e *Engine) forgetApplicationInProviders(ctx context.Context, tx Store, app
 		}
 	}
 	return nil
+}
+
+// lowerConfigurationKeys lower-cases, in a merge-form PATCH, the ids that key
+// applicationConfiguration and tenantConfiguration, as the stored ones are
+// (twitter.Provider.Normalize): an upper-case id then merges into its
+// entry instead of standing beside it. A body in which two keys of one map
+// become one is left as it is, for Validate's "twice".
+func lowerConfigurationKeys(req PatchRequest) []byte {
+	return rewriteMergeBody(req, "identityProvider", func(inner map[string]json.RawMessage) bool {
+		changed := false
+		for _, name := range []string{"applicationConfiguration", "tenantConfiguration"} {
+			var m map[string]json.RawMessage
+			if json.Unmarshal(inner[name], &m) != nil || m == nil {
+				continue
+			}
+			lowered := make(map[string]json.RawMessage, len(m))
+			for k, v := range m {
+				l := strings.ToLower(k)
+				if _, twice := lowered[l]; twice {
+					return false
+				}
+				lowered[l] = v
+				changed = changed || l != k
+			}
+			raw, err := json.Marshal(lowered)
+			if err != nil {
+				return false
+			}
+			inner[name] = raw
+		}
+		return changed
+	})
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 
 	"github.com/authcore/authcore/integration"
-	"github.com/authcore/authcore/internal/strictjson"
-	"github.com/authcore/authcore/patch"
 )
 
 // Integrations returns the global integrations; before anything was stored,
@@ -89,38 +87,18 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 // spelling "cleanSpeakConfiguration": it is merged into "cleanspeak" rather
 // than added beside it, where it would be ignored.
 func renameCleanSpeakAlias(req PatchRequest) []byte {
-	if mt := patch.MediaType(req.ContentType); mt != patch.ContentTypeLegacy && mt != patch.ContentTypeMergePatch {
-		return req.Body
-	}
 	if !bytes.Contains(req.Body, []byte(`"cleanSpeakConfiguration"`)) {
 		return req.Body
 	}
-	// Members are moved as raw JSON, so that their nulls still remove what
-	// they name. A body that fails the checks is left for applyPatch to
-	// refuse.
-	if strictjson.Check(req.Body, strictjson.DefaultMaxDepth) != nil {
-		return req.Body
-	}
-	var doc map[string]json.RawMessage
-	var inner map[string]json.RawMessage
-	if json.Unmarshal(req.Body, &doc) != nil || json.Unmarshal(doc["integrations"], &inner) != nil || inner == nil {
-		return req.Body
-	}
-	alias, ok := inner["cleanSpeakConfiguration"]
-	if !ok {
-		return req.Body
-	}
-	if _, both := inner["cleanspeak"]; !both {
-		inner["cleanspeak"] = alias
-	}
-	delete(inner, "cleanSpeakConfiguration")
-	var err error
-	if doc["integrations"], err = json.Marshal(inner); err != nil {
-		return req.Body
-	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		return req.Body
-	}
-	return out
+	return rewriteMergeBody(req, "integrations", func(inner map[string]json.RawMessage) bool {
+		alias, ok := inner["cleanSpeakConfiguration"]
+		if !ok {
+			return false
+		}
+		if _, both := inner["cleanspeak"]; !both {
+			inner["cleanspeak"] = alias
+		}
+		delete(inner, "cleanSpeakConfiguration")
+		return true
+	})
 }

@@ -220,3 +220,18 @@ func TestKeyRaceAfterCommitDoesNotRepeatTheLogin(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, tokens, 1, "one refresh token")
 }
+
+// A merge-form PATCH naming a configured application in upper case merges
+// into its entry, as the ids are stored lower-cased.
+func TestPatchProviderUpperCaseKeyMerges(t *testing.T) {
+	env := newRulesEnv(t, "")
+	for _, ct := range []string{"application/json", "application/merge-patch+json"} {
+		p, err := env.Engine.PatchIdentityProvider(env.Ctx, twitter.ProviderID, authcore.PatchRequest{ContentType: ct,
+			Body: []byte(`{"identityProvider":{"applicationConfiguration":{"` + strings.ToUpper(eventstest.AppID) + `":{"buttonText":"` + ct + `"}}}}`)})
+		require.NoError(t, err, ct)
+		require.Len(t, p.ApplicationConfiguration, 1)
+		ac := p.ApplicationConfiguration[eventstest.AppID]
+		assert.Equal(t, ct, ac.ButtonText)
+		assert.True(t, ac.Enabled, "the entry's other members stay")
+	}
+}

@@ -49,3 +49,32 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 		return nil, err
 	}
 }
+
+// rewriteMergeBody lets fn change the members of the wrapper object (e.g.
+// "integrations") of a merge-form PATCH body, as raw JSON so that their
+// nulls still remove what they name; fn reports whether it changed
+// anything. Any other form, a body that fails the checks (left for
+// applyPatch to refuse), or fn reporting no change gives the body as it
+// was.
+func rewriteMergeBody(req PatchRequest, wrapper string, fn func(inner map[string]json.RawMessage) bool) []byte {
+	if mt := patch.MediaType(req.ContentType); mt != patch.ContentTypeLegacy && mt != patch.ContentTypeMergePatch {
+		return req.Body
+	}
+	if strictjson.Check(req.Body, strictjson.DefaultMaxDepth) != nil {
+		return req.Body
+	}
+	var doc, inner map[string]json.RawMessage
+	if json.Unmarshal(req.Body, &doc) != nil || json.Unmarshal(doc[wrapper], &inner) != nil || inner == nil || !fn(inner) {
+		return req.Body
+	}
+	raw, err := json.Marshal(inner)
+	if err != nil {
+		return req.Body
+	}
+	doc[wrapper] = raw
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return req.Body
+	}
+	return out
+}
