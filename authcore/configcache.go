@@ -91,10 +91,7 @@ func cached[T any](ctx context.Context, snap *configSnapshot, kind configKind, i
 		return get(ctx, id)
 	}
 	k := configKey{kind, id}
-	snap.mu.RLock()
-	v, ok := snap.objects[k]
-	snap.mu.RUnlock()
-	if ok {
+	if v, ok := snap.lookup(k); ok {
 		return v.(T), nil
 	}
 	obj, err := get(ctx, id)
@@ -117,14 +114,19 @@ func cached[T any](ctx context.Context, snap *configSnapshot, kind configKind, i
 // that is then rolled back, and the version would not move to drop it.
 func cachedInTx[T any](ctx context.Context, snap *configSnapshot, kind configKind, id string, get func(context.Context, string) (T, error)) (T, error) {
 	if snap != nil {
-		snap.mu.RLock()
-		v, ok := snap.objects[configKey{kind, id}]
-		snap.mu.RUnlock()
-		if ok {
+		if v, ok := snap.lookup(configKey{kind, id}); ok {
 			return v.(T), nil
 		}
 	}
 	return get(ctx, id)
+}
+
+// lookup is what snap holds under k.
+func (snap *configSnapshot) lookup(k configKey) (any, bool) {
+	snap.mu.RLock()
+	defer snap.mu.RUnlock()
+	v, ok := snap.objects[k]
+	return v, ok
 }
 
 // sharedApplication, sharedTenant and sharedProvider read through snap (the
