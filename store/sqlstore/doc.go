@@ -45,7 +45,9 @@
 // wait hands the connection on under a savepoint of its own, and the last of
 // the group commits all of them. InTx still returns only once its writes are
 // committed, or with the commit's error; a member that fails, panics or is
-// cancelled is rolled back alone. Under load a group may stay open up to a
+// cancelled is rolled back alone. A transaction whose context ends while it
+// still waits for the writer stops waiting and returns the context's error,
+// having written nothing. Under load a group may stay open up to a
 // millisecond for transactions that are on their way. So a transaction's
 // InTx may return only once the later members of its group have finished
 // their fn too: an fn must not wait for something another transaction's

@@ -82,7 +82,11 @@ func (g groupRunner) QueryRowContext(_ context.Context, query string, args ...an
 // groupTx runs fn as a member of the open group, or opens one.
 func (s *Store) groupTx(ctx context.Context, single bool, fn func(*tx) error) error {
 	s.waiting.Add(1)
-	s.writeMu.Lock()
+	if err := s.writeMu.LockContext(ctx); err != nil {
+		s.waiting.Add(-1)
+		s.abandonWait()
+		return fmt.Errorf("sqlstore: waiting for the writer: %w", err)
+	}
 	s.waiting.Add(-1)
 	g := s.grp
 	if g == nil {
@@ -136,6 +140,23 @@ func (s *Store) groupTx(ctx context.Context, single bool, fn func(*tx) error) er
 		return g.err
 	}
 	return err
+}
+
+// abandonWait is called by a transaction that stopped waiting for the
+// writer. The member that last held the writer may have left its group open
+// because this one was waiting (leave), and would wait for ever for a commit
+// that this one was to make. So someone must still look: a goroutine, to
+// return at once, takes the writer as this caller would have, and commits
+// the group unless another transaction waits (it then decides, as this one
+// would have) or a linger timer will.
+func (s *Store) abandonWait() {
+	go func() {
+		s.writeMu.Lock()
+		if g := s.grp; g != nil && g.timer == nil && s.waiting.Load() == 0 {
+			s.endGroup(g, s.commitGroup())
+		}
+		s.writeMu.Unlock()
+	}()
 }
 
 // openGroup begins the SQLite transaction of a new group on the writer

@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/stretchr/testify/require"
@@ -181,15 +184,21 @@ func TestGroupPanickingFirstMember(t *testing.T) {
 // "cannot start a transaction within a transaction".
 func TestCancelledStartLeavesNoTransaction(t *testing.T) {
 	t.Run("commit groups", func(t *testing.T) { cancelledStarts(t, openGroupStore(t)) })
-	t.Run("caller's pool", func(t *testing.T) {
-		db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "own.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		s, err := OpenDB(t.Context(), db, SQLite)
-		require.NoError(t, err)
-		require.False(t, s.pinned)
-		cancelledStarts(t, s)
-	})
+	t.Run("caller's pool", func(t *testing.T) { cancelledStarts(t, openPoolStore(t)) })
+}
+
+// openPoolStore opens a SQLite store on a pool of the caller's (OpenDB):
+// write transactions then take connections from it in turn, without
+// commit groups.
+func openPoolStore(t *testing.T) *Store {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "own.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	s, err := OpenDB(t.Context(), db, SQLite)
+	require.NoError(t, err)
+	require.False(t, s.pinned)
+	return s
 }
 
 func cancelledStarts(t *testing.T, s *Store) {
@@ -217,4 +226,156 @@ func TestCloseTwice(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	require.NotPanics(t, func() { _ = s.Close() })
+}
+
+// A transaction whose context ends while it waits for the writer returns
+// then, not once the writer is free.
+func TestCancelledWaitForWriter(t *testing.T) {
+	t.Run("commit groups", func(t *testing.T) {
+		s := openGroupStore(t)
+		cancelledWait(t, s, func() { waitQueued(s, 1) })
+	})
+	t.Run("caller's pool", func(t *testing.T) {
+		// No queue to watch here: cancelled before or while it waits, it
+		// must not wait for the holder either way.
+		cancelledWait(t, openPoolStore(t), func() {})
+	})
+}
+
+func cancelledWait(t *testing.T, s *Store, queued func()) {
+	ctx := t.Context()
+	waiterCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	waiter := make(chan error, 1)
+	release := make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if err := tx.CreateTenant(ctx, tenant("holder")); err != nil {
+				return err
+			}
+			go func() {
+				waiter <- s.InTx(waiterCtx, func(ctx context.Context, tx authcore.Store) error {
+					return tx.CreateTenant(ctx, tenant("waiter"))
+				})
+			}()
+			queued()
+			cancel()
+			<-release
+			return nil
+		})
+	}()
+	var stillWaiting bool
+	select {
+	case err := <-waiter:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(30 * time.Second):
+		stillWaiting = true
+	}
+	close(release)
+	require.False(t, stillWaiting, "the cancelled transaction still waits for the writer")
+	require.NoError(t, <-holder)
+	_, err := s.GetTenant(ctx, "holder")
+	require.NoError(t, err)
+	_, err = s.GetTenant(ctx, "waiter")
+	require.ErrorIs(t, err, authcore.ErrNotFound)
+}
+
+// A member that leaves while another transaction waits keeps the group open
+// for it (leave). When the waiter gives up instead of joining, the group
+// must still commit: here the waiter is stood in for by the counter, so that
+// it gives up at exactly that point.
+func TestAbandonedWaitCommitsGroup(t *testing.T) {
+	s := openGroupStore(t)
+	ctx := t.Context()
+	left := make(chan error, 1)
+	go func() {
+		left <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			s.waiting.Add(1) // a transaction now waits for the writer
+			return tx.CreateTenant(ctx, tenant("a"))
+		})
+	}()
+	// The member has left, and its group stays open for the waiter.
+	for {
+		s.writeMu.Lock()
+		open := s.grp != nil && s.grp.n == 1
+		s.writeMu.Unlock()
+		if open {
+			break
+		}
+		runtime.Gosched()
+	}
+	select {
+	case err := <-left:
+		t.Fatalf("the member returned (%v) before its group committed", err)
+	default:
+	}
+	s.waiting.Add(-1) // ... and stops waiting, as groupTx's waiter does
+	s.abandonWait()
+	select {
+	case err := <-left:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the group was left open: its member never returned")
+	}
+	_, err := s.GetTenant(ctx, "a")
+	require.NoError(t, err)
+}
+
+// Transactions cancelled at random points (waiting for the writer, in a
+// group, as it commits) never strand the others, and each one's writes are
+// there exactly when it returned nil.
+func TestGroupRandomCancellations(t *testing.T) {
+	s := openGroupStore(t)
+	const workers, each = 8, 60
+	type result struct {
+		id  string
+		err error
+	}
+	results := make(chan result, workers*each)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(uint64(w), 1))
+			for i := range each {
+				id := fmt.Sprintf("w%d-%03d", w, i)
+				ctx, cancel := context.WithCancel(t.Context())
+				stop := time.AfterFunc(time.Duration(rnd.IntN(400))*time.Microsecond, cancel)
+				err := s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+					if err := tx.CreateTenant(ctx, tenant(id)); err != nil {
+						return err
+					}
+					_, err := tx.GetTenant(ctx, id)
+					return err
+				})
+				stop.Stop()
+				cancel()
+				results <- result{id, err}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("transactions stranded: a group was never committed")
+	}
+	close(results)
+	var committed, cancelled int
+	for r := range results {
+		_, err := s.GetTenant(t.Context(), r.id)
+		if r.err == nil {
+			committed++
+			require.NoError(t, err, "%s returned nil but is missing", r.id)
+			continue
+		}
+		cancelled++
+		require.ErrorIs(t, r.err, context.Canceled, r.id)
+		require.ErrorIs(t, err, authcore.ErrNotFound, "%s failed (%v) but is stored", r.id, r.err)
+	}
+	t.Logf("%d committed, %d cancelled", committed, cancelled)
+	require.NoError(t, s.CreateTenant(t.Context(), tenant("after")))
 }

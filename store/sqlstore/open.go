@@ -59,7 +59,7 @@ type Store struct {
 	// than one connection (a *sql.DB given to OpenDB) or the writer
 	// connection is pinned.
 	serialize bool
-	writeMu   sync.Mutex
+	writeMu   writeLock
 	// fkPragma turns foreign keys on before each SQLite transaction, for a
 	// pool whose DSN this package did not write.
 	fkPragma bool

@@ -119,7 +119,9 @@ func (s *Store) sqliteTx(ctx context.Context, single bool, fn func(*tx) error) e
 // back is discarded rather than returned to the pool mid-transaction.
 func (s *Store) connTx(ctx context.Context, single bool, fn func(*tx) error) error {
 	if s.serialize {
-		s.writeMu.Lock()
+		if err := s.writeMu.LockContext(ctx); err != nil {
+			return fmt.Errorf("sqlstore: waiting for the writer: %w", err)
+		}
 		defer s.writeMu.Unlock()
 	}
 	conn, err := s.wdb.Conn(ctx)
