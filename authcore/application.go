@@ -212,7 +212,7 @@ func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
 		if err := tx.DeleteApplication(ctx, a.ID); err != nil {
 			return err
 		}
-		return e.forgetApplicationInProviders(ctx, tx, a.ID)
+		return e.forgetInProviders(ctx, tx, []string{a.ID}, "")
 	})
 	if err != nil {
 		return err

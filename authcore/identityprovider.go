@@ -302,11 +302,12 @@ func (e *Engine) known(ctx context.Context, s Store) twitter.Known {
 	}
 }
 
-// forgetApplicationInProviders removes a deleted application's entry from
-// every provider's applicationConfiguration, in the transaction that deletes
-// it: otherwise the provider would name an application that no longer exists
-// and its next update would fail validation.
-func (e *Engine) forgetApplicationInProviders(ctx context.Context, tx Store, appID string) error {
+// forgetInProviders removes deleted applications' entries from every
+// provider's applicationConfiguration, and a deleted tenant's (if tenantID
+// is not "") from tenantConfiguration, in the transaction that deletes
+// them: otherwise the provider would name what no longer exists and its
+// next update, even a PUT of what GET returned, would fail validation.
+func (e *Engine) forgetInProviders(ctx context.Context, tx Store, appIDs []string, tenantID string) error {
 	recs, err := tx.ListIdentityProviders(ctx)
 	if err != nil {
 		return err
@@ -316,10 +317,20 @@ func (e *Engine) forgetApplicationInProviders(ctx context.Context, tx Store, app
 		if err != nil {
 			return err
 		}
-		if _, ok := p.ApplicationConfiguration[appID]; !ok {
+		changed := false
+		for _, id := range appIDs {
+			if _, ok := p.ApplicationConfiguration[id]; ok {
+				delete(p.ApplicationConfiguration, id)
+				changed = true
+			}
+		}
+		if _, ok := p.TenantConfiguration[tenantID]; ok && tenantID != "" {
+			delete(p.TenantConfiguration, tenantID)
+			changed = true
+		}
+		if !changed {
 			continue
 		}
-		delete(p.ApplicationConfiguration, appID)
 		p.LastUpdateInstant = e.instant()
 		next, err := providerRecord(p)
 		if err != nil {

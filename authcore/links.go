@@ -8,6 +8,7 @@ import (
 
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/linking"
+	"github.com/authcore/authcore/validation"
 )
 
 // The Link API (SPEC §6): read, create and remove identity-provider links,
@@ -122,7 +123,16 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		userID = req.UserID
 	}
 	var out *IdentityProviderLink
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := retryConflicts(func() error { return e.createLink(ctx, req, userID, &out) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// createLink is one attempt of CreateLink.
+func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string, out **IdentityProviderLink) error {
+	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		link := req.IdentityProviderLink
 		if req.PendingIdPLinkID != "" {
 			p, err := tx.TakePendingLink(ctx, req.PendingIdPLinkID, e.instant())
@@ -147,11 +157,20 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		if strings.TrimSpace(link.IdentityProviderUserID) == "" {
 			errs.Blank("identityProviderLink.identityProviderUserId")
 		}
+		errs.TooLong("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID, validation.MaxIndexedLength)
 		if !errs.Empty() {
 			return &errs
 		}
+		// The user's links are locked before the user, in the order a login
+		// locks its link and then the user: the other order deadlocked with
+		// a login of the same user on PostgreSQL. The user's lock still
+		// comes before the links are counted below, so that two links
+		// created at once cannot both pass the limit.
+		if _, err := tx.ListLinks(ctx, strings.ToLower(userID), strings.ToLower(link.IdentityProviderID)); err != nil {
+			return err
+		}
 		user, err := e.userInScope(ctx, tx, userID)
-		if errors.Is(err, ErrNotFound) || (err == nil && link.TenantID != "" && link.TenantID != user.TenantID) {
+		if errors.Is(err, ErrNotFound) || (err == nil && link.TenantID != "" && !strings.EqualFold(link.TenantID, user.TenantID)) {
 			return invalid("identityProviderLink.userId", "invalid", "The [identityProviderLink.userId] property does not name a user of this tenant.")
 		}
 		if err != nil {
@@ -191,13 +210,9 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 			}
 			return err
 		}
-		out = l
+		*out = l
 		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // DeleteLink removes a user's link and returns it.

@@ -176,6 +176,18 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 				}
 			}
 		}
+		apps, err := tx.ListApplications(ctx, id)
+		if err != nil {
+			return err
+		}
+		appIDs := make([]string, len(apps))
+		for i, a := range apps {
+			appIDs[i] = a.ID
+		}
+		// The store deletes the tenant's applications with it.
+		if err := e.forgetInProviders(ctx, tx, appIDs, id); err != nil {
+			return err
+		}
 		return tx.DeleteTenant(ctx, id)
 	})
 	if err != nil {
@@ -201,6 +213,7 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 	if t.Name == "" {
 		errs.Blank("tenant.name")
 	}
+	errs.TooLong("tenant.name", t.Name, validation.MaxIndexedLength)
 	j := t.JWTConfiguration
 	validateRefreshPolicies(&errs, "tenant.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
 	validateLifetime(&errs, "tenant.jwtConfiguration.timeToLiveInSeconds", j.TimeToLiveInSeconds, time.Second)

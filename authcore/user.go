@@ -383,9 +383,11 @@ func validateUser(in UserInput, u *User) error {
 	switch {
 	case u.Email == "" && u.Username == "":
 		errs.Field("user.email", validation.KindBlank, "You must specify either the [user.email] or [user.username] property.")
+	case errs.TooLong("user.email", u.Email, validation.MaxIndexedLength):
 	case u.Email != "" && !plausibleEmail(u.Email):
 		errs.Field("user.email", validation.KindNotEmail, "The [user.email] property is not a valid email address.")
 	}
+	errs.TooLong("user.username", u.Username, validation.MaxIndexedLength)
 	if u.BirthDate != "" {
 		if _, err := time.Parse("2006-01-02", u.BirthDate); err != nil {
 			errs.Invalid("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")

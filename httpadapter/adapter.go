@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/validation"
@@ -141,7 +142,7 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 			h.writeError(w, r, err)
 			return
 		}
-		if err := queryWithoutNUL(r); err != nil {
+		if err := queryStorable(r); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
@@ -236,23 +237,42 @@ func releaseResponseBuffer(buf *bytes.Buffer) {
 	responseBuffers.Put(buf)
 }
 
-// queryWithoutNUL refuses a query parameter holding U+0000, as a body's
-// string holding one is refused ([invalidJSON]): no store can hold it, and
-// PostgreSQL fails the statement that compares with it.
-func queryWithoutNUL(r *http.Request) error {
-	if !strings.Contains(r.URL.RawQuery, "%00") {
+// queryStorable refuses a query parameter holding U+0000 or bytes that are
+// not UTF-8, as a body's string holding either is refused ([invalidJSON]):
+// no store keeps it as sent, and PostgreSQL fails the statement that
+// compares with it.
+func queryStorable(r *http.Request) error {
+	if !suspiciousQuery(r.URL.RawQuery) {
 		return nil
 	}
 	var v validation.Errors
 	for name, values := range r.URL.Query() {
 		for _, value := range values {
-			if strings.ContainsRune(value, 0) {
-				v.Field(name, validation.KindInvalid, "The ["+name+"] parameter may not hold the character U+0000.")
+			if strings.ContainsRune(value, 0) || !utf8.ValidString(value) {
+				v.Field(name, validation.KindInvalid, "The ["+name+"] parameter must be UTF-8 text without the character U+0000.")
 				break
 			}
 		}
 	}
 	return v.Err()
+}
+
+// suspiciousQuery reports whether a raw query may decode to U+0000 or to
+// bytes that are not UTF-8: it holds "%00", an escaped byte of 0x80 or
+// more, or an unescaped one. Most queries are plain ASCII, and this look
+// keeps their decoding for the handler that needs it.
+func suspiciousQuery(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c >= 0x80:
+			return true
+		case c == '%' && i+2 < len(raw):
+			if h := raw[i+1]; (h >= '8' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F') || (h == '0' && raw[i+2] == '0') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func fieldError(path, kind, message string) error {

@@ -5,8 +5,10 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -142,3 +144,37 @@ type discardWriter struct{ h http.Header }
 func (w discardWriter) Header() http.Header         { return w.h }
 func (w discardWriter) WriteHeader(int)             {}
 func (w discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// suspiciousQuery only lets a query skip decoding when no value of it can
+// decode to U+0000 or to bytes that are not UTF-8: checked on every query
+// of up to four pieces from an alphabet of escapes and plain characters.
+func TestSuspiciousQueryMissesNothing(t *testing.T) {
+	pieces := []string{"a", "=", "&", "%", "%0", "%00", "%20", "%41", "%7f", "%80", "%C3", "%c3%a9", "%28", "%ff", "\xc3", "+", "%2"}
+	var walk func(prefix string, depth int)
+	checked := 0
+	walk = func(q string, depth int) {
+		values, err := url.ParseQuery(q)
+		if err == nil && !suspiciousQuery(q) {
+			for name, vs := range values {
+				for _, v := range append(vs, name) {
+					require.True(t, utf8.ValidString(v) && !strings.ContainsRune(v, 0), "query %q passed, but holds %q", q, v)
+				}
+			}
+		}
+		checked++
+		if depth == 0 {
+			return
+		}
+		for _, p := range pieces {
+			walk(q+p, depth-1)
+		}
+	}
+	walk("", 4)
+	require.Greater(t, checked, 80000)
+	for _, q := range []string{"a=%00", "a=%C3%28", "a=%e9", "%ff=1", "a=\xff"} {
+		assert.True(t, suspiciousQuery(q), q)
+	}
+	for _, q := range []string{"", "a=b&c=d", "a=%20%41%7E", "userId=01a2088a-109c-7e53-b468-a93ac49af593"} {
+		assert.False(t, suspiciousQuery(q), q)
+	}
+}

@@ -372,3 +372,30 @@ func TestDeletingAnApplicationRemovesItsProviderEntry(t *testing.T) {
 	// The provider stays valid: a PATCH goes through.
 	assert.Equal(t, 200, f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true}}`).Code)
 }
+
+// Deleting a tenant removes its entry from the provider's
+// tenantConfiguration, and its applications' entries (the store deletes
+// them with it) from applicationConfiguration: left there, they made every
+// later PUT and PATCH of the provider fail validation, even a PUT of what
+// GET returned.
+func TestDeletingATenantLeavesItsProviderValid(t *testing.T) {
+	f := newIdPFixture(t)
+	ctx := context.Background()
+	tenantApp := "5c212e59-0d0e-6b1a-ad48-f4f92793be32"
+	require.NoError(t, f.store.CreateApplication(ctx, &authcore.Application{ID: tenantApp, TenantID: seedTenant, Name: "seed-tenant app", Active: true}))
+	body := strings.Replace(seedIdPRequest, `"applicationConfiguration": {`, `"applicationConfiguration": {"`+tenantApp+`": {"enabled": true},`, 1)
+	require.Equal(t, 200, f.do("POST", "/api/identity-provider", body).Code)
+	require.Contains(t, f.do("GET", "/api/identity-provider/"+twitterID, "").Body, seedTenant, "the tenant is configured on the provider")
+
+	d := f.do("DELETE", "/api/tenant/"+seedTenant, "")
+	require.Equal(t, 200, d.Code, d.Body)
+
+	g := f.do("GET", "/api/identity-provider/"+twitterID, "")
+	require.Equal(t, 200, g.Code)
+	assert.NotContains(t, g.Body, seedTenant, "the deleted tenant's entry is gone")
+	assert.NotContains(t, g.Body, tenantApp, "the deleted tenant's application's entry is gone")
+	p := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true}}`)
+	assert.Equal(t, 200, p.Code, p.Body)
+	put := f.do("PUT", "/api/identity-provider/"+twitterID, g.Body)
+	assert.Equal(t, 200, put.Code, put.Body)
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
@@ -187,4 +188,17 @@ func TestDebugEventLogAndSearch(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, buf.String(), link.Token)
 	assert.NotContains(t, s.Body, link.Token)
+}
+
+// A link body may carry its tenantId (as the links the API returns do) in
+// any case, as every id.
+func TestCreateLinkTenantIDAnyCase(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	u := f.do("POST", "/api/user", `{"user":{"email":"case@example.com"}}`)
+	uid := str(u.obj(t, "user"), "id")
+	r := f.do("POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"`+twitterID+`","identityProviderUserId":"tw-case","userId":"`+uid+`","tenantId":"`+strings.ToUpper(f.tenant)+`"}}`)
+	assert.Equal(t, 200, r.Code, r.Body)
+	// Another tenant's id, in any case, still names no user of this one.
+	r = f.do("POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"`+twitterID+`","identityProviderUserId":"tw-case-2","userId":"`+uid+`","tenantId":"`+strings.ToUpper("5c212e59-0d0e-6b1a-ad48-f4f92793be32")+`"}}`)
+	r.codes(t, "[invalid]identityProviderLink.userId")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kinds of field error, the bracketed prefix of a FusionAuth error code.
@@ -45,6 +46,24 @@ func (e *Errors) Field(path, kind, message string) {
 // Blank records that a required field at path was absent or empty.
 func (e *Errors) Blank(path string) {
 	e.Field(path, KindBlank, fmt.Sprintf("You must specify the [%s] property.", path))
+}
+
+// MaxIndexedLength is the most characters a string that the stores index
+// (a tenant's name, a user's email and username, a link's
+// identityProviderUserId) may hold. 255 is more than any real value needs
+// (an email address is at most 254), and 255 characters of four bytes
+// each stay well inside PostgreSQL's limit on an index entry (about 2,700
+// bytes), which would otherwise refuse the row with an error of its own.
+const MaxIndexedLength = 255
+
+// TooLong records that the value at path holds more than max characters,
+// and reports whether it did.
+func (e *Errors) TooLong(path, value string, max int) bool {
+	if len(value) <= max || utf8.RuneCountInString(value) <= max {
+		return false
+	}
+	e.Field(path, KindTooLong, fmt.Sprintf("The [%s] property may hold at most %d characters.", path, max))
+	return true
 }
 
 // Invalid records that the value at path is not acceptable.

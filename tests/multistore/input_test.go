@@ -2,6 +2,8 @@ package multistore_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,6 +30,15 @@ func TestUnstorableStringsOnEveryStore(t *testing.T) {
 		{"POST", "/api/application", "{\"application\":{\"name\":\"bad \xc3\x28 utf-8\"}}"},
 		{"GET", "/api/user?username=a%00b", ``},
 		{"GET", "/api/user?email=a%00b", ``},
+		{"GET", "/api/user?username=%C3%28", ``},
+		{"GET", "/api/identity-provider/link?identityProviderId=45bb233c-0901-4236-b5ca-ac46e2e0a5a5&identityProviderUserId=%C3%28", ``},
+		{"GET", "/api/identity-provider/link?identityProviderId=45bb233c-0901-4236-b5ca-ac46e2e0a5a5&identityProviderUserId=%ff&userId=01a2088a-109c-7e53-b468-a93ac49af593", ``},
+		{"DELETE", "/api/identity-provider/link?identityProviderId=45bb233c-0901-4236-b5ca-ac46e2e0a5a5&identityProviderUserId=%C3%28&userId=01a2088a-109c-7e53-b468-a93ac49af593", ``},
+		// Over PostgreSQL's limit on an index entry, unless refused first.
+		{"POST", "/api/tenant", `{"tenant":{"name":"` + incompressible(6000) + `"}}`},
+		{"POST", "/api/user", `{"user":{"username":"` + incompressible(6000) + `"}}`},
+		{"POST", "/api/user", `{"user":{"email":"a@` + incompressible(6000) + `.example.com"}}`},
+		{"POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"45bb233c-0901-4236-b5ca-ac46e2e0a5a5","identityProviderUserId":"` + incompressible(6000) + `","userId":"01a2088a-109c-7e53-b468-a93ac49af593"}}`},
 	}
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
@@ -50,4 +61,12 @@ func TestUnstorableStringsOnEveryStore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// incompressible is n random hex digits: PostgreSQL cannot shrink them to
+// fit an index entry, as it would a run of one letter.
+func incompressible(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:n]
 }
