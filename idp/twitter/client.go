@@ -252,8 +252,17 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	if u.IDStr == "" {
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer has no id_str"))
 	}
+	if len(u.IDStr) > maxIdentityLength || len(u.ScreenName) > maxIdentityLength || len(u.Email) > maxIdentityLength {
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email longer than Twitter's"))
+	}
 	return u, body, nil
 }
+
+// maxIdentityLength bounds, in bytes, the id_str, screen_name and email of
+// an answer: Twitter's own are at most 20 digits, 15 characters and 254
+// characters, and the store indexes all three (a link's user id, a user's
+// username and email), so an answer beyond them is not Twitter's.
+const maxIdentityLength = 255
 
 // Login does what FusionAuth's "Complete the Twitter Login" does with
 // data.oauth_token, data.oauth_token_secret and data.oauth_verifier: with a

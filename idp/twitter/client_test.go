@@ -525,3 +525,31 @@ func TestAlternatingConsumersSignWithTheirOwnSecret(t *testing.T) {
 		assertKind(t, err, twitter.ErrRefused, "NOT-THE-SECRET", as)
 	}
 }
+
+// An answer whose id, screen name or email is longer than any Twitter
+// gives is not taken for a user: the store indexes all three.
+func TestVerifyCredentialsRefusesOverlongIdentity(t *testing.T) {
+	long := strings.Repeat("x", 256)
+	for name, acct := range map[string]twittertest.Account{
+		"id":          {ID: strings.Repeat("7", 256), ScreenName: "ok"},
+		"screen name": {ID: "42", ScreenName: long},
+		"email":       {ID: "43", ScreenName: "ok", Email: long + "@example.com"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.fake.AddAccount(acct)
+			at, as := f.fake.IssueAccessToken(consumerKey, acct.ID)
+			_, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+			assertKind(t, err, twitter.ErrUnavailable, as)
+		})
+	}
+	// At the bound, it is taken.
+	f := newFixture(t)
+	acct := twittertest.Account{ID: "44", ScreenName: strings.Repeat("y", 255)}
+	f.fake.AddAccount(acct)
+	at, as := f.fake.IssueAccessToken(consumerKey, acct.ID)
+	u, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+	if err != nil || u.ScreenName != acct.ScreenName {
+		t.Fatalf("got %+v, %v", u, err)
+	}
+}
