@@ -234,6 +234,11 @@ type engineExt struct {
 	// integrations caches the stored integrations (cachedIntegrations).
 	integrations atomic.Pointer[cachedIntegrations]
 	refreshing   atomic.Bool
+	// writingIntegrations is held by this engine's integration writes
+	// from the store write to the cache update (integrationsChanged), so
+	// the cache is updated in the order the store was written and ends on
+	// the value the store holds.
+	writingIntegrations sync.Mutex
 	// changed wakes a running relay when this engine changed the
 	// integrations.
 	changed chan struct{}
@@ -243,6 +248,10 @@ type engineExt struct {
 type cachedIntegrations struct {
 	in integration.Integrations
 	at time.Time
+	// gen counts this engine's integration writes up to the one in holds.
+	// A refresh stores what it read only while gen is what it was when the
+	// read began: a write cached since may be newer than what it read.
+	gen uint64
 }
 
 // integrationsTTL is how long a cached copy of the integrations is used
@@ -272,18 +281,28 @@ func (e *Engine) startEvents(ctx context.Context) error {
 }
 
 // refreshIntegrations reads the integrations from the store (outside any
-// transaction) into the cache.
+// transaction) into the cache, and returns what the cache then holds: when
+// this engine wrote the integrations while the read ran, the read may have
+// seen the value before that write, so the write's value is kept.
 func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrations, error) {
+	var gen uint64
+	if c := e.ext.integrations.Load(); c != nil {
+		gen = c.gen
+	}
 	in, err := e.loadIntegrations(ctx, e.store)
 	if err != nil {
 		return integration.Integrations{}, err
 	}
-	e.cacheIntegrations(in)
-	return in, nil
-}
-
-func (e *Engine) cacheIntegrations(in integration.Integrations) {
-	e.ext.integrations.Store(&cachedIntegrations{in: in, at: time.Now()})
+	next := &cachedIntegrations{in: in, at: time.Now(), gen: gen}
+	for {
+		cur := e.ext.integrations.Load()
+		if cur != nil && cur.gen != gen {
+			return cur.in, nil
+		}
+		if e.ext.integrations.CompareAndSwap(cur, next) {
+			return in, nil
+		}
+	}
 }
 
 // currentIntegrations returns the cached integrations, reading them again
@@ -327,9 +346,14 @@ func (e *Engine) cachedIntegrationsNoWait() integration.Integrations {
 	return c.in
 }
 
-// integrationsChanged is called after this engine stored new integrations.
+// integrationsChanged is called after this engine stored new integrations,
+// with writingIntegrations held since before the store write.
 func (e *Engine) integrationsChanged(in integration.Integrations) {
-	e.cacheIntegrations(in)
+	var gen uint64
+	if c := e.ext.integrations.Load(); c != nil {
+		gen = c.gen
+	}
+	e.ext.integrations.Store(&cachedIntegrations{in: in, at: time.Now(), gen: gen + 1})
 	select {
 	case e.ext.changed <- struct{}{}:
 	default:

@@ -1,5 +1,7 @@
 package authcore
 
+import "github.com/authcore/authcore/integration"
+
 // CachedConfig returns what the engine's current configuration snapshot
 // holds (configcache.go), for tests that check it is never modified.
 func (e *Engine) CachedConfig() []any {
@@ -15,3 +17,22 @@ func (e *Engine) CachedConfig() []any {
 	}
 	return out
 }
+
+// CachedIntegrations returns the engine's cached integrations the way a
+// transaction reads them (cachedIntegrationsNoWait): a stale copy starts a
+// background refresh.
+func (e *Engine) CachedIntegrations() integration.Integrations {
+	return e.cachedIntegrationsNoWait()
+}
+
+// ExpireIntegrations makes the cached integrations stale, as integrationsTTL
+// passing does, without waiting for it.
+func (e *Engine) ExpireIntegrations() {
+	if c := e.ext.integrations.Load(); c != nil {
+		e.ext.integrations.Store(&cachedIntegrations{in: c.in, gen: c.gen})
+	}
+}
+
+// RefreshingIntegrations reports whether a background refresh of the
+// integrations runs.
+func (e *Engine) RefreshingIntegrations() bool { return e.ext.refreshing.Load() }

@@ -39,6 +39,10 @@ func (e *Engine) UpdateIntegrations(ctx context.Context, in integration.Integrat
 	if err := integration.Validate(out); err != nil {
 		return integration.Integrations{}, err
 	}
+	// Held until the cache is updated, so that of two concurrent writes the
+	// one that wrote the store last also updates the cache last.
+	e.ext.writingIntegrations.Lock()
+	defer e.ext.writingIntegrations.Unlock()
 	if err := e.store.PutIntegrations(ctx, &out); err != nil {
 		return integration.Integrations{}, err
 	}
@@ -55,6 +59,9 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 		return integration.Integrations{}, err
 	}
 	req.Body = renameCleanSpeakAlias(req)
+	// Held until the cache is updated, as in UpdateIntegrations.
+	e.ext.writingIntegrations.Lock()
+	defer e.ext.writingIntegrations.Unlock()
 	var out integration.Integrations
 	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		cur, err := e.loadIntegrations(ctx, tx)

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/store/memstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -202,4 +206,92 @@ func defaultTenant(t *testing.T, f *fixture) string {
 	require.NoError(t, err)
 	require.Len(t, ts, 1)
 	return ts[0].ID
+}
+
+// pausingPutStore holds the first PutIntegrations after it has written,
+// before it returns to the engine: what a goroutine preempted between the
+// store write and the engine's cache update looks like.
+type pausingPutStore struct {
+	authcore.Store
+	first   atomic.Bool
+	written chan struct{}
+	release chan struct{}
+}
+
+func (s *pausingPutStore) PutIntegrations(ctx context.Context, in *integration.Integrations) error {
+	err := s.Store.PutIntegrations(ctx, in)
+	if s.first.CompareAndSwap(false, true) {
+		close(s.written)
+		<-s.release
+	}
+	return err
+}
+
+// Two PUTs race: A (Kafka off) writes first, B (Kafka on) writes second and
+// wins in the store. The engine's integrations cache must end on B too, or
+// the engine acts on A's settings although GET shows B's: a user created
+// then records no event, which Kafka then never receives. A is held between
+// its store write and its cache update; B waits for A there, so it is given
+// a moment to finish (which it does when nothing orders the two) before A
+// is released.
+func TestIntegrationsConcurrentPutsCacheTheLastWrite(t *testing.T) {
+	mem := memstore.New()
+	ps := &pausingPutStore{Store: mem, written: make(chan struct{}), release: make(chan struct{})}
+	f := newFixtureOn(t, ps, mem, nil)
+
+	done := make(chan response)
+	go func() {
+		done <- f.do("PUT", "/api/integration", `{"integrations":{"kafka":{"enabled":false}}}`)
+	}()
+	<-ps.written
+	bDone := make(chan response, 1)
+	go func() {
+		bDone <- f.do("PUT", "/api/integration", `{"integrations":{"kafka":{"enabled":true,"defaultTopic":"events","producer":{"bootstrap.servers":"k:9092"}}}}`)
+	}()
+	select {
+	case <-time.After(200 * time.Millisecond):
+	case b := <-bDone:
+		bDone <- b
+	}
+	close(ps.release)
+	a := <-done
+	require.Equal(t, 200, a.Code, a.Body)
+	b := <-bDone
+	require.Equal(t, 200, b.Code, b.Body)
+
+	// The store (and GET) hold B: Kafka enabled.
+	g := f.do("GET", "/api/integration", "")
+	require.Contains(t, g.Body, `"defaultTopic":"events","enabled":true`)
+
+	// A change now must be recorded for Kafka.
+	u := f.do("POST", "/api/user", `{"user":{"email":"race@example.com"}}`)
+	require.Equal(t, 200, u.Code, u.Body)
+	assert.Positive(t, mem.OutboxLen(), "Kafka is enabled (GET says so) but the user.create event was not recorded: the engine's cache holds the older PUT")
+}
+
+// FusionAuth types usernameModeration.applicationId as a UUID (seed 000),
+// and applicationIds are checked whatever "enabled" says: so is the
+// moderation application id, when it is sent.
+func TestIntegrationsModerationApplicationIDIsAUUIDWhenDisabled(t *testing.T) {
+	for name, body := range map[string]string{
+		"cleanspeak disabled": `{"integrations":{"cleanspeak":{"enabled":false,"usernameModeration":{"enabled":true,"applicationId":"not-a-uuid"}}}}`,
+		"moderation disabled": `{"integrations":{"cleanspeak":{"enabled":true,"url":"http://cs","usernameModeration":{"enabled":false,"applicationId":"not-a-uuid"}}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			r := f.do("PUT", "/api/integration", body)
+			require.Equal(t, 400, r.Code, "stored a non-UUID moderation application id: %s", r.Body)
+			assert.True(t, r.errors(t).Has("[invalid]integrations.cleanspeak.usernameModeration.applicationId"), r.Body)
+		})
+	}
+}
+
+// FusionAuth renders UUIDs in lower case, and every id is stored
+// lower-cased: the CleanSpeak application ids too.
+func TestIntegrationsCleanSpeakIDsLowerCased(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("PUT", "/api/integration", `{"integrations":{"cleanspeak":{"enabled":true,"url":"http://cs","applicationIds":["11111111-AAAA-1111-1111-111111111111"],"usernameModeration":{"enabled":true,"applicationId":"27A7E845-79EC-4B24-A36D-66A224055395"}}}}`)
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Contains(t, r.Body, `"applicationId":"27a7e845-79ec-4b24-a36d-66a224055395"`)
+	assert.Contains(t, r.Body, `"applicationIds":["11111111-aaaa-1111-1111-111111111111"]`)
 }

@@ -82,12 +82,19 @@ var producerDefaults = map[string]string{
 
 // Normalize applies FusionAuth's normalisation: trimmed strings, and the
 // producer defaults when Kafka is enabled and bootstrap.servers is missing.
-// It returns a copy; in is not changed.
+// The application ids are lower-cased, as every id is stored, so an id sent
+// in upper case is returned as FusionAuth renders a UUID and compares equal
+// to the application's own id. It returns a copy; in is not changed.
 func Normalize(in Integrations) Integrations {
 	out := in
 	out.CleanSpeak.URL = strings.TrimSpace(in.CleanSpeak.URL)
-	out.CleanSpeak.UsernameModeration.ApplicationID = strings.TrimSpace(in.CleanSpeak.UsernameModeration.ApplicationID)
-	out.CleanSpeak.ApplicationIDs = append([]string(nil), in.CleanSpeak.ApplicationIDs...)
+	out.CleanSpeak.UsernameModeration.ApplicationID = normalizeID(in.CleanSpeak.UsernameModeration.ApplicationID)
+	if len(in.CleanSpeak.ApplicationIDs) > 0 {
+		out.CleanSpeak.ApplicationIDs = make([]string, len(in.CleanSpeak.ApplicationIDs))
+		for i, id := range in.CleanSpeak.ApplicationIDs {
+			out.CleanSpeak.ApplicationIDs[i] = normalizeID(id)
+		}
+	}
 	out.Kafka.DefaultTopic = strings.TrimSpace(in.Kafka.DefaultTopic)
 	if len(in.Kafka.Producer) > 0 || in.Kafka.Enabled {
 		out.Kafka.Producer = make(map[string]string, len(in.Kafka.Producer)+len(producerDefaults))
@@ -118,14 +125,18 @@ func Validate(in Integrations) error {
 		case !isHTTPURL(cs.URL):
 			errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL.")
 		}
-		if cs.UsernameModeration.Enabled {
-			switch id := cs.UsernameModeration.ApplicationID; {
-			case id == "":
-				errs.Blank("integrations.cleanspeak.usernameModeration.applicationId")
-			case !isUUID(id):
-				errs.Invalid("integrations.cleanspeak.usernameModeration.applicationId", "The [integrations.cleanspeak.usernameModeration.applicationId] property must be a UUID.")
-			}
+	}
+	// FusionAuth types the moderation application id as a UUID (seed 000):
+	// it may be absent while moderation is off, but one that is sent must be
+	// a UUID whatever "enabled" says, as applicationIds must, or a value no
+	// moderation could use is stored and returned.
+	switch id := cs.UsernameModeration.ApplicationID; {
+	case id == "":
+		if cs.Enabled && cs.UsernameModeration.Enabled {
+			errs.Blank("integrations.cleanspeak.usernameModeration.applicationId")
 		}
+	case !isUUID(id):
+		errs.Invalid("integrations.cleanspeak.usernameModeration.applicationId", "The [integrations.cleanspeak.usernameModeration.applicationId] property must be a UUID.")
 	}
 	for _, id := range cs.ApplicationIDs {
 		if !isUUID(id) {
@@ -168,6 +179,9 @@ func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
+
+// normalizeID trims and lower-cases an id, the form every id is stored in.
+func normalizeID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
 // isUUID accepts the 8-4-4-4-12 hex form, the only one FusionAuth emits.
 func isUUID(s string) bool { return validation.IsUUID(s) }

@@ -28,6 +28,9 @@ func TestValidate(t *testing.T) {
 		{"cleanspeak ftp url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "ftp://x"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		{"moderation without application", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{Enabled: true}}}, []string{"[blank]integrations.cleanspeak.usernameModeration.applicationId"}},
 		{"moderation with bad application id", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{Enabled: true, ApplicationID: "nope"}}}, []string{"[invalid]integrations.cleanspeak.usernameModeration.applicationId"}},
+		{"bad application id, moderation disabled", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{ApplicationID: "nope"}}}, []string{"[invalid]integrations.cleanspeak.usernameModeration.applicationId"}},
+		{"bad application id, cleanspeak disabled", Integrations{CleanSpeak: CleanSpeak{UsernameModeration: UsernameModeration{Enabled: true, ApplicationID: "nope"}}}, []string{"[invalid]integrations.cleanspeak.usernameModeration.applicationId"}},
+		{"moderation disabled without application", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001"}}, nil},
 		{"moderation complete", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{Enabled: true, ApplicationID: appID}}}, nil},
 		{"bad application ids", Integrations{CleanSpeak: CleanSpeak{ApplicationIDs: []string{appID, "x"}}}, []string{"[invalid]integrations.cleanspeak.applicationIds"}},
 		{"both broken", Integrations{CleanSpeak: CleanSpeak{Enabled: true}, Kafka: Kafka{Enabled: true}}, []string{"[blank]integrations.cleanspeak.url", "[blank]integrations.kafka.defaultTopic"}},
@@ -70,6 +73,21 @@ func TestNormalizeProducerDefaults(t *testing.T) {
 	// Disabled Kafka gets no defaults.
 	if off := Normalize(Integrations{}); off.Kafka.Producer != nil {
 		t.Fatalf("got %v", off.Kafka.Producer)
+	}
+}
+
+func TestNormalizeLowerCasesIDs(t *testing.T) {
+	in := Integrations{CleanSpeak: CleanSpeak{
+		ApplicationIDs:     []string{" 11111111-AAAA-1111-1111-111111111111 "},
+		UsernameModeration: UsernameModeration{ApplicationID: "27A7E845-79EC-4B24-A36D-66A224055395"},
+	}}
+	out := Normalize(in)
+	if !reflect.DeepEqual(out.CleanSpeak.ApplicationIDs, []string{"11111111-aaaa-1111-1111-111111111111"}) ||
+		out.CleanSpeak.UsernameModeration.ApplicationID != "27a7e845-79ec-4b24-a36d-66a224055395" {
+		t.Fatalf("got %+v", out.CleanSpeak)
+	}
+	if in.CleanSpeak.ApplicationIDs[0] != " 11111111-AAAA-1111-1111-111111111111 " {
+		t.Fatal("Normalize changed its input")
 	}
 }
 
