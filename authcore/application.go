@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -192,13 +193,66 @@ func (e *Engine) changeApplication(ctx context.Context, id string, build func(cu
 			return err
 		}
 		out = next
-		return applicationStoreError(tx.UpdateApplication(ctx, &next))
+		if err := applicationStoreError(tx.UpdateApplication(ctx, &next)); err != nil {
+			return err
+		}
+		return e.followRoleChanges(ctx, tx, cur, &next)
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.log.InfoContext(ctx, "application updated", "applicationId", out.ID, "active", out.Active)
 	return &out, nil
+}
+
+// followRoleChanges brings the registrations of the application in line
+// with an update of its roles, in the update's transaction: a role that
+// kept its id under a new name is renamed on them, and a role the update
+// removed is taken off them, as FusionAuth does when a role is deleted.
+// Otherwise tokens would still carry the old name, and every later change
+// of those registrations would be refused for naming a role the
+// application does not have.
+func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *Application) error {
+	byID := make(map[string]string, len(next.Roles))
+	kept := make(map[string]bool, len(next.Roles))
+	for _, r := range next.Roles {
+		byID[r.ID], kept[r.Name] = r.Name, true
+	}
+	renamed := map[string]string{}
+	changed := false
+	for _, r := range cur.Roles {
+		if name, ok := byID[r.ID]; ok && name != r.Name {
+			renamed[r.Name] = name
+		}
+		changed = changed || !kept[r.Name]
+	}
+	if !changed {
+		return nil
+	}
+	regs, err := tx.ListApplicationRegistrations(ctx, cur.ID)
+	if err != nil {
+		return err
+	}
+	now := e.instant()
+	for _, reg := range regs {
+		var roles []string
+		for _, name := range reg.Roles {
+			if to, ok := renamed[name]; ok {
+				name = to
+			}
+			if kept[name] && !slices.Contains(roles, name) {
+				roles = append(roles, name)
+			}
+		}
+		if slices.Equal(roles, reg.Roles) {
+			continue
+		}
+		reg.Roles, reg.LastUpdateInstant = roles, now
+		if err := tx.UpdateRegistration(ctx, reg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DeleteApplication deletes the application with its registrations and

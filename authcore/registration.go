@@ -89,7 +89,10 @@ func (e *Engine) registerExisting(ctx context.Context, tx Store, m *moderation, 
 		return nil, nil, err
 	}
 	var errs validation.Errors
-	reg := e.newRegistration(ctx, tx, user.TenantID, req, &errs)
+	reg, err := e.newRegistration(ctx, tx, user.TenantID, req, &errs)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -113,8 +116,14 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, us
 	}
 	hint := ""
 	if appID := strings.ToLower(strings.TrimSpace(req.Registration.ApplicationID)); appID != "" {
-		if app, err := tx.GetApplication(ctx, appID); err == nil {
+		// An unknown application is the registration's error, reported
+		// below; any other failure (on PostgreSQL, a deadlock that ended
+		// the transaction) is the request's.
+		switch app, err := tx.GetApplication(ctx, appID); {
+		case err == nil:
 			hint = app.TenantID
+		case !errors.Is(err, ErrNotFound):
+			return nil, nil, err
 		}
 	}
 	user, err := e.newUser(ctx, tx, id, UserRequest{User: *req.User, SkipVerification: req.SkipVerification}, hint)
@@ -131,13 +140,18 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, us
 		// too, so that the caller sees every error at once.
 		tenantID, terr := e.tenantForCreate(ctx, tx, firstNonEmpty(req.User.TenantID, hint), "user.tenantId")
 		if terr == nil {
-			e.newRegistration(ctx, tx, tenantID, req, &errs)
+			if _, err := e.newRegistration(ctx, tx, tenantID, req, &errs); err != nil {
+				return nil, nil, err
+			}
 		}
 		return nil, nil, &errs
 	case err != nil:
 		return nil, nil, err
 	}
-	reg := e.newRegistration(ctx, tx, user.TenantID, req, &errs)
+	reg, err := e.newRegistration(ctx, tx, user.TenantID, req, &errs)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -162,7 +176,7 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, us
 
 // newRegistration builds and validates a registration in tenantID, recording
 // errors in errs.
-func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string, req RegistrationRequest, errs *validation.Errors) *UserRegistration {
+func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string, req RegistrationRequest, errs *validation.Errors) (*UserRegistration, error) {
 	in := req.Registration
 	now := e.instant()
 	reg := buildRegistration(in)
@@ -174,9 +188,9 @@ func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string,
 		errs.Invalid("registration.id", "The [registration.id] property must be a UUID.")
 	}
 	reg.InsertInstant, reg.LastUpdateInstant = now, now
-	app := registrationApplication(ctx, tx, tenantID, reg.ApplicationID, errs)
-	if app == nil {
-		return reg
+	app, err := registrationApplication(ctx, tx, tenantID, reg.ApplicationID, errs)
+	if app == nil || err != nil {
+		return reg, err
 	}
 	if len(reg.Roles) == 0 {
 		reg.Roles = DefaultRoles(app)
@@ -186,22 +200,26 @@ func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string,
 	if req.SkipRegistrationVerification || !app.VerifyRegistration {
 		reg.Verified, reg.VerifiedInstant = true, now
 	}
-	return reg
+	return reg, nil
 }
 
 // registrationApplication loads the application a registration names; a
-// blank, unknown or other tenant's application is recorded in errs.
-func registrationApplication(ctx context.Context, tx Store, tenantID, appID string, errs *validation.Errors) *Application {
+// blank, unknown or other tenant's application is recorded in errs, and
+// only the store's other failures are returned.
+func registrationApplication(ctx context.Context, tx Store, tenantID, appID string, errs *validation.Errors) (*Application, error) {
 	if appID == "" {
 		errs.Blank("registration.applicationId")
-		return nil
+		return nil, nil
 	}
 	app, err := tx.GetApplication(ctx, appID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
 	if err != nil || app.TenantID != tenantID {
 		errs.Invalid("registration.applicationId", fmt.Sprintf("The [registration.applicationId] property does not name an application of the user's tenant: [%s].", appID))
-		return nil
+		return nil, nil
 	}
-	return app
+	return app, nil
 }
 
 func checkRoles(app *Application, roles []string, errs *validation.Errors) {
@@ -296,7 +314,11 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 		next.Verified, next.VerifiedInstant = true, next.LastUpdateInstant
 	}
 	var errs validation.Errors
-	if app := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs); app != nil {
+	app, err := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs)
+	if err != nil {
+		return err
+	}
+	if app != nil {
 		checkRoles(app, next.Roles, &errs)
 	}
 	if err := errs.Err(); err != nil {

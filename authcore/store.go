@@ -63,6 +63,9 @@ type RegistrationStore interface {
 	// ListRegistrations returns a user's registrations, oldest first; none is
 	// an empty slice, not an error.
 	ListRegistrations(ctx context.Context, userID string) ([]*UserRegistration, error)
+	// ListApplicationRegistrations returns an application's registrations,
+	// ordered by user id; none is an empty slice.
+	ListApplicationRegistrations(ctx context.Context, applicationID string) ([]*UserRegistration, error)
 	UpdateRegistration(ctx context.Context, r *UserRegistration) error
 	DeleteRegistration(ctx context.Context, userID, applicationID string) error
 }

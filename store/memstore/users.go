@@ -543,6 +543,17 @@ func (t *txn) GetRegistration(_ context.Context, userID, applicationID string) (
 	return r.registration(rec.ID), nil
 }
 
+func (t *txn) ListApplicationRegistrations(_ context.Context, applicationID string) ([]*authcore.UserRegistration, error) {
+	out := []*authcore.UserRegistration{}
+	for _, rec := range t.d.users {
+		if r := rec.reg(applicationID); r != nil {
+			out = append(out, r.registration(rec.ID))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
+	return out, nil
+}
+
 func (t *txn) ListRegistrations(_ context.Context, userID string) ([]*authcore.UserRegistration, error) {
 	rec := t.d.users[userID]
 	if rec == nil {

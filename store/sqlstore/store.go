@@ -76,6 +76,12 @@ func (s *Store) CreateRegistration(ctx context.Context, v *authcore.UserRegistra
 func (s *Store) GetRegistration(ctx context.Context, userID, applicationID string) (*authcore.UserRegistration, error) {
 	return read(s, ctx, func(t *tx) (*authcore.UserRegistration, error) { return t.GetRegistration(ctx, userID, applicationID) })
 }
+func (s *Store) ListApplicationRegistrations(ctx context.Context, applicationID string) ([]*authcore.UserRegistration, error) {
+	return read(s, ctx, func(t *tx) ([]*authcore.UserRegistration, error) {
+		return t.ListApplicationRegistrations(ctx, applicationID)
+	})
+}
+
 func (s *Store) ListRegistrations(ctx context.Context, userID string) ([]*authcore.UserRegistration, error) {
 	return read(s, ctx, func(t *tx) ([]*authcore.UserRegistration, error) { return t.ListRegistrations(ctx, userID) })
 }

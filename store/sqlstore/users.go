@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -137,6 +138,32 @@ func (t *tx) ListRegistrations(ctx context.Context, userID string) ([]*authcore.
 		r.UserID = userID
 	}
 	return out, err
+}
+
+func (t *tx) ListApplicationRegistrations(ctx context.Context, applicationID string) ([]*authcore.UserRegistration, error) {
+	rows, err := t.query(ctx, `SELECT user_id, doc FROM registrations WHERE application_id = ? ORDER BY user_id`+t.lock(), applicationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*authcore.UserRegistration{}
+	for rows.Next() {
+		var userID string
+		var doc []byte
+		if err := rows.Scan(&userID, &doc); err != nil {
+			return nil, t.s.mapErr(ctx, err)
+		}
+		r := new(authcore.UserRegistration)
+		if err := json.Unmarshal(doc, r); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode registration: %w", err)
+		}
+		r.UserID = userID
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.s.mapErr(ctx, t.note(err))
+	}
+	return out, nil
 }
 
 func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
