@@ -75,6 +75,25 @@ func (n *rvNode) do(method, path, body string, headers ...string) rvResp {
 	return rvResp{rec.Code, rec.Body.String()}
 }
 
+// concurrentPatches sends n PATCHes of path at once, the i-th with body(i),
+// alternating between the nodes, and returns their status codes; any other
+// than 200 or 409 (a lost race the client may retry) is an error.
+func concurrentPatches(t *testing.T, nodes []*rvNode, n int, path string, body func(i int) string) []int {
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	for i := range n {
+		wg.Go(func() {
+			r := nodes[i%len(nodes)].do("PATCH", path, body(i))
+			codes[i] = r.Code
+			if r.Code != 200 && r.Code != 409 {
+				t.Errorf("PATCH %d: %d %s", i, r.Code, r.Body)
+			}
+		})
+	}
+	wg.Wait()
+	return codes
+}
+
 func rvStr(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
 // A role removed from the application (PUT of the application without it)
@@ -110,20 +129,7 @@ func TestConcurrentUserPatches(t *testing.T) {
 			u := nodes[0].do("POST", "/api/user", `{"user":{"email":"p@example.com"}}`).m(t, "user")
 			uid := rvStr(u, "id")
 			const N = 20
-			var wg sync.WaitGroup
-			codes := make([]int, N)
-			for i := 0; i < N; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					r := nodes[i%2].do("PATCH", "/api/user/"+uid, fmt.Sprintf(`{"user":{"data":{"k%d":true}}}`, i))
-					codes[i] = r.Code
-					if r.Code != 200 && r.Code != 409 {
-						t.Errorf("PATCH %d: %d %s", i, r.Code, r.Body)
-					}
-				}(i)
-			}
-			wg.Wait()
+			codes := concurrentPatches(t, nodes, N, "/api/user/"+uid, func(i int) string { return fmt.Sprintf(`{"user":{"data":{"k%d":true}}}`, i) })
 			got := nodes[0].do("GET", "/api/user/"+uid, "").m(t, "user")
 			data, _ := got["data"].(map[string]any)
 			for i := 0; i < N; i++ {
@@ -182,20 +188,7 @@ func TestConcurrentApplicationRolePatches(t *testing.T) {
 			app := nodes[0].do("POST", "/api/application", `{"application":{"name":"a"}}`).m(t, "application")
 			appID := rvStr(app, "id")
 			const N = 10
-			var wg sync.WaitGroup
-			codes := make([]int, N)
-			for i := 0; i < N; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					r := nodes[i%2].do("PATCH", "/api/application/"+appID, fmt.Sprintf(`{"application":{"roles":[{"name":"r%d"}]}}`, i))
-					codes[i] = r.Code
-					if r.Code != 200 && r.Code != 409 {
-						t.Errorf("PATCH %d: %d %s", i, r.Code, r.Body)
-					}
-				}(i)
-			}
-			wg.Wait()
+			codes := concurrentPatches(t, nodes, N, "/api/application/"+appID, func(i int) string { return fmt.Sprintf(`{"application":{"roles":[{"name":"r%d"}]}}`, i) })
 			got := nodes[0].do("GET", "/api/application/"+appID, "").m(t, "application")
 			roles, _ := got["roles"].([]any)
 			names := map[string]bool{}
