@@ -123,7 +123,10 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		userID = req.UserID
 	}
 	var out *IdentityProviderLink
-	err := retryConflicts(func() error { return e.createLink(ctx, req, userID, &out) })
+	err := retryConflicts(func() (err error) {
+		out, err = e.createLink(ctx, req, userID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +134,9 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 }
 
 // createLink is one attempt of CreateLink.
-func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string, out **IdentityProviderLink) error {
-	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string) (*IdentityProviderLink, error) {
+	var out *IdentityProviderLink
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		link := req.IdentityProviderLink
 		if req.PendingIdPLinkID != "" {
 			p, err := tx.TakePendingLink(ctx, req.PendingIdPLinkID, e.instant())
@@ -210,9 +214,10 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string,
 			}
 			return err
 		}
-		*out = l
+		out = l
 		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
 	})
+	return out, err
 }
 
 // DeleteLink removes a user's link and returns it.
