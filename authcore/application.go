@@ -111,15 +111,28 @@ func loadApplication(ctx context.Context, s Store, id string) (*Application, err
 	return a, nil
 }
 
-// Applications lists the applications the request may see, oldest first.
+// Applications lists the active applications the request may see, oldest
+// first (FusionAuth's GET /api/application).
 func (e *Engine) Applications(ctx context.Context) ([]Application, error) {
+	return e.listApplications(ctx, true)
+}
+
+// InactiveApplications lists the inactive (deactivated) applications the
+// request may see, oldest first (GET /api/application?inactive=true).
+func (e *Engine) InactiveApplications(ctx context.Context) ([]Application, error) {
+	return e.listApplications(ctx, false)
+}
+
+func (e *Engine) listApplications(ctx context.Context, active bool) ([]Application, error) {
 	list, err := e.store.ListApplications(ctx, scopedTenant(ctx))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Application, 0, len(list))
 	for _, a := range list {
-		out = append(out, *a)
+		if a.Active == active {
+			out = append(out, *a)
+		}
 	}
 	return out, nil
 }

@@ -54,7 +54,12 @@ func TestCreateApplication(t *testing.T) {
 
 	list, err := f.e.Applications(f.ctx)
 	require.NoError(t, err)
-	assert.Len(t, list, 2)
+	require.Len(t, list, 1, "active ones only")
+	assert.Equal(t, a.ID, list[0].ID)
+	list, err = f.e.InactiveApplications(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, off.ID, list[0].ID)
 }
 
 func TestCreateApplicationValidation(t *testing.T) {

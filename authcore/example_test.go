@@ -156,3 +156,32 @@ func ExampleLoginResponse_AppendJSON() {
 	// {"token":"header.payload.signature","user":{"id":"00000000-0000-0000-0000-000000000001","email":"ada@example.com","active":true,"verified":false,"passwordChangeRequired":false,"registrations":[{"applicationId":"app","roles":["user"],"verified":false}]}}
 	// true
 }
+
+// The Application Role API: a role renamed or deleted is renamed on, or
+// taken off, the registrations that have it.
+func ExampleEngine_UpdateApplicationRole() {
+	ctx := context.Background()
+	engine, _ := authcore.New(ctx, memstore.New(), quiet())
+	app, _ := engine.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{Name: "Shop"}})
+	role, _ := engine.CreateApplicationRole(ctx, app.ID, "", authcore.ApplicationRoleRequest{Role: authcore.ApplicationRole{Name: "clerk"}})
+	user, _ := engine.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "sam@example.com"}})
+	_, _ = engine.Register(ctx, user.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: app.ID, Roles: []string{"clerk"}}})
+
+	_, _ = engine.UpdateApplicationRole(ctx, app.ID, role.ID, authcore.ApplicationRoleRequest{Role: authcore.ApplicationRole{Name: "cashier"}})
+	reg, _ := engine.Registration(ctx, user.ID, app.ID)
+	fmt.Println(reg.Roles)
+
+	_, err := engine.CreateApplicationRole(ctx, app.ID, "", authcore.ApplicationRoleRequest{Role: authcore.ApplicationRole{Name: "CASHIER"}})
+	var verr *authcore.ValidationError
+	if errors.As(err, &verr) {
+		fmt.Println(verr.Codes())
+	}
+
+	_ = engine.DeleteApplicationRole(ctx, app.ID, role.ID)
+	reg, _ = engine.Registration(ctx, user.ID, app.ID)
+	fmt.Println(len(reg.Roles))
+	// Output:
+	// [cashier]
+	// [[duplicate]role.name]
+	// 0
+}

@@ -147,6 +147,52 @@ test('register gives the default roles; retrieveRegistration', async () => {
   assert.deepEqual(user.response.user.registrations, [reg]);
 });
 
+test('Application Role API: registrations follow a renamed and a deleted role', async () => {
+  const roleId = randomUUID();
+  const created = await client.createApplicationRole(s.app.id, roleId, { role: { name: 'editor', description: 'writes' } });
+  assertOK(created);
+  assert.equal(created.response.role.id, roleId);
+  assert.equal(created.response.role.description, 'writes');
+  const generated = await client.createApplicationRole(s.app.id, null, { role: { name: 'viewer' } });
+  assertOK(generated);
+  assert.match(generated.response.role.id, /^[0-9a-f-]{36}$/);
+  const dup = await expectFailure(client.createApplicationRole(s.app.id, null, { role: { name: 'EDITOR' } }), 400);
+  assert.equal(dup.exception.fieldErrors['role.name'][0].code, '[duplicate]role.name');
+
+  assertOK(await client.patchRegistration(s.user.id, { registration: { applicationId: s.app.id, roles: ['editor'] } }));
+  const roles = async () => (await client.retrieveRegistration(s.user.id, s.app.id)).response.registration.roles;
+  assert.deepEqual(await roles(), ['user', 'editor']);
+
+  const renamed = await client.updateApplicationRole(s.app.id, roleId, { role: { name: 'author' } });
+  assertOK(renamed);
+  assert.equal(renamed.response.role.name, 'author');
+  assert.equal(renamed.response.role.description, undefined, 'PUT replaces');
+  assert.deepEqual(await roles(), ['user', 'author']);
+
+  const patched = await client.patchApplicationRole(s.app.id, roleId, { role: { isSuperRole: true } });
+  assertOK(patched);
+  assert.equal(patched.response.role.name, 'author');
+  assert.equal(patched.response.role.isSuperRole, true);
+
+  assertOK(await client.deleteApplicationRole(s.app.id, roleId));
+  assert.deepEqual(await roles(), ['user']);
+  await expectFailure(client.deleteApplicationRole(s.app.id, roleId), 404);
+  const app = await client.retrieveApplication(s.app.id);
+  assert.deepEqual(app.response.application.roles.map((r) => r.name), ['admin', 'user', 'viewer']);
+});
+
+test('retrieveApplications lists the active ones, retrieveInactiveApplications the others', async () => {
+  const res = await s.scoped.createApplication(null, { application: { name: 'e2e inactive', active: false } });
+  assertOK(res);
+  const inactiveId = res.response.application.id;
+  const active = await s.scoped.retrieveApplications();
+  assertOK(active);
+  assert.deepEqual(active.response.applications.map((a) => a.id), [s.app.id]);
+  const inactive = await s.scoped.retrieveInactiveApplications();
+  assertOK(inactive);
+  assert.deepEqual(inactive.response.applications.map((a) => a.id), [inactiveId]);
+});
+
 test('deleteUser removes the user and their registrations', async () => {
   const res = await client.deleteUser(s.user.id);
   assertOK(res);

@@ -42,9 +42,13 @@ func TestApplicationAPI(t *testing.T) {
 	assert.Equal(t, fixedID, inactive["id"])
 	assert.Equal(t, false, inactive["active"])
 
+	// Without ?inactive=true only the active ones, as FusionAuth lists them.
 	list := f.do("GET", "/api/application", "")
 	require.Equal(t, 200, list.Code)
-	assert.Len(t, list.body(t)["applications"], 2)
+	assert.Equal(t, []any{app}, list.body(t)["applications"])
+	assert.Equal(t, []any{inactive}, f.do("GET", "/api/application?inactive=true", "").body(t)["applications"])
+	assert.Equal(t, []any{app}, f.do("GET", "/api/application?inactive=false", "").body(t)["applications"])
+	f.do("GET", "/api/application?inactive=sometimes", "").codes(t, "[couldNotConvert]inactive")
 	assert.Equal(t, app, f.do("GET", "/api/application/"+id, "").obj(t, "application"))
 
 	appended := f.do("PATCH", "/api/application/"+id, `{"application":{"roles":[{"name":"editor"}]}}`).obj(t, "application")
@@ -64,6 +68,8 @@ func TestApplicationAPI(t *testing.T) {
 	// DELETE without hardDelete deactivates (the client's deactivateApplication).
 	f.do("DELETE", "/api/application/"+id, "").empty(t, 200)
 	assert.Equal(t, false, f.do("GET", "/api/application/"+id, "").obj(t, "application")["active"])
+	assert.Len(t, f.do("GET", "/api/application?inactive=true", "").body(t)["applications"], 2)
+	assert.Empty(t, f.do("GET", "/api/application", "").body(t)["applications"])
 	assert.Equal(t, true, f.do("PUT", "/api/application/"+id+"?reactivate=true", "").obj(t, "application")["active"])
 	f.do("DELETE", "/api/application/"+id+"?hardDelete=true", "").empty(t, 200)
 	f.do("GET", "/api/application/"+id, "").empty(t, 404)
@@ -111,4 +117,84 @@ func TestApplicationAPITenants(t *testing.T) {
 	assert.Equal(t, b["id"], mine[0].(map[string]any)["id"])
 	assert.Len(t, f.do("GET", "/api/application", "").body(t)["applications"], 2)
 	assert.Len(t, f.do("GET", "/api/application", "", "X-FusionAuth-TenantId", other).body(t)["applications"], 1)
+}
+
+func TestApplicationRoleAPI(t *testing.T) {
+	f := newFixture(t)
+	app := f.do("POST", "/api/application", `{"application":{"name":"Web","roles":[{"name":"admin"},{"name":"user","isDefault":true}]}}`).obj(t, "application")
+	appID := str(app, "id")
+	roles := app["roles"].([]any)
+	adminID := str(roles[0].(map[string]any), "id")
+	u := f.do("POST", "/api/user", `{"user":{"email":"roles@example.com"}}`).obj(t, "user")
+	uid := str(u, "id")
+	f.do("POST", "/api/user/registration/"+uid, `{"registration":{"applicationId":"`+appID+`","roles":["admin","user"]}}`).obj(t, "registration")
+	regRoles := func() []any {
+		return f.do("GET", "/api/user/registration/"+uid+"/"+appID, "").obj(t, "registration")["roles"].([]any)
+	}
+	rolesPath := "/api/application/" + appID + "/role"
+
+	// Create: a generated id, or the one on the URI; the answer is {"role": …}.
+	editor := f.do("POST", rolesPath, `{"role":{"name":"editor","description":"writes","isDefault":true}}`).obj(t, "role")
+	assert.Len(t, str(editor, "id"), 36)
+	assert.Equal(t, "writes", editor["description"])
+	assert.Equal(t, true, editor["isDefault"])
+	assert.Equal(t, false, editor["isSuperRole"])
+	assert.NotZero(t, editor["insertInstant"])
+	const fixedRole = "0f7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"
+	super := f.do("POST", rolesPath+"/"+fixedRole, `{"role":{"name":"root","isSuperRole":true}}`).obj(t, "role")
+	assert.Equal(t, fixedRole, super["id"])
+	stored := f.do("GET", "/api/application/"+appID, "").obj(t, "application")
+	assert.Equal(t, []string{"admin", "user", "editor", "root"}, roleNamesOf(t, stored))
+
+	// Refused: blank and duplicate names, a taken id, bad ids, unknown application.
+	f.do("POST", rolesPath, `{"role":{"description":"no name"}}`).codes(t, "[blank]role.name")
+	f.do("POST", rolesPath, `{"role":{"name":"ADMIN"}}`).codes(t, "[duplicate]role.name")
+	f.do("POST", rolesPath+"/"+fixedRole, `{"role":{"name":"other"}}`).codes(t, "[duplicate]roleId")
+	f.do("POST", rolesPath, `{"role":{"id":"nope","name":"other"}}`).codes(t, "[invalid]role.id")
+	f.do("POST", rolesPath+"/nope", `{"role":{"name":"other"}}`).codes(t, "[couldNotConvert]roleId")
+	f.do("POST", rolesPath, `{"role":{"name":5}}`).codes(t, "[invalidJSON]role.name")
+	f.do("POST", "/api/application/"+fixedRole+"/role", `{"role":{"name":"x"}}`).empty(t, 404)
+	assert.Len(t, f.do("GET", "/api/application/"+appID, "").obj(t, "application")["roles"], 4, "nothing stored by a refused request")
+
+	// Update renames the role on the registrations that have it.
+	renamed := f.do("PUT", rolesPath+"/"+adminID, `{"role":{"name":"administrator"}}`).obj(t, "role")
+	assert.Equal(t, adminID, renamed["id"])
+	assert.Equal(t, "administrator", renamed["name"])
+	assert.ElementsMatch(t, []any{"administrator", "user"}, regRoles())
+	f.do("PUT", rolesPath+"/"+adminID, `{"role":{"name":"user"}}`).codes(t, "[duplicate]role.name")
+	f.do("PUT", rolesPath+"/"+adminID, `{"role":{}}`).codes(t, "[blank]role.name")
+	f.do("PUT", rolesPath+"/"+fixedRole[:35]+"0", `{"role":{"name":"z"}}`).empty(t, 404)
+
+	// PATCH in the legacy and RFC 6902 forms.
+	patched := f.do("PATCH", rolesPath+"/"+adminID, `{"role":{"description":"runs things"}}`).obj(t, "role")
+	assert.Equal(t, "administrator", patched["name"], "legacy PATCH keeps what it does not name")
+	assert.Equal(t, "runs things", patched["description"])
+	patched = f.do("PATCH", rolesPath+"/"+adminID, `[{"op":"replace","path":"/role/isSuperRole","value":true}]`, "Content-Type", "application/json-patch+json").obj(t, "role")
+	assert.Equal(t, true, patched["isSuperRole"])
+	f.do("PATCH", rolesPath+"/"+adminID, `{"role":{"name":null}}`).codes(t, "[blank]role.name")
+
+	// Delete by id and by name takes the role off the registrations too.
+	f.do("DELETE", rolesPath+"/"+adminID, "").empty(t, 200)
+	assert.Equal(t, []any{"user"}, regRoles())
+	f.do("DELETE", rolesPath+"/"+adminID, "").empty(t, 404)
+	f.do("DELETE", rolesPath+"?name=USER", "").empty(t, 200)
+	assert.Empty(t, f.do("GET", "/api/user/registration/"+uid+"/"+appID, "").obj(t, "registration")["roles"])
+	f.do("DELETE", rolesPath+"?name=user", "").empty(t, 404)
+	f.do("DELETE", rolesPath, "").codes(t, "[blank]name")
+	assert.Equal(t, []string{"editor", "root"}, roleNamesOf(t, f.do("GET", "/api/application/"+appID, "").obj(t, "application")))
+}
+
+func TestApplicationRoleAPITenantScope(t *testing.T) {
+	f := newFixture(t)
+	defaultTenant0(t, f)
+	other := f.newTenant("other")
+	app := f.do("POST", "/api/application", `{"application":{"name":"a","roles":[{"name":"r"}]}}`, "X-FusionAuth-TenantId", other).obj(t, "application")
+	roleID := str(app["roles"].([]any)[0].(map[string]any), "id")
+	key := f.lockedKey(defaultTenant0(t, f))
+	path := "/api/application/" + str(app, "id") + "/role"
+	f.do("POST", path, `{"role":{"name":"s"}}`, "Authorization", key).empty(t, 404)
+	f.do("PUT", path+"/"+roleID, `{"role":{"name":"s"}}`, "Authorization", key).empty(t, 404)
+	f.do("DELETE", path+"/"+roleID, "", "Authorization", key).empty(t, 404)
+	f.do("DELETE", path+"?name=r", "", "Authorization", key).empty(t, 404)
+	assert.Equal(t, []string{"r"}, roleNamesOf(t, f.do("GET", "/api/application/"+str(app, "id"), "").obj(t, "application")))
 }

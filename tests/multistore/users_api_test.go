@@ -330,3 +330,57 @@ func rvLogger() *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
+
+// The Application Role API on every store: concurrent creates from two
+// engines lose no role and store no name twice; a role's rename and delete
+// reach the registrations.
+func TestApplicationRoleAPIStores(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			nodes := rvNodes(t, k, 2)
+			app := nodes[0].do("POST", "/api/application", `{"application":{"name":"a"}}`).m(t, "application")
+			rolesPath := "/api/application/" + rvStr(app, "id") + "/role"
+			const N = 8
+			codes := make([]int, 2*N)
+			var wg sync.WaitGroup
+			for i := range codes {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// Two requests per name: exactly one of them may win.
+					codes[i] = nodes[i%2].do("POST", rolesPath, fmt.Sprintf(`{"role":{"name":"r%d"}}`, i/2)).Code
+				}()
+			}
+			wg.Wait()
+			got := nodes[0].do("GET", "/api/application/"+rvStr(app, "id"), "").m(t, "application")
+			roles, _ := got["roles"].([]any)
+			count := map[string]int{}
+			for _, r := range roles {
+				count[r.(map[string]any)["name"].(string)]++
+			}
+			for i := 0; i < N; i++ {
+				name := fmt.Sprintf("r%d", i)
+				won := 0
+				for _, c := range codes[2*i : 2*i+2] {
+					assert.Contains(t, []int{200, 400, 409}, c)
+					if c == 200 {
+						won++
+					}
+				}
+				assert.Equal(t, won, count[name], "role %s: %d creates answered 200, stored %d times", name, won, count[name])
+				assert.LessOrEqual(t, count[name], 1)
+			}
+
+			r0 := nodes[0].do("POST", rolesPath, `{"role":{"name":"admin"}}`).m(t, "role")
+			u := nodes[0].do("POST", "/api/user", `{"user":{"email":"roles@example.com"}}`).m(t, "user")
+			uid := rvStr(u, "id")
+			nodes[0].do("POST", "/api/user/registration/"+uid, `{"registration":{"applicationId":"`+rvStr(app, "id")+`","roles":["admin"]}}`).m(t, "registration")
+			nodes[1].do("PUT", rolesPath+"/"+rvStr(r0, "id"), `{"role":{"name":"owner"}}`).m(t, "role")
+			reg := nodes[0].do("GET", "/api/user/registration/"+uid+"/"+rvStr(app, "id"), "").m(t, "registration")
+			assert.Equal(t, []any{"owner"}, reg["roles"])
+			require.Equal(t, 200, nodes[1].do("DELETE", rolesPath+"?name=owner", "").Code)
+			reg = nodes[0].do("GET", "/api/user/registration/"+uid+"/"+rvStr(app, "id"), "").m(t, "registration")
+			assert.Empty(t, reg["roles"])
+		})
+	}
+}
