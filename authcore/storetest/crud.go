@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -261,6 +263,39 @@ func (f *fixture) newUserWithID(uid, tenantID string) *authcore.User {
 }
 
 var registrationCases = []testCase{
+	{"registration/list by application, ordered by user id", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a, b := f.app(tn.ID, "a"), f.app(tn.ID, "b")
+		none, err := f.s.ListApplicationRegistrations(ctx, a.ID)
+		require.NoError(t, err)
+		require.NotNil(t, none, "no registration is an empty slice")
+		require.Empty(t, none)
+
+		var want []*authcore.UserRegistration
+		for i := range 5 {
+			u := f.user(tn.ID, fmt.Sprintf("u%d@example.com", i), "")
+			r := f.reg(u.ID, a.ID)
+			if i%2 == 0 {
+				r.Roles = []string{"admin"}
+				require.NoError(t, f.s.UpdateRegistration(ctx, r))
+			}
+			want = append(want, r)
+			f.reg(u.ID, b.ID)
+		}
+		slices.SortFunc(want, func(x, y *authcore.UserRegistration) int { return strings.Compare(x.UserID, y.UserID) })
+		got, err := f.s.ListApplicationRegistrations(ctx, a.ID)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+
+		require.NoError(t, f.s.DeleteRegistration(ctx, want[1].UserID, a.ID))
+		got, err = f.s.ListApplicationRegistrations(ctx, a.ID)
+		require.NoError(t, err)
+		require.Equal(t, append(want[:1:1], want[2:]...), got)
+		other, err := f.s.ListApplicationRegistrations(ctx, b.ID)
+		require.NoError(t, err)
+		require.Len(t, other, 5, "another application's registrations are its own")
+	}},
 	{"registration/create get list update delete", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		tn := f.tenant("T")
