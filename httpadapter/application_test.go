@@ -198,3 +198,34 @@ func TestApplicationRoleAPITenantScope(t *testing.T) {
 	f.do("DELETE", path+"?name=r", "", "Authorization", key).empty(t, 404)
 	assert.Equal(t, []string{"r"}, roleNamesOf(t, f.do("GET", "/api/application/"+str(app, "id"), "").obj(t, "application")))
 }
+
+// Bodies the Role API must refuse without changing the application.
+func TestApplicationRoleAPIBadBodies(t *testing.T) {
+	f := newFixture(t)
+	app := f.do("POST", "/api/application", `{"application":{"name":"a","roles":[{"name":"r","description":"d"}]}}`).obj(t, "application")
+	roleID := str(app["roles"].([]any)[0].(map[string]any), "id")
+	path := "/api/application/" + str(app, "id") + "/role"
+	for _, c := range []struct{ method, path, ct, body, code string }{
+		{"POST", path, "application/json", `null`, "[invalidJSON]"},
+		{"POST", path, "application/json", `[]`, "[invalidJSON]"},
+		{"POST", path, "application/json", `{"role":`, "[invalidJSON]"},
+		{"POST", path, "application/json", `{"role":{"name":"s","isDefault":"yes"}}`, "[invalidJSON]role.isDefault"},
+		{"POST", path, "application/json", `{"role":null}`, "[blank]role.name"},
+		{"POST", path, "text/plain", `{"role":{"name":"s"}}`, ""},
+		{"PUT", path + "/" + roleID, "application/json", `null`, "[invalidJSON]"},
+		{"PATCH", path + "/" + roleID, "application/json", `null`, "[invalidJSON]"},
+		{"PATCH", path + "/" + roleID, "application/merge-patch+json", `{"role":null}`, "[blank]role.name"},
+		{"PATCH", path + "/" + roleID, "application/json-patch+json", `[{"op":"remove","path":"/role"}]`, "[blank]role.name"},
+		{"PATCH", path + "/" + roleID, "application/json-patch+json", `[{"op":"test","path":"/role/name","value":"x"}]`, ""},
+	} {
+		t.Run(c.method+" "+c.ct+" "+c.body, func(t *testing.T) {
+			r := f.do(c.method, c.path, c.body, "Content-Type", c.ct)
+			require.GreaterOrEqual(t, r.Code, 400, r.Body)
+			require.Less(t, r.Code, 500, r.Body)
+			if c.code != "" {
+				r.codes(t, c.code)
+			}
+			assert.Equal(t, app, f.do("GET", "/api/application/"+str(app, "id"), "").obj(t, "application"))
+		})
+	}
+}
