@@ -248,7 +248,11 @@ type login struct {
 	// committed: the login's transaction committed, so a later failure
 	// (the access token's) must not run it again.
 	committed bool
-	user      *User // the user the last attempt resolved, for user.login.failed
+	// user is the stored user the last attempt resolved, as stored, for
+	// user.login.failed; nil when the attempt resolved none or was to create
+	// one (a refused login stores nobody).
+	user       *User
+	storedUser User // what user points to
 }
 
 // run is one attempt: everything it writes commits together or not at all.
@@ -288,6 +292,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 
 func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	e := lg.engine
+	lg.user = nil
 	now := e.instant()
 	providerID := twitter.ProviderID
 	tenantID := lg.tenant.ID
@@ -375,7 +380,12 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	default:
 		return nil, fmt.Errorf("authcore: unknown linking outcome %v", outcome)
 	}
-	lg.user = user
+	if outcome.Action != linking.CreateUserAndLink {
+		// A copy in the login's own storage: no allocation on every login
+		// for an event that only a refused one sends.
+		lg.storedUser = *user
+		lg.user = &lg.storedUser
+	}
 	if strategy != linking.LinkAnonymously {
 		// Twitter's profile fills what the user does not have yet.
 		if user.FullName == "" {

@@ -255,6 +255,10 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	if len(u.IDStr) > maxIdentityLength || len(u.ScreenName) > maxIdentityLength || len(u.Email) > maxIdentityLength {
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email longer than Twitter's"))
 	}
+	if strings.ContainsRune(u.IDStr, 0) || strings.ContainsRune(u.ScreenName, 0) || strings.ContainsRune(u.Email, 0) {
+		// The stores index all three, and PostgreSQL's text refuses U+0000.
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email with U+0000"))
+	}
 	return u, body, nil
 }
 

@@ -553,3 +553,22 @@ func TestVerifyCredentialsRefusesOverlongIdentity(t *testing.T) {
 		t.Fatalf("got %+v, %v", u, err)
 	}
 }
+
+// An answer whose id, screen name or email holds U+0000 is not taken for a
+// user either: the stores index all three, and PostgreSQL refuses the
+// character in text (the login answered 500 there).
+func TestVerifyCredentialsRefusesNULInIdentity(t *testing.T) {
+	for name, acct := range map[string]twittertest.Account{
+		"id":          {ID: "4\x005", ScreenName: "ok"},
+		"screen name": {ID: "46", ScreenName: "a\x00b"},
+		"email":       {ID: "47", ScreenName: "ok", Email: "a\x00b@example.com"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.fake.AddAccount(acct)
+			at, as := f.fake.IssueAccessToken(consumerKey, acct.ID)
+			_, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+			assertKind(t, err, twitter.ErrUnavailable, as)
+		})
+	}
+}
