@@ -159,9 +159,9 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 	return k, nil
 }
 
-// Key returns a signing key by id.
+// Key returns a signing key by id (in any case: ids are stored lower-cased).
 func (e *Engine) Key(ctx context.Context, id string) (*SigningKey, error) {
-	return e.store.GetKey(ctx, id)
+	return e.store.GetKey(ctx, strings.ToLower(id))
 }
 
 // Keys lists the signing keys.
@@ -175,6 +175,7 @@ func (e *Engine) DeleteKey(ctx context.Context, id string) error {
 	if err := requireGlobal(ctx); err != nil {
 		return err
 	}
+	id = strings.ToLower(id) // as CreateSigningKey stores it
 	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		if _, err := tx.GetKey(ctx, id); err != nil {
 			return err

@@ -69,10 +69,13 @@ func WithRelay(c RelayConfig) Option {
 type sink struct {
 	name string
 	pub  Publisher
-	// delivered is the highest Seq delivered while this relay held the
-	// lease without a break; it keeps a publisher that already has an event
-	// from getting it again while another publisher's delivery is retried.
-	delivered int64
+	// delivered holds the Seqs delivered while this relay held the lease
+	// without a break and not yet acknowledged; it keeps a publisher that
+	// already has an event from getting it again while another publisher's
+	// delivery is retried. It is a set, not a high-water mark: on
+	// PostgreSQL a Seq is taken at append, so an event whose transaction
+	// commits late can appear below one already delivered.
+	delivered map[int64]bool
 }
 
 // relay is one RunRelay's state.
@@ -158,12 +161,22 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		return r.cfg.PollInterval
 	}
 	active := r.activeSinks()
-	acked := batch[len(batch)-1].Seq
 	var failed error
 	for _, s := range active {
-		pending := batch
-		for len(pending) > 0 && pending[0].Seq <= s.delivered {
-			pending = pending[1:]
+		if s.delivered == nil {
+			s.delivered = map[int64]bool{}
+		}
+		// A Seq below the batch's first is no longer in the outbox.
+		for seq := range s.delivered {
+			if seq < batch[0].Seq {
+				delete(s.delivered, seq)
+			}
+		}
+		pending := make([]*OutboxEvent, 0, len(batch))
+		for _, ev := range batch {
+			if !s.delivered[ev.Seq] {
+				pending = append(pending, ev)
+			}
 		}
 		if len(pending) == 0 {
 			continue
@@ -172,22 +185,24 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		n, err := s.pub.Publish(pctx, pending)
 		cancel()
 		n = min(max(n, 0), len(pending))
-		if n > 0 {
-			s.delivered = pending[n-1].Seq
+		for _, ev := range pending[:n] {
+			s.delivered[ev.Seq] = true
 		}
 		if err != nil || n < len(pending) {
 			if err == nil {
 				err = errors.New("publisher delivered only part of the batch")
 			}
 			failed = fmt.Errorf("%s: %w", s.name, err)
-			if s.delivered < acked {
-				acked = s.delivered
-			}
 		}
 	}
+	// An event is acknowledged once every sink has it.
 	var seqs []int64
 	for _, ev := range batch {
-		if ev.Seq <= acked {
+		all := true
+		for _, s := range active {
+			all = all && s.delivered[ev.Seq]
+		}
+		if all {
 			seqs = append(seqs, ev.Seq)
 		}
 	}
@@ -197,6 +212,12 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	if err := e.store.AckOutbox(actx, seqs); err != nil {
 		// Delivered but not acknowledged: the events go out again.
 		e.log.WarnContext(ctx, "outbox acknowledgement failed", "error", err)
+	} else {
+		for _, s := range active {
+			for _, seq := range seqs {
+				delete(s.delivered, seq)
+			}
+		}
 	}
 	cancel()
 	if failed != nil {
@@ -291,7 +312,7 @@ func (r *relay) reportFailure(ctx context.Context, err error) {
 func (r *relay) lostLease() {
 	r.holding = false
 	for _, s := range r.activeSinks() {
-		s.delivered = 0
+		s.delivered = nil
 	}
 }
 

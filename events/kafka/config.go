@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -72,6 +73,9 @@ func ProducerOptions(producer map[string]string) ([]kgo.Opt, Settings, []string,
 			ignored = append(ignored, k+" (not a number of milliseconds)")
 			return
 		}
+		// More milliseconds than a time.Duration holds (about 292 years)
+		// mean as long as can be, not a product that wrapped around.
+		n = min(n, int64(math.MaxInt64/time.Millisecond))
 		apply(time.Duration(n) * time.Millisecond)
 	}
 	for k, v := range producer {

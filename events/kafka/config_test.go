@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -52,5 +53,18 @@ func TestSupportedKeysAreApplied(t *testing.T) {
 		p := map[string]string{"bootstrap.servers": "k:9092", key: "x"}
 		_, _, ignored, _ := kafka.ProducerOptions(p)
 		require.NotContains(t, ignored, key, "%s is supported, so never ignored as unknown", key)
+	}
+}
+
+// TestHugeMillisecondsDoNotWrap: a number of milliseconds too large for a
+// time.Duration means "as long as can be", never a wrapped-around value: a
+// max.block.ms of 18446744073710 (about 585 years) wrapped to 448µs, so every
+// delivery attempt timed out and events never left the outbox.
+func TestHugeMillisecondsDoNotWrap(t *testing.T) {
+	for _, v := range []string{"18446744073710", "10000000000000", "9223372036854775807"} {
+		_, set, ignored, err := kafka.ProducerOptions(map[string]string{"bootstrap.servers": "k:9092", "max.block.ms": v})
+		require.NoError(t, err)
+		require.Empty(t, ignored)
+		require.GreaterOrEqual(t, set.MaxBlock, 100*365*24*time.Hour, "max.block.ms %s", v)
 	}
 }
