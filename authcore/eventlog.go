@@ -39,7 +39,13 @@ type EventLogSearchResponse struct {
 }
 
 // SearchEventLogs searches the event log, newest first.
+//
+// The event log is global, and its messages name users, applications and
+// tenants of every tenant: a tenant-scoped request gets ErrUnauthorized.
 func (e *Engine) SearchEventLogs(ctx context.Context, c EventLogSearchCriteria) (*EventLogSearchResponse, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
 	if c.Type != "" && c.Type != EventLogDebug && c.Type != EventLogError && c.Type != EventLogInformation {
 		return nil, invalid("search.type", "invalid", "The [search.type] property must be Debug, Error or Information.")
 	}
@@ -65,5 +71,8 @@ func (e *Engine) SearchEventLogs(ctx context.Context, c EventLogSearchCriteria) 
 
 // EventLogEntry returns one event-log entry.
 func (e *Engine) EventLogEntry(ctx context.Context, id int64) (*EventLog, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
 	return e.store.GetEventLog(ctx, id)
 }

@@ -160,12 +160,23 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 }
 
 // Key returns a signing key by id (in any case: ids are stored lower-cased).
+//
+// Keys are global and their names name tenants (a tenant's first key is
+// named after it): a tenant-scoped request gets ErrUnauthorized, as it does
+// when creating or deleting one.
 func (e *Engine) Key(ctx context.Context, id string) (*SigningKey, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
 	return e.store.GetKey(ctx, strings.ToLower(id))
 }
 
-// Keys lists the signing keys.
+// Keys lists the signing keys; a tenant-scoped request gets
+// ErrUnauthorized, as for Key.
 func (e *Engine) Keys(ctx context.Context) ([]*SigningKey, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
 	return e.store.ListKeys(ctx)
 }
 

@@ -91,3 +91,28 @@ func TestKeyAPI(t *testing.T) {
 	r = w.do("POST", "/api/key/generate", `{"key":{"algorithm":"HS256","name":"x"}}`, "Authorization", "")
 	assert.Equal(t, http.StatusUnauthorized, r.Code, "API key required")
 }
+
+// Keys and the event log are global, and name every tenant: a tenant-locked
+// key or a tenant header reads neither (401), as it creates and deletes no
+// key. A key for every tenant reads both.
+func TestGlobalReadsRefuseTenantScope(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+	locked := f.lockedKey(def)
+	k := f.do("POST", "/api/key/generate", `{"key":{"algorithm":"HS256","name":"k"}}`)
+	require.Equal(t, http.StatusOK, k.Code, k.Body)
+	keyID := str(k.obj(t, "key"), "id")
+	f.do("POST", "/api/application", `{"application":{"name":"a"}}`).obj(t, "application") // an event log entry or none: the reads are what is checked
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/api/key", ""},
+		{"GET", "/api/key/" + keyID, ""},
+		{"POST", "/api/system/event-log/search", `{"search":{}}`},
+		{"GET", "/api/system/event-log/1", ""},
+	} {
+		f.do(c.method, c.path, c.body, "Authorization", locked).empty(t, http.StatusUnauthorized)
+		f.do(c.method, c.path, c.body, "X-FusionAuth-TenantId", def).empty(t, http.StatusUnauthorized)
+		r := f.do(c.method, c.path, c.body)
+		assert.Contains(t, []int{http.StatusOK, http.StatusNotFound}, r.Code, "%s %s without scope: %s", c.method, c.path, r.Body)
+	}
+	assert.Equal(t, http.StatusOK, f.do("GET", "/api/key/"+keyID, "").Code)
+}
