@@ -296,7 +296,7 @@ func (rt *RefreshToken) Info() RefreshTokenInfo {
 // RefreshToken returns a refresh token by id; ErrNotFound when it is missing,
 // revoked, or in another tenant than the request's.
 func (e *Engine) RefreshToken(ctx context.Context, id string) (*RefreshToken, error) {
-	rt, err := e.store.GetRefreshToken(ctx, id)
+	rt, err := e.store.GetRefreshToken(ctx, strings.ToLower(id))
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (e *Engine) RefreshToken(ctx context.Context, id string) (*RefreshToken, er
 // they are used, revoked, or pruned by a store that prunes them, as memstore
 // does). An unknown user, or one outside the request's tenant, has none.
 func (e *Engine) RefreshTokens(ctx context.Context, userID string) ([]*RefreshToken, error) {
-	all, err := e.store.ListRefreshTokens(ctx, userID)
+	all, err := e.store.ListRefreshTokens(ctx, strings.ToLower(userID))
 	if err != nil {
 		return nil, err
 	}
@@ -342,6 +342,8 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 	if err := req.validate(); err != nil {
 		return 0, err
 	}
+	// Ids are stored lower-cased; a client may send them in any case.
+	req.TokenID, req.UserID, req.ApplicationID = strings.ToLower(req.TokenID), strings.ToLower(req.UserID), strings.ToLower(req.ApplicationID)
 	var n int
 	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		n = 0

@@ -551,3 +551,28 @@ func TestIssueEndpoint(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, issue("applicationId="+app2ID).Code)
 }
+
+// Refresh token ids, user ids and application ids are UUIDs in any case on
+// the refresh token routes, as everywhere (ids are stored lower-cased).
+func TestRefreshTokenRoutesTakeIDsInAnyCase(t *testing.T) {
+	w := newTokenWorld(t)
+	_, _, id1 := w.login()
+	_, _, id2 := w.login()
+	up := strings.ToUpper
+	require.NotEqual(t, id1, up(id1))
+
+	r := w.do("GET", "/api/jwt/refresh/"+up(id1), "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	r = w.do("DELETE", "/api/jwt/refresh/"+up(id1), "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	w.do("GET", "/api/jwt/refresh/"+id1, "").empty(t, http.StatusNotFound)
+
+	r = w.do("DELETE", "/api/jwt/refresh?tokenId="+up(id2), "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	w.do("GET", "/api/jwt/refresh/"+id2, "").empty(t, http.StatusNotFound)
+
+	_, _, id3 := w.login()
+	r = w.do("DELETE", "/api/jwt/refresh?applicationId="+up(appID), "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	w.do("GET", "/api/jwt/refresh/"+id3, "").empty(t, http.StatusNotFound)
+}
