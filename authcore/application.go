@@ -231,13 +231,14 @@ func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *App
 	for _, r := range next.Roles {
 		byID[r.ID], kept[r.Name] = r.Name, true
 	}
-	renamed := map[string]string{}
+	// to maps each stored role's name to what its id is called after the
+	// update ("" when removed): by id, not by name, since one update may
+	// swap two names or give a removed role's name to another.
+	to := make(map[string]string, len(cur.Roles))
 	changed := false
 	for _, r := range cur.Roles {
-		if name, ok := byID[r.ID]; ok && name != r.Name {
-			renamed[r.Name] = name
-		}
-		changed = changed || !kept[r.Name]
+		to[r.Name] = byID[r.ID]
+		changed = changed || to[r.Name] != r.Name
 	}
 	if !changed {
 		return nil
@@ -250,8 +251,8 @@ func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *App
 	for _, reg := range regs {
 		var roles []string
 		for _, name := range reg.Roles {
-			if to, ok := renamed[name]; ok {
-				name = to
+			if n, ok := to[name]; ok {
+				name = n
 			}
 			if kept[name] && !slices.Contains(roles, name) {
 				roles = append(roles, name)

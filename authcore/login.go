@@ -415,10 +415,25 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	newReg := false
 	if reg == nil {
 		if lg.eff.CreateRegistration {
+			// The default roles as stored now, read (and on PostgreSQL
+			// locked) in this transaction: lg.app was read before Twitter
+			// answered, and a role deleted or renamed since is already gone
+			// from every registration the change could see. Without default
+			// roles in lg.app there is no role to go stale, and the read
+			// (a statement on the SQL stores) is saved.
+			app := lg.app
+			if len(DefaultRoles(lg.app)) > 0 {
+				var err error
+				if app, err = tx.GetApplication(ctx, lg.app.ID); errors.Is(err, ErrNotFound) {
+					return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+				} else if err != nil {
+					return nil, err
+				}
+			}
 			newReg = true
 			reg = &UserRegistration{
 				ID: e.newID(), ApplicationID: lg.app.ID, UserID: user.ID,
-				Roles: DefaultRoles(lg.app), Username: lg.tuser.ScreenName,
+				Roles: DefaultRoles(app), Username: lg.tuser.ScreenName,
 				InsertInstant: now, LastUpdateInstant: now,
 				// As Register does: verified unless the application asks
 				// for verification.
