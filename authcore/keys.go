@@ -362,6 +362,34 @@ func (e *Engine) PublicKeys(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
+// ApplicationPublicKey returns the PEM public key that signs the access
+// tokens of an application (FusionAuth's GET /api/jwt/public-key?applicationId=):
+// its tenant's access-token key. ErrNotFound when the application is unknown
+// (or outside the request's tenant), or its tenant signs with HMAC or has no
+// key yet: there is no public key to give.
+func (e *Engine) ApplicationPublicKey(ctx context.Context, applicationID string) (string, error) {
+	a, err := loadApplication(ctx, e.store, applicationID)
+	if err != nil {
+		return "", err
+	}
+	t, err := e.store.GetTenant(ctx, a.TenantID)
+	if err != nil {
+		return "", err
+	}
+	id := t.JWTConfiguration.AccessTokenKeyID
+	if id == "" {
+		return "", fmt.Errorf("authcore: tenant %q has no signing key yet: %w", t.ID, ErrNotFound)
+	}
+	k, err := e.store.GetKey(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if k.Algorithm == AlgHS256 {
+		return "", fmt.Errorf("authcore: application %q is signed with HMAC: %w", a.ID, ErrNotFound)
+	}
+	return publicKeyPEM(k), nil
+}
+
 func publicKeyPEM(k *SigningKey) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: k.PublicKey}))
 }

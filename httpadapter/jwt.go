@@ -193,9 +193,10 @@ func (h *Handler) issueJWT(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusUnauthorized)
 		return nil
 	}
-	q := r.URL.Query()
+	// refreshToken is optional: the TypeScript client sends an omitted one
+	// as "undefined" or "null" (jwtQuery), which is no refresh token.
 	res, err := h.engine.IssueJWT(r.Context(), authcore.IssueRequest{
-		AccessToken: token, ApplicationID: q.Get("applicationId"), RefreshToken: q.Get("refreshToken"),
+		AccessToken: token, ApplicationID: r.URL.Query().Get("applicationId"), RefreshToken: jwtQuery(r, "refreshToken"),
 	})
 	if err != nil {
 		return err
@@ -210,8 +211,21 @@ type publicKeysResponse struct {
 }
 
 // getPublicKeys is FusionAuth's GET /api/jwt/public-key: all PEM public keys
-// by kid, or one with ?kid= (404 when it is unknown or an HMAC key).
+// by kid, or one with ?kid= or ?applicationId= (the key that signs the
+// application's access tokens); 404 when it is unknown or an HMAC key.
 func (h *Handler) getPublicKeys(w http.ResponseWriter, r *http.Request) error {
+	appID, err := jwtUUIDQuery(r, "applicationId")
+	if err != nil {
+		return err
+	}
+	if appID != "" {
+		pk, err := h.engine.ApplicationPublicKey(r.Context(), appID)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, publicKeysResponse{PublicKey: pk})
+		return nil
+	}
 	keys, err := h.engine.PublicKeys(r.Context())
 	if err != nil {
 		return err

@@ -22,6 +22,15 @@ type lifecycle[T, In any] struct {
 	deactivate func(ctx context.Context, id string) (*T, error)
 	remove     func(ctx context.Context, id string) error
 	wrap       func(*T) any
+	// deleteBody: DELETE also reads an optional JSON body whose hardDelete
+	// asks for the hard delete (the clients' deleteUserWithRequest sends
+	// UserDeleteSingleRequest).
+	deleteBody bool
+}
+
+// deleteRequest is the optional body of DELETE /api/user/{id}.
+type deleteRequest struct {
+	HardDelete bool `json:"hardDelete"`
 }
 
 func (l lifecycle[T, In]) respond(w http.ResponseWriter, v *T, err error) error {
@@ -81,8 +90,9 @@ func (l lifecycle[T, In]) patchEndpoint(w http.ResponseWriter, r *http.Request) 
 	return l.respond(w, v, err)
 }
 
-// delete deletes for good with ?hardDelete=true (the client's delete*);
-// without it, it deactivates (deactivate*), as FusionAuth does.
+// delete deletes for good with ?hardDelete=true (the client's delete*), or
+// where deleteBody is set with {"hardDelete": true} in the body; without
+// it, it deactivates (deactivate*), as FusionAuth does.
 func (l lifecycle[T, In]) delete(w http.ResponseWriter, r *http.Request) error {
 	id, err := uuidParam(r, l.param, l.param)
 	if err != nil {
@@ -91,6 +101,13 @@ func (l lifecycle[T, In]) delete(w http.ResponseWriter, r *http.Request) error {
 	hard, err := boolQuery(r, "hardDelete")
 	if err != nil {
 		return err
+	}
+	if l.deleteBody {
+		var body deleteRequest
+		if err := l.h.optionalBody(w, r, &body); err != nil {
+			return err
+		}
+		hard = hard || body.HardDelete
 	}
 	if hard {
 		err = l.remove(r.Context(), id)

@@ -14,9 +14,11 @@ import (
 //   - Passwords are not supported: authcore has no password login, so a
 //     user.password on create, update or patch is 400
 //     [notSupported]user.password.
-//   - DELETE /api/user/{id} deactivates, ?hardDelete=true deletes for good
-//     with the user's registrations, links and refresh tokens (the clients'
-//     deactivateUser and deleteUser); PUT ?reactivate=true reactivates.
+//   - DELETE /api/user/{id} deactivates, ?hardDelete=true (or a body
+//     {"hardDelete": true}, the clients' deleteUserWithRequest) deletes for
+//     good with the user's registrations, links and refresh tokens (the
+//     clients' deactivateUser and deleteUser); PUT ?reactivate=true
+//     reactivates.
 //   - GET /api/user needs ?email=, ?username= or ?loginId= (e-mail, then
 //     username), and a tenant when there are several ([TenantIdRequired]);
 //     by id the tenant is the user's. Neither: [missing]userId.
@@ -37,8 +39,9 @@ func (h *Handler) userRoutes() {
 		h: h, param: "userId",
 		update: h.engine.UpdateUser, patch: h.engine.PatchUser,
 		reactivate: h.engine.ReactivateUser, deactivate: h.engine.DeactivateUser,
-		remove: h.engine.DeleteUser,
-		wrap:   func(u *authcore.User) any { return authcore.UserResponse{User: u} },
+		remove:     h.engine.DeleteUser,
+		wrap:       func(u *authcore.User) any { return authcore.UserResponse{User: u} },
+		deleteBody: true,
 	}
 	h.handle("PUT /api/user/{userId}", false, users.put)
 	h.handle("PATCH /api/user/{userId}", false, users.patchEndpoint)
