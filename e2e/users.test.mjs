@@ -193,6 +193,25 @@ test('retrieveApplications lists the active ones, retrieveInactiveApplications t
   assert.deepEqual(inactive.response.applications.map((a) => a.id), [inactiveId]);
 });
 
+test('retrieveJWTPublicKeyByApplicationId: the key of the application\'s tenant, none for HMAC', async () => {
+  const key = await client.generateKey(null, { key: { algorithm: 'RS256', name: `e2e app key ${run}`, length: 2048 } });
+  assertOK(key);
+  s.keyId = key.response.key.id;
+  assertOK(await client.patchTenant(s.tenantId, { tenant: { jwtConfiguration: { accessTokenKeyId: s.keyId } } }));
+  const pk = await client.retrieveJWTPublicKeyByApplicationId(s.app.id);
+  assertOK(pk);
+  assert.equal(pk.response.publicKey, key.response.key.publicKey);
+  await expectFailure(client.retrieveJWTPublicKeyByApplicationId(randomUUID()), 404);
+});
+
+test('deleteUserWithRequest({hardDelete: true}) deletes for good', async () => {
+  const res = await s.scoped.createUser(null, { user: { email: `gone-${run}@example.com` } });
+  assertOK(res);
+  const id = res.response.user.id;
+  assertOK(await client.deleteUserWithRequest(id, { hardDelete: true }));
+  await expectFailure(client.retrieveUser(id), 404);
+});
+
 test('deleteUser removes the user and their registrations', async () => {
   const res = await client.deleteUser(s.user.id);
   assertOK(res);
@@ -204,6 +223,9 @@ test('deleteUser removes the user and their registrations', async () => {
 test('deleteTenant: the file leaves one tenant behind', async () => {
   const res = await client.deleteTenant(s.tenantId);
   assertOK(res);
+  if (s.keyId) {
+    assertOK(await client.deleteKey(s.keyId));
+  }
   await expectFailure(client.retrieveTenant(s.tenantId), 404);
   await expectFailure(client.retrieveApplication(s.app.id), 404);
   s.tenantId = undefined;
