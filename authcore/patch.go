@@ -18,6 +18,13 @@ type PatchRequest struct {
 	Body        []byte
 }
 
+// maxPatchedBytes bounds the document a PATCH leaves: what the default
+// request body limit lets a PUT send. Without it, an RFC 6902 "copy" of a
+// hundred bytes could add up to a megabyte to a stored object, request after
+// request. A document already larger (a PUT under a higher body limit) may
+// be patched as long as it does not grow.
+const maxPatchedBytes = 1 << 20
+
 // applyPatch renders current (the request-shaped document, e.g.
 // {"integrations": …}) and applies the patch to it. The caller decodes the
 // result with DecodeJSON, restores read-only fields, validates as for a PUT
@@ -38,6 +45,9 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 	out, err := patch.Apply(req.ContentType, doc, req.Body, patch.Options{ReplacePaths: replacePaths})
 	switch {
 	case err == nil:
+		if len(out) > maxPatchedBytes && len(out) > len(doc) {
+			return nil, general("[tooLarge]", fmt.Sprintf("The patched object would be %d bytes, larger than the limit of %d bytes.", len(out), maxPatchedBytes))
+		}
 		return out, nil
 	case errors.Is(err, patch.ErrUnsupportedType):
 		return nil, general("[PatchNotSupported]", fmt.Sprintf("The PATCH content type [%s] is not supported. Use application/json, application/merge-patch+json or application/json-patch+json.", req.ContentType))

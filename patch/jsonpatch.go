@@ -44,6 +44,11 @@ func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
 		}
 		return bytes.Clone(doc), nil
 	}
+	if limit := opts.depthLimit(); limit > 0 {
+		if err := checkDepth(doc, ops, limit); err != nil {
+			return nil, err
+		}
+	}
 	if !libraryCanApply(doc, ops) {
 		return applyTree(doc, ops, opts.copyLimit())
 	}
@@ -254,4 +259,58 @@ func trimJSONSpace(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// checkDepth refuses a patch that could nest doc deeper than limit. It keeps
+// an upper bound of the document's depth through the operations, without
+// applying them: "add" and "replace" put their value's depth below their
+// path; "copy" and "move" put whatever is at "from", at most as deep as the
+// bound less the length of "from", below their path. The cost is one scan of
+// doc and of each value, whatever the patch does.
+func checkDepth(doc []byte, ops []operation, limit int) error {
+	bound := nesting(doc)
+	for i := range ops {
+		o := &ops[i]
+		d := 0
+		switch o.op {
+		case "add", "replace":
+			d = len(o.path) + nesting(o.value)
+		case "copy", "move":
+			d = len(o.path) + bound - len(o.from)
+		}
+		if d > limit {
+			return o.fail(ErrInvalidPatch, fmt.Errorf("the document could be nested deeper than %d levels", limit))
+		}
+		bound = max(bound, d)
+	}
+	return nil
+}
+
+// nesting is how many arrays and objects deep a JSON text is nested: 0 for a
+// scalar, 1 for {} or [1]. Brackets inside strings are not counted.
+func nesting(b []byte) int {
+	depth, deepest := 0, 0
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			deepest = max(deepest, depth)
+		case '}', ']':
+			depth--
+		}
+	}
+	return deepest
 }

@@ -26,7 +26,8 @@ var (
 	ErrTestFailed = errors.New("patch: test operation failed")
 	// ErrInvalidPatch: the patch is well-formed JSON but cannot be applied:
 	// an unknown op, a missing or malformed member, a path that does not
-	// resolve, a bad array index, too much growth by "copy" ([invalidJSON]).
+	// resolve, a bad array index, too much growth by "copy", nesting deeper
+	// than Options.MaxDepth ([invalidJSON]).
 	ErrInvalidPatch = errors.New("patch: invalid patch")
 	// ErrMalformed: the patch body is not JSON, or not the shape its form
 	// requires (a JSON Patch that is not an array of objects, a legacy patch
@@ -43,6 +44,11 @@ var (
 // a patch may not make a document grow by more than a client could have sent.
 const DefaultMaxCopyGrowth int64 = 1 << 20
 
+// DefaultMaxDepth is the nesting depth an RFC 6902 patch may give a document
+// when Options.MaxDepth is zero: twice the request body's (64), which leaves
+// room for the conservative reckoning of "copy" and "move" (see MaxDepth).
+const DefaultMaxDepth = 128
+
 // Options tune the legacy merge and RFC 6902. The zero value is safe.
 type Options struct {
 	// ReplacePaths lists dotted paths (from the document root, so including
@@ -58,6 +64,27 @@ type Options struct {
 	// grow a document exponentially. 0 means DefaultMaxCopyGrowth; a
 	// negative value disables the cap.
 	MaxCopyGrowth int64
+	// MaxDepth caps how deep an RFC 6902 patch may nest the document: "copy"
+	// of a value into its own descendant doubles its depth with each
+	// operation, so a few KiB of patch could nest a document tens of
+	// thousands of levels deep (gigabytes of work for evanphx/json-patch,
+	// and a panic past encoding/json's 10,000 levels). The patch is checked
+	// before it is applied, against an upper bound of the depth after each
+	// operation: "add" and "replace" nest their value below the path;
+	// "copy" and "move" are counted as if the value at "from" were as deep
+	// as the document allows. 0 means DefaultMaxDepth; a negative value
+	// disables the check.
+	MaxDepth int
+}
+
+func (o Options) depthLimit() int {
+	switch {
+	case o.MaxDepth == 0:
+		return DefaultMaxDepth
+	case o.MaxDepth < 0:
+		return 0
+	}
+	return o.MaxDepth
 }
 
 func (o Options) copyLimit() int64 {

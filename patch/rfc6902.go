@@ -97,7 +97,13 @@ func (e *treeEngine) copy(o *operation) error {
 	if e.copyLimit > 0 && e.copied > e.copyLimit {
 		return fmt.Errorf("copy operations would grow the document by %d bytes, more than the limit of %d", e.copied, e.copyLimit)
 	}
-	e.root, err = addAt(e.root, o.path, mustDecode(enc))
+	// Not mustDecode: with Options.MaxDepth disabled, a copy may be deeper
+	// than encoding/json decodes.
+	dup, err := decodeTree(enc)
+	if err != nil {
+		return err
+	}
+	e.root, err = addAt(e.root, o.path, dup)
 	return err
 }
 
