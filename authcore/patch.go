@@ -50,7 +50,7 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 		}
 		return out, nil
 	case errors.Is(err, patch.ErrUnsupportedType):
-		return nil, general("[PatchNotSupported]", fmt.Sprintf("The PATCH content type [%s] is not supported. Use application/json, application/merge-patch+json or application/json-patch+json.", req.ContentType))
+		return nil, unsupportedPatch(req)
 	case errors.Is(err, patch.ErrTestFailed):
 		return nil, general("[JSONPatchTestFailed]", "A JSON Patch test operation failed: "+err.Error())
 	case errors.Is(err, patch.ErrInvalidPatch), errors.Is(err, patch.ErrMalformed):
@@ -58,6 +58,10 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 	default:
 		return nil, err
 	}
+}
+
+func unsupportedPatch(req PatchRequest) error {
+	return general("[PatchNotSupported]", fmt.Sprintf("The PATCH content type [%s] is not supported. Use application/json, application/merge-patch+json or application/json-patch+json.", req.ContentType))
 }
 
 // rewriteMergeBody lets fn change the members of the wrapper object (e.g.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/authcore/authcore/patch"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -259,6 +260,12 @@ func (e *Engine) UpdateRegistration(ctx context.Context, userID, applicationID s
 // {"registration": …}; in the legacy form roles sent are appended to the
 // stored ones, in RFC 7396 they replace them.
 func (e *Engine) PatchRegistration(ctx context.Context, userID, applicationID string, req PatchRequest) (*UserRegistration, error) {
+	if !patch.Supported(req.ContentType) {
+		// Before the application id: a body of another type names none, and
+		// [blank]registration.applicationId would send the caller after the
+		// wrong problem.
+		return nil, unsupportedPatch(req)
+	}
 	return e.changeRegistration(ctx, userID, applicationID, func(cur *UserRegistration) (RegistrationRequest, error) {
 		patched, err := applyPatch(req, RegistrationResponse{Registration: cur}, nil)
 		if err != nil {

@@ -295,3 +295,16 @@ func TestRegistrationAPICombinedCreate(t *testing.T) {
 	}
 	assert.Equal(t, 1, users, "failed combined creates leave no user")
 }
+
+// A registration PATCH of an unsupported type is [PatchNotSupported] on both
+// routes, the one without the application id in the URI included (it had
+// answered [blank]registration.applicationId).
+func TestPatchRegistrationUnsupportedType(t *testing.T) {
+	f := newFixture(t)
+	app := f.do("POST", "/api/application", `{"application":{"name":"a"}}`).obj(t, "application")
+	u := f.do("POST", "/api/user", `{"user":{"email":"pt@example.com"}}`).obj(t, "user")
+	f.do("POST", "/api/user/registration/"+str(u, "id"), `{"registration":{"applicationId":"`+str(app, "id")+`"}}`).obj(t, "registration")
+	body := `{"registration":{"applicationId":"` + str(app, "id") + `","roles":[]}}`
+	f.do("PATCH", "/api/user/registration/"+str(u, "id"), body, "Content-Type", "text/plain").codes(t, "[PatchNotSupported]")
+	f.do("PATCH", "/api/user/registration/"+str(u, "id")+"/"+str(app, "id"), body, "Content-Type", "text/plain").codes(t, "[PatchNotSupported]")
+}
