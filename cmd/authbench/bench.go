@@ -297,6 +297,10 @@ func (rep *report) finish(cfg config) {
 // redact keeps a PostgreSQL password out of the report.
 func redact(dsn string) string {
 	if strings.HasPrefix(dsn, "postgres") {
+		// pgx reads passwords from the query too (password=, sslpassword=).
+		if base, _, ok := strings.Cut(dsn, "?"); ok {
+			dsn = base + "?…"
+		}
 		if at := strings.LastIndexByte(dsn, '@'); at >= 0 {
 			if i := strings.Index(dsn, "://"); i >= 0 && i < at {
 				return dsn[:i+3] + "…" + dsn[at:]

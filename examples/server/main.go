@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -152,10 +153,28 @@ func openStore(ctx context.Context, dsn string) (authcore.Store, func() error, e
 	return s, s.Close, nil
 }
 
-// redactDSN hides a PostgreSQL password from the log.
+// redactDSN hides a PostgreSQL password from the log: the user info's, and
+// query parameters (pgx takes password and sslpassword there too).
 func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		return u.Redacted()
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn // sqlite:PATH, sqlite::memory:, memory
 	}
-	return dsn
+	u, err := url.Parse(dsn)
+	if err != nil {
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return scheme + "://…"
+	}
+	if q := u.Query(); len(q) > 0 {
+		masked := false
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "password") {
+				q.Set(k, "xxxxx")
+				masked = true
+			}
+		}
+		if masked {
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.Redacted()
 }

@@ -9,6 +9,8 @@
 //
 // Open applies the embedded, versioned migrations (migrations/<dialect>/NNNN_*.sql)
 // before it returns; the versions applied are recorded in schema_migrations.
+// It refuses a database that a later build migrated past the last version
+// this one knows.
 // Two processes opening one fresh database at once are safe: on PostgreSQL the
 // migration runs under a transaction-scoped advisory lock, on SQLite inside
 // BEGIN IMMEDIATE.

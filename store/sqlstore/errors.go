@@ -18,6 +18,10 @@ import (
 // (a foreign key) ErrNotFound, a lost race (deadlock, serialisation failure,
 // busy database) ErrConflict. Anything else is wrapped with the package name.
 
+// errClosed is what a transaction that reaches the writer after Close answers
+// (wrapped by mapErr).
+var errClosed = errors.New("the store is closed")
+
 // duplicateFields maps a unique index, by the last column SQLite names in its
 // message ("table.column"), to DuplicateError.Field.
 var duplicateFields = map[string]string{

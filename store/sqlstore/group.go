@@ -286,6 +286,11 @@ func (s *Store) writerConn(ctx context.Context) (*stmtCache, error) {
 	if s.wstmts != nil {
 		return s.wstmts, nil
 	}
+	if s.closed {
+		// A transaction that got the writer after Close released it: a
+		// connection made now would outlive Close, and carry on writing.
+		return nil, errClosed
+	}
 	conn, err := s.wdb.Conn(ctx)
 	if err != nil {
 		return nil, err

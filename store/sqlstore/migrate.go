@@ -79,6 +79,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		applied := map[int]bool{}
+		newest := 0
 		rows, err := t.raw().QueryContext(ctx, `SELECT version FROM schema_migrations`)
 		if err != nil {
 			return err
@@ -90,9 +91,15 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 			applied[v] = true
+			newest = max(newest, v)
 		}
 		if err := rows.Close(); err != nil {
 			return err
+		}
+		if latest := LatestSchemaVersion(s.dialect); newest > latest {
+			// A later build migrated the database: this one does not know
+			// what that changed, and must not write to it.
+			return fmt.Errorf("sqlstore: the database is at schema version %d, newer than this build's %d: run a build that knows it", newest, latest)
 		}
 		for _, m := range all {
 			if applied[m.version] {

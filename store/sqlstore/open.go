@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -85,6 +86,9 @@ type Store struct {
 	// owned are closed by Close; anchor keeps an in-memory database alive.
 	owned  []*sql.DB
 	anchor *sql.Conn
+	// closed is set by Close, under writeMu: no writer connection is made
+	// after it (writerConn).
+	closed bool
 
 	rebound sync.Map // query with ? -> query with $n (PostgreSQL)
 }
@@ -95,7 +99,9 @@ var _ authcore.Store = (*Store)(nil)
 //
 //   - "sqlite:PATH": a SQLite database file, created when missing. PATH may
 //     carry modernc.org/sqlite DSN parameters after '?'.
-//   - "sqlite::memory:": a private in-memory SQLite database.
+//   - "sqlite::memory:": a private in-memory SQLite database. Other names of
+//     an in-memory or temporary database (file::memory:, mode=memory,
+//     vfs=memdb, an empty name) are refused.
 //   - "postgres://…" or "postgresql://…": PostgreSQL, any DSN pgx accepts
 //     (e.g. "?sslmode=disable&search_path=authcore").
 func Open(ctx context.Context, dsn string) (*Store, error) {
@@ -107,6 +113,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		if path == "" {
 			return nil, errors.New("sqlstore: empty SQLite path (want sqlite:PATH or sqlite::memory:)")
+		}
+		if sqliteTransient(path) {
+			return nil, errors.New("sqlstore: an in-memory or temporary SQLite database opens as sqlite::memory: (with no parameters), the one form whose connections share it")
 		}
 		return openSQLiteFile(ctx, path)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -194,6 +203,25 @@ func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// sqliteTransient reports whether path (as modernc.org/sqlite reads it)
+// names an in-memory or temporary database rather than a file. A file store's
+// connections (writer, readers, checkpointer) would each get a database of
+// their own, or share one through a shared cache, whose table locks make
+// readers wait for the writer: only openSQLiteMemory handles one.
+func sqliteTransient(path string) bool {
+	name, query, _ := strings.Cut(path, "?")
+	name, uri := strings.CutPrefix(name, "file:")
+	if name == "" || name == ":memory:" {
+		return true
+	}
+	params, _ := url.ParseQuery(query)
+	if strings.EqualFold(params.Get("vfs"), "memdb") {
+		return true
+	}
+	// SQLite reads mode only from a URI filename.
+	return uri && params.Get("mode") == "memory"
+}
+
 // pingWithRetry connects. Switching a fresh file to WAL takes an exclusive
 // lock, which a second process opening the same fresh file at the same moment
 // may find taken; that is worth a few retries.
@@ -260,6 +288,7 @@ func (s *Store) Close() error {
 	var errs []error
 	s.stopCheckpointer()
 	s.writeMu.Lock()
+	s.closed = true
 	if s.grp != nil {
 		// Close came between two members of a group: commit what they did.
 		s.endGroup(s.grp, s.commitGroup())
@@ -287,15 +316,21 @@ func (s *Store) Close() error {
 // Dialect reports which database the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// redactDSN drops everything after the scheme, which may hold a password.
+// redactDSN keeps only a URL scheme, when the DSN starts with one: anything
+// else may hold a password (a key/value DSN may start with it, or carry a
+// colon after it).
 func redactDSN(dsn string) string {
-	if i := strings.Index(dsn, ":"); i >= 0 {
-		return dsn[:i+1] + "…"
+	i := strings.Index(dsn, ":")
+	if i <= 0 {
+		return "…"
 	}
-	if len(dsn) > 16 {
-		return dsn[:16] + "…"
+	for j, r := range dsn[:i] {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (j == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return "…"
+		}
 	}
-	return dsn
+	return dsn[:i+1] + "…"
 }
 
 // DB returns the pool that reads outside a transaction use, for inspection

@@ -241,6 +241,8 @@ func TestOpenRefusesBadDSNs(t *testing.T) {
 		{"unknown scheme, password not echoed", "mysql://root:hunter2@localhost/db", "unknown DSN"},
 		{"empty SQLite path", "sqlite:", "empty SQLite path"},
 		{"no scheme", "authcore.db", "unknown DSN"},
+		{"key/value DSN, password first", "password=hunter2 host=db user=authcore", "unknown DSN"},
+		{"key/value DSN, IPv6 host after the password", "user=authcore password=hunter2 host=::1", "unknown DSN"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
