@@ -253,6 +253,10 @@ type login struct {
 	// one (a refused login stores nobody).
 	user       *User
 	storedUser User // what user points to
+	// newUserID is the id of the user the login creates, the same in
+	// every run of the transaction: CleanSpeak is told it (the sender) in
+	// a run that ends to ask it.
+	newUserID string
 }
 
 // run is one attempt: everything it writes commits together or not at all.
@@ -456,10 +460,12 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	// The reconcile lambda sees the user and registration as they will be
 	// stored, and may change them (never for LinkAnonymously).
 	userID, userTenant := user.ID, user.TenantID
+	reconciled := false
 	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
 		if err := e.reconcile(ctx, id, user, reg, lg.reconcileClaims()); err != nil {
 			return nil, err
 		}
+		reconciled = true
 	}
 	// Reconcile may not move the user or the registration: another id
 	// would write over another user, another tenant escape this one.
@@ -471,7 +477,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	if status := refusedStatus(user, now); status != nil {
 		return nil, status
 	}
-	if err := e.moderateLogin(ctx, tx, lg.mod, user, outcome.Action == linking.CreateUserAndLink, reg, newReg); err != nil {
+	if err := e.moderateLogin(ctx, tx, lg.mod, user, outcome.Action == linking.CreateUserAndLink, reg, newReg, reconciled); err != nil {
 		return nil, err
 	}
 	user.LastLoginInstant = now
@@ -620,8 +626,11 @@ func (lg *login) newLink(userID string, now int64) *IdentityProviderLink {
 // newUser builds the user a login creates. An email from Twitter counts as
 // verified: Twitter returns only confirmed addresses (include_email).
 func (lg *login) newUser(now int64, s linking.Strategy) *User {
+	if lg.newUserID == "" {
+		lg.newUserID = lg.engine.newID()
+	}
 	u := &User{
-		ID: lg.engine.newID(), TenantID: lg.tenant.ID, Active: true,
+		ID: lg.newUserID, TenantID: lg.tenant.ID, Active: true,
 		InsertInstant: now, LastUpdateInstant: now,
 	}
 	if s != linking.LinkAnonymously {

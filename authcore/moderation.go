@@ -224,9 +224,12 @@ func (e *Engine) moderateRegistration(ctx context.Context, tx Store, m *moderati
 // username strategy's new user, or a reconcile lambda's change) and the
 // registration's (Twitter's screen name). For a user or registration the
 // login did not create, what is stored is read through tx to tell a change
-// from the stored value; with moderation off, nothing is read.
-func (e *Engine) moderateLogin(ctx context.Context, tx Store, m *moderation, u *User, userIsNew bool, reg *UserRegistration, regIsNew bool) error {
-	if m == nil || !m.on {
+// from the stored value. With moderation off, nothing is read unless a
+// reconcile function ran (reconciled): it may have changed a username,
+// which is then ACTIVE and drops what the old one had, as on a write
+// through the API.
+func (e *Engine) moderateLogin(ctx context.Context, tx Store, m *moderation, u *User, userIsNew bool, reg *UserRegistration, regIsNew bool, reconciled bool) error {
+	if m == nil || (!m.on && !reconciled) {
 		return nil
 	}
 	var prevUser *User
@@ -264,13 +267,31 @@ func (e *Engine) CleanSpeakNotify(ctx context.Context, n cleanspeak.Notification
 	for contentID, status := range n.Decisions() {
 		contentID = strings.ToLower(strings.TrimSpace(contentID))
 		err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			return e.applyDecision(ctx, tx, contentID, status)
+			return e.applyNotifiedDecision(ctx, tx, contentID, status)
 		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// applyNotifiedDecision applies a moderator's decision unless the item's
+// username is one CleanSpeak never got (written while it was unavailable,
+// marked Resubmit): the decision is about the version CleanSpeak holds, an
+// older username, and the new one waits for its resubmission.
+func (e *Engine) applyNotifiedDecision(ctx context.Context, tx Store, contentID string, status cleanspeak.Status) error {
+	item, err := tx.GetModerationItem(ctx, contentID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if item.Resubmit {
+		return nil
+	}
+	return e.applyDecision(ctx, tx, contentID, status)
 }
 
 func (e *Engine) applyDecision(ctx context.Context, tx Store, contentID string, status cleanspeak.Status) error {

@@ -55,6 +55,15 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 		user *User
 		reg  *UserRegistration
 	)
+	if req.User != nil {
+		// One id for every run of the transaction: CleanSpeak is told the
+		// user's id (the sender) in a run that ends to ask it.
+		id, err := newObjectID(e, userID, "userId")
+		if err != nil {
+			return nil, err
+		}
+		userID = id
+	}
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
