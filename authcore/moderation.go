@@ -335,8 +335,15 @@ func (e *Engine) applyDecision(ctx context.Context, tx Store, contentID string, 
 	if reg.CleanSpeakID != contentID || reg.Username != item.Username {
 		return nil
 	}
+	original := *reg
 	reg.UsernameStatus = string(status)
 	reg.LastUpdateInstant = e.instant()
+	if err := tx.UpdateRegistration(ctx, reg); err != nil {
+		return err
+	}
 	e.log.InfoContext(ctx, "registration username moderated", "userId", u.ID, "applicationId", reg.ApplicationID, "status", status)
-	return tx.UpdateRegistration(ctx, reg)
+	// As a user's moderated username is a user.update, a registration's is
+	// a user.registration.update.
+	return e.emit(ctx, tx, Event{Type: EventUserRegistrationUpdate, TenantID: u.TenantID, ApplicationID: reg.ApplicationID,
+		User: eventUser(u), Registration: reg, OriginalRegistration: &original})
 }

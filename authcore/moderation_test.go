@@ -274,3 +274,35 @@ func TestModerationOff(t *testing.T) {
 	require.Equal(t, "ACTIVE", resp.User.UsernameStatus)
 	require.Empty(t, fake.Requests())
 }
+
+// A moderator's decision on a registration's username is a
+// user.registration.update, as one on a user's is a user.update.
+func TestModeratedRegistrationUsernameIsAnEvent(t *testing.T) {
+	fake := fakeCleanSpeak(t, csKey)
+	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(time.Second))
+	require.NoError(t, err)
+	c := &eventstest.Collector{}
+	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
+		authcore.WithCleanSpeakClient(client), authcore.WithEventSubscriber(c.Subscriber), authcore.WithRelay(eventstest.FastRelay),
+	}})
+	env.RunRelay()
+	ctx, e := env.Ctx, env.Engine
+	_, err = e.UpdateIntegrations(ctx, integration.Integrations{CleanSpeak: integration.CleanSpeak{
+		Enabled: true, URL: fake.URL, APIKey: csKey,
+		UsernameModeration: integration.UsernameModeration{Enabled: true, ApplicationID: csApp},
+	}})
+	require.NoError(t, err)
+	u, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "ev@example.com"}})
+	require.NoError(t, err)
+	reg, err := e.Register(ctx, u.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: eventstest.AppID, Username: "queued"}})
+	require.NoError(t, err)
+	before := len(c.WaitFor(t, 2)) // user.create, user.registration.create
+
+	require.NoError(t, e.CleanSpeakNotify(ctx, cleanspeaktest.Approval(map[string]string{reg.CleanSpeakID: "approved"})))
+	evs := c.WaitFor(t, before+1)
+	last := evs[len(evs)-1]
+	require.Equal(t, authcore.EventUserRegistrationUpdate, last.Type)
+	require.Equal(t, "ACTIVE", last.Registration.UsernameStatus)
+	require.Equal(t, "PENDING", last.OriginalRegistration.UsernameStatus)
+	require.Equal(t, u.ID, last.User.ID)
+}
