@@ -39,16 +39,24 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	if len(strings.TrimSpace(key)) < 16 {
 		return nil, "", invalid("apiKey.key", "invalid", "An API key must be at least 16 characters.")
 	}
-	if in.TenantID != "" {
-		if _, err := e.store.GetTenant(ctx, in.TenantID); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				return nil, "", invalid("apiKey.tenantId", "invalid", "The [apiKey.tenantId] property does not name a tenant.")
-			}
-			return nil, "", err
-		}
-	}
 	k := &APIKey{ID: e.newID(), KeyHash: hashKey(key), TenantID: in.TenantID, Description: in.Description, InsertInstant: e.instant()}
-	if err := e.store.CreateAPIKey(ctx, k); err != nil {
+	// The tenant is checked in the transaction that stores the key (and on
+	// PostgreSQL locked by the read), so that a DeleteTenant, which revokes
+	// the keys locked to the tenant, either sees this key or runs after it
+	// and finds no tenant: a key locked to a deleted tenant would reach a
+	// tenant created again with its id.
+	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		if in.TenantID != "" {
+			if _, err := tx.GetTenant(ctx, in.TenantID); err != nil {
+				if errors.Is(err, ErrNotFound) {
+					return invalid("apiKey.tenantId", "invalid", "The [apiKey.tenantId] property does not name a tenant.")
+				}
+				return err
+			}
+		}
+		return tx.CreateAPIKey(ctx, k)
+	})
+	if err != nil {
 		return nil, "", err
 	}
 	return k, key, nil

@@ -67,9 +67,14 @@ func (e *Engine) CreateIdentityProvider(ctx context.Context, uriID string, p twi
 	return &out, nil
 }
 
-// IdentityProvider returns the identity provider with this id.
+// IdentityProvider returns the identity provider with this id. A
+// tenant-scoped request sees only its tenant's entries (scopedProvider).
 func (e *Engine) IdentityProvider(ctx context.Context, id string) (*twitter.Provider, error) {
-	return e.loadProvider(ctx, e.store, id)
+	p, err := e.loadProvider(ctx, e.store, id)
+	if err != nil {
+		return nil, err
+	}
+	return e.scopedProvider(ctx, p)
 }
 
 // IdentityProviderByType returns the identity provider of a type ("Twitter").
@@ -78,7 +83,7 @@ func (e *Engine) IdentityProviderByType(ctx context.Context, typ string) (*twitt
 	if err != nil {
 		return nil, err
 	}
-	return e.loadProvider(ctx, e.store, id)
+	return e.IdentityProvider(ctx, id)
 }
 
 // IdentityProviders lists every identity provider (an empty list when none).
@@ -93,9 +98,43 @@ func (e *Engine) IdentityProviders(ctx context.Context) ([]twitter.Provider, err
 		if err != nil {
 			return nil, err
 		}
+		if p, err = e.scopedProvider(ctx, p); err != nil {
+			return nil, err
+		}
 		out = append(out, *p)
 	}
 	return out, nil
+}
+
+// scopedProvider is p as a tenant-scoped request may read it: the provider
+// is global, but its applicationConfiguration and tenantConfiguration hold
+// every tenant's entries, consumer secrets included, and a tenant-locked key
+// sees only its tenant's data (SPEC §1). A request for every tenant gets p.
+func (e *Engine) scopedProvider(ctx context.Context, p *twitter.Provider) (*twitter.Provider, error) {
+	tenantID := scopedTenant(ctx)
+	if tenantID == "" {
+		return p, nil
+	}
+	apps, err := e.store.ListApplications(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	own := make(map[string]bool, len(apps))
+	for _, a := range apps {
+		own[a.ID] = true
+	}
+	out := copyProvider(*p)
+	for id := range out.ApplicationConfiguration {
+		if !own[id] {
+			delete(out.ApplicationConfiguration, id)
+		}
+	}
+	for id := range out.TenantConfiguration {
+		if id != tenantID {
+			delete(out.TenantConfiguration, id)
+		}
+	}
+	return &out, nil
 }
 
 // UpdateIdentityProvider replaces the provider (PUT): a field left out takes
