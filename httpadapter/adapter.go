@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"path"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -89,8 +91,16 @@ var implemented = map[string]bool{
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r)
 	if !implemented[r.Method] {
 		w.WriteHeader(http.StatusNotImplemented)
+		return
+	}
+	if p := r.URL.EscapedPath(); p != cleanPath(p) {
+		// The mux would redirect to the cleaned path, with an HTML body
+		// and a Location that drops any prefix the handler is mounted
+		// under; no route has such a path.
+		w.WriteHeader(http.StatusNotFound)
 		return
 	}
 	handler, pattern := h.mux.Handler(r)
@@ -101,6 +111,36 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// recoverPanic turns a panic below the handler into an empty 500 and one
+// log line, instead of net/http's dropped connection: the caller gets an
+// answer, and the log the method, the path without its query (which may
+// carry a token) and the panic's value and stack. http.ErrAbortHandler is
+// net/http's own way to abort a response and is passed on.
+func (h *Handler) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	h.log.ErrorContext(r.Context(), "request panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	w.WriteHeader(http.StatusInternalServerError)
+}
+
+// cleanPath is the path http.ServeMux routes p by: path.Clean, keeping a
+// trailing slash.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // bodyless keeps the status and headers of a response and drops its body.
@@ -123,7 +163,15 @@ type endpoint func(w http.ResponseWriter, r *http.Request) error
 // context.
 func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 	h.patterns = append(h.patterns, pattern)
+	// API answers carry tokens, secrets and per-caller data, and a request
+	// authenticated by cookie has no Authorization header to keep a shared
+	// cache from storing them: no cache stores any answer but the public
+	// keys'.
+	cacheable := publicKeyRoutes[pattern]
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if !cacheable {
+			w.Header()["Cache-Control"] = noStore
+		}
 		ctx := r.Context()
 		scope := authcore.Scope{TenantID: r.Header.Get("X-FusionAuth-TenantId")}
 		if !anonymous {
@@ -152,6 +200,12 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 		}
 	})
 }
+
+// noStore is shared by every response's header: net/http only reads it.
+var noStore = []string{"no-store"}
+
+// publicKeyRoutes answer public keys only, the same to every caller.
+var publicKeyRoutes = map[string]bool{"GET /.well-known/jwks.json": true, "GET /api/jwt/public-key": true}
 
 // writeError is the one table from authcore's errors to status codes.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
