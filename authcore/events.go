@@ -20,6 +20,8 @@ const (
 	EventUserCreate                 = "user.create"
 	EventUserUpdate                 = "user.update"
 	EventUserDelete                 = "user.delete"
+	EventUserDeactivate             = "user.deactivate"
+	EventUserReactivate             = "user.reactivate"
 	EventUserRegistrationCreate     = "user.registration.create"
 	EventUserRegistrationUpdate     = "user.registration.update"
 	EventUserRegistrationDelete     = "user.registration.delete"

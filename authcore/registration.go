@@ -198,6 +198,7 @@ func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string,
 		errs.Invalid("registration.id", "The [registration.id] property must be a UUID.")
 	}
 	reg.InsertInstant, reg.LastUpdateInstant = now, now
+	checkRegistrationTimezone(reg, errs)
 	app, err := registrationApplication(ctx, tx, tenantID, reg.ApplicationID, errs)
 	if app == nil || err != nil {
 		return reg, err
@@ -230,6 +231,12 @@ func registrationApplication(ctx context.Context, tx Store, tenantID, appID stri
 		return nil, nil
 	}
 	return app, nil
+}
+
+func checkRegistrationTimezone(reg *UserRegistration, errs *validation.Errors) {
+	if !validTimezone(reg.Timezone) {
+		errs.Invalid("registration.timezone", "The [registration.timezone] property must be an IANA time zone, such as America/Denver.")
+	}
 }
 
 func checkRoles(app *Application, roles []string, errs *validation.Errors) {
@@ -330,6 +337,7 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 		next.Verified, next.VerifiedInstant = true, next.LastUpdateInstant
 	}
 	var errs validation.Errors
+	checkRegistrationTimezone(next, &errs)
 	app, err := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs)
 	if err != nil {
 		return err

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	// IANA names are checked against the embedded database, so that the
+	// answer does not depend on the host's zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -185,7 +188,7 @@ func (e *Engine) userBy(ctx context.Context, value string, get func(Store, conte
 // e-mail in a tenant that requires verification makes the user unverified
 // unless skipVerification.
 func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
-	return e.changeUser(ctx, id, func(*User) (UserRequest, error) { return req, nil })
+	return e.changeUser(ctx, id, EventUserUpdate, func(*User) (UserRequest, error) { return req, nil })
 }
 
 // PatchUser applies a PATCH in any of the three forms (SPEC §2) to
@@ -193,7 +196,7 @@ func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*U
 // are appended to the stored ones, in RFC 7396 they replace them.
 // skipVerification may be sent beside "user".
 func (e *Engine) PatchUser(ctx context.Context, id string, req PatchRequest) (*User, error) {
-	return e.changeUser(ctx, id, func(cur *User) (UserRequest, error) {
+	return e.changeUser(ctx, id, EventUserUpdate, func(cur *User) (UserRequest, error) {
 		patched, err := applyPatch(req, UserResponse{User: cur}, nil)
 		if err != nil {
 			return UserRequest{}, err
@@ -218,20 +221,27 @@ func (e *Engine) ReactivateUser(ctx context.Context, id string) (*User, error) {
 }
 
 func (e *Engine) setUserActive(ctx context.Context, id string, active bool) (*User, error) {
-	return e.changeUser(ctx, id, func(cur *User) (UserRequest, error) {
+	// FusionAuth sends user.deactivate and user.reactivate here, not
+	// user.update.
+	event := EventUserReactivate
+	if !active {
+		event = EventUserDeactivate
+	}
+	return e.changeUser(ctx, id, event, func(cur *User) (UserRequest, error) {
 		in := userInput(cur)
 		in.Active = &active
 		return UserRequest{User: in}, nil
 	})
 }
 
-// changeUser is the read-modify-write of PUT and PATCH in one transaction.
-func (e *Engine) changeUser(ctx context.Context, id string, build func(cur *User) (UserRequest, error)) (*User, error) {
+// changeUser is the read-modify-write of PUT and PATCH in one transaction;
+// it emits event (user.update carries the user before as "original").
+func (e *Engine) changeUser(ctx context.Context, id, event string, build func(cur *User) (UserRequest, error)) (*User, error) {
 	var out *User
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			return e.changeUserTx(ctx, tx, m, id, build, &out)
+			return e.changeUserTx(ctx, tx, m, id, event, build, &out)
 		})
 	})
 	if err != nil {
@@ -242,7 +252,7 @@ func (e *Engine) changeUser(ctx context.Context, id string, build func(cur *User
 }
 
 // changeUserTx is changeUser's transaction; it sets *result.
-func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id string, build func(cur *User) (UserRequest, error), result **User) error {
+func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, event string, build func(cur *User) (UserRequest, error), result **User) error {
 	cur, err := loadUser(ctx, tx, id)
 	if err != nil {
 		return err
@@ -284,7 +294,11 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id s
 	if err := userStoreError(tx.UpdateUser(ctx, &next)); err != nil {
 		return err
 	}
-	if err := e.emit(ctx, tx, Event{Type: EventUserUpdate, TenantID: next.TenantID, User: eventUser(&next), Original: eventUser(cur)}); err != nil {
+	ev := Event{Type: event, TenantID: next.TenantID, User: eventUser(&next)}
+	if event == EventUserUpdate {
+		ev.Original = eventUser(cur)
+	}
+	if err := e.emit(ctx, tx, ev); err != nil {
 		return err
 	}
 	*result = &next
@@ -375,6 +389,9 @@ func buildUser(in UserInput) User {
 	return u
 }
 
+// maxPreferredLanguages is FusionAuth's limit on user.preferredLanguages.
+const maxPreferredLanguages = 20
+
 func validateUser(in UserInput, u *User) error {
 	var errs validation.Errors
 	if in.Password != "" {
@@ -393,10 +410,30 @@ func validateUser(in UserInput, u *User) error {
 			errs.Invalid("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")
 		}
 	}
+	if len(u.PreferredLanguages) > maxPreferredLanguages {
+		errs.Field("user.preferredLanguages", validation.KindTooMany, fmt.Sprintf("The [user.preferredLanguages] property may hold at most %d languages.", maxPreferredLanguages))
+	}
+	if !validTimezone(u.Timezone) {
+		errs.Invalid("user.timezone", "The [user.timezone] property must be an IANA time zone, such as America/Denver.")
+	}
 	if u.Expiry < 0 {
 		errs.Invalid("user.expiry", "The [user.expiry] property must be an instant in epoch milliseconds.")
 	}
 	return errs.Err()
+}
+
+// validTimezone reports whether tz is blank or an IANA time zone name, as
+// FusionAuth requires of user.timezone and registration.timezone. Go's
+// "Local" (the host's zone) is not one.
+func validTimezone(tz string) bool {
+	if tz == "" {
+		return true
+	}
+	if tz == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
 }
 
 // plausibleEmail is a deliberately simple check: one @, a non-empty local

@@ -105,6 +105,8 @@ func TestCreateUserValidation(t *testing.T) {
 		{"no local part", "", authcore.UserInput{Email: "@example.com"}, []string{"[notEmail]user.email"}},
 		{"password", "", authcore.UserInput{Email: "a@example.com", Password: "secret123"}, []string{"[notSupported]user.password"}},
 		{"birth date", "", authcore.UserInput{Email: "a@example.com", BirthDate: "30/05/1976"}, []string{"[invalid]user.birthDate"}},
+		{"timezone", "", authcore.UserInput{Email: "a@example.com", Timezone: "Not/A_Zone"}, []string{"[invalid]user.timezone"}},
+		{"timezone Local", "", authcore.UserInput{Email: "a@example.com", Timezone: "Local"}, []string{"[invalid]user.timezone"}},
 		{"several", "", authcore.UserInput{Password: "x", BirthDate: "x"}, []string{"[blank]user.email", "[invalid]user.birthDate", "[notSupported]user.password"}},
 		{"duplicate email", "", authcore.UserInput{Email: "TAKEN@example.com"}, []string{"[duplicate]user.email"}},
 		{"duplicate username", "", authcore.UserInput{Email: "new@example.com", Username: "Taken"}, []string{"[duplicate]user.username"}},
