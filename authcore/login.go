@@ -714,10 +714,43 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 			err = &LambdaError{LambdaID: id, Err: fmt.Errorf("panic: %v", p)}
 		}
 	}()
+	before := validatedUserFields(u)
+	var regTZ string
+	if reg != nil {
+		regTZ = reg.Timezone
+	}
 	if err := l.Reconcile(ctx, u, reg, claims); err != nil {
 		return &LambdaError{LambdaID: id, Err: err}
 	}
+	// What the function wrote is checked as the User API checks it: an
+	// email too long for the stores' index, say, was a 500 on PostgreSQL
+	// and stored as it was elsewhere. Only when a checked field changed,
+	// so that a user stored before a check existed still logs in.
+	if after := validatedUserFields(u); !after.equal(before) {
+		if err := validateUser(UserInput{}, u); err != nil {
+			return &LambdaError{LambdaID: id, Err: fmt.Errorf("the user it returned is not valid: %w", err)}
+		}
+	}
+	if reg != nil && reg.Timezone != regTZ && !validTimezone(reg.Timezone) {
+		return &LambdaError{LambdaID: id, Err: fmt.Errorf("the registration it returned has timezone %q, not an IANA time zone", reg.Timezone)}
+	}
 	return nil
+}
+
+// userChecks are the fields validateUser looks at.
+type userChecks struct {
+	email, username, birthDate, timezone string
+	languages                            []string
+	expiry                               int64
+}
+
+func validatedUserFields(u *User) userChecks {
+	return userChecks{u.Email, u.Username, u.BirthDate, u.Timezone, slices.Clone(u.PreferredLanguages), u.Expiry}
+}
+
+func (c userChecks) equal(o userChecks) bool {
+	return c.email == o.email && c.username == o.username && c.birthDate == o.birthDate &&
+		c.timezone == o.timezone && c.expiry == o.expiry && slices.Equal(c.languages, o.languages)
 }
 
 func mergeData(dst, src map[string]any) map[string]any {

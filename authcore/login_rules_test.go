@@ -235,3 +235,35 @@ func TestPatchProviderUpperCaseKeyMerges(t *testing.T) {
 		assert.True(t, ac.Enabled, "the entry's other members stay")
 	}
 }
+
+// What a reconcile function writes is checked as the User API checks it:
+// an invalid user or registration refuses the login as the function's
+// failure, and stores nothing.
+func TestReconcileResultIsValidated(t *testing.T) {
+	for name, change := range map[string]func(*authcore.User, *authcore.UserRegistration){
+		"email too long": func(u *authcore.User, _ *authcore.UserRegistration) {
+			u.Email = strings.Repeat("a", 300) + "@example.com"
+		},
+		"not an email":      func(u *authcore.User, _ *authcore.UserRegistration) { u.Email = "nope" },
+		"user timezone":     func(u *authcore.User, _ *authcore.UserRegistration) { u.Timezone = "Mars/Olympus" },
+		"registration zone": func(_ *authcore.User, r *authcore.UserRegistration) { r.Timezone = "Local" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			const lambdaID = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+			env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
+				authcore.WithLambda(authcore.Lambda{ID: lambdaID, Type: authcore.LambdaTwitterReconcile,
+					Reconcile: func(_ context.Context, u *authcore.User, r *authcore.UserRegistration, _ map[string]any) error {
+						change(u, r)
+						return nil
+					}}),
+			}})
+			require.NoError(t, updateProvider(t, env, func(p *twitter.Provider) { p.LambdaConfiguration.ReconcileID = lambdaID }))
+			env.Account("611", "checked", "checked@example.com")
+			_, err := env.Login("611")
+			var le *authcore.LambdaError
+			require.ErrorAs(t, err, &le)
+			_, err = env.Store.GetLink(env.Ctx, env.TenantID, twitter.ProviderID, "611")
+			require.ErrorIs(t, err, authcore.ErrNotFound, "nothing stored")
+		})
+	}
+}
