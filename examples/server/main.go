@@ -96,10 +96,17 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	relayDone := make(chan error, 1)
 	go func() { relayDone <- engine.RunRelay(relayCtx) }()
 	// Usernames kept PENDING while CleanSpeak was down go to it again; stopped with the relay.
-	go func() { _ = engine.RunModerationRetry(relayCtx, time.Minute) }()
+	retryDone := make(chan struct{})
+	go func() {
+		defer close(retryDone)
+		_ = engine.RunModerationRetry(relayCtx, time.Minute)
+	}()
 	defer func() {
+		// Both loops end before the store closes under them (its Close is
+		// deferred earlier, so it runs after this).
 		stopRelay()
 		<-relayDone
+		<-retryDone
 	}()
 	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: cfg.apiKey, Description: "examples/server"})
 	if errors.Is(err, authcore.ErrDuplicate) && cfg.apiKey != "" {
@@ -120,7 +127,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(handler)
 	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -139,6 +146,19 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		return err
 	}
 	return nil
+}
+
+// newHTTPServer returns the server run serves the API with. Every phase of
+// a connection is bounded, so a slow or silent client cannot hold one (and
+// its goroutine) forever, nor keep Shutdown waiting for it.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
 }
 
 // openStore opens the store -db names and returns how to close it.
