@@ -61,7 +61,7 @@ func NewPublisher(opts ...Option) *Publisher {
 // Configure applies integrations.kafka: a new client for the new settings
 // (the old one is closed), or none while Kafka is disabled. It returns the
 // producer keys it ignores.
-func (p *Publisher) Configure(_ context.Context, cfg integration.Kafka) ([]string, error) {
+func (p *Publisher) Configure(ctx context.Context, cfg integration.Kafka) ([]string, error) {
 	if !cfg.Enabled {
 		p.swap(nil, "", Settings{})
 		return nil, nil
@@ -83,6 +83,9 @@ func (p *Publisher) Configure(_ context.Context, cfg integration.Kafka) ([]strin
 		return ignored, fmt.Errorf("kafka: %w", err)
 	}
 	p.swap(client, cfg.DefaultTopic, settings)
+	// Topic and ignored key names only: producer values may hold SASL
+	// passwords.
+	p.log.InfoContext(ctx, "kafka producer configured", "topic", cfg.DefaultTopic, "ignoredKeys", ignored)
 	return ignored, nil
 }
 
