@@ -140,7 +140,9 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		link := req.IdentityProviderLink
 		if req.PendingIdPLinkID != "" {
 			p, err := tx.TakePendingLink(ctx, req.PendingIdPLinkID, e.instant())
-			if errors.Is(err, ErrNotFound) {
+			if errors.Is(err, ErrNotFound) || (err == nil && !inScope(ctx, p.TenantID)) {
+				// Another tenant's pending link is unknown to this request, as
+				// to the retrieve (the transaction's rollback keeps it).
 				return general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
 			}
 			if err != nil {
