@@ -72,6 +72,10 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 	// FusionAuth adds them itself.
 	claims := make(map[string]any, len(req.Claims)+3)
 	maps.Copy(claims, req.Claims)
+	// tid is what marks a login's token to GET /api/jwt/issue (with the
+	// tenant's key, which vend signs with by default): a vended token never
+	// carries it, or any API key could mint a login of any user.
+	delete(claims, "tid")
 	claims["iat"] = now.Unix()
 	claims["exp"] = now.Add(ttl).Unix()
 	claims["jti"] = e.newID()

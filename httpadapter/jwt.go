@@ -195,8 +195,13 @@ func (h *Handler) issueJWT(w http.ResponseWriter, r *http.Request) error {
 	}
 	// refreshToken is optional: the TypeScript client sends an omitted one
 	// as "undefined" or "null" (jwtQuery), which is no refresh token.
+	// FusionAuth: the refresh_token cookie takes precedence over it.
+	refresh := jwtQuery(r, "refreshToken")
+	if c, err := r.Cookie(RefreshTokenCookie); err == nil && c.Value != "" {
+		refresh = c.Value
+	}
 	res, err := h.engine.IssueJWT(r.Context(), authcore.IssueRequest{
-		AccessToken: token, ApplicationID: r.URL.Query().Get("applicationId"), RefreshToken: jwtQuery(r, "refreshToken"),
+		AccessToken: token, ApplicationID: r.URL.Query().Get("applicationId"), RefreshToken: refresh,
 	})
 	if err != nil {
 		return err
