@@ -36,23 +36,59 @@ func (p *pause) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// pausedEngine is an engine on s whose Twitter calls go through p, with the
-// Twitter login application and provider (linking strategy as given).
-func pausedEngine(t *testing.T, s authcore.Store, tw *twittertest.Server, p *pause, strategy string) *authcore.Engine {
+// pausedRace is an engine on a fresh store whose Twitter calls go through
+// a pause, with the Twitter login application and provider (linking
+// strategy as given), and a fake Twitter behind it.
+type pausedRace struct {
+	s  authcore.Store
+	e  *authcore.Engine
+	tw *twittertest.Server
+	p  *pause
+}
+
+func newPausedRace(t *testing.T, k storeKind, strategy string) *pausedRace {
 	t.Helper()
 	ctx := context.Background()
-	client, err := twitter.NewClient(twitter.WithBaseURL(tw.URL), twitter.WithTimeout(30*time.Second), twitter.WithHTTPClient(&http.Client{Transport: p}))
+	r := &pausedRace{s: k.open(t)(t), tw: twittertest.NewServer(), p: &pause{entered: make(chan struct{}, 1), release: make(chan struct{})}}
+	t.Cleanup(r.tw.Close)
+	r.tw.AddConsumer(ck, cs)
+	client, err := twitter.NewClient(twitter.WithBaseURL(r.tw.URL), twitter.WithTimeout(30*time.Second), twitter.WithHTTPClient(&http.Client{Transport: r.p}))
 	require.NoError(t, err)
-	e, err := authcore.New(ctx, s, authcore.WithTwitterClient(client), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	r.e, err = authcore.New(ctx, r.s, authcore.WithTwitterClient(client), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	require.NoError(t, err)
-	_, err = authcoretest.TwitterLoginApp(ctx, e, appID, ck, cs)
+	_, err = authcoretest.TwitterLoginApp(ctx, r.e, appID, ck, cs)
 	require.NoError(t, err)
 	if strategy != "" {
-		_, err = e.PatchIdentityProvider(ctx, twitter.ProviderID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+		_, err = r.e.PatchIdentityProvider(ctx, twitter.ProviderID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
 			Body: []byte(`{"identityProvider":{"linkingStrategy":"` + strategy + `"}}`)})
 		require.NoError(t, err)
 	}
-	return e
+	return r
+}
+
+// loginAround logs account a in and runs change while the login waits for
+// verify_credentials: after it read its configuration, before its
+// transaction. It returns the login's result.
+func (r *pausedRace) loginAround(t *testing.T, a twittertest.Account, change func() error) (*authcore.LoginResponse, error) {
+	t.Helper()
+	r.tw.AddAccount(a)
+	tok, sec := r.tw.IssueAccessToken(ck, a.ID)
+	r.p.armed.Store(true)
+	type result struct {
+		resp *authcore.LoginResponse
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := r.e.IdentityProviderLogin(context.Background(), authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+			Data: map[string]string{"oauth_token": tok, "oauth_token_secret": sec}})
+		done <- result{resp, err}
+	}()
+	<-r.p.entered
+	require.NoError(t, change())
+	close(r.p.release)
+	res := <-done
+	return res.resp, res.err
 }
 
 // A login reads its provider and tenant before its transaction. A DELETE of
@@ -82,36 +118,18 @@ func TestDeleteDuringLoginLeavesNothing(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
 				ctx := context.Background()
-				tw := twittertest.NewServer()
-				t.Cleanup(tw.Close)
-				tw.AddConsumer(ck, cs)
-				p := &pause{entered: make(chan struct{}, 1), release: make(chan struct{})}
-				s := k.open(t)(t)
-				e := pausedEngine(t, s, tw, p, tc.strategy)
-				tenants, err := s.ListTenants(ctx)
+				r := newPausedRace(t, k, tc.strategy)
+				tenants, err := r.s.ListTenants(ctx)
 				require.NoError(t, err)
 				tenantID := tenants[0].ID
-				tw.AddAccount(twittertest.Account{ID: "7001", ScreenName: "racer", Name: "Racer", Email: "racer@example.com"})
-				tok, sec := tw.IssueAccessToken(ck, "7001")
-
-				p.armed.Store(true)
-				done := make(chan error, 1)
-				go func() {
-					_, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-						Data: map[string]string{"oauth_token": tok, "oauth_token_secret": sec}})
-					done <- err
-				}()
-				<-p.entered
-				require.NoError(t, tc.remove(ctx, e, tenantID))
-				close(p.release)
-
-				err = <-done
+				_, err = r.loginAround(t, twittertest.Account{ID: "7001", ScreenName: "racer", Name: "Racer", Email: "racer@example.com"},
+					func() error { return tc.remove(ctx, r.e, tenantID) })
 				var ve *authcore.ValidationError
 				require.ErrorAs(t, err, &ve)
 				assert.Equal(t, []string{tc.code}, ve.Codes())
-				_, err = s.GetLink(ctx, tenantID, twitter.ProviderID, "7001")
+				_, err = r.s.GetLink(ctx, tenantID, twitter.ProviderID, "7001")
 				assert.ErrorIs(t, err, authcore.ErrNotFound, "no link")
-				_, err = s.GetUserByEmail(ctx, tenantID, "racer@example.com")
+				_, err = r.s.GetUserByEmail(ctx, tenantID, "racer@example.com")
 				assert.ErrorIs(t, err, authcore.ErrNotFound, "no user")
 			})
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 )
 
@@ -35,37 +34,15 @@ func TestRoleChangeDuringFirstLogin(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
 				ctx := context.Background()
-				tw := twittertest.NewServer()
-				t.Cleanup(tw.Close)
-				tw.AddConsumer(ck, cs)
-				p := &pause{entered: make(chan struct{}, 1), release: make(chan struct{})}
-				s := k.open(t)(t)
-				e := pausedEngine(t, s, tw, p, "")
-				app, err := e.Application(ctx, appID)
+				r := newPausedRace(t, k, "")
+				app, err := r.e.Application(ctx, appID)
 				require.NoError(t, err)
 				require.Len(t, app.Roles, 1)
 				require.Equal(t, []string{"user"}, authcore.DefaultRoles(app))
-				tw.AddAccount(twittertest.Account{ID: "7101", ScreenName: "roler", Name: "Roler", Email: "roler@example.com"})
-				tok, sec := tw.IssueAccessToken(ck, "7101")
-
-				p.armed.Store(true)
-				type result struct {
-					r   *authcore.LoginResponse
-					err error
-				}
-				done := make(chan result, 1)
-				go func() {
-					r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-						Data: map[string]string{"oauth_token": tok, "oauth_token_secret": sec}})
-					done <- result{r, err}
-				}()
-				<-p.entered
-				require.NoError(t, tc.change(ctx, e, app.Roles[0].ID))
-				close(p.release)
-
-				res := <-done
-				require.NoError(t, res.err)
-				reg, err := e.Registration(ctx, res.r.User.ID, appID)
+				resp, err := r.loginAround(t, twittertest.Account{ID: "7101", ScreenName: "roler", Name: "Roler", Email: "roler@example.com"},
+					func() error { return tc.change(ctx, r.e, app.Roles[0].ID) })
+				require.NoError(t, err)
+				reg, err := r.e.Registration(ctx, resp.User.ID, appID)
 				require.NoError(t, err)
 				assert.Equal(t, tc.want, reg.Roles, "the new registration follows the role change")
 			})
