@@ -63,6 +63,14 @@ func (w *tokenWorld) login() (access, refresh, refreshID string) {
 	return tok, plain, rt.ID
 }
 
+// refreshingApp adds an active application of the world's tenant that
+// generates refresh tokens (for /api/jwt/issue to move a login to).
+func (w *tokenWorld) refreshingApp(id, name string) {
+	w.t.Helper()
+	require.NoError(w.t, w.store.CreateApplication(w.ctx, &authcore.Application{ID: id, TenantID: w.tenant.ID, Name: name, Active: true,
+		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true}}))
+}
+
 // send serves a fully built request.
 func (w *tokenWorld) send(req *http.Request) response {
 	w.t.Helper()
@@ -467,12 +475,9 @@ func vendToken(t *testing.T, r response) string {
 func TestIssueEndpoint(t *testing.T) {
 	w := newTokenWorld(t, httpadapter.WithLogger(quietLogger()))
 	const app2ID, app3ID, otherTenantApp = "7b3e2d4f-8e8f-4b6f-8b54-1b6c2d3e4f50", "8c4f3e5a-9f90-4c70-9c65-2c7d3e4f5a61", "9d5a4f6b-a0a1-4d81-8d76-3d8e4f5a6b72"
-	app2 := &authcore.Application{ID: app2ID, TenantID: w.tenant.ID, Name: "Hooli", Active: true,
-		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true}}
-	require.NoError(t, w.store.CreateApplication(w.ctx, app2))
+	w.refreshingApp(app2ID, "Hooli")
 	require.NoError(t, w.store.CreateRegistration(w.ctx, &authcore.UserRegistration{ID: "aaaaaaaa-0000-4000-8000-000000000002", ApplicationID: app2ID, UserID: userID, Roles: []string{"viewer"}}))
-	require.NoError(t, w.store.CreateApplication(w.ctx, &authcore.Application{ID: app3ID, TenantID: w.tenant.ID, Name: "Raviga", Active: true,
-		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true}}))
+	w.refreshingApp(app3ID, "Raviga")
 	access, refresh, _ := w.login()
 	original, err := w.engine.ValidateAccessToken(w.ctx, access)
 	require.NoError(t, err)
@@ -575,4 +580,44 @@ func TestRefreshTokenRoutesTakeIDsInAnyCase(t *testing.T) {
 	r = w.do("DELETE", "/api/jwt/refresh?applicationId="+up(appID), "")
 	require.Equal(t, http.StatusOK, r.Code, r.Body)
 	w.do("GET", "/api/jwt/refresh/"+id3, "").empty(t, http.StatusNotFound)
+}
+
+// The official TypeScript client's issueJWT(applicationId, encodedJWT,
+// refreshToken) documents refreshToken as optional, and an omitted one goes
+// on the URI as the literal "undefined" (or "null" when the caller passes
+// null): withParameter keeps it and getQueryString writes
+// encodeURIComponent(undefined). FusionAuth then answers the token alone
+// (fusionauth-site astro/src/content/docs/apis/jwt/issue-a-jwt.mdx: the
+// refresh token is "only returned if a valid non-expired refresh token was
+// provided"), so the client's call without a refresh token must work.
+func TestIssueWithOmittedRefreshToken(t *testing.T) {
+	w := newTokenWorld(t)
+	const app2ID = "7b3e2d4f-8e8f-4b6f-8b54-1b6c2d3e4f50"
+	w.refreshingApp(app2ID, "Hooli")
+	access, _, _ := w.login()
+	for _, omitted := range []string{"undefined", "null"} {
+		t.Run(omitted, func(t *testing.T) {
+			r := w.do("GET", "/api/jwt/issue?applicationId="+app2ID+"&refreshToken="+omitted, "", "Authorization", "Bearer "+access)
+			require.Equal(t, http.StatusOK, r.Code, r.Body)
+			var body map[string]string
+			require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+			assert.NotEmpty(t, body["token"])
+			assert.NotContains(t, body, "refreshToken")
+		})
+	}
+}
+
+// FusionAuth's Issue a JWT (apis/jwt.mdx): the refresh token may come as the
+// refresh_token cookie, which takes precedence over ?refreshToken=.
+func TestIssueReadsRefreshTokenCookie(t *testing.T) {
+	w := newTokenWorld(t)
+	const app2ID = "7b3e2d4f-8e8f-4b6f-8b54-1b6c2d3e4f51"
+	w.refreshingApp(app2ID, "Hooli")
+	require.NoError(t, w.store.CreateRegistration(w.ctx, &authcore.UserRegistration{ID: "7b3e2d4f-8e8f-4b6f-8b54-1b6c2d3e4f52", UserID: w.user.ID, ApplicationID: app2ID}))
+	access, refresh, _ := w.login()
+	r := w.do("GET", "/api/jwt/issue?applicationId="+app2ID, "", "Authorization", "Bearer "+access, "Cookie", "refresh_token="+refresh)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	assert.NotEmpty(t, body["refreshToken"], "the refresh_token cookie is the request's refresh token")
 }
