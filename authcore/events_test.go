@@ -287,14 +287,22 @@ func eventStores(t *testing.T) []namedStore {
 		{"memstore", func(testing.TB) authcore.Store { return memstore.New() }},
 		{"sqlite", sqliteStore},
 	}
+	if dsn := postgresDSN(t); dsn != "" {
+		out = append(out, namedStore{"postgres", func(t testing.TB) authcore.Store { return freshPostgres(t, dsn) }})
+	}
+	return out
+}
+
+// postgresDSN is the test database's DSN, "" when none is set outside CI
+// (the PostgreSQL cases then do not run); under CI a missing one fails the
+// test, since scripts/test always starts PostgreSQL (scripts/with-postgres).
+func postgresDSN(t testing.TB) string {
+	t.Helper()
 	dsn := os.Getenv("AUTHCORE_TEST_POSTGRES")
 	if dsn == "" && os.Getenv("CI") != "" {
 		t.Fatal("AUTHCORE_TEST_POSTGRES is not set: CI must run the PostgreSQL cases (scripts/test uses scripts/with-postgres)")
 	}
-	if dsn != "" {
-		out = append(out, namedStore{"postgres", func(t testing.TB) authcore.Store { return freshPostgres(t, dsn) }})
-	}
-	return out
+	return dsn
 }
 
 // freshPostgres opens a store in a schema of its own, dropped afterwards.
