@@ -291,17 +291,13 @@ func (e *Engine) applyNotifiedDecision(ctx context.Context, tx Store, contentID 
 	if item.Resubmit {
 		return nil
 	}
-	return e.applyDecision(ctx, tx, contentID, status)
+	return e.applyDecision(ctx, tx, item, status)
 }
 
-func (e *Engine) applyDecision(ctx context.Context, tx Store, contentID string, status cleanspeak.Status) error {
-	item, err := tx.GetModerationItem(ctx, contentID)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+// applyDecision settles item, as read in tx by its caller, with a
+// moderator's or CleanSpeak's status.
+func (e *Engine) applyDecision(ctx context.Context, tx Store, item *ModerationItem, status cleanspeak.Status) error {
+	contentID := item.ContentID
 	if err := tx.DeleteModerationItem(ctx, contentID); err != nil {
 		return err
 	}

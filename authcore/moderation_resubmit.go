@@ -192,7 +192,7 @@ func (e *Engine) settleResubmission(ctx context.Context, tx Store, sent *Moderat
 		e.log.InfoContext(ctx, "pending username queued for a CleanSpeak moderator", "userId", cur.UserID, "applicationId", cur.ApplicationID)
 		return true, nil
 	default:
-		return true, e.applyDecision(ctx, tx, cur.ContentID, status)
+		return true, e.applyDecision(ctx, tx, cur, status)
 	}
 }
 
