@@ -77,24 +77,20 @@ type Options struct {
 	MaxDepth int
 }
 
-func (o Options) depthLimit() int {
-	switch {
-	case o.MaxDepth == 0:
-		return DefaultMaxDepth
-	case o.MaxDepth < 0:
-		return 0
-	}
-	return o.MaxDepth
-}
+func (o Options) depthLimit() int { return limitOr(o.MaxDepth, DefaultMaxDepth) }
 
-func (o Options) copyLimit() int64 {
+func (o Options) copyLimit() int64 { return limitOr(o.MaxCopyGrowth, DefaultMaxCopyGrowth) }
+
+// limitOr reads one of Options' limits: 0 is the default, a negative value
+// no limit (0 to the caller).
+func limitOr[T int | int64](v, def T) T {
 	switch {
-	case o.MaxCopyGrowth == 0:
-		return DefaultMaxCopyGrowth
-	case o.MaxCopyGrowth < 0:
+	case v == 0:
+		return def
+	case v < 0:
 		return 0
 	}
-	return o.MaxCopyGrowth
+	return v
 }
 
 // MediaType is the media type Apply reads from contentType: without its
