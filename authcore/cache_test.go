@@ -76,8 +76,6 @@ func newCacheFixtureOn(t testing.TB, a, b authcore.Store) *cacheFixture {
 	return f
 }
 
-func (f *cacheFixture) engine() *authcore.Engine { return f.engineOn(f.store) }
-
 // client is a Twitter client of the fixture's fake Twitter.
 func (f *cacheFixture) client() *twitter.Client {
 	f.t.Helper()

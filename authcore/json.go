@@ -1,7 +1,6 @@
 package authcore
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -40,10 +39,4 @@ func DecodeJSON(data []byte, v any) error {
 
 func invalidJSON(err error) error {
 	return general("[invalidJSON]", "Invalid JSON in the request body: "+err.Error())
-}
-
-func jsonEncode(w interface{ Write([]byte) (int, error) }, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }

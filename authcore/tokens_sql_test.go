@@ -53,7 +53,7 @@ func TestTokensOnSQLite(t *testing.T) {
 
 	// One-time use: rotation, then a concurrent replay storm.
 	f.setPolicy(authcore.RefreshTokenOneTimeUse)
-	plain, rt := f.login(f.user)
+	plain, _ := f.login(f.user)
 	res, err := f.refresh(plain)
 	require.NoError(t, err)
 	require.NotEqual(t, plain, res.RefreshToken)
@@ -85,7 +85,7 @@ func TestTokensOnSQLite(t *testing.T) {
 
 	// Reusable, then the user's deletion revokes.
 	f.setPolicy(authcore.RefreshTokenReusable)
-	plain, rt = f.login(f.user)
+	plain, rt := f.login(f.user)
 	res, err = f.refresh(plain)
 	require.NoError(t, err)
 	assert.Equal(t, plain, res.RefreshToken)

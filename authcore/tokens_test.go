@@ -281,7 +281,7 @@ func TestTokensVerifyWithIndependentLibraries(t *testing.T) {
 			assert.Equal(t, alg, jwk.Algorithm)
 			assert.Equal(t, "sig", jwk.Use)
 			assert.NotContains(t, string(doc), `"d":`, "no private part")
-			obj, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+			obj, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
 			require.NoError(t, err)
 			payload, err := obj.Verify(jwk)
 			require.NoError(t, err)

@@ -396,7 +396,7 @@ func TestVendEndpoint(t *testing.T) {
 
 	payload := func(t *testing.T, token string) (map[string]any, jose.Header) {
 		t.Helper()
-		obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.ES256, jose.EdDSA})
+		obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.ES256, jose.EdDSA})
 		require.NoError(t, err)
 		var claims map[string]any
 		require.NoError(t, json.Unmarshal(obj.UnsafePayloadWithoutVerification(), &claims))

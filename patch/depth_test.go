@@ -35,7 +35,7 @@ func deepeningPatch(t *testing.T, copies int, test bool) []byte {
 
 // applyGuarded runs JSONPatch, turning a panic into a test failure, and
 // returns the bytes it allocated.
-func applyGuarded(t *testing.T, doc, p []byte) (out []byte, err error, allocated uint64) {
+func applyGuarded(t *testing.T, doc, p []byte) (out []byte, allocated uint64, err error) {
 	t.Helper()
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -49,7 +49,7 @@ func applyGuarded(t *testing.T, doc, p []byte) (out []byte, err error, allocated
 		out, err = JSONPatch(doc, p, Options{})
 	}()
 	runtime.ReadMemStats(&after)
-	return out, err, after.TotalAlloc - before.TotalAlloc
+	return out, after.TotalAlloc - before.TotalAlloc, err
 }
 
 // A patch may not nest the document deeper than Options.MaxDepth: "copy"
@@ -73,7 +73,7 @@ func TestJSONPatchDepthIsBounded(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := deepeningPatch(t, c.copies, c.test)
-			_, err, allocated := applyGuarded(t, doc, p)
+			_, allocated, err := applyGuarded(t, doc, p)
 			if !errors.Is(err, ErrInvalidPatch) {
 				t.Errorf("a %d-byte patch nesting the document %d levels deep: err = %v, want ErrInvalidPatch", len(p), 60<<c.copies, err)
 			}

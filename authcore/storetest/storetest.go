@@ -22,7 +22,6 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -65,5 +64,3 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 
 // errInjected is the failure the crash-safety case injects.
 var errInjected = errors.New("storetest: injected failure")
-
-func ctxOf(t *testing.T) context.Context { return t.Context() }

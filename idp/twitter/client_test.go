@@ -113,57 +113,57 @@ func TestLoginWithAccessTokenSkipsExchange(t *testing.T) {
 func TestLoginRefused(t *testing.T) {
 	cases := []struct {
 		name  string
-		login func(f *fixture) (error, []string)
+		login func(f *fixture) ([]string, error)
 	}{
-		{"wrong consumer secret", func(f *fixture) (error, []string) {
+		{"wrong consumer secret", func(f *fixture) ([]string, error) {
 			rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
 			bad := twitter.Consumer{Key: consumerKey, Secret: "WRONG-CONSUMER-SECRET"}
 			_, _, _, err := f.client.Login(context.Background(), bad, rt, twitter.Secret(rs), v)
-			return err, []string{"WRONG-CONSUMER-SECRET", rs, v}
+			return []string{"WRONG-CONSUMER-SECRET", rs, v}, err
 		}},
-		{"unknown consumer key", func(f *fixture) (error, []string) {
+		{"unknown consumer key", func(f *fixture) ([]string, error) {
 			rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
 			bad := twitter.Consumer{Key: "nobody", Secret: consumerSecret}
 			_, _, _, err := f.client.Login(context.Background(), bad, rt, twitter.Secret(rs), v)
-			return err, []string{rs, v}
+			return []string{rs, v}, err
 		}},
-		{"wrong request token secret", func(f *fixture) (error, []string) {
+		{"wrong request token secret", func(f *fixture) ([]string, error) {
 			rt, _, v := f.fake.IssueRequestToken(consumerKey, accountID)
 			_, _, _, err := f.client.Login(context.Background(), consumer, rt, "WRONG-TOKEN-SECRET", v)
-			return err, []string{"WRONG-TOKEN-SECRET", v}
+			return []string{"WRONG-TOKEN-SECRET", v}, err
 		}},
-		{"wrong access token secret", func(f *fixture) (error, []string) {
+		{"wrong access token secret", func(f *fixture) ([]string, error) {
 			at, _ := f.fake.IssueAccessToken(consumerKey, accountID)
 			_, _, _, err := f.client.Login(context.Background(), consumer, at, "WRONG-TOKEN-SECRET", "")
-			return err, []string{"WRONG-TOKEN-SECRET"}
+			return []string{"WRONG-TOKEN-SECRET"}, err
 		}},
-		{"wrong verifier", func(f *fixture) (error, []string) {
+		{"wrong verifier", func(f *fixture) ([]string, error) {
 			rt, rs, _ := f.fake.IssueRequestToken(consumerKey, accountID)
 			_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), "WRONG-VERIFIER")
-			return err, []string{rs, "WRONG-VERIFIER"}
+			return []string{rs, "WRONG-VERIFIER"}, err
 		}},
-		{"reused request token", func(f *fixture) (error, []string) {
+		{"reused request token", func(f *fixture) ([]string, error) {
 			rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
 			if _, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v); err != nil {
-				return errors.New("first use failed: " + err.Error()), nil
+				return nil, errors.New("first use failed: " + err.Error())
 			}
 			_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v)
-			return err, []string{rs, v}
+			return []string{rs, v}, err
 		}},
-		{"request token used as access token", func(f *fixture) (error, []string) {
+		{"request token used as access token", func(f *fixture) ([]string, error) {
 			rt, rs, _ := f.fake.IssueRequestToken(consumerKey, accountID)
 			_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), "")
-			return err, []string{rs}
+			return []string{rs}, err
 		}},
-		{"empty token", func(f *fixture) (error, []string) {
+		{"empty token", func(f *fixture) ([]string, error) {
 			_, _, _, err := f.client.Login(context.Background(), consumer, "", "", "")
-			return err, nil
+			return nil, err
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			err, secrets := tc.login(f)
+			secrets, err := tc.login(f)
 			assertKind(t, err, twitter.ErrRefused, secrets...)
 		})
 	}
