@@ -190,6 +190,30 @@ test('patchIdentityProvider changes only what it names', async () => {
   assert.equal(got.response.identityProvider.linkingStrategy, 'CreatePendingLink');
 });
 
+// FusionAuth's domain gives the provider, each application configuration
+// and each tenant configuration a free-form `data` map (the client's
+// BaseIdentityProvider, BaseIdentityProviderApplicationConfiguration and
+// IdentityProviderTenantConfiguration types); what a client stores there
+// comes back.
+test('data on the provider and its application and tenant configurations round-trips', async () => {
+  const req = seedRequest();
+  req.identityProvider.data = { team: 'growth', tags: ['a'] };
+  req.identityProvider.applicationConfiguration[seedApplicationId].data = { brand: 'blue' };
+  req.identityProvider.tenantConfiguration[seedTenantId].data = { region: 'eu' };
+  assertOK(await client.updateIdentityProvider(twitterId, req));
+  const got = await client.retrieveIdentityProvider(twitterId);
+  assertOK(got);
+  const p = got.response.identityProvider;
+  assert.deepEqual(p.data, { team: 'growth', tags: ['a'] });
+  assert.deepEqual(p.applicationConfiguration[seedApplicationId].data, { brand: 'blue' });
+  assert.deepEqual(p.tenantConfiguration[seedTenantId].data, { region: 'eu' });
+
+  // The legacy PATCH merges into it; null removes a key.
+  const patched = await client.patchIdentityProvider(twitterId, { identityProvider: { data: { team: null, owner: 'ann' } } });
+  assertOK(patched);
+  assert.deepEqual(patched.response.identityProvider.data, { tags: ['a'], owner: 'ann' });
+});
+
 test('deleteIdentityProvider: then 404 by id and by type, absent from the list', async () => {
   const res = await client.deleteIdentityProvider(twitterId);
   assertOK(res);

@@ -399,3 +399,58 @@ func TestDeletingATenantLeavesItsProviderValid(t *testing.T) {
 	put := f.do("PUT", "/api/identity-provider/"+twitterID, g.Body)
 	assert.Equal(t, 200, put.Code, put.Body)
 }
+
+// The domain's free-form "data" maps (on the provider, on each application
+// configuration, on each tenant configuration) are stored and returned:
+// GET gives back what PUT stored, and each PATCH form reaches into them
+// (the legacy form merges and removes with null, merge-patch likewise,
+// JSON Patch by path).
+func TestIdentityProviderDataRoundTrips(t *testing.T) {
+	f := newIdPFixture(t)
+	body := strings.Replace(seedIdPRequest, `"type": "Twitter"`, `"type": "Twitter", "data": {"top": {"a": 1, "b": "two"}}`, 1)
+	body = strings.Replace(body, `"createRegistration": true,`, `"createRegistration": true, "data": {"app": "x"},`, 1)
+	body = strings.Replace(body, `"limitUserLinkCount": {`, `"data": {"tenant": true}, "limitUserLinkCount": {`, 1)
+	created := f.do("POST", "/api/identity-provider", body)
+	require.Equal(t, 200, created.Code, created.Body)
+	type shape struct {
+		IdentityProvider struct {
+			Data                     map[string]any `json:"data"`
+			ApplicationConfiguration map[string]struct {
+				Data map[string]any `json:"data"`
+			} `json:"applicationConfiguration"`
+			TenantConfiguration map[string]struct {
+				Data map[string]any `json:"data"`
+			} `json:"tenantConfiguration"`
+		} `json:"identityProvider"`
+	}
+	read := func(s string) shape {
+		var out shape
+		require.NoError(t, json.Unmarshal([]byte(s), &out))
+		return out
+	}
+	get := func() shape {
+		g := f.do("GET", "/api/identity-provider/"+twitterID, "")
+		require.Equal(t, 200, g.Code)
+		return read(g.Body)
+	}
+	for _, got := range []shape{read(created.Body), get()} {
+		assert.Equal(t, map[string]any{"top": map[string]any{"a": float64(1), "b": "two"}}, got.IdentityProvider.Data)
+		assert.Equal(t, map[string]any{"app": "x"}, got.IdentityProvider.ApplicationConfiguration[seedAppID].Data)
+		assert.Equal(t, map[string]any{"tenant": true}, got.IdentityProvider.TenantConfiguration[seedTenant].Data)
+	}
+
+	legacy := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"data":{"top":{"a":null,"c":3}},"applicationConfiguration":{"`+seedAppID+`":{"data":{"more":1}}}}}`)
+	require.Equal(t, 200, legacy.Code, legacy.Body)
+	got := get()
+	assert.Equal(t, map[string]any{"top": map[string]any{"b": "two", "c": float64(3)}}, got.IdentityProvider.Data, "legacy PATCH merges, null removes")
+	assert.Equal(t, map[string]any{"app": "x", "more": float64(1)}, got.IdentityProvider.ApplicationConfiguration[seedAppID].Data)
+
+	merge := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"tenantConfiguration":{"`+seedTenant+`":{"data":{"tenant":null,"k":"v"}}}}}`, "Content-Type", "application/merge-patch+json")
+	require.Equal(t, 200, merge.Code, merge.Body)
+	assert.Equal(t, map[string]any{"k": "v"}, get().IdentityProvider.TenantConfiguration[seedTenant].Data)
+
+	jp := f.do("PATCH", "/api/identity-provider/"+twitterID, `[{"op":"test","path":"/identityProvider/data/top/c","value":3},{"op":"remove","path":"/identityProvider/data"}]`, "Content-Type", "application/json-patch+json")
+	require.Equal(t, 200, jp.Code, jp.Body)
+	assert.NotContains(t, jp.Body, `"top"`)
+	assert.Nil(t, get().IdentityProvider.Data)
+}

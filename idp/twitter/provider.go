@@ -72,7 +72,10 @@ type ApplicationConfiguration struct {
 	// CreateRegistration is a pointer because an absent value means true;
 	// Normalize fills it so that the API always returns it.
 	CreateRegistration *bool `json:"createRegistration,omitempty"`
-	Enabled            bool  `json:"enabled"`
+	// Data is free-form: FusionAuth's domain gives every application
+	// configuration a data map, and its clients send it.
+	Data    map[string]any `json:"data,omitempty"`
+	Enabled bool           `json:"enabled"`
 }
 
 // LogValue keeps the consumer secret out of slog's JSON handler, which would
@@ -104,6 +107,9 @@ type LimitUserLinkCount struct {
 
 // TenantConfiguration is identityProvider.tenantConfiguration[tenantId].
 type TenantConfiguration struct {
+	// Data is free-form, as on the provider and its application
+	// configurations (FusionAuth's IdentityProviderTenantConfiguration).
+	Data               map[string]any     `json:"data,omitempty"`
 	LimitUserLinkCount LimitUserLinkCount `json:"limitUserLinkCount"`
 }
 
@@ -124,12 +130,16 @@ type Provider struct {
 	ButtonText               string                              `json:"buttonText,omitempty"`
 	ConsumerKey              string                              `json:"consumerKey,omitempty"`
 	ConsumerSecret           Secret                              `json:"consumerSecret,omitempty"`
-	Debug                    bool                                `json:"debug"`
-	Enabled                  bool                                `json:"enabled"`
-	ID                       string                              `json:"id,omitempty"`
-	InsertInstant            int64                               `json:"insertInstant,omitempty"`
-	LambdaConfiguration      LambdaConfiguration                 `json:"lambdaConfiguration,omitzero"`
-	LastUpdateInstant        int64                               `json:"lastUpdateInstant,omitempty"`
+	// Data is free-form: FusionAuth's domain (BaseIdentityProvider) and
+	// its clients have it, although the seed does not list it. It is kept
+	// and returned as sent, never read.
+	Data                map[string]any      `json:"data,omitempty"`
+	Debug               bool                `json:"debug"`
+	Enabled             bool                `json:"enabled"`
+	ID                  string              `json:"id,omitempty"`
+	InsertInstant       int64               `json:"insertInstant,omitempty"`
+	LambdaConfiguration LambdaConfiguration `json:"lambdaConfiguration,omitzero"`
+	LastUpdateInstant   int64               `json:"lastUpdateInstant,omitempty"`
 	// LinkingStrategy is always returned once normalized: the response body
 	// documents it with a default, although the seed's example omits it.
 	LinkingStrategy     string                         `json:"linkingStrategy,omitempty"`

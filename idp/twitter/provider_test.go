@@ -445,3 +445,31 @@ func TestSecretNeverPrints(t *testing.T) {
 		t.Errorf("JSON must carry the secrets: %s", b)
 	}
 }
+
+// TestDataRoundTrips: FusionAuth's domain gives the provider
+// (BaseIdentityProvider), each application configuration
+// (BaseIdentityProviderApplicationConfiguration) and each tenant
+// configuration (IdentityProviderTenantConfiguration) a free-form "data"
+// map, and the official clients type it; a provider decoded and marshalled
+// again keeps all three.
+func TestDataRoundTrips(t *testing.T) {
+	body := `{"identityProvider":{
+		"applicationConfiguration":{"` + appID + `":{"createRegistration":true,"data":{"app":"x","n":[1,2]},"enabled":true}},
+		"buttonText":"b","consumerKey":"k","consumerSecret":"s",
+		"data":{"top":{"nested":true}},"debug":false,"enabled":true,
+		"id":"45bb233c-0901-4236-b5ca-ac46e2e0a5a5","linkingStrategy":"LinkByEmail","name":"Twitter",
+		"tenantConfiguration":{"` + tenantID + `":{"data":{"tenant":1},"limitUserLinkCount":{"enabled":false,"maximumLinks":42}}},
+		"type":"Twitter"}}`
+	var in envelope
+	if err := json.Unmarshal([]byte(body), &in); err != nil {
+		t.Fatal(err)
+	}
+	in.IdentityProvider.Normalize()
+	got, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(decodeJSON(t, got), decodeJSON(t, []byte(body))) {
+		t.Fatalf("data lost\n got: %s\nwant: %s", got, body)
+	}
+}
