@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -55,6 +56,9 @@ func (e *Engine) RegisterLambda(l Lambda) error {
 	if l.Type == LambdaTwitterReconcile && l.Reconcile == nil {
 		return errors.New("authcore: a TwitterReconcile lambda needs a Reconcile func")
 	}
+	// Ids are UUIDs in any case; kept lower-cased, as an identity
+	// provider's reconcileId is, so that either spelling finds the function.
+	l.ID = strings.ToLower(l.ID)
 	e.lambdas.mu.Lock()
 	defer e.lambdas.mu.Unlock()
 	if e.lambdas.m == nil {
@@ -68,7 +72,7 @@ func (e *Engine) RegisterLambda(l Lambda) error {
 func (e *Engine) lambda(id string) (Lambda, bool) {
 	e.lambdas.mu.RLock()
 	defer e.lambdas.mu.RUnlock()
-	l, ok := e.lambdas.m[id]
+	l, ok := e.lambdas.m[strings.ToLower(id)]
 	return l, ok
 }
 

@@ -454,3 +454,25 @@ func TestIdentityProviderDataRoundTrips(t *testing.T) {
 	assert.NotContains(t, jp.Body, `"top"`)
 	assert.Nil(t, get().IdentityProvider.Data)
 }
+
+// lambdaConfiguration.reconcileId is a UUID and, as every id here, is
+// accepted in any case and stored lower-cased; a function registered under
+// an upper-case id is the same function.
+func TestIdentityProviderReconcileIDInAnyCase(t *testing.T) {
+	withReconcile := func(id string) string {
+		return strings.Replace(seedIdPRequest, `"type": "Twitter"`, `"type": "Twitter", "lambdaConfiguration": {"reconcileId": "`+id+`"}`, 1)
+	}
+	t.Run("upper-case in the request", func(t *testing.T) {
+		f := newIdPFixture(t)
+		r := f.do("POST", "/api/identity-provider", withReconcile(strings.ToUpper(reconcileID)))
+		require.Equal(t, 200, r.Code, r.Body)
+		assert.Contains(t, r.Body, `"reconcileId":"`+reconcileID+`"`)
+		assert.Contains(t, f.do("GET", "/api/identity-provider/"+twitterID, "").Body, `"reconcileId":"`+reconcileID+`"`)
+	})
+	t.Run("upper-case at registration", func(t *testing.T) {
+		upper := "7E2B0A3E-3F0C-4B5E-9A51-7D6C1C0B8E13"
+		f := newIdPFixture(t, authcore.WithLambda(authcore.Lambda{ID: upper, Type: authcore.LambdaTwitterReconcile, Reconcile: func(context.Context, *authcore.User, *authcore.UserRegistration, map[string]any) error { return nil }}))
+		r := f.do("POST", "/api/identity-provider", withReconcile(strings.ToLower(upper)))
+		require.Equal(t, 200, r.Code, r.Body)
+	})
+}

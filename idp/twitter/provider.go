@@ -152,7 +152,8 @@ type Provider struct {
 // Name always "Twitter" (the API documents both as fixed), linkingStrategy
 // defaults to LinkByEmail, each application's createRegistration to true and
 // each tenant's maximumLinks to 42. The ids that key
-// applicationConfiguration and tenantConfiguration are lower-cased, as ids
+// applicationConfiguration and tenantConfiguration, and
+// lambdaConfiguration.reconcileId, are lower-cased, as ids
 // are everywhere else, so that an upper-case id finds its application or
 // tenant at login (two keys that differ only in case are left for Validate
 // to refuse). It is idempotent.
@@ -168,6 +169,10 @@ func (p *Provider) Normalize() {
 	}
 	lowerKeys(p.ApplicationConfiguration)
 	lowerKeys(p.TenantConfiguration)
+	// reconcileId is a UUID too: kept lower-cased like every id, so that an
+	// upper-case one names the same function (the engine's registry is
+	// lower-cased as well).
+	p.LambdaConfiguration.ReconcileID = strings.ToLower(p.LambdaConfiguration.ReconcileID)
 	for id, ac := range p.ApplicationConfiguration {
 		if ac.CreateRegistration == nil {
 			ac.CreateRegistration = ptr(true)

@@ -473,3 +473,19 @@ func TestDataRoundTrips(t *testing.T) {
 		t.Fatalf("data lost\n got: %s\nwant: %s", got, body)
 	}
 }
+
+// TestNormalizeLowersReconcileID: lambdaConfiguration.reconcileId is a UUID
+// (seed 002), and ids are accepted in any case and kept in lower case, as
+// the configuration maps' keys are: an upper-case reconcile id names the
+// same function.
+func TestNormalizeLowersReconcileID(t *testing.T) {
+	p := validProvider()
+	p.LambdaConfiguration.ReconcileID = strings.ToUpper(reconcileID)
+	p.Normalize()
+	if got := p.LambdaConfiguration.ReconcileID; got != reconcileID {
+		t.Fatalf("reconcileId %q, want %q", got, reconcileID)
+	}
+	if err := p.Validate(known()); err != nil {
+		t.Fatalf("an upper-case reconcile id is refused: %v", err)
+	}
+}
