@@ -230,3 +230,20 @@ test('deleteTenant: the file leaves one tenant behind', async () => {
   await expectFailure(client.retrieveApplication(s.app.id), 404);
   s.tenantId = undefined;
 });
+
+test('features authcore lacks answer 404, not a bad-id 400', async () => {
+  // Each of these paths would otherwise reach a served {id} route.
+  const cases = [
+    ['searchUsersByQuery', () => client.searchUsersByQuery({ search: { queryString: '*' } })],
+    ['importUsers', () => client.importUsers({ users: [] })],
+    ['forgotPassword', () => client.forgotPassword({ loginId: email })],
+    ['searchTenants', () => client.searchTenants({ search: { name: '*' } })],
+    ['searchApplications', () => client.searchApplications({ search: { name: '*' } })],
+    ['searchIdentityProviders', () => client.searchIdentityProviders({ search: { name: '*' } })],
+    ['searchKeys', () => client.searchKeys({ search: { name: '*' } })],
+  ];
+  for (const [name, call] of cases) {
+    const res = await expectFailure(call(), 404);
+    assert.equal(res.exception, undefined, `${name}: no Errors object`);
+  }
+});

@@ -81,6 +81,7 @@ func New(e *authcore.Engine, opts ...Option) (*Handler, error) {
 	}
 	h.routes()
 	h.shadowedMethods()
+	h.unsupported() // unsupported.go
 	return h, nil
 }
 

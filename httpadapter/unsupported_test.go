@@ -1,0 +1,50 @@
+package httpadapter_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// FusionAuth routes that authcore does not serve answer like any other
+// unsupported feature, 404 and empty, even where a served wildcard route
+// would take the path: GET /api/user/search is no user id to refuse with
+// 400, and POST /api/key/search no 405 for a method of GET /api/key/{id}.
+func TestUnsupportedFusionAuthRoutes(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/api/user/search?queryString=*"},
+		{"POST", "/api/user/search"},
+		{"PUT", "/api/user/search"},
+		{"POST", "/api/user/import"},
+		{"DELETE", "/api/user/bulk?userId=b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"},
+		{"POST", "/api/user/forgot-password"},
+		{"POST", "/api/user/verify-email"},
+		{"PUT", "/api/user/verify-registration"},
+		{"GET", "/api/user/recent-login"},
+		{"GET", "/api/user/action"},
+		{"POST", "/api/user/comment"},
+		{"GET", "/api/user/change-password?loginId=a"},
+		{"POST", "/api/application/search"},
+		{"POST", "/api/tenant/search"},
+		{"GET", "/api/tenant/password-validation-rules"},
+		{"POST", "/api/identity-provider/search"},
+		{"GET", "/api/identity-provider/lookup?domain=example.com"},
+		{"POST", "/api/identity-provider/start"},
+		{"POST", "/api/identity-provider/test"},
+		{"GET", "/api/key/search"},
+		{"POST", "/api/key/search"},
+		{"PATCH", "/api/user/family"},
+		{"POST", "/api/key/import"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			r := f.do(tc.method, tc.path, `{}`)
+			r.empty(t, http.StatusNotFound)
+		})
+	}
+	// The served routes around them are unchanged.
+	f.do("GET", "/api/user/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e", "").empty(t, http.StatusNotFound)
+	f.do("GET", "/api/user/x", "").codes(t, "[couldNotConvert]userId")
+	assert.Equal(t, http.StatusOK, f.do("GET", "/api/identity-provider", "").Code)
+}
