@@ -18,7 +18,8 @@ var cryptoRand io.Reader = rand.Reader
 type NewAPIKey struct {
 	// Key is the secret; empty means generate one (256 bits, base64url).
 	Key string
-	// TenantID locks the key to one tenant; "" for a key for every tenant.
+	// TenantID locks the key to one tenant, in any case; "" for a key for
+	// every tenant.
 	TenantID    string
 	Description string
 }
@@ -39,15 +40,19 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	if len(strings.TrimSpace(key)) < 16 {
 		return nil, "", invalid("apiKey.key", "invalid", "An API key must be at least 16 characters.")
 	}
-	k := &APIKey{ID: e.newID(), KeyHash: hashKey(key), TenantID: in.TenantID, Description: in.Description, InsertInstant: e.instant()}
+	// Ids are taken in any case and stored lower-cased, so that the
+	// tenant is found here and DeleteTenant, which compares stored ids,
+	// revokes the key.
+	tenantID := strings.ToLower(strings.TrimSpace(in.TenantID))
+	k := &APIKey{ID: e.newID(), KeyHash: hashKey(key), TenantID: tenantID, Description: in.Description, InsertInstant: e.instant()}
 	// The tenant is checked in the transaction that stores the key (and on
 	// PostgreSQL locked by the read), so that a DeleteTenant, which revokes
 	// the keys locked to the tenant, either sees this key or runs after it
 	// and finds no tenant: a key locked to a deleted tenant would reach a
 	// tenant created again with its id.
 	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		if in.TenantID != "" {
-			if _, err := tx.GetTenant(ctx, in.TenantID); err != nil {
+		if tenantID != "" {
+			if _, err := tx.GetTenant(ctx, tenantID); err != nil {
 				if errors.Is(err, ErrNotFound) {
 					return invalid("apiKey.tenantId", "invalid", "The [apiKey.tenantId] property does not name a tenant.")
 				}
