@@ -17,6 +17,8 @@ var cryptoRand io.Reader = rand.Reader
 // NewAPIKey is what CreateAPIKey takes.
 type NewAPIKey struct {
 	// Key is the secret; empty means generate one (256 bits, base64url).
+	// At least 16 characters of printable ASCII, no space at either end:
+	// what an Authorization header carries unchanged.
 	Key string
 	// TenantID locks the key to one tenant, in any case; "" for a key for
 	// every tenant.
@@ -39,6 +41,9 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	}
 	if len(strings.TrimSpace(key)) < 16 {
 		return nil, "", invalid("apiKey.key", "invalid", "An API key must be at least 16 characters.")
+	}
+	if !headerSafe(key) {
+		return nil, "", invalid("apiKey.key", "invalid", "An API key must be printable ASCII and may not begin or end with a space.")
 	}
 	// Ids are taken in any case and stored lower-cased, so that the
 	// tenant is found here and DeleteTenant, which compares stored ids,
@@ -94,6 +99,24 @@ func (e *Engine) Authenticate(ctx context.Context, key string) (*APIKey, error) 
 		return nil, ErrUnauthorized
 	}
 	return k, nil
+}
+
+// headerSafe reports whether key arrives intact in an Authorization
+// header: net/http and the clients' fetch trim the white space around a
+// header value, control characters cannot be sent, and a client sends
+// characters beyond ASCII in another encoding than the UTF-8 hashed here.
+// A key that fails would be stored and then answer 401 on every request (a
+// secret read from a file with its newline, say).
+func headerSafe(key string) bool {
+	if key == "" || key[0] == ' ' || key[len(key)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func hashKey(key string) []byte {
