@@ -94,7 +94,10 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 // spelling "cleanSpeakConfiguration": it is merged into "cleanspeak" rather
 // than added beside it, where it would be ignored.
 func renameCleanSpeakAlias(req PatchRequest) []byte {
-	if !bytes.Contains(req.Body, []byte(`"cleanSpeakConfiguration"`)) {
+	// The look for the name skips the parse when the alias cannot be there:
+	// a member name may also spell it with \u escapes, which PUT's decoder
+	// reads as the alias too.
+	if !bytes.Contains(req.Body, []byte(`"cleanSpeakConfiguration"`)) && !bytes.Contains(req.Body, []byte(`\u`)) {
 		return req.Body
 	}
 	return rewriteMergeBody(req, "integrations", func(inner map[string]json.RawMessage) bool {

@@ -295,3 +295,16 @@ func TestIntegrationsCleanSpeakIDsLowerCased(t *testing.T) {
 	assert.Contains(t, r.Body, `"applicationId":"27a7e845-79ec-4b24-a36d-66a224055395"`)
 	assert.Contains(t, r.Body, `"applicationIds":["11111111-aaaa-1111-1111-111111111111"]`)
 }
+
+// A merge-form PATCH that spells the alias with a \u escape is merged into
+// "cleanspeak", as PUT reads it: the change was dropped with a 200.
+func TestIntegrationsPatchEscapedAlias(t *testing.T) {
+	f := newFixture(t)
+	require.Equal(t, 200, f.do("PUT", "/api/integration", seedIntegrations).Code)
+	for _, ct := range []string{"application/json", "application/merge-patch+json"} {
+		r := f.do("PATCH", "/api/integration", `{"integrations":{"cleanSpeakConfigur\u0061tion":{"url":"http://`+strings.ReplaceAll(ct, "/", "-")+`.example"}}}`, "Content-Type", ct)
+		require.Equal(t, 200, r.Code, r.Body)
+		assert.Contains(t, r.Body, `"url":"http://`+strings.ReplaceAll(ct, "/", "-")+`.example"`, ct)
+		assert.Contains(t, r.Body, `"apiKey":"97f3d194-ef95-480a-9ee4-eea7dbdc450a"`, "merged, not replaced")
+	}
+}
