@@ -63,6 +63,26 @@ func TestIntegrationsPutReplaces(t *testing.T) {
 	assert.JSONEq(t, `{"integrations":{"cleanspeak":{"enabled":false,"usernameModeration":{"enabled":false}},"kafka":{"defaultTopic":"t2","enabled":true,"producer":{"bootstrap.servers":"localhost:9092","max.block.ms":"5000","request.timeout.ms":"2000"}}}}`, r.Body)
 }
 
+// A PUT without "integrations" would replace both integrations with their
+// defaults: refused, whatever the body holds instead, and nothing changes.
+func TestIntegrationsPutWithoutIntegrations(t *testing.T) {
+	f := newFixture(t)
+	require.Equal(t, 200, f.do("PUT", "/api/integration", seedIntegrations).Code)
+	before := f.do("GET", "/api/integration", "").Body
+	for _, body := range []string{
+		`{}`,
+		`{"integrations":null}`,
+		`{"integration":{"kafka":{"enabled":false}}}`, // the docs' tables' spelling
+	} {
+		f.do("PUT", "/api/integration", body).codes(t, "[missing]integrations")
+		assert.JSONEq(t, before, f.do("GET", "/api/integration", "").Body, body)
+	}
+	// An empty object is a replacement: back to the defaults.
+	r := f.do("PUT", "/api/integration", `{"integrations":{}}`)
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.JSONEq(t, `{"integrations":{"cleanspeak":{"enabled":false,"usernameModeration":{"enabled":false}},"kafka":{"enabled":false}}}`, r.Body)
+}
+
 func TestIntegrationsAliasInput(t *testing.T) {
 	f := newFixture(t)
 	r := f.do("PUT", "/api/integration", `{"integrations":{"cleanSpeakConfiguration":{"enabled":true,"url":"https://cs.example.com"}}}`)

@@ -33,6 +33,9 @@ func (h *Handler) putIntegrations(w http.ResponseWriter, r *http.Request) error 
 	if err := h.decode(w, r, &in); err != nil {
 		return err
 	}
+	if err := in.RequireIntegrations(); err != nil {
+		return err
+	}
 	out, err := h.engine.UpdateIntegrations(r.Context(), in.Value())
 	if err != nil {
 		return err

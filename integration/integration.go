@@ -39,15 +39,22 @@ type Kafka struct {
 // documented "cleanSpeakConfiguration" alias. When both spellings are sent,
 // "cleanspeak" wins.
 type Input struct {
-	Integrations struct {
-		CleanSpeak              *CleanSpeak `json:"cleanspeak"`
-		CleanSpeakConfiguration *CleanSpeak `json:"cleanSpeakConfiguration"`
-		Kafka                   Kafka       `json:"kafka"`
-	} `json:"integrations"`
+	Integrations *InputIntegrations `json:"integrations"`
 }
 
-// Value returns the Integrations that in describes.
+// InputIntegrations is what Input carries under "integrations".
+type InputIntegrations struct {
+	CleanSpeak              *CleanSpeak `json:"cleanspeak"`
+	CleanSpeakConfiguration *CleanSpeak `json:"cleanSpeakConfiguration"`
+	Kafka                   Kafka       `json:"kafka"`
+}
+
+// Value returns the Integrations that in describes: the defaults when it
+// has no "integrations".
 func (in *Input) Value() Integrations {
+	if in.Integrations == nil {
+		return Defaults()
+	}
 	out := Integrations{Kafka: in.Integrations.Kafka}
 	switch {
 	case in.Integrations.CleanSpeak != nil:
@@ -56,6 +63,19 @@ func (in *Input) Value() Integrations {
 		out.CleanSpeak = *in.Integrations.CleanSpeakConfiguration
 	}
 	return out
+}
+
+// RequireIntegrations refuses a replacement without "integrations" (absent
+// or null): [missing]integrations. PUT replaces everything, so such a body,
+// a misspelt wrapper included (the docs' tables write "integration"), would
+// otherwise reset both integrations to their defaults and answer 200.
+func (in *Input) RequireIntegrations() error {
+	if in.Integrations != nil {
+		return nil
+	}
+	var errs validation.Errors
+	errs.Field("integrations", validation.KindMissing, "You must specify the [integrations] property.")
+	return errs.Err()
 }
 
 // Output is the response body of GET/PUT/PATCH /api/integration.
