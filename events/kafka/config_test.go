@@ -68,3 +68,20 @@ func TestHugeMillisecondsDoNotWrap(t *testing.T) {
 		require.GreaterOrEqual(t, set.MaxBlock, 100*365*24*time.Hour, "max.block.ms %s", v)
 	}
 }
+
+// A refused producer setting is named, never quoted: the error reaches the
+// log and the event log, and an administrator may have pasted a secret into
+// the wrong key.
+func TestConfigErrorsQuoteNoValue(t *testing.T) {
+	const secret = "hunter2-not-a-protocol"
+	for _, producer := range []map[string]string{
+		{"bootstrap.servers": "k:9092", "security.protocol": secret},
+		{"bootstrap.servers": "k:9092", "security.protocol": "SSL", "ssl.endpoint.identification.algorithm": secret},
+		{"bootstrap.servers": "k:9092", "security.protocol": "SSL", "ssl.truststore.type": secret, "ssl.truststore.certificates": "-----BEGIN CERTIFICATE-----"},
+		{"bootstrap.servers": "k:9092", "security.protocol": "SASL_SSL", "sasl.mechanism": secret, "sasl.jaas.config": `x username="u" password="p";`},
+	} {
+		_, _, _, err := kafka.ProducerOptions(producer)
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), secret)
+	}
+}
