@@ -2,12 +2,18 @@ package multistore_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,6 +28,7 @@ import (
 // a 4xx (409 [retryableConflict] included, SPEC §1), never a 500.
 type linkRace struct {
 	*cluster
+	open   func(tb testing.TB) authcore.Store
 	s      authcore.Store
 	tenant string
 	key    string
@@ -31,7 +38,7 @@ func newLinkRace(t *testing.T, k storeKind, strategy string, limit int) *linkRac
 	t.Helper()
 	ctx := context.Background()
 	open := k.open(t)
-	r := &linkRace{cluster: newCluster(t, open, 2), s: open(t), key: "link-race-api-key-0123456789abcdef"}
+	r := &linkRace{cluster: newCluster(t, open, 2), open: open, s: open(t), key: "link-race-api-key-0123456789abcdef"}
 	_, _, err := r.engines[0].CreateAPIKey(ctx, authcore.NewAPIKey{Key: r.key})
 	require.NoError(t, err)
 	tenants, err := r.s.ListTenants(ctx)
@@ -353,6 +360,118 @@ func TestConcurrentLinkCreatesOfOneAccount(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, users[winner], l.UserID)
 			}
+		})
+	}
+}
+
+// pausingStore holds a transaction's read of the identity provider while
+// armed. A link creation reads it last, so it is then paused holding the
+// pending link, the user's links and the user.
+type pausingStore struct {
+	authcore.Store
+	armed   atomic.Bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
+	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, &pausingTx{Store: tx, s: s})
+	})
+}
+
+type pausingTx struct {
+	authcore.Store
+	s *pausingStore
+}
+
+func (t *pausingTx) GetIdentityProvider(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+	if t.s.armed.CompareAndSwap(true, false) {
+		t.s.entered <- struct{}{}
+		<-t.s.release
+	}
+	return t.Store.GetIdentityProvider(ctx, id)
+}
+
+// completeAround completes pending link p for userID on an engine of its
+// own, and runs remove while the completion is paused before it reads the
+// provider; on PostgreSQL it lets the completion go on once remove waits
+// for a lock (on the pending link), so that the two lock in opposite orders.
+// It returns the completion's error and remove's.
+func (r *linkRace) completeAround(t *testing.T, k storeKind, p, userID, blockedQuery string, remove func() error) (error, error) {
+	t.Helper()
+	ctx := context.Background()
+	ps := &pausingStore{Store: r.open(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+	e, err := authcore.New(ctx, ps, authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	require.NoError(t, err)
+	ps.armed.Store(true)
+	completed := make(chan error, 1)
+	go func() {
+		_, err := e.CreateLink(ctx, authcore.LinkRequest{PendingIdPLinkID: p, IdentityProviderLink: authcore.IdentityProviderLink{UserID: userID}})
+		completed <- err
+	}()
+	<-ps.entered
+	removed := make(chan error, 1)
+	go func() { removed <- remove() }()
+	if k.name == "postgres" {
+		waitForLock(t, blockedQuery)
+	}
+	close(ps.release)
+	return <-completed, <-removed
+}
+
+// waitForLock waits until a statement that starts with query waits for a
+// lock on the test server.
+func waitForLock(t *testing.T, query string) {
+	t.Helper()
+	db, err := sql.Open("pgx", os.Getenv("AUTHCORE_TEST_POSTGRES"))
+	require.NoError(t, err)
+	defer db.Close()
+	for range 3000 {
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, query+"%").Scan(&n))
+		if n > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no statement %q waits for a lock", query)
+}
+
+// remains asserts that no link or pending link of acct is left.
+func (r *linkRace) remains(t *testing.T, tenantID, acct, p string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := r.s.GetLink(ctx, tenantID, twitter.ProviderID, acct)
+	assert.ErrorIs(t, err, authcore.ErrNotFound, "no link is left")
+	_, err = r.s.GetPendingLink(ctx, p, 0)
+	assert.ErrorIs(t, err, authcore.ErrNotFound, "no pending link is left")
+}
+
+// A pending link completed while the identity provider is deleted: the
+// delete locks the provider and then its pending links and links, the
+// completion the other way round. The delete succeeds (on PostgreSQL it lost
+// the deadlock and answered 409), the completion succeeds or finds its
+// pending link gone, and nothing of the provider is left (SPEC §4).
+func TestPendingLinkCompletionDuringProviderDelete(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			r := newLinkRace(t, k, "CreatePendingLink", 0)
+			uid := "c5c5c5c5-0000-0000-0000-000000000001"
+			r.user(t, uid, "survivor@example.com")
+			acct := r.account(1)
+			p := r.pending(t, acct)
+			cerr, derr := r.completeAround(t, k, p, uid, "DELETE FROM identity_providers", func() error {
+				return r.engines[1].DeleteIdentityProvider(ctx, twitter.ProviderID)
+			})
+			require.NoError(t, derr)
+			var ve *authcore.ValidationError
+			if cerr != nil {
+				require.ErrorAs(t, cerr, &ve)
+				assert.Equal(t, []string{"[InvalidPendingIdPLinkId]"}, ve.Codes())
+			}
+			r.remains(t, r.tenant, acct, p)
 		})
 	}
 }
