@@ -139,7 +139,7 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		link := req.IdentityProviderLink
 		if req.PendingIdPLinkID != "" {
-			p, err := tx.TakePendingLink(ctx, req.PendingIdPLinkID, e.instant())
+			p, err := tx.TakePendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant())
 			if errors.Is(err, ErrNotFound) || (err == nil && !inScope(ctx, p.TenantID)) {
 				// Another tenant's pending link is unknown to this request, as
 				// to the retrieve (the transaction's rollback keeps it).
@@ -255,7 +255,8 @@ func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, use
 // user has to the provider, so an app can tell whether completing it would
 // pass the tenant's limit.
 func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLinkResponse, error) {
-	p, err := e.store.GetPendingLink(ctx, id, e.instant())
+	// Stored lower-cased, as every id; a client may print it in upper case.
+	p, err := e.store.GetPendingLink(ctx, strings.ToLower(id), e.instant())
 	if err != nil {
 		return nil, err
 	}

@@ -202,3 +202,20 @@ func TestCreateLinkTenantIDAnyCase(t *testing.T) {
 	r = f.do("POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"`+twitterID+`","identityProviderUserId":"tw-case-2","userId":"`+uid+`","tenantId":"`+strings.ToUpper("5c212e59-0d0e-6b1a-ad48-f4f92793be32")+`"}}`)
 	r.codes(t, "[invalid]identityProviderLink.userId")
 }
+
+// A pending link's id, like every id, is taken in any case: a client may
+// print the UUID in upper case.
+func TestPendingLinkIDInAnyCase(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink"})
+	f.account("2727", "pcase", "pcase@example.com")
+	ctx := context.Background()
+	u := &authcore.User{ID: "b0b0b0b0-0000-0000-0000-000000000001", TenantID: f.tenant, Email: "pc@example.com", Active: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+	pending := strings.ToUpper(decodeLogin(t, f.login("2727", nil)).PendingIdPLinkID)
+	g := f.do("GET", "/api/identity-provider/link/pending/"+pending+"?userId="+u.ID, "")
+	require.Equal(t, 200, g.Code, g.Body)
+	assert.Contains(t, g.Body, `"identityProviderUserId":"2727"`)
+	c := f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"pendingIdPLinkId":%q,"identityProviderLink":{"userId":%q}}`, pending, u.ID))
+	require.Equal(t, 200, c.Code, c.Body)
+	assert.Equal(t, 404, f.do("GET", "/api/identity-provider/link/pending/"+strings.ToLower(pending), "").Code, "spent")
+}
