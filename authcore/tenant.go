@@ -154,7 +154,21 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 		return err
 	}
 	id = strings.ToLower(id)
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	// The delete locks the tenant and the identity provider (to forget the
+	// tenant there) before the tenant's pending links and users; completing
+	// a pending link locks them the other way round. On PostgreSQL the two
+	// deadlocked and the delete answered 409: it runs again instead.
+	err := retryConflicts(func() error { return e.deleteTenant(ctx, id) })
+	if err != nil {
+		return err
+	}
+	e.log.InfoContext(ctx, "tenant deleted", "tenantId", id)
+	return nil
+}
+
+// deleteTenant is one attempt of DeleteTenant.
+func (e *Engine) deleteTenant(ctx context.Context, id string) error {
+	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		if _, err := tx.GetTenant(ctx, id); err != nil {
 			return err
 		}
@@ -190,11 +204,6 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 		}
 		return tx.DeleteTenant(ctx, id)
 	})
-	if err != nil {
-		return err
-	}
-	e.log.InfoContext(ctx, "tenant deleted", "tenantId", id)
-	return nil
 }
 
 func normalizeTenant(t *Tenant) {

@@ -475,3 +475,42 @@ func TestPendingLinkCompletionDuringProviderDelete(t *testing.T) {
 		})
 	}
 }
+
+// Pending links completed while their tenant is deleted: the delete locks
+// the provider (to forget the tenant there) and then the tenant's pending
+// links and users, the completion the other way round. The delete succeeds
+// (on PostgreSQL it lost the deadlock and answered 409), the completion
+// succeeds or finds its pending link gone, and nothing of the tenant is left.
+func TestPendingLinkCompletionDuringTenantDelete(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			r := newLinkRace(t, k, "CreatePendingLink", 0)
+			tn, err := r.engines[0].CreateTenant(ctx, "", authcore.Tenant{Name: "doomed"})
+			require.NoError(t, err)
+			app, err := r.engines[0].CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: tn.ID, Name: "doomed app"}})
+			require.NoError(t, err)
+			r.patchProvider(t, fmt.Sprintf(`"applicationConfiguration":{%q:{"enabled":true}}`, app.ID))
+			uid := "c6c6c6c6-0000-0000-0000-000000000001"
+			require.NoError(t, r.s.CreateUser(ctx, &authcore.User{ID: uid, TenantID: tn.ID, Email: "doomed@example.com", Active: true}))
+			acct := r.account(1)
+			resp, err := r.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: app.ID, IdentityProviderID: twitter.ProviderID,
+				Data: tokenData(r.tw, acct)})
+			require.NoError(t, err)
+			require.Equal(t, authcore.LoginPendingLink, resp.Status)
+			p := resp.PendingIdPLinkID
+			cerr, derr := r.completeAround(t, k, p, uid, "DELETE FROM pending_links", func() error {
+				return r.engines[1].DeleteTenant(ctx, tn.ID)
+			})
+			require.NoError(t, derr)
+			var ve *authcore.ValidationError
+			if cerr != nil {
+				require.ErrorAs(t, cerr, &ve)
+				assert.Equal(t, []string{"[InvalidPendingIdPLinkId]"}, ve.Codes())
+			}
+			r.remains(t, tn.ID, acct, p)
+			_, err = r.s.GetUser(ctx, uid)
+			assert.ErrorIs(t, err, authcore.ErrNotFound)
+		})
+	}
+}
