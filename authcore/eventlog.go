@@ -3,6 +3,7 @@ package authcore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -27,6 +28,7 @@ type EventLogSearchCriteria struct {
 	End             int64  `json:"end"`
 	Message         string `json:"message"`
 	NumberOfResults int    `json:"numberOfResults"`
+	OrderBy         string `json:"orderBy"`
 	Start           int64  `json:"start"`
 	StartRow        int    `json:"startRow"`
 	Type            string `json:"type"`
@@ -56,10 +58,22 @@ func (e *Engine) SearchEventLogs(ctx context.Context, c EventLogSearchCriteria) 
 	if c.StartRow < 0 {
 		errs.Invalid("search.startRow", "The [search.startRow] property may not be negative.")
 	}
+	orderBy, asc, ok := parseEventLogOrder(c.OrderBy)
+	if !ok {
+		errs.Invalid("search.orderBy", "The [search.orderBy] property must be insertInstant, message or type, optionally followed by ASC or DESC.")
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	list, total, err := e.store.SearchEventLogs(ctx, EventLogQuery{Message: c.Message, Type: c.Type, Start: c.Start, End: c.End, Offset: c.StartRow, Limit: c.NumberOfResults})
+	message := c.Message
+	if message != "" && !strings.Contains(message, "*") {
+		// FusionAuth reads a value without a wildcard as *value*.
+		message = "*" + message + "*"
+	}
+	list, total, err := e.store.SearchEventLogs(ctx, EventLogQuery{
+		Message: message, Type: c.Type, Start: c.Start, End: c.End,
+		Offset: c.StartRow, Limit: c.NumberOfResults, OrderBy: orderBy, Asc: asc,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -75,4 +89,64 @@ func (e *Engine) EventLogEntry(ctx context.Context, id int64) (*EventLog, error)
 		return nil, err
 	}
 	return e.store.GetEventLog(ctx, id)
+}
+
+// parseEventLogOrder reads FusionAuth's orderBy: a column, then optionally
+// ASC or DESC (the default), in any case. "" is insertInstant DESC.
+// insertUser, which FusionAuth also lists, names no one here (authcore's
+// entries are all written by the system) and sorts as insertInstant.
+func parseEventLogOrder(s string) (column string, asc, ok bool) {
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return EventLogOrderInstant, false, true
+	}
+	if len(fields) > 2 {
+		return "", false, false
+	}
+	switch strings.ToLower(fields[0]) {
+	case "insertinstant", "insertuser":
+		column = EventLogOrderInstant
+	case "message":
+		column = EventLogOrderMessage
+	case "type":
+		column = EventLogOrderType
+	default:
+		return "", false, false
+	}
+	if len(fields) == 2 {
+		switch strings.ToUpper(fields[1]) {
+		case "ASC":
+			asc = true
+		case "DESC":
+		default:
+			return "", false, false
+		}
+	}
+	return column, asc, true
+}
+
+// MatchEventLogMessage reports whether message matches pattern as
+// EventLogQuery.Message defines it; stores that filter in Go use it.
+func MatchEventLogMessage(pattern, message string) bool {
+	if pattern == "" {
+		return true
+	}
+	p, m := strings.ToLower(pattern), strings.ToLower(message)
+	parts := strings.Split(p, "*")
+	if len(parts) == 1 {
+		return m == p
+	}
+	first, last := parts[0], parts[len(parts)-1]
+	if !strings.HasPrefix(m, first) {
+		return false
+	}
+	m = m[len(first):]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := strings.Index(m, part)
+		if i < 0 {
+			return false
+		}
+		m = m[i+len(part):]
+	}
+	return strings.HasSuffix(m, last)
 }

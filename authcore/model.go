@@ -267,14 +267,30 @@ const (
 	EventLogInformation = "Information"
 )
 
-// EventLogQuery selects event-log entries, newest first.
+// EventLogQuery selects event-log entries, newest first unless OrderBy
+// says otherwise.
 type EventLogQuery struct {
-	Message    string // substring, case-insensitive
+	// Message is a pattern the whole message must match, case-insensitively:
+	// "*" matches any run of characters, every other character itself. ""
+	// matches every message.
+	Message    string
 	Type       string
 	Start, End int64 // inclusive bounds on insertInstant; 0 for open
 	Offset     int
 	Limit      int // 0 means 25
+	// OrderBy is the sort key: EventLogOrderInstant (the default),
+	// EventLogOrderMessage (case-insensitive) or EventLogOrderType. Ties are
+	// broken by id, in the same direction.
+	OrderBy string
+	Asc     bool // ascending instead of descending
 }
+
+// Event-log sort keys (EventLogQuery.OrderBy).
+const (
+	EventLogOrderInstant = "insertInstant"
+	EventLogOrderMessage = "message"
+	EventLogOrderType    = "type"
+)
 
 // LoginRecord is one successful login, kept for the login history.
 type LoginRecord struct {

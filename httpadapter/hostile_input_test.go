@@ -123,7 +123,7 @@ func TestMethodsOfLiteralRoutesBesideWildcards(t *testing.T) {
 		{"GET", "/api/user/registration", "POST"},
 		{"DELETE", "/api/user/registration", "POST"},
 		{"GET", "/api/key/generate", "POST"},
-		{"GET", "/api/system/event-log/search", "POST"},
+		{"DELETE", "/api/system/event-log/search", "GET, HEAD, POST"},
 		{"HEAD", "/api/identity-provider/login", "POST"},
 	} {
 		r := f.do(tc.method, tc.path, "")

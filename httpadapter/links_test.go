@@ -178,6 +178,30 @@ func TestDebugEventLogAndSearch(t *testing.T) {
 	assert.Equal(t, 400, f.do("GET", "/api/system/event-log/abc", "").Code)
 	assert.Equal(t, 400, f.do("POST", "/api/system/event-log/search", `{"search":{"type":"Loud"}}`).Code)
 
+	// FusionAuth's message wildcards, orderBy, and the GET form of the search.
+	search := func(r response) authcore.EventLogSearchResponse {
+		t.Helper()
+		require.Equal(t, 200, r.Code, r.Body)
+		var out authcore.EventLogSearchResponse
+		require.NoError(t, json.Unmarshal([]byte(r.Body), &out))
+		return out
+	}
+	got := search(f.do("POST", "/api/system/event-log/search", `{"search":{"type":"Debug","message":"*STATUS [200]."}}`))
+	require.Equal(t, 1, got.Total, "a pattern with a wildcard matches the whole message")
+	assert.Equal(t, out.EventLogs[0], got.EventLogs[0])
+	got = search(f.do("POST", "/api/system/event-log/search", `{"search":{"type":"Debug","message":"status [200]"}}`))
+	require.Equal(t, 1, got.Total, "without a wildcard: *value*")
+	got = search(f.do("POST", "/api/system/event-log/search", `{"search":{"type":"Debug","message":"twitter login*","orderBy":"insertInstant ASC"}}`))
+	require.Equal(t, 2, got.Total)
+	assert.Equal(t, []*authcore.EventLog{out.EventLogs[1], out.EventLogs[0]}, got.EventLogs, "oldest first")
+	got = search(f.do("GET", "/api/system/event-log/search?type=Debug&message=twitter&orderBy=insertInstant+asc&numberOfResults=1&startRow=1", ""))
+	assert.Equal(t, 2, got.Total)
+	assert.Equal(t, []*authcore.EventLog{out.EventLogs[0]}, got.EventLogs)
+	f.do("POST", "/api/system/event-log/search", `{"search":{"orderBy":"id DESC"}}`).codes(t, "[invalid]search.orderBy")
+	f.do("POST", "/api/system/event-log/search", `{"search":{"orderBy":"message sideways"}}`).codes(t, "[invalid]search.orderBy")
+	f.do("GET", "/api/system/event-log/search?startRow=x&end=1.5", "").codes(t, "[couldNotConvert]end", "[couldNotConvert]startRow")
+	f.do("GET", "/api/system/event-log/search?numberOfResults=99999999999", "").codes(t, "[couldNotConvert]numberOfResults")
+
 	// Neither the consumer secret nor Twitter's tokens reach the logs or the
 	// event log.
 	for _, secret := range []string{consumerSec, overrideSec} {

@@ -1,12 +1,14 @@
 package httpadapter
 
 import (
+	"math"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
 )
 
 func (h *Handler) loginRoutes() {
@@ -16,6 +18,7 @@ func (h *Handler) loginRoutes() {
 	h.handle("DELETE /api/identity-provider/link", false, h.deleteLink)
 	h.handle("GET /api/identity-provider/link/pending/{id}", false, h.getPendingLink)
 	h.handle("POST /api/system/event-log/search", false, h.searchEventLogs)
+	h.handle("GET /api/system/event-log/search", false, h.searchEventLogsByQuery)
 	h.handle("GET /api/system/event-log/{id}", false, h.getEventLog)
 }
 
@@ -150,6 +153,51 @@ func (h *Handler) searchEventLogs(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	out, err := h.engine.SearchEventLogs(r.Context(), req.Search)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// searchEventLogsByQuery is the search with its criteria as request
+// parameters (FusionAuth's GET form): message, type, orderBy, start, end,
+// numberOfResults and startRow, numbers that do not parse being
+// [couldNotConvert]<name>.
+func (h *Handler) searchEventLogsByQuery(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	c := authcore.EventLogSearchCriteria{Message: q.Get("message"), Type: q.Get("type"), OrderBy: q.Get("orderBy")}
+	var errs validation.Errors
+	for _, p := range []struct {
+		name string
+		i64  *int64
+		i    *int
+	}{
+		{"start", &c.Start, nil}, {"end", &c.End, nil},
+		{"numberOfResults", nil, &c.NumberOfResults}, {"startRow", nil, &c.StartRow},
+	} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err == nil && p.i != nil && (n < math.MinInt32 || n > math.MaxInt32) {
+			err = strconv.ErrRange
+		}
+		if err != nil {
+			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a whole number.")
+			continue
+		}
+		if p.i64 != nil {
+			*p.i64 = n
+		} else {
+			*p.i = int(n)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	out, err := h.engine.SearchEventLogs(r.Context(), c)
 	if err != nil {
 		return err
 	}

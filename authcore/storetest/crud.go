@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -770,6 +771,22 @@ var eventLogCases = []testCase{
 		}
 		everything := newestFirst(func(*authcore.EventLog) bool { return true })
 		require.Equal(t, same, everything[0], "same instant: larger id first")
+		// ordered sorts every entry by key, then id, ascending.
+		ordered := func(key func(*authcore.EventLog) string) []*authcore.EventLog {
+			out := slices.Clone(all)
+			slices.SortStableFunc(out, func(a, b *authcore.EventLog) int {
+				if c := strings.Compare(key(a), key(b)); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.ID, b.ID)
+			})
+			return out
+		}
+		byMessage := ordered(func(e *authcore.EventLog) string { return strings.ToLower(e.Message) })
+		byType := ordered(func(e *authcore.EventLog) string { return e.Type })
+		slices.Reverse(byType)
+		oldestFirst := slices.Clone(everything)
+		slices.Reverse(oldestFirst)
 
 		tests := []struct {
 			name      string
@@ -783,14 +800,24 @@ var eventLogCases = []testCase{
 			{"small page", authcore.EventLogQuery{Offset: 2, Limit: 3}, 31, everything[2:5]},
 			{"by type", authcore.EventLogQuery{Type: authcore.EventLogError, Limit: 100}, 10,
 				newestFirst(func(e *authcore.EventLog) bool { return e.Type == authcore.EventLogError })},
-			{"message substring, any case", authcore.EventLogQuery{Message: "über", Limit: 100}, 6,
+			{"message pattern, any case", authcore.EventLogQuery{Message: "*über*", Limit: 100}, 6,
 				newestFirst(func(e *authcore.EventLog) bool { return strings.Contains(e.Message, "ÜBER") })},
-			{"message is a substring, not a pattern", authcore.EventLogQuery{Message: "%", Limit: 100}, 0, []*authcore.EventLog{}},
+			{"a pattern matches the whole message", authcore.EventLogQuery{Message: "über", Limit: 100}, 0, []*authcore.EventLog{}},
+			{"without a wildcard: equal, any case", authcore.EventLogQuery{Message: "TWIN", Limit: 100}, 1, []*authcore.EventLog{same}},
+			{"prefix", authcore.EventLogQuery{Message: "twitter call 1*", Limit: 100}, 9,
+				newestFirst(func(e *authcore.EventLog) bool { return strings.HasPrefix(e.Message, "Twitter call 1") })},
+			{"wildcards in the middle", authcore.EventLogQuery{Message: "*call 2* failed", Limit: 100}, 9,
+				newestFirst(func(e *authcore.EventLog) bool { return strings.HasPrefix(e.Message, "Twitter call 2") })},
+			{"oldest first", authcore.EventLogQuery{OrderBy: authcore.EventLogOrderInstant, Asc: true, Limit: 100}, 31, oldestFirst},
+			{"by message, case-insensitive", authcore.EventLogQuery{OrderBy: authcore.EventLogOrderMessage, Asc: true, Offset: 3, Limit: 10}, 31, byMessage[3:13]},
+			{"by type, descending", authcore.EventLogQuery{OrderBy: authcore.EventLogOrderType, Limit: 100}, 31, byType},
+			{"LIKE's wildcards match themselves", authcore.EventLogQuery{Message: "*%*", Limit: 100}, 0, []*authcore.EventLog{}},
+			{"and so does LIKE's one-character wildcard", authcore.EventLogQuery{Message: "tw_n", Limit: 100}, 0, []*authcore.EventLog{}},
 			{"inclusive time range", authcore.EventLogQuery{Start: base + 100, End: base + 150, Limit: 100}, 6,
 				newestFirst(func(e *authcore.EventLog) bool { return e.InsertInstant >= base+100 && e.InsertInstant <= base+150 })},
 			{"start only", authcore.EventLogQuery{Start: base + 280, Limit: 100}, 3,
 				newestFirst(func(e *authcore.EventLog) bool { return e.InsertInstant >= base+280 })},
-			{"all filters", authcore.EventLogQuery{Type: authcore.EventLogError, Message: "twitter", Start: base, End: base + 100, Limit: 100}, 3,
+			{"all filters", authcore.EventLogQuery{Type: authcore.EventLogError, Message: "*twitter*", Start: base, End: base + 100, Limit: 100}, 3,
 				newestFirst(func(e *authcore.EventLog) bool {
 					return e.Type == authcore.EventLogError && strings.Contains(e.Message, "Twitter") && e.InsertInstant <= base+100
 				})},

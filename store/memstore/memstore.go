@@ -676,18 +676,35 @@ func (t *txn) GetEventLog(_ context.Context, id int64) (*authcore.EventLog, erro
 
 func (t *txn) SearchEventLogs(_ context.Context, q authcore.EventLogQuery) ([]*authcore.EventLog, int, error) {
 	var all []*authcore.EventLog
-	msg := lower(q.Message)
 	for _, e := range t.d.eventLogs {
-		if (q.Type == "" || e.Type == q.Type) && (msg == "" || strings.Contains(lower(e.Message), msg)) &&
+		if (q.Type == "" || e.Type == q.Type) && authcore.MatchEventLogMessage(q.Message, e.Message) &&
 			(q.Start == 0 || e.InsertInstant >= q.Start) && (q.End == 0 || e.InsertInstant <= q.End) {
 			all = append(all, e)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].InsertInstant != all[j].InsertInstant {
-			return all[i].InsertInstant > all[j].InsertInstant
+	// before orders ascending; the default is descending.
+	before := func(a, b *authcore.EventLog) bool {
+		switch q.OrderBy {
+		case authcore.EventLogOrderMessage:
+			if am, bm := lower(a.Message), lower(b.Message); am != bm {
+				return am < bm
+			}
+		case authcore.EventLogOrderType:
+			if a.Type != b.Type {
+				return a.Type < b.Type
+			}
+		default:
+			if a.InsertInstant != b.InsertInstant {
+				return a.InsertInstant < b.InsertInstant
+			}
 		}
-		return all[i].ID > all[j].ID
+		return a.ID < b.ID
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if q.Asc {
+			return before(all[i], all[j])
+		}
+		return before(all[j], all[i])
 	})
 	limit := q.Limit
 	if limit <= 0 {

@@ -286,12 +286,8 @@ func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*
 		args = append(args, q.Type)
 	}
 	if q.Message != "" {
-		if t.s.dialect == Postgres {
-			where = append(where, "strpos(message_lower, ?) > 0")
-		} else {
-			where = append(where, "instr(message_lower, ?) > 0")
-		}
-		args = append(args, strings.ToLower(q.Message))
+		where = append(where, `message_lower LIKE ? ESCAPE '\'`)
+		args = append(args, likePattern(q.Message))
 	}
 	if q.Start != 0 {
 		where = append(where, "insert_instant >= ?")
@@ -316,7 +312,24 @@ func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*
 	if offset < 0 {
 		offset = 0
 	}
-	out, err := t.eventLogs(ctx, `SELECT id, doc FROM event_logs`+cond+` ORDER BY insert_instant DESC, id DESC LIMIT ? OFFSET ?`,
+	dir := " DESC"
+	if q.Asc {
+		dir = " ASC"
+	}
+	// COLLATE "C" on PostgreSQL: byte order, as SQLite's and memstore's,
+	// whatever the database's locale.
+	collate := ""
+	if t.s.dialect == Postgres {
+		collate = ` COLLATE "C"`
+	}
+	order := "insert_instant" + dir
+	switch q.OrderBy {
+	case authcore.EventLogOrderMessage:
+		order = "message_lower" + collate + dir
+	case authcore.EventLogOrderType:
+		order = "type" + collate + dir
+	}
+	out, err := t.eventLogs(ctx, `SELECT id, doc FROM event_logs`+cond+` ORDER BY `+order+`, id`+dir+` LIMIT ? OFFSET ?`,
 		append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -362,4 +375,25 @@ func (s *Store) LoginRecords(ctx context.Context, userID string) ([]authcore.Log
 		return nil, s.mapErr(ctx, err)
 	}
 	return out, nil
+}
+
+// likePattern turns an event-log message pattern (authcore.EventLogQuery:
+// "*" for any run of characters) into a LIKE pattern over message_lower,
+// lower-cased and with U+0000 replaced as the column is. LIKE's own
+// wildcards and the escape character match themselves.
+func likePattern(pattern string) string {
+	p := strings.ReplaceAll(strings.ToLower(pattern), "\x00", "\uFFFD")
+	var b strings.Builder
+	for _, r := range p {
+		switch r {
+		case '\\', '%', '_':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '*':
+			b.WriteByte('%')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
