@@ -37,8 +37,10 @@ func (c *accessClaims) appendJSON(b []byte) []byte {
 		b = append(b, `,"preferred_username":`...)
 		b = appendJSONString(b, c.PreferredUsername)
 	}
-	b = append(b, `,"applicationId":`...)
-	b = appendJSONString(b, c.ApplicationID)
+	if c.ApplicationID != "" {
+		b = append(b, `,"applicationId":`...)
+		b = appendJSONString(b, c.ApplicationID)
+	}
 	if c.Roles != nil {
 		b = append(b, `,"roles":`...)
 		if *c.Roles == nil {

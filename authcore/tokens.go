@@ -90,7 +90,7 @@ type accessClaims struct {
 	Email              string    `json:"email,omitempty"`
 	EmailVerified      *bool     `json:"email_verified,omitempty"`
 	PreferredUsername  string    `json:"preferred_username,omitempty"`
-	ApplicationID      string    `json:"applicationId"`
+	ApplicationID      string    `json:"applicationId,omitempty"`
 	Roles              *[]string `json:"roles,omitempty"`
 	AuthTime           int64     `json:"auth_time"`
 	SID                string    `json:"sid,omitempty"`
@@ -133,7 +133,6 @@ func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnaps
 		AuthenticationType: req.AuthenticationType,
 		Email:              req.User.Email,
 		PreferredUsername:  req.User.Username,
-		ApplicationID:      req.Application.ID,
 		AuthTime:           req.AuthTime,
 		SID:                req.RefreshTokenID,
 		TenantID:           req.Tenant.ID,
@@ -146,6 +145,10 @@ func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnaps
 		c.EmailVerified = &v
 	}
 	if req.Registration != nil {
+		// applicationId, as roles, only for a registered user (FusionAuth's
+		// claims reference): it asserts authorization to the application,
+		// which aud, the audience, does not.
+		c.ApplicationID = req.Application.ID
 		roles := append([]string{}, req.Registration.Roles...)
 		c.Roles = &roles
 	}

@@ -2,6 +2,7 @@ package httpadapter_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -251,6 +252,45 @@ func TestLoginCreateRegistrationFalse(t *testing.T) {
 	assert.NotEmpty(t, out.Token, "a JWT without roles")
 	assert.Empty(t, out.RefreshToken, "refresh tokens need a registration")
 	assert.Equal(t, 0, stats(f).Registrations)
+}
+
+// FusionAuth's access-token claims: applicationId, like roles, "is only
+// present if the user has a registration to the Application". A 202 token
+// carried it, so a resource server that checks applicationId let in any
+// Twitter user of an application that provisions its users by hand
+// (createRegistration false).
+func TestLoginTokenOfUnregisteredUserHasNoApplicationID(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{createRegistration: boolp(false)})
+	f.account("5006", "dan", "dan@example.com")
+	r := f.login("5006", nil)
+	require.Equal(t, 202, r.Code, r.Body)
+	claims := jwtClaims(t, decodeLogin(t, r).Token)
+	assert.Equal(t, loginAppID, claims["aud"])
+	assert.NotContains(t, claims, "applicationId")
+	assert.NotContains(t, claims, "roles")
+
+	// Once registered, the next login's token names the application.
+	ctx := context.Background()
+	u, err := f.store.GetUserByEmail(ctx, f.tenant, "dan@example.com")
+	require.NoError(t, err)
+	require.NoError(t, f.store.CreateRegistration(ctx, &authcore.UserRegistration{ID: "dddddddd-0000-0000-0000-000000000006", UserID: u.ID, ApplicationID: loginAppID, Roles: []string{"user"}, Verified: true}))
+	r = f.login("5006", nil)
+	require.Equal(t, 200, r.Code, r.Body)
+	claims = jwtClaims(t, decodeLogin(t, r).Token)
+	assert.Equal(t, loginAppID, claims["applicationId"])
+	assert.Equal(t, []any{"user"}, claims["roles"])
+}
+
+// jwtClaims decodes a JWT's payload without verifying it.
+func jwtClaims(t *testing.T, token string) map[string]any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	require.Len(t, parts, 3, "a compact JWS: %q", token)
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	var claims map[string]any
+	require.NoError(t, json.Unmarshal(payload, &claims))
+	return claims
 }
 
 func TestLoginApplicationOverrideOfConsumerKey(t *testing.T) {
