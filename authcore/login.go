@@ -56,7 +56,9 @@ const (
 	LoginTwoFactorRequired       LoginStatus = 242
 )
 
-// LoginResponse is FusionAuth's login response body plus the status.
+// LoginResponse is FusionAuth's login response body plus the status. For
+// LoginTwoFactorRequired, User is the user who must pass the second factor,
+// for a Go caller that runs that step; the HTTP adapter does not send it.
 type LoginResponse struct {
 	Status LoginStatus `json:"-"`
 	// RefreshTokenTTL is the refresh token's lifetime, for the cookie.

@@ -37,6 +37,13 @@ func (h *Handler) identityProviderLogin(w http.ResponseWriter, r *http.Request) 
 	if resp.Token != "" {
 		h.setTokenCookies(w, r, resp.Token, resp.RefreshToken, int(resp.RefreshTokenTTL.Seconds()))
 	}
+	if resp.Status == authcore.LoginTwoFactorRequired {
+		// The caller has passed one factor: it gets what the second step
+		// needs (twoFactorId, methods), as from FusionAuth, and not the
+		// user's profile, which the second factor guards. A Go caller that
+		// runs its own second step still has the user.
+		resp.User = nil
+	}
 	writeJSON(w, int(resp.Status), resp)
 	return nil
 }

@@ -233,13 +233,36 @@ func TestLoginStatusPrecedence(t *testing.T) {
 				return
 			}
 			out := decodeLogin(t, r)
-			assert.Equal(t, u.ID, out.User.ID)
 			assert.Equal(t, tc.token, out.Token != "", "token issued")
 			if tc.status == 242 {
 				assert.NotEmpty(t, out.TwoFactorID)
+				return
 			}
+			assert.Equal(t, u.ID, out.User.ID)
 		})
 	}
+}
+
+// A 242 answers what the second step needs, the twoFactorId and the
+// methods, as FusionAuth's does: not the user, whose profile, data and
+// registrations the second factor is there to guard.
+func TestLoginTwoFactorAnswerHasNoUser(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("4005", "cleo", "cleo@example.com")
+	ctx := context.Background()
+	u := &authcore.User{ID: "cccccccc-0000-0000-0000-000000000005", TenantID: f.tenant, Email: "cleo@example.com", Active: true, Verified: true,
+		MobilePhone: "+15555550100", Data: map[string]any{"secret": "kept behind the second factor"},
+		TwoFactor: &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{ID: "AB12", Method: "email", Email: "cleo@example.com"}}}}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+	r := f.login("4005", nil)
+	require.Equal(t, 242, r.Code, r.Body)
+	var body map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	assert.NotContains(t, body, "user")
+	assert.NotContains(t, body, "token")
+	assert.NotEmpty(t, body["twoFactorId"])
+	assert.Equal(t, []any{map[string]any{"id": "AB12", "method": "email", "email": "cleo@example.com"}}, body["methods"])
+	assert.Empty(t, r.Header.Values("Set-Cookie"))
 }
 
 func TestLoginCreateRegistrationFalse(t *testing.T) {
