@@ -578,7 +578,9 @@ func loginStatus(t *Tenant, app *Application, u *User, reg *UserRegistration) Lo
 		return LoginPasswordChangeRequired
 	case u.TwoFactor != nil && len(u.TwoFactor.Methods) > 0:
 		return LoginTwoFactorRequired
-	case t.EmailConfiguration.VerifyEmail && !u.Verified:
+	case t.EmailConfiguration.VerifyEmail && u.Email != "" && !u.Verified:
+		// A user without an email address has none to verify (the User
+		// API creates such a user verified).
 		return LoginEmailNotVerified
 	case reg != nil && app.VerifyRegistration && !reg.Verified:
 		return LoginRegistrationNotVerified

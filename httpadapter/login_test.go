@@ -243,6 +243,32 @@ func TestLoginStatusPrecedence(t *testing.T) {
 	}
 }
 
+// 212 says the user's email address is not verified yet: a user without
+// one (LinkAnonymously, or a username strategy when Twitter returns no
+// email) has nothing to verify, and got 212 on every login of a tenant
+// that requires verification. The User API creates such users verified.
+func TestLoginWithoutEmailIsNotEmailUnverified(t *testing.T) {
+	for _, tc := range []struct{ strategy, email string }{
+		{"LinkAnonymously", "anon@example.com"},
+		{"LinkByUsername", ""},
+	} {
+		t.Run(tc.strategy, func(t *testing.T) {
+			f := newLoginFixture(t, providerOpts{strategy: tc.strategy})
+			ctx := context.Background()
+			tn, err := f.store.GetTenant(ctx, f.tenant)
+			require.NoError(t, err)
+			tn.EmailConfiguration.VerifyEmail = true
+			require.NoError(t, f.store.UpdateTenant(ctx, tn))
+			f.account("4006", "nomail", tc.email)
+			r := f.login("4006", nil)
+			require.Equal(t, 200, r.Code, r.Body)
+			out := decodeLogin(t, r)
+			assert.Empty(t, out.User.Email)
+			assert.NotEmpty(t, out.Token)
+		})
+	}
+}
+
 // A 242 answers what the second step needs, the twoFactorId and the
 // methods, as FusionAuth's does: not the user, whose profile, data and
 // registrations the second factor is there to guard.
