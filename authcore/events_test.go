@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/internal/eventstest"
 	"github.com/authcore/authcore/store/memstore"
@@ -74,6 +75,25 @@ func TestEventsOfALogin(t *testing.T) {
 	evs = c.WaitFor(t, 5)
 	require.Equal(t, authcore.EventUserLoginSuccess, evs[4].Type)
 	require.Len(t, c.Events(), 5)
+}
+
+// user.login.success names the application only when the user is
+// registered to it (FusionAuth's event reference), as the access token's
+// applicationId claim.
+func TestLoginSuccessEventOfUnregisteredUserHasNoApplicationID(t *testing.T) {
+	env, c := eventsEnv(t, memstore.New(), "")
+	_, err := env.Engine.PatchIdentityProvider(env.Ctx, twitter.ProviderID, authcore.PatchRequest{ContentType: "application/json",
+		Body: []byte(`{"identityProvider":{"applicationConfiguration":{"` + eventstest.AppID + `":{"createRegistration":false}}}}`)})
+	require.NoError(t, err)
+	env.Account("102", "bea", "bea@example.com")
+	resp := env.MustLogin("102")
+	require.Equal(t, authcore.LoginNotRegistered, resp.Status)
+	evs := c.WaitFor(t, 3)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserLoginSuccess}, c.Types())
+	success := evs[2]
+	require.Empty(t, success.ApplicationID, "not registered to the application")
+	require.Equal(t, authcore.AuthenticationTypeTwitter, success.AuthenticationType)
+	require.Equal(t, resp.User.ID, success.User.ID)
 }
 
 func TestLoginFailedEvents(t *testing.T) {

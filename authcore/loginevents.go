@@ -36,10 +36,16 @@ func (lg *login) emitLogin(ctx context.Context, tx Store, action linking.Action,
 	switch loginStatus(lg.tenant, lg.app, user, reg) {
 	case LoginTwoFactorRequired, LoginPasswordChangeRequired:
 	default:
-		events = append(events, Event{Type: EventUserLoginSuccess, TenantID: tenantID, Info: info,
-			ApplicationID: lg.app.ID, AuthenticationType: AuthenticationTypeTwitter,
+		ev := Event{Type: EventUserLoginSuccess, TenantID: tenantID, Info: info,
+			AuthenticationType: AuthenticationTypeTwitter,
 			IdentityProviderID: twitter.ProviderID, IdentityProviderName: twitter.TypeName,
-			IPAddress: lg.req.IPAddress, User: eventUser(user)})
+			IPAddress: lg.req.IPAddress, User: eventUser(user)}
+		if reg != nil {
+			// FusionAuth's event omits the application the user is not
+			// registered to, as the access token's applicationId does.
+			ev.ApplicationID = lg.app.ID
+		}
+		events = append(events, ev)
 	}
 	for _, ev := range events {
 		if err := e.emit(ctx, tx, ev); err != nil {
