@@ -75,6 +75,9 @@ after(async () => {
   if (s.app) {
     await client.deleteApplication(s.app.id).catch(() => {});
   }
+  if (s.app2) {
+    await client.deleteApplication(s.app2.id).catch(() => {});
+  }
   if (s.tenantId) {
     await client.deleteTenant(s.tenantId).catch(() => {});
   }
@@ -239,6 +242,24 @@ test('identityProviderLogin with an access token (no oauth_verifier): 200', asyn
   assert.deepEqual(res.response.user.registrations[0].roles, ['member']);
 });
 
+test('identityProviderLogin to an application the user is not registered to: 202, a JWT without applicationId or roles', async () => {
+  const app2 = await s.scoped.createApplication(null, { application: { name: `e2e twitter unregistered ${run}` } });
+  assertOK(app2);
+  s.app2 = app2.response.application;
+  assertOK(await client.patchIdentityProvider(twitterId, {
+    identityProvider: { applicationConfiguration: { [s.app2.id]: { enabled: true, createRegistration: false } } },
+  }));
+  const rt = await requestToken(alice);
+  const res = await client.identityProviderLogin({ ...loginRequest(rt), applicationId: s.app2.id });
+  assert.equal(res.statusCode, 202);
+  assert.equal(res.response.user.id, s.alice.user.id);
+  const jwt = decodeJWT(res.response.token);
+  assert.equal(jwt.payload.aud, s.app2.id);
+  assert.equal(jwt.payload.applicationId, undefined, 'only a registered user\'s token names the application');
+  assert.equal(jwt.payload.roles, undefined);
+  assert.equal(res.response.refreshToken, undefined, 'a refresh token needs a registration');
+});
+
 test('identityProviderLogin refusals: wrong verifier 401, missing token secret 400', async () => {
   const rt = await requestToken(alice);
   await expectFailure(client.identityProviderLogin(loginRequest({ ...rt, oauth_verifier: 'not-the-verifier' })), 401);
@@ -335,6 +356,8 @@ test('clean-up: provider, users, application, tenant, key', async () => {
   assertOK(await client.deleteApplication(s.app.id));
   await expectFailure(client.retrieveApplication(s.app.id), 404);
   s.app = undefined;
+  assertOK(await client.deleteApplication(s.app2.id));
+  s.app2 = undefined;
   assertOK(await client.deleteTenant(s.tenantId));
   s.tenantId = undefined;
   assertOK(await client.deleteKey(s.key.id));
