@@ -265,6 +265,13 @@ func TestLoginWithoutEmailIsNotEmailUnverified(t *testing.T) {
 			out := decodeLogin(t, r)
 			assert.Empty(t, out.User.Email)
 			assert.NotEmpty(t, out.Token)
+			// Stored as the User API stores a user without an email:
+			// verified, there being nothing to verify.
+			u, err := f.store.GetUser(ctx, out.User.ID)
+			require.NoError(t, err)
+			assert.True(t, u.Verified)
+			assert.NotZero(t, u.VerifiedInstant)
+			assert.True(t, out.User.Verified)
 		})
 	}
 }
