@@ -125,10 +125,24 @@ func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent)
 		}
 	}
 	results := client.ProduceSync(ctx, records...)
-	for i, r := range results {
-		if r.Err != nil {
-			return i, fmt.Errorf("kafka: produce event %s: %w", events[i].ID, r.Err)
+	// results come in the order the records completed, not the order
+	// given: a record of another partition may succeed before an earlier
+	// one fails. What was delivered is what precedes the first failed
+	// record in the order given.
+	first, firstErr := len(events), error(nil)
+	for _, r := range results {
+		if r.Err == nil {
+			continue
 		}
+		for i := range first {
+			if records[i] == r.Record {
+				first, firstErr = i, r.Err
+				break
+			}
+		}
+	}
+	if firstErr != nil {
+		return first, fmt.Errorf("kafka: produce event %s: %w", events[first].ID, firstErr)
 	}
 	return len(events), nil
 }
