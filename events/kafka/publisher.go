@@ -100,11 +100,19 @@ func (p *Publisher) swap(c *kgo.Client, topic string, s Settings) {
 }
 
 // Publish produces the events to the topic, in order, and waits for the
-// brokers' acknowledgement (at most max.block.ms). It returns how many,
-// from the first, were delivered. franz-go never delivers a record after
-// failing an earlier one of the same partition, and one key always maps to
-// one partition, so the events that were not delivered can be offered
-// again without reordering a user's events.
+// brokers' acknowledgement until ctx ends, or max.block.ms passes. It
+// returns how many, from the first, were delivered. franz-go never
+// delivers a record after failing an earlier one of the same partition,
+// and one key always maps to one partition, so the events that were not
+// delivered can be offered again without reordering a user's events.
+//
+// It does not use ProduceSync, which waits for every record however long
+// that takes: franz-go cannot fail an idempotent record whose request was
+// sent to a broker that then stopped answering, and a relay stuck there
+// could neither stop nor take a new configuration. A record left behind
+// stays in the client's buffer (bounded by its maximum of buffered
+// records) until it is delivered, which makes a duplicate (delivery is at
+// least once), or fails, or the client is closed.
 func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
 	p.mu.Lock()
 	client, topic, settings := p.client, p.topic, p.settings
@@ -117,34 +125,46 @@ func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent)
 		ctx, cancel = context.WithTimeout(ctx, settings.MaxBlock)
 		defer cancel()
 	}
-	records := make([]*kgo.Record, len(events))
+	type outcome struct {
+		i   int
+		err error
+	}
+	// Buffered for every record: a promise that runs after Publish
+	// returned never blocks the client.
+	results := make(chan outcome, len(events))
 	for i, ev := range events {
-		records[i] = &kgo.Record{
+		client.Produce(ctx, &kgo.Record{
 			Topic: topic, Key: []byte(ev.Key), Value: ev.Payload,
 			Headers: []kgo.RecordHeader{{Key: "event-id", Value: []byte(ev.ID)}, {Key: "event-type", Value: []byte(ev.Type)}},
-		}
+		}, func(_ *kgo.Record, err error) { results <- outcome{i, err} })
 	}
-	results := client.ProduceSync(ctx, records...)
-	// results come in the order the records completed, not the order
-	// given: a record of another partition may succeed before an earlier
-	// one fails. What was delivered is what precedes the first failed
-	// record in the order given.
-	first, firstErr := len(events), error(nil)
-	for _, r := range results {
-		if r.Err == nil {
+	// Promises come in the order records complete, not the order given: a
+	// record of another partition may succeed before an earlier one fails.
+	done := make([]bool, len(events))
+	errs := make([]error, len(events))
+	var waitErr error
+	for range events {
+		select {
+		case o := <-results:
+			done[o.i], errs[o.i] = true, o.err
 			continue
+		case <-ctx.Done():
+			waitErr = ctx.Err()
 		}
-		for i := range first {
-			if records[i] == r.Record {
-				first, firstErr = i, r.Err
-				break
-			}
-		}
+		break
 	}
-	if firstErr != nil {
-		return first, fmt.Errorf("kafka: produce event %s: %w", events[first].ID, firstErr)
+	n := 0
+	for n < len(events) && done[n] && errs[n] == nil {
+		n++
 	}
-	return len(events), nil
+	if n == len(events) {
+		return n, nil
+	}
+	err := errs[n]
+	if !done[n] {
+		err = waitErr
+	}
+	return n, fmt.Errorf("kafka: produce event %s: %w", events[n].ID, err)
 }
 
 // Close closes the client.

@@ -1,0 +1,83 @@
+package kafka_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/events/kafka"
+	"github.com/authcore/authcore/integration"
+)
+
+// hangProduce makes the cluster take every produce request and never
+// answer it: a broker that dies with the request in flight. franz-go
+// cannot fail an idempotent record whose request was sent (the broker may
+// have written it), so ProduceSync waited for the broker, whatever the
+// context said.
+func hangProduce(c interface {
+	ControlKey(int16, func(kmsg.Request) (kmsg.Response, error, bool))
+	KeepControl()
+}) {
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		return nil, nil, true
+	})
+}
+
+// Publish returns when its context ends even while a request is in
+// flight to a broker that does not answer: the relay stuck in it could
+// neither stop (RunRelay ignored its context) nor take a new Kafka
+// configuration.
+func TestPublishReturnsWhenTheBrokerHangs(t *testing.T) {
+	c := newCluster(t)
+	p := kafka.NewPublisher(kafka.WithLogger(quiet()))
+	t.Cleanup(func() { _ = p.Close() })
+	_, err := p.Configure(context.Background(), integration.Kafka{Enabled: true, DefaultTopic: topic, Producer: producerFor(c)})
+	require.NoError(t, err)
+	n, err := p.Publish(context.Background(), []*authcore.OutboxEvent{{ID: "warm", Key: "k", Payload: []byte(`{"event":{"id":"warm"}}`)}})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+
+	hangProduce(c)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		n, err := p.Publish(ctx, []*authcore.OutboxEvent{{ID: "stuck", Key: "k", Payload: []byte(`{"event":{"id":"stuck"}}`)}})
+		if err == nil || n != 0 {
+			t.Errorf("Publish to a hung broker: n=%d err=%v", n, err)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Publish still blocked 10s after its context ended")
+	}
+}
+
+// A relay whose broker stopped answering mid-request takes the new
+// configuration when the integrations change (here: another cluster), and
+// the events that waited reach it. It used to stay in Publish for good.
+func TestRelayLeavesAHungBrokerForANewConfiguration(t *testing.T) {
+	hung, good := newCluster(t), newCluster(t)
+	env := newKafkaEnv(t, producerFor(hung))
+	env.Account("1", "ada", "ada@example.com")
+	env.MustLogin("1")
+	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 10*time.Second, 5*time.Millisecond)
+
+	hangProduce(hung)
+	env.MustLogin("1")
+	time.Sleep(200 * time.Millisecond) // the relay is in Publish, waiting for the hung broker
+	_, err := env.Engine.PatchIntegrations(env.Ctx, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+		Body: []byte(`{"integrations":{"kafka":{"producer":{"bootstrap.servers":"` + good.ListenAddrs()[0] + `"}}}}`)})
+	require.NoError(t, err)
+	rs := consume(t, good.ListenAddrs(), topic, 1)
+	require.Equal(t, authcore.EventUserLoginSuccess, rs[0].Type())
+	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 10*time.Second, 5*time.Millisecond)
+}
