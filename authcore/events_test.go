@@ -465,3 +465,23 @@ func TestEventOriginalOnTheWire(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.Equal(t, usr, back)
 }
+
+// jwt.refresh-token.revoke reports tokens that were revoked: FusionAuth
+// sends it for a user's tokens "if there is at least one valid Refresh
+// Token for this User". A revocation that found none recorded an event
+// all the same.
+func TestRevokingNoTokensRecordsNoEvent(t *testing.T) {
+	env, c := eventsEnv(t, memstore.New(), "")
+	e := env.Engine
+	u, err := e.CreateUser(env.Ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "none@example.com"}})
+	require.NoError(t, err)
+	for _, req := range []authcore.RevokeRequest{{UserID: u.ID}, {UserID: u.ID, ApplicationID: eventstest.AppID}} {
+		n, err := e.RevokeRefreshTokens(env.Ctx, req)
+		require.NoError(t, err)
+		require.Zero(t, n)
+	}
+	// A marker after them: once it arrives, anything before it has too.
+	require.NoError(t, e.DeleteUser(env.Ctx, u.ID))
+	c.WaitFor(t, 2)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserDelete}, c.Types())
+}

@@ -30,19 +30,22 @@ func (e *Engine) tokensToRevoke(ctx context.Context, tx Store, userID, applicati
 }
 
 // emitRevoke records jwt.refresh-token.revoke: one event per user whose
-// tokens were revoked (with the token when there was one), or one event
-// for an application when no user is known. applicationTimeToLiveInSeconds
+// tokens were revoked (with the token when there was one; none when a
+// revocation by user found no token), or one event for an application
+// when no user is known. applicationTimeToLiveInSeconds
 // tells consumers how long the access tokens already issued stay valid.
 func (e *Engine) emitRevoke(ctx context.Context, tx Store, tokens []*RefreshToken, userID, applicationID string) error {
 	if !e.recordingEvents() {
 		return nil
 	}
+	if userID != "" && len(tokens) == 0 {
+		// Nothing was revoked: FusionAuth sends a user's revocation only
+		// when the user had a token.
+		return nil
+	}
 	byUser := map[string][]*RefreshToken{}
 	for _, rt := range tokens {
 		byUser[rt.UserID] = append(byUser[rt.UserID], rt)
-	}
-	if userID != "" && len(byUser[userID]) == 0 {
-		byUser[userID] = nil
 	}
 	users := make([]string, 0, len(byUser))
 	for id := range byUser {
