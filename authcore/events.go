@@ -142,7 +142,8 @@ type eventInfoKey struct{}
 
 // WithEventInfo returns ctx carrying info, which events recorded during the
 // request use when the operation itself knows no better (the HTTP adapter
-// puts the caller's address there).
+// puts the caller's address and User-Agent there; a login's and a
+// refresh's events take the user agent from it).
 func WithEventInfo(ctx context.Context, info EventInfo) context.Context {
 	return context.WithValue(ctx, eventInfoKey{}, info)
 }
@@ -434,9 +435,16 @@ func eventLink(l *IdentityProviderLink) *IdentityProviderLink {
 	return &c
 }
 
-// loginInfo is event.info of a login request.
-func loginInfo(ip string, md *LoginMetaData) *EventInfo {
-	info := &EventInfo{IPAddress: ip}
+// requestUserAgent is the User-Agent that WithEventInfo put in ctx.
+func requestUserAgent(ctx context.Context) string {
+	info, _ := ctx.Value(eventInfoKey{}).(EventInfo)
+	return info.UserAgent
+}
+
+// loginInfo is event.info of a login request: the request's address
+// (the body's, else the caller's) and device, and the caller's user agent.
+func loginInfo(ctx context.Context, ip string, md *LoginMetaData) *EventInfo {
+	info := &EventInfo{IPAddress: ip, UserAgent: requestUserAgent(ctx)}
 	if md != nil && md.Device != nil {
 		info.DeviceDescription = md.Device.Description
 		info.DeviceName = md.Device.Name

@@ -176,7 +176,7 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 				RefreshTokenMaxAge:            rt.MaxAge(now),
 			}
 			return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
-				Info: &EventInfo{IPAddress: req.IPAddress}}) // events.go
+				Info: &EventInfo{IPAddress: req.IPAddress, UserAgent: requestUserAgent(ctx)}}) // events.go
 		})
 	})
 	if err != nil {

@@ -195,7 +195,7 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 			h.writeError(w, r, err)
 			return
 		}
-		ctx = authcore.WithEventInfo(ctx, authcore.EventInfo{IPAddress: clientIP(r)}) // events record the caller's address
+		ctx = authcore.WithEventInfo(ctx, authcore.EventInfo{IPAddress: clientIP(r), UserAgent: r.UserAgent()}) // events record the caller's address and user agent
 		if err := fn(w, r.WithContext(authcore.WithScope(ctx, scope))); err != nil {
 			h.writeError(w, r, err)
 		}
