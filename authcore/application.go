@@ -46,8 +46,8 @@ type ApplicationsResponse struct {
 }
 
 // DefaultRoles returns the names of the application's default roles
-// (isDefault), in the application's order: what a registration gets when it
-// names no roles.
+// (isDefault), sorted as a registration keeps its roles
+// (registrationRoles): what a registration gets when it names no roles.
 func DefaultRoles(app *Application) []string {
 	if app == nil {
 		return nil
@@ -58,6 +58,7 @@ func DefaultRoles(app *Application) []string {
 			out = append(out, r.Name)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -258,6 +259,8 @@ func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *App
 				roles = append(roles, name)
 			}
 		}
+		// A new name may sort elsewhere (registrationRoles).
+		slices.Sort(roles)
 		if slices.Equal(roles, reg.Roles) {
 			continue
 		}

@@ -737,6 +737,11 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 	if reg != nil && reg.Timezone != regTZ && !validTimezone(reg.Timezone) {
 		return &LambdaError{LambdaID: id, Err: fmt.Errorf("the registration it returned has timezone %q, not an IANA time zone", reg.Timezone)}
 	}
+	if reg != nil {
+		// The roles it wrote are kept as every registration's are: once
+		// each, sorted.
+		reg.Roles = registrationRoles(reg.Roles)
+	}
 	return nil
 }
 

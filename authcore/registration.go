@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/authcore/authcore/patch"
@@ -383,7 +384,7 @@ func (e *Engine) DeleteRegistration(ctx context.Context, userID, applicationID s
 func buildRegistration(in UserRegistration) *UserRegistration {
 	r := &UserRegistration{
 		ApplicationID:      strings.ToLower(strings.TrimSpace(in.ApplicationID)),
-		Roles:              cleanStrings(in.Roles),
+		Roles:              registrationRoles(in.Roles),
 		Username:           strings.TrimSpace(in.Username),
 		Data:               copyData(in.Data),
 		Timezone:           strings.TrimSpace(in.Timezone),
@@ -396,6 +397,17 @@ func buildRegistration(in UserRegistration) *UserRegistration {
 		r.UsernameStatus = UsernameStatusActive
 	}
 	return r
+}
+
+// registrationRoles is how a registration keeps its roles: once each and
+// sorted, as FusionAuth's UserRegistration.roles is a SortedSet<String>. So
+// the order they were sent, appended (a legacy PATCH) or given as defaults
+// in never shows: GET, the events and the token's roles claim list them as
+// FusionAuth does.
+func registrationRoles(roles []string) []string {
+	out := cleanStrings(roles)
+	slices.Sort(out)
+	return out
 }
 
 func registrationStoreError(err error) error {

@@ -156,7 +156,7 @@ func TestUpdateAndPatchRegistration(t *testing.T) {
 		want                    []string
 		codes                   []string
 	}{
-		{"legacy appends roles", "application/json", `{"registration":{"roles":["admin"]}}`, []string{"user", "admin"}, nil},
+		{"legacy appends roles (a sorted set)", "application/json", `{"registration":{"roles":["admin"]}}`, []string{"admin", "user"}, nil},
 		{"legacy appends a role already there once", "application/json", `{"registration":{"roles":["user"]}}`, []string{"user"}, nil},
 		{"merge patch replaces roles", "application/merge-patch+json", `{"registration":{"roles":["admin"]}}`, []string{"admin"}, nil},
 		{"json patch", "application/json-patch+json", `[{"op":"replace","path":"/registration/roles","value":[]}]`, nil, nil},
@@ -219,4 +219,47 @@ func TestDeleteRegistration(t *testing.T) {
 	assert.ErrorIs(t, f.e.DeleteRegistration(f.ctx, u.ID, a.ID), authcore.ErrNotFound)
 	_, err = f.e.Register(f.ctx, u.ID, regReq(a.ID))
 	require.NoError(t, err, "registering again works")
+}
+
+// FusionAuth's UserRegistration.roles is a SortedSet<String>: whatever order
+// roles are sent, appended by a legacy PATCH, given as defaults or renamed
+// in, a registration answers them once each, sorted.
+func TestRegistrationRolesSorted(t *testing.T) {
+	f := newDomFixture(t)
+	a := f.app("", "a", authcore.ApplicationRole{Name: "zeta", IsDefault: true}, authcore.ApplicationRole{Name: "mid"},
+		authcore.ApplicationRole{Name: "alpha", IsDefault: true})
+	b := f.app("", "b", authcore.ApplicationRole{Name: "zeta"}, authcore.ApplicationRole{Name: "mid"}, authcore.ApplicationRole{Name: "alpha"})
+	u := f.user("", "a@example.com")
+
+	reg, err := f.e.Register(f.ctx, u.ID, regReq(a.ID))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"alpha", "zeta"}, reg.Roles, "the default roles, sorted")
+
+	reg, err = f.e.Register(f.ctx, u.ID, regReq(b.ID, "zeta", "mid", "zeta"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"mid", "zeta"}, reg.Roles, "roles as sent, sorted, once each")
+
+	reg, err = f.e.PatchRegistration(f.ctx, u.ID, b.ID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"registration":{"roles":["alpha"]}}`)})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"alpha", "mid", "zeta"}, reg.Roles, "a legacy PATCH appends, the set sorts")
+	got, err := f.e.Registration(f.ctx, u.ID, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, reg, got)
+
+	reg, err = f.e.UpdateRegistration(f.ctx, u.ID, b.ID, regReq(b.ID, "zeta", "alpha"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"alpha", "zeta"}, reg.Roles)
+
+	// Renaming "alpha" to "zulu" in b: the registration follows, sorted.
+	in := authcore.ApplicationInput{Name: "b", Roles: append([]authcore.ApplicationRole(nil), b.Roles...)}
+	for i := range in.Roles {
+		if in.Roles[i].Name == "alpha" {
+			in.Roles[i].Name = "zulu"
+		}
+	}
+	_, err = f.e.UpdateApplication(f.ctx, b.ID, authcore.ApplicationRequest{Application: in})
+	require.NoError(t, err)
+	got, err = f.e.Registration(f.ctx, u.ID, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"zeta", "zulu"}, got.Roles)
 }

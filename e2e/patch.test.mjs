@@ -171,7 +171,7 @@ test('patchRegistration: roles append, null removes, read-only fields kept, inva
   assert.equal(p.id, r.id);
   assert.equal(p.applicationId, s.app.id);
   assert.equal(p.insertInstant, r.insertInstant);
-  assert.deepEqual(p.roles, ['user', 'admin']);
+  assert.deepEqual(p.roles, ['admin', 'user'], 'appended, then sorted: a registration\'s roles are a sorted set');
   assert.deepEqual(p.data, { tags: ['a', 'b'] });
   assert.deepEqual((await client.retrieveRegistration(s.user.id, s.app.id)).response.registration, p);
 

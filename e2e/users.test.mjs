@@ -161,13 +161,14 @@ test('Application Role API: registrations follow a renamed and a deleted role', 
 
   assertOK(await client.patchRegistration(s.user.id, { registration: { applicationId: s.app.id, roles: ['editor'] } }));
   const roles = async () => (await client.retrieveRegistration(s.user.id, s.app.id)).response.registration.roles;
-  assert.deepEqual(await roles(), ['user', 'editor']);
+  // A registration's roles are a sorted set (FusionAuth's SortedSet<String>).
+  assert.deepEqual(await roles(), ['editor', 'user']);
 
   const renamed = await client.updateApplicationRole(s.app.id, roleId, { role: { name: 'author' } });
   assertOK(renamed);
   assert.equal(renamed.response.role.name, 'author');
   assert.equal(renamed.response.role.description, undefined, 'PUT replaces');
-  assert.deepEqual(await roles(), ['user', 'author']);
+  assert.deepEqual(await roles(), ['author', 'user']);
 
   const patched = await client.patchApplicationRole(s.app.id, roleId, { role: { isSuperRole: true } });
   assertOK(patched);

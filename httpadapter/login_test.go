@@ -707,7 +707,7 @@ func TestLoginReconcile(t *testing.T) {
 	require.Equal(t, 200, r.Code, r.Body)
 	out := decodeLogin(t, r)
 	assert.Equal(t, "From lou", out.User.FirstName)
-	assert.Equal(t, []string{"user", "admin"}, out.User.Registrations[0].Roles)
+	assert.Equal(t, []string{"admin", "user"}, out.User.Registrations[0].Roles, "the roles it appended, sorted as a registration keeps them")
 	assert.Equal(t, 1, calls)
 
 	for name, fn := range map[string]authcore.ReconcileFunc{

@@ -219,7 +219,7 @@ func TestRegistrationAPI(t *testing.T) {
 
 	// The client's patchRegistration names the application in the body.
 	patched := f.do("PATCH", "/api/user/registration/"+uid, `{"registration":{"applicationId":"`+appID+`","roles":["admin"]}}`).obj(t, "registration")
-	assert.Equal(t, []any{"user", "admin"}, patched["roles"], "legacy PATCH appends")
+	assert.Equal(t, []any{"admin", "user"}, patched["roles"], "legacy PATCH appends; roles are a sorted set")
 	replaced := f.do("PATCH", "/api/user/registration/"+uid+"/"+appID, `{"registration":{"roles":["admin"]}}`, "Content-Type", "application/merge-patch+json").obj(t, "registration")
 	assert.Equal(t, []any{"admin"}, replaced["roles"], "RFC 7396 replaces")
 	f.do("PATCH", "/api/user/registration/"+uid, `[{"op":"replace","path":"/registration/roles","value":[]}]`, "Content-Type", "application/json-patch+json").codes(t, "[blank]registration.applicationId")
