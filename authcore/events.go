@@ -91,7 +91,7 @@ func (ev Event) MarshalJSON() ([]byte, error) {
 // user.registration.update and as a user otherwise.
 func (ev *Event) UnmarshalJSON(b []byte) error {
 	var plain eventJSON
-	if err := json.Unmarshal(b, &plain); err != nil {
+	if err := unmarshalNumbers(b, &plain); err != nil {
 		return err
 	}
 	*ev = Event(plain)
@@ -101,7 +101,7 @@ func (ev *Event) UnmarshalJSON(b []byte) error {
 	var orig struct {
 		Original *UserRegistration `json:"original"`
 	}
-	if err := json.Unmarshal(b, &orig); err != nil {
+	if err := unmarshalNumbers(b, &orig); err != nil {
 		return err
 	}
 	ev.Original, ev.OriginalRegistration = nil, orig.Original

@@ -294,7 +294,7 @@ func decodeProvider(rec *IdentityProviderRecord) (*twitter.Provider, error) {
 		return nil, fmt.Errorf("authcore: stored identity provider %s has unsupported type %q", rec.ID, rec.Type)
 	}
 	var p twitter.Provider
-	if err := json.Unmarshal(rec.Document, &p); err != nil {
+	if err := unmarshalNumbers(rec.Document, &p); err != nil {
 		return nil, fmt.Errorf("authcore: stored identity provider %s: %w", rec.ID, err)
 	}
 	p.InsertInstant, p.LastUpdateInstant = rec.InsertInstant, rec.LastUpdateInstant

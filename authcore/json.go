@@ -1,6 +1,8 @@
 package authcore
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -39,4 +41,19 @@ func DecodeJSON(data []byte, v any) error {
 
 func invalidJSON(err error) error {
 	return general("[invalidJSON]", "Invalid JSON in the request body: "+err.Error())
+}
+
+// unmarshalNumbers is json.Unmarshal with numbers in free-form values (data
+// maps, reconcile claims) decoded as json.Number: their text, so that a
+// 64-bit integer such as a Twitter id is not rounded to a float64.
+func unmarshalNumbers(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("authcore: trailing data after the JSON value")
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package authcore
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -597,7 +596,7 @@ func loginStatus(t *Tenant, app *Application, u *User, reg *UserRegistration) Lo
 func (lg *login) reconcileClaims() map[string]any {
 	if !lg.claimsDecoded {
 		lg.claimsDecoded = true
-		if err := json.Unmarshal(lg.raw, &lg.claims); err != nil {
+		if err := unmarshalNumbers(lg.raw, &lg.claims); err != nil {
 			lg.claims = map[string]any{}
 		}
 	}

@@ -3,7 +3,9 @@ package authcore_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -103,7 +105,7 @@ func TestRefreshReusable(t *testing.T) {
 	require.NoError(t, err)
 	device := stored.MetaData["device"].(map[string]any)
 	assert.Equal(t, "203.0.113.7", device["lastAccessedAddress"])
-	assert.EqualValues(t, f.clock.Now().Add(-time.Minute).UnixMilli(), device["lastAccessedInstant"])
+	assert.Equal(t, json.Number(strconv.FormatInt(f.clock.Now().Add(-time.Minute).UnixMilli(), 10)), device["lastAccessedInstant"])
 	assert.Equal(t, "Richard's Hooli Phone", device["name"])
 }
 

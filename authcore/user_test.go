@@ -1,6 +1,7 @@
 package authcore_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -279,7 +280,7 @@ func TestPatchUser(t *testing.T) {
 			func(t *testing.T, u *authcore.User) {
 				assert.Equal(t, "Zed", u.FirstName)
 				assert.Equal(t, "a@example.com", u.Email)
-				assert.Equal(t, map[string]any{"a": 1.0, "b": 2.0}, u.Data)
+				assert.Equal(t, map[string]any{"a": json.Number("1"), "b": json.Number("2")}, u.Data)
 			}, nil},
 		{"legacy null removes", "application/json", `{"user":{"username":null}}`, []string{"en", "fr"},
 			func(t *testing.T, u *authcore.User) { assert.Empty(t, u.Username) }, nil},
@@ -296,7 +297,7 @@ func TestPatchUser(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newDomFixture(t)
-			before, err := f.e.CreateUser(f.ctx, "", userReq(authcore.UserInput{Email: "a@example.com", Username: "a", PreferredLanguages: []string{"en", "fr"}, Data: map[string]any{"a": 1.0}}))
+			before, err := f.e.CreateUser(f.ctx, "", userReq(authcore.UserInput{Email: "a@example.com", Username: "a", PreferredLanguages: []string{"en", "fr"}, Data: map[string]any{"a": json.Number("1")}}))
 			require.NoError(t, err)
 			got, err := f.e.PatchUser(f.ctx, before.ID, authcore.PatchRequest{ContentType: tc.contentType, Body: []byte(tc.body)})
 			stored, serr := f.e.User(f.ctx, before.ID)

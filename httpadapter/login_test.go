@@ -691,6 +691,28 @@ func TestLoginTokensAndCookies(t *testing.T) {
 	assert.Equal(t, "198.51.100.1", recs[1].IPAddress)
 }
 
+// Twitter's numeric id is above 2^53 for accounts made since 2013 (a
+// snowflake). A reconcile function gets it exactly, as json.Number, and what
+// it copies into data is stored exactly; as float64 it was rounded.
+func TestLoginReconcileSeesTwitterIDExactly(t *testing.T) {
+	const snowflake = "1453020386563833857"
+	var seen any
+	l := authcore.Lambda{ID: reconcileID, Type: authcore.LambdaTwitterReconcile, Reconcile: func(_ context.Context, u *authcore.User, _ *authcore.UserRegistration, claims map[string]any) error {
+		seen = claims["id"]
+		u.Data = map[string]any{"twitterId": claims["id"]}
+		return nil
+	}}
+	f := newLoginFixture(t, providerOpts{reconcileID: reconcileID}, authcore.WithLambda(l))
+	f.account(snowflake, "snow", "snow@example.com")
+	r := f.login(snowflake, nil)
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Equal(t, json.Number(snowflake), seen)
+	assert.Contains(t, r.Body, `"data":{"twitterId":`+snowflake+`}`)
+	u, err := f.store.GetUser(context.Background(), decodeLogin(t, r).User.ID)
+	require.NoError(t, err)
+	assert.Equal(t, json.Number(snowflake), u.Data["twitterId"])
+}
+
 func TestLoginReconcile(t *testing.T) {
 	var calls int
 	ok := authcore.Lambda{ID: reconcileID, Type: authcore.LambdaTwitterReconcile, Reconcile: func(_ context.Context, u *authcore.User, reg *authcore.UserRegistration, claims map[string]any) error {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -153,7 +154,8 @@ var concurrencyCases = []testCase{
 					if err != nil {
 						return err
 					}
-					n, _ := cur.Data["counter"].(float64)
+					c, _ := cur.Data["counter"].(json.Number)
+					n, _ := c.Int64()
 					cur.Data["counter"] = n + 1
 					return tx.UpdateTenant(ctx, cur)
 				})
@@ -164,7 +166,7 @@ var concurrencyCases = []testCase{
 		}
 		got, err := f.s.GetTenant(f.ctx, tn.ID)
 		require.NoError(t, err)
-		require.Equal(t, float64(racers), got.Data["counter"])
+		require.Equal(t, json.Number(strconv.Itoa(racers)), got.Data["counter"])
 		t.Logf("tenant counter: %d conflicts retried", conflicts)
 	}},
 	{"concurrency/64 read-modify-write transactions on the integrations lose no update", func(t *testing.T, f *fixture) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -44,7 +45,7 @@ func (f *fixture) newTenant(name string) *authcore.Tenant {
 			RefreshTokenTimeToLiveInMinutes: 43200, RefreshTokenUsagePolicy: authcore.RefreshTokenOneTimeUse,
 		},
 		EmailConfiguration: authcore.EmailConfiguration{VerifyEmail: true},
-		Data:               map[string]any{"plan": "gold", "seats": float64(3), "nested": map[string]any{"tags": []any{"a", "b"}}},
+		Data:               map[string]any{"plan": "gold", "seats": json.Number("3"), "nested": map[string]any{"tags": []any{"a", "b"}}},
 		InsertInstant:      now,
 		LastUpdateInstant:  now,
 	}
@@ -87,7 +88,7 @@ func (f *fixture) newUser(tenantID, email, username string) *authcore.User {
 		ID: id(), TenantID: tenantID, Email: email, Username: username,
 		FirstName: "Ada", LastName: "Lovelace", FullName: "Ada Lovelace",
 		Active: true, Verified: true, VerifiedInstant: now,
-		Data:               map[string]any{"score": float64(7), "list": []any{"x", true, nil}},
+		Data:               map[string]any{"score": json.Number("7"), "list": []any{"x", true, nil}},
 		PreferredLanguages: []string{"en", "fr"},
 		TwoFactor:          &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{ID: "m1", Method: "email", Email: "2fa@example.com"}}},
 		InsertInstant:      now,

@@ -17,8 +17,9 @@
 // pending link taken once).
 //
 // Values are compared after a JSON-like round trip: numbers in
-// map[string]any are float64, and a store may return nil for an empty slice
-// or map, so the fixtures use neither int map values nor empty collections.
+// map[string]any come back as json.Number (their JSON text, so that 64-bit
+// integers survive), and a store may return nil for an empty slice or map,
+// so the fixtures write numbers as json.Number and use no empty collection.
 package storetest
 
 import (

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -255,7 +256,7 @@ var txCases = []testCase{
 			rotated := *oldToken
 			rotated.PreviousTokenHash, rotated.TokenHash = rotated.TokenHash, []byte("rotated-hash")
 			changedTenant := *tn
-			changedTenant.Data = map[string]any{"logins": float64(1)}
+			changedTenant.Data = map[string]any{"logins": json.Number("1")}
 			changedOld := *old
 			changedOld.LastLoginInstant = f.instant()
 			in := sampleIntegrations()

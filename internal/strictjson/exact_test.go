@@ -72,7 +72,7 @@ func TestDecodeIgnoresCaseOnlyMembers(t *testing.T) {
 			}},
 		{"free-form objects keep every key", `{"any":{"Debug":true,"a":{"A":1}},"W":{}}`,
 			func(t *testing.T, b exactBody) {
-				assert.Equal(t, map[string]any{"Debug": true, "a": map[string]any{"A": float64(1)}}, b.Any)
+				assert.Equal(t, map[string]any{"Debug": true, "a": map[string]any{"A": json.Number("1")}}, b.Any)
 			}},
 		{"numbers keep their text through the drop", `{"n":12345678901234567890.5000,"NAME":"y"}`,
 			func(t *testing.T, b exactBody) { assert.Equal(t, json.Number("12345678901234567890.5000"), b.N) }},

@@ -93,7 +93,12 @@ func Decode(data []byte, v any, maxDepth int) error {
 			return err
 		}
 	}
-	err = json.Unmarshal(data, v)
+	// UseNumber: a number in a free-form value (a data map) keeps its text,
+	// as FusionAuth keeps it; as float64 a 64-bit id above 2^53 would come
+	// back changed. check has refused trailing data already.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	err = dec.Decode(v)
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {
 		return &TypeError{Path: ute.Field, Want: jsonTypeName(ute.Type)}

@@ -2,17 +2,34 @@ package memstore
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"strconv"
 
 	"github.com/authcore/authcore/authcore"
 )
 
 // Values are copied in and out so that no caller shares memory with the store.
 
+// cloneAny copies a free-form value. A number becomes the json.Number a SQL
+// store would give back for it (the text encoding/json writes), so that a
+// Go caller reads the same type whichever store keeps its data.
 func cloneAny(v any) any {
 	switch t := v.(type) {
-	case nil, string, bool, float64, float32, int, int64, int32, uint, uint64, uint32, json.Number:
+	case nil, string, bool, json.Number:
 		return v
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return v // no JSON number: a SQL store refuses it
+		}
+		b, _ := json.Marshal(t)
+		return json.Number(b)
+	case float32:
+		return cloneAny(float64(t))
+	case int, int8, int16, int32, int64:
+		return json.Number(strconv.FormatInt(reflect.ValueOf(v).Int(), 10))
+	case uint, uint8, uint16, uint32, uint64:
+		return json.Number(strconv.FormatUint(reflect.ValueOf(v).Uint(), 10))
 	case map[string]any:
 		return cloneMap(t)
 	case []any:

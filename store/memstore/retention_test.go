@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -247,7 +248,7 @@ func TestConcurrentLoginsPruneExpiredTokens(t *testing.T) {
 
 func record(i int, user string) *authcore.LoginRecord {
 	return &authcore.LoginRecord{ID: fmt.Sprint("lr-", i), UserID: user, ApplicationID: "a", TenantID: "t",
-		IPAddress: fmt.Sprintf("192.0.2.%d", i), Instant: int64(1000 + i), Device: map[string]any{"n": float64(i)}}
+		IPAddress: fmt.Sprintf("192.0.2.%d", i), Instant: int64(1000 + i), Device: map[string]any{"n": json.Number(fmt.Sprint(i))}}
 }
 
 func ips(recs []authcore.LoginRecord) []string {
@@ -340,5 +341,5 @@ func TestLoginRecordsAreCopies(t *testing.T) {
 	out := s.LoginRecords("u")
 	require.Len(t, out, 1)
 	out[0].Device["n"] = "changed out"
-	assert.Equal(t, map[string]any{"n": float64(1)}, s.LoginRecords("u")[0].Device)
+	assert.Equal(t, map[string]any{"n": json.Number("1")}, s.LoginRecords("u")[0].Device)
 }

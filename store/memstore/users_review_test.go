@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sync"
@@ -72,7 +73,7 @@ func fillValue(f reflect.Value, name string, n int64) {
 		}
 		f.Set(s)
 	case reflect.Map:
-		f.Set(reflect.ValueOf(map[string]any{"k-" + name: "v", "nested": map[string]any{"list": []any{"a", map[string]any{"b": 1.5}}}}))
+		f.Set(reflect.ValueOf(map[string]any{"k-" + name: "v", "nested": map[string]any{"list": []any{"a", map[string]any{"b": json.Number("1.5")}}}}))
 	case reflect.Pointer:
 		p := reflect.New(f.Type().Elem())
 		fillValue(p.Elem(), name, n)

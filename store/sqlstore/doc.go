@@ -27,8 +27,9 @@
 // their application; users and applications from their tenant); what has no
 // foreign key (pending links, an application's refresh tokens) is deleted
 // explicitly in the same transaction. Maps and slices come back as JSON
-// decodes them: numbers in map[string]any are float64, and an empty slice or
-// map may come back nil.
+// decodes them, except that numbers in map[string]any are json.Number (the
+// text they were written with, so a 64-bit integer survives), and an empty
+// slice or map may come back nil.
 //
 // # SQLite
 //

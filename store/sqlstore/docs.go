@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,6 +13,19 @@ import (
 // Rows keep each aggregate as JSON; these helpers read and write that
 // document. Decoding always makes fresh values, so what a caller gets is
 // never shared with the store.
+
+// decodeDoc decodes a stored document into v. Numbers in its data maps
+// come back as json.Number, with the text they were stored with: as
+// float64 an integer above 2^53 (a 64-bit id) would come back changed.
+// Only a document with a data map needs the slower decoder that does this.
+func decodeDoc(doc []byte, v any) error {
+	if !bytes.Contains(doc, []byte(`"data":`)) {
+		return json.Unmarshal(doc, v)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
 
 func encode(what string, v any) (string, error) {
 	b, err := json.Marshal(v)
@@ -34,7 +48,7 @@ func getOne[T any](ctx context.Context, t *tx, what, id, query string, args ...a
 		return nil, notFound(what, id)
 	}
 	v := new(T)
-	if err := json.Unmarshal(doc, v); err != nil {
+	if err := decodeDoc(doc, v); err != nil {
 		return nil, fmt.Errorf("sqlstore: decode %s %q: %w", what, id, err)
 	}
 	return v, nil
@@ -54,7 +68,7 @@ func getList[T any](ctx context.Context, t *tx, what, query string, args ...any)
 			return nil, t.s.mapErr(ctx, err)
 		}
 		v := new(T)
-		if err := json.Unmarshal(doc, v); err != nil {
+		if err := decodeDoc(doc, v); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode %s: %w", what, err)
 		}
 		out = append(out, v)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -263,7 +262,7 @@ func (t *tx) eventLogs(ctx context.Context, query string, args ...any) ([]*authc
 			return nil, t.s.mapErr(ctx, err)
 		}
 		e := new(authcore.EventLog)
-		if err := json.Unmarshal(doc, e); err != nil {
+		if err := decodeDoc(doc, e); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode event log %d: %w", id, err)
 		}
 		e.ID = id
@@ -366,7 +365,7 @@ func (s *Store) LoginRecords(ctx context.Context, userID string) ([]authcore.Log
 			return nil, s.mapErr(ctx, err)
 		}
 		var r authcore.LoginRecord
-		if err := json.Unmarshal(doc, &r); err != nil {
+		if err := decodeDoc(doc, &r); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode login record: %w", err)
 		}
 		out = append(out, r)

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -154,7 +153,7 @@ func (t *tx) ListApplicationRegistrations(ctx context.Context, applicationID str
 			return nil, t.s.mapErr(ctx, err)
 		}
 		r := new(authcore.UserRegistration)
-		if err := json.Unmarshal(doc, r); err != nil {
+		if err := decodeDoc(doc, r); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode registration: %w", err)
 		}
 		r.UserID = userID
