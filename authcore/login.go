@@ -463,6 +463,16 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	userID, userTenant := user.ID, user.TenantID
 	reconciled := false
 	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
+		// lg.storedUser, which a refused login's event carries, shares the
+		// user's maps and slices: the function gets copies to edit, so that
+		// an edit it makes before failing is not reported as stored.
+		user.Data = cloneJSONMap(user.Data)
+		user.PreferredLanguages = slices.Clone(user.PreferredLanguages)
+		if user.TwoFactor != nil {
+			tf := *user.TwoFactor
+			tf.Methods = slices.Clone(tf.Methods)
+			user.TwoFactor = &tf
+		}
 		if err := e.reconcile(ctx, id, user, reg, lg.reconcileClaims()); err != nil {
 			return nil, err
 		}
@@ -758,6 +768,33 @@ func validatedUserFields(u *User) userChecks {
 func (c userChecks) equal(o userChecks) bool {
 	return c.email == o.email && c.username == o.username && c.birthDate == o.birthDate &&
 		c.timezone == o.timezone && c.expiry == o.expiry && slices.Equal(c.languages, o.languages)
+}
+
+// cloneJSONMap deep-copies a free-form map: its maps and slices are copied,
+// everything else is a value.
+func cloneJSONMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneJSONValue(v)
+	}
+	return out
+}
+
+func cloneJSONValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return cloneJSONMap(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = cloneJSONValue(e)
+		}
+		return out
+	}
+	return v
 }
 
 func mergeData(dst, src map[string]any) map[string]any {
