@@ -1,6 +1,8 @@
 package httpadapter
 
 import (
+	"context"
+	"errors"
 	"math"
 	"net"
 	"net/http"
@@ -22,6 +24,35 @@ func (h *Handler) loginRoutes() {
 	h.handle("GET /api/system/event-log/{id}", false, h.getEventLog)
 }
 
+// loginKeyScope adds a tenant-locked API key's tenant to the login's scope:
+// the route takes no key, but the seed lets a locked key scope it as
+// X-FusionAuth-TenantId does. An Authorization header that names no key (an
+// app's own bearer token passed on by a proxy) is ignored rather than
+// refused; the official client sends none. Without the header this costs
+// nothing.
+func (h *Handler) loginKeyScope(r *http.Request) (context.Context, error) {
+	ctx := r.Context()
+	hdr := r.Header.Get("Authorization")
+	if hdr == "" {
+		return ctx, nil
+	}
+	key, err := h.engine.Authenticate(ctx, hdr)
+	switch {
+	case errors.Is(err, authcore.ErrUnauthorized):
+		return ctx, nil
+	case err != nil:
+		return nil, err
+	case key.TenantID == "":
+		return ctx, nil
+	}
+	s := authcore.ScopeFrom(ctx)
+	s.KeyTenantID = key.TenantID
+	if err := h.engine.CheckScope(ctx, s); err != nil {
+		return nil, err
+	}
+	return authcore.WithScope(ctx, s), nil
+}
+
 func (h *Handler) identityProviderLogin(w http.ResponseWriter, r *http.Request) error {
 	var req authcore.IdentityProviderLoginRequest
 	if err := h.decode(w, r, &req); err != nil {
@@ -30,7 +61,11 @@ func (h *Handler) identityProviderLogin(w http.ResponseWriter, r *http.Request) 
 	if req.IPAddress == "" {
 		req.IPAddress = clientIP(r)
 	}
-	resp, err := h.engine.IdentityProviderLogin(r.Context(), req)
+	ctx, err := h.loginKeyScope(r)
+	if err != nil {
+		return err
+	}
+	resp, err := h.engine.IdentityProviderLogin(ctx, req)
 	if err != nil {
 		return err
 	}
