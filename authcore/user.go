@@ -156,14 +156,41 @@ func (e *Engine) UserByUsername(ctx context.Context, username string) (*User, er
 	return e.userBy(ctx, username, Store.GetUserByUsername)
 }
 
-// UserByLoginID finds the user by e-mail, then by username
-// (FusionAuth's loginId).
-func (e *Engine) UserByLoginID(ctx context.Context, loginID string) (*User, error) {
-	u, err := e.UserByEmail(ctx, loginID)
-	if errors.Is(err, ErrNotFound) {
+// Login id types (FusionAuth's loginIdTypes).
+const (
+	LoginIDTypeEmail       = "email"
+	LoginIDTypeUsername    = "username"
+	LoginIDTypePhoneNumber = "phoneNumber"
+)
+
+// UserByLoginID finds the user by e-mail, then by username (FusionAuth's
+// loginId). With types, only those are tried, still e-mail first: a
+// loginIdTypes of ["email"] never matches a username. phoneNumber is
+// accepted and matches no one (users here have no login by phone); another
+// type is [invalid]loginIdTypes.
+func (e *Engine) UserByLoginID(ctx context.Context, loginID string, types ...string) (*User, error) {
+	byEmail, byUsername := len(types) == 0, len(types) == 0
+	for _, t := range types {
+		switch t {
+		case LoginIDTypeEmail:
+			byEmail = true
+		case LoginIDTypeUsername:
+			byUsername = true
+		case LoginIDTypePhoneNumber:
+		default:
+			return nil, invalid("loginIdTypes", "invalid", "The [loginIdTypes] parameter may only name email, username or phoneNumber.")
+		}
+	}
+	if byEmail {
+		u, err := e.UserByEmail(ctx, loginID)
+		if !errors.Is(err, ErrNotFound) || !byUsername {
+			return u, err
+		}
+	}
+	if byUsername {
 		return e.UserByUsername(ctx, loginID)
 	}
-	return u, err
+	return nil, fmt.Errorf("authcore: no user by login id of these types: %w", ErrNotFound)
 }
 
 func (e *Engine) userBy(ctx context.Context, value string, get func(Store, context.Context, string, string) (*User, error)) (*User, error) {

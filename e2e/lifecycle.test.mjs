@@ -38,13 +38,20 @@ test('setup: a tenant, an application with a default role, a registered user', a
   assertOK(await s.scoped.register(s.userId, { registration: { applicationId: s.appId } }));
 });
 
-test('retrieveUserByLoginId finds the user by email (any case) and by username', async () => {
+test('retrieveUserByLoginId finds the user by email (any case) and by username, limited by loginIdTypes', async () => {
   for (const loginId of [`lee-${run}@example.com`, `LEE-${run}@EXAMPLE.COM`, `lee-${run}`]) {
     const res = await s.scoped.retrieveUserByLoginId(loginId);
     assertOK(res);
     assert.equal(res.response.user.id, s.userId, loginId);
   }
   await expectFailure(s.scoped.retrieveUserByLoginId(`nobody-${run}`), 404);
+
+  const byName = await s.scoped.retrieveUserByLoginIdWithLoginIdTypes(`lee-${run}`, ['username']);
+  assertOK(byName);
+  assert.equal(byName.response.user.id, s.userId);
+  const both = await s.scoped.retrieveUserByLoginIdWithLoginIdTypes(`lee-${run}`, ['email', 'username']);
+  assert.equal(both.response.user.id, s.userId);
+  await expectFailure(s.scoped.retrieveUserByLoginIdWithLoginIdTypes(`lee-${run}`, ['email']), 404);
 });
 
 test('deactivateUser and reactivateUser', async () => {

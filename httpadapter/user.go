@@ -102,7 +102,7 @@ func (h *Handler) getUserByQuery(w http.ResponseWriter, r *http.Request) error {
 	case q.Get("username") != "":
 		u, err = h.engine.UserByUsername(r.Context(), q.Get("username"))
 	case q.Get("loginId") != "":
-		u, err = h.engine.UserByLoginID(r.Context(), q.Get("loginId"))
+		u, err = h.engine.UserByLoginID(r.Context(), q.Get("loginId"), q["loginIdTypes"]...)
 	default:
 		var e validation.Errors
 		e.Field("userId", validation.KindMissing, "You must specify the user by Id on the URI, or by the email, username or loginId parameter.")

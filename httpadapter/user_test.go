@@ -39,6 +39,15 @@ func TestUserAPI(t *testing.T) {
 	assert.Equal(t, u, f.do("GET", "/api/user?username=Ann", "").obj(t, "user"))
 	assert.Equal(t, u, f.do("GET", "/api/user?loginId=ann", "").obj(t, "user"))
 	assert.Equal(t, fixedID, f.do("GET", "/api/user?loginId=johnny123", "").obj(t, "user")["id"])
+	// loginIdTypes (retrieveUserByLoginIdWithLoginIdTypes) limits the
+	// lookup to the types it names, sent as repeated parameters.
+	f.do("GET", "/api/user?loginId=johnny123&loginIdTypes=email", "").empty(t, 404)
+	f.do("GET", "/api/user?loginId=johnny123&loginIdTypes=phoneNumber", "").empty(t, 404)
+	assert.Equal(t, fixedID, f.do("GET", "/api/user?loginId=johnny123&loginIdTypes=username", "").obj(t, "user")["id"])
+	assert.Equal(t, fixedID, f.do("GET", "/api/user?loginId=johnny123&loginIdTypes=email&loginIdTypes=username", "").obj(t, "user")["id"])
+	assert.Equal(t, u, f.do("GET", "/api/user?loginId=ann%40example.com&loginIdTypes=email", "").obj(t, "user"))
+	f.do("GET", "/api/user?loginId=ann%40example.com&loginIdTypes=username", "").empty(t, 404)
+	f.do("GET", "/api/user?loginId=ann&loginIdTypes=fax", "").codes(t, "[invalid]loginIdTypes")
 	f.do("GET", "/api/user?email=nobody%40example.com", "").empty(t, 404)
 	f.do("GET", "/api/user?email=&username=", "").codes(t, "[missing]userId")
 
