@@ -74,7 +74,10 @@ type LoginResponse struct {
 }
 
 // Login refusals that are not validation errors. Each is matched with
-// errors.Is; the HTTP adapter gives each its FusionAuth status code.
+// errors.Is; the HTTP adapter gives each its FusionAuth status code. An
+// identity-provider refusal also wraps the *twitter.Error behind it (its
+// operation and HTTP status, for errors.As) and, when one caused it, the
+// context's error.
 var (
 	// ErrUserExpired: the user's account expired (410).
 	ErrUserExpired = errors.New("authcore: user expired")
@@ -153,7 +156,9 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		}
 		e.writeEventLog(ctx, EventLogError, "Twitter login for application [%s] failed: %v", app.ID, err)
 		e.emitTwitterRefusal(ctx, req, app, kind) // loginevents.go
-		return nil, fmt.Errorf("%w: %v", kind, err)
+		// Both wrapped: a Go caller may want the *twitter.Error (its Op and
+		// Status) or the context error behind an unavailable Twitter.
+		return nil, fmt.Errorf("%w: %w", kind, err)
 	}
 	if eff.Debug {
 		e.writeEventLog(ctx, EventLogDebug, "Twitter login for application [%s]: Twitter user id [%s], screen name [%s], email present [%t], linking strategy [%s].", app.ID, tuser.IDStr, tuser.ScreenName, tuser.Email != "", eff.LinkingStrategy)
