@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -111,12 +112,23 @@ type Option func(*Client) error
 // fragment.
 func WithBaseURL(u string) Option {
 	return func(c *Client) error {
+		// The URL is quoted in an error only when it cannot hold a
+		// password: "user:pass@host" parses as scheme "user", and
+		// url.Error repeats its input whole.
+		shown := strconv.Quote(u)
+		if strings.Contains(u, "@") {
+			shown = "(with user info)"
+		}
 		parsed, err := url.Parse(u)
 		if err != nil {
-			return fmt.Errorf("twitter: base URL: %w", err)
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err
+			}
+			return fmt.Errorf("twitter: base URL %s does not parse: %w", shown, err)
 		}
 		if (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
-			return fmt.Errorf("twitter: base URL %q is not an absolute http(s) URL", u)
+			return fmt.Errorf("twitter: base URL %s is not an absolute http(s) URL", shown)
 		}
 		if parsed.User != nil || parsed.RawQuery != "" || parsed.Fragment != "" {
 			// user info would end up in error messages; a query would be

@@ -572,3 +572,23 @@ func TestVerifyCredentialsRefusesNULInIdentity(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseURLErrorHidesPassword: a refused base URL's error never repeats
+// the password its user info holds, whichever rule refused it (the error of
+// New ends up in logs and in a panic's message).
+func TestBaseURLErrorHidesPassword(t *testing.T) {
+	for _, u := range []string{
+		"ftp://user:hunter2@api.twitter.com",     // the scheme
+		"https://user:hunter2@api.twitter.com",   // the user info itself
+		"http://user:hunter2@api.twitter.com:xx", // does not parse
+		"user:hunter2@api.twitter.com",           // not absolute
+	} {
+		_, err := twitter.NewClient(twitter.WithBaseURL(u))
+		if err == nil {
+			t.Fatalf("%s accepted", u)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error names the password: %v", err)
+		}
+	}
+}
