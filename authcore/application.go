@@ -146,7 +146,7 @@ func (e *Engine) UpdateApplication(ctx context.Context, id string, req Applicati
 	return e.changeApplication(ctx, id, func(*Application) (ApplicationInput, error) { return req.Application, nil })
 }
 
-// PatchApplication applies a PATCH in any of the three forms (SPEC §2) to
+// PatchApplication applies a PATCH in any of the three forms (see PatchRequest) to
 // {"application": …}: in the legacy form (application/json) roles sent are
 // appended to the stored ones, in RFC 7396 they replace them.
 func (e *Engine) PatchApplication(ctx context.Context, id string, req PatchRequest) (*Application, error) {

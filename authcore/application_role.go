@@ -54,7 +54,7 @@ func (e *Engine) UpdateApplicationRole(ctx context.Context, applicationID, roleI
 	return e.replaceRole(ctx, applicationID, roleID, func(ApplicationRole) (ApplicationRole, error) { return req.Role, nil })
 }
 
-// PatchApplicationRole applies a PATCH in any of the three forms (SPEC §2)
+// PatchApplicationRole applies a PATCH in any of the three forms (see PatchRequest)
 // to {"role": …}.
 func (e *Engine) PatchApplicationRole(ctx context.Context, applicationID, roleID string, req PatchRequest) (*ApplicationRole, error) {
 	return e.replaceRole(ctx, applicationID, roleID, func(cur ApplicationRole) (ApplicationRole, error) {

@@ -3,15 +3,50 @@
 // login, tenants, applications, users, links, and signed tokens.
 //
 // The engine is transport-free. Services take typed requests and return typed
-// results or typed errors: *ValidationError (FusionAuth's Errors object),
-// ErrNotFound, ErrDuplicate, ErrConflict, ErrUnauthorized. The optional
-// httpadapter package puts FusionAuth's HTTP API in front of it.
+// results or typed errors; the optional httpadapter package puts FusionAuth's
+// HTTP API in front of it.
+//
+// # Errors
+//
+// A refusal of the input is a *ValidationError, FusionAuth's Errors object:
+// get it with errors.As and read FieldErrors by dotted path (e.g.
+// "user.email") or test a code with Has. A broken uniqueness rule (an
+// e-mail, a name, an id already taken) is reported there too, as FusionAuth
+// reports it ([duplicate]user.email): stores return ErrDuplicate
+// (*DuplicateError), and the engine turns the ones FusionAuth names into
+// field errors, so errors.Is(err, ErrDuplicate) is false for those. The rest
+// are sentinels for errors.Is:
+//
+//   - ErrNotFound: no such object, or one outside the caller's tenant;
+//   - ErrConflict: a concurrent change won; retry;
+//   - ErrUnauthorized: the API key, or the tenant scope, may not do this; the
+//     token errors ErrTokenInvalid and ErrTokenExpired (*TokenExpiredError)
+//     match it too;
+//   - the login's ErrIdentityProviderRefused and ErrIdentityProviderUnavailable
+//     (both wrap the *twitter.Error), ErrUserExpired, ErrLoginPrevented, and
+//     *LambdaError for a reconcile function that failed;
+//   - ErrRefreshTokenInvalid (*RefreshTokenError) and ErrKeyInUse
+//     (*KeyInUseError), which also unwrap to the *ValidationError the HTTP API
+//     answers with.
+//
+// # Lifecycle
+//
+// An Engine holds no connection, and the only goroutine it starts on its own
+// is a refresh of its cached integrations, bounded by a timeout; so it has no
+// Close: close its store (sqlstore.Store.Close) when done. The
+// two loops an embedder may run, RunRelay (events) and RunModerationRetry
+// (CleanSpeak), run in goroutines of the caller's and return when their
+// context ends.
+//
+// # Storage
 //
 // Storage is behind the Store interface (one small interface per aggregate,
 // plus transactions). store/memstore keeps everything in memory;
 // store/sqlstore keeps it in SQLite or PostgreSQL.
 //
-// Authorisation: an HTTP request carries the API key's tenant lock and the
+// # Authorisation
+//
+// An HTTP request carries the API key's tenant lock and the
 // X-FusionAuth-TenantId header as a Scope in its context (WithScope). A Go
 // caller that sets no scope acts with full access, like a key that is not
 // locked to a tenant.

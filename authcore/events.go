@@ -181,7 +181,8 @@ type KafkaPublisher interface {
 type EventSubscriber func(ctx context.Context, ev Event) error
 
 // WithEventSubscriber adds an in-process subscriber. Engines with a
-// subscriber record events; RunRelay delivers them.
+// subscriber record events; RunRelay delivers them. Run RunRelay: until it
+// runs, events wait in the store's outbox, which grows with every change.
 func WithEventSubscriber(fn EventSubscriber) Option {
 	return func(e *Engine) error {
 		if fn == nil {
@@ -192,7 +193,8 @@ func WithEventSubscriber(fn EventSubscriber) Option {
 	}
 }
 
-// WithPublisher adds a publisher that receives every event.
+// WithPublisher adds a publisher that receives every event, from RunRelay
+// (as for WithEventSubscriber, events wait in the outbox until it runs).
 func WithPublisher(p Publisher) Option {
 	return func(e *Engine) error {
 		if p == nil {
@@ -204,7 +206,8 @@ func WithPublisher(p Publisher) Option {
 }
 
 // WithKafkaPublisher gives the relay its Kafka publisher, used while
-// integrations.kafka.enabled.
+// integrations.kafka.enabled. RunRelay configures it, and closes it when it
+// returns.
 func WithKafkaPublisher(p KafkaPublisher) Option {
 	return func(e *Engine) error {
 		if p == nil {

@@ -146,7 +146,7 @@ func (e *Engine) UpdateIdentityProvider(ctx context.Context, id string, p twitte
 	})
 }
 
-// PatchIdentityProvider applies a PATCH in any of the three forms (SPEC §2)
+// PatchIdentityProvider applies a PATCH in any of the three forms (see PatchRequest)
 // and validates the result like a PUT.
 func (e *Engine) PatchIdentityProvider(ctx context.Context, id string, req PatchRequest) (*twitter.Provider, error) {
 	req.Body = lowerConfigurationKeys(req)

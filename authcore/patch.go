@@ -9,10 +9,11 @@ import (
 	"github.com/authcore/authcore/patch"
 )
 
-// PatchRequest is a PATCH body with its media type, which chooses the form
-// (SPEC §2): application/json is FusionAuth's legacy merge,
-// application/merge-patch+json RFC 7396, application/json-patch+json
-// RFC 6902.
+// PatchRequest is a PATCH body with its media type, which chooses the form:
+// application/json is FusionAuth's legacy merge (objects merge, null removes,
+// arrays append), application/merge-patch+json RFC 7396,
+// application/json-patch+json RFC 6902. Parameters such as charset are
+// ignored; any other type is refused with [PatchNotSupported].
 type PatchRequest struct {
 	ContentType string
 	Body        []byte

@@ -273,7 +273,7 @@ func (e *Engine) UpdateRegistration(ctx context.Context, userID, applicationID s
 	return e.changeRegistration(ctx, userID, applicationID, func(*UserRegistration) (RegistrationRequest, error) { return req, nil })
 }
 
-// PatchRegistration applies a PATCH in any of the three forms (SPEC §2) to
+// PatchRegistration applies a PATCH in any of the three forms (see PatchRequest) to
 // {"registration": …}; in the legacy form roles sent are appended to the
 // stored ones, in RFC 7396 they replace them.
 func (e *Engine) PatchRegistration(ctx context.Context, userID, applicationID string, req PatchRequest) (*UserRegistration, error) {

@@ -90,7 +90,7 @@ func (e *Engine) UpdateTenant(ctx context.Context, id string, t Tenant) (*Tenant
 	return e.changeTenant(ctx, id, func(*Tenant) (Tenant, error) { return copyTenant(t), nil })
 }
 
-// PatchTenant applies a PATCH in any of the three forms (SPEC §2) to
+// PatchTenant applies a PATCH in any of the three forms (see PatchRequest) to
 // {"tenant": …} and validates the result like a PUT.
 func (e *Engine) PatchTenant(ctx context.Context, id string, req PatchRequest) (*Tenant, error) {
 	return e.changeTenant(ctx, id, func(cur *Tenant) (Tenant, error) {

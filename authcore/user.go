@@ -218,7 +218,7 @@ func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*U
 	return e.changeUser(ctx, id, EventUserUpdate, func(*User) (UserRequest, error) { return req, nil })
 }
 
-// PatchUser applies a PATCH in any of the three forms (SPEC §2) to
+// PatchUser applies a PATCH in any of the three forms (see PatchRequest) to
 // {"user": …}: in the legacy form (application/json) preferredLanguages sent
 // are appended to the stored ones, in RFC 7396 they replace them.
 // skipVerification may be sent beside "user".

@@ -20,7 +20,8 @@ import (
 	"github.com/authcore/authcore/validation"
 )
 
-// DefaultMaxBodyBytes is the largest request body read (SPEC §1: 1 MiB).
+// DefaultMaxBodyBytes is the largest request body read unless
+// WithMaxBodyBytes says otherwise (1 MiB); a larger one is answered 400.
 const DefaultMaxBodyBytes = 1 << 20
 
 // Handler serves FusionAuth's API for one engine. Create it with New.
@@ -36,7 +37,8 @@ type Handler struct {
 // Option configures a Handler.
 type Option func(*Handler) error
 
-// WithMaxBodyBytes sets the request body limit.
+// WithMaxBodyBytes sets the request body limit (default DefaultMaxBodyBytes).
+// It must be positive.
 func WithMaxBodyBytes(n int64) Option {
 	return func(h *Handler) error {
 		if n <= 0 {
@@ -59,8 +61,9 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithTrustedProxy makes the handler believe X-Forwarded-Proto and
-// X-Forwarded-For. Turn it on only behind a proxy that sets them, or clients
-// can claim any address and scheme.
+// X-Forwarded-For (default false: the connection's address and scheme). Turn
+// it on only behind a proxy that sets them, or clients can claim any address
+// and scheme.
 func WithTrustedProxy(trust bool) Option {
 	return func(h *Handler) error {
 		h.trustProxy = trust
@@ -91,6 +94,9 @@ var implemented = map[string]bool{
 	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
 }
 
+// ServeHTTP serves FusionAuth's routes at their own paths (/api/…,
+// /.well-known/jwks.json); mount it under a prefix with http.StripPrefix. A
+// panic below it is answered with an empty 500 and logged.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.recoverPanic(w, r)
 	if !implemented[r.Method] {

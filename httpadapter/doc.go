@@ -1,6 +1,6 @@
 // Package httpadapter puts FusionAuth's HTTP API in front of an
-// authcore.Engine. It owns the API's conventions (the seeds' API overview and
-// SPEC §0–§1) and nothing else:
+// authcore.Engine. It owns the API's conventions (FusionAuth's API overview:
+// authentication, tenancy, errors) and nothing else:
 //
 //   - authentication with the raw API key in the Authorization header; a
 //     missing or wrong key is 401 with an empty body;

@@ -167,7 +167,9 @@ func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent)
 	return n, fmt.Errorf("kafka: produce event %s: %w", events[n].ID, err)
 }
 
-// Close closes the client.
+// Close closes the client; it always returns nil. RunRelay calls it when it
+// returns, so an embedder that runs the relay need not. A closed publisher
+// is configured again by the next Configure (a relay started again).
 func (p *Publisher) Close() error {
 	p.swap(nil, "", Settings{})
 	return nil

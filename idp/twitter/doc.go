@@ -1,5 +1,5 @@
 // Package twitter is the Twitter identity provider of FusionAuth's Identity
-// Provider API (seed 002, SPEC §4 and §5), in two halves.
+// Provider API, in two halves.
 //
 // Provider is the configuration, wire-exact with FusionAuth's
 // "identityProvider" JSON: Normalize applies FusionAuth's defaults (id, name,

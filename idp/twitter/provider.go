@@ -119,12 +119,12 @@ type LambdaConfiguration struct {
 }
 
 // Provider is the Twitter identity provider, the "identityProvider" object of
-// FusionAuth's Identity Provider API (seed 002), field for field. Decode a
+// FusionAuth's Identity Provider API, field for field. Decode a
 // request into it, call Normalize, then Validate; the engine sets
 // InsertInstant and LastUpdateInstant.
 //
-// Unknown JSON properties are ignored by encoding/json, which is what SPEC §0
-// asks for. No field ever marshals to null.
+// Unknown JSON properties are ignored by encoding/json, as FusionAuth ignores
+// them. No field ever marshals to null.
 type Provider struct {
 	ApplicationConfiguration map[string]ApplicationConfiguration `json:"applicationConfiguration,omitempty"`
 	ButtonText               string                              `json:"buttonText,omitempty"`

@@ -21,9 +21,10 @@ const DefaultTimeout = 2 * time.Second
 // maxBody caps what is read of an answer; CleanSpeak's are small.
 const maxBody = 1 << 20
 
-// Username statuses (FusionAuth's ContentStatus).
+// Status is a username's moderation status (FusionAuth's ContentStatus).
 type Status string
 
+// Username statuses: allowed, waiting for CleanSpeak or a moderator, refused.
 const (
 	StatusActive   Status = "ACTIVE"
 	StatusPending  Status = "PENDING"

@@ -14,6 +14,8 @@ import (
 )
 
 // Store is an authcore.Store in memory. The zero value is not usable; call New.
+// Its methods are authcore.Store's, documented there. It holds no goroutine
+// or file, so it needs no Close; its data goes with the last reference to it.
 type Store struct {
 	mu sync.RWMutex
 	d  data

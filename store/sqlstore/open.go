@@ -51,6 +51,7 @@ const sqliteBusyTimeoutMS = 10000
 const postgresMaxConns = 32
 
 // Store is an authcore.Store on a SQL database. It is safe for concurrent use.
+// Its methods are authcore.Store's, documented there; Close it when done.
 type Store struct {
 	dialect Dialect
 	// wdb runs transactions and writes; rdb runs reads outside a transaction
@@ -103,7 +104,17 @@ var _ authcore.Store = (*Store)(nil)
 //     an in-memory or temporary database (file::memory:, mode=memory,
 //     vfs=memdb, an empty name) are refused.
 //   - "postgres://…" or "postgresql://…": PostgreSQL, any DSN pgx accepts
-//     (e.g. "?sslmode=disable&search_path=authcore").
+//     (e.g. "?sslmode=disable&search_path=authcore"), on a pool of at most 32
+//     connections.
+//
+// A SQLite writer waits up to 10 seconds for another process's write lock
+// (busy_timeout) and then fails with authcore.ErrConflict; reads outside a
+// transaction use up to max(GOMAXPROCS, 4) connections. For other limits,
+// build the pool yourself and use OpenDB.
+//
+// ctx bounds the opening and the migrations only. The store holds its
+// connections, and for a SQLite file a checkpointing goroutine, until Close:
+// call it when done, or they stay for the life of the process.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
