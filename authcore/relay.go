@@ -28,7 +28,10 @@ type RelayConfig struct {
 	// the other relays wait for one that died.
 	LeaseTTL time.Duration
 	// MinBackoff and MaxBackoff bound the wait after a failed delivery,
-	// doubling from one to the other (defaults 100ms and 10s).
+	// doubling from one to the other (defaults 100ms and 10s, or
+	// MinBackoff when it is longer). A MaxBackoff below the default
+	// MinBackoff lowers it; one below the MinBackoff given with it makes New
+	// fail.
 	MinBackoff, MaxBackoff time.Duration
 }
 
@@ -47,8 +50,11 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 100 * time.Millisecond
+		if c.MaxBackoff > 0 {
+			c.MinBackoff = min(c.MinBackoff, c.MaxBackoff)
+		}
 	}
-	if c.MaxBackoff < c.MinBackoff {
+	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = max(10*time.Second, c.MinBackoff)
 	}
 	return c
@@ -59,6 +65,9 @@ func WithRelay(c RelayConfig) Option {
 	return func(e *Engine) error {
 		if c.BatchSize < 0 || c.PollInterval < 0 || c.LeaseTTL < 0 || c.MinBackoff < 0 || c.MaxBackoff < 0 {
 			return errors.New("authcore: WithRelay: negative values")
+		}
+		if c.MinBackoff > 0 && c.MaxBackoff > 0 && c.MaxBackoff < c.MinBackoff {
+			return fmt.Errorf("authcore: WithRelay: MaxBackoff %v is below MinBackoff %v", c.MaxBackoff, c.MinBackoff)
 		}
 		e.ext.relay = c
 		return nil
