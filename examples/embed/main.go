@@ -34,6 +34,11 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "my app") })
 	mux.Handle("/auth/", http.StripPrefix("/auth", api))
+	// A route of the app's own, for whoever logged in (Authorization:
+	// Bearer with the token a login answered).
+	mux.Handle("GET /me", api.RequireToken()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "hello", httpadapter.Claims(r.Context())["sub"])
+	})))
 
 	fmt.Println("API key:", key)
 	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
