@@ -37,7 +37,9 @@ type Engine struct {
 // Option configures an Engine; an option that gets a bad value makes New fail.
 type Option func(*Engine) error
 
-// WithClock sets the clock (tests use a fixed or stepping one).
+// WithClock sets the clock (default time.Now; tests use a fixed or stepping
+// one). It stamps objects and judges token expiry; give the same clock to
+// memstore.WithClock.
 func WithClock(now func() time.Time) Option {
 	return func(e *Engine) error {
 		if now == nil {
@@ -60,7 +62,8 @@ func WithIDs(newID func() string) Option {
 	}
 }
 
-// WithLogger sets the logger. authcore never logs secrets, tokens or keys.
+// WithLogger sets the logger (default slog.Default()). authcore never logs
+// secrets, tokens or keys.
 func WithLogger(l *slog.Logger) Option {
 	return func(e *Engine) error {
 		if l == nil {
@@ -84,7 +87,8 @@ func WithRandom(r io.Reader) Option {
 }
 
 // WithTwitterClient sets the client that talks to Twitter: its base URL,
-// transport and timeouts (twitter.NewClient's options).
+// transport and timeouts (twitter.NewClient's options). The default is
+// twitter.NewClient(): api.twitter.com, 10 seconds a call.
 func WithTwitterClient(c *twitter.Client) Option {
 	return func(e *Engine) error {
 		if c == nil {
