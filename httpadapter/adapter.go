@@ -352,8 +352,12 @@ func badRequest(code, message string) error {
 // (or, for PATCH, whatever authcore's PATCH forms accept: it decides), and the
 // body must fit the limit.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.Method != http.MethodPatch && !isJSONMediaType(r.Header.Get("Content-Type")) {
+	ct := r.Header.Get("Content-Type")
+	if r.Method != http.MethodPatch && !isJSONMediaType(ct) {
 		return nil, badRequest("[InvalidContentType]", "The request body must be JSON, sent with Content-Type: application/json.")
+	}
+	if !utf8Charset(ct) {
+		return nil, badRequest("[InvalidContentType]", "The request body must be JSON in UTF-8; the Content-Type names another charset.")
 	}
 	if r.ContentLength > h.maxBody {
 		return nil, tooLarge(h.maxBody)
@@ -393,6 +397,23 @@ func isJSONMediaType(ct string) bool {
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && mt == "application/json"
+}
+
+// utf8Charset reports whether the media type's charset, if it names one,
+// is UTF-8 (or its subset US-ASCII): the body is read as UTF-8, and a body
+// in UTF-16 or Latin-1 would be misread, or refused as malformed JSON with
+// a message that hides the cause. A media type that does not parse is left
+// to the other checks.
+func utf8Charset(ct string) bool {
+	if ct == "" || ct == "application/json" || ct == "application/json; charset=utf-8" {
+		return true
+	}
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return true
+	}
+	cs := params["charset"]
+	return cs == "" || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8") || strings.EqualFold(cs, "us-ascii")
 }
 
 func tooLarge(limit int64) error {

@@ -73,6 +73,21 @@ func TestIsJSONMediaType(t *testing.T) {
 	}
 }
 
+func TestUTF8Charset(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"":                                true,
+		"application/json":                true,
+		"application/json; charset=UTF-8": true,
+		"application/merge-patch+json;charset=utf8":       true,
+		"application/json; charset=us-ascii":              true,
+		"application/json; charset=utf-16":                false,
+		"application/json-patch+json; charset=ISO-8859-1": false,
+		"application/json; =bad":                          true, // left to the media-type check
+	} {
+		assert.Equal(t, want, utf8Charset(ct), ct)
+	}
+}
+
 // writeJSON answers with an appender's own bytes, and with encoding/json's
 // for anything else; a value neither can encode is a bare 500. The pooled
 // buffer is used again and again without carrying bytes over.

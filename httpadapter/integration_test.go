@@ -83,6 +83,17 @@ func TestIntegrationsPutWithoutIntegrations(t *testing.T) {
 	assert.JSONEq(t, `{"integrations":{"cleanspeak":{"enabled":false,"usernameModeration":{"enabled":false}},"kafka":{"enabled":false}}}`, r.Body)
 }
 
+// The body is read as UTF-8: a Content-Type naming another charset is
+// refused as such, rather than misread or called malformed JSON.
+func TestIntegrationsRefuseOtherCharsets(t *testing.T) {
+	f := newFixture(t)
+	before := f.do("GET", "/api/integration", "").Body
+	f.do("PUT", "/api/integration", `{"integrations":{}}`, "Content-Type", "application/json; charset=utf-16").codes(t, "[InvalidContentType]")
+	f.do("PATCH", "/api/integration", `{"integrations":{"kafka":{"enabled":false}}}`, "Content-Type", "application/merge-patch+json; charset=ISO-8859-1").codes(t, "[InvalidContentType]")
+	assert.JSONEq(t, before, f.do("GET", "/api/integration", "").Body)
+	assert.Equal(t, 200, f.do("PUT", "/api/integration", `{"integrations":{}}`, "Content-Type", "application/json; charset=UTF-8").Code)
+}
+
 func TestIntegrationsAliasInput(t *testing.T) {
 	f := newFixture(t)
 	r := f.do("PUT", "/api/integration", `{"integrations":{"cleanSpeakConfiguration":{"enabled":true,"url":"https://cs.example.com"}}}`)
