@@ -220,6 +220,15 @@ test('exchangeRefreshTokenForJWT with the login\'s refresh token: 200, a new JWT
   assert.deepEqual(jwt.payload.roles, ['member']);
 });
 
+test('exchangeRefreshTokenForJWT with timeToLiveInSeconds: a shorter token; a longer one is refused', async () => {
+  const res = await client.exchangeRefreshTokenForJWT({ refreshToken: s.alice.refreshToken, timeToLiveInSeconds: 120 });
+  assertOK(res);
+  const jwt = decodeJWT(res.response.token);
+  assert.equal(jwt.payload.exp - jwt.payload.iat, 120);
+  const err = await expectFailure(client.exchangeRefreshTokenForJWT({ refreshToken: s.alice.refreshToken, timeToLiveInSeconds: 1e6 }), 400);
+  assert.equal(err.exception.fieldErrors.timeToLiveInSeconds[0].code, '[invalid]timeToLiveInSeconds');
+});
+
 test('a second login of the same account finds the same user; a spent request token is refused', async () => {
   const rt = await requestToken(alice);
   const res = await client.identityProviderLogin(loginRequest(rt));

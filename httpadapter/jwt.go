@@ -32,9 +32,10 @@ func (h *Handler) jwtRoutes() {
 }
 
 // refreshBody is POST /api/jwt/refresh's body. token (the old access token)
-// and timeToLiveInSeconds are accepted and ignored.
+// is accepted and ignored.
 type refreshBody struct {
-	RefreshToken string `json:"refreshToken"`
+	RefreshToken        string `json:"refreshToken"`
+	TimeToLiveInSeconds int    `json:"timeToLiveInSeconds"`
 }
 
 type refreshResponse struct {
@@ -53,7 +54,7 @@ func (h *Handler) refreshJWT(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(RefreshTokenCookie); err == nil && c.Value != "" {
 		token = c.Value
 	}
-	res, err := h.engine.RefreshAccessToken(r.Context(), authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r)})
+	res, err := h.engine.RefreshAccessToken(r.Context(), authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r), TimeToLiveInSeconds: body.TimeToLiveInSeconds})
 	if err != nil {
 		return err
 	}

@@ -621,3 +621,32 @@ func TestIssueReadsRefreshTokenCookie(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
 	assert.NotEmpty(t, body["refreshToken"], "the refresh_token cookie is the request's refresh token")
 }
+
+// FusionAuth's refresh request takes timeToLiveInSeconds (since 1.99.9): a
+// shorter lifetime for the new access token; one above the default is a 400.
+func TestRefreshEndpointTimeToLive(t *testing.T) {
+	w := newTokenWorld(t)
+	_, refresh, _ := w.login()
+
+	r := w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`","timeToLiveInSeconds":60}`, "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	claims, err := w.engine.ValidateAccessToken(w.ctx, body["token"])
+	require.NoError(t, err)
+	assert.Equal(t, float64(60), claims["exp"].(float64)-claims["iat"].(float64), "the requested lifetime")
+
+	// The default (the tenant's 3600) is allowed, more is not, nor a
+	// negative one; a refusal writes no cookie.
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`","timeToLiveInSeconds":3600}`, "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	for _, ttl := range []string{"3601", "-1", "9223372037"} {
+		r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`","timeToLiveInSeconds":`+ttl+`}`, "Authorization", "")
+		require.Equal(t, http.StatusBadRequest, r.Code, ttl)
+		assert.Equal(t, []string{"[invalid]timeToLiveInSeconds"}, r.errors(t).Codes(), ttl)
+		assert.Empty(t, r.Header.Values("Set-Cookie"))
+	}
+	// The token still works: a refused lifetime revokes nothing.
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`, "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+}
