@@ -2,8 +2,12 @@ package httpadapter
 
 import (
 	"bytes"
+	"errors"
+	"io"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -153,7 +157,12 @@ func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) er
 	}
 	req.Token = jwtQuery(r, "token")
 	var body revokeBody
-	if err := h.optionalBody(w, r, &body); err != nil {
+	if isFormMediaType(r.Header.Get("Content-Type")) {
+		err = h.revokeForm(w, r, &body)
+	} else {
+		err = h.optionalBody(w, r, &body)
+	}
+	if err != nil {
 		return err
 	}
 	req.Token = jwtFirst(req.Token, body.Token)
@@ -164,6 +173,40 @@ func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) er
 	}
 	w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// revokeForm reads the application/x-www-form-urlencoded body FusionAuth
+// documents for a revocation by value (token=…, which keeps the token out
+// of access logs). net/http's ParseForm reads no DELETE body, and readBody
+// takes JSON only, so the body is read here under the same size limit.
+func (h *Handler) revokeForm(w http.ResponseWriter, r *http.Request, body *revokeBody) error {
+	if r.ContentLength > h.maxBody {
+		return tooLarge(h.maxBody)
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge(h.maxBody)
+		}
+		return badRequest("[invalid]", "The request body could not be read.")
+	}
+	v, err := url.ParseQuery(string(b))
+	if err != nil {
+		return badRequest("[invalid]", "The request body is not a valid application/x-www-form-urlencoded form.")
+	}
+	body.Token, body.UserID, body.ApplicationID = v.Get("token"), v.Get("userId"), v.Get("applicationId")
+	return nil
+}
+
+// isFormMediaType reports whether a Content-Type names
+// application/x-www-form-urlencoded, with or without parameters.
+func isFormMediaType(ct string) bool {
+	if ct == "" {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
 type validateResponse struct {

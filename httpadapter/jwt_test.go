@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -649,4 +650,17 @@ func TestRefreshEndpointTimeToLive(t *testing.T) {
 	// The token still works: a refused lifetime revokes nothing.
 	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`, "Authorization", "")
 	require.Equal(t, http.StatusOK, r.Code, r.Body)
+}
+
+// FusionAuth documents the revoke-by-value form with the token in an
+// application/x-www-form-urlencoded body, which keeps it out of access logs.
+func TestRevokeRefreshTokenFormBody(t *testing.T) {
+	w := newTokenWorld(t)
+	_, refresh, id := w.login()
+
+	r := w.do("DELETE", "/api/jwt/refresh", url.Values{"token": {refresh}}.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	assert.Empty(t, r.Body)
+	r = w.do("GET", "/api/jwt/refresh/"+id, "")
+	assert.Equal(t, http.StatusNotFound, r.Code, "revoked")
 }
