@@ -664,3 +664,17 @@ func TestRevokeRefreshTokenFormBody(t *testing.T) {
 	r = w.do("GET", "/api/jwt/refresh/"+id, "")
 	assert.Equal(t, http.StatusNotFound, r.Code, "revoked")
 }
+
+// A vended claim keeps its number as sent (vend decodes numbers as their
+// text), and GET /api/jwt/validate must not round it through float64: an
+// id of 2^53+1 would come back as another id.
+func TestValidateKeepsLargeNumbers(t *testing.T) {
+	w := newTokenWorld(t)
+	r := w.do("POST", "/api/jwt/vend", `{"claims":{"accountId":9007199254740993,"ratio":0.1}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	token := vendToken(t, r)
+	v := w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+token)
+	require.Equal(t, http.StatusOK, v.Code, v.Body)
+	assert.Contains(t, v.Body, `"accountId":9007199254740993`)
+	assert.Contains(t, v.Body, `"ratio":0.1`)
+}
