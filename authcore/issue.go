@@ -21,6 +21,10 @@ type IssueRequest struct {
 type IssueResult struct {
 	Token        string `json:"token"`
 	RefreshToken string `json:"refreshToken,omitempty"`
+	// Registered says whether the user is registered to the application
+	// (the token then has its applicationId and roles). FusionAuth answers
+	// 202 rather than 200 when they are not.
+	Registered bool `json:"-"`
 }
 
 // IssueJWT exchanges a valid access token for one of another application of
@@ -79,7 +83,7 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		}
 		reg = nil
 	}
-	var out IssueResult
+	out := IssueResult{Registered: reg != nil}
 	var sid string
 	if req.RefreshToken != "" {
 		rt, err := e.store.GetRefreshTokenByHash(ctx, hashRefreshToken(req.RefreshToken), false)

@@ -185,9 +185,9 @@ test('issueJWT: the login\'s JWT exchanged for one of another application (JWT_S
   assertOK(other);
   const app2 = other.response.application;
   try {
-    // Without a registration: a JWT without roles, and no refresh token.
+    // Without a registration: 202, a JWT without roles, and no refresh token.
     const bare = await client.issueJWT(app2.id, s.alice.token, s.alice.refreshToken);
-    assertOK(bare);
+    assertOK(bare, 202);
     assert.equal(decodeJWT(bare.response.token).payload.roles, undefined);
     assert.equal(bare.response.refreshToken, undefined);
     assertOK(await client.register(s.alice.user.id, { registration: { applicationId: app2.id } }));

@@ -276,7 +276,13 @@ func (h *Handler) issueJWT(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	// FusionAuth: 202 when the user is authenticated but not registered
+	// to the application (the token has no application claims).
+	status := http.StatusOK
+	if !res.Registered {
+		status = http.StatusAccepted
+	}
+	writeJSON(w, status, res)
 	return nil
 }
 
