@@ -94,8 +94,23 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 			return IssueResult{}, invalid("refreshToken", "invalid", "The [refreshToken] parameter is not a valid refresh token of the token's user.")
 		}
 		// As for a login: a refresh token needs a registration (a refresh
-		// without one is refused and the token deleted).
-		if app.LoginConfiguration.GenerateRefreshTokens && reg != nil {
+		// without one is refused and the token deleted). And FusionAuth's
+		// Issue API: none either when the application's refresh-token
+		// expiration policy is not the one the presented token was issued
+		// under, as its expiry could not carry over.
+		samePolicy := true
+		if rt.ApplicationID != app.ID {
+			src, err := e.sharedApplication(ctx, cfg, rt.ApplicationID)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				samePolicy = false
+			case err != nil:
+				return IssueResult{}, err
+			default:
+				samePolicy = refreshPolicyOf(tenant, src).expiration == refreshPolicyOf(tenant, app).expiration
+			}
+		}
+		if app.LoginConfiguration.GenerateRefreshTokens && reg != nil && samePolicy {
 			// The new refresh token ends no later than the one presented,
 			// and starts with it: exchanges must not renew a session.
 			plain, created, err := e.createRefreshToken(ctx, e.store, tenant, app, user, rt.MetaData, rt)

@@ -532,6 +532,19 @@ func TestIssueEndpoint(t *testing.T) {
 	assert.NotContains(t, claims, "roles")
 	assert.Empty(t, rt)
 
+	// An application whose refresh tokens expire under another policy than
+	// the presented token's (SlidingWindow against the tenant's Fixed): a
+	// token, but no refresh token (FusionAuth's Issue API).
+	const slidingID = "ae6b5a7c-b1b2-4e92-9e87-4e9f5a6b7c83"
+	require.NoError(t, w.store.CreateApplication(w.ctx, &authcore.Application{ID: slidingID, TenantID: w.tenant.ID, Name: "Sliding", Active: true,
+		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true},
+		JWTConfiguration:   &authcore.ApplicationJWTOverrides{Enabled: true, RefreshTokenExpirationPolicy: authcore.RefreshTokenSlidingWindow}}))
+	require.NoError(t, w.store.CreateRegistration(w.ctx, &authcore.UserRegistration{ID: "aaaaaaaa-0000-4000-8000-000000000003", ApplicationID: slidingID, UserID: userID}))
+	claims, rt = claimsOf(t, issue("applicationId="+slidingID+"&refreshToken="+refresh))
+	assert.Equal(t, slidingID, claims["aud"])
+	assert.Empty(t, rt, "another expiration policy: no refresh token")
+	assert.NotContains(t, claims, "sid")
+
 	// The access_token cookie works as the Authorization header does.
 	req := httptest.NewRequest("GET", "/api/jwt/issue?applicationId="+app2ID, nil)
 	req.AddCookie(&http.Cookie{Name: "access_token", Value: access})
