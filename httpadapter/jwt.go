@@ -312,7 +312,8 @@ func (h *Handler) getPublicKeys(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if kid := jwtQuery(r, "kid"); kid != "" {
-		pk, ok := keys[kid]
+		// Key ids are UUIDs, taken in any case as every id is.
+		pk, ok := keys[strings.ToLower(kid)]
 		if !ok {
 			w.WriteHeader(http.StatusNotFound)
 			return nil
