@@ -350,6 +350,12 @@ type RevokeRequest struct {
 	UserID        string
 	ApplicationID string
 	Token         string
+	// OwnerID, when set, is the user whose access token authenticated the
+	// request instead of an API key (FusionAuth allows it for a single
+	// token, by id or value): only a token of that user is revoked, another
+	// is ErrNotFound, and a revocation by user or application is
+	// ErrUnauthorized.
+	OwnerID string
 }
 
 // RevokeRefreshTokens deletes the refresh tokens req selects and returns how
@@ -378,7 +384,7 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 			if err != nil {
 				return err
 			}
-			if !inScope(ctx, rt.TenantID) {
+			if !inScope(ctx, rt.TenantID) || (req.OwnerID != "" && rt.UserID != strings.ToLower(req.OwnerID)) {
 				return fmt.Errorf("authcore: refresh token: %w", ErrNotFound)
 			}
 			if n, err = tx.DeleteRefreshTokens(ctx, rt.ID, "", ""); err != nil {
@@ -425,6 +431,9 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 // documents and nothing else, so a typo cannot widen a revocation.
 func (r RevokeRequest) validate() error {
 	single := r.TokenID != "" || r.Token != ""
+	if r.OwnerID != "" && !single {
+		return fmt.Errorf("authcore: an access token revokes only a single refresh token: %w", ErrUnauthorized)
+	}
 	switch {
 	case r.TokenID != "" && r.Token != "":
 		return invalid("token", validation.KindInvalid, "Revoke a refresh token by its id or by its value, not both.")

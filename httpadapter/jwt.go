@@ -2,9 +2,11 @@ package httpadapter
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -27,8 +29,10 @@ func (h *Handler) jwtRoutes() {
 	h.handle("POST /api/jwt/refresh", true, h.refreshJWT)
 	h.handle("GET /api/jwt/refresh", false, h.getRefreshTokens)
 	h.handle("GET /api/jwt/refresh/{tokenId}", false, h.getRefreshToken)
-	h.handle("DELETE /api/jwt/refresh", false, h.revokeRefreshTokens)
-	h.handle("DELETE /api/jwt/refresh/{tokenId}", false, h.revokeRefreshTokens)
+	// Anonymous to the router: revokeRefreshTokens takes an API key, or the
+	// access token of the refresh token's owner (revokeAuth).
+	h.handle("DELETE /api/jwt/refresh", true, h.revokeRefreshTokens)
+	h.handle("DELETE /api/jwt/refresh/{tokenId}", true, h.revokeRefreshTokens)
 	h.handle("GET /api/jwt/validate", true, h.validateJWT)
 	h.handle("POST /api/jwt/vend", false, h.vendJWT)
 	h.handle("GET /api/jwt/issue", true, h.issueJWT)
@@ -142,7 +146,12 @@ type revokeBody struct {
 // (or the same in a JSON body). 200 with no body.
 func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) error {
 	var req authcore.RevokeRequest
-	var err error
+	ctx, owner, err := h.revokeAuth(r)
+	if err != nil {
+		return err
+	}
+	r = r.WithContext(ctx)
+	req.OwnerID = owner
 	if req.TokenID, err = uuidParam(r, "tokenId", "tokenId"); err != nil {
 		return err
 	}
@@ -175,6 +184,43 @@ func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) er
 	}
 	w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// revokeAuth authenticates a revocation as FusionAuth's Revoke Refresh
+// Tokens API does: by API key, as every API, or, for a single token, by the
+// access token of that token's owner (Authorization: Bearer, or the
+// access_token cookie). It returns the request's context with a key's
+// tenant scope, and the owner's user id when an access token authenticated
+// it.
+func (h *Handler) revokeAuth(r *http.Request) (context.Context, string, error) {
+	ctx := r.Context()
+	if hdr := r.Header.Get("Authorization"); hdr != "" {
+		key, err := h.engine.Authenticate(ctx, hdr)
+		switch {
+		case err == nil:
+			s := authcore.ScopeFrom(ctx)
+			s.KeyTenantID = key.TenantID
+			if err := h.engine.CheckScope(ctx, s); err != nil {
+				return nil, "", err
+			}
+			return authcore.WithScope(ctx, s), "", nil
+		case !errors.Is(err, authcore.ErrUnauthorized):
+			return nil, "", err
+		}
+	}
+	token := jwtFromRequest(r)
+	if token == "" {
+		return nil, "", authcore.ErrUnauthorized
+	}
+	claims, err := h.engine.ValidateAccessToken(ctx, token)
+	if err != nil {
+		return nil, "", fmt.Errorf("httpadapter: revoke: %w", authcore.ErrUnauthorized)
+	}
+	sub, _ := claims["sub"].(string)
+	if sub == "" {
+		return nil, "", authcore.ErrUnauthorized
+	}
+	return ctx, sub, nil
 }
 
 // revokeForm reads the application/x-www-form-urlencoded body FusionAuth

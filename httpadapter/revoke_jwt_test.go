@@ -1,0 +1,57 @@
+package httpadapter_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// FusionAuth's Revoke Refresh Tokens API: a single token, by id or by
+// value, may be revoked with the access token of its owner instead of an
+// API key (a client logging itself out). Another user's token stays, and a
+// revocation by user or application still needs an API key.
+func TestRevokeRefreshTokenWithOwnersAccessToken(t *testing.T) {
+	w := newTokenWorld(t)
+	access, _, refreshID := w.login()
+	exists := func(id string) bool {
+		_, err := w.store.GetRefreshToken(w.ctx, id)
+		return err == nil
+	}
+
+	// Another user's refresh token, and that user's access token.
+	other := &authcore.User{ID: "22222222-3333-4444-8555-666666666666", TenantID: w.tenant.ID, Email: "gilfoyle@piedpiper.com", Active: true, Verified: true}
+	require.NoError(t, w.store.CreateUser(w.ctx, other))
+	tenant, err := w.store.GetTenant(w.ctx, w.tenant.ID)
+	require.NoError(t, err)
+	otherPlain, otherRT, err := w.engine.CreateRefreshToken(w.ctx, w.store, tenant, w.app, other, nil)
+	require.NoError(t, err)
+
+	bearer := "Bearer " + access
+	w.do("DELETE", "/api/jwt/refresh/"+otherRT.ID, "", "Authorization", bearer).empty(t, http.StatusNotFound)
+	w.do("DELETE", "/api/jwt/refresh?token="+otherPlain, "", "Authorization", bearer).empty(t, http.StatusNotFound)
+	assert.True(t, exists(otherRT.ID), "another user's token stays")
+	w.do("DELETE", "/api/jwt/refresh?userId="+userID, "", "Authorization", bearer).empty(t, http.StatusUnauthorized)
+	w.do("DELETE", "/api/jwt/refresh?applicationId="+appID, "", "Authorization", bearer).empty(t, http.StatusUnauthorized)
+	w.do("DELETE", "/api/jwt/refresh/"+refreshID, "", "Authorization", "Bearer not.a.jwt").empty(t, http.StatusUnauthorized)
+	w.do("DELETE", "/api/jwt/refresh/"+refreshID, "", "Authorization", "").empty(t, http.StatusUnauthorized)
+	assert.True(t, exists(refreshID))
+
+	w.do("DELETE", "/api/jwt/refresh/"+refreshID, "", "Authorization", bearer).empty(t, http.StatusOK)
+	assert.False(t, exists(refreshID), "the owner revoked its own token")
+
+	// By value, with the access_token cookie.
+	access2, plain2, id2 := w.login()
+	req := httptest.NewRequest("DELETE", "/api/jwt/refresh?token="+plain2, nil)
+	req.AddCookie(&http.Cookie{Name: "access_token", Value: access2})
+	require.Equal(t, http.StatusOK, w.send(req).Code)
+	assert.False(t, exists(id2))
+
+	// An API key still revokes anyone's.
+	w.do("DELETE", "/api/jwt/refresh/"+otherRT.ID, "").empty(t, http.StatusOK)
+	assert.False(t, exists(otherRT.ID))
+}
