@@ -198,12 +198,8 @@ func (h *Handler) revokeAuth(r *http.Request) (context.Context, string, error) {
 		key, err := h.engine.Authenticate(ctx, hdr)
 		switch {
 		case err == nil:
-			s := authcore.ScopeFrom(ctx)
-			s.KeyTenantID = key.TenantID
-			if err := h.engine.CheckScope(ctx, s); err != nil {
-				return nil, "", err
-			}
-			return authcore.WithScope(ctx, s), "", nil
+			ctx, err := h.withKeyScope(ctx, key)
+			return ctx, "", err
 		case !errors.Is(err, authcore.ErrUnauthorized):
 			return nil, "", err
 		}

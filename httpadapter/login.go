@@ -42,7 +42,15 @@ func (h *Handler) loginKeyScope(r *http.Request) (context.Context, error) {
 		return ctx, nil
 	case err != nil:
 		return nil, err
-	case key.TenantID == "":
+	}
+	return h.withKeyScope(ctx, key)
+}
+
+// withKeyScope adds a tenant-locked key's tenant to ctx's scope, checked
+// against a tenant header as on every route, for the routes that
+// authenticate a key themselves.
+func (h *Handler) withKeyScope(ctx context.Context, key *authcore.APIKey) (context.Context, error) {
+	if key.TenantID == "" {
 		return ctx, nil
 	}
 	s := authcore.ScopeFrom(ctx)
