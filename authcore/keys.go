@@ -24,14 +24,49 @@ import (
 // default for a new tenant.
 const (
 	AlgHS256 = "HS256"
+	AlgHS384 = "HS384"
+	AlgHS512 = "HS512"
 	AlgRS256 = "RS256"
+	AlgRS384 = "RS384"
+	AlgRS512 = "RS512"
 	AlgES256 = "ES256"
+	AlgES384 = "ES384"
+	AlgES512 = "ES512"
 	AlgEdDSA = "EdDSA"
 )
 
-// hmacSecretBytes is the size of a generated HS256 secret: 256 bits, the
-// hash's size (RFC 7518 §3.2 asks for at least that).
-const hmacSecretBytes = 32
+// isHMAC reports whether alg signs with a shared secret.
+func isHMAC(alg string) bool { return alg == AlgHS256 || alg == AlgHS384 || alg == AlgHS512 }
+
+// isRSA reports whether alg signs with an RSA key (PKCS #1 v1.5).
+func isRSA(alg string) bool { return alg == AlgRS256 || alg == AlgRS384 || alg == AlgRS512 }
+
+// ecCurve is the curve an ECDSA algorithm signs on (RFC 7518 §3.4), nil for
+// another algorithm.
+func ecCurve(alg string) elliptic.Curve {
+	switch alg {
+	case AlgES256:
+		return elliptic.P256()
+	case AlgES384:
+		return elliptic.P384()
+	case AlgES512:
+		return elliptic.P521()
+	}
+	return nil
+}
+
+// hmacSecretBytes is the size of a generated HMAC secret: the hash's size,
+// as RFC 7518 §3.2 asks at least (32 bytes for HS256, 48 and 64 for HS384
+// and HS512).
+func hmacSecretBytes(alg string) int {
+	switch alg {
+	case AlgHS384:
+		return 48
+	case AlgHS512:
+		return 64
+	}
+	return 32
+}
 
 // rsaBits is the modulus size of generated RS256 keys.
 const rsaBits = 2048
@@ -59,7 +94,7 @@ func (e *KeyInUseError) Unwrap() error {
 }
 
 // GenerateKey creates and stores a signing key for algorithm (AlgHS256,
-// AlgRS256, AlgES256 or AlgEdDSA). It signs nothing until a tenant points at
+// AlgRS256, AlgES256, AlgEdDSA or another of the Alg constants). It signs nothing until a tenant points at
 // it (RotateTenantKey does both), but it verifies tokens that name it, and an
 // asymmetric key's public half is published in the JWKS at once, so relying
 // parties can cache it before the first token it signs.
@@ -71,12 +106,14 @@ func (e *Engine) GenerateKey(ctx context.Context, algorithm, name string) (*Sign
 type NewKey struct {
 	// ID is the key's id and kid; "" means a new UUID.
 	ID string
-	// Algorithm is AlgHS256, AlgRS256, AlgES256 or AlgEdDSA (FusionAuth's
-	// key API calls it "Ed25519"; both are accepted).
+	// Algorithm is one of the Alg constants: HS256/384/512, RS256/384/512,
+	// ES256/384/512 or EdDSA (FusionAuth's key API calls it "Ed25519"; both
+	// are accepted).
 	Algorithm string
 	Name      string
 	// Length is the RSA modulus size (2048, 3072 or 4096; 0 means 2048) or
-	// the EC curve size (256; 0 means 256). HMAC and Ed25519 ignore it.
+	// the EC curve size (256, 384 or 521, the algorithm's; 0 means that).
+	// HMAC and Ed25519 ignore it.
 	Length int
 }
 
@@ -101,10 +138,10 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 		v.Blank("key.algorithm")
 	case !slices.Contains(supportedAlgorithms(), in.Algorithm):
 		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), in.Algorithm))
-	case in.Algorithm == AlgRS256 && in.Length != 0 && in.Length != 2048 && in.Length != 3072 && in.Length != 4096:
+	case isRSA(in.Algorithm) && in.Length != 0 && in.Length != 2048 && in.Length != 3072 && in.Length != 4096:
 		v.Field("key.length", validation.KindInvalid, "The [key.length] of an RSA key must be 2048, 3072 or 4096.")
-	case in.Algorithm == AlgES256 && in.Length != 0 && in.Length != 256:
-		v.Field("key.length", validation.KindInvalid, "The [key.length] of an ES256 key must be 256.")
+	case ecCurve(in.Algorithm) != nil && in.Length != 0 && in.Length != ecCurve(in.Algorithm).Params().BitSize:
+		v.Field("key.length", validation.KindInvalid, fmt.Sprintf("The [key.length] of an %s key must be %d.", in.Algorithm, ecCurve(in.Algorithm).Params().BitSize))
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -208,14 +245,14 @@ func (e *Engine) DeleteKey(ctx context.Context, id string) error {
 func (e *Engine) newSigningKey(algorithm, name string, length int) (*SigningKey, error) {
 	k := &SigningKey{ID: e.newID(), Name: name, Algorithm: algorithm, InsertInstant: e.instant()}
 	var priv crypto.Signer
-	switch algorithm {
-	case AlgHS256:
-		k.Secret = make([]byte, hmacSecretBytes)
+	switch {
+	case isHMAC(algorithm):
+		k.Secret = make([]byte, hmacSecretBytes(algorithm))
 		if _, err := io.ReadFull(e.random, k.Secret); err != nil {
 			return nil, fmt.Errorf("authcore: generate key: %w", err)
 		}
 		return k, nil
-	case AlgRS256:
+	case isRSA(algorithm):
 		bits := length
 		if bits == 0 {
 			bits = rsaBits
@@ -225,13 +262,13 @@ func (e *Engine) newSigningKey(algorithm, name string, length int) (*SigningKey,
 			return nil, fmt.Errorf("authcore: generate key: %w", err)
 		}
 		priv = p
-	case AlgES256:
-		p, err := ecdsa.GenerateKey(elliptic.P256(), e.random)
+	case ecCurve(algorithm) != nil:
+		p, err := ecdsa.GenerateKey(ecCurve(algorithm), e.random)
 		if err != nil {
 			return nil, fmt.Errorf("authcore: generate key: %w", err)
 		}
 		priv = p
-	case AlgEdDSA:
+	case algorithm == AlgEdDSA:
 		_, p, err := ed25519.GenerateKey(e.random)
 		if err != nil {
 			return nil, fmt.Errorf("authcore: generate key: %w", err)
@@ -250,13 +287,15 @@ func (e *Engine) newSigningKey(algorithm, name string, length int) (*SigningKey,
 	return k, nil
 }
 
-func supportedAlgorithms() []string { return []string{AlgHS256, AlgRS256, AlgES256, AlgEdDSA} }
+func supportedAlgorithms() []string {
+	return []string{AlgHS256, AlgHS384, AlgHS512, AlgRS256, AlgRS384, AlgRS512, AlgES256, AlgES384, AlgES512, AlgEdDSA}
+}
 
 // signingMaterial returns what go-jose signs with for k: the HMAC secret or
 // the parsed private key. The key's stored algorithm decides, never a token.
 func signingMaterial(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
 	alg := jose.SignatureAlgorithm(k.Algorithm)
-	if k.Algorithm == AlgHS256 {
+	if isHMAC(k.Algorithm) {
 		if len(k.Secret) == 0 {
 			return "", nil, fmt.Errorf("authcore: key %s has no secret", k.ID)
 		}
@@ -276,7 +315,7 @@ func signingMaterial(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
 // secret or the public key.
 func verificationMaterial(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
 	alg := jose.SignatureAlgorithm(k.Algorithm)
-	if k.Algorithm == AlgHS256 {
+	if isHMAC(k.Algorithm) {
 		if len(k.Secret) == 0 {
 			return "", nil, fmt.Errorf("authcore: key %s has no secret", k.ID)
 		}
@@ -296,22 +335,22 @@ func verificationMaterial(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
 // with a wrong algorithm label cannot be used across families.
 func matchKeyType(algorithm string, key any) error {
 	ok := false
-	switch algorithm {
-	case AlgRS256:
+	switch {
+	case isRSA(algorithm):
 		switch k := key.(type) {
 		case *rsa.PrivateKey:
 			ok = true
 		case *rsa.PublicKey:
 			ok = k != nil
 		}
-	case AlgES256:
+	case ecCurve(algorithm) != nil:
 		switch k := key.(type) {
 		case *ecdsa.PrivateKey:
-			ok = k.Curve == elliptic.P256()
+			ok = k.Curve == ecCurve(algorithm)
 		case *ecdsa.PublicKey:
-			ok = k.Curve == elliptic.P256()
+			ok = k.Curve == ecCurve(algorithm)
 		}
-	case AlgEdDSA:
+	case algorithm == AlgEdDSA:
 		switch key.(type) {
 		case ed25519.PrivateKey, ed25519.PublicKey:
 			ok = true
@@ -334,7 +373,7 @@ func (e *Engine) JSONWebKeySet(ctx context.Context) (jose.JSONWebKeySet, error) 
 	}
 	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{}}
 	for _, k := range keys {
-		if k.Algorithm == AlgHS256 {
+		if isHMAC(k.Algorithm) {
 			continue
 		}
 		_, pub, err := verificationMaterial(k)
@@ -355,7 +394,7 @@ func (e *Engine) PublicKeys(ctx context.Context) (map[string]string, error) {
 	}
 	out := map[string]string{}
 	for _, k := range keys {
-		if k.Algorithm != AlgHS256 {
+		if !isHMAC(k.Algorithm) {
 			out[k.ID] = publicKeyPEM(k)
 		}
 	}
@@ -384,7 +423,7 @@ func (e *Engine) ApplicationPublicKey(ctx context.Context, applicationID string)
 	if err != nil {
 		return "", err
 	}
-	if k.Algorithm == AlgHS256 {
+	if isHMAC(k.Algorithm) {
 		return "", fmt.Errorf("authcore: application %q is signed with HMAC: %w", a.ID, ErrNotFound)
 	}
 	return publicKeyPEM(k), nil
@@ -411,20 +450,20 @@ type KeyInfo struct {
 // Info returns the API view of k.
 func (k *SigningKey) Info() KeyInfo {
 	out := KeyInfo{ID: k.ID, Algorithm: k.Algorithm, InsertInstant: k.InsertInstant, Kid: k.ID, Name: k.Name}
-	switch k.Algorithm {
-	case AlgHS256:
+	switch {
+	case isHMAC(k.Algorithm):
 		out.Type = "HMAC"
 		return out
-	case AlgRS256:
+	case isRSA(k.Algorithm):
 		out.Type = "RSA"
 		if pub, err := x509.ParsePKIXPublicKey(k.PublicKey); err == nil {
 			if rk, ok := pub.(*rsa.PublicKey); ok {
 				out.Length = rk.N.BitLen()
 			}
 		}
-	case AlgES256:
-		out.Type, out.Length = "EC", 256
-	case AlgEdDSA:
+	case ecCurve(k.Algorithm) != nil:
+		out.Type, out.Length = "EC", ecCurve(k.Algorithm).Params().BitSize
+	case k.Algorithm == AlgEdDSA:
 		// FusionAuth's key API names the algorithm after the curve.
 		out.Type, out.Algorithm = "OKP", "Ed25519"
 	}

@@ -376,7 +376,7 @@ func (c *keyCache) signer(k *SigningKey) (*tokenSigner, error) {
 // asymmetric key's public half only when its stored bytes changed. k must
 // have just been read from the store.
 func (c *keyCache) verificationKey(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
-	if k.Algorithm == AlgHS256 {
+	if isHMAC(k.Algorithm) {
 		return verificationMaterial(k) // the secret itself: nothing to parse
 	}
 	if v, ok := c.verifiers.Load(k.ID); ok {
@@ -402,7 +402,10 @@ func (c *keyCache) forget(id string) {
 
 // acceptedAlgorithms are the algorithms a token may name at all; the key
 // named by kid then narrows it to exactly one.
-var acceptedAlgorithms = []jose.SignatureAlgorithm{jose.HS256, jose.RS256, jose.ES256, jose.EdDSA}
+var acceptedAlgorithms = []jose.SignatureAlgorithm{
+	jose.HS256, jose.HS384, jose.HS512, jose.RS256, jose.RS384, jose.RS512,
+	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA,
+}
 
 // ValidateAccessToken verifies token and returns its claims. The signature
 // must verify with the key its kid names, and only with that key, under that

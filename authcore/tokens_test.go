@@ -226,11 +226,17 @@ func TestAccessTokenLifetime(t *testing.T) {
 
 var algorithms = []string{authcore.AlgHS256, authcore.AlgRS256, authcore.AlgES256, authcore.AlgEdDSA}
 
+// allAlgorithms are every algorithm FusionAuth's Key API generates.
+var allAlgorithms = []string{
+	authcore.AlgHS256, authcore.AlgHS384, authcore.AlgHS512, authcore.AlgRS256, authcore.AlgRS384, authcore.AlgRS512,
+	authcore.AlgES256, authcore.AlgES384, authcore.AlgES512, authcore.AlgEdDSA,
+}
+
 // independentKey is the verification key for alg as golang-jwt wants it,
 // built from the stored key's bytes.
 func independentKey(t *testing.T, k *authcore.SigningKey) any {
 	t.Helper()
-	if k.Algorithm == authcore.AlgHS256 {
+	if strings.HasPrefix(k.Algorithm, "HS") {
 		return k.Secret
 	}
 	pub, err := x509.ParsePKIXPublicKey(k.PublicKey)
@@ -239,7 +245,7 @@ func independentKey(t *testing.T, k *authcore.SigningKey) any {
 }
 
 func TestTokensVerifyWithIndependentLibraries(t *testing.T) {
-	for _, alg := range algorithms {
+	for _, alg := range allAlgorithms {
 		t.Run(alg, func(t *testing.T) {
 			f := newTokenFixture(t)
 			key, err := f.engine.RotateTenantKey(f.ctx, f.tenant.ID, alg)
@@ -269,7 +275,7 @@ func TestTokensVerifyWithIndependentLibraries(t *testing.T) {
 			require.NoError(t, err)
 			var jwks jose.JSONWebKeySet
 			require.NoError(t, json.Unmarshal(doc, &jwks))
-			if alg == authcore.AlgHS256 {
+			if strings.HasPrefix(alg, "HS") {
 				assert.Empty(t, jwks.Keys, "an HMAC secret is never published")
 				assert.NotContains(t, string(doc), base64.RawURLEncoding.EncodeToString(key.Secret))
 				return
@@ -466,10 +472,11 @@ func TestCreateSigningKeyValidation(t *testing.T) {
 	}{
 		{"no name", authcore.NewKey{Algorithm: authcore.AlgRS256}, "[blank]key.name"},
 		{"no algorithm", authcore.NewKey{Name: "k"}, "[blank]key.algorithm"},
-		{"unsupported algorithm", authcore.NewKey{Name: "k", Algorithm: "RS384"}, "[invalid]key.algorithm"},
+		{"unsupported algorithm", authcore.NewKey{Name: "k", Algorithm: "PS256"}, "[invalid]key.algorithm"},
 		{"alg none", authcore.NewKey{Name: "k", Algorithm: "none"}, "[invalid]key.algorithm"},
 		{"RSA length", authcore.NewKey{Name: "k", Algorithm: authcore.AlgRS256, Length: 1024}, "[invalid]key.length"},
 		{"EC length", authcore.NewKey{Name: "k", Algorithm: authcore.AlgES256, Length: 384}, "[invalid]key.length"},
+		{"ES512 length", authcore.NewKey{Name: "k", Algorithm: authcore.AlgES512, Length: 512}, "[invalid]key.length"},
 		{"bad id", authcore.NewKey{ID: "nope", Name: "k", Algorithm: authcore.AlgHS256}, "[couldNotConvert]keyId"},
 	}
 	for _, tc := range tests {

@@ -25,12 +25,18 @@ test('retrieveJsonWebKeySet: anonymous, {keys: [...]} of public keys only', asyn
   }
 });
 
-test('generateKey RS256, ES256, Ed25519, HS256: private parts never returned', async () => {
+test('generateKey with every algorithm FusionAuth has: private parts never returned', async () => {
   const cases = [
     { algorithm: 'RS256', name: 'e2e RSA', length: 2048, type: 'RSA' },
+    { algorithm: 'RS384', name: 'e2e RSA 384', type: 'RSA' },
+    { algorithm: 'RS512', name: 'e2e RSA 512', length: 3072, type: 'RSA' },
     { algorithm: 'ES256', name: 'e2e EC', type: 'EC' },
+    { algorithm: 'ES384', name: 'e2e EC 384', type: 'EC' },
+    { algorithm: 'ES512', name: 'e2e EC 521', type: 'EC' },
     { algorithm: 'Ed25519', name: 'e2e Ed25519', type: 'OKP' },
     { algorithm: 'HS256', name: 'e2e HMAC', type: 'HMAC' },
+    { algorithm: 'HS384', name: 'e2e HMAC 384', type: 'HMAC' },
+    { algorithm: 'HS512', name: 'e2e HMAC 512', type: 'HMAC' },
   ];
   for (const c of cases) {
     const { type, ...key } = c;
@@ -50,6 +56,9 @@ test('generateKey RS256, ES256, Ed25519, HS256: private parts never returned', a
     }
     created[c.algorithm] = k;
   }
+  assert.equal(created.RS512.length, 3072);
+  assert.equal(created.ES384.length, 384);
+  assert.equal(created.ES512.length, 521);
   const again = await client.retrieveKey(created.RS256.id);
   assertOK(again);
   assert.equal(again.response.key.publicKey, created.RS256.publicKey);

@@ -69,7 +69,7 @@ func TestKeyAPI(t *testing.T) {
 	errs := []struct {
 		method, path, body, code string
 	}{
-		{"POST", "/api/key/generate", `{"key":{"algorithm":"RS384","name":"x"}}`, "[invalid]key.algorithm"},
+		{"POST", "/api/key/generate", `{"key":{"algorithm":"PS256","name":"x"}}`, "[invalid]key.algorithm"},
 		{"POST", "/api/key/generate", `{"key":{"algorithm":"RS256"}}`, "[blank]key.name"},
 		{"POST", "/api/key/generate/" + id, `{"key":{"algorithm":"HS256","name":"again"}}`, "[duplicate]keyId"},
 		{"POST", "/api/key/generate/nope", `{"key":{"algorithm":"HS256","name":"x"}}`, "[couldNotConvert]keyId"},
