@@ -86,6 +86,9 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 		if err := validateApplication(&out); err != nil {
 			return err
 		}
+		if err := validateApplicationKey(ctx, tx, &out, ""); err != nil {
+			return err
+		}
 		return applicationStoreError(tx.CreateApplication(ctx, &out))
 	})
 	if err != nil {
@@ -206,6 +209,13 @@ func (e *Engine) changeApplication(ctx context.Context, id string, build func(cu
 		if err := validateApplication(&next); err != nil {
 			return err
 		}
+		var prevKey string
+		if cur.JWTConfiguration != nil {
+			prevKey = cur.JWTConfiguration.AccessTokenKeyID
+		}
+		if err := validateApplicationKey(ctx, tx, &next, prevKey); err != nil {
+			return err
+		}
 		out = next
 		if err := applicationStoreError(tx.UpdateApplication(ctx, &next)); err != nil {
 			return err
@@ -307,6 +317,7 @@ func (e *Engine) buildApplication(in ApplicationInput, prev []ApplicationRole, n
 	}
 	if j := in.JWTConfiguration; j != nil && *j != (ApplicationJWTOverrides{}) {
 		c := *j
+		c.AccessTokenKeyID = strings.ToLower(strings.TrimSpace(c.AccessTokenKeyID))
 		a.JWTConfiguration = &c
 	}
 	byID := make(map[string]ApplicationRole, len(prev))
@@ -378,6 +389,41 @@ func validateApplication(a *Application) error {
 		validateRefreshPolicies(&errs, "application.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, true)
 	}
 	return errs.Err()
+}
+
+// applicationKeyID is the key that signs a's access tokens instead of its
+// tenant's, "" for the tenant's.
+func applicationKeyID(a *Application) string {
+	if j := a.JWTConfiguration; j != nil && j.Enabled {
+		return j.AccessTokenKeyID
+	}
+	return ""
+}
+
+// validateApplicationKey checks an application's own signing key inside the
+// transaction that stores it: the key must exist there (and on PostgreSQL
+// is locked, so DeleteKey waits for the write and then sees the
+// application use it). As for a tenant's key, keys being global, only a
+// request for every tenant may choose one; prev is the key the application
+// had, which a scoped request may keep.
+func validateApplicationKey(ctx context.Context, tx Store, a *Application, prev string) error {
+	j := a.JWTConfiguration
+	if j == nil || j.AccessTokenKeyID == "" {
+		return nil
+	}
+	const path = "application.jwtConfiguration.accessTokenKeyId"
+	if !looksLikeUUID(j.AccessTokenKeyID) {
+		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property must be a key id (a UUID).", path))
+	}
+	if _, err := tx.GetKey(ctx, j.AccessTokenKeyID); errors.Is(err, ErrNotFound) {
+		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property does not name a key: [%s].", path, j.AccessTokenKeyID))
+	} else if err != nil {
+		return err
+	}
+	if scopedTenant(ctx) != "" && j.AccessTokenKeyID != prev {
+		return invalid(path, validation.KindInvalid, "Only a request for every tenant may choose an application's signing key.")
+	}
+	return nil
 }
 
 func applicationStoreError(err error) error {

@@ -73,7 +73,7 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	// Only a token the user's tenant signed, for that tenant, is exchanged:
 	// any key may sign a vended token with any subject, and the exchange
 	// would turn it into a login of that user.
-	if tid, _ := claims["tid"].(string); keyID != tenant.JWTConfiguration.AccessTokenKeyID || tid != user.TenantID {
+	if tid, _ := claims["tid"].(string); !e.signsForTenant(ctx, cfg, keyID, tenant, claims) || tid != user.TenantID {
 		return IssueResult{}, tokenInvalid("not signed by the user's tenant")
 	}
 	reg, err := e.store.GetRegistration(ctx, user.ID, app.ID)
@@ -132,4 +132,22 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		return IssueResult{}, err
 	}
 	return out, nil
+}
+
+// signsForTenant reports whether keyID signs access tokens for tenant: the
+// tenant's key, or the own key of the application the token was issued for
+// (aud), when that application is the tenant's.
+func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, keyID string, tenant *Tenant, claims map[string]any) bool {
+	if keyID == "" {
+		return false
+	}
+	if keyID == tenant.JWTConfiguration.AccessTokenKeyID {
+		return true
+	}
+	aud, _ := claims["aud"].(string)
+	if aud == "" {
+		return false
+	}
+	src, err := e.sharedApplication(ctx, cfg, aud)
+	return err == nil && src.TenantID == tenant.ID && applicationKeyID(src) == keyID
 }

@@ -79,9 +79,15 @@ var ErrKeyInUse = errors.New("authcore: signing key in use by a tenant")
 // KeyInUseError names the tenant that still signs with a key.
 type KeyInUseError struct {
 	KeyID, TenantID string
+	// ApplicationID is set when the key signs that application's tokens
+	// (its own key) rather than its tenant's.
+	ApplicationID string
 }
 
 func (e *KeyInUseError) Error() string {
+	if e.ApplicationID != "" {
+		return fmt.Sprintf("authcore: key %s signs the tokens of application %s", e.KeyID, e.ApplicationID)
+	}
 	return fmt.Sprintf("authcore: key %s signs the tokens of tenant %s", e.KeyID, e.TenantID)
 }
 
@@ -90,6 +96,9 @@ func (e *KeyInUseError) Is(target error) bool { return target == ErrKeyInUse }
 
 // Unwrap gives the Errors object the API answers with (400 [KeyInUse]).
 func (e *KeyInUseError) Unwrap() error {
+	if e.ApplicationID != "" {
+		return general("[KeyInUse]", fmt.Sprintf("The key [%s] signs the access tokens of application [%s]. Give the application another key first.", e.KeyID, e.ApplicationID))
+	}
 	return general("[KeyInUse]", fmt.Sprintf("The key [%s] signs the access tokens of tenant [%s]. Rotate the tenant to another key first.", e.KeyID, e.TenantID))
 }
 
@@ -235,6 +244,17 @@ func (e *Engine) DeleteKey(ctx context.Context, id string) error {
 		for _, t := range tenants {
 			if t.JWTConfiguration.AccessTokenKeyID == id {
 				return &KeyInUseError{KeyID: id, TenantID: t.ID}
+			}
+		}
+		apps, err := tx.ListApplications(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			// Named, enabled or not: enabling the configuration later
+			// would sign with a key that is gone.
+			if a.JWTConfiguration != nil && a.JWTConfiguration.AccessTokenKeyID == id {
+				return &KeyInUseError{KeyID: id, TenantID: a.TenantID, ApplicationID: a.ID}
 			}
 		}
 		return tx.DeleteKey(ctx, id)
@@ -403,21 +423,25 @@ func (e *Engine) PublicKeys(ctx context.Context) (map[string]string, error) {
 
 // ApplicationPublicKey returns the PEM public key that signs the access
 // tokens of an application (FusionAuth's GET /api/jwt/public-key?applicationId=):
-// its tenant's access-token key. ErrNotFound when the application is unknown
-// (or outside the request's tenant), or its tenant signs with HMAC or has no
-// key yet: there is no public key to give.
+// its own key when its JWT configuration names one, else its tenant's
+// access-token key. ErrNotFound when the application is unknown (or outside
+// the request's tenant), or that key is HMAC or there is none yet: there is
+// no public key to give.
 func (e *Engine) ApplicationPublicKey(ctx context.Context, applicationID string) (string, error) {
 	a, err := loadApplication(ctx, e.store, applicationID)
 	if err != nil {
 		return "", err
 	}
-	t, err := e.store.GetTenant(ctx, a.TenantID)
-	if err != nil {
-		return "", err
-	}
-	id := t.JWTConfiguration.AccessTokenKeyID
+	id := applicationKeyID(a)
 	if id == "" {
-		return "", fmt.Errorf("authcore: tenant %q has no signing key yet: %w", t.ID, ErrNotFound)
+		t, err := e.store.GetTenant(ctx, a.TenantID)
+		if err != nil {
+			return "", err
+		}
+		id = t.JWTConfiguration.AccessTokenKeyID
+	}
+	if id == "" {
+		return "", fmt.Errorf("authcore: the tenant of application %q has no signing key yet: %w", a.ID, ErrNotFound)
 	}
 	k, err := e.store.GetKey(ctx, id)
 	if err != nil {

@@ -97,9 +97,12 @@ type LoginConfiguration struct {
 // ApplicationJWTOverrides lets an application override the tenant's token
 // lifetimes (application.jwtConfiguration with enabled=true).
 type ApplicationJWTOverrides struct {
-	Enabled                         bool `json:"enabled"`
-	TimeToLiveInSeconds             int  `json:"timeToLiveInSeconds,omitempty"`
-	RefreshTokenTimeToLiveInMinutes int  `json:"refreshTokenTimeToLiveInMinutes,omitempty"`
+	Enabled bool `json:"enabled"`
+	// AccessTokenKeyID, when Enabled, is the key that signs the
+	// application's access tokens instead of the tenant's.
+	AccessTokenKeyID                string `json:"accessTokenKeyId,omitempty"`
+	TimeToLiveInSeconds             int    `json:"timeToLiveInSeconds,omitempty"`
+	RefreshTokenTimeToLiveInMinutes int    `json:"refreshTokenTimeToLiveInMinutes,omitempty"`
 	// The refresh policies below override the tenant's when Enabled and
 	// set; empty keeps the tenant's.
 	RefreshTokenUsagePolicy                string                     `json:"refreshTokenUsagePolicy,omitempty"`

@@ -113,7 +113,7 @@ func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnaps
 	if req.Tenant == nil || req.Application == nil || req.User == nil {
 		return "", 0, errors.New("authcore: IssueAccessToken needs a tenant, an application and a user")
 	}
-	key, err := e.tenantSigningKey(ctx, s, cfg, req.Tenant)
+	key, err := e.accessTokenKey(ctx, s, cfg, req.Tenant, req.Application)
 	if err != nil {
 		return "", 0, err
 	}
@@ -189,6 +189,27 @@ func accessTokenTTL(t *Tenant, a *Application) time.Duration {
 // when s is tx-bound) that re-reads the tenant, so two first logins that race
 // end with one key: the loser re-reads it or, in a store that detects the
 // conflict, fails with ErrConflict and is retried by its caller.
+// accessTokenKey is the key that signs app's access tokens: its own when
+// its JWT configuration is enabled and names one, else its tenant's.
+func (e *Engine) accessTokenKey(ctx context.Context, s Store, cfg *configSnapshot, t *Tenant, app *Application) (*SigningKey, error) {
+	id := applicationKeyID(app)
+	if id == "" {
+		return e.tenantSigningKey(ctx, s, cfg, t)
+	}
+	get := cached[*SigningKey] // configcache.go
+	if s != e.store {
+		get = cachedInTx[*SigningKey]
+	}
+	k, err := get(ctx, cfg, configKindKey, id, s.GetKey)
+	if errors.Is(err, ErrNotFound) {
+		e.keyCache.forget(id)
+		// Not the caller's fault: DeleteKey refuses a key an application
+		// names, so the store was changed behind the engine's back.
+		return nil, fmt.Errorf("authcore: application %s signs with key %s, which does not exist", app.ID, id)
+	}
+	return k, err
+}
+
 func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnapshot, t *Tenant) (*SigningKey, error) {
 	id := t.JWTConfiguration.AccessTokenKeyID
 	if id == "" {

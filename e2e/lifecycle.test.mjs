@@ -116,6 +116,30 @@ test('retrieveKeys lists a generated key, and retrieveJWTPublicKey gives its PEM
   assert.match(pub.response.publicKey, /^-----BEGIN PUBLIC KEY-----/);
 });
 
+test('an application signs with its own key (jwtConfiguration.accessTokenKeyId)', async () => {
+  const g = await client.generateKey(undefined, { key: { algorithm: 'RS384', name: `e2e app key ${run}` } });
+  assertOK(g);
+  const keyId = g.response.key.id;
+  // Keys are global: only a request for every tenant (no tenant header)
+  // may choose one, as for a tenant's key.
+  const scoped = await expectFailure(s.scoped.patchApplication(s.appId, {
+    application: { jwtConfiguration: { enabled: true, accessTokenKeyId: keyId } },
+  }), 400);
+  assert.ok(scoped.exception.fieldErrors['application.jwtConfiguration.accessTokenKeyId']);
+  const res = await client.patchApplication(s.appId, {
+    application: { jwtConfiguration: { enabled: true, accessTokenKeyId: keyId } },
+  });
+  assertOK(res);
+  assert.equal(res.response.application.jwtConfiguration.accessTokenKeyId, keyId);
+  const pub = await newClient().retrieveJWTPublicKeyByApplicationId(s.appId);
+  assertOK(pub);
+  assert.equal(pub.response.publicKey, g.response.key.publicKey);
+  const inUse = await expectFailure(client.deleteKey(keyId), 400);
+  assert.equal(inUse.exception.generalErrors[0].code, '[KeyInUse]');
+  assertOK(await client.patchApplication(s.appId, { application: { jwtConfiguration: { enabled: false, accessTokenKeyId: null } } }));
+  assertOK(await client.deleteKey(keyId));
+});
+
 test('searchEventLogs and retrieveEventLog', async () => {
   // An entry to find: a Kafka producer setting authcore ignores is logged
   // when the integration is configured. The integrations are put back after.
