@@ -151,3 +151,43 @@ func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, keyID 
 	src, err := e.sharedApplication(ctx, cfg, aud)
 	return err == nil && src.TenantID == tenant.ID && applicationKeyID(src) == keyID
 }
+
+// LoginTokenSubject verifies an access token that stands for its user, as
+// one that authenticates a request of that user must: a token of a login
+// (tid names the user's tenant) signed by a key that signs that tenant's
+// access tokens, whose subject is a user of that tenant. A vended token is
+// refused (it has no tid, and any API key may vend one with any subject).
+// It returns the user's id; a refusal matches ErrUnauthorized.
+func (e *Engine) LoginTokenSubject(ctx context.Context, token string) (string, error) {
+	cfg := e.configSnapshot(ctx) // configcache.go
+	claims, keyID, err := e.validateAccessToken(ctx, cfg, token)
+	if err != nil {
+		return "", err
+	}
+	sub, _ := claims["sub"].(string)
+	tid, _ := claims["tid"].(string)
+	if sub == "" || tid == "" {
+		return "", tokenInvalid("not a login's token")
+	}
+	user, err := e.store.GetUser(ctx, sub)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return "", tokenInvalid("the subject is not a user")
+		}
+		return "", err
+	}
+	if user.TenantID != tid {
+		return "", tokenInvalid("the subject is not a user of the token's tenant")
+	}
+	tenant, err := e.sharedTenant(ctx, cfg, tid)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return "", tokenInvalid("unknown tenant")
+		}
+		return "", err
+	}
+	if !e.signsForTenant(ctx, cfg, keyID, tenant, claims) {
+		return "", tokenInvalid("not signed by the user's tenant")
+	}
+	return user.ID, nil
+}

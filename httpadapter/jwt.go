@@ -208,13 +208,14 @@ func (h *Handler) revokeAuth(r *http.Request) (context.Context, string, error) {
 	if token == "" {
 		return nil, "", authcore.ErrUnauthorized
 	}
-	claims, err := h.engine.ValidateAccessToken(ctx, token)
+	// A login's token only: a vended one names any subject its API key
+	// chose, of any tenant.
+	sub, err := h.engine.LoginTokenSubject(ctx, token)
 	if err != nil {
-		return nil, "", fmt.Errorf("httpadapter: revoke: %w", authcore.ErrUnauthorized)
-	}
-	sub, _ := claims["sub"].(string)
-	if sub == "" {
-		return nil, "", authcore.ErrUnauthorized
+		if errors.Is(err, authcore.ErrUnauthorized) {
+			return nil, "", fmt.Errorf("httpadapter: revoke: %w", authcore.ErrUnauthorized)
+		}
+		return nil, "", err
 	}
 	return ctx, sub, nil
 }

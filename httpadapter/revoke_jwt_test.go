@@ -55,3 +55,29 @@ func TestRevokeRefreshTokenWithOwnersAccessToken(t *testing.T) {
 	w.do("DELETE", "/api/jwt/refresh/"+otherRT.ID, "").empty(t, http.StatusOK)
 	assert.False(t, exists(otherRT.ID))
 }
+
+// A vended token is no login: any API key may vend one with any subject, so
+// a key locked to another tenant (or to the owner's own) could otherwise
+// revoke a user's refresh tokens through the owner's path.
+func TestRevokeRefreshTokenRefusesVendedToken(t *testing.T) {
+	w := newTokenWorld(t)
+	_, _, refreshID := w.login()
+	other := w.newTenant("Hooli")
+	locked := w.lockedKey(other)
+
+	r := w.do("POST", "/api/jwt/vend", `{"claims":{"sub":"`+userID+`"}}`, "Authorization", locked)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	vended := str(r.body(t), "token")
+
+	w.do("DELETE", "/api/jwt/refresh/"+refreshID, "", "Authorization", "Bearer "+vended).empty(t, http.StatusUnauthorized)
+	_, err := w.store.GetRefreshToken(w.ctx, refreshID)
+	assert.NoError(t, err, "another tenant's key cannot revoke the user's token")
+
+	// Nor a token vended by the user's own tenant.
+	r = w.do("POST", "/api/jwt/vend", `{"claims":{"sub":"`+userID+`"}}`, "X-FusionAuth-TenantId", w.tenant.ID)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	vended = str(r.body(t), "token")
+	w.do("DELETE", "/api/jwt/refresh/"+refreshID, "", "Authorization", "Bearer "+vended).empty(t, http.StatusUnauthorized)
+	_, err = w.store.GetRefreshToken(w.ctx, refreshID)
+	assert.NoError(t, err)
+}
