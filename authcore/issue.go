@@ -191,3 +191,40 @@ func (e *Engine) LoginTokenSubject(ctx context.Context, token string) (string, e
 	}
 	return user.ID, nil
 }
+
+// ValidateAccessTokenFor is ValidateAccessToken for one application's
+// routes: the token's aud must be applicationID, and it must be signed by a
+// key that signs that application's tenant's access tokens (the tenant's
+// key, or the application's own), with no tid of another tenant. Any API
+// key may vend a token with any aud and roles, signed by its tenant's key,
+// so without the key check a key locked to one tenant could mint tokens for
+// another tenant's application.
+func (e *Engine) ValidateAccessTokenFor(ctx context.Context, token, applicationID string) (map[string]any, error) {
+	cfg := e.configSnapshot(ctx) // configcache.go
+	claims, keyID, err := e.validateAccessToken(ctx, cfg, token)
+	if err != nil {
+		return nil, err
+	}
+	appID := strings.ToLower(applicationID)
+	if aud, _ := claims["aud"].(string); aud != appID {
+		return nil, tokenInvalid("another application's token")
+	}
+	app, err := e.sharedApplication(ctx, cfg, appID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, tokenInvalid("unknown application")
+		}
+		return nil, err
+	}
+	tenant, err := e.sharedTenant(ctx, cfg, app.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if tid, ok := claims["tid"]; ok && tid != tenant.ID {
+		return nil, tokenInvalid("another tenant's token")
+	}
+	if !e.signsForTenant(ctx, cfg, keyID, tenant, claims) {
+		return nil, tokenInvalid("not signed by the application's tenant")
+	}
+	return claims, nil
+}

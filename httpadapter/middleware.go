@@ -34,7 +34,9 @@ func (h *Handler) RequireToken(roles ...string) func(http.Handler) http.Handler 
 
 // RequireTokenFor is RequireToken that also requires the token's audience to
 // be applicationID, so a token issued for another application (with roles of
-// the same name) is refused with 401.
+// the same name) is refused with 401, and requires it to be signed by a key
+// that signs that application's access tokens (its tenant's, or its own), so
+// a token another tenant's key signed is refused too.
 func (h *Handler) RequireTokenFor(applicationID string, roles ...string) func(http.Handler) http.Handler {
 	return RequireToken(h.engine, applicationID, roles...)
 }
@@ -51,18 +53,21 @@ func RequireToken(e *authcore.Engine, applicationID string, roles ...string) fun
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
-			claims, err := e.ValidateAccessToken(r.Context(), token)
+			var claims map[string]any
+			var err error
+			if applicationID != "" {
+				// The key too: a token another tenant's key signed is
+				// no token of this application (ValidateAccessTokenFor).
+				claims, err = e.ValidateAccessTokenFor(r.Context(), token, applicationID)
+			} else {
+				claims, err = e.ValidateAccessToken(r.Context(), token)
+			}
 			if err != nil {
 				if !errors.Is(err, authcore.ErrUnauthorized) {
 					e.Logger().ErrorContext(r.Context(), "access token check failed", "error", err)
 					w.WriteHeader(http.StatusInternalServerError)
 					return
 				}
-				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-				w.WriteHeader(http.StatusUnauthorized)
-				return
-			}
-			if applicationID != "" && claims["aud"] != applicationID {
 				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 				w.WriteHeader(http.StatusUnauthorized)
 				return

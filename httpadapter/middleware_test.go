@@ -121,3 +121,36 @@ func ExampleHandler_RequireToken() {
 	// 401
 	// 401
 }
+
+// RequireTokenFor guards one application: a token that another tenant's
+// key signed is no token of that application, whatever its aud and roles.
+// Any API key may vend a token with any claims, so a key locked to tenant
+// B could otherwise mint an admin token for tenant A's application.
+func TestRequireTokenForRefusesAnotherTenantsKey(t *testing.T) {
+	w := newTokenWorld(t)
+	h := w.handler.(*httpadapter.Handler)
+	access, _, _ := w.login()
+	other := w.newTenant("Hooli")
+	locked := w.lockedKey(other)
+
+	r := w.do("POST", "/api/jwt/vend", `{"claims":{"aud":"`+appID+`","sub":"`+userID+`","applicationId":"`+appID+`","roles":["admin"]}}`, "Authorization", locked)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	forged := str(r.body(t), "token")
+
+	for _, tc := range []struct {
+		name   string
+		token  string
+		status int
+	}{
+		{"the application's own login", access, http.StatusOK},
+		{"vended by another tenant's key", forged, http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/app/private", nil)
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+			rec := httptest.NewRecorder()
+			h.RequireTokenFor(appID, "admin")(echoClaims).ServeHTTP(rec, req)
+			assert.Equal(t, tc.status, rec.Code, rec.Body.String())
+		})
+	}
+}
