@@ -415,13 +415,14 @@ func validateApplicationKey(ctx context.Context, tx Store, a *Application, prev 
 	if !looksLikeUUID(j.AccessTokenKeyID) {
 		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property must be a key id (a UUID).", path))
 	}
+	// The scope first: a scoped request must not learn which key ids exist.
+	if scopedTenant(ctx) != "" && j.AccessTokenKeyID != prev {
+		return invalid(path, validation.KindInvalid, "Only a request for every tenant may choose an application's signing key.")
+	}
 	if _, err := tx.GetKey(ctx, j.AccessTokenKeyID); errors.Is(err, ErrNotFound) {
 		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property does not name a key: [%s].", path, j.AccessTokenKeyID))
 	} else if err != nil {
 		return err
-	}
-	if scopedTenant(ctx) != "" && j.AccessTokenKeyID != prev {
-		return invalid(path, validation.KindInvalid, "Only a request for every tenant may choose an application's signing key.")
 	}
 	return nil
 }

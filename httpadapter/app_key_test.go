@@ -85,4 +85,10 @@ func TestApplicationSigningKey(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.Body), &gen))
 	w.do("PATCH", "/api/application/"+appID, `{"application":{"jwtConfiguration":{"enabled":true,"accessTokenKeyId":"`+gen.Key.ID+`"}}}`,
 		"Authorization", w.lockedKey(w.tenant.ID)).codes(t, "[invalid]application.jwtConfiguration.accessTokenKeyId")
+	// ... with the same answer whether the key exists or not.
+	exists := w.do("PATCH", "/api/application/"+appID, `{"application":{"jwtConfiguration":{"enabled":true,"accessTokenKeyId":"`+gen.Key.ID+`"}}}`,
+		"Authorization", w.lockedKey(w.tenant.ID))
+	missing := w.do("PATCH", "/api/application/"+appID, `{"application":{"jwtConfiguration":{"enabled":true,"accessTokenKeyId":"0b1c2d3e-0000-4000-8000-000000000001"}}}`,
+		"Authorization", w.lockedKey(w.tenant.ID))
+	assert.Equal(t, exists.Body, missing.Body)
 }
