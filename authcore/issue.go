@@ -159,14 +159,12 @@ func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, keyID 
 // refused (it has no tid, and any API key may vend one with any subject).
 // It returns the user's id; a refusal matches ErrUnauthorized.
 func (e *Engine) LoginTokenSubject(ctx context.Context, token string) (string, error) {
-	cfg := e.configSnapshot(ctx) // configcache.go
-	claims, keyID, err := e.validateAccessToken(ctx, cfg, token)
+	claims, err := e.ValidateLoginToken(ctx, token)
 	if err != nil {
 		return "", err
 	}
 	sub, _ := claims["sub"].(string)
-	tid, _ := claims["tid"].(string)
-	if sub == "" || tid == "" {
+	if sub == "" {
 		return "", tokenInvalid("not a login's token")
 	}
 	user, err := e.store.GetUser(ctx, sub)
@@ -176,20 +174,40 @@ func (e *Engine) LoginTokenSubject(ctx context.Context, token string) (string, e
 		}
 		return "", err
 	}
-	if user.TenantID != tid {
+	if tid, _ := claims["tid"].(string); user.TenantID != tid {
 		return "", tokenInvalid("the subject is not a user of the token's tenant")
+	}
+	return user.ID, nil
+}
+
+// ValidateLoginToken is ValidateAccessToken for a token that stands for a
+// login, as a host application's routes want one: it must name its tenant
+// (tid) and be signed by a key that signs that tenant's access tokens (the
+// tenant's, or the own key of the application it was issued for). A vended
+// token is refused: it has no tid, and any API key, one locked to another
+// tenant included, may vend one with any subject and roles. It reads no
+// store beyond the configuration cache, as ValidateAccessToken.
+func (e *Engine) ValidateLoginToken(ctx context.Context, token string) (map[string]any, error) {
+	cfg := e.configSnapshot(ctx) // configcache.go
+	claims, keyID, err := e.validateAccessToken(ctx, cfg, token)
+	if err != nil {
+		return nil, err
+	}
+	tid, _ := claims["tid"].(string)
+	if tid == "" {
+		return nil, tokenInvalid("not a login's token")
 	}
 	tenant, err := e.sharedTenant(ctx, cfg, tid)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return "", tokenInvalid("unknown tenant")
+			return nil, tokenInvalid("unknown tenant")
 		}
-		return "", err
+		return nil, err
 	}
 	if !e.signsForTenant(ctx, cfg, keyID, tenant, claims) {
-		return "", tokenInvalid("not signed by the user's tenant")
+		return nil, tokenInvalid("not signed by the token's tenant")
 	}
-	return user.ID, nil
+	return claims, nil
 }
 
 // ValidateAccessTokenFor is ValidateAccessToken for one application's

@@ -26,8 +26,10 @@ func Claims(ctx context.Context) map[string]any {
 // 403 (no required role), with an RFC 6750 WWW-Authenticate header and no
 // body.
 //
-// It accepts a token for any application of the deployment; use
-// RequireTokenFor when the route belongs to one application.
+// It accepts a login's token for any application of the deployment, signed
+// by a key of the token's tenant (Engine.ValidateLoginToken); a vended
+// token is refused, since any API key may vend one with any subject and
+// roles. Use RequireTokenFor when the route belongs to one application.
 func (h *Handler) RequireToken(roles ...string) func(http.Handler) http.Handler {
 	return RequireToken(h.engine, "", roles...)
 }
@@ -60,7 +62,9 @@ func RequireToken(e *authcore.Engine, applicationID string, roles ...string) fun
 				// no token of this application (ValidateAccessTokenFor).
 				claims, err = e.ValidateAccessTokenFor(r.Context(), token, applicationID)
 			} else {
-				claims, err = e.ValidateAccessToken(r.Context(), token)
+				// A login's token only: a vended one carries whatever
+				// subject and roles an API key gave it.
+				claims, err = e.ValidateLoginToken(r.Context(), token)
 			}
 			if err != nil {
 				if !errors.Is(err, authcore.ErrUnauthorized) {

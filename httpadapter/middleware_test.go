@@ -154,3 +154,37 @@ func TestRequireTokenForRefusesAnotherTenantsKey(t *testing.T) {
 		})
 	}
 }
+
+// RequireToken (no application) takes a login's token only: a vended token,
+// whether from a key locked to another tenant or from a global key with the
+// tenant's own signing key, carries whatever subject and roles its caller
+// chose, so it would let any API key holder act as any user here.
+func TestRequireTokenRefusesVendedTokens(t *testing.T) {
+	w := newTokenWorld(t)
+	h := w.handler.(*httpadapter.Handler)
+	access, _, _ := w.login()
+	other := w.newTenant("Hooli")
+	vend := func(headers ...string) string {
+		t.Helper()
+		r := w.do("POST", "/api/jwt/vend", `{"claims":{"aud":"`+appID+`","sub":"`+userID+`","roles":["admin"]}}`, headers...)
+		require.Equal(t, http.StatusOK, r.Code, r.Body)
+		return str(r.body(t), "token")
+	}
+	for _, tc := range []struct {
+		name   string
+		token  string
+		status int
+	}{
+		{"a login's token", access, http.StatusOK},
+		{"vended by another tenant's locked key", vend("Authorization", w.lockedKey(other)), http.StatusUnauthorized},
+		{"vended by a global key, with the tenant's key", vend("X-FusionAuth-TenantId", w.tenant.ID), http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/me", nil)
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+			rec := httptest.NewRecorder()
+			h.RequireToken("admin")(echoClaims).ServeHTTP(rec, req)
+			assert.Equal(t, tc.status, rec.Code, rec.Body.String())
+		})
+	}
+}
