@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -606,6 +607,20 @@ var apiKeyCases = []testCase{
 }
 
 var refreshTokenCases = []testCase{
+	{"refresh token/metaData numbers keep their value", func(t *testing.T, f *fixture) {
+		// As in data maps (storetest.go): a number comes back as the
+		// json.Number of its text, whichever store keeps it, and touchDevice
+		// writes lastAccessedInstant into metaData.device.
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		r := f.newRefresh(u, a.ID, "h1")
+		r.MetaData = map[string]any{"device": map[string]any{"lastAccessedInstant": json.Number("9007199254740993")}}
+		require.NoError(t, f.s.CreateRefreshToken(f.ctx, r))
+		got, err := f.s.GetRefreshToken(f.ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, r.MetaData, got.MetaData)
+	}},
 	{"refresh token/create, lookup by id, hash and previous hash, rotate", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		tn := f.tenant("T")

@@ -17,9 +17,10 @@ import (
 // decodeDoc decodes a stored document into v. Numbers in its data maps
 // come back as json.Number, with the text they were stored with: as
 // float64 an integer above 2^53 (a 64-bit id) would come back changed.
-// Only a document with a data map needs the slower decoder that does this.
+// Only a document with a data map (or a refresh token's metaData, stored
+// under its Go name) needs the slower decoder that does this.
 func decodeDoc(doc []byte, v any) error {
-	if !bytes.Contains(doc, []byte(`"data":`)) {
+	if !bytes.Contains(doc, []byte(`"data":`)) && !bytes.Contains(doc, []byte(`"MetaData":`)) {
 		return json.Unmarshal(doc, v)
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
