@@ -225,6 +225,9 @@ func (h *Handler) revokeAuth(r *http.Request) (context.Context, string, error) {
 // of access logs). net/http's ParseForm reads no DELETE body, and readBody
 // takes JSON only, so the body is read here under the same size limit.
 func (h *Handler) revokeForm(w http.ResponseWriter, r *http.Request, body *revokeBody) error {
+	if !utf8Charset(r.Header.Get("Content-Type")) {
+		return badRequest("[InvalidContentType]", "The request body must be in UTF-8; the Content-Type names another charset.")
+	}
 	if r.ContentLength > h.maxBody {
 		return tooLarge(h.maxBody)
 	}

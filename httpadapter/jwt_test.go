@@ -685,6 +685,12 @@ func TestRevokeRefreshTokenFormBody(t *testing.T) {
 	assert.Empty(t, r.Body)
 	r = w.do("GET", "/api/jwt/refresh/"+id, "")
 	assert.Equal(t, http.StatusNotFound, r.Code, "revoked")
+
+	// A form in another charset than UTF-8 is refused, as a JSON body is.
+	_, refresh, id = w.login()
+	w.do("DELETE", "/api/jwt/refresh", url.Values{"token": {refresh}}.Encode(), "Content-Type", "application/x-www-form-urlencoded; charset=ISO-8859-1").
+		codes(t, "[InvalidContentType]")
+	assert.Equal(t, http.StatusOK, w.do("GET", "/api/jwt/refresh/"+id, "").Code, "not revoked")
 }
 
 // A vended claim keeps its number as sent (vend decodes numbers as their
