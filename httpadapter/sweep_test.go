@@ -325,9 +325,6 @@ func TestSweepMemstore(t *testing.T) {
 }
 
 func TestSweepSQLite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
-	}
 	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "sweep.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
