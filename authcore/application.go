@@ -58,6 +58,8 @@ func DefaultRoles(app *Application) []string {
 			out = append(out, r.Name)
 		}
 	}
+	// Names are unique and trimmed already: sorting is all registrationRoles
+	// would do, without its map on a first login's path.
 	slices.Sort(out)
 	return out
 }
@@ -265,12 +267,13 @@ func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *App
 			if n, ok := to[name]; ok {
 				name = n
 			}
-			if kept[name] && !slices.Contains(roles, name) {
+			if kept[name] {
 				roles = append(roles, name)
 			}
 		}
-		// A new name may sort elsewhere (registrationRoles).
-		slices.Sort(roles)
+		// Kept as every registration's roles (a new name may sort
+		// elsewhere, and two old names may now be one).
+		roles = registrationRoles(roles)
 		if slices.Equal(roles, reg.Roles) {
 			continue
 		}
