@@ -196,6 +196,16 @@ func (e *Engine) accessTokenKey(ctx context.Context, s Store, cfg *configSnapsho
 	if id == "" {
 		return e.tenantSigningKey(ctx, s, cfg, t)
 	}
+	// Not the caller's fault when it is gone: DeleteKey refuses a key an
+	// application names, so the store was changed behind the engine's back.
+	return e.namedSigningKey(ctx, s, cfg, id, "application", app.ID)
+}
+
+// namedSigningKey reads the key a tenant or an application (ownerKind and
+// ownerID, for the error alone: this runs for every token) signs with,
+// through the configuration cache. A key that is gone is forgotten by the
+// signer cache and reported as the deployment's fault, not the caller's.
+func (e *Engine) namedSigningKey(ctx context.Context, s Store, cfg *configSnapshot, id, ownerKind, ownerID string) (*SigningKey, error) {
 	get := cached[*SigningKey] // configcache.go
 	if s != e.store {
 		get = cachedInTx[*SigningKey]
@@ -203,9 +213,7 @@ func (e *Engine) accessTokenKey(ctx context.Context, s Store, cfg *configSnapsho
 	k, err := get(ctx, cfg, configKindKey, id, s.GetKey)
 	if errors.Is(err, ErrNotFound) {
 		e.keyCache.forget(id)
-		// Not the caller's fault: DeleteKey refuses a key an application
-		// names, so the store was changed behind the engine's back.
-		return nil, fmt.Errorf("authcore: application %s signs with key %s, which does not exist", app.ID, id)
+		return nil, fmt.Errorf("authcore: %s %s signs with key %s, which does not exist", ownerKind, ownerID, id)
 	}
 	return k, err
 }
@@ -245,20 +253,7 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnaps
 			return created, nil
 		}
 	}
-	get := cached[*SigningKey] // configcache.go
-	if s != e.store {
-		get = cachedInTx[*SigningKey]
-	}
-	k, err := get(ctx, cfg, configKindKey, id, s.GetKey)
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			e.keyCache.forget(id)
-			// Not the caller's fault: the tenant names a key that is gone.
-			return nil, fmt.Errorf("authcore: tenant %s signs with key %s, which does not exist", t.ID, id)
-		}
-		return nil, err
-	}
-	return k, nil
+	return e.namedSigningKey(ctx, s, cfg, id, "tenant", t.ID)
 }
 
 // tokenSigner is a go-jose signer and the protected header it writes.
