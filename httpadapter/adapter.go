@@ -356,8 +356,15 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	if r.Method != http.MethodPatch && !isJSONMediaType(ct) {
 		return nil, badRequest("[InvalidContentType]", "The request body must be JSON, sent with Content-Type: application/json.")
 	}
+	return h.bodyBytes(w, r, ct, "[invalidJSON]")
+}
+
+// bodyBytes reads a request body of any media type (ct, its Content-Type)
+// whose charset is UTF-8 (or unnamed) and that fits the limit; unreadable
+// is the code of a body that cannot be read.
+func (h *Handler) bodyBytes(w http.ResponseWriter, r *http.Request, ct, unreadable string) ([]byte, error) {
 	if !utf8Charset(ct) {
-		return nil, badRequest("[InvalidContentType]", "The request body must be JSON in UTF-8; the Content-Type names another charset.")
+		return nil, badRequest("[InvalidContentType]", "The request body must be in UTF-8; the Content-Type names another charset.")
 	}
 	if r.ContentLength > h.maxBody {
 		return nil, tooLarge(h.maxBody)
@@ -369,7 +376,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		// allocate all of it up front.
 		b := make([]byte, r.ContentLength)
 		if _, err := io.ReadFull(r.Body, b); err != nil {
-			return nil, badRequest("[invalidJSON]", "The request body could not be read.")
+			return nil, badRequest(unreadable, "The request body could not be read.")
 		}
 		return b, nil
 	}
@@ -379,7 +386,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		if errors.As(err, &mbe) {
 			return nil, tooLarge(h.maxBody)
 		}
-		return nil, badRequest("[invalidJSON]", "The request body could not be read.")
+		return nil, badRequest(unreadable, "The request body could not be read.")
 	}
 	return b, nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -223,21 +222,11 @@ func (h *Handler) revokeAuth(r *http.Request) (context.Context, string, error) {
 // revokeForm reads the application/x-www-form-urlencoded body FusionAuth
 // documents for a revocation by value (token=…, which keeps the token out
 // of access logs). net/http's ParseForm reads no DELETE body, and readBody
-// takes JSON only, so the body is read here under the same size limit.
+// takes JSON only; bodyBytes holds it to the same charset and size rules.
 func (h *Handler) revokeForm(w http.ResponseWriter, r *http.Request, body *revokeBody) error {
-	if !utf8Charset(r.Header.Get("Content-Type")) {
-		return badRequest("[InvalidContentType]", "The request body must be in UTF-8; the Content-Type names another charset.")
-	}
-	if r.ContentLength > h.maxBody {
-		return tooLarge(h.maxBody)
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	b, err := h.bodyBytes(w, r, r.Header.Get("Content-Type"), "[invalid]")
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return tooLarge(h.maxBody)
-		}
-		return badRequest("[invalid]", "The request body could not be read.")
+		return err
 	}
 	v, err := url.ParseQuery(string(b))
 	if err != nil {
