@@ -75,19 +75,28 @@ func (f *fixture) do(method, path, body string, headers ...string) response {
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req := httptest.NewRequest(method, path, rd)
+	return serveAs(f.handler, httptest.NewRequest(method, path, rd), body != "", false, headers...)
+}
+
+// serveAs serves req with the test API key, a JSON content type when it
+// has a body, and then headers: pairs of name and value, "" removing one,
+// a value replacing the header's or, with add, added to it.
+func serveAs(h http.Handler, req *http.Request, hasBody, add bool, headers ...string) response {
 	req.Header.Set("Authorization", testKey)
-	if body != "" {
+	if hasBody {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
-		if headers[i+1] == "" {
+		switch {
+		case headers[i+1] == "":
 			req.Header.Del(headers[i])
-		} else {
+		case add:
+			req.Header.Add(headers[i], headers[i+1])
+		default:
 			req.Header.Set(headers[i], headers[i+1])
 		}
 	}
 	rec := httptest.NewRecorder()
-	f.handler.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	return response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.String()}
 }
