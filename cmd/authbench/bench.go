@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authcore/authcore/store/sqlstore"
 )
 
 // report is what a load test prints.
@@ -75,7 +77,7 @@ func loadTest(ctx context.Context, cfg config, stderr io.Writer) (*report, error
 	defer client.CloseIdleConnections()
 
 	rep := &report{Machine: describeMachine(), Config: reportConfig{
-		DB: redact(cfg.db), Concurrency: cfg.concurrency, Duration: cfg.duration.String(), Count: cfg.count,
+		DB: sqlstore.RedactDSN(cfg.db), Concurrency: cfg.concurrency, Duration: cfg.duration.String(), Count: cfg.count,
 		Accounts: cfg.accounts, First: cfg.first, Repeat: cfg.repeat, Refresh: cfg.refresh,
 		FloorClient: cfg.floorClient, Rounds: cfg.rounds,
 	}}
@@ -88,7 +90,7 @@ func loadTest(ctx context.Context, cfg config, stderr io.Writer) (*report, error
 			return nil, fmt.Errorf("warm-up of %s: %w", s.name, err)
 		}
 	}
-	fmt.Fprintf(stderr, "authbench: %d accounts, c=%d, db=%s\n", cfg.accounts, cfg.concurrency, redact(cfg.db))
+	fmt.Fprintf(stderr, "authbench: %d accounts, c=%d, db=%s\n", cfg.accounts, cfg.concurrency, sqlstore.RedactDSN(cfg.db))
 
 	stopProfile, err := startCPUProfile(cfg.cpuProfile)
 	if err != nil {
@@ -292,20 +294,4 @@ func (rep *report) finish(cfg config) {
 	if rep.Store != nil {
 		rep.Targets = append(rep.Targets, target{What: "the store holds one user, link and registration per successful first login", Met: rep.Store.OK})
 	}
-}
-
-// redact keeps a PostgreSQL password out of the report.
-func redact(dsn string) string {
-	if strings.HasPrefix(dsn, "postgres") {
-		// pgx reads passwords from the query too (password=, sslpassword=).
-		if base, _, ok := strings.Cut(dsn, "?"); ok {
-			dsn = base + "?…"
-		}
-		if at := strings.LastIndexByte(dsn, '@'); at >= 0 {
-			if i := strings.Index(dsn, "://"); i >= 0 && i < at {
-				return dsn[:i+3] + "…" + dsn[at:]
-			}
-		}
-	}
-	return dsn
 }

@@ -20,10 +20,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -128,7 +126,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		return err
 	}
 	srv := newHTTPServer(handler)
-	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db))
+	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", dbForLog(cfg.db))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -173,28 +171,10 @@ func openStore(ctx context.Context, dsn string) (authcore.Store, func() error, e
 	return s, s.Close, nil
 }
 
-// redactDSN hides a PostgreSQL password from the log: the user info's, and
-// query parameters (pgx takes password and sslpassword there too).
-func redactDSN(dsn string) string {
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn // sqlite:PATH, sqlite::memory:, memory
+// dbForLog names the store in the start-up log, without a password.
+func dbForLog(db string) string {
+	if db == "memory" {
+		return db
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		scheme, _, _ := strings.Cut(dsn, "://")
-		return scheme + "://…"
-	}
-	if q := u.Query(); len(q) > 0 {
-		masked := false
-		for k := range q {
-			if strings.Contains(strings.ToLower(k), "password") {
-				q.Set(k, "xxxxx")
-				masked = true
-			}
-		}
-		if masked {
-			u.RawQuery = q.Encode()
-		}
-	}
-	return u.Redacted()
+	return sqlstore.RedactDSN(db)
 }

@@ -139,7 +139,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s := &Store{dialect: Postgres, wdb: db, rdb: db, owned: []*sql.DB{db}}
 		return s.init(ctx)
 	}
-	return nil, fmt.Errorf("sqlstore: unknown DSN %q (want sqlite:PATH, sqlite::memory: or postgres://…)", redactDSN(dsn))
+	return nil, fmt.Errorf("sqlstore: unknown DSN %q (want sqlite:PATH, sqlite::memory: or postgres://…)", RedactDSN(dsn))
 }
 
 // OpenDB makes a Store on a pool the caller configured, applies pending
@@ -327,10 +327,37 @@ func (s *Store) Close() error {
 // Dialect reports which database the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// redactDSN keeps only a URL scheme, when the DSN starts with one: anything
-// else may hold a password (a key/value DSN may start with it, or carry a
-// colon after it).
-func redactDSN(dsn string) string {
+// RedactDSN returns dsn fit for a log line or an error message. A
+// PostgreSQL URL keeps its host and database, with its passwords masked: the
+// user info's, and every query parameter whose name holds "password" (pgx
+// reads password and sslpassword there). A SQLite DSN, which holds no
+// secret, is returned as it is. Anything else is cut to its URL scheme, as
+// it may hold a password anywhere (a key/value DSN such as "host=db
+// password=…").
+func RedactDSN(dsn string) string {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return dsn
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		u, err := url.Parse(dsn)
+		if err != nil {
+			scheme, _, _ := strings.Cut(dsn, "://")
+			return scheme + "://…"
+		}
+		if q := u.Query(); len(q) > 0 {
+			masked := false
+			for k := range q {
+				if strings.Contains(strings.ToLower(k), "password") {
+					q.Set(k, "xxxxx")
+					masked = true
+				}
+			}
+			if masked {
+				u.RawQuery = q.Encode()
+			}
+		}
+		return u.Redacted()
+	}
 	i := strings.Index(dsn, ":")
 	if i <= 0 {
 		return "…"

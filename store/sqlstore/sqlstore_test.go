@@ -265,3 +265,37 @@ func TestSQLiteFileIsInWALModeWithForeignKeys(t *testing.T) {
 	require.NoError(t, s.DB().QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&fk))
 	require.Equal(t, 1, fk)
 }
+
+// RedactDSN is what the example server logs and authbench reports: a
+// password may sit in a PostgreSQL URL's user info or in a query parameter
+// (pgx reads password and sslpassword there too), or anywhere in a DSN that
+// is not a URL.
+func TestRedactDSN(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://authcore:hunter2@db/authcore",
+		"postgres://authcore@db/authcore?password=hunter2",
+		"postgresql://db/authcore?sslmode=verify-full&password=hunter2",
+		"postgres://authcore@db/authcore?sslkey=/k&sslpassword=hunter2",
+		"postgres://authcore@db/authcore?PassWord=hunter2",
+		"postgres://authcore:hunter2@db/authcore?x=%zz", // not a URL net/url parses
+		"mysql://root:hunter2@localhost/db",
+		"password=hunter2 host=db user=authcore",
+		"user=authcore password=hunter2 host=::1",
+	} {
+		got := sqlstore.RedactDSN(dsn)
+		require.NotContains(t, got, "hunter2", dsn)
+		require.NotEmpty(t, got, dsn)
+	}
+	// What is not secret stays, so that the line still says which database.
+	for dsn, want := range map[string]string{
+		"sqlite:authcore.db": "sqlite:authcore.db",
+		"sqlite::memory:":    "sqlite::memory:",
+		"postgres://authcore@db/authcore?sslmode=disable":  "postgres://authcore@db/authcore?sslmode=disable",
+		"postgres://authcore:hunter2@db:5432/authcore":     "postgres://authcore:xxxxx@db:5432/authcore",
+		"postgres://db/x?password=hunter2&sslmode=require": "postgres://db/x?password=xxxxx&sslmode=require",
+		"mysql://root:hunter2@localhost/db":                "mysql:…",
+		"password=hunter2 host=db":                         "…",
+	} {
+		require.Equal(t, want, sqlstore.RedactDSN(dsn), dsn)
+	}
+}
