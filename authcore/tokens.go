@@ -428,6 +428,11 @@ var acceptedAlgorithms = []jose.SignatureAlgorithm{
 // key's algorithm (alg none, or HS256 on an RSA key's public bytes, cannot
 // pass). exp is required and nbf honoured, both against the engine's clock.
 // Refusals match ErrTokenInvalid or ErrTokenExpired, and ErrUnauthorized.
+//
+// Numbers in the claims are float64, as encoding/json decodes them into a
+// map (exp, iat and auth_time among them), so an integer above 2^53 that a
+// vend's claims carried comes back rounded; GET /api/jwt/validate answers
+// with the token's own payload instead, which keeps it exact.
 func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[string]any, error) {
 	claims, _, err := e.validateAccessToken(ctx, e.configSnapshot(ctx), token)
 	return claims, err
