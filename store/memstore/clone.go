@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
@@ -39,9 +40,20 @@ func cloneAny(v any) any {
 		}
 		return out
 	default:
-		// Go callers may put typed values in Data ([]string,
-		// map[string]string, pointers, structs): copy those too, keeping
-		// their types.
+		// A Go caller may put typed values in Data ([]string,
+		// map[string]string, structs, pointers). They are kept as a SQL
+		// store keeps them, as their JSON read back (maps, []any,
+		// json.Number), so that a caller reads the same shape from every
+		// store. What JSON cannot hold (a channel, a cycle), which a SQL
+		// store refuses, is copied keeping its type.
+		if b, err := json.Marshal(v); err == nil {
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			var out any
+			if dec.Decode(&out) == nil {
+				return out
+			}
+		}
 		return cloneValue(reflect.ValueOf(v), 0).Interface()
 	}
 }
