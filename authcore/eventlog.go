@@ -125,13 +125,22 @@ func parseEventLogOrder(s string) (column string, asc, ok bool) {
 	return column, asc, true
 }
 
+// EventLogSearchKey is the form of a message, or of a search pattern, that
+// the search and the order by message compare: lower-cased, with U+0000 as
+// U+FFFD. PostgreSQL's text cannot hold U+0000, so a SQL store keeps this
+// form in a column; every store compares through it, so that a search finds
+// the same entries on each.
+func EventLogSearchKey(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "\x00", "\uFFFD")
+}
+
 // MatchEventLogMessage reports whether message matches pattern as
 // EventLogQuery.Message defines it; stores that filter in Go use it.
 func MatchEventLogMessage(pattern, message string) bool {
 	if pattern == "" {
 		return true
 	}
-	p, m := strings.ToLower(pattern), strings.ToLower(message)
+	p, m := EventLogSearchKey(pattern), EventLogSearchKey(message)
 	parts := strings.Split(p, "*")
 	if len(parts) == 1 {
 		return m == p

@@ -753,6 +753,32 @@ var eventLogCases = []testCase{
 		requireNotFound(t, err)
 		require.NoError(t, f.s.CreateLoginRecord(ctx, &authcore.LoginRecord{ID: id(), UserID: id(), ApplicationID: id(), TenantID: id(), IPAddress: "127.0.0.1", Instant: f.instant(), Device: map[string]any{"type": "BROWSER"}}))
 	}},
+	{"event log/U+0000 is searched and ordered as U+FFFD on every store", func(t *testing.T, f *fixture) {
+		// PostgreSQL's text cannot hold U+0000, so the SQL stores search a
+		// copy of the message with U+FFFD in its place
+		// (authcore.EventLogSearchKey); memstore compares the same way.
+		ctx := f.ctx
+		nul := &authcore.EventLog{InsertInstant: f.now, Message: "nul\x00end", Type: authcore.EventLogDebug}
+		rep := &authcore.EventLog{InsertInstant: f.now + 1, Message: "nul\uFFFDend", Type: authcore.EventLogDebug}
+		plain := &authcore.EventLog{InsertInstant: f.now + 2, Message: "nulzend", Type: authcore.EventLogDebug}
+		for _, e := range []*authcore.EventLog{nul, rep, plain} {
+			require.NoError(t, f.s.CreateEventLog(ctx, e))
+		}
+		got, total, err := f.s.SearchEventLogs(ctx, authcore.EventLogQuery{Message: "nul\x00*", Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, 2, total)
+		require.Equal(t, []*authcore.EventLog{rep, nul}, got)
+		got, _, err = f.s.SearchEventLogs(ctx, authcore.EventLogQuery{Message: "NUL\uFFFDEND", Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.EventLog{rep, nul}, got)
+		one, err := f.s.GetEventLog(ctx, nul.ID)
+		require.NoError(t, err)
+		require.Equal(t, "nul\x00end", one.Message, "the entry keeps its message as it is")
+		// By message: "z" (0x7a) sorts before U+FFFD, and so before U+0000.
+		got, _, err = f.s.SearchEventLogs(ctx, authcore.EventLogQuery{Message: "nul*", OrderBy: authcore.EventLogOrderMessage, Asc: true, Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.EventLog{plain, nul, rep}, got)
+	}},
 	{"event log/search filters, newest first, pages, total", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		base := f.now

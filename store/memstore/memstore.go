@@ -688,7 +688,7 @@ func (t *txn) SearchEventLogs(_ context.Context, q authcore.EventLogQuery) ([]*a
 	before := func(a, b *authcore.EventLog) bool {
 		switch q.OrderBy {
 		case authcore.EventLogOrderMessage:
-			if am, bm := lower(a.Message), lower(b.Message); am != bm {
+			if am, bm := authcore.EventLogSearchKey(a.Message), authcore.EventLogSearchKey(b.Message); am != bm {
 				return am < bm
 			}
 		case authcore.EventLogOrderType:

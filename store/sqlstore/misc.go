@@ -222,13 +222,13 @@ func (t *tx) CreateEventLog(ctx context.Context, e *authcore.EventLog) error {
 		return err
 	}
 	return t.atomic1(ctx, func() error {
-		// message_lower is lower-cased by Go, so the case-insensitive search
-		// folds Unicode as memstore does (SQLite's lower() folds only ASCII).
-		// It is only searched, so a NUL (which PostgreSQL text refuses) is
-		// replaced there; the document keeps it escaped.
+		// message_lower is authcore.EventLogSearchKey, lower-cased by Go
+		// so that the case-insensitive search folds Unicode as memstore
+		// does (SQLite's lower() folds only ASCII), and without the NUL
+		// PostgreSQL text refuses; the document keeps the message as it is.
 		var id int64
 		err := t.queryRow(ctx, `INSERT INTO event_logs (insert_instant, type, message_lower, doc) VALUES (?, ?, ?, ?) RETURNING id`,
-			e.InsertInstant, e.Type, strings.ReplaceAll(strings.ToLower(e.Message), "\x00", "\uFFFD"), doc).Scan(&id)
+			e.InsertInstant, e.Type, authcore.EventLogSearchKey(e.Message), doc).Scan(&id)
 		if err != nil {
 			return t.s.mapErr(ctx, err)
 		}
@@ -378,10 +378,10 @@ func (s *Store) LoginRecords(ctx context.Context, userID string) ([]authcore.Log
 
 // likePattern turns an event-log message pattern (authcore.EventLogQuery:
 // "*" for any run of characters) into a LIKE pattern over message_lower,
-// lower-cased and with U+0000 replaced as the column is. LIKE's own
-// wildcards and the escape character match themselves.
+// in the column's form (authcore.EventLogSearchKey). LIKE's own wildcards
+// and the escape character match themselves.
 func likePattern(pattern string) string {
-	p := strings.ReplaceAll(strings.ToLower(pattern), "\x00", "\uFFFD")
+	p := authcore.EventLogSearchKey(pattern)
 	var b strings.Builder
 	for _, r := range p {
 		switch r {
