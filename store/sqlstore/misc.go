@@ -379,20 +379,26 @@ func (s *Store) LoginRecords(ctx context.Context, userID string) ([]authcore.Log
 // likePattern turns an event-log message pattern (authcore.EventLogQuery:
 // "*" for any run of characters) into a LIKE pattern over message_lower,
 // in the column's form (authcore.EventLogSearchKey). LIKE's own wildcards
-// and the escape character match themselves.
+// and the escape character match themselves. A run of "*" is one "%": it
+// matches the same, and each "%" more is another place LIKE may try every
+// split of the message at.
 func likePattern(pattern string) string {
 	p := authcore.EventLogSearchKey(pattern)
 	var b strings.Builder
+	prev := rune(0)
 	for _, r := range p {
 		switch r {
 		case '\\', '%', '_':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case '*':
-			b.WriteByte('%')
+			if prev != '*' {
+				b.WriteByte('%')
+			}
 		default:
 			b.WriteRune(r)
 		}
+		prev = r
 	}
 	return b.String()
 }
