@@ -104,20 +104,32 @@ func TestLoginFailedEvents(t *testing.T) {
 		req      func(env *eventstest.Env) authcore.IdentityProviderLoginRequest
 		code     string
 		withUser bool
+		// withApp: FusionAuth's event names the application only for a
+		// user registered to it.
+		withApp bool
 	}{
 		{"Twitter refuses the token", nil, "201", func(env *eventstest.Env) authcore.IdentityProviderLoginRequest {
 			r := env.Request("201")
 			r.Data["oauth_token_secret"] = "wrong"
 			return r
-		}, authcore.LoginFailedCredentials, false},
-		{"Twitter is down", func(env *eventstest.Env) { env.Twitter.SetFault(twittertest.FaultStatus500) }, "202", nil, authcore.LoginFailedProviderUnavailable, false},
+		}, authcore.LoginFailedCredentials, false, false},
+		{"Twitter is down", func(env *eventstest.Env) { env.Twitter.SetFault(twittertest.FaultStatus500) }, "202", nil, authcore.LoginFailedProviderUnavailable, false, false},
 		{"the user is inactive", func(env *eventstest.Env) {
 			env.MustLogin("203")
 			u, err := env.Engine.UserByEmail(env.Ctx, "u203@example.com")
 			require.NoError(env.T, err)
 			_, err = env.Engine.DeactivateUser(env.Ctx, u.ID)
 			require.NoError(env.T, err)
-		}, "203", nil, authcore.LoginFailedLoginPrevented, true},
+		}, "203", nil, authcore.LoginFailedLoginPrevented, true, true},
+		{"the user is inactive, and not registered to the application", func(env *eventstest.Env) {
+			env.MustLogin("204")
+			u, err := env.Engine.UserByEmail(env.Ctx, "u204@example.com")
+			require.NoError(env.T, err)
+			err = env.Engine.DeleteRegistration(env.Ctx, u.ID, eventstest.AppID)
+			require.NoError(env.T, err)
+			_, err = env.Engine.DeactivateUser(env.Ctx, u.ID)
+			require.NoError(env.T, err)
+		}, "204", nil, authcore.LoginFailedLoginPrevented, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env, c := eventsEnv(t, memstore.New(), "")
@@ -145,7 +157,11 @@ func TestLoginFailedEvents(t *testing.T) {
 			ev := failed[0]
 			requireEventShape(t, ev, env.TenantID)
 			require.Equal(t, tc.code, ev.Reason.Code)
-			require.Equal(t, eventstest.AppID, ev.ApplicationID)
+			if tc.withApp {
+				require.Equal(t, eventstest.AppID, ev.ApplicationID)
+			} else {
+				require.Empty(t, ev.ApplicationID)
+			}
 			require.Equal(t, tc.withUser, ev.User != nil)
 		})
 	}

@@ -259,6 +259,9 @@ type login struct {
 	// one (a refused login stores nobody).
 	user       *User
 	storedUser User // what user points to
+	// registered: user has a registration for app, as stored; only then
+	// does user.login.failed name the application.
+	registered bool
 	// newUserID is the id of the user the login creates, the same in
 	// every run of the transaction: CleanSpeak is told it (the sender) in
 	// a run that ends to ask it.
@@ -302,7 +305,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 
 func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	e := lg.engine
-	lg.user = nil
+	lg.user, lg.registered = nil, false
 	now := e.instant()
 	providerID := twitter.ProviderID
 	tenantID := lg.tenant.ID
@@ -422,6 +425,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			break
 		}
 	}
+	lg.registered = reg != nil
 	newReg := false
 	if reg == nil {
 		if lg.eff.CreateRegistration {

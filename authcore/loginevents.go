@@ -64,10 +64,15 @@ func (lg *login) emitRefusal(ctx context.Context, err error) {
 		return
 	}
 	ev := Event{Type: EventUserLoginFailed, TenantID: lg.tenant.ID, Info: loginInfo(ctx, lg.req.IPAddress, lg.req.MetaData),
-		ApplicationID: lg.app.ID, AuthenticationType: AuthenticationTypeTwitter, IPAddress: lg.req.IPAddress,
+		AuthenticationType: AuthenticationTypeTwitter, IPAddress: lg.req.IPAddress,
 		Reason: &LoginFailedReason{Code: code, LambdaID: lambdaID}, User: eventUser(lg.user)}
 	if lg.user != nil {
 		ev.UserID = lg.user.ID
+		if lg.registered {
+			// FusionAuth's event names the application only for a user
+			// registered to it.
+			ev.ApplicationID = lg.app.ID
+		}
 	}
 	lg.engine.emitOwn(ctx, ev)
 }
@@ -98,13 +103,14 @@ func refusalCode(err error) (code, lambdaID string) {
 }
 
 // emitTwitterRefusal records user.login.failed when Twitter refused the
-// tokens or could not be asked: no user is known yet.
+// tokens or could not be asked: no user is known yet, so none is named, nor
+// the application (FusionAuth names it only for a user registered to it).
 func (e *Engine) emitTwitterRefusal(ctx context.Context, req IdentityProviderLoginRequest, app *Application, kind error) {
 	code := LoginFailedProviderUnavailable
 	if errors.Is(kind, ErrIdentityProviderRefused) {
 		code = LoginFailedCredentials
 	}
 	e.emitOwn(ctx, Event{Type: EventUserLoginFailed, TenantID: app.TenantID, Info: loginInfo(ctx, req.IPAddress, req.MetaData),
-		ApplicationID: app.ID, AuthenticationType: AuthenticationTypeTwitter, IPAddress: req.IPAddress,
+		AuthenticationType: AuthenticationTypeTwitter, IPAddress: req.IPAddress,
 		Reason: &LoginFailedReason{Code: code}})
 }
