@@ -46,7 +46,8 @@ type ValidationError = validation.Errors
 // DuplicateError names the uniqueness rule a store refused to break.
 type DuplicateError struct {
 	// Field is the unique property: "id", "email", "username", "name",
-	// "registration", "link", "roleName".
+	// "registration" (a user and application), "registrationId", "link",
+	// "roleName".
 	Field string
 }
 

@@ -35,7 +35,9 @@ type RegistrationResponse struct {
 // Register registers the user with id userID to registration.applicationId.
 // The application must be in the user's tenant ([invalid]
 // registration.applicationId); a second registration to one application is
-// [duplicate]registration.applicationId. No roles given: the application's
+// [duplicate]registration.applicationId, and a registration.id that another
+// registration (of any user, application or tenant) has is
+// [duplicate]registration.id. No roles given: the application's
 // default roles (DefaultRoles); roles given must be the application's
 // ([invalid]registration.roles). The registration is verified unless the
 // application requires verification and skipRegistrationVerification is
@@ -412,8 +414,13 @@ func registrationRoles(roles []string) []string {
 
 func registrationStoreError(err error) error {
 	var dup *DuplicateError
-	if errors.As(err, &dup) && dup.Field == "registration" {
-		return invalid("registration.applicationId", validation.KindDuplicate, "The user is already registered to this application.")
+	if errors.As(err, &dup) {
+		switch dup.Field {
+		case "registration":
+			return invalid("registration.applicationId", validation.KindDuplicate, "The user is already registered to this application.")
+		case "registrationId":
+			return invalid("registration.id", validation.KindDuplicate, "A registration with this [registration.id] already exists.")
+		}
 	}
 	return err
 }

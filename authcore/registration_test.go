@@ -1,9 +1,11 @@
 package authcore_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -262,4 +264,79 @@ func TestRegistrationRolesSorted(t *testing.T) {
 	got, err = f.e.Registration(f.ctx, u.ID, b.ID)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"zeta", "zulu"}, got.Roles)
+}
+
+// A registration id names one registration across every user, application
+// and tenant, as FusionAuth's does: a create with an id another registration
+// has is [duplicate]registration.id and stores nothing (the user of a
+// combined create included). An update keeps the stored id, whatever the body
+// says, so it can neither take another's id nor give up its own.
+func TestRegistrationIDUnique(t *testing.T) {
+	f := newDomFixture(t)
+	other := f.tenant("other")
+	a, b := f.app(f.def, "a"), f.app(f.def, "b")
+	c := f.app(other, "c")
+	u, v := f.user(f.def, "u@example.com"), f.user(f.def, "v@example.com")
+	w := f.user(other, "w@example.com")
+
+	const taken = "7d6c5b4a-3928-4716-a5b4-c3d2e1f00112"
+	reg, err := f.e.Register(f.ctx, u.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: taken, ApplicationID: a.ID}})
+	require.NoError(t, err)
+	require.Equal(t, taken, reg.ID)
+
+	want := &validation.Errors{FieldErrors: map[string][]validation.Error{"registration.id": {{
+		Code: "[duplicate]registration.id", Message: "A registration with this [registration.id] already exists.",
+	}}}}
+	tests := []struct {
+		name, userID, id, appID string
+	}{
+		{"another user, same application", v.ID, taken, a.ID},
+		{"the id in upper case", v.ID, strings.ToUpper(taken), a.ID},
+		{"same user, another application", u.ID, taken, b.ID},
+		{"another tenant's user and application", w.ID, taken, c.ID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.e.Register(f.ctx, tc.userID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: tc.id, ApplicationID: tc.appID}})
+			var got *validation.Errors
+			require.ErrorAs(t, err, &got)
+			assert.Equal(t, want, got)
+			_, err = f.store.GetRegistration(f.ctx, tc.userID, tc.appID)
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "nothing stored")
+		})
+	}
+
+	t.Run("combined create", func(t *testing.T) {
+		_, err := f.e.RegisterUser(f.ctx, "", authcore.RegistrationRequest{
+			User:         &authcore.UserInput{Email: "new@example.com"},
+			Registration: authcore.UserRegistration{ID: taken, ApplicationID: a.ID},
+		})
+		assert.Equal(t, []string{"[duplicate]registration.id"}, errCodes(t, err))
+		_, err = f.e.UserByEmail(asHeader(f.ctx, f.def), "new@example.com")
+		assert.ErrorIs(t, err, authcore.ErrNotFound, "the user is not stored either")
+	})
+
+	t.Run("update keeps the stored id", func(t *testing.T) {
+		mine, err := f.e.Register(f.ctx, v.ID, regReq(a.ID))
+		require.NoError(t, err)
+		upd, err := f.e.UpdateRegistration(f.ctx, v.ID, a.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: taken, Timezone: "UTC"}})
+		require.NoError(t, err, "PUT: the body's id is read-only")
+		assert.Equal(t, mine.ID, upd.ID)
+		upd, err = f.e.PatchRegistration(f.ctx, v.ID, a.ID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"registration":{"id":"` + taken + `"}}`)})
+		require.NoError(t, err, "PATCH likewise")
+		assert.Equal(t, mine.ID, upd.ID)
+		stored, err := f.store.GetRegistration(f.ctx, v.ID, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, mine.ID, stored.ID)
+		upd, err = f.e.UpdateRegistration(f.ctx, u.ID, a.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: taken, Timezone: "UTC"}})
+		require.NoError(t, err, "a registration sent with its own id")
+		assert.Equal(t, taken, upd.ID)
+	})
+
+	t.Run("free again once deleted", func(t *testing.T) {
+		require.NoError(t, f.e.DeleteRegistration(f.ctx, u.ID, a.ID))
+		again, err := f.e.Register(f.ctx, w.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: taken, ApplicationID: c.ID}})
+		require.NoError(t, err)
+		assert.Equal(t, taken, again.ID)
+	})
 }

@@ -56,7 +56,10 @@ type UserStore interface {
 }
 
 // RegistrationStore keeps registrations: at most one per user and
-// application (DuplicateError.Field "registration").
+// application (DuplicateError.Field "registration"), and a registration id
+// at most once across all of them (DuplicateError.Field "registrationId",
+// from CreateRegistration and from an UpdateRegistration that changes the
+// id). A create that breaks both rules is "registration".
 type RegistrationStore interface {
 	CreateRegistration(ctx context.Context, r *UserRegistration) error
 	GetRegistration(ctx context.Context, userID, applicationID string) (*UserRegistration, error)

@@ -131,4 +131,46 @@ var cascadeCases = []testCase{
 		// The name is free again.
 		f.tenant(tn.Name)
 	}},
+	{"cascade/deleting a user, an application or a tenant frees its registrations' ids", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		w := f.world()
+		regID := func(u *authcore.User, a *authcore.Application) string {
+			r, err := f.s.GetRegistration(ctx, u.ID, a.ID)
+			require.NoError(t, err)
+			return r.ID
+		}
+		keeper := w.users[1][0]
+		spare := f.app(keeper.TenantID, "spare")
+		claim := func(id string) error {
+			r := f.newReg(keeper.ID, spare.ID)
+			r.ID = id
+			err := f.s.CreateRegistration(ctx, r)
+			if err == nil {
+				require.NoError(t, f.s.DeleteRegistration(ctx, keeper.ID, spare.ID))
+			}
+			return err
+		}
+		userRegs := []string{regID(w.users[0][0], w.apps[0][0]), regID(w.users[0][0], w.apps[0][1])}
+		appRegs := []string{regID(w.users[0][1], w.apps[0][0])}
+		tenantRegs := []string{regID(w.users[0][1], w.apps[0][1])}
+		for _, id := range append(append(userRegs, appRegs...), tenantRegs...) {
+			requireDuplicate(t, claim(id), "registrationId")
+		}
+
+		require.NoError(t, f.s.DeleteUser(ctx, w.users[0][0].ID))
+		for _, id := range userRegs {
+			require.NoError(t, claim(id), "a deleted user's registration id")
+		}
+		require.NoError(t, f.s.DeleteApplication(ctx, w.apps[0][0].ID))
+		for _, id := range appRegs {
+			require.NoError(t, claim(id), "a deleted application's registration id")
+		}
+		requireDuplicate(t, claim(tenantRegs[0]), "registrationId", "the tenant's last registration stays")
+		require.NoError(t, f.s.DeleteTenant(ctx, w.tenants[0].ID))
+		for _, id := range tenantRegs {
+			require.NoError(t, claim(id), "a deleted tenant's registration id")
+		}
+		// The other tenant's registrations keep theirs.
+		requireDuplicate(t, claim(regID(w.users[1][1], w.apps[1][0])), "registrationId")
+	}},
 }

@@ -86,6 +86,35 @@ var concurrencyCases = []testCase{
 			}
 		}
 	}},
+	{"concurrency/64 creates of registrations with one id: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		regs := make([]*authcore.UserRegistration, racers)
+		shared := id()
+		for i := range regs {
+			u := f.user(tn.ID, label("u%d@example.com", i), "")
+			regs[i] = f.newReg(u.ID, a.ID)
+			regs[i].ID = shared
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			return retry(&conflicts, &mu, func() error { return f.s.CreateRegistration(f.ctx, regs[i]) })
+		})
+		winner := -1
+		for i, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, winner, "two creates of one registration id both succeeded")
+				winner = i
+				continue
+			}
+			requireDuplicate(t, err, "registrationId", "racer %d", i)
+		}
+		require.NotEqual(t, -1, winner, "no create succeeded")
+		stored, err := f.s.ListApplicationRegistrations(f.ctx, a.ID)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.UserRegistration{regs[winner]}, stored, "only the winner's registration is stored")
+	}},
 	{"concurrency/64 transactions create one link after a read-check: exactly one link", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
 		f.provider("idp")

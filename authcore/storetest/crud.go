@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -341,6 +342,85 @@ var registrationCases = []testCase{
 		u := f.user(tn.ID, "u@example.com", "")
 		f.reg(u.ID, a.ID)
 		requireDuplicate(t, f.s.CreateRegistration(f.ctx, f.newReg(u.ID, a.ID)), "registration")
+	}},
+	{"registration/an id is unique across all registrations", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn, other := f.tenant("T"), f.tenant("O")
+		a, b, c := f.app(tn.ID, "a"), f.app(tn.ID, "b"), f.app(other.ID, "c")
+		u, v, w := f.user(tn.ID, "u@example.com", ""), f.user(tn.ID, "v@example.com", ""), f.user(other.ID, "w@example.com", "")
+		r := f.reg(u.ID, a.ID)
+		for _, tc := range []struct{ name, userID, appID string }{
+			{"another user, same application", v.ID, a.ID},
+			{"same user, another application", u.ID, b.ID},
+			{"another tenant's user and application", w.ID, c.ID},
+		} {
+			dup := f.newReg(tc.userID, tc.appID)
+			dup.ID = r.ID
+			requireDuplicate(t, f.s.CreateRegistration(ctx, dup), "registrationId", tc.name)
+			_, err := f.s.GetRegistration(ctx, tc.userID, tc.appID)
+			requireNotFound(t, err, "%s: nothing stored", tc.name)
+		}
+		same := f.newReg(u.ID, a.ID)
+		same.ID = r.ID
+		requireDuplicate(t, f.s.CreateRegistration(ctx, same), "registration", "the same user and application: that rule is named first")
+
+		// An update may keep its own id, not take another's.
+		rv := f.reg(v.ID, a.ID)
+		r.Timezone = "UTC"
+		require.NoError(t, f.s.UpdateRegistration(ctx, r), "an update keeps its own id")
+		taken := *rv
+		taken.ID = r.ID
+		requireDuplicate(t, f.s.UpdateRegistration(ctx, &taken), "registrationId")
+		got, err := f.s.GetRegistration(ctx, v.ID, a.ID)
+		require.NoError(t, err)
+		require.Equal(t, rv, got, "the refused update changed nothing")
+
+		// An update to a fresh id frees the old one.
+		oldID := rv.ID
+		rv.ID = id()
+		require.NoError(t, f.s.UpdateRegistration(ctx, rv))
+		got, err = f.s.GetRegistration(ctx, v.ID, a.ID)
+		require.NoError(t, err)
+		require.Equal(t, rv, got)
+		reuse := f.newReg(w.ID, c.ID)
+		reuse.ID = oldID
+		require.NoError(t, f.s.CreateRegistration(ctx, reuse), "the id given up is free")
+		dup := f.newReg(u.ID, b.ID)
+		dup.ID = rv.ID
+		requireDuplicate(t, f.s.CreateRegistration(ctx, dup), "registrationId", "the new id is taken")
+
+		// Inside a transaction, and a rolled-back create takes no id.
+		fresh := f.newReg(u.ID, b.ID)
+		err = f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			require.NoError(t, tx.CreateRegistration(ctx, fresh))
+			again := f.newReg(v.ID, b.ID)
+			again.ID = fresh.ID
+			requireDuplicate(t, tx.CreateRegistration(ctx, again), "registrationId", "the transaction's own registration holds the id")
+			return errRollback
+		})
+		require.ErrorIs(t, err, errRollback)
+		later := f.newReg(v.ID, b.ID)
+		later.ID = fresh.ID
+		require.NoError(t, f.s.CreateRegistration(ctx, later), "the rolled-back registration's id is free")
+	}},
+	{"registration/a deleted registration's id is free again", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u, v := f.user(tn.ID, "u@example.com", ""), f.user(tn.ID, "v@example.com", "")
+		r := f.reg(u.ID, a.ID)
+		// A delete rolled back keeps the id taken.
+		err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			require.NoError(t, tx.DeleteRegistration(ctx, u.ID, a.ID))
+			return errRollback
+		})
+		require.ErrorIs(t, err, errRollback)
+		dup := f.newReg(v.ID, a.ID)
+		dup.ID = r.ID
+		requireDuplicate(t, f.s.CreateRegistration(ctx, dup), "registrationId")
+
+		require.NoError(t, f.s.DeleteRegistration(ctx, u.ID, a.ID))
+		require.NoError(t, f.s.CreateRegistration(ctx, dup))
 	}},
 	{"registration/needs user and application", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")

@@ -12,9 +12,9 @@
 //
 // A user is one record holding the user, its registrations and its links,
 // without the fields they repeat (user and tenant ids, the provider's names);
-// the e-mail, username and link indexes point at it. A user as a first
-// Twitter login leaves it (a link and a registration) costs about 1 KB of
-// heap, its strings included (cmd/authbench -mem).
+// the e-mail, username, link and registration id indexes point at it. A
+// user as a first Twitter login leaves it (a link and a registration) costs
+// about 1 KB of heap, its strings included (cmd/authbench -mem).
 //
 // # Retention
 //

@@ -207,7 +207,7 @@ func TestPruneIgnoresRolledBackTransactions(t *testing.T) {
 // indexes, the provider names' counts, and the refresh tokens' queue.
 func checkInvariants(t *testing.T, d *data) {
 	t.Helper()
-	var emails, names, links int
+	var emails, names, links, regs int
 	refs := map[*linkMeta]int{}
 	for id, rec := range d.users {
 		require.Equal(t, id, rec.ID)
@@ -230,8 +230,11 @@ func checkInvariants(t *testing.T, d *data) {
 		for _, r := range rec.regs {
 			require.False(t, apps[r.ApplicationID], "one registration per application")
 			apps[r.ApplicationID] = true
+			require.Same(t, rec, d.regIDs[r.ID], "registration id index of %s", r.ID)
+			regs++
 		}
 	}
+	require.Len(t, d.regIDs, regs, "one registration per id, and no id of a registration gone")
 	count := func(idx map[string]map[string]*userRec) (n int) {
 		for _, m := range idx {
 			require.NotEmpty(t, m, "an empty tenant map is dropped")
@@ -334,12 +337,12 @@ func TestRandomTransactionsKeepIndexesInStep(t *testing.T) {
 		func(tx authcore.Store) error { return tx.DeleteUser(ctx, pick(userIDs...)) },
 		func(tx authcore.Store) error {
 			u := pick(userIDs...)
-			return tx.CreateRegistration(ctx, &authcore.UserRegistration{ID: "r" + u, UserID: u, ApplicationID: tenantOf(u) + pick("a1", "a2"),
+			return tx.CreateRegistration(ctx, &authcore.UserRegistration{ID: pick("r1", "r2", "r3", "r4", "r5", "r6"), UserID: u, ApplicationID: tenantOf(u) + pick("a1", "a2"),
 				Roles: []string{"user"}, Username: pick("", "s"), UsernameStatus: "ACTIVE", InsertInstant: r.Int64N(10)})
 		},
 		func(tx authcore.Store) error {
 			u := pick(userIDs...)
-			return tx.UpdateRegistration(ctx, &authcore.UserRegistration{ID: "r" + u, UserID: u, ApplicationID: tenantOf(u) + pick("a1", "a2"),
+			return tx.UpdateRegistration(ctx, &authcore.UserRegistration{ID: pick("r1", "r2", "r3", "r4", "r5", "r6"), UserID: u, ApplicationID: tenantOf(u) + pick("a1", "a2"),
 				Timezone: pick("", "UTC"), LastLoginInstant: r.Int64N(100)})
 		},
 		func(tx authcore.Store) error {

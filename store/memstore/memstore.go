@@ -57,6 +57,7 @@ func New(opts ...Option) *Store {
 		users:       map[string]*userRec{},
 		userEmail:   map[string]map[string]*userRec{},
 		userName:    map[string]map[string]*userRec{},
+		regIDs:      map[string]*userRec{},
 		links:       map[linkGroup]map[string]*userRec{},
 		linkMetas:   map[linkMetaKey]*linkMeta{},
 		pending:     map[string]*authcore.PendingLink{},
@@ -85,10 +86,12 @@ type data struct {
 	apps        map[string]*authcore.Application
 	// users holds each user with its registrations and links (users.go).
 	// The e-mail, username and link indexes are two-level (tenant, or
-	// tenant and provider, then the value) and point at the record.
+	// tenant and provider, then the value) and point at the record; the
+	// registration ids, unique across all registrations, are one level.
 	users        map[string]*userRec
 	userEmail    map[string]map[string]*userRec // tenant -> lower(email)
 	userName     map[string]map[string]*userRec // tenant -> lower(username)
+	regIDs       map[string]*userRec            // registration id -> its user
 	links        map[linkGroup]map[string]*userRec
 	linkMetas    map[linkMetaKey]*linkMeta
 	pending      map[string]*authcore.PendingLink

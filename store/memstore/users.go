@@ -286,13 +286,56 @@ func delIndex[K comparable](idx map[K]map[string]*userRec, k K, v string, rec *u
 func (d *data) addUser(rec *userRec) {
 	d.users[rec.ID] = rec
 	d.index(rec)
+	d.indexRegs(rec)
 }
 
 func (d *data) removeUser(rec *userRec) {
 	d.unindex(rec)
+	d.unindexRegs(rec)
 	if d.users[rec.ID] == rec {
 		delete(d.users, rec.ID)
 	}
+}
+
+// indexRegs adds the ids of rec's registrations to d.regIDs; unindexRegs
+// removes them.
+func (d *data) indexRegs(rec *userRec) {
+	for i := range rec.regs {
+		d.regIDs[rec.regs[i].ID] = rec
+	}
+}
+
+func (d *data) unindexRegs(rec *userRec) {
+	for i := range rec.regs {
+		d.unindexReg(rec.regs[i].ID, rec)
+	}
+}
+
+func (d *data) unindexReg(id string, rec *userRec) {
+	if d.regIDs[id] == rec {
+		delete(d.regIDs, id)
+	}
+}
+
+// putReg is rec.putReg keeping d.regIDs in step. Most updates (every
+// login's) keep the registration's id, and leave the index as it is.
+func (d *data) putReg(rec *userRec, appID string, r *storedReg) {
+	cur := rec.reg(appID)
+	if cur != nil && (r == nil || r.ID != cur.ID) {
+		d.unindexReg(cur.ID, rec)
+	}
+	if r != nil && (cur == nil || r.ID != cur.ID) {
+		d.regIDs[r.ID] = rec
+	}
+	rec.putReg(appID, r)
+}
+
+// setRegs replaces all of rec's registrations (an undo), keeping d.regIDs
+// in step.
+func (d *data) setRegs(rec *userRec, regs []storedReg) {
+	d.unindexRegs(rec)
+	rec.regs = regs
+	d.indexRegs(rec)
 }
 
 func (d *data) setFields(rec *userRec, f *userFields) {
@@ -405,8 +448,8 @@ func (t *txn) setFields(rec *userRec, f *userFields) {
 
 func (t *txn) setReg(rec *userRec, appID string, r *storedReg) {
 	old := rec.regs
-	rec.putReg(appID, r)
-	t.onUndo(func() { rec.regs = old })
+	t.d.putReg(rec, appID, r)
+	t.onUndo(func() { t.d.setRegs(rec, old) })
 }
 
 func (t *txn) setLink(rec *userRec, k linkKey, l *storedLink) {
@@ -520,6 +563,9 @@ func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration
 	if rec.reg(r.ApplicationID) != nil {
 		return authcore.Duplicate("registration")
 	}
+	if t.d.regIDs[r.ID] != nil {
+		return authcore.Duplicate("registrationId")
+	}
 	s := packReg(r)
 	t.setReg(rec, r.ApplicationID, &s)
 	return nil
@@ -575,6 +621,9 @@ func (t *txn) UpdateRegistration(_ context.Context, r *authcore.UserRegistration
 	rec, cur := t.d.regOf(r.UserID, r.ApplicationID)
 	if cur == nil {
 		return notFound2("registration", r.UserID, r.ApplicationID)
+	}
+	if r.ID != cur.ID && t.d.regIDs[r.ID] != nil {
+		return authcore.Duplicate("registrationId")
 	}
 	s := packReg(r)
 	t.setReg(rec, r.ApplicationID, &s)

@@ -20,8 +20,9 @@
 // Each aggregate is a row holding its JSON document plus the columns that
 // carry an index, a uniqueness rule or a foreign key. Uniqueness is enforced
 // by the database (unique indexes on the tenant plus lower-cased e-mail or
-// username, on the link key, on the registration key, on key and token
-// hashes), so concurrent writers cannot create duplicates; a violation is
+// username, on the link key, on the registration key and the registration
+// id, on key and token hashes), so concurrent writers cannot create
+// duplicates; a violation is
 // answered as *authcore.DuplicateError. Deletes cascade through foreign keys
 // (registrations, links and refresh tokens from their user; registrations from
 // their application; users and applications from their tenant); what has no

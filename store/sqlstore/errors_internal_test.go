@@ -18,6 +18,7 @@ func TestSQLiteDuplicateField(t *testing.T) {
 		{"constraint failed: UNIQUE constraint failed: users.tenant_id, users.username_lower (2067)", "username"},
 		{"UNIQUE constraint failed: tenants.name_lower", "name"},
 		{"UNIQUE constraint failed: registrations.user_id, registrations.application_id", "registration"},
+		{"UNIQUE constraint failed: registrations.id", "registrationId"},
 		{"UNIQUE constraint failed: links.tenant_id, links.provider_id, links.provider_user_id", "link"},
 		{"UNIQUE constraint failed: api_keys.key_hash", "key"},
 		{"UNIQUE constraint failed: refresh_tokens.token_hash", "token"},
@@ -43,6 +44,7 @@ func TestMapPostgresErrors(t *testing.T) {
 	}{
 		{"unique e-mail", &pgconn.PgError{Code: "23505", ConstraintName: "users_email_key", Detail: "Key (tenant_id, email_lower)=(t, ada@example.com) already exists."}, authcore.ErrDuplicate, "email"},
 		{"unique link", &pgconn.PgError{Code: "23505", ConstraintName: "links_pkey"}, authcore.ErrDuplicate, "link"},
+		{"unique registration id", &pgconn.PgError{Code: "23505", ConstraintName: "registrations_id_key"}, authcore.ErrDuplicate, "registrationId"},
 		{"primary key", &pgconn.PgError{Code: "23505", ConstraintName: "tenants_pkey"}, authcore.ErrDuplicate, "id"},
 		{"foreign key", &pgconn.PgError{Code: "23503", Message: "insert or update on table users violates foreign key", Detail: "Key (tenant_id)=(secret) is not present"}, authcore.ErrNotFound, ""},
 		{"serialization failure", &pgconn.PgError{Code: "40001"}, authcore.ErrConflict, ""},

@@ -113,11 +113,23 @@ func (t *tx) CreateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO registrations (user_id, application_id, id, insert_instant, doc) VALUES (?, ?, ?, ?, ?)`,
 			r.UserID, r.ApplicationID, r.ID, r.InsertInstant, doc)
 		return err
 	})
+	var dup *authcore.DuplicateError
+	if errors.As(err, &dup) && dup.Field == "registrationId" {
+		// When the registration breaks both rules, the database names the
+		// index it checked first: SQLite the id's, PostgreSQL the primary
+		// key. Name the user and application's, as memstore does. (After
+		// atomic1, so that PostgreSQL's savepoint is rolled back.)
+		var one int
+		if t.queryRow(ctx, `SELECT 1 FROM registrations WHERE user_id = ? AND application_id = ?`, r.UserID, r.ApplicationID).Scan(&one) == nil {
+			return authcore.Duplicate("registration")
+		}
+	}
+	return err
 }
 
 func (t *tx) GetRegistration(ctx context.Context, userID, applicationID string) (*authcore.UserRegistration, error) {
