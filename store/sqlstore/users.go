@@ -183,6 +183,16 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 		return err
 	}
 	return t.atomic1(ctx, func() error {
+		if t.s.dialect == SQLite {
+			// As for a user's e-mail: SQLite rewrites the id's unique
+			// index entry when the SET names the column, changed or not,
+			// and every login's update keeps the id.
+			n, err := t.execN(ctx, `UPDATE registrations SET insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ? AND id = ?`,
+				r.InsertInstant, doc, r.UserID, r.ApplicationID, r.ID)
+			if err != nil || n > 0 {
+				return err
+			}
+		}
 		n, err := t.execN(ctx, `UPDATE registrations SET id = ?, insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ?`,
 			r.ID, r.InsertInstant, doc, r.UserID, r.ApplicationID)
 		if err == nil && n == 0 {
