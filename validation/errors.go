@@ -71,6 +71,12 @@ func (e *Errors) Invalid(path, message string) {
 	e.Field(path, KindInvalid, message)
 }
 
+// CouldNotConvert records that the value at path cannot be read as its
+// property's type (a URI, a date, a time zone, a locale).
+func (e *Errors) CouldNotConvert(path, message string) {
+	e.Field(path, KindCouldNotConvert, message)
+}
+
 // General records an error that belongs to no single field; code is given
 // with its brackets, e.g. "[TenantIdRequired]".
 func (e *Errors) General(code, message string) {
