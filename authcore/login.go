@@ -12,6 +12,7 @@ import (
 
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/linking"
+	"github.com/authcore/authcore/validation"
 )
 
 // IdentityProviderLoginRequest is the body of POST
@@ -736,9 +737,9 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 		}
 	}()
 	before := validatedUserFields(u)
-	var regTZ string
+	var regBefore registrationChecks
 	if reg != nil {
-		regTZ = reg.Timezone
+		regBefore = validatedRegistrationFields(reg)
 	}
 	if err := l.Reconcile(ctx, u, reg, claims); err != nil {
 		return &LambdaError{LambdaID: id, Err: err}
@@ -752,8 +753,12 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 			return &LambdaError{LambdaID: id, Err: fmt.Errorf("the user it returned is not valid: %w", err)}
 		}
 	}
-	if reg != nil && reg.Timezone != regTZ && !validTimezone(reg.Timezone) {
-		return &LambdaError{LambdaID: id, Err: fmt.Errorf("the registration it returned has timezone %q, not an IANA time zone", reg.Timezone)}
+	if reg != nil && !validatedRegistrationFields(reg).equal(regBefore) {
+		var errs validation.Errors
+		checkRegistrationFields(reg, &errs)
+		if err := errs.Err(); err != nil {
+			return &LambdaError{LambdaID: id, Err: fmt.Errorf("the registration it returned is not valid: %w", err)}
+		}
 	}
 	if reg != nil {
 		// The roles it wrote are kept as every registration's are: once
@@ -777,6 +782,20 @@ func validatedUserFields(u *User) userChecks {
 func (c userChecks) equal(o userChecks) bool {
 	return c.email == o.email && c.username == o.username && c.birthDate == o.birthDate &&
 		c.timezone == o.timezone && c.expiry == o.expiry && slices.Equal(c.languages, o.languages)
+}
+
+// registrationChecks are the fields checkRegistrationFields looks at.
+type registrationChecks struct {
+	timezone  string
+	languages []string
+}
+
+func validatedRegistrationFields(r *UserRegistration) registrationChecks {
+	return registrationChecks{r.Timezone, slices.Clone(r.PreferredLanguages)}
+}
+
+func (c registrationChecks) equal(o registrationChecks) bool {
+	return c.timezone == o.timezone && slices.Equal(c.languages, o.languages)
 }
 
 // cloneJSONMap deep-copies a free-form map: its maps and slices are copied,

@@ -247,6 +247,10 @@ func TestReconcileResultIsValidated(t *testing.T) {
 		"not an email":      func(u *authcore.User, _ *authcore.UserRegistration) { u.Email = "nope" },
 		"user timezone":     func(u *authcore.User, _ *authcore.UserRegistration) { u.Timezone = "Mars/Olympus" },
 		"registration zone": func(_ *authcore.User, r *authcore.UserRegistration) { r.Timezone = "Local" },
+		"user language":     func(u *authcore.User, _ *authcore.UserRegistration) { u.PreferredLanguages = []string{"english"} },
+		"registration language": func(_ *authcore.User, r *authcore.UserRegistration) {
+			r.PreferredLanguages = []string{"en", "english"}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			const lambdaID = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"

@@ -201,7 +201,7 @@ func (e *Engine) newRegistration(ctx context.Context, tx Store, tenantID string,
 		errs.Invalid("registration.id", "The [registration.id] property must be a UUID.")
 	}
 	reg.InsertInstant, reg.LastUpdateInstant = now, now
-	checkRegistrationTimezone(reg, errs)
+	checkRegistrationFields(reg, errs)
 	app, err := registrationApplication(ctx, tx, tenantID, reg.ApplicationID, errs)
 	if app == nil || err != nil {
 		return reg, err
@@ -236,10 +236,12 @@ func registrationApplication(ctx context.Context, tx Store, tenantID, appID stri
 	return app, nil
 }
 
-func checkRegistrationTimezone(reg *UserRegistration, errs *validation.Errors) {
-	if !validTimezone(reg.Timezone) {
-		errs.Invalid("registration.timezone", "The [registration.timezone] property must be an IANA time zone, such as America/Denver.")
-	}
+// checkRegistrationFields checks the registration's properties that
+// FusionAuth types as Java classes, as validateUser checks the user's:
+// timezone a ZoneId, preferredLanguages (at most 20) Locales.
+func checkRegistrationFields(reg *UserRegistration, errs *validation.Errors) {
+	checkTimezone(errs, "registration.timezone", reg.Timezone)
+	checkLanguages(errs, "registration.preferredLanguages", reg.PreferredLanguages)
 }
 
 func checkRoles(app *Application, roles []string, errs *validation.Errors) {
@@ -340,7 +342,7 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 		next.Verified, next.VerifiedInstant = true, next.LastUpdateInstant
 	}
 	var errs validation.Errors
-	checkRegistrationTimezone(next, &errs)
+	checkRegistrationFields(next, &errs)
 	app, err := registrationApplication(ctx, tx, u.TenantID, next.ApplicationID, &errs)
 	if err != nil {
 		return err

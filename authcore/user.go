@@ -5,11 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
-	// IANA names are checked against the embedded database, so that the
-	// answer does not depend on the host's zoneinfo.
-	_ "time/tzdata"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -416,9 +412,14 @@ func buildUser(in UserInput) User {
 	return u
 }
 
-// maxPreferredLanguages is FusionAuth's limit on user.preferredLanguages.
+// maxPreferredLanguages is FusionAuth's limit on user.preferredLanguages
+// and registration.preferredLanguages.
 const maxPreferredLanguages = 20
 
+// validateUser checks the user a request builds. The properties FusionAuth
+// types as Java classes (imageUrl a URI, birthDate a LocalDate, timezone a
+// ZoneId, preferredLanguages Locales) take only what those classes read
+// (validation.IsURI and the like): else [couldNotConvert]<path>.
 func validateUser(in UserInput, u *User) error {
 	var errs validation.Errors
 	if in.Password != "" {
@@ -432,35 +433,43 @@ func validateUser(in UserInput, u *User) error {
 		errs.Field("user.email", validation.KindNotEmail, "The [user.email] property is not a valid email address.")
 	}
 	errs.TooLong("user.username", u.Username, validation.MaxIndexedLength)
-	if u.BirthDate != "" {
-		if _, err := time.Parse("2006-01-02", u.BirthDate); err != nil {
-			errs.Invalid("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")
-		}
+	if u.ImageURL != "" && !validation.IsURI(u.ImageURL) {
+		errs.CouldNotConvert("user.imageUrl", "The [user.imageUrl] property must be a URI, such as https://example.com/avatar.png.")
 	}
-	if len(u.PreferredLanguages) > maxPreferredLanguages {
-		errs.Field("user.preferredLanguages", validation.KindTooMany, fmt.Sprintf("The [user.preferredLanguages] property may hold at most %d languages.", maxPreferredLanguages))
+	if u.BirthDate != "" && !validation.IsLocalDate(u.BirthDate) {
+		errs.CouldNotConvert("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")
 	}
-	if !validTimezone(u.Timezone) {
-		errs.Invalid("user.timezone", "The [user.timezone] property must be an IANA time zone, such as America/Denver.")
-	}
+	checkLanguages(&errs, "user.preferredLanguages", u.PreferredLanguages)
+	checkTimezone(&errs, "user.timezone", u.Timezone)
 	if u.Expiry < 0 {
 		errs.Invalid("user.expiry", "The [user.expiry] property must be an instant in epoch milliseconds.")
 	}
 	return errs.Err()
 }
 
-// validTimezone reports whether tz is blank or an IANA time zone name, as
-// FusionAuth requires of user.timezone and registration.timezone. Go's
-// "Local" (the host's zone) is not one.
-func validTimezone(tz string) bool {
-	if tz == "" {
-		return true
+// checkLanguages checks preferredLanguages (cleaned) at path: at most
+// maxPreferredLanguages ([tooMany]), each a locale such as en or en_US
+// ([couldNotConvert], for the first that is not one).
+func checkLanguages(errs *validation.Errors, path string, langs []string) {
+	if len(langs) > maxPreferredLanguages {
+		errs.Field(path, validation.KindTooMany, fmt.Sprintf("The [%s] property may hold at most %d languages.", path, maxPreferredLanguages))
+		return
 	}
-	if tz == "Local" {
-		return false
+	for _, l := range langs {
+		if !validation.IsLocale(l) {
+			errs.CouldNotConvert(path, fmt.Sprintf("The [%s] property holds [%s], which is not a locale: a language code, then optionally an underscore and a country code, such as en or en_US.", path, l))
+			return
+		}
 	}
-	_, err := time.LoadLocation(tz)
-	return err == nil
+}
+
+// checkTimezone checks a timezone (blank: none) at path: a time zone as
+// java.time.ZoneId reads it, an IANA name such as America/Denver or an
+// offset such as UTC-7 (validation.IsZoneID).
+func checkTimezone(errs *validation.Errors, path, tz string) {
+	if tz != "" && !validation.IsZoneID(tz) {
+		errs.CouldNotConvert(path, fmt.Sprintf("The [%s] property must be an IANA time zone, such as America/Denver, or an offset, such as UTC-7.", path))
+	}
 }
 
 // plausibleEmail is a deliberately simple check: one @, a non-empty local

@@ -13,10 +13,11 @@ import (
 
 // FusionAuth: "The maximum number of allowed preferred languages is 20."
 func TestUserPreferredLanguagesLimit(t *testing.T) {
+	// Locales "aa", "ab"…: each must be one.
 	langs := func(from, n int) []string {
 		var out []string
 		for i := from; i < from+n; i++ {
-			out = append(out, fmt.Sprintf("x-%02d", i))
+			out = append(out, fmt.Sprintf("%c%c", 'a'+i/26, 'a'+i%26))
 		}
 		return out
 	}
