@@ -308,8 +308,13 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, 
 	if next.Verified && next.VerifiedInstant == 0 {
 		next.VerifiedInstant = next.LastUpdateInstant
 	}
-	if err := validateUser(req.User, &next); err != nil {
-		return err
+	// Deactivating and reactivating change active only: a user stored
+	// before a check existed (a language, an image URL this version
+	// refuses) can still be switched. PUT and PATCH check every field.
+	if event == EventUserUpdate {
+		if err := validateUser(req.User, &next); err != nil {
+			return err
+		}
 	}
 	if err := e.moderateUser(ctx, tx, m, &next, cur); err != nil {
 		return err

@@ -157,3 +157,27 @@ func TestRegistrationTypedFields(t *testing.T) {
 		})
 	}
 }
+
+// Deactivating and reactivating change active only: a user stored before a
+// check existed, with a value it now refuses, can still be switched,
+// while a PUT of it is checked.
+func TestDeactivateUserStoredBeforeACheck(t *testing.T) {
+	f := newDomFixture(t)
+	u := f.user("", "a@example.com")
+	legacy := *u
+	legacy.Registrations = nil
+	legacy.ImageURL, legacy.PreferredLanguages, legacy.Timezone = "my picture", []string{"x-00"}, "posix/America/Denver"
+	require.NoError(t, f.store.UpdateUser(f.ctx, &legacy))
+
+	off, err := f.e.DeactivateUser(f.ctx, u.ID)
+	require.NoError(t, err)
+	assert.False(t, off.Active)
+	assert.Equal(t, "my picture", off.ImageURL, "kept")
+	on, err := f.e.ReactivateUser(f.ctx, u.ID)
+	require.NoError(t, err)
+	assert.True(t, on.Active)
+
+	_, err = f.e.UpdateUser(f.ctx, u.ID, userReq(authcore.UserInput{Email: on.Email, ImageURL: on.ImageURL,
+		PreferredLanguages: on.PreferredLanguages, Timezone: on.Timezone}))
+	assert.Equal(t, []string{"[couldNotConvert]user.imageUrl", "[couldNotConvert]user.preferredLanguages", "[couldNotConvert]user.timezone"}, errCodes(t, err))
+}
