@@ -406,7 +406,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			user.FullName = lg.tuser.Name
 		}
 		if user.ImageURL == "" {
-			user.ImageURL = lg.tuser.ProfileImageURLHTTPS
+			user.ImageURL = twitterImageURL(lg.tuser.ProfileImageURLHTTPS)
 		}
 	}
 
@@ -666,9 +666,19 @@ func (lg *login) newUser(now int64, s linking.Strategy) *User {
 			u.UsernameStatus = "ACTIVE"
 		}
 		u.FullName = lg.tuser.Name
-		u.ImageURL = lg.tuser.ProfileImageURLHTTPS
+		u.ImageURL = twitterImageURL(lg.tuser.ProfileImageURLHTTPS)
 	}
 	return u
+}
+
+// twitterImageURL is Twitter's profile image URL when it is a URI, as the
+// User API requires of user.imageUrl, else "": a user stored with one that
+// is not would fail every later PUT of what GET returned.
+func twitterImageURL(s string) string {
+	if !validation.IsURI(s) {
+		return ""
+	}
+	return s
 }
 
 func (lg *login) createPending(ctx context.Context, tx Store, now int64) (*LoginResponse, error) {
@@ -770,17 +780,17 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 
 // userChecks are the fields validateUser looks at.
 type userChecks struct {
-	email, username, birthDate, timezone string
-	languages                            []string
-	expiry                               int64
+	email, username, imageURL, birthDate, timezone string
+	languages                                      []string
+	expiry                                         int64
 }
 
 func validatedUserFields(u *User) userChecks {
-	return userChecks{u.Email, u.Username, u.BirthDate, u.Timezone, slices.Clone(u.PreferredLanguages), u.Expiry}
+	return userChecks{u.Email, u.Username, u.ImageURL, u.BirthDate, u.Timezone, slices.Clone(u.PreferredLanguages), u.Expiry}
 }
 
 func (c userChecks) equal(o userChecks) bool {
-	return c.email == o.email && c.username == o.username && c.birthDate == o.birthDate &&
+	return c.email == o.email && c.username == o.username && c.imageURL == o.imageURL && c.birthDate == o.birthDate &&
 		c.timezone == o.timezone && c.expiry == o.expiry && slices.Equal(c.languages, o.languages)
 }
 

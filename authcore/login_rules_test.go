@@ -11,6 +11,7 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/internal/eventstest"
 	"github.com/authcore/authcore/store/memstore"
 )
@@ -247,6 +248,7 @@ func TestReconcileResultIsValidated(t *testing.T) {
 		"not an email":      func(u *authcore.User, _ *authcore.UserRegistration) { u.Email = "nope" },
 		"user timezone":     func(u *authcore.User, _ *authcore.UserRegistration) { u.Timezone = "Mars/Olympus" },
 		"registration zone": func(_ *authcore.User, r *authcore.UserRegistration) { r.Timezone = "Local" },
+		"image URL":         func(u *authcore.User, _ *authcore.UserRegistration) { u.ImageURL = "my picture" },
 		"user language":     func(u *authcore.User, _ *authcore.UserRegistration) { u.PreferredLanguages = []string{"english"} },
 		"registration language": func(_ *authcore.User, r *authcore.UserRegistration) {
 			r.PreferredLanguages = []string{"en", "english"}
@@ -270,4 +272,22 @@ func TestReconcileResultIsValidated(t *testing.T) {
 			require.ErrorIs(t, err, authcore.ErrNotFound, "nothing stored")
 		})
 	}
+}
+
+// Twitter's profile image URL fills user.imageUrl only when it is a URI, as
+// the User API requires: stored, one that is not made every later PUT of
+// what GET returned fail.
+func TestTwitterImageURLMustBeURI(t *testing.T) {
+	env := newRulesEnv(t, "")
+	env.Twitter.AddAccount(twittertest.Account{ID: "621", ScreenName: "pic", Name: "Pic", Email: "pic@example.com",
+		ProfileImageURL: "https://pbs.twimg.com/profile images/621.png"})
+	resp := env.MustLogin("621")
+	assert.Empty(t, resp.User.ImageURL, "not a URI: not filled")
+	assert.Equal(t, "Pic", resp.User.FullName)
+	_, err := env.Engine.UpdateUser(env.Ctx, resp.User.ID, authcore.UserRequest{User: authcore.UserInput{Email: "pic@example.com", FullName: "Pic"}})
+	require.NoError(t, err)
+
+	env.Twitter.AddAccount(twittertest.Account{ID: "622", ScreenName: "pic2", Name: "Pic", Email: "pic2@example.com",
+		ProfileImageURL: "https://pbs.twimg.com/profile_images/622.png"})
+	assert.Equal(t, "https://pbs.twimg.com/profile_images/622.png", env.MustLogin("622").User.ImageURL)
 }

@@ -24,8 +24,9 @@ func TestTwitterAnswerWithNULOnEveryStore(t *testing.T) {
 				code, body := login(c.handlers[0], c.loginBody(a.ID))
 				assert.Equal(t, http.StatusUnauthorized, code, "account %s: %s", a.ID, body)
 			}
-			// A name or image URL is kept only inside the stored documents,
-			// which hold any string: U+0000 there is stored, not refused.
+			// A name is kept only inside the stored documents, which hold
+			// any string: U+0000 there is stored, not refused. An image URL
+			// holding it is no URI and is left out, not refused either.
 			a := twittertest.Account{ID: "83", ScreenName: "named", Email: "named@example.com", Name: "A\x00B", ProfileImageURL: "https://img.example/\x00.png"}
 			c.tw.AddAccount(a)
 			code, body := login(c.handlers[0], c.loginBody(a.ID))
