@@ -69,7 +69,7 @@ func TestRegisterValidation(t *testing.T) {
 		{"already registered", regReq(a.ID), []string{"[duplicate]registration.applicationId"}},
 		{"unknown role", regReq(b.ID, "user", "root"), []string{"[invalid]registration.roles"}},
 		{"bad registration id", authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: "r", ApplicationID: b.ID}}, []string{"[invalid]registration.id"}},
-		{"timezone", authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: b.ID, Timezone: "Mars/Olympus_Mons"}}, []string{"[couldNotConvert]registration.timezone"}},
+		{"timezone", authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: b.ID, Timezone: "Mars/Olympus_Mons"}}, []string{"[invalidJSON]registration.timezone"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestUpdateAndPatchRegistration(t *testing.T) {
 		{"merge patch replaces roles", "application/merge-patch+json", `{"registration":{"roles":["admin"]}}`, []string{"admin"}, nil},
 		{"json patch", "application/json-patch+json", `[{"op":"replace","path":"/registration/roles","value":[]}]`, nil, nil},
 		{"unknown role", "application/json", `{"registration":{"roles":["root"]}}`, nil, []string{"[invalid]registration.roles"}},
-		{"timezone", "application/json", `{"registration":{"timezone":"Not/A_Zone"}}`, nil, []string{"[couldNotConvert]registration.timezone"}},
+		{"timezone", "application/json", `{"registration":{"timezone":"Not/A_Zone"}}`, nil, []string{"[invalidJSON]registration.timezone"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -424,7 +424,7 @@ const maxPreferredLanguages = 20
 // validateUser checks the user a request builds. The properties FusionAuth
 // types as Java classes (imageUrl a URI, birthDate a LocalDate, timezone a
 // ZoneId, preferredLanguages Locales) take only what those classes read
-// (validation.IsURI and the like): else [couldNotConvert]<path>.
+// (validation.IsURI and the like): else [invalidJSON]<path>.
 func validateUser(in UserInput, u *User) error {
 	var errs validation.Errors
 	if in.Password != "" {
@@ -439,10 +439,10 @@ func validateUser(in UserInput, u *User) error {
 	}
 	errs.TooLong("user.username", u.Username, validation.MaxIndexedLength)
 	if u.ImageURL != "" && !validation.IsURI(u.ImageURL) {
-		errs.CouldNotConvert("user.imageUrl", "The [user.imageUrl] property must be a URI, such as https://example.com/avatar.png.")
+		errs.NotOfType("user.imageUrl", "The [user.imageUrl] property must be a URI, such as https://example.com/avatar.png.")
 	}
 	if u.BirthDate != "" && !validation.IsLocalDate(u.BirthDate) {
-		errs.CouldNotConvert("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")
+		errs.NotOfType("user.birthDate", "The [user.birthDate] property must be a date formatted as YYYY-MM-DD.")
 	}
 	checkLanguages(&errs, "user.preferredLanguages", u.PreferredLanguages)
 	checkTimezone(&errs, "user.timezone", u.Timezone)
@@ -454,7 +454,7 @@ func validateUser(in UserInput, u *User) error {
 
 // checkLanguages checks preferredLanguages (cleaned) at path: at most
 // maxPreferredLanguages ([tooMany]), each a locale such as en or en_US
-// ([couldNotConvert], for the first that is not one).
+// ([invalidJSON], for the first that is not one).
 func checkLanguages(errs *validation.Errors, path string, langs []string) {
 	if len(langs) > maxPreferredLanguages {
 		errs.Field(path, validation.KindTooMany, fmt.Sprintf("The [%s] property may hold at most %d languages.", path, maxPreferredLanguages))
@@ -462,7 +462,7 @@ func checkLanguages(errs *validation.Errors, path string, langs []string) {
 	}
 	for _, l := range langs {
 		if !validation.IsLocale(l) {
-			errs.CouldNotConvert(path, fmt.Sprintf("The [%s] property holds [%s], which is not a locale: a language code, then optionally an underscore and a country code, such as en or en_US.", path, l))
+			errs.NotOfType(path, fmt.Sprintf("The [%s] property holds [%s], which is not a locale: a language code, then optionally an underscore and a country code, such as en or en_US.", path, l))
 			return
 		}
 	}
@@ -473,7 +473,7 @@ func checkLanguages(errs *validation.Errors, path string, langs []string) {
 // offset such as UTC-7 (validation.IsZoneID).
 func checkTimezone(errs *validation.Errors, path, tz string) {
 	if tz != "" && !validation.IsZoneID(tz) {
-		errs.CouldNotConvert(path, fmt.Sprintf("The [%s] property must be an IANA time zone, such as America/Denver, or an offset, such as UTC-7.", path))
+		errs.NotOfType(path, fmt.Sprintf("The [%s] property must be an IANA time zone, such as America/Denver, or an offset, such as UTC-7.", path))
 	}
 }
 

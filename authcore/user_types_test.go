@@ -13,7 +13,7 @@ import (
 
 // A value FusionAuth's domain types as a Java class (user.imageUrl a URI,
 // birthDate a LocalDate, timezone a ZoneId, preferredLanguages Locales)
-// that cannot be one is [couldNotConvert]<path> on create, PUT and every
+// that cannot be one is [invalidJSON]<path> on create, PUT and every
 // PATCH form, and nothing is stored.
 var badUserValues = []struct {
 	name, field string
@@ -34,7 +34,7 @@ var badUserValues = []struct {
 func TestUserTypedFieldsRefused(t *testing.T) {
 	for _, tc := range badUserValues {
 		t.Run(tc.name, func(t *testing.T) {
-			code := "[couldNotConvert]user." + tc.field
+			code := "[invalidJSON]user." + tc.field
 			f := newDomFixture(t)
 			in := authcore.UserInput{Email: "new@example.com"}
 			tc.apply(&in)
@@ -112,8 +112,8 @@ func TestRegistrationTypedFields(t *testing.T) {
 		code        string
 		apply       func(*authcore.UserRegistration)
 	}{
-		{"timezone", "timezone", "posix/America/Denver", "[couldNotConvert]registration.timezone", func(r *authcore.UserRegistration) { r.Timezone = "posix/America/Denver" }},
-		{"language", "preferredLanguages", []string{"english"}, "[couldNotConvert]registration.preferredLanguages",
+		{"timezone", "timezone", "posix/America/Denver", "[invalidJSON]registration.timezone", func(r *authcore.UserRegistration) { r.Timezone = "posix/America/Denver" }},
+		{"language", "preferredLanguages", []string{"english"}, "[invalidJSON]registration.preferredLanguages",
 			func(r *authcore.UserRegistration) { r.PreferredLanguages = []string{"english"} }},
 		{"21 languages", "preferredLanguages", many, "[tooMany]registration.preferredLanguages",
 			func(r *authcore.UserRegistration) { r.PreferredLanguages = many }},
@@ -179,5 +179,5 @@ func TestDeactivateUserStoredBeforeACheck(t *testing.T) {
 
 	_, err = f.e.UpdateUser(f.ctx, u.ID, userReq(authcore.UserInput{Email: on.Email, ImageURL: on.ImageURL,
 		PreferredLanguages: on.PreferredLanguages, Timezone: on.Timezone}))
-	assert.Equal(t, []string{"[couldNotConvert]user.imageUrl", "[couldNotConvert]user.preferredLanguages", "[couldNotConvert]user.timezone"}, errCodes(t, err))
+	assert.Equal(t, []string{"[invalidJSON]user.imageUrl", "[invalidJSON]user.preferredLanguages", "[invalidJSON]user.timezone"}, errCodes(t, err))
 }

@@ -8,7 +8,7 @@ import (
 
 // On the wire: a user's or a registration's value that cannot be its Java
 // type (a URI, a LocalDate, a ZoneId, a Locale) is a 400 Errors object
-// with [couldNotConvert]<path>, on POST, PUT and the three PATCH forms,
+// with [invalidJSON]<path>, on POST, PUT and the three PATCH forms,
 // and nothing is stored.
 func TestUserTypedFieldsOnTheWire(t *testing.T) {
 	f := newFixture(t)
@@ -22,10 +22,10 @@ func TestUserTypedFieldsOnTheWire(t *testing.T) {
 	user = f.do("GET", "/api/user/"+id, "").obj(t, "user")
 
 	for _, tc := range []struct{ member, code string }{
-		{`"imageUrl":"https://example.com/my picture.png"`, "[couldNotConvert]user.imageUrl"},
-		{`"birthDate":"1976-02-30"`, "[couldNotConvert]user.birthDate"},
-		{`"timezone":"Mountain Time"`, "[couldNotConvert]user.timezone"},
-		{`"preferredLanguages":["English"]`, "[couldNotConvert]user.preferredLanguages"},
+		{`"imageUrl":"https://example.com/my picture.png"`, "[invalidJSON]user.imageUrl"},
+		{`"birthDate":"1976-02-30"`, "[invalidJSON]user.birthDate"},
+		{`"timezone":"Mountain Time"`, "[invalidJSON]user.timezone"},
+		{`"preferredLanguages":["English"]`, "[invalidJSON]user.preferredLanguages"},
 	} {
 		f.do("POST", "/api/user", `{"user":{"email":"new@example.com",`+tc.member+`}}`).codes(t, tc.code)
 		body := `{"user":{"email":"ann@example.com",` + tc.member + `}}`
@@ -34,9 +34,9 @@ func TestUserTypedFieldsOnTheWire(t *testing.T) {
 		f.do("PATCH", "/api/user/"+id, body, "Content-Type", "application/merge-patch+json").codes(t, tc.code)
 	}
 	f.do("PATCH", "/api/user/"+id, `[{"op":"replace","path":"/user/imageUrl","value":"not a uri"}]`, "Content-Type", "application/json-patch+json").
-		codes(t, "[couldNotConvert]user.imageUrl")
+		codes(t, "[invalidJSON]user.imageUrl")
 	f.do("PATCH", "/api/user/"+id, `[{"op":"add","path":"/user/preferredLanguages/-","value":"en_us"}]`, "Content-Type", "application/json-patch+json").
-		codes(t, "[couldNotConvert]user.preferredLanguages")
+		codes(t, "[invalidJSON]user.preferredLanguages")
 	f.do("GET", "/api/user?email=new%40example.com", "").empty(t, 404)
 	assert.Equal(t, user, f.do("GET", "/api/user/"+id, "").obj(t, "user"), "nothing stored")
 	msg := f.do("PUT", "/api/user/"+id, `{"user":{"email":"ann@example.com","imageUrl":"a b"}}`).errors(t).FieldErrors["user.imageUrl"][0].Message
@@ -44,14 +44,14 @@ func TestUserTypedFieldsOnTheWire(t *testing.T) {
 
 	regPath := "/api/user/registration/" + id + "/" + appID
 	for _, tc := range []struct{ body, code string }{
-		{`{"registration":{"timezone":"posix/Europe/Paris"}}`, "[couldNotConvert]registration.timezone"},
-		{`{"registration":{"preferredLanguages":["fr-fr"]}}`, "[couldNotConvert]registration.preferredLanguages"},
+		{`{"registration":{"timezone":"posix/Europe/Paris"}}`, "[invalidJSON]registration.timezone"},
+		{`{"registration":{"preferredLanguages":["fr-fr"]}}`, "[invalidJSON]registration.preferredLanguages"},
 	} {
 		f.do("PUT", regPath, tc.body).codes(t, tc.code)
 		f.do("PATCH", regPath, tc.body).codes(t, tc.code)
 		f.do("PATCH", regPath, tc.body, "Content-Type", "application/merge-patch+json").codes(t, tc.code)
 	}
 	f.do("PATCH", regPath, `[{"op":"replace","path":"/registration/timezone","value":"UTC+19"}]`, "Content-Type", "application/json-patch+json").
-		codes(t, "[couldNotConvert]registration.timezone")
+		codes(t, "[invalidJSON]registration.timezone")
 	assert.Equal(t, reg, f.do("GET", regPath, "").obj(t, "registration"), "nothing stored")
 }

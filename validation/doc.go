@@ -4,7 +4,7 @@
 //
 // It also holds the checks of values that FusionAuth's domain types as Java
 // classes (IsURI, IsLocalDate, IsZoneID, IsLocale), which a property that
-// cannot be its class fails with KindCouldNotConvert.
+// cannot be its class fails with KindInvalidJSON (Errors.NotOfType).
 //
 // It is the one leaf that the other leaves (integration, idp/twitter) share, so
 // that a validation rule written in a leaf reaches the wire unchanged. It

@@ -71,10 +71,12 @@ func (e *Errors) Invalid(path, message string) {
 	e.Field(path, KindInvalid, message)
 }
 
-// CouldNotConvert records that the value at path cannot be read as its
-// property's type (a URI, a date, a time zone, a locale).
-func (e *Errors) CouldNotConvert(path, message string) {
-	e.Field(path, KindCouldNotConvert, message)
+// NotOfType records that the value at path cannot be read as its
+// property's type (a URI, a date, a time zone, a locale): FusionAuth fails
+// it while reading the JSON, as a value of the wrong JSON type, so its kind
+// is KindInvalidJSON.
+func (e *Errors) NotOfType(path, message string) {
+	e.Field(path, KindInvalidJSON, message)
 }
 
 // General records an error that belongs to no single field; code is given
