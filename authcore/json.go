@@ -1,8 +1,6 @@
 package authcore
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -46,14 +44,4 @@ func invalidJSON(err error) error {
 // unmarshalNumbers is json.Unmarshal with numbers in free-form values (data
 // maps, reconcile claims) decoded as json.Number: their text, so that a
 // 64-bit integer such as a Twitter id is not rounded to a float64.
-func unmarshalNumbers(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("authcore: trailing data after the JSON value")
-	}
-	return nil
-}
+func unmarshalNumbers(b []byte, v any) error { return strictjson.UnmarshalNumbers(b, v) }

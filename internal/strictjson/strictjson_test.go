@@ -398,3 +398,28 @@ func referenceDuplicate(data []byte) (path string, found bool) {
 	}
 	return walk(tok, nil)
 }
+
+// UnmarshalNumbers keeps a free-form number's text, where json.Unmarshal
+// would round an integer above 2^53, and refuses what follows the value.
+func TestUnmarshalNumbers(t *testing.T) {
+	var v struct {
+		Data map[string]any `json:"data"`
+		N    int64          `json:"n"`
+	}
+	if err := UnmarshalNumbers([]byte(`{"data":{"id":9007199254740993,"f":1.50},"n":9007199254740993}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Data["id"] != json.Number("9007199254740993") || v.Data["f"] != json.Number("1.50") || v.N != 9007199254740993 {
+		t.Fatalf("got %#v", v)
+	}
+	var a any
+	if err := UnmarshalNumbers([]byte(`{} {}`), &a); !errors.Is(err, ErrTrailingData) {
+		t.Fatalf("trailing value: %v", err)
+	}
+	if err := UnmarshalNumbers([]byte("[1]\n\t "), &a); err != nil || fmt.Sprint(a) != "[1]" {
+		t.Fatalf("trailing white space: %v, %#v", err, a)
+	}
+	if err := UnmarshalNumbers([]byte(`{`), &a); err == nil {
+		t.Fatal("truncated value accepted")
+	}
+}

@@ -1,13 +1,13 @@
 package memstore
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
 	"strconv"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/strictjson"
 )
 
 // Values are copied in and out so that no caller shares memory with the store.
@@ -47,10 +47,8 @@ func cloneAny(v any) any {
 		// store. What JSON cannot hold (a channel, a cycle), which a SQL
 		// store refuses, is copied keeping its type.
 		if b, err := json.Marshal(v); err == nil {
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.UseNumber()
 			var out any
-			if dec.Decode(&out) == nil {
+			if strictjson.UnmarshalNumbers(b, &out) == nil {
 				return out
 			}
 		}

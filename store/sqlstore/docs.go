@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/authcore/authcore/internal/strictjson"
 )
 
 // Rows keep each aggregate as JSON; these helpers read and write that
@@ -23,9 +25,7 @@ func decodeDoc(doc []byte, v any) error {
 	if !bytes.Contains(doc, []byte(`"data":`)) && !bytes.Contains(doc, []byte(`"MetaData":`)) {
 		return json.Unmarshal(doc, v)
 	}
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	return dec.Decode(v)
+	return strictjson.UnmarshalNumbers(doc, v)
 }
 
 func encode(what string, v any) (string, error) {
