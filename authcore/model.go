@@ -243,13 +243,17 @@ type RefreshToken struct {
 
 // SigningKey is a JWT signing key (FusionAuth's Key Master keys). Secret holds
 // the HMAC secret or the private key in PKCS#8 DER; PublicKey the PKIX DER of
-// an asymmetric key's public half.
+// an asymmetric key's public half; Certificate the DER of its self-signed
+// X.509 certificate (FusionAuth's key.certificate), nil for an HMAC key and
+// for a key stored before authcore made certificates. Tokens are signed and
+// verified with Secret and PublicKey only.
 type SigningKey struct {
 	ID            string
 	Name          string
 	Algorithm     string
 	Secret        []byte
 	PublicKey     []byte
+	Certificate   []byte
 	InsertInstant int64
 }
 

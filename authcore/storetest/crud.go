@@ -800,6 +800,7 @@ var keyCases = []testCase{
 		}
 		k2, k1 := mk("k2", "RS256"), mk("k1", "HS256")
 		k1.PublicKey = nil
+		k2.Certificate = []byte{0x30, 0x82, 0, 255, 'c'} // kept as given; a key without one (k1) has none
 		require.NoError(t, f.s.CreateKey(ctx, k2))
 		require.NoError(t, f.s.CreateKey(ctx, k1))
 		requireDuplicate(t, f.s.CreateKey(ctx, mk("k1", "HS512")), "id")

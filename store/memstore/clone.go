@@ -192,5 +192,6 @@ func cloneKey(k *authcore.SigningKey) *authcore.SigningKey {
 	c := *k
 	c.Secret = cloneBytes(k.Secret)
 	c.PublicKey = cloneBytes(k.PublicKey)
+	c.Certificate = cloneBytes(k.Certificate)
 	return &c
 }
