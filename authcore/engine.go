@@ -166,7 +166,7 @@ func (e *Engine) ensureDefaultTenant(ctx context.Context) error {
 // applyTenantDefaults fills what FusionAuth fills on a new tenant.
 func applyTenantDefaults(t *Tenant) {
 	if t.Issuer == "" {
-		t.Issuer = "acme.com"
+		t.Issuer = defaultIssuer
 	}
 	if t.JWTConfiguration.TimeToLiveInSeconds == 0 {
 		t.JWTConfiguration.TimeToLiveInSeconds = 3600

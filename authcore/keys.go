@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authcore/authcore/validation"
 	"github.com/go-jose/go-jose/v4"
@@ -124,7 +125,15 @@ type NewKey struct {
 	// the EC curve size (256, 384 or 521, the algorithm's; 0 means that).
 	// HMAC and Ed25519 ignore it.
 	Length int
+	// Issuer is the issuer and subject (CN) of the self-signed certificate
+	// of an asymmetric key; "" means the default tenant's issuer (see
+	// Engine.defaultKeyIssuer). HMAC keys have no certificate and ignore it.
+	Issuer string
 }
+
+// maxKeyIssuerLength bounds a key request's issuer, which its certificate
+// carries twice (issuer and subject) into every JWKS answer.
+const maxKeyIssuerLength = 255
 
 // CreateSigningKey generates and stores a key. Keys are global objects, so a
 // tenant-scoped request may not create one.
@@ -152,10 +161,21 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 	case ecCurve(in.Algorithm) != nil && in.Length != 0 && in.Length != ecCurve(in.Algorithm).Params().BitSize:
 		v.Field("key.length", validation.KindInvalid, fmt.Sprintf("The [key.length] of an %s key must be %d.", in.Algorithm, ecCurve(in.Algorithm).Params().BitSize))
 	}
+	issuer := ""
+	if !isHMAC(in.Algorithm) {
+		issuer = strings.TrimSpace(in.Issuer)
+		v.TooLong("key.issuer", issuer, maxKeyIssuerLength)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	k, err := e.newSigningKey(in.Algorithm, in.Name, in.Length)
+	if issuer == "" && !isHMAC(in.Algorithm) {
+		var err error
+		if issuer, err = e.defaultKeyIssuer(ctx); err != nil {
+			return nil, err
+		}
+	}
+	k, err := e.newSigningKey(in.Algorithm, in.Name, in.Length, issuer)
 	if err != nil {
 		return nil, err
 	}
@@ -174,9 +194,23 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 
 // RotateTenantKey creates a key for algorithm and makes it the tenant's
 // signing key. Tokens signed by the previous key keep verifying until that
-// key is deleted (DeleteKey), so a rotation logs nobody out.
+// key is deleted (DeleteKey), so a rotation logs nobody out. An asymmetric
+// key's certificate names the tenant's issuer.
 func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string) (*SigningKey, error) {
-	k, err := e.newSigningKey(algorithm, "", 0)
+	// The key is made before the transaction, which then finds the tenant
+	// again: an RSA key takes a while to generate.
+	t, err := e.store.GetTenant(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(ctx, t.ID) {
+		return nil, ErrNotFound
+	}
+	issuer := t.Issuer
+	if issuer == "" {
+		issuer = defaultIssuer
+	}
+	k, err := e.newSigningKey(algorithm, "", 0, issuer)
 	if err != nil {
 		return nil, err
 	}
@@ -261,8 +295,9 @@ func (e *Engine) DeleteKey(ctx context.Context, id string) error {
 	})
 }
 
-// newSigningKey generates key material; it stores nothing.
-func (e *Engine) newSigningKey(algorithm, name string, length int) (*SigningKey, error) {
+// newSigningKey generates key material, and for an asymmetric key its
+// self-signed certificate naming issuer; it stores nothing.
+func (e *Engine) newSigningKey(algorithm, name string, length int, issuer string) (*SigningKey, error) {
 	k := &SigningKey{ID: e.newID(), Name: name, Algorithm: algorithm, InsertInstant: e.instant()}
 	var priv crypto.Signer
 	switch {
@@ -303,6 +338,9 @@ func (e *Engine) newSigningKey(algorithm, name string, length int) (*SigningKey,
 	}
 	if k.PublicKey, err = x509.MarshalPKIXPublicKey(priv.Public()); err != nil {
 		return nil, fmt.Errorf("authcore: encode key: %w", err)
+	}
+	if k.Certificate, err = selfSignedCertificate(e.random, algorithm, priv, issuer, time.UnixMilli(k.InsertInstant)); err != nil {
+		return nil, err
 	}
 	return k, nil
 }
@@ -458,17 +496,23 @@ func publicKeyPEM(k *SigningKey) string {
 }
 
 // KeyInfo is a signing key as FusionAuth's Key API shows it: never the
-// secret or the private key.
+// secret or the private key. An asymmetric key with a certificate also has
+// Certificate (PEM), CertificateInformation, ExpirationInstant (the
+// certificate's end, epoch milliseconds) and Issuer (its issuer's CN).
 type KeyInfo struct {
-	ID            string `json:"id"`
-	Algorithm     string `json:"algorithm"`
-	HasPrivateKey bool   `json:"hasPrivateKey,omitempty"`
-	InsertInstant int64  `json:"insertInstant,omitempty"`
-	Kid           string `json:"kid"`
-	Length        int    `json:"length,omitempty"`
-	Name          string `json:"name,omitempty"`
-	PublicKey     string `json:"publicKey,omitempty"`
-	Type          string `json:"type"`
+	ID                     string                  `json:"id"`
+	Algorithm              string                  `json:"algorithm"`
+	Certificate            string                  `json:"certificate,omitempty"`
+	CertificateInformation *CertificateInformation `json:"certificateInformation,omitempty"`
+	ExpirationInstant      int64                   `json:"expirationInstant,omitempty"`
+	HasPrivateKey          bool                    `json:"hasPrivateKey,omitempty"`
+	InsertInstant          int64                   `json:"insertInstant,omitempty"`
+	Issuer                 string                  `json:"issuer,omitempty"`
+	Kid                    string                  `json:"kid"`
+	Length                 int                     `json:"length,omitempty"`
+	Name                   string                  `json:"name,omitempty"`
+	PublicKey              string                  `json:"publicKey,omitempty"`
+	Type                   string                  `json:"type"`
 }
 
 // Info returns the API view of k.
@@ -493,6 +537,12 @@ func (k *SigningKey) Info() KeyInfo {
 	}
 	out.HasPrivateKey = len(k.Secret) > 0
 	out.PublicKey = publicKeyPEM(k)
+	if c := k.parsedCertificate(); c != nil {
+		out.Certificate = certificatePEM(c.Raw)
+		out.CertificateInformation = certificateInformation(c)
+		out.ExpirationInstant = c.NotAfter.UnixMilli()
+		out.Issuer = c.Issuer.CommonName
+	}
 	return out
 }
 

@@ -230,7 +230,7 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnaps
 			if id = fresh.JWTConfiguration.AccessTokenKeyID; id != "" {
 				return nil
 			}
-			k, err := e.newSigningKey(AlgHS256, "Default signing key for tenant "+fresh.Name, 0)
+			k, err := e.newSigningKey(AlgHS256, "Default signing key for tenant "+fresh.Name, 0, "")
 			if err != nil {
 				return err
 			}

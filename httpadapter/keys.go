@@ -22,6 +22,7 @@ type keyBody struct {
 		Algorithm string `json:"algorithm"`
 		Name      string `json:"name"`
 		Length    int    `json:"length"`
+		Issuer    string `json:"issuer"`
 	} `json:"key"`
 }
 
@@ -42,7 +43,7 @@ func (h *Handler) generateKey(w http.ResponseWriter, r *http.Request) error {
 	if err := h.decode(w, r, &body); err != nil {
 		return err
 	}
-	k, err := h.engine.CreateSigningKey(r.Context(), authcore.NewKey{ID: id, Algorithm: body.Key.Algorithm, Name: body.Key.Name, Length: body.Key.Length})
+	k, err := h.engine.CreateSigningKey(r.Context(), authcore.NewKey{ID: id, Algorithm: body.Key.Algorithm, Name: body.Key.Name, Length: body.Key.Length, Issuer: body.Key.Issuer})
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,13 @@
 package httpadapter_test
 
 import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"strings"
 	"testing"
@@ -115,4 +121,73 @@ func TestGlobalReadsRefuseTenantScope(t *testing.T) {
 		assert.Contains(t, []int{http.StatusOK, http.StatusNotFound}, r.Code, "%s %s without scope: %s", c.method, c.path, r.Body)
 	}
 	assert.Equal(t, http.StatusOK, f.do("GET", "/api/key/"+keyID, "").Code)
+}
+
+// A generated RSA, EC or Ed25519 key carries a self-signed certificate, in
+// FusionAuth's fields; an HMAC key has none of them.
+func TestKeyAPICertificate(t *testing.T) {
+	w := newTokenWorld(t)
+	r := w.do("POST", "/api/key/generate", `{"key":{"algorithm":"RS256","name":"rsa","issuer":"auth.example.com"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	k := r.obj(t, "key")
+	id := str(k, "id")
+	block, _ := pem.Decode([]byte(str(k, "certificate")))
+	require.NotNil(t, block, "key.certificate is PEM: %s", r.Body)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	require.NoError(t, cert.CheckSignatureFrom(cert))
+	pub, _ := pem.Decode([]byte(str(k, "publicKey")))
+	require.NotNil(t, pub)
+	assert.Equal(t, pub.Bytes, cert.RawSubjectPublicKeyInfo, "the certificate is the key's")
+	sha1Sum, sha256Sum := sha1.Sum(cert.Raw), sha256.Sum256(cert.Raw)
+	info, ok := k["certificateInformation"].(map[string]any)
+	require.True(t, ok, r.Body)
+	assert.ElementsMatch(t, []string{"issuer", "md5Fingerprint", "serialNumber", "sha1Fingerprint", "sha1Thumbprint",
+		"sha256Fingerprint", "sha256Thumbprint", "subject", "validFrom", "validTo"}, keysOf(info), "FusionAuth's CertificateInformation")
+	assert.Equal(t, "CN=auth.example.com", info["issuer"])
+	assert.Equal(t, "CN=auth.example.com", info["subject"])
+	assert.Equal(t, base64.RawURLEncoding.EncodeToString(sha1Sum[:]), info["sha1Thumbprint"])
+	assert.Equal(t, base64.RawURLEncoding.EncodeToString(sha256Sum[:]), info["sha256Thumbprint"])
+	assert.Equal(t, strings.ToUpper(hex.EncodeToString(sha1Sum[:1]))+":", info["sha1Fingerprint"].(string)[:3])
+	assert.Equal(t, float64(cert.NotBefore.UnixMilli()), info["validFrom"])
+	assert.Equal(t, float64(cert.NotAfter.UnixMilli()), info["validTo"])
+	assert.Equal(t, float64(cert.NotAfter.UnixMilli()), k["expirationInstant"])
+	assert.Equal(t, "auth.example.com", k["issuer"])
+
+	// Retrieve and list show the same.
+	got := w.do("GET", "/api/key/"+id, "")
+	require.Equal(t, http.StatusOK, got.Code)
+	assert.JSONEq(t, r.Body, got.Body)
+	list := w.do("GET", "/api/key", "")
+	require.Equal(t, http.StatusOK, list.Code)
+	assert.Contains(t, list.Body, mustJSON(t, str(k, "certificate")))
+
+	// Without an issuer: the default tenant's.
+	r = w.do("POST", "/api/key/generate", `{"key":{"algorithm":"ES384","name":"ec"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	assert.Equal(t, "acme.com", r.obj(t, "key")["issuer"])
+	assert.Equal(t, "CN=acme.com", r.obj(t, "key")["certificateInformation"].(map[string]any)["subject"])
+
+	r = w.do("POST", "/api/key/generate", `{"key":{"algorithm":"HS256","name":"hmac","issuer":"ignored"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	for _, field := range []string{"certificate", "certificateInformation", "expirationInstant", "issuer"} {
+		assert.NotContains(t, r.obj(t, "key"), field)
+	}
+
+	for body, code := range map[string]string{
+		`{"key":{"algorithm":"RS256","name":"x","issuer":42}}`:                                 "[invalidJSON]key.issuer",
+		`{"key":{"algorithm":"ES256","name":"x","issuer":"` + strings.Repeat("i", 256) + `"}}`: "[tooLong]key.issuer",
+	} {
+		r := w.do("POST", "/api/key/generate", body)
+		require.Equal(t, http.StatusBadRequest, r.Code, r.Body)
+		assert.Equal(t, []string{code}, r.errors(t).Codes())
+	}
+}
+
+func keysOf(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
