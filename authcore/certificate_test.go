@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -195,5 +196,69 @@ func TestKeysWithoutAUsableCertificate(t *testing.T) {
 			h, _, _ := segments(t, tok)
 			assert.Equal(t, old.ID, h["kid"])
 		})
+	}
+}
+
+// The JWKS carries a key's certificate as FusionAuth's does: x5c (standard
+// base64 DER), x5t and x5t#S256 (base64url SHA-1 and SHA-256 of the DER). A
+// key without a usable certificate is published without them.
+func TestJWKSCarriesCertificates(t *testing.T) {
+	f := newTokenFixture(t)
+	var withCert []*authcore.SigningKey
+	for _, alg := range []string{authcore.AlgRS256, authcore.AlgES512, authcore.AlgEdDSA} {
+		k, err := f.engine.GenerateKey(f.ctx, alg, alg)
+		require.NoError(t, err)
+		withCert = append(withCert, k)
+	}
+	plain := *withCert[0]
+	plain.ID, plain.Certificate = "7c9e6679-7425-40de-944b-e07fc1f90ae7", nil
+	require.NoError(t, f.store.CreateKey(f.ctx, &plain))
+	broken := *withCert[1]
+	broken.ID, broken.Certificate = "8d0f7780-8536-41ef-a55c-f18ad2a01bf8", withCert[0].Certificate // another key's
+	require.NoError(t, f.store.CreateKey(f.ctx, &broken))
+
+	set, err := f.engine.JSONWebKeySet(f.ctx)
+	require.NoError(t, err)
+	doc, err := json.Marshal(set)
+	require.NoError(t, err)
+	var raw struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	require.NoError(t, json.Unmarshal(doc, &raw))
+	byKid := map[string]map[string]any{}
+	for _, k := range raw.Keys {
+		byKid[k["kid"].(string)] = k
+	}
+	for _, k := range withCert {
+		jwk := byKid[k.ID]
+		require.NotNil(t, jwk, k.Algorithm)
+		chain, ok := jwk["x5c"].([]any)
+		require.True(t, ok, "%s: x5c in %v", k.Algorithm, jwk)
+		require.Len(t, chain, 1)
+		der, err := base64.StdEncoding.DecodeString(chain[0].(string))
+		require.NoError(t, err)
+		assert.Equal(t, k.Certificate, der)
+		sha1Sum, sha256Sum := sha1.Sum(der), sha256.Sum256(der)
+		assert.Equal(t, base64.RawURLEncoding.EncodeToString(sha1Sum[:]), jwk["x5t"])
+		assert.Equal(t, base64.RawURLEncoding.EncodeToString(sha256Sum[:]), jwk["x5t#S256"])
+		assert.Equal(t, k.Info().CertificateInformation.SHA1Thumbprint, jwk["x5t"])
+	}
+	for _, id := range []string{plain.ID, broken.ID} {
+		jwk := byKid[id]
+		require.NotNil(t, jwk)
+		for _, field := range []string{"x5c", "x5t", "x5t#S256"} {
+			assert.NotContains(t, jwk, field)
+		}
+	}
+
+	// A relying party's JOSE library reads it (go-jose checks that the
+	// certificate holds the JWK's key and matches its thumbprints).
+	var parsed jose.JSONWebKeySet
+	require.NoError(t, json.Unmarshal(doc, &parsed))
+	for _, k := range withCert {
+		found := parsed.Key(k.ID)
+		require.Len(t, found, 1)
+		require.Len(t, found[0].Certificates, 1)
+		assert.Equal(t, k.Certificate, found[0].Certificates[0].Raw)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -423,7 +425,9 @@ func matchKeyType(algorithm string, key any) error {
 // JSONWebKeySet returns the public halves of every asymmetric signing key,
 // the document served at /.well-known/jwks.json. Keys no tenant signs with
 // any more are included until they are deleted, so tokens they signed keep
-// verifying at relying parties; HMAC secrets are never published.
+// verifying at relying parties; HMAC secrets are never published. A key
+// with a certificate has it as its chain (x5c) with its SHA-1 and SHA-256
+// thumbprints (x5t, x5t#S256), as in FusionAuth's JWKS.
 func (e *Engine) JSONWebKeySet(ctx context.Context) (jose.JSONWebKeySet, error) {
 	keys, err := e.store.ListKeys(ctx)
 	if err != nil {
@@ -438,7 +442,15 @@ func (e *Engine) JSONWebKeySet(ctx context.Context) (jose.JSONWebKeySet, error) 
 		if err != nil {
 			return jose.JSONWebKeySet{}, err
 		}
-		set.Keys = append(set.Keys, jose.JSONWebKey{Key: pub, KeyID: k.ID, Algorithm: k.Algorithm, Use: "sig"})
+		jwk := jose.JSONWebKey{Key: pub, KeyID: k.ID, Algorithm: k.Algorithm, Use: "sig"}
+		if c := k.parsedCertificate(); c != nil {
+			sha1Sum, sha256Sum := sha1.Sum(c.Raw), sha256.Sum256(c.Raw)
+			jwk.Certificates = []*x509.Certificate{c}
+			jwk.CertificateThumbprintSHA1, jwk.CertificateThumbprintSHA256 = sha1Sum[:], sha256Sum[:]
+		} else if len(k.Certificate) > 0 {
+			e.log.WarnContext(ctx, "signing key certificate unusable; published without it", "keyId", k.ID)
+		}
+		set.Keys = append(set.Keys, jwk)
 	}
 	return set, nil
 }

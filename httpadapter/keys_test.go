@@ -191,3 +191,34 @@ func keysOf(m map[string]any) []string {
 	}
 	return out
 }
+
+// /.well-known/jwks.json adds a generated key's certificate (x5c, x5t,
+// x5t#S256); /api/jwt/public-key stays the PEM public key, which is all
+// FusionAuth documents there.
+func TestJWKSAndPublicKeyWithCertificate(t *testing.T) {
+	w := newTokenWorld(t)
+	r := w.do("POST", "/api/key/generate", `{"key":{"algorithm":"ES256","name":"ec"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	k := r.obj(t, "key")
+	id := str(k, "id")
+	block, _ := pem.Decode([]byte(str(k, "certificate")))
+	require.NotNil(t, block)
+
+	r = w.do("GET", "/.well-known/jwks.json", "", "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	var set struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &set))
+	require.Len(t, set.Keys, 1)
+	jwk := set.Keys[0]
+	assert.Equal(t, id, jwk["kid"])
+	assert.Equal(t, []any{base64.StdEncoding.EncodeToString(block.Bytes)}, jwk["x5c"])
+	info := k["certificateInformation"].(map[string]any)
+	assert.Equal(t, info["sha1Thumbprint"], jwk["x5t"])
+	assert.Equal(t, info["sha256Thumbprint"], jwk["x5t#S256"])
+
+	r = w.do("GET", "/api/jwt/public-key?kid="+id, "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.JSONEq(t, `{"publicKey":`+mustJSON(t, str(k, "publicKey"))+`}`, r.Body)
+}
