@@ -4,7 +4,7 @@
 // login tests); here the refresh API is driven with tokens it must refuse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublicKey, randomUUID } from 'node:crypto';
+import { X509Certificate, createPublicKey, randomUUID } from 'node:crypto';
 import { newClient, expectFailure, assertOK } from './helpers.mjs';
 
 const client = newClient();
@@ -59,6 +59,12 @@ test('generateKey with every algorithm FusionAuth has: private parts never retur
   assert.equal(created.RS512.length, 3072);
   assert.equal(created.ES384.length, 384);
   assert.equal(created.ES512.length, 521);
+  // A generated RSA key carries a self-signed certificate of its own public
+  // key, read here by Node's X.509 parser.
+  const cert = new X509Certificate(created.RS256.certificate);
+  assert.ok(cert.verify(cert.publicKey), 'self-signed');
+  assert.equal(cert.publicKey.export({ type: 'spki', format: 'pem' }), created.RS256.publicKey);
+  assert.equal(cert.fingerprint256, created.RS256.certificateInformation.sha256Fingerprint);
   const again = await client.retrieveKey(created.RS256.id);
   assertOK(again);
   assert.equal(again.response.key.publicKey, created.RS256.publicKey);
