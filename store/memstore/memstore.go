@@ -15,7 +15,8 @@ import (
 
 // Store is an authcore.Store in memory. The zero value is not usable; call New.
 // Its methods are authcore.Store's, documented there. It holds no goroutine
-// or file, so it needs no Close; its data goes with the last reference to it.
+// or file, so its Close does nothing; its data goes with the last reference
+// to it.
 type Store struct {
 	mu sync.RWMutex
 	d  data
@@ -25,6 +26,12 @@ type Store struct {
 }
 
 var _ authcore.Store = (*Store)(nil)
+
+// Close does nothing and returns nil. It is there so that memstore and
+// sqlstore are both an io.Closer besides an authcore.Store: an app that
+// chooses its store at start-up closes whichever it opened the same way.
+// The store stays usable after it.
+func (s *Store) Close() error { return nil }
 
 // Option configures a Store (see New).
 type Option func(*Store)

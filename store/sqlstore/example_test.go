@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/store/memstore"
 	"github.com/authcore/authcore/store/sqlstore"
 )
 
@@ -67,4 +68,53 @@ func ExampleOpen_memory() {
 	// Output:
 	// sqlite
 	// true
+}
+
+// openStore is how an app chooses its store at start-up: memstore and
+// sqlstore are both an authcore.Store and an io.Closer (memstore's Close
+// does nothing), so the caller closes whichever it got the same way.
+func openStore(ctx context.Context, dsn string) (interface {
+	authcore.Store
+	io.Closer
+}, error) {
+	if dsn == "memory" {
+		return memstore.New(), nil
+	}
+	return sqlstore.Open(ctx, dsn)
+}
+
+// Switching between a SQLite file and memory is a change of DSN. What a
+// SQLite file holds is there again after a restart; memory starts empty.
+func Example_switchStore() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "authcore-example")
+	defer os.RemoveAll(dir)
+	file := "sqlite:" + filepath.Join(dir, "auth.db")
+	quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	start := func(dsn string, create bool) {
+		store, err := openStore(ctx, dsn)
+		if err != nil {
+			panic(err)
+		}
+		defer store.Close()
+		engine, err := authcore.New(ctx, store, quiet)
+		if err != nil {
+			panic(err)
+		}
+		if create {
+			if _, err := engine.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "ada@example.com"}}); err != nil {
+				panic(err)
+			}
+		}
+		_, err = engine.UserByEmail(ctx, "ada@example.com")
+		fmt.Printf("%-6s found: %v\n", dsn[:6], err == nil)
+	}
+	start(file, true)      // first run: creates the user
+	start("memory", false) // a new, empty store
+	start(file, false)     // restart on the same file
+	// Output:
+	// sqlite found: true
+	// memory found: false
+	// sqlite found: true
 }
