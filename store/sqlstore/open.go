@@ -98,8 +98,12 @@ var _ authcore.Store = (*Store)(nil)
 
 // Open opens the store named by dsn and applies pending migrations:
 //
-//   - "sqlite:PATH": a SQLite database file, created when missing. PATH may
-//     carry modernc.org/sqlite DSN parameters after '?'.
+//   - "sqlite:PATH": a SQLite database file, created when missing (its
+//     directory must exist). PATH is a path, not a URL: "sqlite:auth.db"
+//     is relative to the working directory, "sqlite:/var/lib/app/auth.db"
+//     absolute; "sqlite://auth.db" is refused, as its "//" would put the
+//     file at the root of the file system. PATH may carry modernc.org/sqlite
+//     DSN parameters after '?'.
 //   - "sqlite::memory:": a private in-memory SQLite database. Other names of
 //     an in-memory or temporary database (file::memory:, mode=memory,
 //     vfs=memdb, an empty name) are refused.
@@ -127,6 +131,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		if sqliteTransient(path) {
 			return nil, errors.New("sqlstore: an in-memory or temporary SQLite database opens as sqlite::memory: (with no parameters), the one form whose connections share it")
+		}
+		if rest, ok := strings.CutPrefix(path, "//"); ok && !strings.HasPrefix(rest, "/") {
+			// A URL's host: SQLite would read "//auth.db" as /auth.db.
+			name, _, _ := strings.Cut(rest, "?")
+			return nil, fmt.Errorf("sqlstore: sqlite://%s is a URL, not a path: write sqlite:%s for a file in the working directory, or sqlite:/absolute/path", name, name)
 		}
 		return openSQLiteFile(ctx, path)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -188,7 +197,11 @@ func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
 	// opens it.
 	if err := pingWithRetry(ctx, wdb); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("sqlstore: open sqlite: %w", s.mapErr(ctx, err))
+		// Name the file: "unable to open database file" alone does not say
+		// which path (a missing directory, a relative path resolved against
+		// another working directory).
+		name, _, _ := strings.Cut(path, "?")
+		return nil, fmt.Errorf("sqlstore: open SQLite file %q: %w", name, s.mapErr(ctx, err))
 	}
 	rdb, err := sql.Open("sqlite", common+"&_pragma=query_only(1)")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -243,6 +244,10 @@ func TestOpenRefusesBadDSNs(t *testing.T) {
 		{"no scheme", "authcore.db", "unknown DSN"},
 		{"key/value DSN, password first", "password=hunter2 host=db user=authcore", "unknown DSN"},
 		{"key/value DSN, IPv6 host after the password", "user=authcore password=hunter2 host=::1", "unknown DSN"},
+		// SQLite reads "//auth.db" as /auth.db: a file at the root of the
+		// file system, where the URL's writer meant the working directory.
+		{"SQLite path written as a URL with a host", "sqlite://auth.db", "write sqlite:auth.db"},
+		{"SQLite URL with a host and parameters", "sqlite://data/auth.db?_pragma=foo", "write sqlite:data/auth.db for"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,6 +259,19 @@ func TestOpenRefusesBadDSNs(t *testing.T) {
 	}
 	_, err := sqlstore.OpenDB(t.Context(), nil, sqlstore.SQLite)
 	require.Error(t, err)
+
+	// A file that cannot be opened is named in the error.
+	missing := filepath.Join(t.TempDir(), "no-such-dir", "auth.db")
+	s, err := sqlstore.Open(t.Context(), "sqlite:"+missing)
+	require.Nil(t, s)
+	require.ErrorContains(t, err, fmt.Sprintf("%q", missing))
+
+	// sqlite:///absolute/path is a path that starts with slashes: accepted.
+	abs := filepath.Join(t.TempDir(), "abs.db")
+	s = open(t, "sqlite://"+abs)
+	require.NoError(t, s.CreateTenant(t.Context(), &authcore.Tenant{ID: "t", Name: "T"}))
+	_, err = os.Stat(abs)
+	require.NoError(t, err)
 }
 
 func TestSQLiteFileIsInWALModeWithForeignKeys(t *testing.T) {
