@@ -60,7 +60,7 @@ func (e *Engine) CheckScope(ctx context.Context, s Scope) error {
 func requireGlobal(ctx context.Context) error {
 	s := ScopeFrom(ctx)
 	if s.KeyTenantID != "" || s.TenantID != "" {
-		return fmt.Errorf("authcore: a tenant-scoped request cannot change a global object: %w", ErrUnauthorized)
+		return fmt.Errorf("authcore: a request scoped to a tenant (a tenant-locked API key, or X-FusionAuth-TenantId) may not read or change a global object: %w", ErrUnauthorized)
 	}
 	return nil
 }

@@ -182,15 +182,19 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 		ctx := r.Context()
 		scope := authcore.Scope{TenantID: r.Header.Get("X-FusionAuth-TenantId")}
 		if !anonymous {
-			key, err := h.engine.Authenticate(ctx, r.Header.Get("Authorization"))
+			hdr := r.Header.Get("Authorization")
+			key, err := h.engine.Authenticate(ctx, hdr)
 			if err != nil {
+				if errors.Is(err, authcore.ErrUnauthorized) {
+					err = fmt.Errorf("%s: %w", apiKeyRefusal(hdr), err)
+				}
 				h.writeError(w, r, err)
 				return
 			}
 			scope.KeyTenantID = key.TenantID
 		}
 		if scope.TenantID != "" && !isUUID(scope.TenantID) {
-			w.WriteHeader(http.StatusUnauthorized)
+			h.writeError(w, r, fmt.Errorf("X-FusionAuth-TenantId is not a UUID: %w", authcore.ErrUnauthorized))
 			return
 		}
 		if err := h.engine.CheckScope(ctx, scope); err != nil {
@@ -206,6 +210,18 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 			h.writeError(w, r, err)
 		}
 	})
+}
+
+// apiKeyRefusal says, for the debug log, why an Authorization header named no
+// API key, without repeating the header.
+func apiKeyRefusal(hdr string) string {
+	switch {
+	case hdr == "":
+		return "no Authorization header (the API key goes there)"
+	case len(hdr) > 7 && strings.EqualFold(hdr[:7], "Bearer "):
+		return `no API key matches the Authorization header, which starts with "Bearer ": the API takes the key itself, with no scheme`
+	}
+	return "no API key matches the Authorization header"
 }
 
 // noStore is shared by every response's header: net/http only reads it.
@@ -224,6 +240,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case errors.Is(err, authcore.ErrUnauthorized),
 		errors.Is(err, authcore.ErrIdentityProviderRefused),
 		errors.Is(err, authcore.ErrIdentityProviderUnavailable):
+		// The body is empty, as FusionAuth's; the reason is for the
+		// operator (a wrong key, a locked key on a global object, …).
+		h.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", http.StatusUnauthorized, "reason", err)
 		w.WriteHeader(http.StatusUnauthorized)
 	case errors.Is(err, authcore.ErrUserExpired):
 		w.WriteHeader(http.StatusGone)

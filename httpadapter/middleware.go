@@ -3,6 +3,7 @@ package httpadapter
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
 
@@ -31,7 +32,7 @@ func Claims(ctx context.Context) map[string]any {
 // token is refused, since any API key may vend one with any subject and
 // roles. Use RequireTokenFor when the route belongs to one application.
 func (h *Handler) RequireToken(roles ...string) func(http.Handler) http.Handler {
-	return RequireToken(h.engine, "", roles...)
+	return requireToken(h.engine, h.log, "", roles)
 }
 
 // RequireTokenFor is RequireToken that also requires the token's audience to
@@ -40,17 +41,23 @@ func (h *Handler) RequireToken(roles ...string) func(http.Handler) http.Handler 
 // that signs that application's access tokens (its tenant's, or its own), so
 // a token another tenant's key signed is refused too.
 func (h *Handler) RequireTokenFor(applicationID string, roles ...string) func(http.Handler) http.Handler {
-	return RequireToken(h.engine, applicationID, roles...)
+	return requireToken(h.engine, h.log, applicationID, roles)
 }
 
 // RequireToken is the middleware of Handler.RequireToken for an engine used
 // without the adapter; applicationID "" accepts any application.
 func RequireToken(e *authcore.Engine, applicationID string, roles ...string) func(http.Handler) http.Handler {
+	return requireToken(e, e.Logger(), applicationID, roles)
+}
+
+func requireToken(e *authcore.Engine, log *slog.Logger, applicationID string, roles []string) func(http.Handler) http.Handler {
 	roles = slices.Clone(roles)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			token := jwtFromRequest(r)
 			if token == "" {
+				log.DebugContext(r.Context(), "access token refused", "method", r.Method, "path", r.URL.Path, "status", http.StatusUnauthorized,
+					"reason", "no token (Authorization: Bearer, or the "+AccessTokenCookie+" cookie)")
 				w.Header().Set("WWW-Authenticate", `Bearer`)
 				w.WriteHeader(http.StatusUnauthorized)
 				return
@@ -68,15 +75,21 @@ func RequireToken(e *authcore.Engine, applicationID string, roles ...string) fun
 			}
 			if err != nil {
 				if !errors.Is(err, authcore.ErrUnauthorized) {
-					e.Logger().ErrorContext(r.Context(), "access token check failed", "error", err)
+					log.ErrorContext(r.Context(), "access token check failed", "error", err)
 					w.WriteHeader(http.StatusInternalServerError)
 					return
 				}
+				// The answer says only invalid_token; the reason (expired,
+				// another application's, a vended token, …) is for the
+				// operator.
+				log.DebugContext(r.Context(), "access token refused", "method", r.Method, "path", r.URL.Path, "status", http.StatusUnauthorized, "reason", err)
 				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
 			if len(roles) > 0 && !hasAnyRole(claims, roles) {
+				log.DebugContext(r.Context(), "access token refused", "method", r.Method, "path", r.URL.Path, "status", http.StatusForbidden,
+					"reason", "the token has none of the roles", "roles", roles, "sub", claims["sub"])
 				w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope"`)
 				w.WriteHeader(http.StatusForbidden)
 				return

@@ -1,0 +1,94 @@
+package httpadapter_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/store/memstore"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lockedBuffer is a log destination the handler's goroutines may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) take() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.b.String()
+	l.b.Reset()
+	return s
+}
+
+// A 401 has an empty body, as FusionAuth's, which leaves an embedder
+// guessing why: the reason goes to the handler's logger at Debug, never the
+// key or the token itself.
+func TestRefusalsAreLoggedAtDebug(t *testing.T) {
+	ctx := context.Background()
+	var logs lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	engine, err := authcore.New(ctx, memstore.New(), authcore.WithLogger(logger))
+	require.NoError(t, err)
+	tenants, err := engine.Tenants(ctx)
+	require.NoError(t, err)
+	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	require.NoError(t, err)
+	_, locked, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{TenantID: tenants[0].ID})
+	require.NoError(t, err)
+	h, err := httpadapter.New(engine)
+	require.NoError(t, err)
+	token, err := engine.VendJWT(ctx, authcore.JWTVendRequest{Claims: map[string]any{"sub": "svc"}})
+	require.NoError(t, err)
+	logs.take()
+
+	for _, tc := range []struct {
+		name, auth, tenant string
+		handler            http.Handler
+		status             int
+		reason             string
+	}{
+		{"no key", "", "", h, 401, "no Authorization header"},
+		{"key sent as a bearer token", "Bearer " + key, "", h, 401, `starts with \"Bearer \": the API takes the key itself`},
+		{"unknown key", key + "x", "", h, 401, "no API key matches the Authorization header"},
+		{"locked key on a global object", locked, "", h, 401, "may not read or change a global object"},
+		{"tenant header not a UUID", key, "acme", h, 401, "X-FusionAuth-TenantId is not a UUID"},
+		{"middleware, no token", "", "", h.RequireToken()(http.NotFoundHandler()), 401, "no token"},
+		{"middleware, vended token", "Bearer " + token, "", h.RequireToken()(http.NotFoundHandler()), 401, "not a login's token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/api/integration", nil)
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			if tc.tenant != "" {
+				req.Header.Set("X-FusionAuth-TenantId", tc.tenant)
+			}
+			rec := httptest.NewRecorder()
+			tc.handler.ServeHTTP(rec, req)
+			require.Equal(t, tc.status, rec.Code)
+			assert.Empty(t, rec.Body.String())
+			out := logs.take()
+			assert.Contains(t, out, "level=DEBUG")
+			assert.Contains(t, out, tc.reason)
+			assert.NotContains(t, out, key)
+			assert.NotContains(t, out, locked)
+			assert.NotContains(t, out, token)
+		})
+	}
+}
