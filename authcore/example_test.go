@@ -185,3 +185,29 @@ func ExampleEngine_UpdateApplicationRole() {
 	// [[duplicate]role.name]
 	// 0
 }
+
+// With more than one tenant, a Go call that looks up or creates something in
+// a tenant must say which: in the object (user.tenantId, application.tenantId)
+// or in the context with WithScope, as the HTTP API's X-FusionAuth-TenantId
+// header does. A context without a scope has full access but no tenant.
+func ExampleWithScope() {
+	ctx := context.Background()
+	engine, _ := authcore.New(ctx, memstore.New(), quiet()) // makes the "Default" tenant
+	acme, _ := engine.CreateTenant(ctx, "", authcore.Tenant{Name: "Acme"})
+
+	_, err := engine.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "ada@example.com"}})
+	fmt.Println(err)
+	_, err = engine.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{TenantID: acme.ID, Email: "ada@example.com"}})
+	fmt.Println(err)
+
+	_, err = engine.UserByEmail(ctx, "ada@example.com")
+	fmt.Println(err)
+	inAcme := authcore.WithScope(ctx, authcore.Scope{TenantID: acme.ID})
+	user, err := engine.UserByEmail(inAcme, "ada@example.com")
+	fmt.Println(user.TenantID == acme.ID, err)
+	// Output:
+	// validation: [TenantIdRequired]
+	// <nil>
+	// validation: [TenantIdRequired]
+	// true <nil>
+}
