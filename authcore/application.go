@@ -64,9 +64,9 @@ func DefaultRoles(app *Application) []string {
 	return out
 }
 
-// CreateApplication creates an application in the request's tenant (SPEC §1:
-// the scope, else application.tenantId, else the only tenant, else
-// [TenantIdRequired]). id is the id asked for ("" to generate one). Role ids
+// CreateApplication creates an application in the request's tenant (the
+// scope, else application.tenantId, else the only tenant, else
+// [TenantIdRequired]; see the package doc's Tenants). id is the id asked for ("" to generate one). Role ids
 // are generated; active defaults to true.
 func (e *Engine) CreateApplication(ctx context.Context, id string, req ApplicationRequest) (*Application, error) {
 	id, err := newObjectID(e, id, "applicationId")

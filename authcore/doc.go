@@ -33,10 +33,18 @@
 //
 // An Engine holds no connection, and the only goroutine it starts on its own
 // is a refresh of its cached integrations, bounded by a timeout; so it has no
-// Close: close its store (sqlstore.Store.Close) when done. The
-// two loops an embedder may run, RunRelay (events) and RunModerationRetry
-// (CleanSpeak), run in goroutines of the caller's and return when their
+// Close: close its store (sqlstore.Store.Close; memstore's Close does
+// nothing) when done. The two loops an embedder may run, RunRelay (events)
+// and RunModerationRetry (CleanSpeak), run in goroutines of the caller's and
+// return when their context ends. Shut down in that order: end their
+// context, wait for them to return, then close the store; a store closed
+// under a running relay makes it log a warning on each attempt until its
 // context ends.
+//
+// The engine logs through WithLogger's logger (default slog.Default()), at
+// Info a line for most changes (a tenant, application, user or key created,
+// updated or deleted; integrations changed). Tests usually pass
+// slog.New(slog.DiscardHandler).
 //
 // # Storage
 //
@@ -50,4 +58,15 @@
 // X-FusionAuth-TenantId header as a Scope in its context (WithScope). A Go
 // caller that sets no scope acts with full access, like a key that is not
 // locked to a tenant.
+//
+// # Tenants
+//
+// New creates a tenant named "Default" in an empty store. While it is the
+// only tenant, calls that need a tenant use it. Once there are more (an app
+// that calls CreateTenant has two), a call that looks up or creates
+// something in a tenant must name it, or it fails with the general error
+// [TenantIdRequired]: in the object (user.tenantId, application.tenantId) or
+// in the context, with WithScope(ctx, Scope{TenantID: id}), which is what
+// the HTTP API's header does (see ExampleWithScope). A single-tenant app can
+// keep to the Default tenant (Tenants(ctx)[0]) and name none.
 package authcore

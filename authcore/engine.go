@@ -16,8 +16,8 @@ import (
 // Engine is authcore's entry point. It is safe for concurrent use.
 //
 // It has no Close (see the package doc's Lifecycle): what needs stopping is
-// what the embedder started: the store (sqlstore.Store.Close), and RunRelay
-// and RunModerationRetry, by ending their context.
+// what the embedder started: RunRelay and RunModerationRetry, by ending their
+// context, and then the store (sqlstore.Store.Close).
 type Engine struct {
 	store  Store
 	now    func() time.Time

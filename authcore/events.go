@@ -183,6 +183,8 @@ type EventSubscriber func(ctx context.Context, ev Event) error
 // WithEventSubscriber adds an in-process subscriber. Engines with a
 // subscriber record events; RunRelay delivers them. Run RunRelay: until it
 // runs, events wait in the store's outbox, which grows with every change.
+// While integrations.kafka is enabled, an engine also needs
+// WithKafkaPublisher for its subscribers to get anything.
 func WithEventSubscriber(fn EventSubscriber) Option {
 	return func(e *Engine) error {
 		if fn == nil {
@@ -208,6 +210,13 @@ func WithPublisher(p Publisher) Option {
 // WithKafkaPublisher gives the relay its Kafka publisher, used while
 // integrations.kafka.enabled. RunRelay configures it, and closes it when it
 // returns.
+//
+// While Kafka is enabled, the relay of an engine without one delivers
+// nothing, to its subscribers and publishers neither: events are
+// acknowledged only once Kafka has them too, so it leaves the outbox to an
+// engine on the same database that has a Kafka publisher, and logs a
+// warning. An app that enables Kafka (UpdateIntegrations, or the API) gives
+// its engines this option.
 func WithKafkaPublisher(p KafkaPublisher) Option {
 	return func(e *Engine) error {
 		if p == nil {

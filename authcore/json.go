@@ -11,7 +11,8 @@ import (
 // DecodeJSON decodes a request body into v the way every FusionAuth endpoint
 // does: malformed JSON, duplicate keys and absurd nesting are a general
 // [invalidJSON] error; a value of the wrong type is a field error
-// [invalidJSON]<path> naming the dotted path, wrapper included (SPEC §1).
+// [invalidJSON]<path> naming the dotted path, wrapper included
+// ("user.birthDate").
 // Unknown properties are ignored, since newer clients send fields we do not
 // know. A null leaves the field absent.
 func DecodeJSON(data []byte, v any) error {

@@ -16,15 +16,26 @@ import (
 )
 
 // IdentityProviderLoginRequest is the body of POST
-// /api/identity-provider/login (seed 002, "Complete the Twitter Login").
+// /api/identity-provider/login (FusionAuth's "Complete the Twitter Login").
 type IdentityProviderLoginRequest struct {
-	ApplicationID      string            `json:"applicationId"`
-	IdentityProviderID string            `json:"identityProviderId"`
-	Data               map[string]string `json:"data"`
-	IPAddress          string            `json:"ipAddress"`
-	MetaData           *LoginMetaData    `json:"metaData,omitempty"`
-	NoJWT              bool              `json:"noJWT"`
-	NoLink             bool              `json:"noLink"`
+	// ApplicationID is the application to log into: its entry in the
+	// provider's applicationConfiguration must be enabled.
+	ApplicationID string `json:"applicationId"`
+	// IdentityProviderID is twitter.ProviderID, Twitter's fixed id.
+	IdentityProviderID string `json:"identityProviderId"`
+	// Data holds what Twitter handed the app's browser leg:
+	// "oauth_token" and "oauth_token_secret" (both required), and
+	// "oauth_verifier" when they are a request token to exchange. Without a
+	// verifier they are taken as an access token the app got itself.
+	Data map[string]string `json:"data"`
+	// IPAddress is the user's address, for the login record and events.
+	IPAddress string         `json:"ipAddress"`
+	MetaData  *LoginMetaData `json:"metaData,omitempty"`
+	// NoJWT: log in without issuing an access token (or refresh token).
+	NoJWT bool `json:"noJWT"`
+	// NoLink: log in only through an existing link; a Twitter account that
+	// has none is ErrNotFound, and nothing is created.
+	NoLink bool `json:"noLink"`
 }
 
 // LoginMetaData is the request's metaData.
@@ -44,8 +55,10 @@ type Device struct {
 // values are FusionAuth's status codes, which carry the outcome on the wire.
 type LoginStatus int
 
-// Login statuses, in the precedence SPEC §5 gives (refusals such as an
-// expired user are errors, not statuses).
+// Login statuses. When several apply, a login answers the first of 203,
+// 242, 212, 213 and 202, else 200; 232 is the CreatePendingLink strategy's
+// answer, with no user yet. Refusals such as an expired user are errors,
+// not statuses.
 const (
 	LoginOK                      LoginStatus = 200
 	LoginNotRegistered           LoginStatus = 202
@@ -590,7 +603,7 @@ func refusedStatus(u *User, now int64) error {
 	return nil
 }
 
-// loginStatus is the rest of SPEC §5's precedence.
+// loginStatus is the rest of the status precedence (the Login statuses).
 func loginStatus(t *Tenant, app *Application, u *User, reg *UserRegistration) LoginStatus {
 	switch {
 	case u.PasswordChangeRequired:

@@ -38,7 +38,7 @@ func ScopeFrom(ctx context.Context) Scope {
 
 // CheckScope validates a scope once per request: a tenant header must name a
 // tenant that exists and must not contradict a tenant-locked key
-// (ErrUnauthorized, SPEC §1).
+// (ErrUnauthorized).
 func (e *Engine) CheckScope(ctx context.Context, s Scope) error {
 	s = s.lower()
 	if s.KeyTenantID != "" && s.TenantID != "" && s.KeyTenantID != s.TenantID {

@@ -10,8 +10,12 @@ import (
 	"github.com/authcore/authcore/validation"
 )
 
-// UsernameStatusActive is the usernameStatus of every username: authcore
-// does no username moderation, so nothing is ever PENDING or REJECTED.
+// UsernameStatusActive is the usernameStatus of a username that needs no
+// moderation, or that CleanSpeak allowed. With CleanSpeak's username
+// moderation enabled (integrations.cleanspeak), a username may also be
+// PENDING (queued for a moderator, or CleanSpeak was unavailable) or
+// REJECTED (a moderator's later decision): cleanspeak.StatusPending and
+// cleanspeak.StatusRejected.
 const UsernameStatusActive = "ACTIVE"
 
 // UserInput is user as a request carries it. It differs from User in

@@ -35,17 +35,28 @@ func (h *Handler) RequireToken(roles ...string) func(http.Handler) http.Handler 
 	return requireToken(h.engine, h.log, "", roles)
 }
 
-// RequireTokenFor is RequireToken that also requires the token's audience to
-// be applicationID, so a token issued for another application (with roles of
-// the same name) is refused with 401, and requires it to be signed by a key
-// that signs that application's access tokens (its tenant's, or its own), so
-// a token another tenant's key signed is refused too.
+// RequireTokenFor is RequireToken for the routes of one application: the
+// token's audience must be applicationID, so a token issued for another
+// application (with roles of the same name) is refused with 401, and it must
+// be signed by a key that signs that application's access tokens (its
+// tenant's, or its own), so a token another tenant's key signed is refused
+// too.
+//
+// Unlike RequireToken, it takes a vended token (POST /api/jwt/vend,
+// Engine.VendJWT) that meets both rules, as FusionAuth's vended tokens
+// validate: its subject and roles are whatever the API key's holder gave it,
+// and any key for every tenant, or locked to the application's tenant, may
+// vend one. A handler that wants a login's token only can require the "tid"
+// claim, which a vended token never has.
 func (h *Handler) RequireTokenFor(applicationID string, roles ...string) func(http.Handler) http.Handler {
 	return requireToken(h.engine, h.log, applicationID, roles)
 }
 
-// RequireToken is the middleware of Handler.RequireToken for an engine used
-// without the adapter; applicationID "" accepts any application.
+// RequireToken is the middleware for an engine used without the adapter:
+// with applicationID "" it is Handler.RequireToken (a login's token of any
+// application), with an application's id Handler.RequireTokenFor (that
+// application's tokens, vended ones included). It logs to the engine's
+// logger.
 func RequireToken(e *authcore.Engine, applicationID string, roles ...string) func(http.Handler) http.Handler {
 	return requireToken(e, e.Logger(), applicationID, roles)
 }

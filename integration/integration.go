@@ -132,9 +132,13 @@ func Normalize(in Integrations) Integrations {
 	return out
 }
 
-// Validate checks the rules of SPEC §3 and returns *validation.Errors (nil
-// when valid). Field paths include the "integrations" wrapper. Unknown
-// producer keys are never refused: the producer takes any string keys.
+// Validate checks the integrations and returns *validation.Errors (nil when
+// valid). Field paths include the "integrations" wrapper. Enabled CleanSpeak
+// needs an absolute http(s) url, and with username moderation enabled
+// usernameModeration.applicationId (CleanSpeak's application, a UUID);
+// application ids must be UUIDs whenever they are sent. Enabled Kafka needs
+// a legal defaultTopic (IsTopicName). Unknown producer keys are never
+// refused: the producer takes any string keys, but not an empty one.
 func Validate(in Integrations) error {
 	var errs validation.Errors
 	cs := in.CleanSpeak

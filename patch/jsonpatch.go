@@ -20,7 +20,7 @@ import (
 // replace and test, where null is a value and absence is an error), JSON
 // Pointer syntax, and §4.4's rule that a value cannot move into its own child.
 //
-// Application uses evanphx/json-patch, the implementation SPEC §2 settles on.
+// Application uses github.com/evanphx/json-patch.
 // It is configured strictly (no negative indices,
 // no implicit parents, no silent remove of a missing path, copy growth capped
 // by opts.MaxCopyGrowth), but it still mishandles a few things that it cannot

@@ -1,7 +1,9 @@
 // Package twittertest is a fake Twitter for tests, examples and benchmarks of
 // code that completes a Twitter login: the two endpoints FusionAuth's
-// "Complete the Twitter Login" calls (seed 002), POST /oauth/access_token and
-// GET /1.1/account/verify_credentials.json, on an httptest server.
+// "Complete the Twitter Login" calls, POST /oauth/access_token and
+// GET /1.1/account/verify_credentials.json, on an httptest server. Point the
+// engine at it with authcore.WithTwitterClient(client), client made by
+// twitter.NewClient(twitter.WithBaseURL(server.URL)).
 //
 // It checks requests the way Twitter does, with its own reading of RFC 5849
 // rather than the client library's: the HMAC-SHA1 signature over the
