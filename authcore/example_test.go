@@ -12,6 +12,8 @@ import (
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/integration/cleanspeak"
+	"github.com/authcore/authcore/integration/cleanspeak/cleanspeaktest"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -210,4 +212,33 @@ func ExampleWithScope() {
 	// <nil>
 	// validation: [TenantIdRequired]
 	// true <nil>
+}
+
+// CleanSpeak's username moderation, configured in Go and tried against the
+// fake of package cleanspeaktest: a username CleanSpeak rejects refuses the
+// write with a field error. usernameModeration.applicationId is CleanSpeak's
+// application, not one of authcore's.
+func ExampleEngine_UpdateIntegrations_cleanSpeak() {
+	ctx := context.Background()
+	cs := cleanspeaktest.NewServer("cleanspeak-api-key")
+	defer cs.Close()
+	cs.SetAction("badword", cleanspeak.ActionReject)
+	engine, _ := authcore.New(ctx, memstore.New(), quiet())
+
+	in, _ := engine.Integrations(ctx)
+	in.CleanSpeak = integration.CleanSpeak{
+		Enabled: true, URL: cs.URL, APIKey: "cleanspeak-api-key",
+		UsernameModeration: integration.UsernameModeration{Enabled: true, ApplicationID: "1f1c5d3a-6a7b-4c1e-9d2f-3b4a5c6d7e8f"},
+	}
+	if _, err := engine.UpdateIntegrations(ctx, in); err != nil {
+		panic(err)
+	}
+
+	user, err := engine.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Username: "ada"}})
+	fmt.Println(user.UsernameStatus, err)
+	_, err = engine.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Username: "badword"}})
+	fmt.Println(err)
+	// Output:
+	// ACTIVE <nil>
+	// validation: [moderationRejected]user.username
 }

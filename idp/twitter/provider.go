@@ -121,7 +121,12 @@ type LambdaConfiguration struct {
 // Provider is the Twitter identity provider, the "identityProvider" object of
 // FusionAuth's Identity Provider API, field for field. Decode a
 // request into it, call Normalize, then Validate; the engine sets
-// InsertInstant and LastUpdateInstant.
+// InsertInstant and LastUpdateInstant. A Go caller configures the provider
+// with authcore's Engine.CreateIdentityProvider, UpdateIdentityProvider or
+// PatchIdentityProvider, which normalise and validate it themselves: Type
+// TypeName, ButtonText, ConsumerKey and ConsumerSecret are required, Enabled
+// is false unless set, and a login needs an enabled entry for its
+// application in ApplicationConfiguration (keyed by the application's id).
 //
 // Unknown JSON properties are ignored by encoding/json, as FusionAuth ignores
 // them. No field ever marshals to null.
