@@ -201,7 +201,7 @@ func openSQLiteFile(ctx context.Context, path string) (*Store, error) {
 		// which path (a missing directory, a relative path resolved against
 		// another working directory).
 		name, _, _ := strings.Cut(path, "?")
-		return nil, fmt.Errorf("sqlstore: open SQLite file %q: %w", name, s.mapErr(ctx, err))
+		return nil, fmt.Errorf("sqlstore: open SQLite file %q: %w", name, err)
 	}
 	rdb, err := sql.Open("sqlite", common+"&_pragma=query_only(1)")
 	if err != nil {

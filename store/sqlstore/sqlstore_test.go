@@ -265,6 +265,7 @@ func TestOpenRefusesBadDSNs(t *testing.T) {
 	s, err := sqlstore.Open(t.Context(), "sqlite:"+missing)
 	require.Nil(t, s)
 	require.ErrorContains(t, err, fmt.Sprintf("%q", missing))
+	require.Equal(t, 1, strings.Count(err.Error(), "sqlstore:"), "one prefix: %v", err)
 
 	// sqlite:///absolute/path is a path that starts with slashes: accepted.
 	abs := filepath.Join(t.TempDir(), "abs.db")
