@@ -16,7 +16,9 @@ const LambdaTwitterReconcile = "TwitterReconcile"
 
 // ReconcileFunc is a reconcile lambda: it may change the user and the
 // registration a login is about to write, from the identity provider's raw
-// claims (for Twitter, the verify_credentials JSON). An error or a panic
+// claims (for Twitter, the verify_credentials JSON), but not move them: the
+// user's id and tenant and the registration's id, user and application are
+// restored after it. An error or a panic
 // fails the login with status 512 and writes nothing. It runs inside the
 // login's transaction, so it should be quick and must not wait for other
 // logins to return (see Transactor).

@@ -484,6 +484,10 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	// The reconcile lambda sees the user and registration as they will be
 	// stored, and may change them (never for LinkAnonymously).
 	userID, userTenant := user.ID, user.TenantID
+	var regID string
+	if reg != nil {
+		regID = reg.ID
+	}
 	reconciled := false
 	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
 		// lg.storedUser, which a refused login's event carries, shares the
@@ -502,10 +506,12 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		reconciled = true
 	}
 	// Reconcile may not move the user or the registration: another id
-	// would write over another user, another tenant escape this one.
+	// would write over another user, another tenant escape this one, and a
+	// registration's id is kept as PUT and PATCH keep it (another's would
+	// only fail the store's unique index, on every retry).
 	user.ID, user.TenantID = userID, userTenant
 	if reg != nil {
-		reg.UserID, reg.ApplicationID = user.ID, lg.app.ID
+		reg.ID, reg.UserID, reg.ApplicationID = regID, user.ID, lg.app.ID
 	}
 
 	if status := refusedStatus(user, now); status != nil {

@@ -291,3 +291,46 @@ func TestTwitterImageURLMustBeURI(t *testing.T) {
 		ProfileImageURL: "https://pbs.twimg.com/profile_images/622.png"})
 	assert.Equal(t, "https://pbs.twimg.com/profile_images/622.png", env.MustLogin("622").User.ImageURL)
 }
+
+// A reconcile function may not move a registration, its id included: the
+// registration a login creates or updates keeps the id the engine gave it.
+// Before, an id another registration holds failed the login as a conflict
+// after every retry (409, each retry running the function again), and any
+// other id replaced the stored one, which PUT and PATCH never change.
+func TestReconcileKeepsTheRegistrationID(t *testing.T) {
+	const lambdaID = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5c"
+	var taken atomic.Value
+	taken.Store("")
+	calls := 0
+	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
+		authcore.WithLambda(authcore.Lambda{ID: lambdaID, Type: authcore.LambdaTwitterReconcile,
+			Reconcile: func(_ context.Context, _ *authcore.User, r *authcore.UserRegistration, _ map[string]any) error {
+				calls++
+				if id := taken.Load().(string); r != nil && id != "" {
+					r.ID = id
+				}
+				return nil
+			}}),
+	}})
+	env.Account("631", "first", "first@example.com")
+	first := env.MustLogin("631")
+	require.Len(t, first.User.Registrations, 1)
+	require.NoError(t, updateProvider(t, env, func(p *twitter.Provider) { p.LambdaConfiguration.ReconcileID = lambdaID }))
+	taken.Store(first.User.Registrations[0].ID)
+
+	env.Account("632", "second", "second@example.com")
+	resp, err := env.Login("632")
+	require.NoError(t, err, "another registration's id, written by the function, is not the new registration's")
+	require.Equal(t, 1, calls, "the function ran once")
+	require.Len(t, resp.User.Registrations, 1)
+	created := resp.User.Registrations[0].ID
+	require.NotEqual(t, first.User.Registrations[0].ID, created)
+
+	taken.Store("6b0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5d")
+	resp, err = env.Login("632")
+	require.NoError(t, err)
+	stored, err := env.Store.GetRegistration(env.Ctx, resp.User.ID, eventstest.AppID)
+	require.NoError(t, err)
+	require.Equal(t, created, stored.ID, "an update keeps the stored id")
+	require.Equal(t, created, resp.User.Registrations[0].ID)
+}
