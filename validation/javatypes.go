@@ -29,8 +29,9 @@ import (
 // allowed, as Java allows them), a "%" without two hex digits, a second
 // "#", a scheme that does not start with a letter or is empty (":x"),
 // nothing after the scheme ("http:"), nothing after "//" ("http://"),
-// brackets outside an IPv6 literal in the authority or query, and an IPv6
-// literal that is not one. An authority need not be host[:port]: Java
+// brackets in the path or in the authority outside an IPv6 literal (a
+// query or fragment may hold them, as Java's may), and an IPv6 literal
+// that is not one. An authority need not be host[:port]: Java
 // accepts "host:abc" as a registry-based authority, and so does this.
 func IsURI(s string) bool {
 	body, frag, hasFrag := strings.Cut(s, "#")

@@ -36,6 +36,7 @@ func TestIsURI(t *testing.T) {
 		"https://example.com/caf%C3%A9.png",
 		"https://example.com/café.png",                    // non-ASCII "other" characters
 		"https://example.com/a.png?x=[1]",                 // brackets in the query
+		"https://example.com/a.png#[1]",                   // and in the fragment
 		"https://example.com/\ufffd",                      // U+FFFD is a character like another
 		"https://example.com/!$&'()*+,;=:@-._~",           // every sub-delimiter
 		"https://example.com/a.png?#",                     // an empty query and fragment
