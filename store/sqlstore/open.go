@@ -343,7 +343,9 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // RedactDSN returns dsn fit for a log line or an error message. A
 // PostgreSQL URL keeps its host and database, with its passwords masked: the
 // user info's, and every query parameter whose name holds "password" (pgx
-// reads password and sslpassword there). A SQLite DSN, which holds no
+// reads password and sslpassword there); one whose password holds an
+// unescaped "/", "?" or "#", which ends the user info early, is cut to its
+// scheme. A SQLite DSN, which holds no
 // secret, is returned as it is. Anything else is cut to its URL scheme, as
 // it may hold a password anywhere (a key/value DSN such as "host=db
 // password=…").
@@ -353,7 +355,11 @@ func RedactDSN(dsn string) string {
 		return dsn
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		u, err := url.Parse(dsn)
-		if err != nil {
+		if err != nil || u.Fragment != "" || strings.Contains(u.Host+u.Path+u.RawQuery, "@") {
+			// An "@" after the user info, or a fragment, is a password
+			// with an unescaped "/", "?" or "#" (or "@" after one) that
+			// cut the user info short: part of it would show as the
+			// host, port, path or query.
 			scheme, _, _ := strings.Cut(dsn, "://")
 			return scheme + "://…"
 		}

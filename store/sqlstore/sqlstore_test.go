@@ -297,6 +297,13 @@ func TestRedactDSN(t *testing.T) {
 		"postgres://authcore@db/authcore?sslkey=/k&sslpassword=hunter2",
 		"postgres://authcore@db/authcore?PassWord=hunter2",
 		"postgres://authcore:hunter2@db/authcore?x=%zz", // not a URL net/url parses
+		// A password with an unescaped "/", "?" or "#" ends the user info
+		// early; what parses as host and port leaves the rest in the path,
+		// query or fragment.
+		"postgres://authcore:2024/hunter2@db/authcore",
+		"postgres://authcore:2024?hunter2@db/authcore",
+		"postgres://authcore:2024#hunter2@db/authcore",
+		"postgres://authcore:pw@x:5/hunter2@db/authcore",
 		"mysql://root:hunter2@localhost/db",
 		"password=hunter2 host=db user=authcore",
 		"user=authcore password=hunter2 host=::1",
