@@ -266,12 +266,14 @@ func tokenPayload(token string) (json.RawMessage, bool) {
 	return b, err == nil
 }
 
+// errNoAccessToken is a 401 (logged at Debug, as every 401's reason).
+var errNoAccessToken = fmt.Errorf("httpadapter: no access token in the Authorization header (Bearer) or the access_token cookie: %w", authcore.ErrUnauthorized)
+
 // validateJWT is GET /api/jwt/validate: 200 {"jwt": claims}, or 401 empty.
 func (h *Handler) validateJWT(w http.ResponseWriter, r *http.Request) error {
 	token := jwtFromRequest(r)
 	if token == "" {
-		w.WriteHeader(http.StatusUnauthorized)
-		return nil
+		return errNoAccessToken
 	}
 	claims, err := h.engine.ValidateAccessToken(r.Context(), token)
 	if err != nil {
@@ -295,8 +297,7 @@ func (h *Handler) validateJWT(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) issueJWT(w http.ResponseWriter, r *http.Request) error {
 	token := jwtFromRequest(r)
 	if token == "" {
-		w.WriteHeader(http.StatusUnauthorized)
-		return nil
+		return errNoAccessToken
 	}
 	// refreshToken is optional: the TypeScript client sends an omitted one
 	// as "undefined" or "null" (jwtQuery), which is no refresh token.

@@ -59,20 +59,27 @@ func TestRefusalsAreLoggedAtDebug(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, auth, tenant string
+		path               string // default /api/integration
 		handler            http.Handler
 		status             int
 		reason             string
 	}{
-		{"no key", "", "", h, 401, "no Authorization header"},
-		{"key sent as a bearer token", "Bearer " + key, "", h, 401, `starts with \"Bearer \": the API takes the key itself`},
-		{"unknown key", key + "x", "", h, 401, "no API key matches the Authorization header"},
-		{"locked key on a global object", locked, "", h, 401, "may not read or change a global object"},
-		{"tenant header not a UUID", key, "acme", h, 401, "X-FusionAuth-TenantId is not a UUID"},
-		{"middleware, no token", "", "", h.RequireToken()(http.NotFoundHandler()), 401, "no token"},
-		{"middleware, vended token", "Bearer " + token, "", h.RequireToken()(http.NotFoundHandler()), 401, "not a login's token"},
+		{"no key", "", "", "", h, 401, "no Authorization header"},
+		{"key sent as a bearer token", "Bearer " + key, "", "", h, 401, `starts with \"Bearer \": the API takes the key itself`},
+		{"unknown key", key + "x", "", "", h, 401, "no API key matches the Authorization header"},
+		{"locked key on a global object", locked, "", "", h, 401, "may not read or change a global object"},
+		{"tenant header not a UUID", key, "acme", "", h, 401, "X-FusionAuth-TenantId is not a UUID"},
+		{"middleware, no token", "", "", "", h.RequireToken()(http.NotFoundHandler()), 401, "no token"},
+		{"middleware, vended token", "Bearer " + token, "", "", h.RequireToken()(http.NotFoundHandler()), 401, "not a login's token"},
+		{"validate without a token", "", "", "/api/jwt/validate", h, 401, "no access token"},
+		{"issue without a token", "", "", "/api/jwt/issue?applicationId=" + tenants[0].ID, h, 401, "no access token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			req := httptest.NewRequest("GET", "/api/integration", nil)
+			path := tc.path
+			if path == "" {
+				path = "/api/integration"
+			}
+			req := httptest.NewRequest("GET", path, nil)
 			if tc.auth != "" {
 				req.Header.Set("Authorization", tc.auth)
 			}
