@@ -65,7 +65,10 @@ func selfSignedCertificate(random io.Reader, algorithm string, priv crypto.Signe
 	if err != nil {
 		return nil, err
 	}
-	name := pkix.Name{CommonName: issuer}
+	// A Go caller's issuer (the key's, or a tenant's) may be invalid UTF-8,
+	// which no JSON body can carry and x509 refuses to encode: the name gets
+	// U+FFFD in its place rather than the key failing.
+	name := pkix.Name{CommonName: strings.ToValidUTF8(issuer, "\uFFFD")}
 	notBefore = notBefore.UTC().Truncate(time.Second)
 	template := &x509.Certificate{
 		SerialNumber:          serial,

@@ -151,6 +151,11 @@ func TestKeyIssuerRules(t *testing.T) {
 	k, err := f.engine.CreateSigningKey(f.ctx, authcore.NewKey{Algorithm: authcore.AlgES256, Name: "255", Issuer: long[1:]})
 	require.NoError(t, err)
 	requireKeyCertificate(t, k, long[1:], f.clock.Now())
+
+	// Only a Go caller can send invalid UTF-8; x509 cannot encode it.
+	k, err = f.engine.CreateSigningKey(f.ctx, authcore.NewKey{Algorithm: authcore.AlgES256, Name: "utf8", Issuer: "bad\xffissuer"})
+	require.NoError(t, err)
+	requireKeyCertificate(t, k, "bad\uFFFDissuer", f.clock.Now())
 }
 
 // A key stored before keys had certificates has none and works as before;
