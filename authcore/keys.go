@@ -544,8 +544,10 @@ func (k *SigningKey) Info() KeyInfo {
 	case ecCurve(k.Algorithm) != nil:
 		out.Type, out.Length = "EC", ecCurve(k.Algorithm).Params().BitSize
 	case k.Algorithm == AlgEdDSA:
-		// FusionAuth's key API names the algorithm after the curve.
-		out.Type, out.Algorithm = "OKP", "Ed25519"
+		// FusionAuth's key API names the algorithm after the curve, and
+		// gives the length of its keys in bytes (its Ed25519 example
+		// response: "length": 32).
+		out.Type, out.Algorithm, out.Length = "OKP", "Ed25519", ed25519.PublicKeySize
 	}
 	out.HasPrivateKey = len(k.Secret) > 0
 	out.PublicKey = publicKeyPEM(k)

@@ -25,7 +25,7 @@ func TestKeyAPI(t *testing.T) {
 	}{
 		{"RSA", `{"key":{"algorithm":"RS256","name":"rsa","length":2048}}`, "RSA", "RS256", 2048},
 		{"EC", `{"key":{"algorithm":"ES256","name":"ec"}}`, "EC", "ES256", 256},
-		{"Ed25519", `{"key":{"algorithm":"Ed25519","name":"ed"}}`, "OKP", "Ed25519", 0},
+		{"Ed25519", `{"key":{"algorithm":"Ed25519","name":"ed"}}`, "OKP", "Ed25519", 32},
 		{"HMAC", `{"key":{"algorithm":"HS256","name":"hmac"}}`, "HMAC", "HS256", 0},
 	}
 	for _, tc := range tests {
