@@ -242,19 +242,34 @@ type RefreshToken struct {
 }
 
 // SigningKey is a JWT signing key (FusionAuth's Key Master keys). Secret holds
-// the HMAC secret or the private key in PKCS#8 DER; PublicKey the PKIX DER of
-// an asymmetric key's public half; Certificate the DER of its self-signed
-// X.509 certificate (FusionAuth's key.certificate), nil for an HMAC key and
-// for a key stored before authcore made certificates. Tokens are signed and
-// verified with Secret and PublicKey only.
+// the HMAC secret or the private key in PKCS#8 DER (nil for an imported key
+// that only verifies); PublicKey the PKIX DER of an asymmetric key's public
+// half; Certificate the DER of its X.509 certificate (FusionAuth's
+// key.certificate), nil for an HMAC key and for a key stored before authcore
+// made certificates. Tokens are signed and verified with Secret and
+// PublicKey only.
 type SigningKey struct {
-	ID            string
+	ID string
+	// Kid is the key identifier that tokens signed by the key carry in
+	// their header, and that the JWKS gives it, when that is not ID: an
+	// imported key keeps the kid it had where it was made. "" means ID, as
+	// for every key authcore generates (EffectiveKid).
+	Kid           string
 	Name          string
 	Algorithm     string
 	Secret        []byte
 	PublicKey     []byte
 	Certificate   []byte
 	InsertInstant int64
+}
+
+// EffectiveKid is the kid tokens signed by k name it by: Kid, or ID when k
+// has no kid of its own. No two stored keys have the same one.
+func (k *SigningKey) EffectiveKid() string {
+	if k.Kid != "" {
+		return k.Kid
+	}
+	return k.ID
 }
 
 // EventLog is FusionAuth's event log entry (debug output of identity

@@ -139,8 +139,16 @@ type RefreshTokenStore interface {
 
 // KeyStore keeps signing keys.
 type KeyStore interface {
+	// CreateKey stores k. A key whose ID another key has is refused with a
+	// *DuplicateError whose Field is "id"; one whose EffectiveKid is
+	// another key's EffectiveKid (an imported kid that is another key's id,
+	// or the other way round) with Field "kid".
 	CreateKey(ctx context.Context, k *SigningKey) error
 	GetKey(ctx context.Context, id string) (*SigningKey, error)
+	// GetKeyByKid returns the key whose EffectiveKid is kid, compared
+	// exactly (case matters: a kid is any string), or ErrNotFound. Token
+	// validation finds a token's key with it.
+	GetKeyByKid(ctx context.Context, kid string) (*SigningKey, error)
 	ListKeys(ctx context.Context) ([]*SigningKey, error)
 	DeleteKey(ctx context.Context, id string) error
 }

@@ -115,6 +115,30 @@ var concurrencyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.UserRegistration{regs[winner]}, stored, "only the winner's registration is stored")
 	}},
+	{"concurrency/64 creates of keys with one kid: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		keys := make([]*authcore.SigningKey, racers)
+		for i := range keys {
+			keys[i] = &authcore.SigningKey{ID: id(), Kid: "shared-kid", Name: label("key %d", i), Algorithm: "ES256", PublicKey: []byte("public"), InsertInstant: f.instant()}
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			return retry(&conflicts, &mu, func() error { return f.s.CreateKey(f.ctx, keys[i]) })
+		})
+		winner := -1
+		for i, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, winner, "two creates of one kid both succeeded")
+				winner = i
+				continue
+			}
+			requireDuplicate(t, err, "kid", "racer %d", i)
+		}
+		require.NotEqual(t, -1, winner, "no create succeeded")
+		stored, err := f.s.ListKeys(f.ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
+	}},
 	{"concurrency/64 transactions create one link after a read-check: exactly one link", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
 		f.provider("idp")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -814,6 +815,55 @@ var keyCases = []testCase{
 		_, err = f.s.GetKey(ctx, "k1")
 		requireNotFound(t, err)
 		requireNotFound(t, f.s.DeleteKey(ctx, "k1"))
+	}},
+	{"signing key/found by kid: its own, else its id; no two keys share one", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mk := func(id, kid string) *authcore.SigningKey {
+			return &authcore.SigningKey{ID: id, Kid: kid, Name: "key " + id, Algorithm: "RS256", PublicKey: []byte("public-" + id), InsertInstant: f.instant()}
+		}
+		plain, imported := mk("k1", ""), mk("k2", "Imported-Kid-ü")
+		require.NoError(t, f.s.CreateKey(ctx, plain))
+		require.NoError(t, f.s.CreateKey(ctx, imported))
+		got, err := f.s.GetKeyByKid(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, plain, got, "a key without a kid of its own is found by its id")
+		got, err = f.s.GetKeyByKid(ctx, "Imported-Kid-ü")
+		require.NoError(t, err)
+		require.Equal(t, imported, got, "the kid is kept and found")
+		got, err = f.s.GetKey(ctx, "k2")
+		require.NoError(t, err)
+		require.Equal(t, imported, got)
+		for _, kid := range []string{"k2", "imported-kid-ü", "IMPORTED-KID-Ü", "K1", ""} {
+			_, err = f.s.GetKeyByKid(ctx, kid)
+			requireNotFound(t, err, "kid %q: another key's id, or another case, names nothing", kid)
+		}
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k3", "Imported-Kid-ü")), "kid", "another key's kid")
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k3", "k1")), "kid", "another key's id as a kid")
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("Imported-Kid-ü", "")), "kid", "another key's kid as an id")
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k1", "fresh")), "id")
+		_, err = f.s.GetKey(ctx, "k3")
+		requireNotFound(t, err, "nothing of a refused create is stored")
+		_, err = f.s.GetKeyByKid(ctx, "fresh")
+		requireNotFound(t, err, "nothing of a refused create is stored")
+
+		// A rolled-back create leaves its kid free; a deleted key frees its.
+		boom := errors.New("boom")
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if err := tx.CreateKey(ctx, mk("k4", "rolled-back")); err != nil {
+				return err
+			}
+			return boom
+		}), boom)
+		_, err = f.s.GetKeyByKid(ctx, "rolled-back")
+		requireNotFound(t, err)
+		require.NoError(t, f.s.DeleteKey(ctx, "k2"))
+		_, err = f.s.GetKeyByKid(ctx, "Imported-Kid-ü")
+		requireNotFound(t, err)
+		again := mk("k5", "Imported-Kid-ü")
+		require.NoError(t, f.s.CreateKey(ctx, again))
+		got, err = f.s.GetKeyByKid(ctx, "Imported-Kid-ü")
+		require.NoError(t, err)
+		require.Equal(t, again, got)
 	}},
 }
 

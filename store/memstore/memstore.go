@@ -75,6 +75,7 @@ func New(opts ...Option) *Store {
 		refreshHash: map[string]string{},
 		refreshPrev: map[string]string{},
 		keys:        map[string]*authcore.SigningKey{},
+		keyKids:     map[string]string{},
 		eventLogs:   map[int64]*authcore.EventLog{},
 		logins:      loginRing{limit: DefaultLoginRecordLimit},
 	}}
@@ -113,6 +114,7 @@ type data struct {
 	refreshSeen  int64            // refresh.go
 	clock        func() time.Time // WithClock; nil: see refresh.go
 	keys         map[string]*authcore.SigningKey
+	keyKids      map[string]string // EffectiveKid -> key id
 	eventLogs    map[int64]*authcore.EventLog
 	eventLogSeq  int64
 	logins       loginRing  // loginrecords.go
@@ -615,23 +617,26 @@ func (t *txn) DeleteAPIKey(_ context.Context, id string) error {
 func (t *txn) setKey(id string, v *authcore.SigningKey) {
 	t.d.configVersion.Add(1)
 	old := t.d.keys[id]
-	if v == nil {
-		delete(t.d.keys, id)
-	} else {
-		t.d.keys[id] = v
-	}
-	t.onUndo(func() {
-		if old == nil {
+	put := func(k *authcore.SigningKey) {
+		if cur, ok := t.d.keys[id]; ok {
+			delete(t.d.keyKids, cur.EffectiveKid())
 			delete(t.d.keys, id)
-		} else {
-			t.d.keys[id] = old
 		}
-	})
+		if k != nil {
+			t.d.keys[id] = k
+			t.d.keyKids[k.EffectiveKid()] = id
+		}
+	}
+	put(v)
+	t.onUndo(func() { put(old) })
 }
 
 func (t *txn) CreateKey(_ context.Context, k *authcore.SigningKey) error {
 	if _, ok := t.d.keys[k.ID]; ok {
 		return authcore.Duplicate("id")
+	}
+	if _, ok := t.d.keyKids[k.EffectiveKid()]; ok {
+		return authcore.Duplicate("kid")
 	}
 	t.setKey(k.ID, cloneKey(k))
 	return nil
@@ -643,6 +648,14 @@ func (t *txn) GetKey(_ context.Context, id string) (*authcore.SigningKey, error)
 		return nil, notFound("key", id)
 	}
 	return cloneKey(k), nil
+}
+
+func (t *txn) GetKeyByKid(ctx context.Context, kid string) (*authcore.SigningKey, error) {
+	id, ok := t.d.keyKids[kid]
+	if !ok {
+		return nil, notFound("key", kid)
+	}
+	return t.GetKey(ctx, id)
 }
 
 func (t *txn) ListKeys(context.Context) ([]*authcore.SigningKey, error) {

@@ -183,6 +183,9 @@ func (s *Store) CreateKey(ctx context.Context, v *authcore.SigningKey) error {
 func (s *Store) GetKey(ctx context.Context, id string) (*authcore.SigningKey, error) {
 	return read(s, ctx, func(t *txn) (*authcore.SigningKey, error) { return t.GetKey(ctx, id) })
 }
+func (s *Store) GetKeyByKid(ctx context.Context, kid string) (*authcore.SigningKey, error) {
+	return read(s, ctx, func(t *txn) (*authcore.SigningKey, error) { return t.GetKeyByKid(ctx, kid) })
+}
 func (s *Store) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 	return read(s, ctx, func(t *txn) ([]*authcore.SigningKey, error) { return t.ListKeys(ctx) })
 }

@@ -33,6 +33,7 @@ var duplicateFields = map[string]string{
 	"links.provider_user_id":       "link",
 	"api_keys.key_hash":            "key",
 	"refresh_tokens.token_hash":    "token",
+	"signing_keys.kid":             "kid",
 }
 
 // pgDuplicateFields maps PostgreSQL constraint and index names; a table's
@@ -46,6 +47,7 @@ var pgDuplicateFields = map[string]string{
 	"links_pkey":              "link",
 	"api_keys_hash_key":       "key",
 	"refresh_tokens_hash_key": "token",
+	"signing_keys_kid_key":    "kid",
 }
 
 // mapErr translates a driver error. ctx tells a cancelled call from a

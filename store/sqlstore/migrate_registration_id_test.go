@@ -16,7 +16,8 @@ import (
 // TestMigrationRenumbersDuplicateRegistrationIDs: a database made before
 // registration ids were unique may hold two registrations with one id. The
 // migration that adds the unique index (and nothing else, so that dropping
-// the index and its schema_migrations row gives that older schema) keeps the
+// the index and its schema_migrations row gives that older schema, which
+// later migrations do not touch) keeps the
 // id on the oldest registration (insert_instant, then user and application
 // id) and gives each other a fresh UUID, in its column and in its document,
 // the rest of which is kept as it was; then it builds the index.
@@ -69,7 +70,9 @@ func TestMigrationRenumbersDuplicateRegistrationIDs(t *testing.T) {
 			}
 			_, err = db.ExecContext(ctx, `DROP INDEX registrations_id_key`)
 			require.NoError(t, err)
-			_, err = db.ExecContext(ctx, bind(`DELETE FROM schema_migrations WHERE version = ?`), latest)
+			// The migration that built it: SQLite's 6, PostgreSQL's 7.
+			regIDVersion := map[sqlstore.Dialect]int{sqlstore.SQLite: 6, sqlstore.Postgres: 7}[dialect]
+			_, err = db.ExecContext(ctx, bind(`DELETE FROM schema_migrations WHERE version = ?`), regIDVersion)
 			require.NoError(t, err)
 			for _, r := range all {
 				doc, err := json.Marshal(r)

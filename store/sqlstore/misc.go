@@ -186,14 +186,32 @@ func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
-		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, insert_instant, doc) VALUES (?, ?, ?)`, k.ID, k.InsertInstant, doc)
+	err = t.atomic1(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`, k.ID, k.EffectiveKid(), k.InsertInstant, doc)
 		return err
 	})
+	var dup *authcore.DuplicateError
+	if errors.As(err, &dup) && dup.Field == "kid" {
+		// A key without a kid of its own whose id is taken breaks both
+		// rules, and SQLite names the kid's index. Name the id, as memstore
+		// does. (After atomic1, so that PostgreSQL's savepoint is rolled
+		// back.)
+		var one int
+		if t.queryRow(ctx, `SELECT 1 FROM signing_keys WHERE id = ?`, k.ID).Scan(&one) == nil {
+			return authcore.Duplicate("id")
+		}
+	}
+	return err
 }
 
 func (t *tx) GetKey(ctx context.Context, id string) (*authcore.SigningKey, error) {
 	return getOne[authcore.SigningKey](ctx, t, "key", id, `SELECT doc FROM signing_keys WHERE id = ?`+t.lock(), id)
+}
+
+// GetKeyByKid reads the kid column, which holds every key's EffectiveKid
+// (migrations: SQLite 0007, PostgreSQL 0008).
+func (t *tx) GetKeyByKid(ctx context.Context, kid string) (*authcore.SigningKey, error) {
+	return getOne[authcore.SigningKey](ctx, t, "key", kid, `SELECT doc FROM signing_keys WHERE kid = ?`+t.lock(), kid)
 }
 
 func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
