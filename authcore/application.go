@@ -422,10 +422,14 @@ func validateApplicationKey(ctx context.Context, tx Store, a *Application, prev 
 	if scopedTenant(ctx) != "" && j.AccessTokenKeyID != prev {
 		return invalid(path, validation.KindInvalid, "Only a request for every tenant may choose an application's signing key.")
 	}
-	if _, err := tx.GetKey(ctx, j.AccessTokenKeyID); errors.Is(err, ErrNotFound) {
+	k, err := tx.GetKey(ctx, j.AccessTokenKeyID)
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property does not name a key: [%s].", path, j.AccessTokenKeyID))
-	} else if err != nil {
+	case err != nil:
 		return err
+	case !k.canSign():
+		return invalid(path, validation.KindInvalid, cannotSignMessage(path, k))
 	}
 	return nil
 }

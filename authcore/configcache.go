@@ -44,6 +44,9 @@ const (
 	configKindTenant
 	configKindProvider
 	configKindKey
+	// configKindKid holds signing keys by the kid tokens name them by
+	// (SigningKey.EffectiveKid), which token validation reads.
+	configKindKid
 )
 
 type configKey struct {

@@ -61,6 +61,11 @@ func (s countingStore) GetKey(ctx context.Context, id string) (*authcore.Signing
 	return s.Store.GetKey(ctx, id)
 }
 
+func (s countingStore) GetKeyByKid(ctx context.Context, kid string) (*authcore.SigningKey, error) {
+	s.reads.keys.Add(1)
+	return s.Store.GetKeyByKid(ctx, kid)
+}
+
 // InTx counts the transaction's reads too.
 func (s countingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
 	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
@@ -338,7 +343,9 @@ func TestTokenFlowsReadConfigurationOncePerVersion(t *testing.T) {
 	reads.reset()
 	flows()
 	assert.Zero(t, reads.total())
-	assertCacheMatchesStore(t, f, e, 3) // application, tenant and key
+	// The application, the tenant and the key: by id, which signing reads,
+	// and by kid, which validation reads.
+	assertCacheMatchesStore(t, f, e, 4)
 }
 
 // A configuration change made through another engine on another instance of

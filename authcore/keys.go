@@ -361,6 +361,12 @@ func signingMaterial(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
 		}
 		return alg, k.Secret, nil
 	}
+	if len(k.Secret) == 0 {
+		// An imported public key or certificate: it verifies tokens but
+		// cannot sign them. Tenants and applications may not choose it;
+		// this is for one that was made to, behind the engine's back.
+		return "", nil, fmt.Errorf("authcore: key %s has no private key: it can verify tokens but not sign them", k.ID)
+	}
 	priv, err := x509.ParsePKCS8PrivateKey(k.Secret)
 	if err != nil {
 		return "", nil, fmt.Errorf("authcore: key %s: private key: %w", k.ID, err)
@@ -369,6 +375,17 @@ func signingMaterial(k *SigningKey) (jose.SignatureAlgorithm, any, error) {
 		return "", nil, fmt.Errorf("authcore: key %s: %w", k.ID, err)
 	}
 	return alg, priv, nil
+}
+
+// canSign reports whether k can sign tokens: it has its HMAC secret or its
+// private key. A key imported as a public key or certificate alone only
+// verifies.
+func (k *SigningKey) canSign() bool { return len(k.Secret) > 0 }
+
+// cannotSignMessage is the refusal of a key that cannot sign, chosen at path
+// to sign tokens.
+func cannotSignMessage(path string, k *SigningKey) string {
+	return fmt.Sprintf("The [%s] property names the key [%s], which has no private key: it verifies tokens but cannot sign them. Import it with its [key.privateKey], or choose another key.", path, k.ID)
 }
 
 // verificationMaterial returns what go-jose verifies with for k: the HMAC
@@ -442,7 +459,7 @@ func (e *Engine) JSONWebKeySet(ctx context.Context) (jose.JSONWebKeySet, error) 
 		if err != nil {
 			return jose.JSONWebKeySet{}, err
 		}
-		jwk := jose.JSONWebKey{Key: pub, KeyID: k.ID, Algorithm: k.Algorithm, Use: "sig"}
+		jwk := jose.JSONWebKey{Key: pub, KeyID: k.EffectiveKid(), Algorithm: k.Algorithm, Use: "sig"}
 		if c := k.parsedCertificate(); c != nil {
 			sha1Sum, sha256Sum := sha1.Sum(c.Raw), sha256.Sum256(c.Raw)
 			jwk.Certificates = []*x509.Certificate{c}
@@ -456,7 +473,8 @@ func (e *Engine) JSONWebKeySet(ctx context.Context) (jose.JSONWebKeySet, error) 
 }
 
 // PublicKeys returns the PEM public keys of the asymmetric signing keys by
-// kid (FusionAuth's Retrieve Public Keys API).
+// kid (FusionAuth's Retrieve Public Keys API): SigningKey.EffectiveKid, the
+// key's id unless it was imported with a kid of its own.
 func (e *Engine) PublicKeys(ctx context.Context) (map[string]string, error) {
 	keys, err := e.store.ListKeys(ctx)
 	if err != nil {
@@ -465,7 +483,7 @@ func (e *Engine) PublicKeys(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
 	for _, k := range keys {
 		if !isHMAC(k.Algorithm) {
-			out[k.ID] = publicKeyPEM(k)
+			out[k.EffectiveKid()] = publicKeyPEM(k)
 		}
 	}
 	return out, nil
@@ -529,7 +547,7 @@ type KeyInfo struct {
 
 // Info returns the API view of k.
 func (k *SigningKey) Info() KeyInfo {
-	out := KeyInfo{ID: k.ID, Algorithm: k.Algorithm, InsertInstant: k.InsertInstant, Kid: k.ID, Name: k.Name}
+	out := KeyInfo{ID: k.ID, Algorithm: k.Algorithm, InsertInstant: k.InsertInstant, Kid: k.EffectiveKid(), Name: k.Name}
 	switch {
 	case isHMAC(k.Algorithm):
 		out.Type = "HMAC"

@@ -228,12 +228,14 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 	validateLifetime(&errs, "tenant.jwtConfiguration.timeToLiveInSeconds", j.TimeToLiveInSeconds, time.Second)
 	validateLifetime(&errs, "tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes", j.RefreshTokenTimeToLiveInMinutes, time.Minute)
 	if j.AccessTokenKeyID != "" {
-		_, err := s.GetKey(ctx, j.AccessTokenKeyID)
+		k, err := s.GetKey(ctx, j.AccessTokenKeyID)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			errs.Invalid("tenant.jwtConfiguration.accessTokenKeyId", fmt.Sprintf("The [tenant.jwtConfiguration.accessTokenKeyId] property does not name a key: [%s].", j.AccessTokenKeyID))
 		case err != nil:
 			return err
+		case !k.canSign():
+			errs.Invalid("tenant.jwtConfiguration.accessTokenKeyId", cannotSignMessage("tenant.jwtConfiguration.accessTokenKeyId", k))
 		}
 	}
 	return errs.Err()

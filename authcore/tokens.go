@@ -347,6 +347,7 @@ type keyCache struct {
 // precompute the RSA values).
 type cachedSigner struct {
 	algorithm string
+	kid       string
 	secret    []byte
 	signer    *tokenSigner
 }
@@ -363,7 +364,7 @@ type cachedVerifier struct {
 // the cached ones. k must have just been read from the store.
 func (c *keyCache) signer(k *SigningKey) (*tokenSigner, error) {
 	if v, ok := c.signers.Load(k.ID); ok {
-		if cs := v.(*cachedSigner); cs.algorithm == k.Algorithm && bytes.Equal(cs.secret, k.Secret) {
+		if cs := v.(*cachedSigner); cs.algorithm == k.Algorithm && cs.kid == k.EffectiveKid() && bytes.Equal(cs.secret, k.Secret) {
 			return cs.signer, nil
 		}
 	}
@@ -375,7 +376,7 @@ func (c *keyCache) signer(k *SigningKey) (*tokenSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.ID)
+	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.EffectiveKid())
 	js, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: material}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("authcore: signer: %w", err)
@@ -384,7 +385,7 @@ func (c *keyCache) signer(k *SigningKey) (*tokenSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.signers.Store(k.ID, &cachedSigner{algorithm: k.Algorithm, secret: own.Secret, signer: s})
+	c.signers.Store(k.ID, &cachedSigner{algorithm: k.Algorithm, kid: k.EffectiveKid(), secret: own.Secret, signer: s})
 	return s, nil
 }
 
@@ -465,7 +466,9 @@ func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, tok
 	if h.KeyID == "" {
 		return nil, "", tokenInvalid("no kid")
 	}
-	k, err := cached(ctx, cfg, configKindKey, h.KeyID, e.store.GetKey) // configcache.go
+	// The kid is the key's id, or the kid it was imported with
+	// (SigningKey.EffectiveKid): one lookup finds either.
+	k, err := cached(ctx, cfg, configKindKid, h.KeyID, e.store.GetKeyByKid) // configcache.go
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(h.KeyID)

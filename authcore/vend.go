@@ -60,6 +60,9 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 			}
 			return "", err
 		}
+		if !key.canSign() {
+			return "", invalid("keyId", "invalid", cannotSignMessage("keyId", key))
+		}
 	} else if key, err = e.tenantSigningKey(ctx, e.store, cfg, tenant); err != nil {
 		return "", err
 	}
