@@ -348,8 +348,13 @@ func (h *Handler) getPublicKeys(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if kid := jwtQuery(r, "kid"); kid != "" {
-		// Key ids are UUIDs, taken in any case as every id is.
-		pk, ok := keys[strings.ToLower(kid)]
+		// A kid is the key's own (imported keys keep theirs), compared
+		// exactly; else the key's id, a UUID taken in any case as every
+		// id is.
+		pk, ok := keys[kid]
+		if !ok && validation.IsUUID(kid) {
+			pk, ok = keys[strings.ToLower(kid)]
+		}
 		if !ok {
 			w.WriteHeader(http.StatusNotFound)
 			return nil

@@ -7,11 +7,13 @@ import (
 )
 
 // keyRoutes is the slice of FusionAuth's Key API that signing keys need:
-// generate, retrieve, delete. Importing keys and updating names are not
+// generate, import, retrieve, delete. Updating names and searching are not
 // supported.
 func (h *Handler) keyRoutes() {
 	h.handle("POST /api/key/generate", false, h.generateKey)
 	h.handle("POST /api/key/generate/{keyId}", false, h.generateKey)
+	h.handle("POST /api/key/import", false, h.importKey)
+	h.handle("POST /api/key/import/{keyId}", false, h.importKey)
 	h.handle("GET /api/key", false, h.getKeys)
 	h.handle("GET /api/key/{keyId}", false, h.getKey)
 	h.handle("DELETE /api/key/{keyId}", false, h.deleteKey)
@@ -23,6 +25,20 @@ type keyBody struct {
 		Name      string `json:"name"`
 		Length    int    `json:"length"`
 		Issuer    string `json:"issuer"`
+	} `json:"key"`
+}
+
+// importKeyBody is FusionAuth's Import Key request.
+type importKeyBody struct {
+	Key struct {
+		Algorithm   string `json:"algorithm"`
+		Certificate string `json:"certificate"`
+		Kid         string `json:"kid"`
+		Name        string `json:"name"`
+		PrivateKey  string `json:"privateKey"`
+		PublicKey   string `json:"publicKey"`
+		Secret      string `json:"secret"`
+		Type        string `json:"type"`
 	} `json:"key"`
 }
 
@@ -44,6 +60,25 @@ func (h *Handler) generateKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k, err := h.engine.CreateSigningKey(r.Context(), authcore.NewKey{ID: id, Algorithm: body.Key.Algorithm, Name: body.Key.Name, Length: body.Key.Length, Issuer: body.Key.Issuer})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keyResponse{Key: k.Info()})
+	return nil
+}
+
+func (h *Handler) importKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "keyId", "keyId")
+	if err != nil {
+		return err
+	}
+	var body importKeyBody
+	if err := h.decode(w, r, &body); err != nil {
+		return err
+	}
+	b := body.Key
+	k, err := h.engine.ImportKey(r.Context(), authcore.KeyImport{ID: id, Algorithm: b.Algorithm, Certificate: b.Certificate, Kid: b.Kid,
+		Name: b.Name, PrivateKey: b.PrivateKey, PublicKey: b.PublicKey, Secret: b.Secret, Type: b.Type})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ var unsupportedRoutes = []string{
 	"/api/identity-provider/search",
 	"/api/identity-provider/start",
 	"/api/identity-provider/test",
-	"/api/key/import",
 	"/api/key/search",
 	"/api/tenant/password-validation-rules",
 	"/api/tenant/search",

@@ -36,7 +36,6 @@ func TestUnsupportedFusionAuthRoutes(t *testing.T) {
 		{"GET", "/api/key/search"},
 		{"POST", "/api/key/search"},
 		{"PATCH", "/api/user/family"},
-		{"POST", "/api/key/import"},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			r := f.do(tc.method, tc.path, `{}`)
