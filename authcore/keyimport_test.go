@@ -378,6 +378,8 @@ func TestImportKeyDuplicates(t *testing.T) {
 	require.NoError(t, err)
 	imported, err := f.engine.ImportKey(f.ctx, authcore.KeyImport{ID: "5e1b3c4d-0000-4000-8000-000000000001", Name: "imported", Algorithm: "HS256", Secret: hs, Kid: "legacy"})
 	require.NoError(t, err)
+	_, err = f.engine.ImportKey(f.ctx, authcore.KeyImport{Name: "uuid kid", Algorithm: "HS256", Secret: hs, Kid: "5e1b3c4d-0000-4000-8000-000000000002"})
+	require.NoError(t, err)
 	tests := []struct {
 		name string
 		in   authcore.KeyImport
@@ -387,6 +389,8 @@ func TestImportKeyDuplicates(t *testing.T) {
 		{"another key's id as kid", authcore.KeyImport{Kid: generated.ID}, "[duplicate]key.kid"},
 		{"another key's id", authcore.KeyImport{ID: generated.ID}, "[duplicate]keyId"},
 		{"another key's id, upper case", authcore.KeyImport{ID: strings.ToUpper(imported.ID)}, "[duplicate]keyId"},
+		{"the id of a key with a kid of its own as kid", authcore.KeyImport{Kid: imported.ID}, "[duplicate]key.kid"},
+		{"another key's kid as id, with a kid of its own", authcore.KeyImport{ID: "5e1b3c4d-0000-4000-8000-000000000002", Kid: "fresh"}, "[duplicate]keyId"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -396,8 +400,6 @@ func TestImportKeyDuplicates(t *testing.T) {
 		})
 	}
 	// A generated key may not take an imported key's kid as its id either.
-	_, err = f.engine.ImportKey(f.ctx, authcore.KeyImport{Name: "uuid kid", Algorithm: "HS256", Secret: hs, Kid: "5e1b3c4d-0000-4000-8000-000000000002"})
-	require.NoError(t, err)
 	_, err = f.engine.CreateSigningKey(f.ctx, authcore.NewKey{ID: "5e1b3c4d-0000-4000-8000-000000000002", Algorithm: "HS256", Name: "clash"})
 	requireCodes(t, err, "[duplicate]keyId")
 	// Its own id as its kid is no kid of its own.

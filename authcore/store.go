@@ -139,10 +139,12 @@ type RefreshTokenStore interface {
 
 // KeyStore keeps signing keys.
 type KeyStore interface {
-	// CreateKey stores k. A key whose ID another key has is refused with a
-	// *DuplicateError whose Field is "id"; one whose EffectiveKid is
-	// another key's EffectiveKid (an imported kid that is another key's id,
-	// or the other way round) with Field "kid".
+	// CreateKey stores k. Ids and kids are one namespace: a key whose ID
+	// another key has is refused with a *DuplicateError whose Field is
+	// "id"; one whose EffectiveKid is another key's id or EffectiveKid (an
+	// imported kid that is another key's id, even when that key has a kid
+	// of its own, or the other way round) with Field "kid"; one with a kid
+	// of its own whose ID is another key's kid with Field "id".
 	CreateKey(ctx context.Context, k *SigningKey) error
 	GetKey(ctx context.Context, id string) (*SigningKey, error)
 	// GetKeyByKid returns the key whose EffectiveKid is kid, compared

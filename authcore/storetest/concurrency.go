@@ -139,6 +139,35 @@ var concurrencyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
 	}},
+	{"concurrency/64 creates of keys, half with one id and half with it as their kid: one wins", func(t *testing.T, f *fixture) {
+		const shared = "shared-id-or-kid"
+		keys := make([]*authcore.SigningKey, racers)
+		for i := range keys {
+			// Every key has a kid of its own, so no index holds both.
+			keys[i] = &authcore.SigningKey{ID: id(), Kid: shared, Name: label("key %d", i), Algorithm: "ES256", PublicKey: []byte("public"), InsertInstant: f.instant()}
+			if i%2 == 0 {
+				keys[i].ID, keys[i].Kid = shared, label("own kid %d", i)
+			}
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			return retry(&conflicts, &mu, func() error { return f.s.CreateKey(f.ctx, keys[i]) })
+		})
+		winner := -1
+		for i, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, winner, "two keys named %q both stored", shared)
+				winner = i
+				continue
+			}
+			require.ErrorIs(t, err, authcore.ErrDuplicate, "racer %d", i)
+		}
+		require.NotEqual(t, -1, winner, "no create succeeded")
+		stored, err := f.s.ListKeys(f.ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
+	}},
 	{"concurrency/64 transactions create one link after a read-check: exactly one link", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
 		f.provider("idp")

@@ -841,10 +841,16 @@ var keyCases = []testCase{
 		requireDuplicate(t, f.s.CreateKey(ctx, mk("k3", "k1")), "kid", "another key's id as a kid")
 		requireDuplicate(t, f.s.CreateKey(ctx, mk("Imported-Kid-ü", "")), "kid", "another key's kid as an id")
 		requireDuplicate(t, f.s.CreateKey(ctx, mk("k1", "fresh")), "id")
+		// Ids count even when their key has a kid of its own: k2 is named
+		// by "Imported-Kid-ü", yet "k2" is still its id.
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k3", "k2")), "kid", "the id of a key with a kid of its own as a kid")
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("Imported-Kid-ü", "other")), "id", "another key's kid as an id, with a kid of its own")
 		_, err = f.s.GetKey(ctx, "k3")
 		requireNotFound(t, err, "nothing of a refused create is stored")
-		_, err = f.s.GetKeyByKid(ctx, "fresh")
-		requireNotFound(t, err, "nothing of a refused create is stored")
+		for _, kid := range []string{"fresh", "other"} {
+			_, err = f.s.GetKeyByKid(ctx, kid)
+			requireNotFound(t, err, "nothing of a refused create is stored")
+		}
 
 		// A rolled-back create leaves its kid free; a deleted key frees its.
 		boom := errors.New("boom")

@@ -635,8 +635,18 @@ func (t *txn) CreateKey(_ context.Context, k *authcore.SigningKey) error {
 	if _, ok := t.d.keys[k.ID]; ok {
 		return authcore.Duplicate("id")
 	}
-	if _, ok := t.d.keyKids[k.EffectiveKid()]; ok {
+	kid := k.EffectiveKid()
+	if _, ok := t.d.keyKids[kid]; ok {
 		return authcore.Duplicate("kid")
+	}
+	if kid != k.ID {
+		// keyKids holds the ids of keys without a kid of their own only.
+		if _, ok := t.d.keys[kid]; ok {
+			return authcore.Duplicate("kid")
+		}
+		if _, ok := t.d.keyKids[k.ID]; ok {
+			return authcore.Duplicate("id")
+		}
 	}
 	t.setKey(k.ID, cloneKey(k))
 	return nil

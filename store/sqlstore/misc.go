@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -187,6 +188,9 @@ func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
 		return err
 	}
 	err = t.atomic1(ctx, func() error {
+		if err := t.checkOwnKid(ctx, k); err != nil {
+			return err
+		}
 		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`, k.ID, k.EffectiveKid(), k.InsertInstant, doc)
 		return err
 	})
@@ -202,6 +206,36 @@ func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
 		}
 	}
 	return err
+}
+
+// checkOwnKid refuses a key with a kid of its own (not its id) whose kid is
+// another key's id, or whose id is another key's kid. The unique indexes
+// cannot: the kid column holds the other key's own kid, not its id, and this
+// key's kid, not its id. SQLite runs one write transaction at a time; on
+// PostgreSQL the creates of such keys take one transaction-scoped lock, so
+// that two of them cannot both pass the check. (A key without a kid of its
+// own has its id in the kid column, where the index finds it.)
+func (t *tx) checkOwnKid(ctx context.Context, k *authcore.SigningKey) error {
+	kid := k.EffectiveKid()
+	if kid == k.ID {
+		return nil
+	}
+	if t.s.dialect == Postgres {
+		if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('authcore.sqlstore.signing_keys.kid'))`); err != nil {
+			return err
+		}
+	}
+	var kidTaken bool
+	err := t.queryRow(ctx, `SELECT id = ? FROM signing_keys WHERE id = ? OR kid = ? LIMIT 1`, kid, kid, k.ID).Scan(&kidTaken)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return t.s.mapErr(ctx, err)
+	case kidTaken:
+		return authcore.Duplicate("kid")
+	}
+	return authcore.Duplicate("id")
 }
 
 func (t *tx) GetKey(ctx context.Context, id string) (*authcore.SigningKey, error) {
