@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -174,8 +175,8 @@ func validateImportKid(v *validation.Errors, kid string) {
 	if kid == "" || v.TooLong("key.kid", kid, validation.MaxIndexedLength) {
 		return
 	}
-	if strings.TrimSpace(kid) != kid || strings.ContainsFunc(kid, unicode.IsControl) {
-		v.Field("key.kid", validation.KindInvalid, "The [key.kid] property may not begin or end with white space, nor hold control characters.")
+	if strings.TrimSpace(kid) != kid || strings.ContainsFunc(kid, unicode.IsControl) || !utf8.ValidString(kid) {
+		v.Field("key.kid", validation.KindInvalid, "The [key.kid] property may not begin or end with white space, nor hold control characters or bytes that are not UTF-8.")
 	}
 }
 
@@ -394,6 +395,13 @@ func keyTypeOf(pub crypto.PublicKey) (string, elliptic.Curve) {
 func unsupportedKey(pub crypto.PublicKey) string {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
+		// What crypto/rsa verifies with (it refuses the others at each
+		// token): an odd modulus and an odd exponent from 3 to 2^31-1.
+		// x509 parses the others, and a key stored with one would verify
+		// nothing.
+		if k.N.Bit(0) == 0 || k.E < 3 || k.E%2 == 0 || k.E > 1<<31-1 {
+			return "an RSA key whose modulus is even, or whose public exponent is even, below 3 or above 2^31-1"
+		}
 		return ""
 	case *ecdsa.PublicKey:
 		if k.Curve == elliptic.P256() || k.Curve == elliptic.P384() || k.Curve == elliptic.P521() {

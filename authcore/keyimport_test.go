@@ -97,6 +97,22 @@ func certificatePEM(t testing.TB, priv crypto.Signer, sigAlg x509.SignatureAlgor
 	return pemOf("CERTIFICATE", der), c
 }
 
+// rsaPublicPEM is a PKCS #1 RSA public key of any modulus and exponent.
+func rsaPublicPEM(n *big.Int, e int) string {
+	return pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&rsa.PublicKey{N: n, E: e}))
+}
+
+// rsaCertificateWithExponent1 is a certificate (signed by an EC key) of an
+// RSA public key whose exponent is 1.
+func rsaCertificateWithExponent1(t testing.TB) string {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "e1"},
+		NotBefore: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2034, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &rsa.PublicKey{N: importRSA.N, E: 1}, importEC256)
+	require.NoError(t, err)
+	return pemOf("CERTIFICATE", der)
+}
+
 // signOutside signs claims as another system would: go-jose with the key's
 // own kid, no authcore involved.
 func signOutside(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
@@ -349,6 +365,15 @@ func TestImportKeyRefusals(t *testing.T) {
 		{"kid too long", authcore.KeyImport{Name: "n", Algorithm: "HS256", Secret: hs, Kid: long}, []string{"[tooLong]key.kid"}},
 		{"kid with a trailing newline", authcore.KeyImport{Name: "n", Algorithm: "HS256", Secret: hs, Kid: "kid\n"}, []string{"[invalid]key.kid"}},
 		{"kid with a leading space", authcore.KeyImport{Name: "n", Algorithm: "HS256", Secret: hs, Kid: " kid"}, []string{"[invalid]key.kid"}},
+		// Only a Go caller can send one (the HTTP API refuses a body that
+		// is not UTF-8): stored, it would differ from the kid tokens carry.
+		{"kid not UTF-8", authcore.KeyImport{Name: "n", Algorithm: "HS256", Secret: hs, Kid: "kid\xff"}, []string{"[invalid]key.kid"}},
+		// Keys crypto/rsa refuses to verify with: stored, they would
+		// verify nothing, and silently.
+		{"RSA public exponent 1", authcore.KeyImport{Name: "n", Algorithm: "RS256", PublicKey: rsaPublicPEM(importRSA.N, 1)}, []string{"[invalid]key.publicKey"}},
+		{"RSA public exponent even", authcore.KeyImport{Name: "n", Algorithm: "RS256", PublicKey: rsaPublicPEM(importRSA.N, 65536)}, []string{"[invalid]key.publicKey"}},
+		{"RSA modulus even", authcore.KeyImport{Name: "n", Algorithm: "RS256", PublicKey: rsaPublicPEM(new(big.Int).Lsh(big.NewInt(1), 2047), 65537)}, []string{"[invalid]key.publicKey"}},
+		{"RSA certificate, public exponent 1", authcore.KeyImport{Name: "n", Algorithm: "RS256", Certificate: rsaCertificateWithExponent1(t)}, []string{"[invalid]key.certificate"}},
 	}
 	f := newTokenFixture(t)
 	before, err := f.store.ListKeys(f.ctx)
