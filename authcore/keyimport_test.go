@@ -470,6 +470,31 @@ func TestImportKeyNeverShowsItsSecrets(t *testing.T) {
 	assert.NotContains(t, logged.String(), strings.Split(privatePEM, "\n")[1], "no line of the key")
 }
 
+// A stored key never prints its private key or HMAC secret, whatever the
+// verb, as a value or a pointer, and neither does slog.
+func TestSigningKeyNeverPrintsItsSecret(t *testing.T) {
+	const secret = "THE-HMAC-SECRET-0123456789abcdef-0123456789"
+	k := authcore.SigningKey{ID: "5e1b3c4d-0000-4000-8000-0000000000bb", Kid: "legacy", Name: "n", Algorithm: "HS256", Secret: []byte(secret)}
+	hexed, decimal, goSyntax := fmt.Sprintf("%x", secret), fmt.Sprint([]byte(secret)), fmt.Sprintf("%#v", []byte(secret))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, arg := range []any{k, &k} {
+			out := fmt.Sprintf(verb, arg)
+			assert.Contains(t, out, k.ID, "%s of %T", verb, arg)
+			for _, leak := range []string{secret, hexed, decimal[1 : len(decimal)-1], goSyntax[len("[]byte{") : len(goSyntax)-1]} {
+				assert.NotContains(t, out, leak, "%s of %T", verb, arg)
+			}
+		}
+	}
+	var logged bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logged, nil))
+	log.Info("key", "value", k, "pointer", &k)
+	text := slog.New(slog.NewTextHandler(&logged, nil))
+	text.Info("key", "value", k, "pointer", &k)
+	assert.NotContains(t, logged.String(), secret)
+	assert.NotContains(t, logged.String(), "VEhFLUhNQUMt", "nor its base64")
+	assert.NotContains(t, logged.String(), decimal[1:len(decimal)-1])
+}
+
 // The signer cache keys by id: a key deleted and imported again under its id,
 // with the same secret and a kid of its own, signs under the new kid.
 func TestReimportedKeySignsUnderItsNewKid(t *testing.T) {

@@ -579,10 +579,15 @@ func (k *SigningKey) Info() KeyInfo {
 }
 
 // String names the key without its material, so a key that ends up in a log
-// line leaks nothing.
-func (k *SigningKey) String() string {
+// line leaks nothing. It, Format and LogValue take a value, so that a
+// SigningKey printed or logged as a value (not a pointer) does not show its
+// fields, Secret among them, either.
+func (k SigningKey) String() string {
 	return fmt.Sprintf("SigningKey{%s %s %q}", k.ID, k.Algorithm, k.Name)
 }
 
+// Format makes every verb, %#v and %x included, print String.
+func (k SigningKey) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String())) }
+
 // LogValue is String for slog.
-func (k *SigningKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
+func (k SigningKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
