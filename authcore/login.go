@@ -452,7 +452,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			app := lg.app
 			if len(DefaultRoles(lg.app)) > 0 {
 				var err error
-				if app, err = tx.GetApplication(ctx, lg.app.ID); errors.Is(err, ErrNotFound) {
+				if app, err = readForRegistration(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
 					return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
 				} else if err != nil {
 					return nil, err
@@ -596,6 +596,25 @@ func refusal(r linking.Reason) error {
 	default:
 		return fmt.Errorf("authcore: no user for this login: %w", ErrNotFound)
 	}
+}
+
+// applicationSharer is a store transaction that can read an application
+// under a lock that keeps changes to it out but not other such reads
+// (sqlstore: FOR SHARE on PostgreSQL, where its other reads in a transaction
+// lock FOR UPDATE).
+type applicationSharer interface {
+	GetApplicationShared(ctx context.Context, id string) (*Application, error)
+}
+
+// readForRegistration reads the application whose default roles a first
+// login's registration gets. A role change must not slip between the read
+// and the commit, but first logins of one application need not wait for each
+// other: a shared lock where the store has one, else GetApplication's.
+func readForRegistration(ctx context.Context, tx Store, id string) (*Application, error) {
+	if sh, ok := tx.(applicationSharer); ok {
+		return sh.GetApplicationShared(ctx, id)
+	}
+	return tx.GetApplication(ctx, id)
 }
 
 // refusedStatus is the part of the status precedence that stops a login.

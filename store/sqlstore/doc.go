@@ -81,7 +81,10 @@
 // # PostgreSQL
 //
 // Transactions run at READ COMMITTED, and every read inside a transaction
-// locks the rows it returns (SELECT ... FOR UPDATE). A read-modify-write
+// locks the rows it returns (SELECT ... FOR UPDATE), but for the shared read
+// of an application a first login makes for its default roles (FOR SHARE:
+// first logins of one application do not wait for each other, a role change
+// still does). A read-modify-write
 // transaction (the PATCH flows) therefore waits for a concurrent one on the
 // same rows and then sees its result: neither update is lost and both
 // succeed, where SERIALIZABLE would fail one with a serialisation error. Rows

@@ -82,6 +82,20 @@ func (t *tx) GetApplication(ctx context.Context, id string) (*authcore.Applicati
 	return getOne[authcore.Application](ctx, t, "application", id, `SELECT doc FROM applications WHERE id = ?`+t.lock(), id)
 }
 
+// GetApplicationShared reads an application as GetApplication does, but a
+// PostgreSQL transaction locks it FOR SHARE instead of FOR UPDATE: the lock
+// keeps a change to the application (its roles) waiting, and waits for one,
+// but not for another such read. A first login that gives its user the
+// application's default roles reads them so, and first logins of one
+// application then commit side by side instead of in turn.
+func (t *tx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
+	lock := ""
+	if t.inTx && t.s.dialect == Postgres {
+		lock = " FOR SHARE"
+	}
+	return getOne[authcore.Application](ctx, t, "application", id, `SELECT doc FROM applications WHERE id = ?`+lock, id)
+}
+
 func (t *tx) ListApplications(ctx context.Context, tenantID string) ([]*authcore.Application, error) {
 	if tenantID == "" {
 		return getList[authcore.Application](ctx, t, "application",
