@@ -54,6 +54,28 @@ func retry(conflicts *int64, mu *sync.Mutex, fn func() error) error {
 	return err
 }
 
+// oneWinner checks that exactly one racer's create succeeded and every
+// other one is a duplicate (on field; on any field when field is ""), and
+// returns the winner's index.
+func oneWinner(t *testing.T, errs []error, field string) int {
+	t.Helper()
+	winner := -1
+	for i, err := range errs {
+		if err == nil {
+			require.Equal(t, -1, winner, "racers %d and %d both succeeded", winner, i)
+			winner = i
+			continue
+		}
+		if field == "" {
+			require.ErrorIs(t, err, authcore.ErrDuplicate, "racer %d", i)
+		} else {
+			requireDuplicate(t, err, field, "racer %d", i)
+		}
+	}
+	require.NotEqual(t, -1, winner, "no create succeeded")
+	return winner
+}
+
 var concurrencyCases = []testCase{
 	{"concurrency/64 creates of one e-mail: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
 		tn := f.tenant("T")
@@ -66,16 +88,7 @@ var concurrencyCases = []testCase{
 			users[i] = f.newUser(tn.ID, email, "")
 		}
 		errs := race(racers, func(i int) error { return f.s.CreateUser(f.ctx, users[i]) })
-		winner := -1
-		for i, err := range errs {
-			if err == nil {
-				require.Equal(t, -1, winner, "two creates of one e-mail both succeeded")
-				winner = i
-				continue
-			}
-			requireDuplicate(t, err, "email", "racer %d", i)
-		}
-		require.NotEqual(t, -1, winner, "no create succeeded")
+		winner := oneWinner(t, errs, "email")
 		got, err := f.s.GetUserByEmail(f.ctx, tn.ID, "Race@Example.com")
 		require.NoError(t, err)
 		require.Equal(t, users[winner].ID, got.ID)
@@ -101,16 +114,7 @@ var concurrencyCases = []testCase{
 		errs := race(racers, func(i int) error {
 			return retry(&conflicts, &mu, func() error { return f.s.CreateRegistration(f.ctx, regs[i]) })
 		})
-		winner := -1
-		for i, err := range errs {
-			if err == nil {
-				require.Equal(t, -1, winner, "two creates of one registration id both succeeded")
-				winner = i
-				continue
-			}
-			requireDuplicate(t, err, "registrationId", "racer %d", i)
-		}
-		require.NotEqual(t, -1, winner, "no create succeeded")
+		winner := oneWinner(t, errs, "registrationId")
 		stored, err := f.s.ListApplicationRegistrations(f.ctx, a.ID)
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.UserRegistration{regs[winner]}, stored, "only the winner's registration is stored")
@@ -125,16 +129,7 @@ var concurrencyCases = []testCase{
 		errs := race(racers, func(i int) error {
 			return retry(&conflicts, &mu, func() error { return f.s.CreateKey(f.ctx, keys[i]) })
 		})
-		winner := -1
-		for i, err := range errs {
-			if err == nil {
-				require.Equal(t, -1, winner, "two creates of one kid both succeeded")
-				winner = i
-				continue
-			}
-			requireDuplicate(t, err, "kid", "racer %d", i)
-		}
-		require.NotEqual(t, -1, winner, "no create succeeded")
+		winner := oneWinner(t, errs, "kid")
 		stored, err := f.s.ListKeys(f.ctx)
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
@@ -154,16 +149,7 @@ var concurrencyCases = []testCase{
 		errs := race(racers, func(i int) error {
 			return retry(&conflicts, &mu, func() error { return f.s.CreateKey(f.ctx, keys[i]) })
 		})
-		winner := -1
-		for i, err := range errs {
-			if err == nil {
-				require.Equal(t, -1, winner, "two keys named %q both stored", shared)
-				winner = i
-				continue
-			}
-			require.ErrorIs(t, err, authcore.ErrDuplicate, "racer %d", i)
-		}
-		require.NotEqual(t, -1, winner, "no create succeeded")
+		winner := oneWinner(t, errs, "")
 		stored, err := f.s.ListKeys(f.ctx)
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
