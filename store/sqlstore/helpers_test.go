@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -126,4 +128,16 @@ var backends = []struct {
 }{
 	{"sqlite", freshSQLite},
 	{"postgres", freshPostgres},
+}
+
+// bindFor writes a query's ? placeholders as dialect wants them, for tests
+// that talk to the database beside the store.
+func bindFor(dialect sqlstore.Dialect, q string) string {
+	if dialect != sqlstore.Postgres {
+		return q
+	}
+	for i := 1; strings.Contains(q, "?"); i++ {
+		q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
+	}
+	return q
 }

@@ -2,8 +2,6 @@ package sqlstore_test
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
@@ -36,15 +34,7 @@ func TestMigrationGivesStoredKeysTheirIDAsKid(t *testing.T) {
 
 			// Back to the schema before the column.
 			db := rawDB(t, dsn)
-			bind := func(q string) string {
-				if dialect != sqlstore.Postgres {
-					return q
-				}
-				for i := 1; strings.Contains(q, "?"); i++ {
-					q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-				}
-				return q
-			}
+			bind := func(q string) string { return bindFor(dialect, q) }
 			kidVersion := map[sqlstore.Dialect]int{sqlstore.SQLite: 7, sqlstore.Postgres: 8}[dialect]
 			for _, q := range []string{`DROP INDEX signing_keys_kid_key`, `ALTER TABLE signing_keys DROP COLUMN kid`} {
 				_, err = db.ExecContext(ctx, q)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
@@ -59,15 +58,7 @@ func TestMigrationRenumbersDuplicateRegistrationIDs(t *testing.T) {
 
 			// Back to the schema before the index, and the duplicates put in.
 			db := rawDB(t, dsn)
-			bind := func(q string) string {
-				if dialect != sqlstore.Postgres {
-					return q
-				}
-				for i := 1; strings.Contains(q, "?"); i++ {
-					q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-				}
-				return q
-			}
+			bind := func(q string) string { return bindFor(dialect, q) }
 			_, err = db.ExecContext(ctx, `DROP INDEX registrations_id_key`)
 			require.NoError(t, err)
 			// The migration that built it: SQLite's 6, PostgreSQL's 7.
