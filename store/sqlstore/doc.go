@@ -97,8 +97,13 @@
 // authcore.ErrConflict, which the caller may retry.
 //
 // A failed statement aborts a PostgreSQL transaction, so inside a
-// transaction each write runs under a savepoint: a write that fails (a
-// duplicate, a missing parent) leaves the transaction usable and nothing of
-// that write behind, as with memstore and SQLite. pgx caches prepared
+// transaction each write that a constraint could refuse runs under a
+// savepoint: a write that fails (a duplicate, a missing parent) leaves the
+// transaction usable and nothing of that write behind, as with memstore and
+// SQLite. The writes no constraint can refuse (a login's updates of the
+// link, user and registration it read, which keep their keys, and its login
+// record) take none, two round trips fewer each; if PostgreSQL fails one
+// anyway (a deadlock, a lost connection), the transaction is broken: every
+// later statement and the commit answer that error. pgx caches prepared
 // statements per connection by itself.
 package sqlstore

@@ -57,7 +57,9 @@ func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	// The update keeps the key and the user (a link never moves), so no
+	// constraint can refuse it.
+	return t.unguarded(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE links SET insert_instant = ?, doc = ? WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ? AND user_id = ?`,
 			l.InsertInstant, doc, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
 		if err != nil || n > 0 {

@@ -58,18 +58,26 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 		return err
 	}
 	email, username := lowerOrNull(v.Email), lowerOrNull(v.Username)
+	// Most updates (every login's) keep the e-mail and username, so try
+	// that first; when it matches no row, the full update below runs. Such
+	// an update sets no indexed column: SQLite, which rewrites the entries
+	// of every index on a column the SET names, changed or not, writes two
+	// pages fewer, and no constraint can refuse it (no savepoint on
+	// PostgreSQL).
+	same := `UPDATE users SET insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ? AND email_lower IS ? AND username_lower IS ?`
+	if t.s.dialect == Postgres {
+		same = `UPDATE users SET insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ? AND email_lower IS NOT DISTINCT FROM ? AND username_lower IS NOT DISTINCT FROM ?`
+	}
+	var n int64
+	err = t.unguarded(ctx, func() error {
+		var err error
+		n, err = t.execN(ctx, same, v.InsertInstant, doc, v.ID, v.TenantID, email, username)
+		return err
+	})
+	if err != nil || n > 0 {
+		return err
+	}
 	return t.atomic1(ctx, func() error {
-		if t.s.dialect == SQLite {
-			// SQLite rewrites the entries of every index on a column the SET
-			// names, changed or not: two more pages per update. Most updates
-			// (every login's) keep the e-mail and username, so try that
-			// first; when it matches no row, the full update below runs.
-			n, err := t.execN(ctx, `UPDATE users SET insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ? AND email_lower IS ? AND username_lower IS ?`,
-				v.InsertInstant, doc, v.ID, v.TenantID, email, username)
-			if err != nil || n > 0 {
-				return err
-			}
-		}
 		n, err := t.execN(ctx, `UPDATE users SET email_lower = ?, username_lower = ?, insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ?`,
 			email, username, v.InsertInstant, doc, v.ID, v.TenantID)
 		if err != nil || n > 0 {
@@ -182,17 +190,20 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	if err != nil {
 		return err
 	}
+	// As for a user's e-mail: every login's update keeps the id, and the
+	// update that sets no indexed column rewrites no index entry on SQLite
+	// and cannot be refused (no savepoint on PostgreSQL).
+	var n int64
+	err = t.unguarded(ctx, func() error {
+		var err error
+		n, err = t.execN(ctx, `UPDATE registrations SET insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ? AND id = ?`,
+			r.InsertInstant, doc, r.UserID, r.ApplicationID, r.ID)
+		return err
+	})
+	if err != nil || n > 0 {
+		return err
+	}
 	return t.atomic1(ctx, func() error {
-		if t.s.dialect == SQLite {
-			// As for a user's e-mail: SQLite rewrites the id's unique
-			// index entry when the SET names the column, changed or not,
-			// and every login's update keeps the id.
-			n, err := t.execN(ctx, `UPDATE registrations SET insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ? AND id = ?`,
-				r.InsertInstant, doc, r.UserID, r.ApplicationID, r.ID)
-			if err != nil || n > 0 {
-				return err
-			}
-		}
 		n, err := t.execN(ctx, `UPDATE registrations SET id = ?, insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ?`,
 			r.ID, r.InsertInstant, doc, r.UserID, r.ApplicationID)
 		if err == nil && n == 0 {

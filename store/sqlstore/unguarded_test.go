@@ -1,0 +1,89 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// A login's updates of rows it has read (and locked) run on PostgreSQL
+// without a savepoint: no constraint can refuse them. One that PostgreSQL
+// fails anyway (here the victim of a deadlock) has aborted the transaction,
+// so the store refuses what the caller writes after it, and the commit: a
+// caller that goes on commits nothing and is told so.
+func TestPostgresFailedUnguardedWriteBreaksTheTransaction(t *testing.T) {
+	s := open(t, freshPostgres(t))
+	ctx := context.Background()
+	require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "T"}))
+	for _, id := range []string{"x", "y"} {
+		require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: id, TenantID: "t", Email: id + "@example.com", Active: true}))
+	}
+
+	// Each transaction locks one user, then updates the other: PostgreSQL
+	// breaks the deadlock by failing one of the two updates.
+	var locked sync.WaitGroup
+	locked.Add(2)
+	updateErrs := make([]error, 2)
+	laterErrs := make([]error, 2)
+	txErrs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, ids := range [][2]string{{"x", "y"}, {"y", "x"}} {
+		wg.Go(func() {
+			txErrs[i] = s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				if _, err := tx.GetUser(ctx, ids[0]); err != nil {
+					locked.Done()
+					return err
+				}
+				locked.Done()
+				locked.Wait()
+				other, err := s.GetUser(ctx, ids[1]) // outside the transaction: no lock
+				if err != nil {
+					return err
+				}
+				other.LastLoginInstant = int64(100 + i)
+				updateErrs[i] = tx.UpdateUser(ctx, other)
+				// A caller that goes on regardless.
+				laterErrs[i] = tx.CreateLoginRecord(ctx, &authcore.LoginRecord{ID: ids[0] + "-record", UserID: ids[0], Instant: 1})
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+
+	victim := -1
+	for i := range 2 {
+		if updateErrs[i] != nil {
+			require.Equal(t, -1, victim, "both updates failed: %v, %v", updateErrs[0], updateErrs[1])
+			victim = i
+		}
+	}
+	require.NotEqual(t, -1, victim, "no deadlock: %v", txErrs)
+	winner := 1 - victim
+	require.ErrorIs(t, updateErrs[victim], authcore.ErrConflict)
+	require.Error(t, laterErrs[victim], "a write after the failure ran in an aborted transaction")
+	require.Error(t, txErrs[victim], "the broken transaction reported success")
+	require.True(t, errors.Is(txErrs[victim], authcore.ErrConflict), "got %v", txErrs[victim])
+	require.NoError(t, updateErrs[winner])
+	require.NoError(t, laterErrs[winner])
+	require.NoError(t, txErrs[winner])
+
+	// Nothing of the victim is stored, all of the winner is.
+	ids := [][2]string{{"x", "y"}, {"y", "x"}}
+	records, err := s.LoginRecords(ctx, ids[victim][0])
+	require.NoError(t, err)
+	require.Empty(t, records)
+	records, err = s.LoginRecords(ctx, ids[winner][0])
+	require.NoError(t, err)
+	require.Len(t, records, 1)
+	updated, err := s.GetUser(ctx, ids[winner][1])
+	require.NoError(t, err)
+	require.Equal(t, int64(100+winner), updated.LastLoginInstant)
+	untouched, err := s.GetUser(ctx, ids[victim][1])
+	require.NoError(t, err)
+	require.Zero(t, untouched.LastLoginInstant)
+}
