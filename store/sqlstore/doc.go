@@ -102,7 +102,8 @@
 // transaction usable and nothing of that write behind, as with memstore and
 // SQLite. The writes no constraint can refuse (a login's updates of the
 // link, user and registration it read, which keep their keys, and its login
-// record) take none, two round trips fewer each; if PostgreSQL fails one
+// record) take none, two round trips fewer each (but for one given text
+// PostgreSQL refuses, with a NUL byte say); if PostgreSQL fails one
 // anyway (a deadlock, a lost connection), the transaction is broken: every
 // later statement and the commit answer that error. pgx caches prepared
 // statements per connection by itself.

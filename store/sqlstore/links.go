@@ -74,7 +74,7 @@ func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 			return t.s.mapErr(ctx, err)
 		}
 		return fmt.Errorf("sqlstore: a link cannot move to another user: %w", authcore.ErrConflict)
-	})
+	}, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
 }
 
 func (t *tx) DeleteLink(ctx context.Context, tenantID, providerID, providerUserID string) error {

@@ -401,7 +401,7 @@ func (t *tx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) err
 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, instant = excluded.instant, doc = excluded.doc`,
 			r.ID, r.UserID, r.Instant, doc)
 		return err
-	})
+	}, r.ID, r.UserID)
 }
 
 // LoginRecords returns every login record of a user, oldest first (for tests

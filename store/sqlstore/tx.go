@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authcore/authcore/authcore"
 	"modernc.org/sqlite"
@@ -221,13 +222,29 @@ func (t *tx) atomic1(ctx context.Context, fn func() error) error {
 // statement, a deadlock); PostgreSQL has then aborted the transaction, and
 // note marks it broken, so that nothing more runs in it and it does not
 // commit. memstore and SQLite need nothing more: there it is atomic1.
-func (t *tx) unguarded(ctx context.Context, fn func() error) error {
-	if !t.inTx || t.single || t.s.dialect != Postgres {
+//
+// texts are the statement's text arguments. PostgreSQL refuses text with a
+// NUL byte or invalid UTF-8 (a data exception, which memstore and SQLite do
+// not raise): a write given such text is refused like a duplicate, so it
+// takes the savepoint, and its refusal leaves the transaction usable.
+func (t *tx) unguarded(ctx context.Context, fn func() error, texts ...string) error {
+	if !t.inTx || t.single || t.s.dialect != Postgres || !pgText(texts...) {
 		return t.atomic1(ctx, fn)
 	}
 	t.inUnguarded = true
 	defer func() { t.inUnguarded = false }()
 	return fn()
+}
+
+// pgText reports whether PostgreSQL takes every s as text: valid UTF-8
+// without a NUL byte.
+func pgText(texts ...string) bool {
+	for _, s := range texts {
+		if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *tx) savepoint(ctx context.Context, fn func() error) error {

@@ -87,3 +87,63 @@ func TestPostgresFailedUnguardedWriteBreaksTheTransaction(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, untouched.LastLoginInstant)
 }
+
+// PostgreSQL refuses text with a NUL byte (memstore and SQLite store it):
+// a data exception, which aborts the transaction as a constraint violation
+// does. A write without a savepoint whose argument has one is refused like
+// any other write, and the transaction stays usable: the caller writes on
+// and commits, as the store contract has it ("tx/a refused write leaves the
+// transaction usable").
+func TestPostgresUnguardedWriteRefusedForItsTextLeavesTheTransactionUsable(t *testing.T) {
+	s := open(t, freshPostgres(t))
+	ctx := context.Background()
+	require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "T"}))
+	require.NoError(t, s.CreateApplication(ctx, &authcore.Application{ID: "a", TenantID: "t", Name: "A", Active: true}))
+	require.NoError(t, s.CreateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: "idp", Type: "Twitter", Document: []byte(`{}`)}))
+	u := &authcore.User{ID: "u", TenantID: "t", Email: "u@example.com", Username: "u", Active: true}
+	require.NoError(t, s.CreateUser(ctx, u))
+	reg := &authcore.UserRegistration{ID: "r", UserID: "u", ApplicationID: "a"}
+	require.NoError(t, s.CreateRegistration(ctx, reg))
+	link := &authcore.IdentityProviderLink{TenantID: "t", IdentityProviderID: "idp", IdentityProviderUserID: "tw", UserID: "u"}
+	require.NoError(t, s.CreateLink(ctx, link))
+
+	refused := map[string]func(ctx context.Context, tx authcore.Store) error{
+		"UpdateUser": func(ctx context.Context, tx authcore.Store) error {
+			bad := *u
+			bad.Username = "nul\x00name"
+			return tx.UpdateUser(ctx, &bad)
+		},
+		"UpdateRegistration": func(ctx context.Context, tx authcore.Store) error {
+			bad := *reg
+			bad.ID = "nul\x00id"
+			return tx.UpdateRegistration(ctx, &bad)
+		},
+		"UpdateLink": func(ctx context.Context, tx authcore.Store) error {
+			bad := *link
+			bad.IdentityProviderUserID = "nul\x00tw"
+			return tx.UpdateLink(ctx, &bad)
+		},
+		"CreateLoginRecord": func(ctx context.Context, tx authcore.Store) error {
+			return tx.CreateLoginRecord(ctx, &authcore.LoginRecord{ID: "nul\x00record", UserID: "u", Instant: 1})
+		},
+	}
+	for name, write := range refused {
+		t.Run(name, func(t *testing.T) {
+			want := int64(len(name))
+			err := s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				require.Error(t, write(ctx, tx), "PostgreSQL stored text with a NUL byte")
+				// The usual recovery: write what can be written, commit.
+				next := *u
+				next.LastLoginInstant = want
+				if err := tx.UpdateUser(ctx, &next); err != nil {
+					return err
+				}
+				return tx.CreateLoginRecord(ctx, &authcore.LoginRecord{ID: name, UserID: "u", Instant: want})
+			})
+			require.NoError(t, err)
+			got, err := s.GetUser(ctx, "u")
+			require.NoError(t, err)
+			require.Equal(t, want, got.LastLoginInstant)
+		})
+	}
+}

@@ -73,7 +73,7 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 		var err error
 		n, err = t.execN(ctx, same, v.InsertInstant, doc, v.ID, v.TenantID, email, username)
 		return err
-	})
+	}, v.ID, v.TenantID, v.Email, v.Username)
 	if err != nil || n > 0 {
 		return err
 	}
@@ -199,7 +199,7 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 		n, err = t.execN(ctx, `UPDATE registrations SET insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ? AND id = ?`,
 			r.InsertInstant, doc, r.UserID, r.ApplicationID, r.ID)
 		return err
-	})
+	}, r.UserID, r.ApplicationID, r.ID)
 	if err != nil || n > 0 {
 		return err
 	}
