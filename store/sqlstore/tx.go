@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -306,7 +307,7 @@ func (t *tx) note(err error) error {
 	if t.s.dialect == Postgres {
 		// Any failed statement aborts a PostgreSQL transaction; without a
 		// savepoint to return to (unguarded), nothing more may run in it.
-		if t.inUnguarded && !errors.Is(err, sql.ErrNoRows) {
+		if t.inUnguarded && !errors.Is(err, sql.ErrNoRows) && !unsent(err) {
 			t.broken = fmt.Errorf("sqlstore: the transaction failed earlier: %w", t.s.mapErr(context.Background(), err))
 		}
 		return err
@@ -317,6 +318,19 @@ func (t *tx) note(err error) error {
 	}
 	t.broken = fmt.Errorf("sqlstore: the transaction failed earlier: %w", t.s.mapErr(context.Background(), err))
 	return err
+}
+
+// unsent reports whether err came back from PostgreSQL's driver without a
+// statement sent: a context found done by database/sql or pgx before it
+// sent one (after t.cancelled looked). The transaction is then as it was. A
+// context that ends while a statement runs closes the connection (pgx's
+// default), so nothing after it, the commit included, can run either.
+func unsent(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return false
+	}
+	return pgconn.SafeToRetry(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // cancelled is ctx's error, as the store reports it, when a statement of a

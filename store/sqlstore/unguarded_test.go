@@ -147,3 +147,47 @@ func TestPostgresUnguardedWriteRefusedForItsTextLeavesTheTransactionUsable(t *te
 		})
 	}
 }
+
+// lateCtx is done, but says so only from its second Err on: a deadline that
+// passes between the store's check of the context and database/sql's.
+type lateCtx struct {
+	context.Context
+	done  chan struct{}
+	calls int
+}
+
+func (c *lateCtx) Done() <-chan struct{} { return c.done }
+
+func (c *lateCtx) Err() error {
+	c.calls++
+	if c.calls == 1 {
+		return nil
+	}
+	return context.Canceled
+}
+
+// A write without a savepoint whose context ends before its statement is
+// sent ran nothing: the transaction is as it was, and the caller may go on
+// (with a context that is not done) and commit.
+func TestPostgresUnguardedWriteThatRanNoStatementLeavesTheTransactionUsable(t *testing.T) {
+	s := open(t, freshPostgres(t))
+	ctx := context.Background()
+	require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "T"}))
+	u := &authcore.User{ID: "u", TenantID: "t", Email: "u@example.com", Active: true}
+	require.NoError(t, s.CreateUser(ctx, u))
+	err := s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		late := &lateCtx{Context: ctx, done: make(chan struct{})}
+		close(late.done)
+		require.ErrorIs(t, tx.CreateLoginRecord(late, &authcore.LoginRecord{ID: "late", UserID: "u", Instant: 1}), context.Canceled)
+		next := *u
+		next.LastLoginInstant = 9
+		return tx.UpdateUser(ctx, &next)
+	})
+	require.NoError(t, err)
+	got, err := s.GetUser(ctx, "u")
+	require.NoError(t, err)
+	require.Equal(t, int64(9), got.LastLoginInstant)
+	records, err := s.LoginRecords(ctx, "u")
+	require.NoError(t, err)
+	require.Empty(t, records)
+}
