@@ -59,22 +59,20 @@ func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 	}
 	// The update keeps the key and the user (a link never moves), so no
 	// constraint can refuse it.
-	return t.unguarded(ctx, func() error {
-		n, err := t.execN(ctx, `UPDATE links SET insert_instant = ?, doc = ? WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ? AND user_id = ?`,
-			l.InsertInstant, doc, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
-		if err != nil || n > 0 {
-			return err
-		}
-		var one int
-		switch err := t.queryRow(ctx, `SELECT 1 FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`,
-			l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID).Scan(&one); {
-		case errors.Is(err, sql.ErrNoRows):
-			return notFound("link", l.IdentityProviderUserID)
-		case err != nil:
-			return t.s.mapErr(ctx, err)
-		}
-		return fmt.Errorf("sqlstore: a link cannot move to another user: %w", authcore.ErrConflict)
-	}, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
+	n, err := t.execUnguarded(ctx, `UPDATE links SET insert_instant = ?, doc = ? WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ? AND user_id = ?`,
+		l.InsertInstant, doc, l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID, l.UserID)
+	if err != nil || n > 0 {
+		return err
+	}
+	var one int
+	switch err := t.queryRow(ctx, `SELECT 1 FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`,
+		l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return notFound("link", l.IdentityProviderUserID)
+	case err != nil:
+		return t.s.mapErr(ctx, err)
+	}
+	return fmt.Errorf("sqlstore: a link cannot move to another user: %w", authcore.ErrConflict)
 }
 
 func (t *tx) DeleteLink(ctx context.Context, tenantID, providerID, providerUserID string) error {

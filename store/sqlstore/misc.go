@@ -395,13 +395,11 @@ func (t *tx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) err
 	}
 	// login_records has no foreign key, and its one unique column is
 	// settled by ON CONFLICT: no constraint can refuse the insert.
-	return t.unguarded(ctx, func() error {
-		// An id written twice keeps the last record, as in memstore.
-		_, err := t.exec(ctx, `INSERT INTO login_records (id, user_id, instant, doc) VALUES (?, ?, ?, ?)
+	// An id written twice keeps the last record, as in memstore.
+	_, err = t.execUnguarded(ctx, `INSERT INTO login_records (id, user_id, instant, doc) VALUES (?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, instant = excluded.instant, doc = excluded.doc`,
-			r.ID, r.UserID, r.Instant, doc)
-		return err
-	}, r.ID, r.UserID)
+		r.ID, r.UserID, r.Instant, doc)
+	return err
 }
 
 // LoginRecords returns every login record of a user, oldest first (for tests

@@ -215,33 +215,39 @@ func (t *tx) atomic1(ctx context.Context, fn func() error) error {
 	return t.savepoint(ctx, fn)
 }
 
-// unguarded runs a write that no constraint can refuse: it changes no
-// column of a unique index or a foreign key, and a row it does not find is
-// its own answer (ErrNotFound), not an error of the database. On PostgreSQL
-// it takes no savepoint, two round trips fewer than atomic1. Such a write
-// fails only as its transaction does (a lost connection, a cancelled
+// execUnguarded runs a write statement that no constraint can refuse: it
+// changes no column of a unique index or a foreign key, and a row it does
+// not find is its own answer (0 rows), not an error of the database. On
+// PostgreSQL it takes no savepoint, two round trips fewer than atomic1. Such
+// a write fails only as its transaction does (a lost connection, a cancelled
 // statement, a deadlock); PostgreSQL has then aborted the transaction, and
 // note marks it broken, so that nothing more runs in it and it does not
 // commit. memstore and SQLite need nothing more: there it is atomic1.
 //
-// texts are the statement's text arguments. PostgreSQL refuses text with a
-// NUL byte or invalid UTF-8 (a data exception, which memstore and SQLite do
-// not raise): a write given such text is refused like a duplicate, so it
-// takes the savepoint, and its refusal leaves the transaction usable.
-func (t *tx) unguarded(ctx context.Context, fn func() error, texts ...string) error {
-	if !t.inTx || t.single || t.s.dialect != Postgres || !pgText(texts...) {
-		return t.atomic1(ctx, fn)
+// PostgreSQL also refuses text with a NUL byte or invalid UTF-8 (a data
+// exception, which memstore and SQLite do not raise): a statement given
+// such text among its arguments is refused like a duplicate, so it takes
+// the savepoint, and its refusal leaves the transaction usable.
+func (t *tx) execUnguarded(ctx context.Context, query string, args ...any) (int64, error) {
+	if !t.inTx || t.single || t.s.dialect != Postgres || !pgText(args) {
+		var n int64
+		err := t.atomic1(ctx, func() error {
+			var err error
+			n, err = t.execN(ctx, query, args...)
+			return err
+		})
+		return n, err
 	}
 	t.inUnguarded = true
 	defer func() { t.inUnguarded = false }()
-	return fn()
+	return t.execN(ctx, query, args...)
 }
 
-// pgText reports whether PostgreSQL takes every s as text: valid UTF-8
-// without a NUL byte.
-func pgText(texts ...string) bool {
-	for _, s := range texts {
-		if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+// pgText reports whether PostgreSQL takes every string among args as text:
+// valid UTF-8 without a NUL byte.
+func pgText(args []any) bool {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
 			return false
 		}
 	}

@@ -68,12 +68,7 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 	if t.s.dialect == Postgres {
 		same = `UPDATE users SET insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ? AND email_lower IS NOT DISTINCT FROM ? AND username_lower IS NOT DISTINCT FROM ?`
 	}
-	var n int64
-	err = t.unguarded(ctx, func() error {
-		var err error
-		n, err = t.execN(ctx, same, v.InsertInstant, doc, v.ID, v.TenantID, email, username)
-		return err
-	}, v.ID, v.TenantID, v.Email, v.Username)
+	n, err := t.execUnguarded(ctx, same, v.InsertInstant, doc, v.ID, v.TenantID, email, username)
 	if err != nil || n > 0 {
 		return err
 	}
@@ -193,13 +188,8 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	// As for a user's e-mail: every login's update keeps the id, and the
 	// update that sets no indexed column rewrites no index entry on SQLite
 	// and cannot be refused (no savepoint on PostgreSQL).
-	var n int64
-	err = t.unguarded(ctx, func() error {
-		var err error
-		n, err = t.execN(ctx, `UPDATE registrations SET insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ? AND id = ?`,
-			r.InsertInstant, doc, r.UserID, r.ApplicationID, r.ID)
-		return err
-	}, r.UserID, r.ApplicationID, r.ID)
+	n, err := t.execUnguarded(ctx, `UPDATE registrations SET insert_instant = ?, doc = ? WHERE user_id = ? AND application_id = ? AND id = ?`,
+		r.InsertInstant, doc, r.UserID, r.ApplicationID, r.ID)
 	if err != nil || n > 0 {
 		return err
 	}
