@@ -141,3 +141,17 @@ func bindFor(dialect sqlstore.Dialect, q string) string {
 	}
 	return q
 }
+
+// undoMigration takes the database at dsn back to the schema before one
+// migration (its number per dialect): it runs undo, which must undo all that
+// migration did, and forgets the migration, so that the next Open runs it
+// again on the data the test then puts in.
+func undoMigration(t *testing.T, db *sql.DB, dialect sqlstore.Dialect, version map[sqlstore.Dialect]int, undo ...string) {
+	t.Helper()
+	for _, q := range undo {
+		_, err := db.ExecContext(t.Context(), q)
+		require.NoError(t, err, q)
+	}
+	_, err := db.ExecContext(t.Context(), bindFor(dialect, `DELETE FROM schema_migrations WHERE version = ?`), version[dialect])
+	require.NoError(t, err)
+}

@@ -34,14 +34,8 @@ func TestMigrationGivesStoredKeysTheirIDAsKid(t *testing.T) {
 
 			// Back to the schema before the column.
 			db := rawDB(t, dsn)
-			bind := func(q string) string { return bindFor(dialect, q) }
-			kidVersion := map[sqlstore.Dialect]int{sqlstore.SQLite: 7, sqlstore.Postgres: 8}[dialect]
-			for _, q := range []string{`DROP INDEX signing_keys_kid_key`, `ALTER TABLE signing_keys DROP COLUMN kid`} {
-				_, err = db.ExecContext(ctx, q)
-				require.NoError(t, err, q)
-			}
-			_, err = db.ExecContext(ctx, bind(`DELETE FROM schema_migrations WHERE version = ?`), kidVersion)
-			require.NoError(t, err)
+			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 7, sqlstore.Postgres: 8},
+				`DROP INDEX signing_keys_kid_key`, `ALTER TABLE signing_keys DROP COLUMN kid`)
 
 			s = open(t, dsn)
 			v, err := s.SchemaVersion(ctx)

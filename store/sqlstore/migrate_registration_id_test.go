@@ -59,12 +59,8 @@ func TestMigrationRenumbersDuplicateRegistrationIDs(t *testing.T) {
 			// Back to the schema before the index, and the duplicates put in.
 			db := rawDB(t, dsn)
 			bind := func(q string) string { return bindFor(dialect, q) }
-			_, err = db.ExecContext(ctx, `DROP INDEX registrations_id_key`)
-			require.NoError(t, err)
 			// The migration that built it: SQLite's 6, PostgreSQL's 7.
-			regIDVersion := map[sqlstore.Dialect]int{sqlstore.SQLite: 6, sqlstore.Postgres: 7}[dialect]
-			_, err = db.ExecContext(ctx, bind(`DELETE FROM schema_migrations WHERE version = ?`), regIDVersion)
-			require.NoError(t, err)
+			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 6, sqlstore.Postgres: 7}, `DROP INDEX registrations_id_key`)
 			for _, r := range all {
 				doc, err := json.Marshal(r)
 				require.NoError(t, err)
