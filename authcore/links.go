@@ -1,6 +1,7 @@
 package authcore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,12 +16,17 @@ import (
 // and complete pending links.
 
 // LinkRequest is the body of POST /api/identity-provider/link: a link to
-// create, or a pending link to complete for a user. The older form names the
-// user at the top level.
+// create, or a pending link to complete for a user. The older form (before
+// FusionAuth 1.43, still accepted there) puts the link's fields at the top
+// level; a field of IdentityProviderLink wins over its top-level twin.
 type LinkRequest struct {
 	IdentityProviderLink IdentityProviderLink `json:"identityProviderLink"`
 	PendingIdPLinkID     string               `json:"pendingIdPLinkId,omitempty"`
 	UserID               string               `json:"userId,omitempty"`
+	// The older form's link fields.
+	DisplayName            string `json:"displayName,omitempty"`
+	IdentityProviderID     string `json:"identityProviderId,omitempty"`
+	IdentityProviderUserID string `json:"identityProviderUserId,omitempty"`
 }
 
 // LinkResponse carries one link.
@@ -138,6 +144,10 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 	var out *IdentityProviderLink
 	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 		link := req.IdentityProviderLink
+		// The older form's fields fill what the current form leaves out.
+		link.IdentityProviderID = cmp.Or(link.IdentityProviderID, req.IdentityProviderID)
+		link.IdentityProviderUserID = cmp.Or(link.IdentityProviderUserID, req.IdentityProviderUserID)
+		link.DisplayName = cmp.Or(link.DisplayName, req.DisplayName)
 		if req.PendingIdPLinkID != "" {
 			p, err := tx.TakePendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant())
 			if errors.Is(err, ErrNotFound) || (err == nil && !inScope(ctx, p.TenantID)) {

@@ -243,3 +243,38 @@ func TestPendingLinkIDInAnyCase(t *testing.T) {
 	require.Equal(t, 200, c.Code, c.Body)
 	assert.Equal(t, 404, f.do("GET", "/api/identity-provider/link/pending/"+strings.ToLower(pending), "").Code, "spent")
 }
+
+// FusionAuth's Link API still takes its pre-1.43 body, the link's fields at
+// the top level instead of under identityProviderLink: the links docs list
+// it as deprecated but functional.
+func TestLinkAPIDeprecatedTopLevelForm(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	ctx := context.Background()
+	u := &authcore.User{ID: "acacacac-0000-0000-0000-0000000000d1", TenantID: f.tenant, Email: "old@example.com", Active: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+
+	r := f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderId":%q,"identityProviderUserId":"tw-old","userId":%q,"displayName":"old form"}`, twitterID, u.ID))
+	require.Equal(t, 200, r.Code, r.Body)
+	var out authcore.LinkResponse
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &out))
+	require.NotNil(t, out.IdentityProviderLink)
+	assert.Equal(t, "tw-old", out.IdentityProviderLink.IdentityProviderUserID)
+	assert.Equal(t, "old form", out.IdentityProviderLink.DisplayName)
+	assert.Equal(t, u.ID, out.IdentityProviderLink.UserID)
+	l, err := f.store.GetLink(ctx, f.tenant, twitterID, "tw-old")
+	require.NoError(t, err)
+	assert.Equal(t, u.ID, l.UserID)
+	assert.Equal(t, "old form", l.DisplayName)
+
+	// The current form wins where both name a field.
+	r = f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderUserId":"tw-top","identityProviderLink":{"identityProviderId":%q,"identityProviderUserId":"tw-new","userId":%q}}`, twitterID, u.ID))
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Contains(t, r.Body, `"identityProviderUserId":"tw-new"`)
+	_, err = f.store.GetLink(ctx, f.tenant, twitterID, "tw-top")
+	assert.ErrorIs(t, err, authcore.ErrNotFound)
+
+	// Still required in either form.
+	r = f.do("POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderId":%q,"userId":%q}`, twitterID, u.ID))
+	require.Equal(t, 400, r.Code, r.Body)
+	assert.True(t, r.errors(t).Has("[blank]identityProviderLink.identityProviderUserId"), r.Body)
+}
