@@ -524,7 +524,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	user.LastUpdateInstant = now
 	if outcome.Action == linking.CreateUserAndLink {
 		if err := tx.CreateUser(ctx, user); err != nil {
-			return nil, err
+			return nil, lg.vanished(ctx, tx, err)
 		}
 		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
 			return nil, lg.vanished(ctx, tx, err)
@@ -540,7 +540,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			err = tx.UpdateRegistration(ctx, reg)
 		}
 		if err != nil {
-			return nil, err
+			return nil, lg.vanished(ctx, tx, err)
 		}
 	}
 	if err := tx.CreateLoginRecord(ctx, lg.loginRecord(user.ID, now)); err != nil {
@@ -733,11 +733,12 @@ func (lg *login) createPending(ctx context.Context, tx Store, now int64) (*Login
 	return &LoginResponse{Status: LoginPendingLink, PendingIdPLinkID: p.ID}, nil
 }
 
-// vanished explains a link or pending link that could not be made because
-// what it names is gone: the provider, the tenant or the user was deleted
-// after the login read them (the stores refuse the orphan). The provider or
-// the tenant gone ends the login as if it had been gone from the start; a
-// user gone is a race the login runs again to decide anew.
+// vanished explains a user, registration, link or pending link that could
+// not be written because what it names is gone: the provider, the tenant,
+// the application or the user was deleted after the login read them (the
+// stores refuse the orphan). The provider, the tenant or the application
+// gone ends the login as if it had been gone from the start; a user gone is
+// a race the login runs again to decide anew.
 func (lg *login) vanished(ctx context.Context, tx Store, err error) error {
 	if !errors.Is(err, ErrNotFound) {
 		return err
@@ -746,6 +747,12 @@ func (lg *login) vanished(ctx context.Context, tx Store, err error) error {
 		return general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
 	}
 	if _, terr := tx.GetTenant(ctx, lg.tenant.ID); errors.Is(terr, ErrNotFound) {
+		return invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+	}
+	// The application is read again only here: a first login into an
+	// application without default roles does not read it in its
+	// transaction, and its registration is what the store refused.
+	if _, aerr := tx.GetApplication(ctx, lg.app.ID); errors.Is(aerr, ErrNotFound) {
 		return invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
 	}
 	return fmt.Errorf("authcore: what the login links to went away: %w: %v", ErrConflict, err)

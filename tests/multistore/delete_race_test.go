@@ -106,12 +106,14 @@ func TestDeleteDuringLoginLeavesNothing(t *testing.T) {
 		{"provider deleted, pending link", "CreatePendingLink", "[InvalidIdentityProviderId]", func(ctx context.Context, e *authcore.Engine, _ string) error {
 			return e.DeleteIdentityProvider(ctx, twitter.ProviderID)
 		}},
-		{"tenant deleted, pending link", "CreatePendingLink", "[invalid]applicationId", func(ctx context.Context, e *authcore.Engine, tenantID string) error {
-			// The tenant needs a sibling: the last one cannot go.
-			if _, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "Sibling"}); err != nil {
-				return err
-			}
-			return e.DeleteTenant(ctx, tenantID)
+		{"tenant deleted, pending link", "CreatePendingLink", "[invalid]applicationId", deleteTenant},
+		// An application without default roles is not read again in the
+		// transaction (login.go): the store's refusal of the new user (its
+		// tenant gone) or of the registration (its application gone) was a
+		// bare not-found, a 404 that says "no such user".
+		{noDefaultRole + "tenant deleted, first login", "", "[invalid]applicationId", deleteTenant},
+		{noDefaultRole + "application deleted, first login", "", "[invalid]applicationId", func(ctx context.Context, e *authcore.Engine, _ string) error {
+			return e.DeleteApplication(ctx, appID)
 		}},
 	}
 	for _, k := range kinds() {
@@ -119,6 +121,9 @@ func TestDeleteDuringLoginLeavesNothing(t *testing.T) {
 			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
 				ctx := context.Background()
 				r := newPausedRace(t, k, tc.strategy)
+				if strings.HasPrefix(tc.name, noDefaultRole) {
+					require.NoError(t, r.e.DeleteApplicationRoleByName(ctx, appID, "user"))
+				}
 				tenants, err := r.s.ListTenants(ctx)
 				require.NoError(t, err)
 				tenantID := tenants[0].ID
@@ -134,6 +139,19 @@ func TestDeleteDuringLoginLeavesNothing(t *testing.T) {
 			})
 		}
 	}
+}
+
+// noDefaultRole starts the name of a case whose application has no default
+// role.
+const noDefaultRole = "no default role, "
+
+// deleteTenant deletes the login's tenant, after creating a sibling: the
+// last tenant cannot go.
+func deleteTenant(ctx context.Context, e *authcore.Engine, tenantID string) error {
+	if _, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "Sibling"}); err != nil {
+		return err
+	}
+	return e.DeleteTenant(ctx, tenantID)
 }
 
 // Deleting a user while its logins and refreshes run: on PostgreSQL they
