@@ -46,19 +46,24 @@ func (e *Engine) CreateIdentityProvider(ctx context.Context, uriID string, p twi
 	out.Normalize()
 	now := e.instant()
 	out.InsertInstant, out.LastUpdateInstant = now, now
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		if err := out.Validate(e.known(ctx, tx)); err != nil {
+	// A conflict (PostgreSQL's deadlock or serialisation failure, met
+	// while the application and tenant ids are checked) runs the whole
+	// transaction again, as changeProvider does.
+	err := retryConflicts(func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			if err := e.validateProvider(ctx, tx, &out); err != nil {
+				return err
+			}
+			rec, err := providerRecord(&out)
+			if err != nil {
+				return err
+			}
+			err = tx.CreateIdentityProvider(ctx, rec)
+			if errors.Is(err, ErrDuplicate) {
+				return invalid("identityProviderId", "duplicate", "The Twitter identity provider already exists.")
+			}
 			return err
-		}
-		rec, err := providerRecord(&out)
-		if err != nil {
-			return err
-		}
-		err = tx.CreateIdentityProvider(ctx, rec)
-		if errors.Is(err, ErrDuplicate) {
-			return invalid("identityProviderId", "duplicate", "The Twitter identity provider already exists.")
-		}
-		return err
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -173,27 +178,34 @@ func (e *Engine) changeProvider(ctx context.Context, id string, build func(cur *
 		return nil, err
 	}
 	var out twitter.Provider
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		cur, err := e.loadProvider(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next, err := build(cur)
-		if err != nil {
-			return err
-		}
-		next.Normalize()
-		next.InsertInstant = cur.InsertInstant
-		next.LastUpdateInstant = e.instant()
-		if err := next.Validate(e.known(ctx, tx)); err != nil {
-			return err
-		}
-		rec, err := providerRecord(&next)
-		if err != nil {
-			return err
-		}
-		out = next
-		return tx.UpdateIdentityProvider(ctx, rec)
+	// The provider is locked first and the applications and tenants its
+	// keys name after it; deleting an application or a tenant locks them
+	// in the other order, and on PostgreSQL one of the two can be chosen
+	// as a deadlock's victim. The transaction then runs again, from the
+	// read, as DeleteIdentityProvider does.
+	err := retryConflicts(func() error {
+		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+			cur, err := e.loadProvider(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			next, err := build(cur)
+			if err != nil {
+				return err
+			}
+			next.Normalize()
+			next.InsertInstant = cur.InsertInstant
+			next.LastUpdateInstant = e.instant()
+			if err := e.validateProvider(ctx, tx, &next); err != nil {
+				return err
+			}
+			rec, err := providerRecord(&next)
+			if err != nil {
+				return err
+			}
+			out = next
+			return tx.UpdateIdentityProvider(ctx, rec)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -329,23 +341,39 @@ func copyProvider(p twitter.Provider) twitter.Provider {
 	return p
 }
 
-// known answers the provider validation's questions from the store and the
-// lambda registry, inside the transaction that writes the provider.
-func (e *Engine) known(ctx context.Context, s Store) twitter.Known {
-	return twitter.Known{
+// validateProvider validates p against the store and the lambda registry,
+// inside the transaction that writes it. Only ErrNotFound makes an id
+// unknown: any other failure of the store (a conflict, a lost connection, a
+// cancelled request) is returned as it is, before the validation errors,
+// which would otherwise tell the client that an existing application or
+// tenant does not exist. After a failed statement PostgreSQL refuses every
+// later one of the transaction, so every later id would look unknown too.
+func (e *Engine) validateProvider(ctx context.Context, s Store, p *twitter.Provider) error {
+	var storeErr error
+	exists := func(err error) bool {
+		if err != nil && !errors.Is(err, ErrNotFound) && storeErr == nil {
+			storeErr = err
+		}
+		return err == nil
+	}
+	err := p.Validate(twitter.Known{
 		Application: func(id string) bool {
 			_, err := s.GetApplication(ctx, strings.ToLower(id))
-			return err == nil
+			return exists(err)
 		},
 		Tenant: func(id string) bool {
 			_, err := s.GetTenant(ctx, strings.ToLower(id))
-			return err == nil
+			return exists(err)
 		},
 		Reconcile: func(id string) (string, bool) {
 			l, ok := e.lambda(id)
 			return l.Type, ok
 		},
+	})
+	if storeErr != nil {
+		return storeErr
 	}
+	return err
 }
 
 // forgetInProviders removes deleted applications' entries from every
