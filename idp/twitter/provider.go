@@ -206,6 +206,19 @@ func lowerKeys[V any](m map[string]V) {
 	}
 }
 
+// lookupID finds the entry of id in a map keyed by ids. Normalize
+// lower-cases the keys, so an id spelled in upper case (as the caller may
+// have configured it) is looked up lower-cased when it is not there as it
+// is. strings.ToLower returns an id that is lower-case already without
+// copying it, so the login's lookup of a stored id allocates nothing.
+func lookupID[V any](m map[string]V, id string) (V, bool) {
+	if v, ok := m[id]; ok {
+		return v, true
+	}
+	v, ok := m[strings.ToLower(id)]
+	return v, ok
+}
+
 // Effective is the configuration that a login through one application uses:
 // the application's overrides applied over the provider's top level.
 type Effective struct {
@@ -240,12 +253,13 @@ func (e Effective) LogValue() slog.Value {
 // false when the provider is disabled globally, or appID has no entry in
 // applicationConfiguration, or that entry is not enabled: FusionAuth then
 // refuses the login with [InvalidIdentityProviderId]. An override applies
-// when it is not blank.
+// when it is not blank. appID is a UUID in any case, as Normalize keeps the
+// keys lower-cased.
 func (p *Provider) ForApplication(appID string) (Effective, bool) {
 	if !p.Enabled {
 		return Effective{}, false
 	}
-	ac, found := p.ApplicationConfiguration[appID]
+	ac, found := lookupID(p.ApplicationConfiguration, appID)
 	if !found || !ac.Enabled {
 		return Effective{}, false
 	}
@@ -273,11 +287,12 @@ func (p *Provider) ForApplication(appID string) (Effective, bool) {
 	return e, true
 }
 
-// LinkPolicy returns the link limit of tenantID: whether it is enforced and
-// the maximum number of links a user may have to this provider. A tenant
-// without an entry gets FusionAuth's defaults, (false, 42).
+// LinkPolicy returns the link limit of tenantID (in any case, as for
+// ForApplication): whether it is enforced and the maximum number of links a
+// user may have to this provider. A tenant without an entry gets
+// FusionAuth's defaults, (false, 42).
 func (p *Provider) LinkPolicy(tenantID string) (enabled bool, maximum int) {
-	tc, found := p.TenantConfiguration[tenantID]
+	tc, found := lookupID(p.TenantConfiguration, tenantID)
 	if !found {
 		return false, DefaultMaximumLinks
 	}

@@ -489,3 +489,27 @@ func TestNormalizeLowersReconcileID(t *testing.T) {
 		t.Fatalf("an upper-case reconcile id is refused: %v", err)
 	}
 }
+
+// Normalize stores the ids that key applicationConfiguration and
+// tenantConfiguration lower-cased, so the lookups take an id in any case:
+// a Go caller that configured the provider with an upper-case id, and asks
+// with that same id, finds its entry.
+func TestLookupsTakeAnIDInAnyCase(t *testing.T) {
+	upperApp, upperTenant := strings.ToUpper(appID), strings.ToUpper(tenantID)
+	three := 3
+	p := validProvider()
+	p.Enabled = true
+	p.ApplicationConfiguration = map[string]twitter.ApplicationConfiguration{upperApp: {Enabled: true, ConsumerKey: "app-key"}}
+	p.TenantConfiguration = map[string]twitter.TenantConfiguration{upperTenant: {LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: true, MaximumLinks: &three}}}
+	p.Normalize()
+	for _, id := range []string{upperApp, appID} {
+		if e, ok := p.ForApplication(id); !ok || e.ConsumerKey != "app-key" {
+			t.Errorf("ForApplication(%s) = %+v, %v; want the application's entry", id, e, ok)
+		}
+	}
+	for _, id := range []string{upperTenant, tenantID} {
+		if on, max := p.LinkPolicy(id); !on || max != 3 {
+			t.Errorf("LinkPolicy(%s) = %v, %d; want true, 3", id, on, max)
+		}
+	}
+}
