@@ -202,6 +202,9 @@ func TestIdentityProviderValidation(t *testing.T) {
 		{"maximumLinks 0", "", mod(func(p map[string]any) {
 			p["tenantConfiguration"] = map[string]any{seedTenant: map[string]any{"limitUserLinkCount": map[string]any{"enabled": true, "maximumLinks": 0}}}
 		}), "[invalid]identityProvider.tenantConfiguration[" + seedTenant + "].limitUserLinkCount.maximumLinks"},
+		{"maximumLinks beyond a Java int", "", mod(func(p map[string]any) {
+			p["tenantConfiguration"] = map[string]any{seedTenant: map[string]any{"limitUserLinkCount": map[string]any{"maximumLinks": 2147483648}}}
+		}), "[invalid]identityProvider.tenantConfiguration[" + seedTenant + "].limitUserLinkCount.maximumLinks"},
 		{"unknown reconcile", "", mod(func(p map[string]any) {
 			p["lambdaConfiguration"] = map[string]any{"reconcileId": "7f2b0a3e-3f0c-4b5e-9a51-7d6c1c0b8e10"}
 		}), "[invalid]identityProvider.lambdaConfiguration.reconcileId"},

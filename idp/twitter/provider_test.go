@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"reflect"
 	"strings"
@@ -183,6 +184,9 @@ func known() twitter.Known {
 
 func TestValidate(t *testing.T) {
 	zero := 0
+	maxJavaInt := math.MaxInt32
+	beyondJavaInt := maxJavaInt
+	beyondJavaInt++
 	cases := []struct {
 		name   string
 		mutate func(p *twitter.Provider)
@@ -218,6 +222,12 @@ func TestValidate(t *testing.T) {
 		}, []string{"[invalid]identityProvider.tenantConfiguration"}},
 		{"maximum links zero", func(p *twitter.Provider) {
 			p.TenantConfiguration[tenantID] = twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: true, MaximumLinks: &zero}}
+		}, []string{"[invalid]identityProvider.tenantConfiguration[" + tenantID + "].limitUserLinkCount.maximumLinks"}},
+		{"maximum links the largest Java int", func(p *twitter.Provider) {
+			p.TenantConfiguration[tenantID] = twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: true, MaximumLinks: &maxJavaInt}}
+		}, nil},
+		{"maximum links beyond a Java int", func(p *twitter.Provider) {
+			p.TenantConfiguration[tenantID] = twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{MaximumLinks: &beyondJavaInt}}
 		}, []string{"[invalid]identityProvider.tenantConfiguration[" + tenantID + "].limitUserLinkCount.maximumLinks"}},
 		{"reconcile unknown", func(p *twitter.Provider) { p.LambdaConfiguration.ReconcileID = "c0000000-0000-4000-8000-000000000000" },
 			[]string{"[invalid]identityProvider.lambdaConfiguration.reconcileId"}},

@@ -2,6 +2,7 @@ package twitter
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/google/uuid"
@@ -56,7 +57,8 @@ func MaximumLinksPath(tenantID string) string {
 // (one [invalid] entry per bad key, naming it; after Normalize a key still in
 // upper case is one whose lower-case twin is also there, and is refused as
 // the same id given twice); maximumLinks must be at least
-// 1, whether or not the limit is enabled, reported at MaximumLinksPath;
+// 1 and at most math.MaxInt32 (a Java int, as FusionAuth types it), whether
+// or not the limit is enabled, reported at MaximumLinksPath;
 // lambdaConfiguration.reconcileId, when set, must name a registered function
 // of type TwitterReconcile. The reconcile id's format is left to
 // Known.Reconcile, since the engine chooses how it registers functions.
@@ -99,9 +101,12 @@ func (p *Provider) Validate(k Known) error {
 		if !canonicalUUID(id) || (k.Tenant != nil && !k.Tenant(id)) {
 			errs.Invalid(pathTenants, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing tenant.", pathTenants, id))
 		}
-		if m := p.TenantConfiguration[id].LimitUserLinkCount.MaximumLinks; m != nil && *m < 1 {
+		if m := p.TenantConfiguration[id].LimitUserLinkCount.MaximumLinks; m != nil && (*m < 1 || *m > math.MaxInt32) {
+			// FusionAuth's domain types it as a Java int: a larger value is
+			// one FusionAuth cannot hold, and one its typed clients fail to
+			// read back from every later response that carries the provider.
 			path := MaximumLinksPath(id)
-			errs.Invalid(path, fmt.Sprintf("The [%s] property must be greater than 0.", path))
+			errs.Invalid(path, fmt.Sprintf("The [%s] property must be greater than 0 and at most %d.", path, math.MaxInt32))
 		}
 	}
 	if id := p.LambdaConfiguration.ReconcileID; id != "" && k.Reconcile != nil {
