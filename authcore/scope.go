@@ -55,6 +55,16 @@ func (e *Engine) CheckScope(ctx context.Context, s Scope) error {
 	return nil
 }
 
+// RequireGlobal returns an error wrapping ErrUnauthorized when ctx is scoped
+// to a tenant (a tenant-locked API key, or X-FusionAuth-TenantId): such a
+// request may not touch a global object (the integrations, the identity
+// provider's configuration, tenants' creation and deletion, signing keys,
+// the event log). Every Engine method on a global object checks it itself;
+// an adapter calls it before reading the request, so that a request that
+// may not use the endpoint is refused as such (401) whatever its body holds,
+// and learns nothing of the endpoint's validation.
+func RequireGlobal(ctx context.Context) error { return requireGlobal(ctx) }
+
 // requireGlobal refuses a tenant-scoped request on a global object (the
 // integrations, the identity provider's configuration).
 func requireGlobal(ctx context.Context) error {

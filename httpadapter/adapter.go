@@ -175,6 +175,7 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 	// cache from storing them: no cache stores any answer but the public
 	// keys'.
 	cacheable := publicKeyRoutes[pattern]
+	global := globalRoutes[pattern]
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if !cacheable {
 			w.Header()["Cache-Control"] = noStore
@@ -200,6 +201,15 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 		if err := h.engine.CheckScope(ctx, scope); err != nil {
 			h.writeError(w, r, err)
 			return
+		}
+		if global {
+			// Before the URI, the query and the body are read: a request
+			// the endpoint refuses for its scope is 401, not a 400 that
+			// depends on what it sent (and shows the endpoint's checks).
+			if err := authcore.RequireGlobal(authcore.WithScope(ctx, scope)); err != nil {
+				h.writeError(w, r, err)
+				return
+			}
 		}
 		if err := queryStorable(r); err != nil {
 			h.writeError(w, r, err)
@@ -229,6 +239,31 @@ var noStore = []string{"no-store"}
 
 // publicKeyRoutes answer public keys only, the same to every caller.
 var publicKeyRoutes = map[string]bool{"GET /.well-known/jwks.json": true, "GET /api/jwt/public-key": true}
+
+// globalRoutes act on global objects only: a request scoped to a tenant (a
+// tenant-locked API key, or X-FusionAuth-TenantId) may not use them at all
+// (SPEC §1, docs/DECISIONS.md), and is refused before anything it sent is
+// read. The engine's calls check the same rule; the identity provider's
+// reads, which a locked key may make, are not listed.
+var globalRoutes = map[string]bool{
+	"GET /api/integration": true, "PUT /api/integration": true, "PATCH /api/integration": true,
+
+	"POST /api/identity-provider": true, "POST /api/identity-provider/{id}": true,
+	"PUT /api/identity-provider": true, "PUT /api/identity-provider/{id}": true,
+	"PATCH /api/identity-provider": true, "PATCH /api/identity-provider/{id}": true,
+	"DELETE /api/identity-provider": true, "DELETE /api/identity-provider/{id}": true,
+
+	"POST /api/tenant": true, "POST /api/tenant/{tenantId}": true, "DELETE /api/tenant/{tenantId}": true,
+
+	"POST /api/key/generate": true, "POST /api/key/generate/{keyId}": true,
+	"POST /api/key/import": true, "POST /api/key/import/{keyId}": true,
+	"GET /api/key": true, "GET /api/key/{keyId}": true, "DELETE /api/key/{keyId}": true,
+
+	"POST /api/system/event-log/search": true, "GET /api/system/event-log/search": true,
+	"GET /api/system/event-log/{id}": true,
+
+	"POST /api/cleanspeak/notify": true,
+}
 
 // writeError is the one table from authcore's errors to status codes.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
