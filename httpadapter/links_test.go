@@ -278,3 +278,30 @@ func TestLinkAPIDeprecatedTopLevelForm(t *testing.T) {
 	require.Equal(t, 400, r.Code, r.Body)
 	assert.True(t, r.errors(t).Has("[blank]identityProviderLink.identityProviderUserId"), r.Body)
 }
+
+// DELETE /api/identity-provider/link names every parameter that is missing
+// or malformed. It named one, picked by map order (so one request got
+// different answers), and stopped at the first malformed UUID.
+func TestDeleteLinkNamesEveryBadParameter(t *testing.T) {
+	const id = "acacacac-0000-0000-0000-000000000001"
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"[missing]identityProviderId", "[missing]identityProviderUserId", "[missing]userId"}},
+		{"?identityProviderId=" + twitterID, []string{"[missing]identityProviderUserId", "[missing]userId"}},
+		{"?identityProviderUserId=tw-1", []string{"[missing]identityProviderId", "[missing]userId"}},
+		{"?identityProviderId=x&userId=y", []string{"[couldNotConvert]identityProviderId", "[couldNotConvert]userId", "[missing]identityProviderUserId"}},
+		{"?identityProviderId=x&identityProviderUserId=tw-1&userId=" + id, []string{"[couldNotConvert]identityProviderId"}},
+	}
+	f := newFixture(t)
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			// Repeated: map order changed the answer from one request to
+			// the next.
+			for range 20 {
+				f.do("DELETE", "/api/identity-provider/link"+tc.query, "").codes(t, tc.want...)
+			}
+		})
+	}
+}

@@ -163,20 +163,30 @@ func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) deleteLink(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	providerID, err := queryUUID(r, "identityProviderId")
-	if err != nil {
-		return err
-	}
-	userID, err := queryUUID(r, "userId")
-	if err != nil {
-		return err
-	}
-	for name, v := range map[string]string{"identityProviderId": providerID, "identityProviderUserId": q.Get("identityProviderUserId"), "userId": userID} {
-		if v == "" {
-			return fieldError(name, "missing", "You must specify the ["+name+"] parameter.")
+	providerID, providerUserID, userID := q.Get("identityProviderId"), q.Get("identityProviderUserId"), q.Get("userId")
+	// Every parameter is checked, in one order, and each one missing or
+	// malformed named: the answer does not depend on which the check met
+	// first.
+	var errs validation.Errors
+	for _, p := range []struct {
+		name, value string
+		uuid        bool
+	}{
+		{"identityProviderId", providerID, true},
+		{"identityProviderUserId", providerUserID, false},
+		{"userId", userID, true},
+	} {
+		switch {
+		case p.value == "":
+			errs.Field(p.name, validation.KindMissing, "You must specify the ["+p.name+"] parameter.")
+		case p.uuid && !isUUID(p.value):
+			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"]. It must be a UUID.")
 		}
 	}
-	l, err := h.engine.DeleteLink(r.Context(), providerID, q.Get("identityProviderUserId"), userID)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	l, err := h.engine.DeleteLink(r.Context(), providerID, providerUserID, userID)
 	if err != nil {
 		return err
 	}
