@@ -305,3 +305,48 @@ func TestDeleteLinkNamesEveryBadParameter(t *testing.T) {
 		})
 	}
 }
+
+// The TypeScript client puts an omitted argument on the URI as "null" or
+// "undefined" (retrievePendingLink(id, null), retrieveUserLinksByUserId(
+// undefined, userId), deleteUserLink(null, …)): the Link API reads it as
+// absent, as the JWT routes do, where it answered 400
+// [couldNotConvert]<name>.
+func TestLinkAPIReadsOmittedClientArgumentsAsAbsent(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink"})
+	f.account("2424", "lou", "lou@example.com")
+	ctx := context.Background()
+	u := &authcore.User{ID: "aeaeaeae-0000-0000-0000-000000000001", TenantID: f.tenant, Email: "lou@example.org", Active: true, Verified: true}
+	require.NoError(t, f.store.CreateUser(ctx, u))
+	require.NoError(t, f.store.CreateLink(ctx, &authcore.IdentityProviderLink{TenantID: f.tenant, IdentityProviderID: twitterID, IdentityProviderUserID: "tw-lou", UserID: u.ID}))
+	r := f.login("2424", nil)
+	require.Equal(t, 232, r.Code, r.Body)
+	pending := decodeLogin(t, r).PendingIdPLinkID
+
+	for _, omitted := range []string{"null", "undefined"} {
+		t.Run(omitted, func(t *testing.T) {
+			tests := []struct {
+				name, got, want string // want: the same request without the argument
+			}{
+				{"pending link without userId",
+					"/api/identity-provider/link/pending/" + pending + "?userId=" + omitted,
+					"/api/identity-provider/link/pending/" + pending},
+				{"links of a user, any provider",
+					"/api/identity-provider/link?identityProviderId=" + omitted + "&userId=" + u.ID,
+					"/api/identity-provider/link?userId=" + u.ID},
+				{"one link, no user",
+					"/api/identity-provider/link?identityProviderId=" + twitterID + "&identityProviderUserId=tw-lou&userId=" + omitted,
+					"/api/identity-provider/link?identityProviderId=" + twitterID + "&identityProviderUserId=tw-lou"},
+			}
+			for _, tc := range tests {
+				want := f.do("GET", tc.want, "")
+				require.Equal(t, 200, want.Code, "%s: %s", tc.name, want.Body)
+				got := f.do("GET", tc.got, "")
+				assert.Equal(t, want.Code, got.Code, "%s: %s", tc.name, got.Body)
+				assert.JSONEq(t, want.Body, got.Body, tc.name)
+			}
+			// A required id the client left out is missing, not malformed.
+			f.do("DELETE", "/api/identity-provider/link?identityProviderId="+omitted+"&identityProviderUserId=tw-lou&userId="+omitted, "").
+				codes(t, "[missing]identityProviderId", "[missing]userId")
+		})
+	}
+}

@@ -108,9 +108,12 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// queryUUID reads an optional UUID query parameter.
+// queryUUID reads an optional UUID query parameter. The TypeScript client
+// sends an omitted argument as the literal "null" or "undefined"
+// (retrieveUserLinksByUserId(undefined, userId), retrievePendingLink(id,
+// null)): absent, as an empty value is (jwtQuery).
 func queryUUID(r *http.Request, name string) (string, error) {
-	v := r.URL.Query().Get(name)
+	v := jwtQuery(r, name)
 	if v == "" || isUUID(v) {
 		return v, nil
 	}
@@ -163,7 +166,9 @@ func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) deleteLink(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	providerID, providerUserID, userID := q.Get("identityProviderId"), q.Get("identityProviderUserId"), q.Get("userId")
+	// The ids as queryUUID reads them ("null" from the TypeScript client is
+	// a missing id, not a malformed one); the provider's user id as sent.
+	providerID, providerUserID, userID := jwtQuery(r, "identityProviderId"), q.Get("identityProviderUserId"), jwtQuery(r, "userId")
 	// Every parameter is checked, in one order, and each one missing or
 	// malformed named: the answer does not depend on which the check met
 	// first.
