@@ -142,13 +142,19 @@ func Normalize(in Integrations) Integrations {
 func Validate(in Integrations) error {
 	var errs validation.Errors
 	cs := in.CleanSpeak
-	if cs.Enabled {
-		switch {
-		case cs.URL == "":
-			errs.Blank("integrations.cleanspeak.url")
-		case !isHTTPURL(cs.URL):
-			errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL.")
-		}
+	switch {
+	case cs.URL != "" && !validation.IsURI(cs.URL):
+		// FusionAuth's domain types the url as a java.net.URI
+		// (CleanSpeakConfiguration in fusionauth-client-builder; seed 000
+		// writes [String]): a value that cannot be one fails as the JSON
+		// is read, enabled or not, as a user's imageUrl does. While
+		// CleanSpeak was disabled it was stored and returned by every GET.
+		errs.NotOfType("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be a URI, such as http://localhost:8001.")
+	case !cs.Enabled:
+	case cs.URL == "":
+		errs.Blank("integrations.cleanspeak.url")
+	case !isHTTPURL(cs.URL):
+		errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL.")
 	}
 	// FusionAuth types the moderation application id as a UUID (seed 000):
 	// it may be absent while moderation is off, but one that is sent must be

@@ -26,6 +26,12 @@ func TestValidate(t *testing.T) {
 		{"enabled cleanspeak without url", Integrations{CleanSpeak: CleanSpeak{Enabled: true}}, []string{"[blank]integrations.cleanspeak.url"}},
 		{"cleanspeak relative url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "localhost:8001"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		{"cleanspeak ftp url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "ftp://x"}}, []string{"[invalid]integrations.cleanspeak.url"}},
+		// The url is a java.net.URI in FusionAuth's domain: one that is not
+		// a URI is refused as it is read, enabled or not.
+		{"cleanspeak url not a URI, disabled", Integrations{CleanSpeak: CleanSpeak{URL: "not a url"}}, []string{"[invalidJSON]integrations.cleanspeak.url"}},
+		{"cleanspeak url with a space in its path", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://cs/a b"}}, []string{"[invalidJSON]integrations.cleanspeak.url"}},
+		{"cleanspeak url with a bad escape, disabled", Integrations{CleanSpeak: CleanSpeak{URL: "http://cs/%zz"}}, []string{"[invalidJSON]integrations.cleanspeak.url"}},
+		{"cleanspeak url, disabled", Integrations{CleanSpeak: CleanSpeak{URL: "http://localhost:8001/"}}, nil},
 		{"moderation without application", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{Enabled: true}}}, []string{"[blank]integrations.cleanspeak.usernameModeration.applicationId"}},
 		{"moderation with bad application id", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{Enabled: true, ApplicationID: "nope"}}}, []string{"[invalid]integrations.cleanspeak.usernameModeration.applicationId"}},
 		{"bad application id, moderation disabled", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{ApplicationID: "nope"}}}, []string{"[invalid]integrations.cleanspeak.usernameModeration.applicationId"}},
