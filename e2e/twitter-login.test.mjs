@@ -310,6 +310,10 @@ test('CreatePendingLink: 232 with pendingIdPLinkId; retrievePendingLink; createU
   assert.equal(p.username, carol.screenName);
   assert.deepEqual(p.identityProviderLinks, []);
   assert.equal(pending.response.linkCount, 0);
+  // userId is optional: the client then sends ?userId=null.
+  const anonymous = await client.retrievePendingLink(pendingId, null);
+  assertOK(anonymous);
+  assert.equal(anonymous.response.pendingIdPLink.identityProviderUserId, carol.id);
 
   const link = await client.createUserLink({ pendingIdPLinkId: pendingId, identityProviderLink: { userId } });
   assertOK(link);
@@ -333,6 +337,10 @@ test('retrieveUserLink, retrieveUserLinksByUserId; the linked account logs in as
   const list = await client.retrieveUserLinksByUserId(twitterId, s.carolUserId);
   assertOK(list);
   assert.deepEqual(list.response.identityProviderLinks.map((l) => l.identityProviderUserId), [carol.id]);
+  // identityProviderId is optional: the client sends ?identityProviderId=undefined.
+  const all = await client.retrieveUserLinksByUserId(undefined, s.carolUserId);
+  assertOK(all);
+  assert.deepEqual(all.response.identityProviderLinks.map((l) => l.identityProviderUserId), [carol.id]);
 
   // An existing link wins over the strategy: a normal login, not a pending one.
   const res = await client.identityProviderLogin(loginRequest(await requestToken(carol)));
