@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 		moderationListCases, // moderation.go
 		configVersionCases,  // configversion.go
 		orderingCases,       // ordering.go
+		integrityCases,      // integrity.go
 	} {
 		cases = append(cases, group...)
 	}

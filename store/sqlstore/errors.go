@@ -133,3 +133,41 @@ func isBusy(err error) bool {
 func notFound(what, id string) error {
 	return fmt.Errorf("sqlstore: %s %q: %w", what, id, authcore.ErrNotFound)
 }
+
+// dupCheck is one uniqueness rule of a table: the field a DuplicateError
+// names for it, and a query that finds a row already holding the value.
+type dupCheck struct {
+	field string
+	query string
+	args  []any
+}
+
+// firstDuplicate makes a SQLite write that broke uniqueness rules name the
+// first of checks it broke, as memstore and PostgreSQL do (PostgreSQL checks
+// the primary key, then the other unique indexes in the order they were
+// made). SQLite checks a table's unique indexes in another order, so a new
+// user whose id and e-mail were both taken was a duplicate "username" or
+// "email" there and "id" elsewhere, and the engine answered another field
+// error. PostgreSQL is left as it answered: it already names the first rule,
+// and after a failed statement without a savepoint it takes no more queries.
+// Callers pass only an error: building checks costs allocations that the
+// writes which succeed should not pay.
+func (t *tx) firstDuplicate(ctx context.Context, err error, checks ...dupCheck) error {
+	var dup *authcore.DuplicateError
+	if t.s.dialect != SQLite || !errors.As(err, &dup) {
+		return err
+	}
+	for _, c := range checks {
+		if c.field == dup.Field {
+			return err
+		}
+		var one int
+		switch qerr := t.queryRow(ctx, c.query, c.args...).Scan(&one); {
+		case qerr == nil:
+			return authcore.Duplicate(c.field)
+		case !errors.Is(qerr, sql.ErrNoRows):
+			return err
+		}
+	}
+	return err
+}

@@ -86,11 +86,15 @@ func (t *tx) CreateAPIKey(ctx context.Context, k *authcore.APIKey) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO api_keys (id, key_hash, insert_instant, doc) VALUES (?, ?, ?, ?)`,
 			k.ID, hashArg(k.KeyHash), k.InsertInstant, doc)
 		return err
 	})
+	if err != nil {
+		return t.firstDuplicate(ctx, err, dupCheck{"id", `SELECT 1 FROM api_keys WHERE id = ?`, []any{k.ID}})
+	}
+	return nil
 }
 
 func (t *tx) GetAPIKeyByHash(ctx context.Context, hash []byte) (*authcore.APIKey, error) {
@@ -118,11 +122,15 @@ func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) e
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
 		return err
 	})
+	if err != nil {
+		return t.firstDuplicate(ctx, err, dupCheck{"id", `SELECT 1 FROM refresh_tokens WHERE id = ?`, []any{r.ID}})
+	}
+	return nil
 }
 
 func (t *tx) GetRefreshToken(ctx context.Context, id string) (*authcore.RefreshToken, error) {

@@ -14,11 +14,15 @@ func (t *tx) CreateTenant(ctx context.Context, v *authcore.Tenant) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO tenants (id, name_lower, insert_instant, doc) VALUES (?, ?, ?, ?)`,
 			v.ID, strings.ToLower(v.Name), v.InsertInstant, doc)
 		return err
 	})
+	if err != nil {
+		return t.firstDuplicate(ctx, err, dupCheck{"id", `SELECT 1 FROM tenants WHERE id = ?`, []any{v.ID}})
+	}
+	return nil
 }
 
 func (t *tx) GetTenant(ctx context.Context, id string) (*authcore.Tenant, error) {

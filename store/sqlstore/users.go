@@ -23,11 +23,17 @@ func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
 	if err != nil {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO users (id, tenant_id, email_lower, username_lower, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?)`,
 			v.ID, v.TenantID, lowerOrNull(v.Email), lowerOrNull(v.Username), v.InsertInstant, doc)
 		return err
 	})
+	if err != nil {
+		return t.firstDuplicate(ctx, err,
+			dupCheck{"id", `SELECT 1 FROM users WHERE id = ?`, []any{v.ID}},
+			dupCheck{"email", `SELECT 1 FROM users WHERE tenant_id = ? AND email_lower = ?`, []any{v.TenantID, lowerOrNull(v.Email)}})
+	}
+	return nil
 }
 
 func (t *tx) GetUser(ctx context.Context, id string) (*authcore.User, error) {
@@ -72,7 +78,7 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	return t.atomic1(ctx, func() error {
+	err = t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `UPDATE users SET email_lower = ?, username_lower = ?, insert_instant = ?, doc = ? WHERE id = ? AND tenant_id = ?`,
 			email, username, v.InsertInstant, doc, v.ID, v.TenantID)
 		if err != nil || n > 0 {
@@ -87,6 +93,11 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 		}
 		return fmt.Errorf("sqlstore: a user cannot change tenant: %w", authcore.ErrConflict)
 	})
+	if err != nil {
+		return t.firstDuplicate(ctx, err,
+			dupCheck{"email", `SELECT 1 FROM users WHERE tenant_id = ? AND email_lower = ? AND id <> ?`, []any{v.TenantID, email, v.ID}})
+	}
+	return nil
 }
 
 // DeleteUser deletes the user's links and refresh tokens before the user
