@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -762,6 +763,23 @@ func TestLoginReconcile(t *testing.T) {
 		require.Equal(t, 200, f.login("1515", nil).Code)
 		assert.Equal(t, 0, calls)
 	})
+}
+
+// A reconcile function that puts in data what JSON cannot hold fails the
+// login with nothing written, on memstore as on the SQL stores (which cannot
+// encode it). memstore stored the user, link, registration and refresh token
+// and then answered 500: the user could never be read or log in again.
+func TestLoginReconcileDataJSONCannotHoldWritesNothing(t *testing.T) {
+	l := authcore.Lambda{ID: reconcileID, Type: authcore.LambdaTwitterReconcile, Reconcile: func(_ context.Context, u *authcore.User, _ *authcore.UserRegistration, _ map[string]any) error {
+		u.Data = map[string]any{"score": math.NaN()}
+		return nil
+	}}
+	f := newLoginFixture(t, providerOpts{reconcileID: reconcileID}, authcore.WithLambda(l))
+	f.account("1616", "nan", "nan@example.com")
+	before := stats(f)
+	r := f.login("1616", nil)
+	assert.Equal(t, 500, r.Code, r.Body)
+	assert.Equal(t, before, stats(f), "nothing of the login was stored")
 }
 
 func newLoginFixtureOn(t *testing.T, tw *twittertest.Server, s authcore.Store, mem *memstore.Store) *loginFixture {

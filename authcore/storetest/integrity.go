@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -70,5 +72,176 @@ var integrityCases = []testCase{
 		got, err := f.s.GetUser(f.ctx, other.ID)
 		require.NoError(t, err)
 		require.Equal(t, other, got, "the refused update changed nothing")
+	}},
+	{"free-form values JSON cannot hold are refused, and nothing is stored", func(t *testing.T, f *fixture) {
+		// The SQL stores keep data as JSON and refuse such a value when
+		// they encode it; memstore must refuse it too, or a user whose data
+		// holds a NaN is stored and can then never be sent (every GET and
+		// every login of it fails), and a map that holds itself is copied
+		// without end.
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "ada@example.com", "ada")
+		reg := f.reg(u.ID, a.ID)
+		l := f.link(u, "idp", "1")
+		tok := f.refresh(u, a.ID, "hash")
+		b := f.app(tn.ID, "b")
+		var pendingIDs []string
+		self := map[string]any{}
+		self["self"] = self
+		list := []any{"x"}
+		list[0] = map[string]any{"list": list}
+		bad := map[string]any{
+			"NaN":                          math.NaN(),
+			"+Inf":                         math.Inf(1),
+			"-Inf":                         float32(math.Inf(-1)),
+			"an invalid number":            json.Number("12abc"),
+			"a channel":                    make(chan int),
+			"a func":                       func() {},
+			"a map holding itself":         self,
+			"a list holding itself":        list,
+			"a typed value holding a NaN":  []float64{1, math.NaN()},
+			"a NaN deep in a list and map": []any{map[string]any{"x": []any{math.NaN()}}},
+		}
+		for name, v := range bad {
+			data := func() map[string]any { return map[string]any{"ok": "fine", "bad": v} }
+			writes := map[string]func(ctx context.Context, s authcore.Store) error{
+				"CreateTenant": func(ctx context.Context, s authcore.Store) error {
+					v := f.newTenant("New")
+					v.Data = data()
+					return s.CreateTenant(ctx, v)
+				},
+				"UpdateTenant": func(ctx context.Context, s authcore.Store) error {
+					v := *tn
+					v.Data = data()
+					return s.UpdateTenant(ctx, &v)
+				},
+				"CreateApplication": func(ctx context.Context, s authcore.Store) error {
+					v := f.newApp(tn.ID, "new")
+					v.Data = data()
+					return s.CreateApplication(ctx, v)
+				},
+				"UpdateApplication": func(ctx context.Context, s authcore.Store) error {
+					v := *a
+					v.Data = data()
+					return s.UpdateApplication(ctx, &v)
+				},
+				"CreateUser": func(ctx context.Context, s authcore.Store) error {
+					v := f.newUser(tn.ID, "new@example.com", "")
+					v.Data = data()
+					return s.CreateUser(ctx, v)
+				},
+				"UpdateUser": func(ctx context.Context, s authcore.Store) error {
+					v := *u
+					v.Data = data()
+					return s.UpdateUser(ctx, &v)
+				},
+				"UpdateRegistration": func(ctx context.Context, s authcore.Store) error {
+					v := *reg
+					v.Data = data()
+					return s.UpdateRegistration(ctx, &v)
+				},
+				"UpdateLink": func(ctx context.Context, s authcore.Store) error {
+					v := *l
+					v.Data = data()
+					return s.UpdateLink(ctx, &v)
+				},
+				"CreateRegistration": func(ctx context.Context, s authcore.Store) error {
+					v := f.newReg(u.ID, b.ID)
+					v.Data = data()
+					return s.CreateRegistration(ctx, v)
+				},
+				"CreateLink": func(ctx context.Context, s authcore.Store) error {
+					v := f.newLink(u, "idp", "2")
+					v.Data = data()
+					return s.CreateLink(ctx, v)
+				},
+				"CreatePendingLink": func(ctx context.Context, s authcore.Store) error {
+					v := f.newPending(tn.ID, a.ID, "idp", f.now+3_600_000)
+					v.Data = data()
+					pendingIDs = append(pendingIDs, v.ID)
+					return s.CreatePendingLink(ctx, v)
+				},
+				"CreateRefreshToken": func(ctx context.Context, s authcore.Store) error {
+					v := f.newRefresh(u, a.ID, "new-hash")
+					v.MetaData = data()
+					return s.CreateRefreshToken(ctx, v)
+				},
+				"UpdateRefreshToken": func(ctx context.Context, s authcore.Store) error {
+					v := *tok
+					v.MetaData = data()
+					return s.UpdateRefreshToken(ctx, &v)
+				},
+			}
+			for method, write := range writes {
+				require.Error(t, write(f.ctx, f.s), "%s with %s", method, name)
+				err := f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+					require.Error(t, write(ctx, tx), "%s with %s, in a transaction", method, name)
+					return nil
+				})
+				require.NoError(t, err, "%s with %s: the refused write leaves the transaction usable", method, name)
+			}
+		}
+		for _, l := range []struct {
+			name string
+			get  func() (any, error)
+			want any
+		}{
+			{"tenant", func() (any, error) { return f.s.GetTenant(f.ctx, tn.ID) }, tn},
+			{"application", func() (any, error) { return f.s.GetApplication(f.ctx, a.ID) }, a},
+			{"user", func() (any, error) { return f.s.GetUser(f.ctx, u.ID) }, u},
+			{"registration", func() (any, error) { return f.s.GetRegistration(f.ctx, u.ID, a.ID) }, reg},
+			{"link", func() (any, error) { return f.s.GetLink(f.ctx, tn.ID, "idp", "1") }, l},
+			{"refresh token", func() (any, error) { return f.s.GetRefreshToken(f.ctx, tok.ID) }, tok},
+		} {
+			got, err := l.get()
+			require.NoError(t, err, l.name)
+			require.Equal(t, l.want, got, "%s: unchanged", l.name)
+		}
+		tenants, err := f.s.ListTenants(f.ctx)
+		require.NoError(t, err)
+		require.Len(t, tenants, 1, "no tenant was created")
+		apps, err := f.s.ListApplications(f.ctx, "")
+		require.NoError(t, err)
+		require.Len(t, apps, 2, "no application was created")
+		_, err = f.s.GetUserByEmail(f.ctx, tn.ID, "new@example.com")
+		requireNotFound(t, err, "no user was created")
+		regs, err := f.s.ListRegistrations(f.ctx, u.ID)
+		require.NoError(t, err)
+		require.Len(t, regs, 1, "no registration was created")
+		links, err := f.s.ListLinks(f.ctx, u.ID, "")
+		require.NoError(t, err)
+		require.Len(t, links, 1, "no link was created")
+		tokens, err := f.s.ListRefreshTokens(f.ctx, u.ID)
+		require.NoError(t, err)
+		require.Len(t, tokens, 1, "no refresh token was created")
+		require.NotEmpty(t, pendingIDs)
+		for _, id := range pendingIDs {
+			_, err := f.s.GetPendingLink(f.ctx, id, f.now)
+			requireNotFound(t, err, "no pending link was created")
+		}
+	}},
+	{"numbers a Go caller puts in data come back as encoding/json writes them", func(t *testing.T, f *fixture) {
+		// The SQL stores keep the JSON text; memstore writes the same text.
+		tn := f.newTenant("T")
+		tn.Data = map[string]any{
+			"float32":       float32(0.1),
+			"float64":       0.1,
+			"empty number":  json.Number(""),
+			"large uint64":  uint64(math.MaxUint64),
+			"nested":        []any{float32(2.5), map[string]any{"n": float32(1e-7)}},
+			"typed float32": []float32{0.3},
+		}
+		require.NoError(t, f.s.CreateTenant(f.ctx, tn))
+		got, err := f.s.GetTenant(f.ctx, tn.ID)
+		require.NoError(t, err)
+		require.Equal(t, map[string]any{
+			"float32":       json.Number("0.1"),
+			"float64":       json.Number("0.1"),
+			"empty number":  json.Number("0"),
+			"large uint64":  json.Number("18446744073709551615"),
+			"nested":        []any{json.Number("2.5"), map[string]any{"n": json.Number("1e-7")}},
+			"typed float32": []any{json.Number("0.3")},
+		}, got.Data)
 	}},
 }

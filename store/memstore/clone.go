@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -14,19 +15,25 @@ import (
 
 // cloneAny copies a free-form value. A number becomes the json.Number a SQL
 // store would give back for it (the text encoding/json writes), so that a
-// Go caller reads the same type whichever store keeps its data.
+// Go caller reads the same type whichever store keeps its data. Writes check
+// their values first (checkData): what JSON cannot hold never gets here.
 func cloneAny(v any) any {
 	switch t := v.(type) {
-	case nil, string, bool, json.Number:
+	case nil, string, bool:
+		return v
+	case json.Number:
+		if t == "" {
+			return json.Number("0") // what encoding/json writes for it
+		}
 		return v
 	case float64:
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return v // no JSON number: a SQL store refuses it
-		}
 		b, _ := json.Marshal(t)
 		return json.Number(b)
 	case float32:
-		return cloneAny(float64(t))
+		// As a float32, as encoding/json writes it ("0.1"), not as the
+		// float64 it widens to ("0.10000000149011612").
+		b, _ := json.Marshal(t)
+		return json.Number(b)
 	case int, int8, int16, int32, int64:
 		return json.Number(strconv.FormatInt(reflect.ValueOf(v).Int(), 10))
 	case uint, uint8, uint16, uint32, uint64:
@@ -44,80 +51,118 @@ func cloneAny(v any) any {
 		// map[string]string, structs, pointers). They are kept as a SQL
 		// store keeps them, as their JSON read back (maps, []any,
 		// json.Number), so that a caller reads the same shape from every
-		// store. What JSON cannot hold (a channel, a cycle), which a SQL
-		// store refuses, is copied keeping its type.
-		if b, err := json.Marshal(v); err == nil {
-			var out any
-			if strictjson.UnmarshalNumbers(b, &out) == nil {
-				return out
-			}
+		// store. checkData has made sure that they encode.
+		var out any
+		if b, err := json.Marshal(v); err == nil && strictjson.UnmarshalNumbers(b, &out) == nil {
+			return out
 		}
-		return cloneValue(reflect.ValueOf(v), 0).Interface()
+		return nil
 	}
 }
 
-// maxCloneDepth bounds cloneValue on a value that refers to itself, which
-// JSON (and so the SQL stores) cannot hold either; below it the copy is
-// shallow rather than endless.
-const maxCloneDepth = 64
+// maxDataDepth is how deep free-form values may nest: encoding/json reads
+// no deeper, so a SQL store could not read back a deeper value it wrote.
+// A map or slice that holds itself reaches it too.
+const maxDataDepth = 10000
 
-// cloneValue deep-copies the slices, maps, arrays, pointers, interfaces and
-// exported struct fields in v.
-func cloneValue(v reflect.Value, depth int) reflect.Value {
-	if depth > maxCloneDepth {
-		return v
+// checkData reports what in m JSON cannot hold (NaN, an infinity, a
+// json.Number that is no number, a channel or func, a value that holds
+// itself), which a SQL store refuses when it encodes the document. memstore
+// refuses it the same way, before it changes anything: kept, such a value
+// made every later encoding of the object fail (a user's every GET and
+// login), and cloneAny would copy a map that holds itself without end. The
+// values JSON decoding makes are checked without allocating; a typed value
+// is encoded to find out.
+func checkData(what string, m map[string]any) error {
+	for k, v := range m {
+		if err := checkValue(v, 1); err != nil {
+			return fmt.Errorf("memstore: %s data %q: %w", what, k, err)
+		}
 	}
-	switch v.Kind() {
-	case reflect.Slice:
-		if v.IsNil() {
-			return v
+	return nil
+}
+
+var errTooDeep = fmt.Errorf("value nests deeper than %d levels, or holds itself", maxDataDepth)
+
+func checkValue(v any, depth int) error {
+	if depth > maxDataDepth {
+		return errTooDeep
+	}
+	switch t := v.(type) {
+	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return nil
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return &json.UnsupportedValueError{Str: strconv.FormatFloat(t, 'g', -1, 64)}
 		}
-		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := range v.Len() {
-			out.Index(i).Set(cloneValue(v.Index(i), depth+1))
+		return nil
+	case float32:
+		return checkValue(float64(t), depth)
+	case json.Number:
+		if t != "" && !validNumber(string(t)) {
+			return fmt.Errorf("invalid number literal %q", string(t))
 		}
-		return out
-	case reflect.Array:
-		out := reflect.New(v.Type()).Elem()
-		for i := range v.Len() {
-			out.Index(i).Set(cloneValue(v.Index(i), depth+1))
-		}
-		return out
-	case reflect.Map:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.MakeMapWithSize(v.Type(), v.Len())
-		for it := v.MapRange(); it.Next(); {
-			out.SetMapIndex(it.Key(), cloneValue(it.Value(), depth+1))
-		}
-		return out
-	case reflect.Pointer:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.New(v.Type().Elem())
-		out.Elem().Set(cloneValue(v.Elem(), depth+1))
-		return out
-	case reflect.Interface:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.New(v.Type()).Elem()
-		out.Set(cloneValue(v.Elem(), depth+1))
-		return out
-	case reflect.Struct:
-		out := reflect.New(v.Type()).Elem()
-		out.Set(v) // unexported fields as they are: JSON does not see them either
-		for i := range v.NumField() {
-			if f := out.Field(i); f.CanSet() {
-				f.Set(cloneValue(v.Field(i), depth+1))
+		return nil
+	case map[string]any:
+		for _, e := range t {
+			if err := checkValue(e, depth+1); err != nil {
+				return err
 			}
 		}
-		return out
+		return nil
+	case []any:
+		for _, e := range t {
+			if err := checkValue(e, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
 	default:
-		return v
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		var out any
+		return strictjson.UnmarshalNumbers(b, &out)
 	}
+}
+
+// validNumber reports whether s is a JSON number (RFC 8259 section 6):
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(s string) bool {
+	i := 0
+	digits := func() bool {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case !digits():
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 func cloneMap(m map[string]any) map[string]any {

@@ -52,6 +52,9 @@ func (g *loginRing) add(r authcore.LoginRecord) (undo func()) {
 }
 
 func (t *txn) CreateLoginRecord(_ context.Context, r *authcore.LoginRecord) error {
+	if err := checkData("login record", r.Device); err != nil {
+		return err
+	}
 	c := *r
 	c.Device = cloneMap(r.Device)
 	t.onUndo(t.d.logins.add(c))

@@ -264,6 +264,9 @@ func (t *txn) setTenant(id string, v *authcore.Tenant) {
 }
 
 func (t *txn) CreateTenant(_ context.Context, v *authcore.Tenant) error {
+	if err := checkData("tenant", v.Data); err != nil {
+		return err
+	}
 	if _, ok := t.d.tenants[v.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -294,6 +297,9 @@ func (t *txn) ListTenants(context.Context) ([]*authcore.Tenant, error) {
 }
 
 func (t *txn) UpdateTenant(_ context.Context, v *authcore.Tenant) error {
+	if err := checkData("tenant", v.Data); err != nil {
+		return err
+	}
 	if _, ok := t.d.tenants[v.ID]; !ok {
 		return notFound("tenant", v.ID)
 	}
@@ -358,6 +364,9 @@ func (t *txn) setApp(id string, v *authcore.Application) {
 }
 
 func (t *txn) CreateApplication(_ context.Context, v *authcore.Application) error {
+	if err := checkData("application", v.Data); err != nil {
+		return err
+	}
 	if _, ok := t.d.apps[v.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -390,6 +399,9 @@ func (t *txn) ListApplications(_ context.Context, tenantID string) ([]*authcore.
 }
 
 func (t *txn) UpdateApplication(_ context.Context, v *authcore.Application) error {
+	if err := checkData("application", v.Data); err != nil {
+		return err
+	}
 	if _, ok := t.d.apps[v.ID]; !ok {
 		return notFound("application", v.ID)
 	}
@@ -434,6 +446,9 @@ func (t *txn) setPending(id string, v *authcore.PendingLink) {
 }
 
 func (t *txn) CreatePendingLink(_ context.Context, p *authcore.PendingLink) error {
+	if err := checkData("pending link", p.Data); err != nil {
+		return err
+	}
 	if _, ok := t.d.pending[p.ID]; ok {
 		return authcore.Duplicate("id")
 	}

@@ -164,6 +164,9 @@ func (t *txn) queueExpiry(r *authcore.RefreshToken) {
 }
 
 func (t *txn) CreateRefreshToken(_ context.Context, r *authcore.RefreshToken) error {
+	if err := checkData("refresh token", r.MetaData); err != nil {
+		return err
+	}
 	if _, ok := t.d.refresh[r.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -212,6 +215,9 @@ func (t *txn) ListRefreshTokens(_ context.Context, userID string) ([]*authcore.R
 }
 
 func (t *txn) UpdateRefreshToken(_ context.Context, r *authcore.RefreshToken) error {
+	if err := checkData("refresh token", r.MetaData); err != nil {
+		return err
+	}
 	old, ok := t.d.refresh[r.ID]
 	if !ok {
 		return notFound("refresh token", r.ID)

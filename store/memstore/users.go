@@ -477,6 +477,9 @@ func (t *txn) checkUserUnique(v *authcore.User) error {
 }
 
 func (t *txn) CreateUser(_ context.Context, v *authcore.User) error {
+	if err := checkData("user", v.Data); err != nil {
+		return err
+	}
 	if _, ok := t.d.users[v.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -515,6 +518,9 @@ func (t *txn) GetUserByUsername(_ context.Context, tenantID, username string) (*
 }
 
 func (t *txn) UpdateUser(_ context.Context, v *authcore.User) error {
+	if err := checkData("user", v.Data); err != nil {
+		return err
+	}
 	rec, ok := t.d.users[v.ID]
 	if !ok {
 		return notFound("user", v.ID)
@@ -553,6 +559,9 @@ func (t *txn) DeleteUser(_ context.Context, id string) error {
 // ---- registrations
 
 func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration) error {
+	if err := checkData("registration", r.Data); err != nil {
+		return err
+	}
 	rec, ok := t.d.users[r.UserID]
 	if !ok {
 		return notFound("user", r.UserID)
@@ -618,6 +627,9 @@ func (t *txn) ListRegistrations(_ context.Context, userID string) ([]*authcore.U
 }
 
 func (t *txn) UpdateRegistration(_ context.Context, r *authcore.UserRegistration) error {
+	if err := checkData("registration", r.Data); err != nil {
+		return err
+	}
 	rec, cur := t.d.regOf(r.UserID, r.ApplicationID)
 	if cur == nil {
 		return notFound2("registration", r.UserID, r.ApplicationID)
@@ -652,6 +664,9 @@ func (d *data) linkOf(k linkKey) (*userRec, *storedLink) {
 }
 
 func (t *txn) CreateLink(_ context.Context, l *authcore.IdentityProviderLink) error {
+	if err := checkData("link", l.Data); err != nil {
+		return err
+	}
 	rec, ok := t.d.users[l.UserID]
 	if !ok {
 		return notFound("user", l.UserID)
@@ -706,6 +721,9 @@ func (t *txn) ListLinks(_ context.Context, userID, providerID string) ([]*authco
 }
 
 func (t *txn) UpdateLink(_ context.Context, l *authcore.IdentityProviderLink) error {
+	if err := checkData("link", l.Data); err != nil {
+		return err
+	}
 	k := keyOf(l)
 	rec, cur := t.d.linkOf(k)
 	if cur == nil {
