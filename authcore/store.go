@@ -187,7 +187,8 @@ type Store interface {
 
 // Transactor runs fn in one transaction: fn's writes through tx all commit
 // when fn returns nil, and none does when it returns an error or panics (the
-// panic is re-raised). Reads through tx see fn's own writes. Transactions
+// panic is re-raised) or when ctx is done by the time fn returns (InTx then
+// returns an error matching ctx.Err()). Reads through tx see fn's own writes. Transactions
 // are serialisable: two that touch the same rows either run one after the
 // other or one fails with ErrConflict. Calling tx.InTx inside fn runs the
 // inner fn in the same transaction. fn should not wait for what another

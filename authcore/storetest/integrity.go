@@ -244,4 +244,28 @@ var integrityCases = []testCase{
 			"typed float32": []any{json.Number("0.3")},
 		}, got.Data)
 	}},
+	{"tx/a context that ends before fn returns commits nothing, and InTx answers its error", func(t *testing.T, f *fixture) {
+		// A client that goes away while its transaction runs: fn had no
+		// statement left to fail. PostgreSQL cannot commit then
+		// (database/sql rolls the transaction back when its context ends);
+		// memstore and SQLite's commit groups committed, and InTx answered
+		// nil. Every store rolls back now.
+		tn := f.tenant("T")
+		before := f.state(tn)
+		ctx, cancel := context.WithCancel(f.ctx)
+		err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			require.NoError(t, tx.CreateUser(ctx, f.newUser(tn.ID, "gone@example.com", "")))
+			changed := *tn
+			changed.Name = "Renamed"
+			require.NoError(t, tx.UpdateTenant(ctx, &changed))
+			cancel()
+			return nil
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		require.Equal(t, before, f.state(tn))
+		_, err = f.s.GetUserByEmail(f.ctx, tn.ID, "gone@example.com")
+		requireNotFound(t, err)
+		// The store goes on: the e-mail was never taken.
+		f.user(tn.ID, "gone@example.com", "")
+	}},
 }

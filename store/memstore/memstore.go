@@ -129,6 +129,8 @@ type data struct {
 // InTx runs fn in a transaction (see authcore.Transactor). A transaction
 // that commits then prunes a bounded number of expired refresh tokens
 // (refresh.go): the store's upkeep is paid by its writers, a little each.
+// One whose ctx ended before fn returned is rolled back, as a SQL store's
+// is.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -141,6 +143,9 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx authco
 		if p := recover(); p != nil {
 			tx.rollback()
 			panic(p)
+		}
+		if err == nil {
+			err = ctx.Err()
 		}
 		if err != nil {
 			tx.rollback()

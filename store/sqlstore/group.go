@@ -119,6 +119,11 @@ func (s *Store) groupTx(ctx context.Context, single bool, fn func(*tx) error) er
 	case err == nil && t.broken != nil:
 		// fn went on after a failure that may have ended the transaction.
 		err, ok = t.broken, false
+	case err == nil && ctx.Err() != nil:
+		// The caller's context ended after fn's last statement: its writes
+		// are undone, as PostgreSQL and connTx (whose COMMIT would run
+		// under that context) undo them, and InTx answers why.
+		err, ok = s.mapErr(ctx, ctx.Err()), s.undoMember(t)
 	case err == nil:
 		if _, rerr := w.ExecContext(bg, "RELEASE authcore_tx"); rerr != nil {
 			err, ok = s.mapErr(bg, rerr), false
