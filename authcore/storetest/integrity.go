@@ -268,4 +268,38 @@ var integrityCases = []testCase{
 		// The store goes on: the e-mail was never taken.
 		f.user(tn.ID, "gone@example.com", "")
 	}},
+	{"an update that names a missing tenant or user is not found, and changes nothing", func(t *testing.T, f *fixture) {
+		// The SQL stores' foreign keys refuse it; memstore stored an
+		// application of no tenant, or a refresh token of no user, which
+		// no cascade would ever delete.
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "ada@example.com", "")
+		tok := f.refresh(u, a.ID, "hash")
+
+		app := *a
+		app.TenantID, app.Name = "no-such-tenant", "moved"
+		requireNotFound(t, f.s.UpdateApplication(f.ctx, &app))
+		gotApp, err := f.s.GetApplication(f.ctx, a.ID)
+		require.NoError(t, err)
+		require.Equal(t, a, gotApp)
+
+		rt := *tok
+		rt.UserID = "no-such-user"
+		requireNotFound(t, f.s.UpdateRefreshToken(f.ctx, &rt))
+		gotTok, err := f.s.GetRefreshToken(f.ctx, tok.ID)
+		require.NoError(t, err)
+		require.Equal(t, tok, gotTok)
+
+		err = f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+			requireNotFound(t, tx.UpdateApplication(ctx, &app), "in a transaction")
+			requireNotFound(t, tx.UpdateRefreshToken(ctx, &rt), "in a transaction")
+			return nil
+		})
+		require.NoError(t, err)
+		// Deleting the user deletes its token, which still names it.
+		require.NoError(t, f.s.DeleteUser(f.ctx, u.ID))
+		_, err = f.s.GetRefreshToken(f.ctx, tok.ID)
+		requireNotFound(t, err)
+	}},
 }

@@ -410,6 +410,11 @@ func (t *txn) UpdateApplication(_ context.Context, v *authcore.Application) erro
 	if _, ok := t.d.apps[v.ID]; !ok {
 		return notFound("application", v.ID)
 	}
+	if _, ok := t.d.tenants[v.TenantID]; !ok {
+		// As the SQL stores' foreign key: left in, it would belong to no
+		// tenant, and no tenant's delete would take it away.
+		return notFound("tenant", v.TenantID)
+	}
 	t.setApp(v.ID, cloneApplication(v))
 	return nil
 }

@@ -225,6 +225,13 @@ func (t *txn) UpdateRefreshToken(_ context.Context, r *authcore.RefreshToken) er
 	if id, ok := t.d.refreshHash[string(r.TokenHash)]; ok && id != r.ID {
 		return authcore.Duplicate("token")
 	}
+	if r.UserID != old.UserID {
+		// As the SQL stores' foreign key: a token of no user would outlive
+		// every user delete. (A rotation keeps the user: no lookup.)
+		if _, ok := t.d.users[r.UserID]; !ok {
+			return notFound("user", r.UserID)
+		}
+	}
 	t.setRefresh(r.ID, cloneRefreshToken(r))
 	if r.ExpirationInstant > 0 && (old.ExpirationInstant <= 0 || r.ExpirationInstant < old.ExpirationInstant) {
 		// Earlier than its entry says, or it had none. A later expiry
