@@ -139,14 +139,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		return openSQLiteFile(ctx, path)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		db, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+		s, err := openPostgres(ctx, dsn)
+		if err != nil && passwordSpills(dsn) {
+			// The driver quotes the database name and parameters it read,
+			// which here hold part of the password.
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, fmt.Errorf("sqlstore: open %s: %w", RedactDSN(dsn), cerr)
+			}
+			return nil, fmt.Errorf("sqlstore: open %s failed; the driver's message is withheld as it may quote the password, whose /, ?, # or @ must be percent-encoded in the URL", RedactDSN(dsn))
 		}
-		db.SetMaxOpenConns(postgresMaxConns)
-		db.SetMaxIdleConns(postgresMaxConns)
-		s := &Store{dialect: Postgres, wdb: db, rdb: db, owned: []*sql.DB{db}}
-		return s.init(ctx)
+		return s, err
 	}
 	return nil, fmt.Errorf("sqlstore: unknown DSN %q (want sqlite:PATH, sqlite::memory: or postgres://…)", RedactDSN(dsn))
 }
@@ -354,15 +356,11 @@ func RedactDSN(dsn string) string {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return dsn
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		u, err := url.Parse(dsn)
-		if err != nil || u.Fragment != "" || strings.Contains(u.Host+u.Path+u.RawQuery, "@") {
-			// An "@" after the user info, or a fragment, is a password
-			// with an unescaped "/", "?" or "#" (or "@" after one) that
-			// cut the user info short: part of it would show as the
-			// host, port, path or query.
+		if passwordSpills(dsn) {
 			scheme, _, _ := strings.Cut(dsn, "://")
 			return scheme + "://…"
 		}
+		u, _ := url.Parse(dsn)
 		if q := u.Query(); len(q) > 0 {
 			masked := false
 			for k := range q {
@@ -388,6 +386,27 @@ func RedactDSN(dsn string) string {
 		}
 	}
 	return dsn[:i+1] + "…"
+}
+
+// passwordSpills reports whether a PostgreSQL URL may hold part of a
+// password outside its user info: an "@" after the user info, or a
+// fragment, is a password with an unescaped "/", "?" or "#" (or "@" after
+// one) that cut the user info short, so part of it reads as the host,
+// port, path or query. A URL net/url cannot parse is treated the same.
+func passwordSpills(dsn string) bool {
+	u, err := url.Parse(dsn)
+	return err != nil || u.Fragment != "" || strings.Contains(u.Host+u.Path+u.RawQuery, "@")
+}
+
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(postgresMaxConns)
+	db.SetMaxIdleConns(postgresMaxConns)
+	s := &Store{dialect: Postgres, wdb: db, rdb: db, owned: []*sql.DB{db}}
+	return s.init(ctx)
 }
 
 // DB returns the pool that reads outside a transaction use, for inspection

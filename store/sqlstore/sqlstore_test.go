@@ -325,3 +325,23 @@ func TestRedactDSN(t *testing.T) {
 		require.Equal(t, want, sqlstore.RedactDSN(dsn), dsn)
 	}
 }
+
+// A password with an unescaped "/", "?", "#" or "@" spills out of a URL's
+// user info into what the driver reads as the database name or a parameter,
+// and the driver's error quotes those: Open's error must not carry it, since
+// the example server prints it. Port 1 refuses at once, so no server is
+// needed.
+func TestOpenPostgresErrorHoldsNoPassword(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://authcore:pw@127.0.0.1:1/hunter2@db/authcore?connect_timeout=5",
+		"postgres://authcore@127.0.0.1:1/authcore?connect_timeout=5#hunter2",
+		"postgres://authcore:hunter2@127.0.0.1:1/authcore?connect_timeout=5",
+		"postgres://authcore@127.0.0.1:1/authcore?connect_timeout=5&password=hunter2",
+	} {
+		s, err := sqlstore.Open(context.Background(), dsn)
+		require.Error(t, err, dsn)
+		require.Nil(t, s)
+		require.NotContains(t, err.Error(), "hunter2", dsn)
+		require.Contains(t, err.Error(), "sqlstore:", dsn)
+	}
+}
