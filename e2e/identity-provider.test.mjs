@@ -139,6 +139,52 @@ test('retrieveIdentityProvider, retrieveIdentityProviderByType, retrieveIdentity
   await expectFailure(client.retrieveIdentityProvider(randomUUID()), 404);
 });
 
+// FusionAuth's Search (POST with a body, GET with parameters) and its
+// Lookup by e-mail domain. The search sees the provider as the retrieve
+// does; the lookup takes no API key, and no Twitter provider manages a
+// domain, so it is a 404.
+test('searchIdentityProviders, searchIdentityProvidersByParameters, lookupIdentityProvider', async () => {
+  const p = (await client.retrieveIdentityProvider(twitterId)).response.identityProvider;
+
+  const found = await client.searchIdentityProviders({ search: { name: 'twit', type: 'Twitter', applicationId: seedApplicationId } });
+  assertOK(found);
+  assert.equal(found.response.total, 1);
+  assert.deepEqual(found.response.identityProviders, [p]);
+
+  const byParams = await client.searchIdentityProvidersByParameters(null, 'TWITTER', 10, 'name DESC', 0, null, undefined);
+  assertOK(byParams);
+  assert.equal(byParams.response.total, 1);
+  assert.deepEqual(byParams.response.identityProviders, [p]);
+
+  // A wildcard pattern matches the whole name; another type finds nothing;
+  // a page past the end is empty but still counts the match.
+  for (const search of [{ name: 'witt*' }, { type: 'Google' }]) {
+    const none = await client.searchIdentityProviders({ search });
+    assertOK(none);
+    assert.deepEqual(none.response, { identityProviders: [], total: 0 }, JSON.stringify(search));
+  }
+  const past = await client.searchIdentityProviders({ search: { startRow: 1 } });
+  assertOK(past);
+  assert.deepEqual(past.response, { identityProviders: [], total: 1 });
+
+  const bad = await expectFailure(client.searchIdentityProviders({ search: { startRow: -1, orderBy: 'consumerSecret' } }), 400);
+  assert.equal(bad.exception.fieldErrors['search.startRow'][0].code, '[invalid]search.startRow');
+  assert.equal(bad.exception.fieldErrors['search.orderBy'][0].code, '[invalid]search.orderBy');
+
+  // A request scoped to the seed tenant sees only that tenant's data.
+  const scoped = await newClient().setTenantId(seedTenantId).searchIdentityProviders({ search: {} });
+  assertOK(scoped);
+  assert.equal(scoped.response.total, 1);
+  assert.deepEqual(Object.keys(scoped.response.identityProviders[0].tenantConfiguration), [seedTenantId]);
+
+  const anonymous = newClient(null); // FusionAuth documents the lookup without an API key
+  for (const domain of ['acme.com', 'jenny@acme.com']) {
+    const res = await expectFailure(anonymous.lookupIdentityProvider(domain), 404);
+    assert.equal(res.exception, undefined, 'an empty 404');
+  }
+  await expectFailure(client.lookupIdentityProviderByTenantId('acme.com', seedTenantId), 404);
+});
+
 test('updateIdentityProvider replaces the provider; id, name, insertInstant kept', async () => {
   const req = seedRequest();
   req.identityProvider.buttonText = 'Sign in with Twitter';

@@ -240,7 +240,6 @@ test('features authcore lacks answer 404, not a bad-id 400', async () => {
     ['forgotPassword', () => client.forgotPassword({ loginId: email })],
     ['searchTenants', () => client.searchTenants({ search: { name: '*' } })],
     ['searchApplications', () => client.searchApplications({ search: { name: '*' } })],
-    ['searchIdentityProviders', () => client.searchIdentityProviders({ search: { name: '*' } })],
     ['searchKeys', () => client.searchKeys({ search: { name: '*' } })],
   ];
   for (const [name, call] of cases) {

@@ -1,7 +1,9 @@
 package httpadapter
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
@@ -19,6 +21,11 @@ func (h *Handler) identityProviderRoutes() {
 	h.handle("PATCH /api/identity-provider/{id}", false, h.patchIdentityProvider)
 	h.handle("DELETE /api/identity-provider", false, h.deleteIdentityProvider)
 	h.handle("DELETE /api/identity-provider/{id}", false, h.deleteIdentityProvider)
+	h.handle("POST /api/identity-provider/search", false, h.searchIdentityProviders)
+	h.handle("GET /api/identity-provider/search", false, h.searchIdentityProvidersByQuery)
+	// FusionAuth documents the lookup without authentication: a login page
+	// calls it with the e-mail address a user typed.
+	h.handle("GET /api/identity-provider/lookup", true, h.lookupIdentityProvider)
 }
 
 // uuidParam reads a UUID path parameter: absent is "", malformed is
@@ -146,5 +153,84 @@ func (h *Handler) deleteIdentityProvider(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (h *Handler) searchIdentityProviders(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.IdentityProviderSearchRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	out, err := h.engine.SearchIdentityProviders(r.Context(), req.Search)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// searchIdentityProvidersByQuery is the search with its criteria as request
+// parameters (FusionAuth's GET form). The official client's
+// searchIdentityProvidersByParameters sends every argument, an omitted one
+// as "null" or "undefined", which count as absent (jwtQuery). A parameter
+// that is no UUID or whole number is [couldNotConvert]<name>; the criteria
+// are then checked as the POST form's, under search.<field>.
+func (h *Handler) searchIdentityProvidersByQuery(w http.ResponseWriter, r *http.Request) error {
+	c := authcore.IdentityProviderSearchCriteria{
+		Name: jwtQuery(r, "name"), OrderBy: jwtQuery(r, "orderBy"),
+		Source: jwtQuery(r, "source"), Type: jwtQuery(r, "type"),
+	}
+	var errs validation.Errors
+	for _, p := range []struct {
+		name string
+		to   *string
+	}{{"applicationId", &c.ApplicationID}, {"tenantId", &c.TenantID}} {
+		v := jwtQuery(r, p.name)
+		if v != "" && !isUUID(v) {
+			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a UUID.")
+			continue
+		}
+		*p.to = v
+	}
+	for _, p := range []struct {
+		name string
+		to   *int
+	}{{"numberOfResults", &c.NumberOfResults}, {"startRow", &c.StartRow}} {
+		v := jwtQuery(r, p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < math.MinInt32 || n > math.MaxInt32 {
+			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a whole number.")
+			continue
+		}
+		*p.to = int(n)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	out, err := h.engine.SearchIdentityProviders(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// lookupIdentityProvider answers FusionAuth's lookup by e-mail domain. No
+// provider here manages a domain, so a valid request is an empty 404
+// ("not managed by a configured Identity Provider"). The client's
+// lookupIdentityProviderByTenantId adds tenantId.
+func (h *Handler) lookupIdentityProvider(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.engine.LookupIdentityProvider(r.Context(), jwtQuery(r, "domain"), jwtQuery(r, "tenantId"))
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		w.WriteHeader(http.StatusNotFound)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]*authcore.IdentityProviderDetails{"identityProvider": d})
 	return nil
 }

@@ -12,8 +12,6 @@ import (
 // other feature authcore lacks (README), they answer 404 without a body.
 var unsupportedRoutes = []string{
 	"/api/application/search",
-	"/api/identity-provider/lookup",
-	"/api/identity-provider/search",
 	"/api/identity-provider/start",
 	"/api/identity-provider/test",
 	"/api/key/search",

@@ -29,8 +29,6 @@ func TestUnsupportedFusionAuthRoutes(t *testing.T) {
 		{"POST", "/api/application/search"},
 		{"POST", "/api/tenant/search"},
 		{"GET", "/api/tenant/password-validation-rules"},
-		{"POST", "/api/identity-provider/search"},
-		{"GET", "/api/identity-provider/lookup?domain=example.com"},
 		{"POST", "/api/identity-provider/start"},
 		{"POST", "/api/identity-provider/test"},
 		{"GET", "/api/key/search"},
