@@ -3,6 +3,7 @@ package authcore
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,10 +41,31 @@ type LinksResponse struct {
 }
 
 // PendingLinkResponse is the answer of the pending-link retrieve.
+// IdentityProviderTenantConfiguration is set only when the provider has a
+// policy for the pending link's tenant, and LinkCount is written only when
+// the retrieve named a user, as FusionAuth documents both.
 type PendingLinkResponse struct {
 	IdentityProviderTenantConfiguration *twitter.TenantConfiguration `json:"identityProviderTenantConfiguration,omitempty"`
 	LinkCount                           int                          `json:"linkCount"`
 	PendingIdPLink                      PendingIdPLink               `json:"pendingIdPLink"`
+
+	// countedLinks is whether LinkCount was counted for a user; a count of
+	// 0 is otherwise indistinguishable from none.
+	countedLinks bool
+}
+
+// MarshalJSON leaves linkCount out unless the retrieve named a user.
+func (r PendingLinkResponse) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		IdentityProviderTenantConfiguration *twitter.TenantConfiguration `json:"identityProviderTenantConfiguration,omitempty"`
+		LinkCount                           *int                         `json:"linkCount,omitempty"`
+		PendingIdPLink                      PendingIdPLink               `json:"pendingIdPLink"`
+	}
+	w := wire{IdentityProviderTenantConfiguration: r.IdentityProviderTenantConfiguration, PendingIdPLink: r.PendingIdPLink}
+	if r.countedLinks {
+		w.LinkCount = &r.LinkCount
+	}
+	return json.Marshal(w)
 }
 
 // PendingIdPLink is FusionAuth's view of a pending link.
@@ -278,7 +300,7 @@ func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLi
 		IdentityProviderLinks: []IdentityProviderLink{}, IdentityProviderName: twitter.TypeName,
 		IdentityProviderType: twitter.TypeName, IdentityProviderUserID: p.IdentityProviderUserID, Username: p.Username,
 	}}
-	if provider, err := e.loadProvider(ctx, e.store, p.IdentityProviderID); err == nil {
+	if provider, err := e.loadProvider(ctx, e.store, p.IdentityProviderID); err == nil && hasTenantPolicy(provider, p.TenantID) {
 		on, max := provider.LinkPolicy(p.TenantID)
 		tc := &twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: on, MaximumLinks: &max}}
 		resp.IdentityProviderTenantConfiguration = tc
@@ -289,10 +311,21 @@ func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLi
 		if err != nil {
 			return nil, err
 		}
-		resp.LinkCount = len(links)
+		resp.LinkCount, resp.countedLinks = len(links), true
 		resp.PendingIdPLink.IdentityProviderLinks = links
 	}
 	return resp, nil
+}
+
+// hasTenantPolicy reports whether the provider's tenantConfiguration has an
+// entry for the tenant (keys compared in any case, as every id).
+func hasTenantPolicy(p *twitter.Provider, tenantID string) bool {
+	for id := range p.TenantConfiguration {
+		if strings.EqualFold(id, tenantID) {
+			return true
+		}
+	}
+	return false
 }
 
 func duplicateLink() error {

@@ -310,10 +310,16 @@ test('CreatePendingLink: 232 with pendingIdPLinkId; retrievePendingLink; createU
   assert.equal(p.username, carol.screenName);
   assert.deepEqual(p.identityProviderLinks, []);
   assert.equal(pending.response.linkCount, 0);
-  // userId is optional: the client then sends ?userId=null.
+  // The provider has no policy for this tenant: FusionAuth then leaves the
+  // tenant configuration out.
+  assert.equal(pending.response.identityProviderTenantConfiguration, undefined);
+  assert.equal(p.identityProviderTenantConfiguration, undefined);
+  // userId is optional: the client then sends ?userId=null, and linkCount,
+  // present "only if a userId was provided", is absent.
   const anonymous = await client.retrievePendingLink(pendingId, null);
   assertOK(anonymous);
   assert.equal(anonymous.response.pendingIdPLink.identityProviderUserId, carol.id);
+  assert.equal(anonymous.response.linkCount, undefined);
 
   const link = await client.createUserLink({ pendingIdPLinkId: pendingId, identityProviderLink: { userId } });
   assertOK(link);

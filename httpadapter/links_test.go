@@ -350,3 +350,54 @@ func TestLinkAPIReadsOmittedClientArgumentsAsAbsent(t *testing.T) {
 		})
 	}
 }
+
+// FusionAuth's pending-link response has linkCount "only if a userId was
+// provided on the request" and identityProviderTenantConfiguration "only if
+// you have configured a tenant policy for this identity provider" (Link API
+// docs, pending-link response body).
+func TestPendingLinkOptionalParts(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		limit       int
+		withUser    bool
+		wantCount   bool
+		wantTenantC bool
+	}{
+		{"no user, no tenant policy", 0, false, false, false},
+		{"user, no tenant policy", 0, true, true, false},
+		{"no user, tenant policy", 3, false, false, true},
+		{"user, tenant policy", 3, true, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink", limit: tc.limit})
+			f.account("2323", "ria", "ria@example.com")
+			u := &authcore.User{ID: "abababab-0000-0000-0000-000000000003", TenantID: f.tenant, Email: "other@example.com", Active: true}
+			require.NoError(t, f.store.CreateUser(context.Background(), u))
+			r := f.login("2323", nil)
+			require.Equal(t, 232, r.Code, r.Body)
+			path := "/api/identity-provider/link/pending/" + decodeLogin(t, r).PendingIdPLinkID
+			if tc.withUser {
+				path += "?userId=" + u.ID
+			}
+			g := f.do("GET", path, "")
+			require.Equal(t, 200, g.Code, g.Body)
+			var body map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal([]byte(g.Body), &body))
+			var pending map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(body["pendingIdPLink"], &pending))
+
+			count, hasCount := body["linkCount"]
+			assert.Equal(t, tc.wantCount, hasCount, g.Body)
+			if tc.wantCount {
+				assert.JSONEq(t, "0", string(count))
+			}
+			_, hasTop := body["identityProviderTenantConfiguration"]
+			_, hasNested := pending["identityProviderTenantConfiguration"]
+			assert.Equal(t, tc.wantTenantC, hasTop, g.Body)
+			assert.Equal(t, tc.wantTenantC, hasNested, g.Body)
+			if tc.wantTenantC {
+				assert.JSONEq(t, `{"limitUserLinkCount":{"enabled":true,"maximumLinks":3}}`, string(body["identityProviderTenantConfiguration"]))
+			}
+		})
+	}
+}
