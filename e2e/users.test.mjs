@@ -241,6 +241,10 @@ test('features authcore lacks answer 404, not a bad-id 400', async () => {
     ['searchTenants', () => client.searchTenants({ search: { name: '*' } })],
     ['searchApplications', () => client.searchApplications({ search: { name: '*' } })],
     ['searchKeys', () => client.searchKeys({ search: { name: '*' } })],
+    // No user holds an id of these flows authcore lacks: not found, rather
+    // than a 400 saying no user was named.
+    ['retrieveUserByVerificationId', () => client.retrieveUserByVerificationId('YkQY5Gsyo4RlfmDciBGRmvfj3RmatUqrbjoIZ19fmw4')],
+    ['retrieveUserByChangePasswordId', () => client.retrieveUserByChangePasswordId('3ZNxCaK0Dz8WrRBo4XlQ0jZCAr9sxzJHKeNNbjNPiQA')],
   ];
   for (const [name, call] of cases) {
     const res = await expectFailure(call(), 404);

@@ -40,6 +40,13 @@ func TestUnsupportedFusionAuthRoutes(t *testing.T) {
 			r.empty(t, http.StatusNotFound)
 		})
 	}
+	// The client's retrieveUserByVerificationId and
+	// retrieveUserByChangePasswordId look a user up by an id of a flow
+	// authcore lacks: no user has one, so 404, not a 400 saying no user
+	// was named.
+	for _, q := range []string{"verificationId=YkQY5Gsyo4RlfmDciBGRmvfj3RmatUqrbjoIZ19fmw4", "changePasswordId=3ZNxCaK0Dz8WrRBo4XlQ0jZCAr9sxzJHKeNNbjNPiQA"} {
+		f.do("GET", "/api/user?"+q, "").empty(t, http.StatusNotFound)
+	}
 	// The served routes around them are unchanged.
 	f.do("GET", "/api/user/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e", "").empty(t, http.StatusNotFound)
 	f.do("GET", "/api/user/x", "").codes(t, "[couldNotConvert]userId")

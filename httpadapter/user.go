@@ -103,6 +103,12 @@ func (h *Handler) getUserByQuery(w http.ResponseWriter, r *http.Request) error {
 		u, err = h.engine.UserByUsername(r.Context(), q.Get("username"))
 	case q.Get("loginId") != "":
 		u, err = h.engine.UserByLoginID(r.Context(), q.Get("loginId"), q["loginIdTypes"]...)
+	case q.Get("verificationId") != "" || q.Get("changePasswordId") != "":
+		// Ids of the e-mail verification and change-password flows, which
+		// authcore lacks: no user holds one, so the lookup finds nobody
+		// (FusionAuth's 404), where the default case would tell the caller
+		// it named no user.
+		return authcore.ErrNotFound
 	default:
 		var e validation.Errors
 		e.Field("userId", validation.KindMissing, "You must specify the user by Id on the URI, or by the email, username or loginId parameter.")
