@@ -18,7 +18,7 @@ func TestDemoOutput(t *testing.T) {
    next login: status 200 as "Ada (existing account)", roles [member], JWT issued: true
 2. LinkByEmail, after the app removed that link: the Twitter e-mail decides.
    status 200: nobody had ada@example.com, so authcore created "Ada Lovelace" <ada@example.com>, registered as [member]
-   refresh token issued: true; the Twitter access token is kept on the link
+   refresh token issued: true; the Twitter access token is kept on the link: true
 3. Disabled: no automatic linking for new accounts, but existing links still log in.
    @ada (already linked): status 200 as <ada@example.com>
    @newcomer (no link): refused, not found: true
