@@ -7,10 +7,11 @@
 //	go run ./examples/faketwitter -control 127.0.0.1:9100
 //
 // It prints two lines, "twitter URL" (give it to examples/server as
-// -twitter-url) and "control URL". Control API (JSON in and out):
+// -twitter-url) and "control URL". Control API (JSON bodies; a refused
+// request is 400 with a plain-text reason):
 //
-//	POST /consumers      {"key","secret"}
-//	POST /accounts       {"id","screenName","name","email"}
+//	POST /consumers      {"key","secret"} → 204
+//	POST /accounts       {"id","screenName","name","email"} → 204
 //	POST /request-token  {"consumerKey","accountId"} → {"oauth_token","oauth_token_secret","oauth_verifier"}
 //	POST /access-token   {"consumerKey","accountId"} → {"oauth_token","oauth_token_secret"}
 //
@@ -54,7 +55,10 @@ func controlAPI(tw *twittertest.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /consumers", func(w http.ResponseWriter, r *http.Request) {
 		var in struct{ Key, Secret string }
-		if !decode(w, r, &in) || in.Key == "" || in.Secret == "" {
+		if !decode(w, r, &in) {
+			return
+		}
+		if in.Key == "" || in.Secret == "" {
 			http.Error(w, "key and secret are required", http.StatusBadRequest)
 			return
 		}
@@ -63,7 +67,10 @@ func controlAPI(tw *twittertest.Server) http.Handler {
 	})
 	mux.HandleFunc("POST /accounts", func(w http.ResponseWriter, r *http.Request) {
 		var in struct{ ID, ScreenName, Name, Email string }
-		if !decode(w, r, &in) || in.ID == "" {
+		if !decode(w, r, &in) {
+			return
+		}
+		if in.ID == "" {
 			http.Error(w, "id is required", http.StatusBadRequest)
 			return
 		}
@@ -98,6 +105,8 @@ func controlAPI(tw *twittertest.Server) http.Handler {
 	return mux
 }
 
+// decode reads the body into v; when it cannot, it has answered 400 and the
+// caller must write nothing more.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(v); err != nil {
 		http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
