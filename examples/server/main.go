@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,11 +35,31 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "server:", err)
-		os.Exit(1)
-	}
+	os.Exit(exitStatus(run(context.Background(), os.Args[1:], os.Stdout), os.Stderr))
 }
+
+// exitStatus reports err on stderr and returns the process's exit status,
+// as the flag package's ExitOnError would: 0 for -h (the usage is printed),
+// 2 for a command line the parser refused (it printed why, and the usage),
+// 1 for any other error.
+func exitStatus(err error, stderr io.Writer) int {
+	var usage *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "server:", err)
+	return 1
+}
+
+// usageError is a command line that parse refused, after the flag set
+// printed the reason and the usage.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
 type config struct {
 	addr, db, apiKey, twitterURL string
@@ -51,7 +72,21 @@ func parse(args []string) (config, error) {
 	fs.StringVar(&c.db, "db", env("AUTHCORE_DB", "sqlite:authcore.db"), `store: "sqlite:PATH", "sqlite::memory:", "postgres://…" or "memory"`)
 	fs.StringVar(&c.apiKey, "api-key", env("AUTHCORE_API_KEY", ""), "API key to create (generated and printed when empty)")
 	fs.StringVar(&c.twitterURL, "twitter-url", env("AUTHCORE_TWITTER_URL", "https://api.twitter.com"), "Twitter API base URL")
-	return c, fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, &usageError{err}
+	}
+	if fs.NArg() > 0 {
+		// Every setting is a flag: a stray word (a key or a DSN given
+		// without its flag) would otherwise be ignored without a word.
+		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintln(fs.Output(), err)
+		fs.Usage()
+		return c, &usageError{err}
+	}
+	return c, nil
 }
 
 func env(name, def string) string {

@@ -1,8 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"net/http"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestHTTPServerBoundsSlowClients: ReadHeaderTimeout alone lets a client
@@ -22,5 +29,59 @@ func TestHTTPServerBoundsSlowClients(t *testing.T) {
 	}
 	if srv.IdleTimeout <= 0 {
 		t.Errorf("IdleTimeout = %v, want > 0", srv.IdleTimeout)
+	}
+}
+
+// TestCommandLine runs main in a child process (this test binary again) with
+// a command line that never starts the server, and checks the exit status
+// and what the user reads: -h is no error, and a refused command line is
+// reported once, with the usage, and exits 2, as a Go command's flags do.
+func TestCommandLine(t *testing.T) {
+	if args, ok := os.LookupEnv("SERVER_TEST_MAIN_ARGS"); ok {
+		os.Args = append([]string{"server"}, strings.Fields(args)...)
+		main()
+		return
+	}
+	tests := []struct {
+		name, args string
+		status     int
+		stderr     []string // each exactly once
+	}{
+		{"help", "-h", 0, []string{"Usage of server:"}},
+		{"unknown flag", "-nope", 2, []string{"flag provided but not defined: -nope", "Usage of server:"}},
+		{"stray argument", "-db memory my-key", 2, []string{`unexpected argument "my-key"`, "Usage of server:"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// A bound, in case a broken parse lets the child serve.
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCommandLine$")
+			cmd.Env = append(os.Environ(), "SERVER_TEST_MAIN_ARGS="+tc.args)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			status := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				status = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if status != tc.status {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", status, tc.status, stderr.String())
+			}
+			for _, want := range tc.stderr {
+				if n := strings.Count(stderr.String(), want); n != 1 {
+					t.Errorf("stderr holds %q %d times, want once:\n%s", want, n, stderr.String())
+				}
+			}
+			if strings.HasPrefix(stderr.String(), "server: ") || strings.Contains(stderr.String(), "\nserver: ") {
+				t.Errorf("stderr repeats the parser's report as an error:\n%s", stderr.String())
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing (no key is created)", stdout.String())
+			}
+		})
 	}
 }
