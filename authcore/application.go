@@ -75,7 +75,9 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 	}
 	in := req.Application
 	var out Application
-	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	// The id is chosen once, outside: a run lost to a conflict wrote
+	// nothing, so the next run may take it again.
+	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		tenantID, err := e.tenantForCreate(ctx, tx, in.TenantID, "application.tenantId")
 		if err != nil {
 			return err
@@ -188,10 +190,13 @@ func (e *Engine) setApplicationActive(ctx context.Context, id string, active boo
 }
 
 // changeApplication is the read-modify-write of PUT and PATCH in one
-// transaction.
+// transaction, run again from the read after a conflict: on PostgreSQL it
+// locks the application, then the signing key it names and the
+// registrations whose roles follow, and a key delete locks the key and then
+// every application, the other order (either is the deadlock's victim).
 func (e *Engine) changeApplication(ctx context.Context, id string, build func(cur *Application) (ApplicationInput, error)) (*Application, error) {
 	var out Application
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		cur, err := loadApplication(ctx, tx, id)
 		if err != nil {
 			return err
@@ -288,7 +293,16 @@ func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *App
 // DeleteApplication deletes the application with its registrations and
 // refresh tokens (FusionAuth's hardDelete=true).
 func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		// Lock order (PostgreSQL locks every row a transaction reads): the
+		// identity providers before the application, as a provider PUT or
+		// PATCH locks the provider and then the applications it names.
+		// Locked after the application, the two deadlocked, and an
+		// immediate run again met the provider's next run in the same
+		// cycle, up to the last attempt.
+		if _, err := tx.ListIdentityProviders(ctx); err != nil {
+			return err
+		}
 		a, err := loadApplication(ctx, tx, id)
 		if err != nil {
 			return err

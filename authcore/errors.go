@@ -1,6 +1,7 @@
 package authcore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -36,6 +37,15 @@ func retryConflicts(fn func() error) error {
 		}
 	}
 	return err
+}
+
+// inTx runs fn as one transaction of the engine's store, and runs it again
+// from the start while it ends in ErrConflict (retryConflicts). fn must be a
+// whole read-modify-write: it re-reads what it changes through tx and has no
+// effect outside tx that a rolled-back run would leave behind, so that a run
+// lost to a deadlock or a busy database is as if it never happened.
+func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error {
+	return retryConflicts(func() error { return e.store.InTx(ctx, fn) })
 }
 
 // ValidationError is FusionAuth's Errors object; it is what every rule that
