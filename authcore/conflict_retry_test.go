@@ -55,6 +55,13 @@ func (s *conflictStore) conflict() error {
 	return fmt.Errorf("injected: %w", authcore.ErrConflict)
 }
 
+func (s *conflictStore) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
+	if err := s.conflict(); err != nil {
+		return err
+	}
+	return s.Store.CreateKey(ctx, k)
+}
+
 func (s *conflictStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
 	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 		if err := fn(ctx, tx); err != nil {
@@ -137,6 +144,8 @@ func (f *conflictFixture) world(t *testing.T) string {
 	}
 	w["providers"], err = f.mem.ListIdentityProviders(f.ctx)
 	require.NoError(t, err)
+	w["keys"], err = f.mem.ListKeys(f.ctx)
+	require.NoError(t, err)
 	b, err := json.Marshal(w)
 	require.NoError(t, err)
 	return string(b)
@@ -144,7 +153,9 @@ func (f *conflictFixture) world(t *testing.T) string {
 
 type conflictCase struct {
 	name string
-	run  func(f *conflictFixture) error
+	// setup, when set, prepares the case before conflicts are injected.
+	setup func(t *testing.T, f *conflictFixture)
+	run   func(f *conflictFixture) error
 	// check asserts what the write stored, after it succeeded.
 	check func(t *testing.T, f *conflictFixture)
 }
@@ -159,6 +170,9 @@ func runConflictCases(t *testing.T, cases []conflictCase) {
 	for _, c := range cases {
 		t.Run(c.name+"/one conflict", func(t *testing.T) {
 			f := newConflictFixture(t)
+			if c.setup != nil {
+				c.setup(t, f)
+			}
 			f.cs.arm(1)
 			require.NoError(t, c.run(f), "one conflict is run again")
 			require.Equal(t, 1, f.cs.injected(), "the write met the conflict")
@@ -166,6 +180,9 @@ func runConflictCases(t *testing.T, cases []conflictCase) {
 		})
 		t.Run(c.name+"/persistent conflict", func(t *testing.T) {
 			f := newConflictFixture(t)
+			if c.setup != nil {
+				c.setup(t, f)
+			}
 			before := f.world(t)
 			f.cs.arm(1 << 20)
 			err := c.run(f)
@@ -179,7 +196,7 @@ func runConflictCases(t *testing.T, cases []conflictCase) {
 
 func TestApplicationWritesRetryConflicts(t *testing.T) {
 	runConflictCases(t, []conflictCase{
-		{"create", func(f *conflictFixture) error {
+		{"create", nil, func(f *conflictFixture) error {
 			_, err := f.e.CreateApplication(f.ctx, conflictNewID, authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: f.def, Name: "new"}})
 			return err
 		}, func(t *testing.T, f *conflictFixture) {
@@ -190,7 +207,7 @@ func TestApplicationWritesRetryConflicts(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "new", a.Name)
 		}},
-		{"update", func(f *conflictFixture) error {
+		{"update", nil, func(f *conflictFixture) error {
 			_, err := f.e.UpdateApplication(f.ctx, f.app.ID, authcore.ApplicationRequest{Application: authcore.ApplicationInput{Name: "renamed", Roles: f.app.Roles[:1]}})
 			return err
 		}, func(t *testing.T, f *conflictFixture) {
@@ -201,7 +218,7 @@ func TestApplicationWritesRetryConflicts(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, []string{"user"}, reg.Roles, "the removed role left the registration")
 		}},
-		{"patch", func(f *conflictFixture) error {
+		{"patch", nil, func(f *conflictFixture) error {
 			_, err := f.e.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/json",
 				Body: []byte(`{"application":{"roles":[{"name":"viewer"}]}}`)})
 			return err
@@ -210,7 +227,7 @@ func TestApplicationWritesRetryConflicts(t *testing.T) {
 			require.NoError(t, err)
 			assert.ElementsMatch(t, []string{"user", "admin", "viewer"}, roleNames(a), "the role is appended once")
 		}},
-		{"deactivate", func(f *conflictFixture) error {
+		{"deactivate", nil, func(f *conflictFixture) error {
 			_, err := f.e.DeactivateApplication(f.ctx, f.app.ID)
 			return err
 		}, func(t *testing.T, f *conflictFixture) {
@@ -218,7 +235,7 @@ func TestApplicationWritesRetryConflicts(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, a.Active)
 		}},
-		{"role create", func(f *conflictFixture) error {
+		{"role create", nil, func(f *conflictFixture) error {
 			_, err := f.e.CreateApplicationRole(f.ctx, f.app.ID, "", authcore.ApplicationRoleRequest{Role: authcore.ApplicationRole{Name: "viewer"}})
 			return err
 		}, func(t *testing.T, f *conflictFixture) {
@@ -226,7 +243,7 @@ func TestApplicationWritesRetryConflicts(t *testing.T) {
 			require.NoError(t, err)
 			assert.ElementsMatch(t, []string{"user", "admin", "viewer"}, roleNames(a))
 		}},
-		{"delete", func(f *conflictFixture) error {
+		{"delete", nil, func(f *conflictFixture) error {
 			return f.e.DeleteApplication(f.ctx, f.app.ID)
 		}, func(t *testing.T, f *conflictFixture) {
 			_, err := f.mem.GetApplication(f.ctx, f.app.ID)
@@ -237,6 +254,50 @@ func TestApplicationWritesRetryConflicts(t *testing.T) {
 			p, err := f.e.IdentityProvider(f.ctx, twitter.ProviderID)
 			require.NoError(t, err)
 			assert.Empty(t, p.ApplicationConfiguration, "the provider forgot the application")
+		}},
+	})
+}
+
+func TestKeyWritesRetryConflicts(t *testing.T) {
+	oneKey := func(t *testing.T, f *conflictFixture) *authcore.SigningKey {
+		t.Helper()
+		keys, err := f.mem.ListKeys(f.ctx)
+		require.NoError(t, err)
+		require.Len(t, keys, 1, "one key stored")
+		return keys[0]
+	}
+	runConflictCases(t, []conflictCase{
+		{"generate", nil, func(f *conflictFixture) error {
+			_, err := f.e.CreateSigningKey(f.ctx, authcore.NewKey{ID: conflictNewID, Algorithm: authcore.AlgHS256, Name: "generated"})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			assert.Equal(t, conflictNewID, oneKey(t, f).ID)
+		}},
+		{"import", nil, func(f *conflictFixture) error {
+			_, err := f.e.ImportKey(f.ctx, authcore.KeyImport{ID: conflictNewID, Algorithm: authcore.AlgHS256, Name: "imported", Secret: "0123456789abcdef0123456789abcdef"})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			assert.Equal(t, conflictNewID, oneKey(t, f).ID)
+		}},
+		{"rotate", nil, func(f *conflictFixture) error {
+			_, err := f.e.RotateTenantKey(f.ctx, f.other.ID, authcore.AlgHS256)
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			k := oneKey(t, f)
+			tn, err := f.mem.GetTenant(f.ctx, f.other.ID)
+			require.NoError(t, err)
+			assert.Equal(t, k.ID, tn.JWTConfiguration.AccessTokenKeyID)
+			assert.Equal(t, "Access token signing key for tenant other", k.Name)
+		}},
+		{"delete", func(t *testing.T, f *conflictFixture) {
+			_, err := f.e.CreateSigningKey(f.ctx, authcore.NewKey{ID: conflictNewID, Algorithm: authcore.AlgHS256, Name: "doomed"})
+			require.NoError(t, err)
+		}, func(f *conflictFixture) error {
+			return f.e.DeleteKey(f.ctx, conflictNewID)
+		}, func(t *testing.T, f *conflictFixture) {
+			keys, err := f.mem.ListKeys(f.ctx)
+			require.NoError(t, err)
+			assert.Empty(t, keys)
 		}},
 	})
 }

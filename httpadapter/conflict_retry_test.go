@@ -3,6 +3,7 @@ package httpadapter_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -40,6 +41,13 @@ func (s *commitConflictStore) conflict() error {
 	return fmt.Errorf("injected: %w", authcore.ErrConflict)
 }
 
+func (s *commitConflictStore) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
+	if err := s.conflict(); err != nil {
+		return err
+	}
+	return s.Store.CreateKey(ctx, k)
+}
+
 func (s *commitConflictStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
 	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 		if err := fn(ctx, tx); err != nil {
@@ -48,6 +56,8 @@ func (s *commitConflictStore) InTx(ctx context.Context, fn func(context.Context,
 		return s.conflict()
 	})
 }
+
+const seedKeyID = "3d4e5f60-7182-4a3b-9c4d-5e6f708192a3"
 
 const retryableConflictBody = `{"generalErrors":[{"code":"[retryableConflict]","message":"The request conflicted with a concurrent change. Retry it."}]}`
 
@@ -67,8 +77,17 @@ func TestWritesRetryConflicts(t *testing.T) {
 		{"application update", "PUT", app, `{"application":{"name":"renamed"}}`, 200, app},
 		{"application patch", "PATCH", app, `{"application":{"name":"patched"}}`, 200, app},
 		{"application delete", "DELETE", app + "?hardDelete=true", "", 200, app},
+		{"key generate", "POST", "/api/key/generate/" + otherAppID, `{"key":{"algorithm":"HS256","name":"generated"}}`, 200, "/api/key/" + otherAppID},
+		{"key import", "POST", "/api/key/import/" + otherAppID, `{"key":{"algorithm":"HS256","name":"imported","secret":"0123456789abcdef0123456789abcdef"}}`, 200, "/api/key/" + otherAppID},
+		{"key delete", "DELETE", "/api/key/" + seedKeyID, "", 200, "/api/key/" + seedKeyID},
 	}
 	for _, c := range cases {
+		// Applications are a tenant's: with two tenants the request names
+		// one. Keys are global, and refuse a tenant header.
+		var headers []string
+		if strings.HasPrefix(c.path, "/api/application") {
+			headers = []string{"X-FusionAuth-TenantId", seedTenant}
+		}
 		setup := func(t *testing.T) (*fixture, *commitConflictStore) {
 			t.Helper()
 			mem := memstore.New()
@@ -76,13 +95,14 @@ func TestWritesRetryConflicts(t *testing.T) {
 			f := newFixtureOn(t, s, mem, nil)
 			require.NoError(t, mem.CreateTenant(context.Background(), &authcore.Tenant{ID: seedTenant, Name: "seed tenant"}))
 			require.Equal(t, 200, f.do("POST", "/api/application/"+seedAppID, `{"application":{"name":"seed app","tenantId":"`+seedTenant+`"}}`).Code)
+			require.Equal(t, 200, f.do("POST", "/api/key/generate/"+seedKeyID, `{"key":{"algorithm":"HS256","name":"seed key"}}`).Code)
 			return f, s
 		}
 		t.Run(c.name+", one conflict", func(t *testing.T) {
 			f, s := setup(t)
 			before := f.do("GET", c.get, "")
 			s.arm(1)
-			r := f.do(c.method, c.path, c.body, "X-FusionAuth-TenantId", seedTenant)
+			r := f.do(c.method, c.path, c.body, headers...)
 			assert.Equal(t, c.status, r.Code, r.Body)
 			assert.NotEqual(t, before.Body, f.do("GET", c.get, "").Body, "the write took effect")
 		})
@@ -90,7 +110,7 @@ func TestWritesRetryConflicts(t *testing.T) {
 			f, s := setup(t)
 			before := f.do("GET", c.get, "")
 			s.arm(1 << 20)
-			r := f.do(c.method, c.path, c.body, "X-FusionAuth-TenantId", seedTenant)
+			r := f.do(c.method, c.path, c.body, headers...)
 			assert.Equal(t, 409, r.Code)
 			assert.JSONEq(t, retryableConflictBody, r.Body)
 			s.arm(0)
