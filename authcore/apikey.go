@@ -55,7 +55,7 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	// the keys locked to the tenant, either sees this key or runs after it
 	// and finds no tenant: a key locked to a deleted tenant would reach a
 	// tenant created again with its id.
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if tenantID != "" {
 			if _, err := tx.GetTenant(ctx, tenantID); err != nil {
 				if errors.Is(err, ErrNotFound) {
@@ -77,7 +77,7 @@ func (e *Engine) ListAPIKeys(ctx context.Context) ([]*APIKey, error) { return e.
 
 // RevokeAPIKey deletes an API key by id.
 func (e *Engine) RevokeAPIKey(ctx context.Context, id string) error {
-	return e.store.DeleteAPIKey(ctx, strings.ToLower(id))
+	return retryConflicts(func() error { return e.store.DeleteAPIKey(ctx, strings.ToLower(id)) })
 }
 
 // Authenticate returns the API key that key is, or ErrUnauthorized. The

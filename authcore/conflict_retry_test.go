@@ -15,6 +15,7 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -62,6 +63,20 @@ func (s *conflictStore) CreateKey(ctx context.Context, k *authcore.SigningKey) e
 	return s.Store.CreateKey(ctx, k)
 }
 
+func (s *conflictStore) PutIntegrations(ctx context.Context, in *integration.Integrations) error {
+	if err := s.conflict(); err != nil {
+		return err
+	}
+	return s.Store.PutIntegrations(ctx, in)
+}
+
+func (s *conflictStore) DeleteAPIKey(ctx context.Context, id string) error {
+	if err := s.conflict(); err != nil {
+		return err
+	}
+	return s.Store.DeleteAPIKey(ctx, id)
+}
+
 func (s *conflictStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
 	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 		if err := fn(ctx, tx); err != nil {
@@ -98,8 +113,11 @@ func newConflictFixture(t *testing.T) *conflictFixture {
 	f := &conflictFixture{ctx: context.Background(), cs: &conflictStore{Store: mem}, mem: mem}
 	now := time.UnixMilli(1_700_000_000_000)
 	var err error
+	// The subscriber makes the engine record events (never delivered: no
+	// relay runs), so that the outbox shows the events each write emits.
 	f.e, err = authcore.New(f.ctx, f.cs, authcore.WithClock(func() time.Time { return now }),
-		authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
 	require.NoError(t, err)
 	ts, err := f.e.Tenants(f.ctx)
 	require.NoError(t, err)
@@ -146,9 +164,42 @@ func (f *conflictFixture) world(t *testing.T) string {
 	require.NoError(t, err)
 	w["keys"], err = f.mem.ListKeys(f.ctx)
 	require.NoError(t, err)
+	w["apiKeys"], err = f.mem.ListAPIKeys(f.ctx)
+	require.NoError(t, err)
+	if in, err := f.mem.GetIntegrations(f.ctx); err == nil {
+		w["integrations"] = in
+	}
+	w["events"] = f.events(t)
+	w["refreshTokens"], err = f.mem.ListRefreshTokens(f.ctx, conflictUserID)
+	require.NoError(t, err)
 	b, err := json.Marshal(w)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// events lists the types of the events in the outbox, oldest first.
+func (f *conflictFixture) events(t *testing.T) []string {
+	t.Helper()
+	now := time.Now().UnixMilli()
+	evs, err := f.mem.ClaimOutbox(f.ctx, "conflict test", now, now, 1000)
+	require.NoError(t, err)
+	out := make([]string, 0, len(evs))
+	for _, ev := range evs {
+		out = append(out, ev.Type)
+	}
+	return out
+}
+
+// countEvents is how many events of type typ the outbox holds.
+func (f *conflictFixture) countEvents(t *testing.T, typ string) int {
+	t.Helper()
+	n := 0
+	for _, e := range f.events(t) {
+		if e == typ {
+			n++
+		}
+	}
+	return n
 }
 
 type conflictCase struct {
@@ -296,6 +347,156 @@ func TestKeyWritesRetryConflicts(t *testing.T) {
 			return f.e.DeleteKey(f.ctx, conflictNewID)
 		}, func(t *testing.T, f *conflictFixture) {
 			keys, err := f.mem.ListKeys(f.ctx)
+			require.NoError(t, err)
+			assert.Empty(t, keys)
+		}},
+	})
+}
+
+func TestTenantUserAndRegistrationWritesRetryConflicts(t *testing.T) {
+	secondApp := func(t *testing.T, f *conflictFixture) {
+		t.Helper()
+		_, err := f.e.CreateApplication(f.ctx, conflictNewID, authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: f.def, Name: "second"}})
+		require.NoError(t, err)
+	}
+	runConflictCases(t, []conflictCase{
+		{"tenant create", nil, func(f *conflictFixture) error {
+			_, err := f.e.CreateTenant(f.ctx, conflictNewID, authcore.Tenant{Name: "third"})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			ts, err := f.mem.ListTenants(f.ctx)
+			require.NoError(t, err)
+			assert.Len(t, ts, 3, "one tenant created")
+		}},
+		{"tenant update", nil, func(f *conflictFixture) error {
+			_, err := f.e.UpdateTenant(f.ctx, f.other.ID, authcore.Tenant{Name: "renamed"})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			tn, err := f.mem.GetTenant(f.ctx, f.other.ID)
+			require.NoError(t, err)
+			assert.Equal(t, "renamed", tn.Name)
+		}},
+		{"tenant patch", nil, func(f *conflictFixture) error {
+			_, err := f.e.PatchTenant(f.ctx, f.other.ID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"tenant":{"name":"patched"}}`)})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			tn, err := f.mem.GetTenant(f.ctx, f.other.ID)
+			require.NoError(t, err)
+			assert.Equal(t, "patched", tn.Name)
+		}},
+		{"user create", nil, func(f *conflictFixture) error {
+			_, err := f.e.CreateUser(f.ctx, conflictNewID, authcore.UserRequest{User: authcore.UserInput{TenantID: f.def, Email: "bob@example.com"}})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			u, err := f.mem.GetUser(f.ctx, conflictNewID)
+			require.NoError(t, err)
+			assert.Equal(t, "bob@example.com", u.Email)
+			assert.Equal(t, 2, f.countEvents(t, authcore.EventUserCreate), "the fixture's user.create and one for this user")
+		}},
+		{"user patch", nil, func(f *conflictFixture) error {
+			_, err := f.e.PatchUser(f.ctx, f.user.ID, authcore.PatchRequest{ContentType: "application/json", Body: []byte(`{"user":{"preferredLanguages":["fr"]}}`)})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			u, err := f.mem.GetUser(f.ctx, f.user.ID)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"fr"}, u.PreferredLanguages, "appended once")
+			assert.Equal(t, 1, f.countEvents(t, authcore.EventUserUpdate))
+		}},
+		{"user deactivate", nil, func(f *conflictFixture) error {
+			_, err := f.e.DeactivateUser(f.ctx, f.user.ID)
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			u, err := f.mem.GetUser(f.ctx, f.user.ID)
+			require.NoError(t, err)
+			assert.False(t, u.Active)
+			assert.Equal(t, 1, f.countEvents(t, authcore.EventUserDeactivate))
+		}},
+		{"registration create", secondApp, func(f *conflictFixture) error {
+			_, err := f.e.Register(f.ctx, f.user.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: conflictNewID}})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			regs, err := f.mem.ListRegistrations(f.ctx, f.user.ID)
+			require.NoError(t, err)
+			assert.Len(t, regs, 2, "one registration created")
+			assert.Equal(t, 2, f.countEvents(t, authcore.EventUserRegistrationCreate), "the fixture's and this one")
+		}},
+		{"registration update", nil, func(f *conflictFixture) error {
+			_, err := f.e.UpdateRegistration(f.ctx, f.user.ID, f.app.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: f.app.ID, Roles: []string{"user"}}})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			reg, err := f.mem.GetRegistration(f.ctx, f.user.ID, f.app.ID)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"user"}, reg.Roles)
+			assert.Equal(t, 1, f.countEvents(t, authcore.EventUserRegistrationUpdate))
+		}},
+		{"registration delete", nil, func(f *conflictFixture) error {
+			return f.e.DeleteRegistration(f.ctx, f.user.ID, f.app.ID)
+		}, func(t *testing.T, f *conflictFixture) {
+			regs, err := f.mem.ListRegistrations(f.ctx, f.user.ID)
+			require.NoError(t, err)
+			assert.Empty(t, regs)
+			assert.Equal(t, 1, f.countEvents(t, authcore.EventUserRegistrationDelete))
+		}},
+	})
+}
+
+func TestOtherWritesRetryConflicts(t *testing.T) {
+	runConflictCases(t, []conflictCase{
+		{"integrations put", nil, func(f *conflictFixture) error {
+			in := integration.Defaults()
+			in.Kafka.Enabled, in.Kafka.DefaultTopic = true, "events"
+			_, err := f.e.UpdateIntegrations(f.ctx, in)
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			in, err := f.mem.GetIntegrations(f.ctx)
+			require.NoError(t, err)
+			assert.True(t, in.Kafka.Enabled)
+		}},
+		{"integrations patch", nil, func(f *conflictFixture) error {
+			_, err := f.e.PatchIntegrations(f.ctx, authcore.PatchRequest{ContentType: "application/json",
+				Body: []byte(`{"integrations":{"kafka":{"enabled":true,"defaultTopic":"events"}}}`)})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			in, err := f.mem.GetIntegrations(f.ctx)
+			require.NoError(t, err)
+			assert.True(t, in.Kafka.Enabled)
+		}},
+		{"refresh token revoke", func(t *testing.T, f *conflictFixture) {
+			tn, err := f.mem.GetTenant(f.ctx, f.def)
+			require.NoError(t, err)
+			_, _, err = f.e.CreateRefreshToken(f.ctx, f.mem, tn, f.app, f.user, nil)
+			require.NoError(t, err)
+		}, func(f *conflictFixture) error {
+			n, err := f.e.RevokeRefreshTokens(f.ctx, authcore.RevokeRequest{UserID: f.user.ID})
+			if err == nil && n != 1 {
+				return fmt.Errorf("revoked %d tokens, want 1", n)
+			}
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			rts, err := f.mem.ListRefreshTokens(f.ctx, f.user.ID)
+			require.NoError(t, err)
+			assert.Empty(t, rts)
+			assert.Equal(t, 1, f.countEvents(t, authcore.EventJWTRefreshTokenRevoke))
+		}},
+		{"api key create", nil, func(f *conflictFixture) error {
+			_, _, err := f.e.CreateAPIKey(f.ctx, authcore.NewAPIKey{Key: "a-key-of-sixteen-or-more", TenantID: f.other.ID})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			keys, err := f.mem.ListAPIKeys(f.ctx)
+			require.NoError(t, err)
+			assert.Len(t, keys, 1, "one API key created")
+		}},
+		{"api key revoke", func(t *testing.T, f *conflictFixture) {
+			_, _, err := f.e.CreateAPIKey(f.ctx, authcore.NewAPIKey{Key: "a-key-of-sixteen-or-more"})
+			require.NoError(t, err)
+		}, func(f *conflictFixture) error {
+			keys, err := f.mem.ListAPIKeys(f.ctx)
+			if err != nil {
+				return err
+			}
+			return f.e.RevokeAPIKey(f.ctx, keys[0].ID)
+		}, func(t *testing.T, f *conflictFixture) {
+			keys, err := f.mem.ListAPIKeys(f.ctx)
 			require.NoError(t, err)
 			assert.Empty(t, keys)
 		}},

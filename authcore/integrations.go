@@ -43,7 +43,9 @@ func (e *Engine) UpdateIntegrations(ctx context.Context, in integration.Integrat
 	// one that wrote the store last also updates the cache last.
 	e.ext.writingIntegrations.Lock()
 	defer e.ext.writingIntegrations.Unlock()
-	if err := e.store.PutIntegrations(ctx, &out); err != nil {
+	// A single write, but on SQLite a commit group another member broke
+	// can fail it with a conflict.
+	if err := retryConflicts(func() error { return e.store.PutIntegrations(ctx, &out) }); err != nil {
 		return integration.Integrations{}, err
 	}
 	e.integrationsChanged(out) // events.go: reconfigures the running relay
@@ -63,7 +65,7 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 	e.ext.writingIntegrations.Lock()
 	defer e.ext.writingIntegrations.Unlock()
 	var out integration.Integrations
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		cur, err := e.loadIntegrations(ctx, tx)
 		if err != nil {
 			return err

@@ -370,7 +370,7 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 	// Ids are stored lower-cased; a client may send them in any case.
 	req.TokenID, req.UserID, req.ApplicationID = strings.ToLower(req.TokenID), strings.ToLower(req.UserID), strings.ToLower(req.ApplicationID)
 	var n int
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		n = 0
 		switch {
 		case req.TokenID != "" || req.Token != "":

@@ -69,7 +69,7 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 	}
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			var err error
 			if req.User != nil {
 				user, reg, err = e.combinedCreate(ctx, tx, m, userID, req)
@@ -308,7 +308,7 @@ func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID s
 	var out *UserRegistration
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			return e.changeRegistrationTx(ctx, tx, m, userID, applicationID, build, &out)
 		})
 	})
@@ -366,12 +366,12 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 
 // DeleteRegistration removes the user's registration to the application.
 func (e *Engine) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
-	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	applicationID = strings.ToLower(applicationID)
+	return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		u, err := loadUser(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		applicationID = strings.ToLower(applicationID)
 		reg, err := tx.GetRegistration(ctx, u.ID, applicationID)
 		if err != nil {
 			return err

@@ -45,7 +45,7 @@ func (e *Engine) CreateTenant(ctx context.Context, id string, t Tenant) (*Tenant
 	out.InsertInstant, out.LastUpdateInstant = now, now
 	normalizeTenant(&out)
 	applyTenantDefaults(&out)
-	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		if err := validateTenant(ctx, tx, &out); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 		return nil, fmt.Errorf("authcore: tenant %q: %w", id, ErrNotFound)
 	}
 	var out Tenant
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		cur, err := tx.GetTenant(ctx, id)
 		if err != nil {
 			return err

@@ -76,7 +76,7 @@ func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*U
 	var out *User
 	m := e.newModeration(ctx) // moderation.go
 	err = e.withModeration(ctx, m, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			u, err := e.newUser(ctx, tx, id, req, "")
 			if err != nil {
 				return err
@@ -267,7 +267,7 @@ func (e *Engine) changeUser(ctx context.Context, id, event string, build func(cu
 	var out *User
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			return e.changeUserTx(ctx, tx, m, id, event, build, &out)
 		})
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -48,6 +49,13 @@ func (s *commitConflictStore) CreateKey(ctx context.Context, k *authcore.Signing
 	return s.Store.CreateKey(ctx, k)
 }
 
+func (s *commitConflictStore) PutIntegrations(ctx context.Context, in *integration.Integrations) error {
+	if err := s.conflict(); err != nil {
+		return err
+	}
+	return s.Store.PutIntegrations(ctx, in)
+}
+
 func (s *commitConflictStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
 	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 		if err := fn(ctx, tx); err != nil {
@@ -80,6 +88,9 @@ func TestWritesRetryConflicts(t *testing.T) {
 		{"key generate", "POST", "/api/key/generate/" + otherAppID, `{"key":{"algorithm":"HS256","name":"generated"}}`, 200, "/api/key/" + otherAppID},
 		{"key import", "POST", "/api/key/import/" + otherAppID, `{"key":{"algorithm":"HS256","name":"imported","secret":"0123456789abcdef0123456789abcdef"}}`, 200, "/api/key/" + otherAppID},
 		{"key delete", "DELETE", "/api/key/" + seedKeyID, "", 200, "/api/key/" + seedKeyID},
+		{"tenant update", "PUT", "/api/tenant/" + seedTenant, `{"tenant":{"name":"renamed"}}`, 200, "/api/tenant/" + seedTenant},
+		{"integrations update", "PUT", "/api/integration", `{"integrations":{"kafka":{"enabled":true,"defaultTopic":"events"}}}`, 200, "/api/integration"},
+		{"integrations patch", "PATCH", "/api/integration", `{"integrations":{"kafka":{"enabled":true,"defaultTopic":"events"}}}`, 200, "/api/integration"},
 	}
 	for _, c := range cases {
 		// Applications are a tenant's: with two tenants the request names
