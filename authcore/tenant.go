@@ -154,7 +154,7 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 		return err
 	}
 	id = strings.ToLower(id)
-	// The delete locks the tenant and the identity provider (to forget the
+	// The delete locks the identity provider and the tenant (to forget the
 	// tenant there) before the tenant's pending links and users; completing
 	// a pending link locks them the other way round. On PostgreSQL the two
 	// deadlocked and the delete answered 409: it runs again instead.
@@ -169,6 +169,14 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 // deleteTenant is one attempt of DeleteTenant.
 func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		// Lock order (PostgreSQL locks every row a transaction reads): the
+		// identity providers first, as an application's delete and a
+		// provider PUT or PATCH (provider, then the applications and
+		// tenants it names) do. Locked after the tenant and its
+		// applications, the delete deadlocked with such a PATCH.
+		if _, err := tx.ListIdentityProviders(ctx); err != nil {
+			return err
+		}
 		if _, err := tx.GetTenant(ctx, id); err != nil {
 			return err
 		}
