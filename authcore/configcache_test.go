@@ -205,6 +205,28 @@ func TestConfigurationChangeAppliesAcrossInstances(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "InvalidIdentityProviderId")
 		}},
+		{"tenant's key renamed", func(f *cacheFixture) {
+			tn, err := f.b.Tenant(f.ctx, f.tenantID())
+			require.NoError(f.t, err)
+			_, err = f.b.UpdateKey(f.ctx, tn.JWTConfiguration.AccessTokenKeyID, authcore.KeyUpdate{Name: "renamed on b"})
+			require.NoError(f.t, err)
+		}, func(t *testing.T, f *cacheFixture, resp *authcore.LoginResponse, err error) {
+			// The rename moved the version: a's cache holds the renamed
+			// key, and still signs with the same material under the same kid.
+			require.NoError(t, err)
+			assertCacheMatchesStore(t, f, f.a, 4)
+			var names []string
+			for _, obj := range f.a.CachedConfig() {
+				if k, ok := obj.(*authcore.SigningKey); ok {
+					names = append(names, k.Name)
+					header, _, _ := segments(t, resp.Token)
+					assert.Equal(t, k.ID, header["kid"])
+				}
+			}
+			assert.Equal(t, []string{"renamed on b"}, names)
+			_, err = f.b.ValidateAccessToken(f.ctx, resp.Token)
+			require.NoError(t, err)
+		}},
 		{"application deleted", func(f *cacheFixture) {
 			require.NoError(f.t, f.b.DeleteApplication(f.ctx, f.app.ID))
 		}, func(t *testing.T, f *cacheFixture, resp *authcore.LoginResponse, err error) {

@@ -261,6 +261,9 @@ type SigningKey struct {
 	PublicKey     []byte
 	Certificate   []byte
 	InsertInstant int64
+	// LastUpdateInstant is when the key was last renamed (UpdateKey); 0
+	// until then, and the API shows InsertInstant in its place.
+	LastUpdateInstant int64
 }
 
 // EffectiveKid is the kid tokens signed by k name it by: Kid, or ID when k

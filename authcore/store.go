@@ -152,6 +152,11 @@ type KeyStore interface {
 	// validation finds a token's key with it.
 	GetKeyByKid(ctx context.Context, kid string) (*SigningKey, error)
 	ListKeys(ctx context.Context) ([]*SigningKey, error)
+	// UpdateKey replaces the stored key whose ID is k.ID with k, or returns
+	// ErrNotFound. It may not change what names the key in tokens: a k
+	// whose EffectiveKid is not the stored key's is refused with an error
+	// (no store error kind; the engine never asks it) and nothing changes.
+	UpdateKey(ctx context.Context, k *SigningKey) error
 	DeleteKey(ctx context.Context, id string) error
 }
 

@@ -518,7 +518,7 @@ func TestSigningKeyNeverPrintsMaterial(t *testing.T) {
 	info, err := json.Marshal(k.Info())
 	require.NoError(t, err)
 	assert.NotContains(t, string(info), base64.StdEncoding.EncodeToString(k.Secret))
-	assert.JSONEq(t, `{"id":"`+k.ID+`","algorithm":"HS256","insertInstant":`+jsonNumber(k.InsertInstant)+`,"kid":"`+k.ID+`","name":"secret one","type":"HMAC"}`, string(info))
+	assert.JSONEq(t, `{"id":"`+k.ID+`","algorithm":"HS256","insertInstant":`+jsonNumber(k.InsertInstant)+`,"kid":"`+k.ID+`","lastUpdateInstant":`+jsonNumber(k.InsertInstant)+`,"name":"secret one","type":"HMAC"}`, string(info))
 }
 
 func jsonNumber(n int64) string {

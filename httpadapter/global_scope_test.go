@@ -25,6 +25,7 @@ var globalPatterns = []string{
 	"POST /api/key/generate", "POST /api/key/generate/{keyId}",
 	"POST /api/key/import", "POST /api/key/import/{keyId}",
 	"GET /api/key", "GET /api/key/{keyId}", "DELETE /api/key/{keyId}",
+	"PUT /api/key/{keyId}",
 	"POST /api/system/event-log/search", "GET /api/system/event-log/search", "GET /api/system/event-log/{id}",
 	"POST /api/cleanspeak/notify",
 }

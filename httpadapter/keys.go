@@ -6,9 +6,8 @@ import (
 	"github.com/authcore/authcore/authcore"
 )
 
-// keyRoutes is the slice of FusionAuth's Key API that signing keys need:
-// generate, import, retrieve, delete. Updating names and searching are not
-// supported.
+// keyRoutes is FusionAuth's Key API but its search: generate, import,
+// retrieve, update (the name only), delete.
 func (h *Handler) keyRoutes() {
 	h.handle("POST /api/key/generate", false, h.generateKey)
 	h.handle("POST /api/key/generate/{keyId}", false, h.generateKey)
@@ -16,6 +15,7 @@ func (h *Handler) keyRoutes() {
 	h.handle("POST /api/key/import/{keyId}", false, h.importKey)
 	h.handle("GET /api/key", false, h.getKeys)
 	h.handle("GET /api/key/{keyId}", false, h.getKey)
+	h.handle("PUT /api/key/{keyId}", false, h.updateKey)
 	h.handle("DELETE /api/key/{keyId}", false, h.deleteKey)
 }
 
@@ -39,6 +39,15 @@ type importKeyBody struct {
 		PublicKey   string `json:"publicKey"`
 		Secret      string `json:"secret"`
 		Type        string `json:"type"`
+	} `json:"key"`
+}
+
+// updateKeyBody is FusionAuth's Update a Key request. Only the name is
+// read: FusionAuth keeps every other field of a key as it is, and a client
+// may send back the whole key it retrieved.
+type updateKeyBody struct {
+	Key struct {
+		Name string `json:"name"`
 	} `json:"key"`
 }
 
@@ -105,6 +114,23 @@ func (h *Handler) getKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k, err := h.engine.Key(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keyResponse{Key: k.Info()})
+	return nil
+}
+
+func (h *Handler) updateKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := uuidParam(r, "keyId", "keyId")
+	if err != nil {
+		return err
+	}
+	var body updateKeyBody
+	if err := h.decode(w, r, &body); err != nil {
+		return err
+	}
+	k, err := h.engine.UpdateKey(r.Context(), id, authcore.KeyUpdate{Name: body.Key.Name})
 	if err != nil {
 		return err
 	}

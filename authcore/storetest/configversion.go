@@ -58,6 +58,9 @@ var configVersionCases = []testCase{
 		key := &authcore.SigningKey{ID: id(), Name: "config key", Algorithm: "HS256", Secret: []byte("config-secret"), InsertInstant: f.instant()}
 		require.NoError(t, f.s.CreateKey(ctx, key))
 		moved("create key")
+		key.Name, key.LastUpdateInstant = "renamed config key", f.instant()
+		require.NoError(t, f.s.UpdateKey(ctx, key))
+		moved("update key")
 		require.NoError(t, f.s.DeleteKey(ctx, key.ID))
 		moved("delete key")
 

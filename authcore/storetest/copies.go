@@ -139,6 +139,11 @@ var copyCases = []testCase{
 		checkCopies(t, "signing key's certificate", func() (*authcore.SigningKey, error) { return f.s.GetKey(ctx, "ck") },
 			func() { ck.Certificate[0] = 'X' },
 			func(v *authcore.SigningKey) { v.Certificate[0] = 'Y' })
+		ck.Certificate[0], ck.Name = 'c', "renamed"
+		require.NoError(t, f.s.UpdateKey(ctx, ck))
+		checkCopies(t, "updated signing key", func() (*authcore.SigningKey, error) { return f.s.GetKey(ctx, "ck") },
+			func() { ck.Secret[0] = 'X'; ck.Name = "changed" },
+			func(v *authcore.SigningKey) { v.Secret[0] = 'Y' })
 
 		e := &authcore.EventLog{InsertInstant: 1, Message: "m", Type: authcore.EventLogDebug}
 		require.NoError(t, f.s.CreateEventLog(ctx, e))

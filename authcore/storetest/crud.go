@@ -871,6 +871,63 @@ var keyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, again, got)
 	}},
+	{"signing key/update replaces the key but not its kid", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		plain := &authcore.SigningKey{ID: "k1", Name: "plain", Algorithm: "HS256", Secret: []byte("secret-k1"), InsertInstant: f.instant()}
+		own := &authcore.SigningKey{ID: "k2", Kid: "own-kid", Name: "imported", Algorithm: "RS256", PublicKey: []byte("public-k2"), Certificate: []byte("cert-k2"), InsertInstant: f.instant()}
+		require.NoError(t, f.s.CreateKey(ctx, plain))
+		require.NoError(t, f.s.CreateKey(ctx, own))
+
+		for _, k := range []*authcore.SigningKey{plain, own} {
+			k.Name, k.LastUpdateInstant = "renamed "+k.ID, f.instant()
+			require.NoError(t, f.s.UpdateKey(ctx, k))
+			got, err := f.s.GetKey(ctx, k.ID)
+			require.NoError(t, err)
+			require.Equal(t, k, got, "the whole key is kept as given, material included")
+			got, err = f.s.GetKeyByKid(ctx, k.EffectiveKid())
+			require.NoError(t, err)
+			require.Equal(t, k, got, "found by its kid as before")
+		}
+		list, err := f.s.ListKeys(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.SigningKey{plain, own}, list, "the order is the insert order, as before")
+
+		// What names the key in tokens cannot change: neither a new kid
+		// nor dropping the one it has.
+		for _, kid := range []string{"other-kid", "k2"} {
+			moved := *own
+			moved.Kid, moved.Name = kid, "moved"
+			require.Error(t, f.s.UpdateKey(ctx, &moved), "kid %q", kid)
+		}
+		moved := *plain
+		moved.Kid = "new-kid"
+		require.Error(t, f.s.UpdateKey(ctx, &moved))
+		for _, k := range []*authcore.SigningKey{plain, own} {
+			got, err := f.s.GetKey(ctx, k.ID)
+			require.NoError(t, err)
+			require.Equal(t, k, got, "a refused update changes nothing")
+		}
+		_, err = f.s.GetKeyByKid(ctx, "new-kid")
+		requireNotFound(t, err)
+
+		requireNotFound(t, f.s.UpdateKey(ctx, &authcore.SigningKey{ID: "k9", Name: "gone", Algorithm: "HS256", Secret: []byte("s"), InsertInstant: f.instant()}))
+		_, err = f.s.GetKey(ctx, "k9")
+		requireNotFound(t, err, "an update creates nothing")
+
+		// A rolled-back update leaves the stored key.
+		boom := errors.New("boom")
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			c := *plain
+			c.Name = "rolled back"
+			if err := tx.UpdateKey(ctx, &c); err != nil {
+				return err
+			}
+			return boom
+		}), boom)
+		got, err := f.s.GetKey(ctx, plain.ID)
+		require.NoError(t, err)
+		require.Equal(t, plain, got)
+	}},
 }
 
 var eventLogCases = []testCase{

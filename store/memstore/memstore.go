@@ -704,6 +704,18 @@ func (t *txn) ListKeys(context.Context) ([]*authcore.SigningKey, error) {
 	return out, nil
 }
 
+func (t *txn) UpdateKey(_ context.Context, k *authcore.SigningKey) error {
+	cur, ok := t.d.keys[k.ID]
+	if !ok {
+		return notFound("key", k.ID)
+	}
+	if cur.EffectiveKid() != k.EffectiveKid() {
+		return fmt.Errorf("memstore: key %q: an update may not change its kid", k.ID)
+	}
+	t.setKey(k.ID, cloneKey(k))
+	return nil
+}
+
 func (t *txn) DeleteKey(_ context.Context, id string) error {
 	if _, ok := t.d.keys[id]; !ok {
 		return notFound("key", id)

@@ -260,6 +260,29 @@ func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 	return getList[authcore.SigningKey](ctx, t, "key", `SELECT doc FROM signing_keys ORDER BY insert_instant, id`+t.lock())
 }
 
+// UpdateKey matches the kid column too, so that an update cannot move a
+// key to another kid behind the unique index's checks (CreateKey's).
+func (t *tx) UpdateKey(ctx context.Context, k *authcore.SigningKey) error {
+	doc, err := encode("key", k)
+	if err != nil {
+		return err
+	}
+	return t.atomic1(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE signing_keys SET insert_instant = ?, doc = ? WHERE id = ? AND kid = ?`, k.InsertInstant, doc, k.ID, k.EffectiveKid())
+		if err != nil || n > 0 {
+			return err
+		}
+		var one int
+		switch err := t.queryRow(ctx, `SELECT 1 FROM signing_keys WHERE id = ?`, k.ID).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return notFound("key", k.ID)
+		case err != nil:
+			return t.s.mapErr(ctx, err)
+		}
+		return fmt.Errorf("sqlstore: key %q: an update may not change its kid", k.ID)
+	})
+}
+
 func (t *tx) DeleteKey(ctx context.Context, id string) error {
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM signing_keys WHERE id = ?`, id)

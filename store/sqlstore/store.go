@@ -198,6 +198,9 @@ func (s *Store) GetKeyByKid(ctx context.Context, kid string) (*authcore.SigningK
 func (s *Store) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 	return read(s, ctx, func(t *tx) ([]*authcore.SigningKey, error) { return t.ListKeys(ctx) })
 }
+func (s *Store) UpdateKey(ctx context.Context, v *authcore.SigningKey) error {
+	return s.write(ctx, func(t *tx) error { return t.UpdateKey(ctx, v) })
+}
 func (s *Store) DeleteKey(ctx context.Context, id string) error {
 	return s.write(ctx, func(t *tx) error { return t.DeleteKey(ctx, id) })
 }
