@@ -240,7 +240,6 @@ test('features authcore lacks answer 404, not a bad-id 400', async () => {
     ['forgotPassword', () => client.forgotPassword({ loginId: email })],
     ['searchTenants', () => client.searchTenants({ search: { name: '*' } })],
     ['searchApplications', () => client.searchApplications({ search: { name: '*' } })],
-    ['searchKeys', () => client.searchKeys({ search: { name: '*' } })],
     // No user holds an id of these flows authcore lacks: not found, rather
     // than a 400 saying no user was named.
     ['retrieveUserByVerificationId', () => client.retrieveUserByVerificationId('YkQY5Gsyo4RlfmDciBGRmvfj3RmatUqrbjoIZ19fmw4')],

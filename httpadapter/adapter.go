@@ -258,7 +258,7 @@ var globalRoutes = map[string]bool{
 	"POST /api/key/generate": true, "POST /api/key/generate/{keyId}": true,
 	"POST /api/key/import": true, "POST /api/key/import/{keyId}": true,
 	"GET /api/key": true, "GET /api/key/{keyId}": true, "DELETE /api/key/{keyId}": true,
-	"PUT /api/key/{keyId}": true,
+	"PUT /api/key/{keyId}": true, "POST /api/key/search": true, "GET /api/key/search": true,
 
 	"POST /api/system/event-log/search": true, "GET /api/system/event-log/search": true,
 	"GET /api/system/event-log/{id}": true,

@@ -25,7 +25,7 @@ var globalPatterns = []string{
 	"POST /api/key/generate", "POST /api/key/generate/{keyId}",
 	"POST /api/key/import", "POST /api/key/import/{keyId}",
 	"GET /api/key", "GET /api/key/{keyId}", "DELETE /api/key/{keyId}",
-	"PUT /api/key/{keyId}",
+	"PUT /api/key/{keyId}", "POST /api/key/search", "GET /api/key/search",
 	"POST /api/system/event-log/search", "GET /api/system/event-log/search", "GET /api/system/event-log/{id}",
 	"POST /api/cleanspeak/notify",
 }

@@ -1,13 +1,16 @@
 package httpadapter
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
 )
 
-// keyRoutes is FusionAuth's Key API but its search: generate, import,
-// retrieve, update (the name only), delete.
+// keyRoutes is FusionAuth's Key API: generate, import, retrieve, update
+// (the name only), delete and search.
 func (h *Handler) keyRoutes() {
 	h.handle("POST /api/key/generate", false, h.generateKey)
 	h.handle("POST /api/key/generate/{keyId}", false, h.generateKey)
@@ -17,6 +20,8 @@ func (h *Handler) keyRoutes() {
 	h.handle("GET /api/key/{keyId}", false, h.getKey)
 	h.handle("PUT /api/key/{keyId}", false, h.updateKey)
 	h.handle("DELETE /api/key/{keyId}", false, h.deleteKey)
+	h.handle("POST /api/key/search", false, h.searchKeys)
+	h.handle("GET /api/key/search", false, h.searchKeysByQuery)
 }
 
 type keyBody struct {
@@ -135,6 +140,56 @@ func (h *Handler) updateKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, keyResponse{Key: k.Info()})
+	return nil
+}
+
+func (h *Handler) searchKeys(w http.ResponseWriter, r *http.Request) error {
+	var req authcore.KeySearchRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	out, err := h.engine.SearchKeys(r.Context(), req.Search)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// searchKeysByQuery is the search with its criteria as request parameters
+// (FusionAuth's GET form, the client's searchKeysByParameters, which sends
+// an omitted argument as "null" or "undefined": absent, as jwtQuery reads
+// them). A number that is no whole number is [couldNotConvert]<name>; the
+// criteria are then checked as the POST form's, under search.<field>.
+func (h *Handler) searchKeysByQuery(w http.ResponseWriter, r *http.Request) error {
+	c := authcore.KeySearchCriteria{
+		Algorithm: jwtQuery(r, "algorithm"), Name: jwtQuery(r, "name"),
+		OrderBy: jwtQuery(r, "orderBy"), Type: jwtQuery(r, "type"),
+	}
+	var errs validation.Errors
+	for _, p := range []struct {
+		name string
+		to   *int
+	}{{"numberOfResults", &c.NumberOfResults}, {"startRow", &c.StartRow}} {
+		v := jwtQuery(r, p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < math.MinInt32 || n > math.MaxInt32 {
+			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a whole number.")
+			continue
+		}
+		*p.to = int(n)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	out, err := h.engine.SearchKeys(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

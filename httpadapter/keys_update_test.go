@@ -88,7 +88,7 @@ func TestUpdateKeyAPIRefusals(t *testing.T) {
 	assert.Equal(t, "keep", keyOf(t, f.do("GET", "/api/key/"+id, ""))["name"], "nothing refused is stored")
 
 	// Literal paths beside the id take no PUT: 405, not an id to refuse.
-	for _, path := range []string{"/api/key", "/api/key/generate", "/api/key/import"} {
+	for _, path := range []string{"/api/key", "/api/key/search", "/api/key/generate", "/api/key/import"} {
 		r := f.do("PUT", path, `{"key":{"name":"x"}}`)
 		assert.Equal(t, http.StatusMethodNotAllowed, r.Code, path)
 		assert.NotContains(t, r.Header.Get("Allow"), "PUT", path)

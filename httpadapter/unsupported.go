@@ -14,7 +14,6 @@ var unsupportedRoutes = []string{
 	"/api/application/search",
 	"/api/identity-provider/start",
 	"/api/identity-provider/test",
-	"/api/key/search",
 	"/api/tenant/password-validation-rules",
 	"/api/tenant/search",
 	"/api/user/action",

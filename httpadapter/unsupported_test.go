@@ -10,7 +10,7 @@ import (
 // FusionAuth routes that authcore does not serve answer like any other
 // unsupported feature, 404 and empty, even where a served wildcard route
 // would take the path: GET /api/user/search is no user id to refuse with
-// 400, and POST /api/key/search no 405 for a method of GET /api/key/{id}.
+// 400.
 func TestUnsupportedFusionAuthRoutes(t *testing.T) {
 	f := newFixture(t)
 	for _, tc := range []struct{ method, path string }{
@@ -31,8 +31,6 @@ func TestUnsupportedFusionAuthRoutes(t *testing.T) {
 		{"GET", "/api/tenant/password-validation-rules"},
 		{"POST", "/api/identity-provider/start"},
 		{"POST", "/api/identity-provider/test"},
-		{"GET", "/api/key/search"},
-		{"POST", "/api/key/search"},
 		{"PATCH", "/api/user/family"},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {

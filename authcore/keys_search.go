@@ -1,0 +1,178 @@
+package authcore
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/authcore/authcore/validation"
+)
+
+// KeySearchRequest is the body of POST /api/key/search: {"search": {...}}.
+type KeySearchRequest struct {
+	Search KeySearchCriteria `json:"search"`
+}
+
+// KeySearchCriteria is FusionAuth's key search criteria (KeySearchCriteria of
+// its domain, FusionAuth 1.45+). Every field is optional; the zero value
+// finds every key.
+type KeySearchCriteria struct {
+	// Algorithm is one of FusionAuth's key algorithms, in its own case
+	// (KeyAlgorithms); authcore's "EdDSA" is taken for "Ed25519", as the
+	// generate request takes it.
+	Algorithm string `json:"algorithm,omitempty"`
+	// Name is matched without regard to case; "*" is a wildcard, and a
+	// value without one is read as *value*.
+	Name string `json:"name,omitempty"`
+	// NumberOfResults is the page size; 0 means FusionAuth's default, 25.
+	NumberOfResults int `json:"numberOfResults,omitempty"`
+	// OrderBy is algorithm, expiration, id, insertInstant, name or type,
+	// then optionally ASC (the default) or DESC; "" is "name ASC".
+	OrderBy  string `json:"orderBy,omitempty"`
+	StartRow int    `json:"startRow,omitempty"`
+	// Type is one of FusionAuth's key types (KeyTypes), in its own case.
+	Type string `json:"type,omitempty"`
+}
+
+// KeySearchResponse is the answer of the search: one page of keys, as the
+// Key API shows them (never a secret or a private key), and how many matched
+// in all.
+type KeySearchResponse struct {
+	Keys  []KeyInfo `json:"keys"`
+	Total int       `json:"total"`
+}
+
+// keyAlgorithms are FusionAuth's key algorithms (KeyAlgorithm in its domain
+// and clients). "None" is its Secret keys' algorithm: authcore has no Secret
+// keys, so searching for it finds nothing.
+var keyAlgorithms = []string{
+	AlgES256, AlgES384, AlgES512, AlgHS256, AlgHS384, AlgHS512,
+	AlgRS256, AlgRS384, AlgRS512, "Ed25519", "None",
+}
+
+// keyTypes are FusionAuth's key types (KeyType). authcore has no "Secret"
+// keys; searching for them finds nothing.
+var keyTypes = []string{"EC", "HMAC", "OKP", "RSA", "Secret"}
+
+// KeyAlgorithms returns the values the key search's algorithm accepts
+// (FusionAuth's), besides "EdDSA". The slice is a fresh copy.
+func KeyAlgorithms() []string { return slices.Clone(keyAlgorithms) }
+
+// KeyTypes returns the values the key search's type accepts (FusionAuth's).
+// The slice is a fresh copy.
+func KeyTypes() []string { return slices.Clone(keyTypes) }
+
+// SearchKeys searches the signing keys (FusionAuth's Search for Keys). Keys
+// are global objects: a tenant-scoped request gets ErrUnauthorized, as for
+// Keys. Invalid criteria are a *ValidationError naming search.<field>.
+func (e *Engine) SearchKeys(ctx context.Context, c KeySearchCriteria) (*KeySearchResponse, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
+	order, err := c.validate()
+	if err != nil {
+		return nil, err
+	}
+	if c.Algorithm == AlgEdDSA {
+		c.Algorithm = "Ed25519" // what KeyInfo shows for it
+	}
+	keys, err := e.store.ListKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Matched on the API's view of each key: its algorithm and type as
+	// shown, and its certificate's end for the expiration order.
+	matched := make([]KeyInfo, 0, len(keys))
+	for _, k := range keys {
+		info := k.Info()
+		if (c.Algorithm != "" && c.Algorithm != info.Algorithm) || (c.Type != "" && c.Type != info.Type) || !matchWildcard(c.Name, info.Name) {
+			continue
+		}
+		matched = append(matched, info)
+	}
+	slices.SortStableFunc(matched, order)
+	limit := c.NumberOfResults
+	if limit == 0 {
+		limit = 25 // FusionAuth's default page size
+	}
+	page := []KeyInfo{} // never null on the wire
+	if c.StartRow < len(matched) {
+		// Not StartRow+limit, which two Java ints can overflow on 32 bits.
+		page = matched[c.StartRow : c.StartRow+min(len(matched)-c.StartRow, limit)]
+	}
+	return &KeySearchResponse{Keys: page, Total: len(matched)}, nil
+}
+
+// validate checks the criteria and returns the order they ask for.
+func (c KeySearchCriteria) validate() (func(a, b KeyInfo) int, error) {
+	var errs validation.Errors
+	// FusionAuth's criteria hold them in Java ints: a larger value is no
+	// page it could serve.
+	if c.NumberOfResults < 0 || c.NumberOfResults > math.MaxInt32 {
+		errs.Invalid("search.numberOfResults", "The [search.numberOfResults] property must be between 0 and 2147483647.")
+	}
+	if c.StartRow < 0 || c.StartRow > math.MaxInt32 {
+		errs.Invalid("search.startRow", "The [search.startRow] property must be between 0 and 2147483647.")
+	}
+	if c.Algorithm != "" && c.Algorithm != AlgEdDSA && !slices.Contains(keyAlgorithms, c.Algorithm) {
+		errs.Invalid("search.algorithm", "The [search.algorithm] property must be one of "+strings.Join(keyAlgorithms, ", ")+".")
+	}
+	if c.Type != "" && !slices.Contains(keyTypes, c.Type) {
+		errs.Invalid("search.type", "The [search.type] property must be one of "+strings.Join(keyTypes, ", ")+".")
+	}
+	order, ok := parseKeyOrder(c.OrderBy)
+	if !ok {
+		errs.Invalid("search.orderBy", "The [search.orderBy] property must be algorithm, expiration, id, insertInstant, name or type, optionally followed by ASC or DESC.")
+	}
+	return order, errs.Err()
+}
+
+// parseKeyOrder reads orderBy as the identity-provider search's is read: a
+// column, then optionally ASC (the default) or DESC, in any case. A key
+// without an expiration (an HMAC key, one without a certificate) sorts
+// before every other, as FusionAuth documents for its nulls. Ties go by id,
+// in the same direction, so that pages never overlap.
+func parseKeyOrder(s string) (func(a, b KeyInfo) int, bool) {
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		fields = []string{"name"}
+	}
+	if len(fields) > 2 {
+		return nil, false
+	}
+	var key func(a, b KeyInfo) int
+	switch strings.ToLower(fields[0]) {
+	case "algorithm":
+		key = func(a, b KeyInfo) int { return cmp.Compare(a.Algorithm, b.Algorithm) }
+	case "expiration":
+		key = func(a, b KeyInfo) int { return cmp.Compare(a.ExpirationInstant, b.ExpirationInstant) }
+	case "id":
+		key = func(a, b KeyInfo) int { return 0 }
+	case "insertinstant":
+		key = func(a, b KeyInfo) int { return cmp.Compare(a.InsertInstant, b.InsertInstant) }
+	case "name":
+		key = func(a, b KeyInfo) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }
+	case "type":
+		key = func(a, b KeyInfo) int { return cmp.Compare(a.Type, b.Type) }
+	default:
+		return nil, false
+	}
+	dir := 1
+	if len(fields) == 2 {
+		switch strings.ToUpper(fields[1]) {
+		case "ASC":
+		case "DESC":
+			dir = -1
+		default:
+			return nil, false
+		}
+	}
+	return func(a, b KeyInfo) int {
+		if c := key(a, b); c != 0 {
+			return dir * c
+		}
+		return dir * cmp.Compare(a.ID, b.ID)
+	}, true
+}
