@@ -340,6 +340,15 @@ func TestKeyWritesRetryConflicts(t *testing.T) {
 			assert.Equal(t, k.ID, tn.JWTConfiguration.AccessTokenKeyID)
 			assert.Equal(t, "Access token signing key for tenant other", k.Name)
 		}},
+		{"update", func(t *testing.T, f *conflictFixture) {
+			_, err := f.e.CreateSigningKey(f.ctx, authcore.NewKey{ID: conflictNewID, Algorithm: authcore.AlgHS256, Name: "before"})
+			require.NoError(t, err)
+		}, func(f *conflictFixture) error {
+			_, err := f.e.UpdateKey(f.ctx, conflictNewID, authcore.KeyUpdate{Name: "after"})
+			return err
+		}, func(t *testing.T, f *conflictFixture) {
+			assert.Equal(t, "after", oneKey(t, f).Name)
+		}},
 		{"delete", func(t *testing.T, f *conflictFixture) {
 			_, err := f.e.CreateSigningKey(f.ctx, authcore.NewKey{ID: conflictNewID, Algorithm: authcore.AlgHS256, Name: "doomed"})
 			require.NoError(t, err)

@@ -289,19 +289,17 @@ func (e *Engine) UpdateKey(ctx context.Context, id string, in KeyUpdate) (*Signi
 	}
 	id = strings.ToLower(id) // as CreateSigningKey stores it
 	var out *SigningKey
-	err := retryConflicts(func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			k, err := tx.GetKey(ctx, id)
-			if err != nil {
-				return err
-			}
-			k.Name, k.LastUpdateInstant = in.Name, e.instant()
-			if err := tx.UpdateKey(ctx, k); err != nil {
-				return err
-			}
-			out = k
-			return nil
-		})
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		k, err := tx.GetKey(ctx, id)
+		if err != nil {
+			return err
+		}
+		k.Name, k.LastUpdateInstant = in.Name, e.instant()
+		if err := tx.UpdateKey(ctx, k); err != nil {
+			return err
+		}
+		out = k
+		return nil
 	})
 	if err != nil {
 		return nil, err
