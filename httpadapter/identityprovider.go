@@ -1,9 +1,7 @@
 package httpadapter
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
@@ -192,21 +190,7 @@ func (h *Handler) searchIdentityProvidersByQuery(w http.ResponseWriter, r *http.
 		}
 		*p.to = v
 	}
-	for _, p := range []struct {
-		name string
-		to   *int
-	}{{"numberOfResults", &c.NumberOfResults}, {"startRow", &c.StartRow}} {
-		v := jwtQuery(r, p.name)
-		if v == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < math.MinInt32 || n > math.MaxInt32 {
-			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a whole number.")
-			continue
-		}
-		*p.to = int(n)
-	}
+	pagingQuery(r, &errs, &c.NumberOfResults, &c.StartRow)
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -201,6 +201,11 @@ func TestDebugEventLogAndSearch(t *testing.T) {
 	f.do("POST", "/api/system/event-log/search", `{"search":{"orderBy":"message sideways"}}`).codes(t, "[invalid]search.orderBy")
 	f.do("GET", "/api/system/event-log/search?startRow=x&end=1.5", "").codes(t, "[couldNotConvert]end", "[couldNotConvert]startRow")
 	f.do("GET", "/api/system/event-log/search?numberOfResults=99999999999", "").codes(t, "[couldNotConvert]numberOfResults")
+	// The TypeScript client sends an omitted number as "null" or
+	// "undefined": absent, as on the other searches' GET forms.
+	got = search(f.do("GET", "/api/system/event-log/search?type=Debug&message=twitter&start=null&end=undefined&numberOfResults=null&startRow=undefined", ""))
+	assert.Equal(t, 2, got.Total)
+	assert.Len(t, got.EventLogs, 2)
 
 	// Neither the consumer secret nor Twitter's tokens reach the logs or the
 	// event log.

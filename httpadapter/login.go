@@ -3,7 +3,6 @@ package httpadapter
 import (
 	"context"
 	"errors"
-	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -233,32 +232,13 @@ func (h *Handler) searchEventLogsByQuery(w http.ResponseWriter, r *http.Request)
 	q := r.URL.Query()
 	c := authcore.EventLogSearchCriteria{Message: q.Get("message"), Type: q.Get("type"), OrderBy: q.Get("orderBy")}
 	var errs validation.Errors
-	for _, p := range []struct {
-		name string
-		i64  *int64
-		i    *int
-	}{
-		{"start", &c.Start, nil}, {"end", &c.End, nil},
-		{"numberOfResults", nil, &c.NumberOfResults}, {"startRow", nil, &c.StartRow},
-	} {
-		v := q.Get(p.name)
-		if v == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err == nil && p.i != nil && (n < math.MinInt32 || n > math.MaxInt32) {
-			err = strconv.ErrRange
-		}
-		if err != nil {
-			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a whole number.")
-			continue
-		}
-		if p.i64 != nil {
-			*p.i64 = n
-		} else {
-			*p.i = int(n)
-		}
+	if n, ok := wholeNumberQuery(r, &errs, "start", false); ok {
+		c.Start = n
 	}
+	if n, ok := wholeNumberQuery(r, &errs, "end", false); ok {
+		c.End = n
+	}
+	pagingQuery(r, &errs, &c.NumberOfResults, &c.StartRow)
 	if err := errs.Err(); err != nil {
 		return err
 	}
