@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -109,15 +108,7 @@ func (e *Engine) SearchIdentityProviders(ctx context.Context, c IdentityProvider
 		}
 		matched = append(matched, p)
 	}
-	slices.SortStableFunc(matched, order)
-	limit := c.NumberOfResults
-	if limit == 0 {
-		limit = 25 // FusionAuth's default page size, as the event log's
-	}
-	page := []twitter.Provider{} // never null on the wire
-	if c.StartRow < len(matched) {
-		page = matched[c.StartRow:min(len(matched), c.StartRow+limit)]
-	}
+	page := searchPage(matched, order, c.NumberOfResults, c.StartRow)
 	return &IdentityProviderSearchResponse{IdentityProviders: page, Total: len(matched)}, nil
 }
 
@@ -129,14 +120,7 @@ func (c IdentityProviderSearchCriteria) validate() (func(a, b twitter.Provider) 
 			errs.Invalid(id.path, fmt.Sprintf("The [%s] property must be a UUID.", id.path))
 		}
 	}
-	// FusionAuth's criteria hold them in Java ints: a larger value is no
-	// page it could serve.
-	if c.NumberOfResults < 0 || c.NumberOfResults > math.MaxInt32 {
-		errs.Invalid("search.numberOfResults", "The [search.numberOfResults] property must be between 0 and 2147483647.")
-	}
-	if c.StartRow < 0 || c.StartRow > math.MaxInt32 {
-		errs.Invalid("search.startRow", "The [search.startRow] property must be between 0 and 2147483647.")
-	}
+	validatePaging(&errs, c.NumberOfResults, c.StartRow)
 	if c.Type != "" && !slices.Contains(identityProviderTypes, c.Type) {
 		errs.Invalid("search.type", "The [search.type] property must be one of "+strings.Join(identityProviderTypes, ", ")+".")
 	}
@@ -147,50 +131,20 @@ func (c IdentityProviderSearchCriteria) validate() (func(a, b twitter.Provider) 
 	return order, errs.Err()
 }
 
-// parseProviderOrder reads orderBy as the event log's is read: a column, then
-// optionally ASC (here the default) or DESC, in any case. Ties go by id, in
-// the same direction, so that pages never overlap.
+// providerOrderColumns are the identity-provider search's orderBy columns.
+var providerOrderColumns = map[string]func(a, b twitter.Provider) int{
+	"enabled":       func(a, b twitter.Provider) int { return compareBool(a.Enabled, b.Enabled) },
+	"id":            func(a, b twitter.Provider) int { return 0 },
+	"insertinstant": func(a, b twitter.Provider) int { return cmp.Compare(a.InsertInstant, b.InsertInstant) },
+	"name":          func(a, b twitter.Provider) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) },
+	"source":        func(a, b twitter.Provider) int { return 0 }, // one source: System
+	"type":          func(a, b twitter.Provider) int { return cmp.Compare(a.Type, b.Type) },
+}
+
+// parseProviderOrder reads an identity-provider search's orderBy
+// (parseSearchOrder).
 func parseProviderOrder(s string) (func(a, b twitter.Provider) int, bool) {
-	fields := strings.Fields(s)
-	if len(fields) == 0 {
-		fields = []string{"name"}
-	}
-	if len(fields) > 2 {
-		return nil, false
-	}
-	var key func(a, b twitter.Provider) int
-	switch strings.ToLower(fields[0]) {
-	case "enabled":
-		key = func(a, b twitter.Provider) int { return compareBool(a.Enabled, b.Enabled) }
-	case "id":
-		key = func(a, b twitter.Provider) int { return 0 }
-	case "insertinstant":
-		key = func(a, b twitter.Provider) int { return cmp.Compare(a.InsertInstant, b.InsertInstant) }
-	case "name":
-		key = func(a, b twitter.Provider) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }
-	case "source":
-		key = func(a, b twitter.Provider) int { return 0 } // one source: System
-	case "type":
-		key = func(a, b twitter.Provider) int { return cmp.Compare(a.Type, b.Type) }
-	default:
-		return nil, false
-	}
-	dir := 1
-	if len(fields) == 2 {
-		switch strings.ToUpper(fields[1]) {
-		case "ASC":
-		case "DESC":
-			dir = -1
-		default:
-			return nil, false
-		}
-	}
-	return func(a, b twitter.Provider) int {
-		if c := key(a, b); c != 0 {
-			return dir * c
-		}
-		return dir * cmp.Compare(a.ID, b.ID)
-	}, true
+	return parseSearchOrder(s, providerOrderColumns, func(p twitter.Provider) string { return p.ID })
 }
 
 func compareBool(a, b bool) int {

@@ -3,7 +3,6 @@ package authcore
 import (
 	"cmp"
 	"context"
-	"math"
 	"slices"
 	"strings"
 
@@ -92,30 +91,14 @@ func (e *Engine) SearchKeys(ctx context.Context, c KeySearchCriteria) (*KeySearc
 		}
 		matched = append(matched, info)
 	}
-	slices.SortStableFunc(matched, order)
-	limit := c.NumberOfResults
-	if limit == 0 {
-		limit = 25 // FusionAuth's default page size
-	}
-	page := []KeyInfo{} // never null on the wire
-	if c.StartRow < len(matched) {
-		// Not StartRow+limit, which two Java ints can overflow on 32 bits.
-		page = matched[c.StartRow : c.StartRow+min(len(matched)-c.StartRow, limit)]
-	}
+	page := searchPage(matched, order, c.NumberOfResults, c.StartRow)
 	return &KeySearchResponse{Keys: page, Total: len(matched)}, nil
 }
 
 // validate checks the criteria and returns the order they ask for.
 func (c KeySearchCriteria) validate() (func(a, b KeyInfo) int, error) {
 	var errs validation.Errors
-	// FusionAuth's criteria hold them in Java ints: a larger value is no
-	// page it could serve.
-	if c.NumberOfResults < 0 || c.NumberOfResults > math.MaxInt32 {
-		errs.Invalid("search.numberOfResults", "The [search.numberOfResults] property must be between 0 and 2147483647.")
-	}
-	if c.StartRow < 0 || c.StartRow > math.MaxInt32 {
-		errs.Invalid("search.startRow", "The [search.startRow] property must be between 0 and 2147483647.")
-	}
+	validatePaging(&errs, c.NumberOfResults, c.StartRow)
 	if c.Algorithm != "" && c.Algorithm != AlgEdDSA && !slices.Contains(keyAlgorithms, c.Algorithm) {
 		errs.Invalid("search.algorithm", "The [search.algorithm] property must be one of "+strings.Join(keyAlgorithms, ", ")+".")
 	}
@@ -129,50 +112,19 @@ func (c KeySearchCriteria) validate() (func(a, b KeyInfo) int, error) {
 	return order, errs.Err()
 }
 
-// parseKeyOrder reads orderBy as the identity-provider search's is read: a
-// column, then optionally ASC (the default) or DESC, in any case. A key
-// without an expiration (an HMAC key, one without a certificate) sorts
-// before every other, as FusionAuth documents for its nulls. Ties go by id,
-// in the same direction, so that pages never overlap.
+// keyOrderColumns are the key search's orderBy columns. A key without an
+// expiration (an HMAC key, one without a certificate) sorts before every
+// other, as FusionAuth documents for its nulls.
+var keyOrderColumns = map[string]func(a, b KeyInfo) int{
+	"algorithm":     func(a, b KeyInfo) int { return cmp.Compare(a.Algorithm, b.Algorithm) },
+	"expiration":    func(a, b KeyInfo) int { return cmp.Compare(a.ExpirationInstant, b.ExpirationInstant) },
+	"id":            func(a, b KeyInfo) int { return 0 },
+	"insertinstant": func(a, b KeyInfo) int { return cmp.Compare(a.InsertInstant, b.InsertInstant) },
+	"name":          func(a, b KeyInfo) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) },
+	"type":          func(a, b KeyInfo) int { return cmp.Compare(a.Type, b.Type) },
+}
+
+// parseKeyOrder reads a key search's orderBy (parseSearchOrder).
 func parseKeyOrder(s string) (func(a, b KeyInfo) int, bool) {
-	fields := strings.Fields(s)
-	if len(fields) == 0 {
-		fields = []string{"name"}
-	}
-	if len(fields) > 2 {
-		return nil, false
-	}
-	var key func(a, b KeyInfo) int
-	switch strings.ToLower(fields[0]) {
-	case "algorithm":
-		key = func(a, b KeyInfo) int { return cmp.Compare(a.Algorithm, b.Algorithm) }
-	case "expiration":
-		key = func(a, b KeyInfo) int { return cmp.Compare(a.ExpirationInstant, b.ExpirationInstant) }
-	case "id":
-		key = func(a, b KeyInfo) int { return 0 }
-	case "insertinstant":
-		key = func(a, b KeyInfo) int { return cmp.Compare(a.InsertInstant, b.InsertInstant) }
-	case "name":
-		key = func(a, b KeyInfo) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }
-	case "type":
-		key = func(a, b KeyInfo) int { return cmp.Compare(a.Type, b.Type) }
-	default:
-		return nil, false
-	}
-	dir := 1
-	if len(fields) == 2 {
-		switch strings.ToUpper(fields[1]) {
-		case "ASC":
-		case "DESC":
-			dir = -1
-		default:
-			return nil, false
-		}
-	}
-	return func(a, b KeyInfo) int {
-		if c := key(a, b); c != 0 {
-			return dir * c
-		}
-		return dir * cmp.Compare(a.ID, b.ID)
-	}, true
+	return parseSearchOrder(s, keyOrderColumns, func(k KeyInfo) string { return k.ID })
 }
