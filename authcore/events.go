@@ -158,7 +158,9 @@ func eventInfoFrom(ctx context.Context) *EventInfo {
 // Publisher delivers events somewhere. Publish gets events in outbox order
 // and returns how many of them, from the first, were delivered; err says
 // why the rest were not. The relay acknowledges only what every publisher
-// delivered, and offers the rest again later.
+// delivered, and offers the rest again later. Publish should return once
+// ctx ends: the relay holds the events under a lease, and ends ctx while
+// the lease still runs so that no other relay publishes them meanwhile.
 type Publisher interface {
 	Publish(ctx context.Context, events []*OutboxEvent) (int, error)
 }
@@ -470,6 +472,11 @@ type subscriberPublisher EventSubscriber
 
 func (s subscriberPublisher) Publish(ctx context.Context, events []*OutboxEvent) (int, error) {
 	for i, oe := range events {
+		if err := ctx.Err(); err != nil {
+			// The relay's deadline passed: the lease it holds the events
+			// under may end before another subscriber call would.
+			return i, err
+		}
 		var doc struct {
 			Event Event `json:"event"`
 		}

@@ -25,7 +25,9 @@ type RelayConfig struct {
 	// every event would claim, publish and acknowledge them one by one.
 	PollInterval time.Duration
 	// LeaseTTL is how long a claim holds the lease (default 15s): how long
-	// the other relays wait for one that died.
+	// the other relays wait for one that died. The publishers together get
+	// half of it per batch (the context they are given ends then), so that
+	// a relay is done publishing before its lease can pass to another.
 	LeaseTTL time.Duration
 	// MinBackoff and MaxBackoff bound the wait after a failed delivery,
 	// doubling from one to the other (defaults 100ms and 10s, or
@@ -171,6 +173,13 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	}
 	active := r.activeSinks()
 	var failed error
+	// One deadline for every sink of the step, half the lease from the
+	// instant the claim was asked for: each sink given half the lease of its
+	// own, one after the other, kept a relay with several slow sinks
+	// publishing after its lease ran out, while another relay had claimed
+	// and was publishing the same events.
+	pctx, cancel := context.WithDeadline(ctx, now.Add(r.cfg.LeaseTTL/2))
+	defer cancel()
 	for _, s := range active {
 		if s.delivered == nil {
 			s.delivered = map[int64]bool{}
@@ -190,9 +199,13 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		if len(pending) == 0 {
 			continue
 		}
-		pctx, cancel := context.WithTimeout(ctx, r.cfg.LeaseTTL/2)
+		if err := pctx.Err(); err != nil {
+			// No time left in this term: a publish begun now could outlast
+			// the lease.
+			failed = fmt.Errorf("%s: not attempted: %w", s.name, err)
+			continue
+		}
 		n, err := s.pub.Publish(pctx, pending)
-		cancel()
 		n = min(max(n, 0), len(pending))
 		for _, ev := range pending[:n] {
 			s.delivered[ev.Seq] = true
@@ -217,7 +230,7 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	}
 	// Delivered events are acknowledged even when ctx just ended: else a
 	// relay stopped between the two would have them published again.
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	actx, cancelAck := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	if err := e.store.AckOutbox(actx, seqs); err != nil {
 		// Delivered but not acknowledged: the events go out again.
 		e.log.WarnContext(ctx, "outbox acknowledgement failed", "error", err)
@@ -228,7 +241,7 @@ func (r *relay) step(ctx context.Context) time.Duration {
 			}
 		}
 	}
-	cancel()
+	cancelAck()
 	if failed != nil {
 		if ctx.Err() == nil {
 			r.reportFailure(ctx, failed)
