@@ -179,7 +179,8 @@ type KafkaPublisher interface {
 
 // EventSubscriber is an in-process subscriber: a Go func the relay calls
 // for each event in order. An error stops delivery there; the event is
-// offered again later (at least once).
+// offered again later (at least once), until RelayConfig.PoisonAttempts
+// sets aside an event it keeps refusing while it takes later ones.
 type EventSubscriber func(ctx context.Context, ev Event) error
 
 // WithEventSubscriber adds an in-process subscriber. Engines with a

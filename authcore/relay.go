@@ -35,6 +35,14 @@ type RelayConfig struct {
 	// MinBackoff lowers it; one below the MinBackoff given with it makes New
 	// fail.
 	MinBackoff, MaxBackoff time.Duration
+	// PoisonAttempts is how many times in a row a publisher may refuse one
+	// event before the relay sets that event aside for it (default 20; a
+	// negative value never does). It is set aside only when the publisher
+	// then takes a later event of another key: a publisher that takes
+	// nothing is down, and its events wait. An event set aside is written
+	// to the event log (type Error) with its payload, and the publisher is
+	// not offered it again; the events of its key after it follow in order.
+	PoisonAttempts int
 }
 
 func (c RelayConfig) withDefaults() RelayConfig {
@@ -59,12 +67,16 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = max(10*time.Second, c.MinBackoff)
 	}
+	if c.PoisonAttempts == 0 {
+		c.PoisonAttempts = 20
+	}
 	return c
 }
 
 // WithRelay tunes the relay that RunRelay runs.
 func WithRelay(c RelayConfig) Option {
 	return func(e *Engine) error {
+		// PoisonAttempts may be negative: never set an event aside.
 		if c.BatchSize < 0 || c.PollInterval < 0 || c.LeaseTTL < 0 || c.MinBackoff < 0 || c.MaxBackoff < 0 {
 			return errors.New("authcore: WithRelay: negative values")
 		}
@@ -87,6 +99,10 @@ type sink struct {
 	// PostgreSQL a Seq is taken at append, so an event whose transaction
 	// commits late can appear below one already delivered.
 	delivered map[int64]bool
+	// refused is the Seq of the event the sink refused last, refusals how
+	// many times in a row it did (see RelayConfig.PoisonAttempts).
+	refused  int64
+	refusals int
 }
 
 // relay is one RunRelay's state.
@@ -214,6 +230,9 @@ func (r *relay) step(ctx context.Context) time.Duration {
 			if err == nil {
 				err = errors.New("publisher delivered only part of the batch")
 			}
+			if n < len(pending) && r.setAside(pctx, s, pending[n], pending[n+1:], err) {
+				continue
+			}
 			failed = fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
@@ -258,6 +277,69 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	}
 	return r.cfg.PollInterval
 }
+
+// setAside counts the sink's refusal of bad and, once it has refused bad
+// PoisonAttempts times in a row, offers it the batch's later events of other
+// keys (bad's key waits behind bad, for its order). If the sink takes any,
+// it is up and refuses bad alone: bad is marked delivered for this sink, so
+// that it is acknowledged once the other sinks have it, and written to the
+// event log with its payload, so that it can be published by hand. Without
+// this, one event a publisher can never take (a Kafka record over the
+// broker's size limit) held back every later event of every user forever.
+func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []*OutboxEvent, cause error) bool {
+	if s.refused != bad.Seq {
+		s.refused, s.refusals = bad.Seq, 0
+	}
+	s.refusals++
+	if r.cfg.PoisonAttempts < 0 || s.refusals < r.cfg.PoisonAttempts || ctx.Err() != nil {
+		return false
+	}
+	// The event right behind bad may be refused too (two users' oversized
+	// records in a row): its key is left out in turn, a few times, before
+	// the sink is taken for down.
+	skip := map[string]bool{bad.Key: true}
+	up := false
+	for range maxProbes {
+		if ctx.Err() != nil {
+			return false
+		}
+		others := make([]*OutboxEvent, 0, len(rest))
+		for _, ev := range rest {
+			if !skip[ev.Key] {
+				others = append(others, ev)
+			}
+		}
+		if len(others) == 0 {
+			return false // nothing to tell a refusal of bad from an outage
+		}
+		n, _ := s.pub.Publish(ctx, others)
+		n = min(max(n, 0), len(others))
+		for _, ev := range others[:n] {
+			s.delivered[ev.Seq] = true
+		}
+		if n > 0 {
+			up = true
+			break
+		}
+		skip[others[0].Key] = true
+	}
+	if !up {
+		return false // the sink takes nothing: down, not refusing bad
+	}
+	s.delivered[bad.Seq] = true
+	refusals := s.refusals
+	s.refused, s.refusals = 0, 0
+	e := r.e
+	e.log.ErrorContext(ctx, "event set aside: the publisher keeps refusing it and takes the events after it",
+		"publisher", s.name, "eventId", bad.ID, "type", bad.Type, "attempts", refusals, "error", cause)
+	e.writeEventLog(ctx, EventLogError, "Event %s (%s) was refused %d times in a row by %s, which took later events; it is set aside and not offered to it again. Last error: %v. The event: %s",
+		bad.ID, bad.Type, refusals, s.name, cause, bad.Payload)
+	return true
+}
+
+// maxProbes bounds the publishes of one setAside: while a sink is down,
+// each is one more failed attempt.
+const maxProbes = 4
 
 func (r *relay) activeSinks() []*sink {
 	out := slices.Clone(r.sinks)
@@ -335,6 +417,7 @@ func (r *relay) lostLease() {
 	r.holding = false
 	for _, s := range r.activeSinks() {
 		s.delivered = nil
+		s.refused, s.refusals = 0, 0
 	}
 }
 

@@ -1,0 +1,173 @@
+package authcore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/store/memstore"
+)
+
+// pickySink is a publisher that delivers events in order and refuses the
+// ones refuse names (an event it can never take, such as a record larger
+// than the broker accepts), or every event while down is set.
+type pickySink struct {
+	mu       sync.Mutex
+	refuse   map[string]bool
+	down     bool
+	attempts int
+	got      []*authcore.OutboxEvent
+}
+
+func (p *pickySink) Publish(_ context.Context, events []*authcore.OutboxEvent) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.attempts++
+	for i, ev := range events {
+		if p.down {
+			return i, errors.New("broker unreachable")
+		}
+		if p.refuse[ev.ID] {
+			return i, fmt.Errorf("event %s is too large", ev.ID)
+		}
+		p.got = append(p.got, ev)
+	}
+	return len(events), nil
+}
+
+func (p *pickySink) ids() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, ev := range p.got {
+		out = append(out, ev.ID)
+	}
+	return out
+}
+
+func appendEvent(t *testing.T, s authcore.Store, key string) string {
+	t.Helper()
+	id := uuid.NewString()
+	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: key,
+		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `"}}`)}))
+	return id
+}
+
+func poisonRelay(t *testing.T, s authcore.Store, pubs ...authcore.Publisher) *authcore.Engine {
+	t.Helper()
+	opts := []authcore.Option{quiet(), authcore.WithRelay(authcore.RelayConfig{
+		PollInterval: 2 * time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
+		LeaseTTL: 3 * time.Second, PoisonAttempts: 3,
+	})}
+	for _, p := range pubs {
+		opts = append(opts, authcore.WithPublisher(p))
+	}
+	e, err := authcore.New(context.Background(), s, opts...)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.RunRelay(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+	})
+	return e
+}
+
+// TestPoisonEventDoesNotBlockTheOutbox: an event a publisher refuses every
+// time kept the relay retrying it forever, and every event behind it, of
+// every user, waited with it. Once the publisher has refused it
+// PoisonAttempts times in a row and taken later events of other keys, it is
+// set aside (recorded in the event log, payload included) and the rest go
+// on, each key's events still in order.
+func TestPoisonEventDoesNotBlockTheOutbox(t *testing.T) {
+	s := memstore.New()
+	poison := appendEvent(t, s, "user-1")
+	var want []string
+	for i := range 4 {
+		want = append(want, appendEvent(t, s, fmt.Sprintf("user-%d", i%2+1)))
+	}
+	sink := &pickySink{refuse: map[string]bool{poison: true}}
+	other := &pickySink{}
+	e := poisonRelay(t, s, sink, other)
+
+	require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond, "the outbox drains past the poison event")
+	require.ElementsMatch(t, want, sink.ids(), "every other event was delivered, once")
+	var user1 []string
+	sink.mu.Lock()
+	for _, ev := range sink.got {
+		if ev.Key == "user-1" {
+			user1 = append(user1, ev.ID)
+		}
+	}
+	sink.mu.Unlock()
+	require.Equal(t, []string{want[0], want[2]}, user1, "the poison event's key keeps its order")
+	require.Equal(t, append([]string{poison}, want...), other.ids(), "a publisher that takes the event still gets it, in order")
+
+	res, err := e.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Message: "Event " + poison + " *set aside*", Type: authcore.EventLogError})
+	require.NoError(t, err)
+	require.Len(t, res.EventLogs, 1, "the event set aside is in the event log")
+	require.Contains(t, res.EventLogs[0].Message, `{"event":{"type":"user.update","id":"`+poison+`"}}`, "with its payload, to publish by hand")
+}
+
+// TestPoisonEventsInARow: the event right behind a refused one, of another
+// key, is refused too. Trying the events behind the first one stopped at
+// the second, took the sink for down, and set nothing aside: both blocked
+// the outbox forever. The second is set aside in turn once an event behind
+// it shows the sink up (alone at the end of the outbox, it holds back
+// nothing).
+func TestPoisonEventsInARow(t *testing.T) {
+	s := memstore.New()
+	first := appendEvent(t, s, "big-1")
+	second := appendEvent(t, s, "big-2")
+	var want []string
+	for i := range 3 {
+		want = append(want, appendEvent(t, s, fmt.Sprintf("user-%d", i)))
+	}
+	sink := &pickySink{refuse: map[string]bool{first: true, second: true}}
+	poisonRelay(t, s, sink)
+	require.Eventually(t, func() bool { return len(sink.ids()) == len(want) }, 10*time.Second, 2*time.Millisecond, "the events behind both are delivered")
+	require.Equal(t, want, sink.ids())
+	want = append(want, appendEvent(t, s, "user-9"))
+	require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond, "both are set aside")
+	require.Equal(t, want, sink.ids())
+}
+
+// TestOutageSetsNothingAside: a publisher that refuses every event is down,
+// not refusing one event: however often the first event fails, it is
+// delivered, in order, once the publisher is back.
+func TestOutageSetsNothingAside(t *testing.T) {
+	s := memstore.New()
+	var want []string
+	for i := range 3 {
+		want = append(want, appendEvent(t, s, fmt.Sprintf("user-%d", i)))
+	}
+	sink := &pickySink{down: true}
+	poisonRelay(t, s, sink)
+	require.Eventually(t, func() bool {
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		return sink.attempts >= 20
+	}, 10*time.Second, time.Millisecond, "the relay keeps trying")
+	sink.mu.Lock()
+	sink.down = false
+	sink.mu.Unlock()
+	require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond)
+	require.Equal(t, want, sink.ids())
+}
+
+// TestPoisonAttemptsNegativeIsAccepted: a negative PoisonAttempts means
+// "never set an event aside", unlike the other fields' negative values.
+func TestPoisonAttemptsNegativeIsAccepted(t *testing.T) {
+	_, err := authcore.New(context.Background(), memstore.New(), quiet(), authcore.WithRelay(authcore.RelayConfig{PoisonAttempts: -1}))
+	require.NoError(t, err)
+	_, err = authcore.New(context.Background(), memstore.New(), quiet(), authcore.WithRelay(authcore.RelayConfig{BatchSize: -1}))
+	require.Error(t, err)
+}
