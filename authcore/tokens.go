@@ -498,21 +498,25 @@ func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, tok
 }
 
 // checkTimes enforces exp (required) and nbf (when present), in seconds.
+// The claims are compared as the float64s they were decoded to: converting
+// one beyond int64's range to int64 is undefined in Go (amd64 gives the
+// minimum), which made an nbf of 1e19 pass as long past and an exp of 1e19
+// count as long expired. RFC 7519 NumericDates may also have a fraction.
 func (e *Engine) checkTimes(claims map[string]any) error {
-	now := e.now().Unix()
+	now := float64(e.now().UnixMilli()) / 1000
 	exp, ok := claims["exp"].(float64)
 	if !ok {
 		return tokenInvalid("no exp")
 	}
-	if now >= int64(exp) {
-		return &TokenExpiredError{Expiry: time.Unix(int64(exp), 0)}
+	if now >= exp {
+		return &TokenExpiredError{Expiry: time.UnixMilli(int64(max(exp, 0) * 1000))}
 	}
 	if v, present := claims["nbf"]; present {
 		nbf, ok := v.(float64)
 		if !ok {
 			return tokenInvalid("nbf is not a number")
 		}
-		if now < int64(nbf) {
+		if now < nbf {
 			return tokenInvalid("not valid yet")
 		}
 	}

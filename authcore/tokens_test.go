@@ -403,6 +403,46 @@ func TestValidateAccessTokenRefusals(t *testing.T) {
 	}
 }
 
+// TestValidateAccessTokenFarTimes: exp and nbf beyond int64's range are
+// compared as the numbers they are. Converted to int64 they wrapped to its
+// minimum on amd64, so an nbf of 1e19 (not valid for aeons) passed and an
+// exp of 1e19 (valid for aeons) was refused as expired.
+func TestValidateAccessTokenFarTimes(t *testing.T) {
+	f := newTokenFixture(t)
+	tok, _ := f.issue(authcore.TokenRequest{})
+	_, claims, _ := segments(t, tok)
+	hsKey, err := f.store.GetKey(f.ctx, f.reloadTenant().JWTConfiguration.AccessTokenKeyID)
+	require.NoError(t, err)
+	sign := func(mutate func(jwt.MapClaims)) string {
+		c := jwt.MapClaims{}
+		for k, v := range claims {
+			c[k] = v
+		}
+		mutate(c)
+		tk := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+		tk.Header["kid"] = hsKey.ID
+		s, err := tk.SignedString(hsKey.Secret)
+		require.NoError(t, err)
+		return s
+	}
+	now := float64(f.clock.Now().Unix())
+
+	for _, nbf := range []float64{1e19, 9223372036854775807, 1e300, now + 0.5} {
+		_, err := f.engine.ValidateAccessToken(f.ctx, sign(func(c jwt.MapClaims) { c["nbf"] = nbf }))
+		assert.ErrorIs(t, err, authcore.ErrTokenInvalid, "nbf %g is in the future", nbf)
+	}
+	for _, exp := range []float64{1e19, 9223372036854775807, 1e300, now + 0.5} {
+		_, err := f.engine.ValidateAccessToken(f.ctx, sign(func(c jwt.MapClaims) { c["exp"] = exp }))
+		assert.NoError(t, err, "exp %g is in the future", exp)
+	}
+	for _, exp := range []float64{-1e19, now - 0.5, now} {
+		_, err := f.engine.ValidateAccessToken(f.ctx, sign(func(c jwt.MapClaims) { c["exp"] = exp }))
+		assert.ErrorIs(t, err, authcore.ErrTokenExpired, "exp %g has passed", exp)
+	}
+	_, err = f.engine.ValidateAccessToken(f.ctx, sign(func(c jwt.MapClaims) { c["nbf"] = -1e19 }))
+	assert.NoError(t, err, "an nbf long past")
+}
+
 func mustPrivate(t *testing.T, k *authcore.SigningKey) any {
 	t.Helper()
 	p, err := x509.ParsePKCS8PrivateKey(k.Secret)

@@ -706,3 +706,19 @@ func TestValidateKeepsLargeNumbers(t *testing.T) {
 	assert.Contains(t, v.Body, `"accountId":9007199254740993`)
 	assert.Contains(t, v.Body, `"ratio":0.1`)
 }
+
+// TestValidateRefusesVendedTokenNotYetValid: a vended token keeps the
+// caller's nbf, and one far in the future (past int64's range) is not valid
+// yet. It validated (200) when nbf was converted to int64 and wrapped.
+func TestValidateRefusesVendedTokenNotYetValid(t *testing.T) {
+	w := newTokenWorld(t)
+	for _, nbf := range []string{"1e19", "9223372036854775807", "1e300"} {
+		r := w.do("POST", "/api/jwt/vend", `{"claims":{"nbf":`+nbf+`}}`)
+		require.Equal(t, http.StatusOK, r.Code, r.Body)
+		var vended struct{ Token string }
+		require.NoError(t, json.Unmarshal([]byte(r.Body), &vended))
+		r = w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+vended.Token)
+		assert.Equal(t, http.StatusUnauthorized, r.Code, "nbf %s", nbf)
+		assert.Empty(t, r.Body)
+	}
+}
