@@ -111,13 +111,11 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 			}
 		}
 		if app.LoginConfiguration.GenerateRefreshTokens && reg != nil && samePolicy {
-			// The new refresh token ends no later than the one presented,
-			// and starts with it: exchanges must not renew a session.
-			plain, created, err := e.createRefreshToken(ctx, e.store, tenant, app, user, rt.MetaData, rt)
+			plain, id, err := e.issueRefreshToken(ctx, tenant, app, user, req.RefreshToken)
 			if err != nil {
 				return IssueResult{}, err
 			}
-			out.RefreshToken, sid = plain, created.ID
+			out.RefreshToken, sid = plain, id
 		}
 	}
 	authTime, _ := claims["auth_time"].(float64)
@@ -132,6 +130,43 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		return IssueResult{}, err
 	}
 	return out, nil
+}
+
+// issueRefreshToken stores the refresh token of an exchange, made from the
+// presented one (plain), which must still exist when it is written: a
+// revocation that committed since IssueJWT read it (a logout everywhere)
+// would otherwise be undone by a token made from a revoked one. The
+// presented token is read again in the transaction, and then its user,
+// the order a refresh locks them in: on PostgreSQL a revocation by user
+// locks the user before it deletes, so it either waits for this token and
+// deletes it too, or has committed and this read finds nothing.
+func (e *Engine) issueRefreshToken(ctx context.Context, tenant *Tenant, app *Application, user *User, plain string) (string, string, error) {
+	var newPlain, id string
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		newPlain, id = "", ""
+		rt, err := tx.GetRefreshTokenByHash(ctx, hashRefreshToken(plain), false)
+		switch {
+		case errors.Is(err, ErrNotFound) || err == nil && (rt.UserID != user.ID || e.instant() >= rt.ExpirationInstant):
+			return invalid("refreshToken", "invalid", "The [refreshToken] parameter is not a valid refresh token of the token's user.")
+		case err != nil:
+			return err
+		}
+		if _, err := tx.GetUser(ctx, user.ID); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return tokenInvalid("the subject is not a user")
+			}
+			return err
+		}
+		// The new refresh token ends no later than the one presented,
+		// and starts with it: exchanges must not renew a session.
+		p, created, err := e.createRefreshToken(ctx, tx, tenant, app, user, rt.MetaData, rt)
+		if err != nil {
+			return err
+		}
+		newPlain, id = p, created.ID
+		return nil
+	})
+	return newPlain, id, err
 }
 
 // signsForTenant reports whether keyID signs access tokens for tenant: the

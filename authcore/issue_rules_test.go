@@ -1,6 +1,7 @@
 package authcore_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/store/memstore"
 )
 
 // GET /api/jwt/issue exchanges a token for another application's; it must
@@ -96,4 +98,51 @@ func TestPatchIntegrationsAliasKeepsNulls(t *testing.T) {
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, []string{"[invalidJSON]"}, ve.Codes())
 	})
+}
+
+// readHookStore runs hook once, right after the first read of a refresh
+// token by value outside a transaction: what a concurrent request could do
+// between IssueJWT's check of the presented token and its write.
+type readHookStore struct {
+	authcore.Store
+	hook func()
+}
+
+func (s *readHookStore) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
+	rt, err := s.Store.GetRefreshTokenByHash(ctx, hash, previous)
+	if h := s.hook; h != nil {
+		s.hook = nil
+		h()
+	}
+	return rt, err
+}
+
+// A revocation of the user's refresh tokens (logout everywhere) that lands
+// while GET /api/jwt/issue exchanges one of them must not be undone: the
+// exchange stored a new refresh token, made from the revoked one, after the
+// revocation had committed, so the session lived on.
+func TestIssueJWTRefreshTokenRevokedMeanwhile(t *testing.T) {
+	s := &readHookStore{Store: memstore.New()}
+	f := newTokenFixtureOn(t, s)
+	app2 := &authcore.Application{ID: "7b3e2d4f-8e8f-4b6f-8b54-1b6c2d3e4f50", TenantID: f.tenant.ID, Name: "Hooli", Active: true,
+		LoginConfiguration: authcore.LoginConfiguration{GenerateRefreshTokens: true}}
+	require.NoError(t, f.store.CreateApplication(f.ctx, app2))
+	require.NoError(t, f.store.CreateRegistration(f.ctx, &authcore.UserRegistration{ID: "aaaaaaaa-0000-4000-8000-000000000002", ApplicationID: app2.ID, UserID: f.user.ID}))
+	rt, _ := f.login(f.user)
+	tok, _ := f.issue(authcore.TokenRequest{})
+
+	s.hook = func() {
+		n, err := f.engine.RevokeRefreshTokens(f.ctx, authcore.RevokeRequest{UserID: f.user.ID})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	}
+	res, err := f.engine.IssueJWT(f.ctx, authcore.IssueRequest{AccessToken: tok, ApplicationID: app2.ID, RefreshToken: rt})
+	require.Nil(t, s.hook, "the revocation ran")
+	var v *authcore.ValidationError
+	require.ErrorAs(t, err, &v, "the presented refresh token is gone")
+	assert.Equal(t, []string{"[invalid]refreshToken"}, v.Codes())
+	assert.Empty(t, res.RefreshToken)
+	tokens, err := f.engine.RefreshTokens(f.ctx, f.user.ID)
+	require.NoError(t, err)
+	assert.Empty(t, tokens, "no refresh token outlives the revocation")
 }
