@@ -12,7 +12,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/authcore/authcore/validation"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -466,6 +469,11 @@ func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, tok
 	if h.KeyID == "" {
 		return nil, "", tokenInvalid("no kid")
 	}
+	if !possibleKid(h.KeyID) {
+		// Not looked up: the header is not yet verified, so anyone may
+		// send it, and PostgreSQL fails a lookup of U+0000 (a 500).
+		return nil, "", tokenInvalid("unknown key")
+	}
 	// The kid is the key's id, or the kid it was imported with
 	// (SigningKey.EffectiveKid): one lookup finds either.
 	k, err := cached(ctx, cfg, configKindKid, h.KeyID, e.store.GetKeyByKid) // configcache.go
@@ -495,6 +503,15 @@ func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, tok
 		return nil, "", err
 	}
 	return claims, k.ID, nil
+}
+
+// possibleKid reports whether some stored key could have kid: a key's kid
+// is its id (a UUID) or one imported with it, at most
+// validation.MaxIndexedLength characters of UTF-8 without control
+// characters (keyimport.go).
+func possibleKid(kid string) bool {
+	return utf8.ValidString(kid) && utf8.RuneCountInString(kid) <= validation.MaxIndexedLength &&
+		!strings.ContainsFunc(kid, unicode.IsControl)
 }
 
 // checkTimes enforces exp (required) and nbf (when present), in seconds.
