@@ -48,7 +48,12 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	case !isUUID(appID):
 		return IssueResult{}, invalid("applicationId", "couldNotConvert", "The [applicationId] parameter must be a UUID.")
 	}
+	// A user's id is a UUID; anything else is not looked up (PostgreSQL
+	// fails a lookup of U+0000, which a token's signer may have put there).
 	userID, _ := claims["sub"].(string)
+	if !isUUID(userID) {
+		return IssueResult{}, tokenInvalid("the subject is not a user")
+	}
 	user, err := e.store.GetUser(ctx, userID)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
@@ -199,7 +204,7 @@ func (e *Engine) LoginTokenSubject(ctx context.Context, token string) (string, e
 		return "", err
 	}
 	sub, _ := claims["sub"].(string)
-	if sub == "" {
+	if !isUUID(sub) {
 		return "", tokenInvalid("not a login's token")
 	}
 	user, err := e.store.GetUser(ctx, sub)
@@ -228,8 +233,10 @@ func (e *Engine) ValidateLoginToken(ctx context.Context, token string) (map[stri
 	if err != nil {
 		return nil, err
 	}
+	// A tenant's id is a UUID: anything else names no tenant and is not
+	// looked up (PostgreSQL fails a lookup of U+0000, a 500).
 	tid, _ := claims["tid"].(string)
-	if tid == "" {
+	if !isUUID(tid) {
 		return nil, tokenInvalid("not a login's token")
 	}
 	tenant, err := e.sharedTenant(ctx, cfg, tid)
