@@ -57,3 +57,16 @@ export function assertOK(res, statusCode = 200) {
   assert.equal(res.statusCode, statusCode, JSON.stringify(res.response));
   assert.equal(res.wasSuccessful(), true);
 }
+
+/** POSTs JSON to the fake Twitter's control API (examples/faketwitter). */
+export async function controlPost(path, body) {
+  const control = requireEnv('AUTHCORE_FAKE_TWITTER_CONTROL');
+  const res = await fetch(control + path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `control ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

@@ -10,12 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { newClient, expectFailure, assertOK } from './helpers.mjs';
-
-const control = process.env.AUTHCORE_FAKE_TWITTER_CONTROL;
-if (!control) {
-  throw new Error('AUTHCORE_FAKE_TWITTER_CONTROL is not set: run the e2e tests through scripts/e2e');
-}
+import { newClient, expectFailure, assertOK, controlPost } from './helpers.mjs';
 
 const client = newClient();
 const run = randomUUID().slice(0, 8);
@@ -31,17 +26,6 @@ const nomail = account('nomail', ''); // Twitter gave no e-mail
 const eve = account('eve'); // no authcore user has her e-mail
 const finn = account('finn'); // linked through the Link API
 const gus = account('gus'); // CreatePendingLink
-
-async function controlPost(path, body) {
-  const res = await fetch(control + path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `control ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 async function loginRequest(a, extra = {}) {
   const data = await controlPost('/request-token', { consumerKey: consumer.key, accountId: a.id });

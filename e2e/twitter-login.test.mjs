@@ -10,12 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, randomInt, randomUUID, verify } from 'node:crypto';
-import { newClient, expectFailure, assertOK } from './helpers.mjs';
-
-const control = process.env.AUTHCORE_FAKE_TWITTER_CONTROL;
-if (!control) {
-  throw new Error('AUTHCORE_FAKE_TWITTER_CONTROL is not set: run the e2e tests through scripts/e2e');
-}
+import { newClient, expectFailure, assertOK, controlPost } from './helpers.mjs';
 
 const client = newClient();
 const run = randomUUID().slice(0, 8);
@@ -34,18 +29,6 @@ function account(name) {
 const alice = account('alice'); // LinkByEmail, request token + verifier
 const bob = account('bob'); // the access-token shortcut
 const carol = account('carol'); // CreatePendingLink
-
-/** POSTs JSON to the fake Twitter's control API. */
-async function controlPost(path, body) {
-  const res = await fetch(control + path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `control ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** What the browser leg of Sign in with Twitter would hand the app. */
 function requestToken(a) {
