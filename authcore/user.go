@@ -215,16 +215,23 @@ func (e *Engine) userBy(ctx context.Context, value string, get func(Store, conte
 // e-mail in a tenant that requires verification makes the user unverified
 // unless skipVerification.
 func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
-	return e.changeUser(ctx, id, EventUserUpdate, func(*User) (UserRequest, error) { return req, nil })
+	return e.changeUser(ctx, id, EventUserUpdate, func(context.Context, Store, *User) (UserRequest, error) { return req, nil })
 }
 
 // PatchUser applies a PATCH in any of the three forms (see PatchRequest) to
 // {"user": …}: in the legacy form (application/json) preferredLanguages sent
 // are appended to the stored ones, in RFC 7396 they replace them.
-// skipVerification may be sent beside "user".
+// skipVerification may be sent beside "user". The document patched is the
+// user as GET shows it, registrations included, so that an RFC 6902 "test"
+// of what the client read holds; the registrations are read-only here (the
+// Registration API changes them).
 func (e *Engine) PatchUser(ctx context.Context, id string, req PatchRequest) (*User, error) {
-	return e.changeUser(ctx, id, EventUserUpdate, func(cur *User) (UserRequest, error) {
-		patched, err := applyPatch(req, UserResponse{User: cur}, nil)
+	return e.changeUser(ctx, id, EventUserUpdate, func(ctx context.Context, tx Store, cur *User) (UserRequest, error) {
+		shown := *cur
+		if err := fillRegistrations(ctx, tx, &shown); err != nil {
+			return UserRequest{}, err
+		}
+		patched, err := applyPatch(req, UserResponse{User: &shown}, nil)
 		if err != nil {
 			return UserRequest{}, err
 		}
@@ -254,7 +261,7 @@ func (e *Engine) setUserActive(ctx context.Context, id string, active bool) (*Us
 	if !active {
 		event = EventUserDeactivate
 	}
-	return e.changeUser(ctx, id, event, func(cur *User) (UserRequest, error) {
+	return e.changeUser(ctx, id, event, func(_ context.Context, _ Store, cur *User) (UserRequest, error) {
 		in := userInput(cur)
 		in.Active = &active
 		return UserRequest{User: in}, nil
@@ -263,7 +270,7 @@ func (e *Engine) setUserActive(ctx context.Context, id string, active bool) (*Us
 
 // changeUser is the read-modify-write of PUT and PATCH in one transaction;
 // it emits event (user.update carries the user before as "original").
-func (e *Engine) changeUser(ctx context.Context, id, event string, build func(cur *User) (UserRequest, error)) (*User, error) {
+func (e *Engine) changeUser(ctx context.Context, id, event string, build func(ctx context.Context, tx Store, cur *User) (UserRequest, error)) (*User, error) {
 	var out *User
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
@@ -279,12 +286,12 @@ func (e *Engine) changeUser(ctx context.Context, id, event string, build func(cu
 }
 
 // changeUserTx is changeUser's transaction; it sets *result.
-func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, event string, build func(cur *User) (UserRequest, error), result **User) error {
+func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, event string, build func(ctx context.Context, tx Store, cur *User) (UserRequest, error), result **User) error {
 	cur, err := loadUser(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	req, err := build(cur)
+	req, err := build(ctx, tx, cur)
 	if err != nil {
 		return err
 	}
