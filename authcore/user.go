@@ -423,9 +423,25 @@ func buildUser(in UserInput) User {
 		u.UsernameStatus = UsernameStatusActive
 	}
 	if in.TwoFactor != nil && len(in.TwoFactor.Methods) > 0 {
-		u.TwoFactor = &TwoFactor{Methods: append([]TwoFactorMethod(nil), in.TwoFactor.Methods...)}
+		u.TwoFactor = &TwoFactor{Methods: uniqueMethods(in.TwoFactor.Methods)}
 	}
 	return u
+}
+
+// uniqueMethods keeps the first of methods that are the same in every
+// property. A legacy PATCH appends arrays, so a client that sends back the
+// user it retrieved (the clients' patchUser) sends each stored method again;
+// a copy says nothing new, as a repeated language does not (cleanStrings).
+func uniqueMethods(in []TwoFactorMethod) []TwoFactorMethod {
+	out := make([]TwoFactorMethod, 0, len(in))
+	seen := make(map[TwoFactorMethod]bool, len(in))
+	for _, m := range in {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // maxPreferredLanguages is FusionAuth's limit on user.preferredLanguages
@@ -457,6 +473,11 @@ func validateUser(in UserInput, u *User) error {
 	}
 	checkLanguages(&errs, "user.preferredLanguages", u.PreferredLanguages)
 	checkTimezone(&errs, "user.timezone", u.Timezone)
+	if in.TwoFactor != nil && u.TwoFactor != nil {
+		// Only what a request sends: a login passes no input and leaves
+		// the methods to the user as stored.
+		checkMethodIDs(&errs, u.TwoFactor.Methods)
+	}
 	if u.Expiry < 0 {
 		errs.Invalid("user.expiry", "The [user.expiry] property must be an instant in epoch milliseconds.")
 	}
@@ -476,6 +497,23 @@ func checkLanguages(errs *validation.Errors, path string, langs []string) {
 			errs.NotOfType(path, fmt.Sprintf("The [%s] property holds [%s], which is not a locale: a language code, then optionally an underscore and a country code, such as en or en_US.", path, l))
 			return
 		}
+	}
+}
+
+// checkMethodIDs refuses two different two-factor methods under one id
+// ([duplicate]user.twoFactor.methods): an id names one method of the user
+// (FusionAuth's methodId), and which one was meant cannot be told.
+func checkMethodIDs(errs *validation.Errors, methods []TwoFactorMethod) {
+	seen := make(map[string]bool, len(methods))
+	for _, m := range methods {
+		if m.ID == "" {
+			continue
+		}
+		if seen[m.ID] {
+			errs.Field("user.twoFactor.methods", validation.KindDuplicate, fmt.Sprintf("The id [%s] names more than one method in [user.twoFactor.methods].", m.ID))
+			return
+		}
+		seen[m.ID] = true
 	}
 }
 

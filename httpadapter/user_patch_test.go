@@ -36,3 +36,35 @@ func TestPatchUserDocumentIsWhatGetShows(t *testing.T) {
 	assert.Equal(t, "Doc", kept.obj(t, "user")["firstName"])
 	assert.Equal(t, []any{"user"}, f.do("GET", "/api/user/registration/"+uid+"/"+str(app, "id"), "").obj(t, "registration")["roles"])
 }
+
+// A legacy PATCH appends arrays, so sending back the user as GET showed it
+// (the clients' patchUser with the retrieved user) appended a copy of each
+// two-factor method: the user then had every method twice, and a login's
+// 242 listed each twice. A method that repeats one the user has is now
+// kept once, as a repeated language is; two different methods under one id
+// are refused, on every form, with nothing stored.
+func TestPatchUserTwoFactorMethodsNotRepeated(t *testing.T) {
+	f := newFixture(t)
+	u := f.do("POST", "/api/user", `{"user":{"email":"tf@example.com","twoFactor":{"methods":[{"id":"7K2G","method":"email","email":"tf@example.com"}]}}}`).obj(t, "user")
+	uid := str(u, "id")
+	want := map[string]any{"methods": []any{map[string]any{"id": "7K2G", "method": "email", "email": "tf@example.com"}}}
+
+	back := f.do("PATCH", "/api/user/"+uid, `{"user":{"twoFactor":{"methods":[{"id":"7K2G","method":"email","email":"tf@example.com"}]},"firstName":"Tf"}}`).obj(t, "user")
+	assert.Equal(t, want, back["twoFactor"])
+	assert.Equal(t, "Tf", back["firstName"])
+	assert.Equal(t, want, f.do("GET", "/api/user/"+uid, "").obj(t, "user")["twoFactor"])
+
+	added := f.do("PATCH", "/api/user/"+uid, `{"user":{"twoFactor":{"methods":[{"id":"9XQ3","method":"sms","mobilePhone":"+15555550100"}]}}}`).obj(t, "user")
+	assert.Len(t, added["twoFactor"].(map[string]any)["methods"], 2, "a new method is appended")
+
+	for name, tc := range map[string][2]string{
+		"legacy":     {"application/json", `{"user":{"twoFactor":{"methods":[{"id":"7K2G","method":"sms","mobilePhone":"+15555550101"}]}}}`},
+		"json patch": {"application/json-patch+json", `[{"op":"add","path":"/user/twoFactor/methods/-","value":{"id":"9XQ3","method":"email","email":"x@example.com"}}]`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f.do("PATCH", "/api/user/"+uid, tc[1], "Content-Type", tc[0]).codes(t, "[duplicate]user.twoFactor.methods")
+			assert.Equal(t, added["twoFactor"], f.do("GET", "/api/user/"+uid, "").obj(t, "user")["twoFactor"], "nothing stored")
+		})
+	}
+	f.do("POST", "/api/user", `{"user":{"email":"tf2@example.com","twoFactor":{"methods":[{"id":"A","method":"email"},{"id":"A","method":"sms"}]}}}`).codes(t, "[duplicate]user.twoFactor.methods")
+}
