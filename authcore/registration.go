@@ -302,8 +302,14 @@ func (e *Engine) PatchRegistration(ctx context.Context, userID, applicationID st
 
 func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID string, build func(cur *UserRegistration) (RegistrationRequest, error)) (*UserRegistration, error) {
 	applicationID = strings.ToLower(strings.TrimSpace(applicationID))
-	if applicationID == "" {
+	switch {
+	case applicationID == "":
 		return nil, invalid("registration.applicationId", validation.KindBlank, "You must specify the [registration.applicationId] property.")
+	case !isUUID(applicationID):
+		// Only the body can send one (the URI's is checked as a UUID), and
+		// a create answers it so: ErrNotFound would say the user or the
+		// registration does not exist.
+		return nil, invalid("registration.applicationId", validation.KindInvalid, fmt.Sprintf("The [registration.applicationId] property must be a UUID: [%s].", applicationID))
 	}
 	var out *UserRegistration
 	m := e.newModeration(ctx) // moderation.go
