@@ -51,15 +51,33 @@ func (c Consumer) LogValue() slog.Value {
 }
 
 // Token is an OAuth 1.0a token and its secret: the user's access token once
-// Login returns it.
+// Login returns it. Neither fmt nor slog prints the token or the secret; read
+// the fields themselves.
 type Token struct {
 	Token  string
 	Secret Secret
 }
 
-// LogValue keeps the secret out of slog's JSON handler.
+// LogValue keeps the token and its secret out of slog's output. The token is
+// as much a credential as the secret: it names the user's grant, and with a
+// leaked consumer secret it is half of what signs for the user.
 func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("token", t.Token), slog.Any("secret", t.Secret))
+	return slog.GroupValue(slog.String("token", redactedIfSet(t.Token)), slog.Any("secret", t.Secret))
+}
+
+// Format makes every fmt verb print the token and its secret redacted:
+// without it %v would print the token field as it is.
+func (t Token) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "{%s %s}", redactedIfSet(t.Token), redacted)
+}
+
+// redactedIfSet keeps an empty value visible as empty, which says something
+// when debugging ("no token was given") without saying what a token was.
+func redactedIfSet(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
 }
 
 // User is the part of Twitter's verify_credentials answer that a login uses.

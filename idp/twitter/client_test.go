@@ -1,8 +1,11 @@
 package twitter_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -590,5 +593,38 @@ func TestBaseURLErrorHidesPassword(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the error names the password: %v", err)
 		}
+	}
+}
+
+// TestTokenNeverPrints: an oauth_token is a credential like its secret, so
+// neither fmt nor slog shows it (Token.LogValue printed it in clear, and %v
+// of a Token printed its Token field).
+func TestTokenNeverPrints(t *testing.T) {
+	const token, secret = "1179659262-ACCESS-TOKEN-VALUE", "ACCESS-TOKEN-SECRET"
+	values := map[string]any{
+		"value":   twitter.Token{Token: token, Secret: secret},
+		"pointer": &twitter.Token{Token: token, Secret: secret},
+	}
+	for name, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%s", "%#v", "%q", "%x", "%d"} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, token) || strings.Contains(out, secret) ||
+				!strings.Contains(out, "[redacted]") {
+				t.Errorf("%s with %s: %s", name, verb, out)
+			}
+		}
+		var text, js bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Info("login", "tok", v)
+		slog.New(slog.NewJSONHandler(&js, nil)).Info("login", "tok", v)
+		for handler, out := range map[string]string{"text": text.String(), "json": js.String()} {
+			if strings.Contains(out, token) || strings.Contains(out, secret) || !strings.Contains(out, "[redacted]") {
+				t.Errorf("%s in slog %s: %s", name, handler, out)
+			}
+		}
+	}
+	// An absent token stays visibly absent: "no token" is worth knowing.
+	var js bytes.Buffer
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("login", "tok", twitter.Token{})
+	if !strings.Contains(js.String(), `"tok":{"token":"","secret":"[redacted]"}`) {
+		t.Errorf("empty token: %s", js.String())
 	}
 }
