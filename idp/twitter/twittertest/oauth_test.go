@@ -110,6 +110,11 @@ func TestParseAuthorization(t *testing.T) {
 	if err != nil || good["oauth_token"] != "a b" || good["oauth_nonce"] != "n" {
 		t.Fatalf("got %v %v", good, err)
 	}
+	// realm is a quoted-string, exempt from §3.6, and dropped.
+	good, err = parseAuthorization(`OAuth realm="Example Realm", oauth_signature="tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D"`)
+	if err != nil || len(good) != 1 || good["oauth_signature"] != "tR3+Ty81lMeYAr/Fid0kMTYa/WM=" {
+		t.Fatalf("got %v %v", good, err)
+	}
 	for _, h := range []string{
 		`Bearer abc`,
 		`OAuth`,
@@ -119,6 +124,16 @@ func TestParseAuthorization(t *testing.T) {
 		`OAuth oauth_token="a"x`,
 		`OAuth oauth_token="a", oauth_token="b"`,
 		`OAuth oauth_token="%zz"`,
+		// Not §3.6's encoding of any value: raw reserved characters (an
+		// unencoded base64 signature), a raw space or non-ASCII byte, a
+		// lower-case escape, an escaped unreserved character, an encoded
+		// name written raw.
+		`OAuth oauth_signature="tR3+Ty81lMeYAr/Fid0kMTYa/WM="`,
+		`OAuth oauth_token="a b"`,
+		"OAuth oauth_token=\"caf\xc3\xa9\"",
+		`OAuth oauth_token="a%2fb"`,
+		`OAuth oauth_token="%41"`,
+		`OAuth oauth token="a"`,
 	} {
 		if _, err := parseAuthorization(h); err == nil {
 			t.Errorf("accepted %q", h)
@@ -135,6 +150,22 @@ func TestIsForm(t *testing.T) {
 	} {
 		if isForm(ct) != want {
 			t.Errorf("%q", ct)
+		}
+	}
+}
+
+// TestWellEncoded: what percentEncode writes is well encoded, for every
+// byte; anything else that decodes to the same string is not.
+func TestWellEncoded(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		s := string([]byte{'a', byte(b), 'z'})
+		if enc := percentEncode(s); !wellEncoded(enc) {
+			t.Errorf("%q refused", enc)
+		}
+	}
+	for _, raw := range []string{"a b", "a+b", "%2f", "%41", "%", "%2", "%G1", "é"} {
+		if wellEncoded(raw) {
+			t.Errorf("%q accepted", raw)
 		}
 	}
 }

@@ -437,3 +437,38 @@ func TestCloseReleasesHeldRequest(t *testing.T) {
 		t.Fatalf("status %d", status)
 	}
 }
+
+// TestUnencodedAuthorizationIsRefused: a request whose signature is right
+// for its values, but whose Authorization header writes them unencoded (a
+// base64 nonce and signature with raw "+", "/" and "="), is refused as
+// Twitter refuses malformed OAuth data; the same request encoded passes.
+// The fake decoded such a header leniently and let a client that encodes
+// wrongly pass.
+func TestUnencodedAuthorizationIsRefused(t *testing.T) {
+	s := newTestServer(t)
+	at, as := s.IssueAccessToken(ck, acctID)
+	send := func(encode bool) (int, []byte) {
+		o := oauthParams(at)
+		o["oauth_nonce"] = "n+/=" + randomString(12)
+		r := makeSigned("GET", "http://api.example.com"+verifyP, "", o, cs, as)
+		if !encode {
+			names := make([]string, 0, len(o))
+			for n := range o {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			parts := make([]string, len(names))
+			for i, n := range names {
+				parts[i] = n + `="` + o[n] + `"`
+			}
+			r.Header.Set("Authorization", "OAuth "+strings.Join(parts, ", "))
+		}
+		return serve(s, r)
+	}
+	if status, body := send(false); status != http.StatusBadRequest || twitterCode(t, body) != 215 {
+		t.Fatalf("unencoded: %d %s", status, body)
+	}
+	if status, body := send(true); status != http.StatusOK {
+		t.Fatalf("encoded: %d %s", status, body)
+	}
+}
