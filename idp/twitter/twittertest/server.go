@@ -251,9 +251,12 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, sr *signed
 		writeError(w, http.StatusUnauthorized, 32, "Could not authenticate you.")
 		return false
 	}
+	// §3.3: the timestamp is a positive integer, seconds since the epoch,
+	// in decimal digits. ParseInt alone would also take "+1700000000": a
+	// sign makes it malformed, not a time (zero is one, out of the window).
 	ts, err := strconv.ParseInt(o["oauth_timestamp"], 10, 64)
 	nonce := o["oauth_nonce"]
-	if err != nil || nonce == "" {
+	if err != nil || !digits(o["oauth_timestamp"]) || nonce == "" {
 		writeError(w, http.StatusBadRequest, 215, "Bad Authentication data.")
 		return false
 	}
