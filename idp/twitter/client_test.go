@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -626,5 +627,36 @@ func TestTokenNeverPrints(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&js, nil)).Info("login", "tok", twitter.Token{})
 	if !strings.Contains(js.String(), `"tok":{"token":"","secret":"[redacted]"}`) {
 		t.Errorf("empty token: %s", js.String())
+	}
+}
+
+// TestVerifyCredentialsRefusesImplausibleEmail: Twitter returns confirmed
+// addresses only, so an answer whose email the User API would refuse is
+// not Twitter's. Stored by a login (as verified), it made every later PUT
+// of the user as GET returned it fail.
+func TestVerifyCredentialsRefusesImplausibleEmail(t *testing.T) {
+	for i, email := range []string{
+		"not-an-email", " jack@example.com", "jack@example.com\n", "ja ck@example.com",
+		"a@b@example.com", "@example.com", "jack@localhost", "jack@example..com", "jack@.example.com",
+	} {
+		t.Run(email, func(t *testing.T) {
+			f := newFixture(t)
+			id := strconv.Itoa(50 + i)
+			f.fake.AddAccount(twittertest.Account{ID: id, ScreenName: "jack", Email: email})
+			at, as := f.fake.IssueAccessToken(consumerKey, id)
+			_, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+			assertKind(t, err, twitter.ErrUnavailable, as)
+		})
+	}
+	// Addresses the User API takes are taken.
+	for i, email := range []string{"a+b@example.com", "jäck@exämple.com", "JACK@EXAMPLE.COM"} {
+		f := newFixture(t)
+		id := strconv.Itoa(70 + i)
+		f.fake.AddAccount(twittertest.Account{ID: id, ScreenName: "jack", Email: email})
+		at, as := f.fake.IssueAccessToken(consumerKey, id)
+		u, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+		if err != nil || u.Email != email {
+			t.Errorf("%q: got %q, %v", email, u.Email, err)
+		}
 	}
 }

@@ -1,11 +1,14 @@
 package multistore_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 )
 
@@ -31,6 +34,26 @@ func TestTwitterAnswerWithNULOnEveryStore(t *testing.T) {
 			c.tw.AddAccount(a)
 			code, body := login(c.handlers[0], c.loginBody(a.ID))
 			assert.Equal(t, http.StatusOK, code, body)
+		})
+	}
+}
+
+// A verify_credentials answer whose email the User API would refuse is no
+// Twitter answer either: 401 and no user. The login stored it (verified),
+// and every later PUT of that user as GET returned it was refused
+// [notEmail]user.email.
+func TestTwitterAnswerWithImplausibleEmailOnEveryStore(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			c := newCluster(t, k.open(t), 1)
+			for i, email := range []string{"not-an-email", " padded@example.com", "two@at@example.com"} {
+				a := twittertest.Account{ID: fmt.Sprintf("9%d", i), ScreenName: fmt.Sprintf("implausible%d", i), Email: email}
+				c.tw.AddAccount(a)
+				code, body := login(c.handlers[0], c.loginBody(a.ID))
+				assert.Equal(t, http.StatusUnauthorized, code, "email %q: %s", email, body)
+				_, err := c.engines[0].UserByEmail(context.Background(), email)
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "email %q", email)
+			}
 		})
 	}
 }
