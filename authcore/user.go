@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -461,7 +460,7 @@ func validateUser(in UserInput, u *User) error {
 	case u.Email == "" && u.Username == "":
 		errs.Field("user.email", validation.KindBlank, "You must specify either the [user.email] or [user.username] property.")
 	case errs.TooLong("user.email", u.Email, validation.MaxIndexedLength):
-	case u.Email != "" && !plausibleEmail(u.Email):
+	case u.Email != "" && !validation.IsEmail(u.Email):
 		errs.Field("user.email", validation.KindNotEmail, "The [user.email] property is not a valid email address.")
 	}
 	errs.TooLong("user.username", u.Username, validation.MaxIndexedLength)
@@ -524,31 +523,6 @@ func checkTimezone(errs *validation.Errors, path, tz string) {
 	if tz != "" && !validation.IsZoneID(tz) {
 		errs.NotOfType(path, fmt.Sprintf("The [%s] property must be an IANA time zone, such as America/Denver, or an offset, such as UTC-7.", path))
 	}
-}
-
-// plausibleEmail is a deliberately simple check: one @, a non-empty local
-// part, a dotted domain without empty labels, no spaces or control
-// characters. Deliverability is the verification e-mail's job.
-func plausibleEmail(s string) bool {
-	if len(s) > 254 || strings.Count(s, "@") != 1 {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return false
-		}
-	}
-	at := strings.IndexByte(s, '@')
-	local, domain := s[:at], s[at+1:]
-	if local == "" || !strings.Contains(domain, ".") {
-		return false
-	}
-	for _, label := range strings.Split(domain, ".") {
-		if label == "" {
-			return false
-		}
-	}
-	return true
 }
 
 func userStoreError(err error) error {

@@ -15,9 +15,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"github.com/dghubble/oauth1"
+
+	"github.com/authcore/authcore/validation"
 )
 
 // DefaultBaseURL is Twitter's API host.
@@ -291,7 +292,7 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 		// The stores index all three, and PostgreSQL's text refuses U+0000.
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email with U+0000"))
 	}
-	if u.Email != "" && !plausibleEmail(u.Email) {
+	if u.Email != "" && !validation.IsEmail(u.Email) {
 		// Twitter returns only confirmed addresses. A login stores the
 		// email as it comes, marked verified; one the User API would
 		// refuse made every later PUT of that user, as GET returned it,
@@ -299,26 +300,6 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an email that is not an email address"))
 	}
 	return u, body, nil
-}
-
-// plausibleEmail is the User API's rule for user.email (authcore's
-// plausibleEmail, which this package cannot import): one "@", a non-empty
-// local part, a dotted domain without empty labels, no white space or
-// control characters, at most 254 bytes. Keep the two alike.
-func plausibleEmail(s string) bool {
-	if len(s) > 254 || strings.Count(s, "@") != 1 {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return false
-		}
-	}
-	local, domain, _ := strings.Cut(s, "@")
-	// Empty labels without strings.Split, which would allocate on every
-	// login: no leading, trailing or doubled dot.
-	return local != "" && strings.Contains(domain, ".") &&
-		domain[0] != '.' && domain[len(domain)-1] != '.' && !strings.Contains(domain, "..")
 }
 
 // maxIdentityLength bounds, in bytes, the id_str, screen_name and email of
