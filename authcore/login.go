@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -37,6 +38,32 @@ type IdentityProviderLoginRequest struct {
 	// has none is ErrNotFound, and nothing is created.
 	NoLink bool `json:"noLink"`
 }
+
+// String describes r with the values of Data redacted: they are Twitter's
+// token, its secret and the verifier, credentials an application that logs
+// what it passes on must not write. The keys stay, to debug with.
+func (r IdentityProviderLoginRequest) String() string {
+	keys := make([]string, 0, len(r.Data))
+	for k := range r.Data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var data strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			data.WriteByte(' ')
+		}
+		data.WriteString(k + ":" + redactedIf(r.Data[k]))
+	}
+	return fmt.Sprintf("IdentityProviderLoginRequest{ApplicationID:%q IdentityProviderID:%q Data:map[%s] IPAddress:%q NoJWT:%t NoLink:%t}",
+		r.ApplicationID, r.IdentityProviderID, data.String(), r.IPAddress, r.NoJWT, r.NoLink)
+}
+
+// Format makes every verb, %#v included, print String.
+func (r IdentityProviderLoginRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue is String for slog.
+func (r IdentityProviderLoginRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // LoginMetaData is the request's metaData.
 type LoginMetaData struct {
