@@ -35,6 +35,10 @@ type moderation struct {
 	on       bool
 	cfg      cleanspeak.Config
 	verdicts map[moderationKey]moderationVerdict
+	// down is why CleanSpeak was unavailable earlier in this operation;
+	// its other usernames are kept PENDING without asking again, so that
+	// a CleanSpeak that hangs costs one timeout, not one per username.
+	down error
 }
 
 type moderationKey struct {
@@ -95,7 +99,12 @@ func (e *Engine) withModeration(ctx context.Context, m *moderation, run func() e
 // moderate asks CleanSpeak. Unavailable is PENDING, with an event-log
 // entry: the username waits for a moderator or an administrator.
 func (e *Engine) moderate(ctx context.Context, m *moderation, req cleanspeak.Request) moderationVerdict {
-	res, err := e.ext.cleanspeak.Moderate(ctx, m.cfg, req)
+	err := m.down
+	var res cleanspeak.Result
+	if err == nil {
+		res, err = e.ext.cleanspeak.Moderate(ctx, m.cfg, req)
+		m.down = err
+	}
 	if err != nil {
 		e.log.WarnContext(ctx, "CleanSpeak unavailable: username kept PENDING", "contentId", req.ContentID, "error", err)
 		e.writeEventLog(ctx, EventLogError, "CleanSpeak could not moderate the username of user [%s] (content id [%s]); the username is kept PENDING: %v", req.SenderID, req.ContentID, err)

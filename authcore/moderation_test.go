@@ -306,3 +306,53 @@ func TestModeratedRegistrationUsernameIsAnEvent(t *testing.T) {
 	require.Equal(t, "PENDING", last.OriginalRegistration.UsernameStatus)
 	require.Equal(t, u.ID, last.User.ID)
 }
+
+// One operation that writes two usernames (a Twitter login's user and
+// registration, the combined create of a user and its registration) asks
+// CleanSpeak once when it is unavailable: the second username is kept
+// PENDING for resubmission without a second call, so a CleanSpeak that
+// hangs costs a login one timeout, not one per username.
+func TestUnavailableCleanSpeakIsAskedOncePerOperation(t *testing.T) {
+	t.Run("Twitter login", func(t *testing.T) {
+		env, fake, mem := moderationEnv(t, "LinkByUsername")
+		fake.SetDown(true)
+		env.Account("902", "dee", "tw902@example.com")
+		resp, err := env.Login("902")
+		require.NoError(t, err)
+		require.Equal(t, 1, fake.Attempts(), "CleanSpeak asked once")
+		require.Equal(t, "PENDING", resp.User.UsernameStatus)
+		require.Len(t, resp.User.Registrations, 1)
+		require.Equal(t, "PENDING", resp.User.Registrations[0].UsernameStatus)
+		items, err := mem.ListModerationItems(env.Ctx, "", 10)
+		require.NoError(t, err)
+		require.Len(t, items, 2)
+		for _, it := range items {
+			require.True(t, it.Resubmit, "both wait for resubmission")
+			require.False(t, it.ResubmitAsUpdate, "CleanSpeak never had either")
+		}
+
+		// Both are sent once CleanSpeak is back.
+		fake.SetDown(false)
+		n, err := env.Engine.ResubmitPendingUsernames(env.Ctx)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		got, err := env.Engine.User(env.Ctx, resp.User.ID)
+		require.NoError(t, err)
+		require.Equal(t, "ACTIVE", got.UsernameStatus)
+		reg, err := env.Engine.Registration(env.Ctx, resp.User.ID, eventstest.AppID)
+		require.NoError(t, err)
+		require.Equal(t, "ACTIVE", reg.UsernameStatus)
+	})
+	t.Run("combined create", func(t *testing.T) {
+		env, fake, _ := moderationEnv(t, "")
+		fake.SetDown(true)
+		out, err := env.Engine.RegisterUser(env.Ctx, "", authcore.RegistrationRequest{
+			User:         &authcore.UserInput{Email: "both@example.com", Username: "both"},
+			Registration: authcore.UserRegistration{ApplicationID: eventstest.AppID, Username: "both-reg"},
+		})
+		require.NoError(t, err)
+		require.Equal(t, 1, fake.Attempts(), "CleanSpeak asked once")
+		require.Equal(t, "PENDING", out.User.UsernameStatus)
+		require.Equal(t, "PENDING", out.Registration.UsernameStatus)
+	})
+}

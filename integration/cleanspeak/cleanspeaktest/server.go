@@ -25,6 +25,7 @@ type Server struct {
 	actions  map[string]string
 	down     bool
 	requests []Request
+	attempts int
 }
 
 // Request is one moderation request the fake accepted.
@@ -56,6 +57,14 @@ func (s *Server) SetDown(down bool) {
 	s.down = down
 }
 
+// Attempts returns how many HTTP requests the fake received, refused ones
+// (while down, a wrong key…) included: how often a caller tried.
+func (s *Server) Attempts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attempts
+}
+
 // Requests returns the moderation requests accepted so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -69,6 +78,7 @@ type apiError struct {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
+	s.attempts++
 	down := s.down
 	s.mu.Unlock()
 	if down {
