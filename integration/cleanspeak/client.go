@@ -46,12 +46,18 @@ var ErrUnavailable = errors.New("cleanspeak: unavailable")
 // Client calls CleanSpeak. It is safe for concurrent use.
 type Client struct {
 	http *http.Client
+	// timeout is WithTimeout's, applied once every option has run so that
+	// the options' order does not matter; 0 when it was not given.
+	timeout time.Duration
 }
 
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithHTTPClient sets the HTTP client (its transport and timeout).
+// WithHTTPClient sets the HTTP client (its transport, and its timeout
+// unless WithTimeout is given). One without a timeout gets DefaultTimeout: a
+// login waits on CleanSpeak and must not wait for ever. The client is copied,
+// never changed.
 func WithHTTPClient(c *http.Client) Option {
 	return func(cl *Client) error {
 		if c == nil {
@@ -62,27 +68,34 @@ func WithHTTPClient(c *http.Client) Option {
 	}
 }
 
-// WithTimeout sets the timeout of one call (default DefaultTimeout).
+// WithTimeout sets the timeout of one call (default DefaultTimeout), whether
+// it comes before or after WithHTTPClient.
 func WithTimeout(d time.Duration) Option {
 	return func(cl *Client) error {
 		if d <= 0 {
 			return fmt.Errorf("cleanspeak: WithTimeout(%v): must be positive", d)
 		}
-		c := *cl.http
-		c.Timeout = d
-		cl.http = &c
+		cl.timeout = d
 		return nil
 	}
 }
 
 // NewClient returns a client.
 func NewClient(opts ...Option) (*Client, error) {
-	c := &Client{http: &http.Client{Timeout: DefaultTimeout}}
+	c := &Client{http: &http.Client{}}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
 	}
+	hc := *c.http
+	switch {
+	case c.timeout > 0:
+		hc.Timeout = c.timeout
+	case hc.Timeout <= 0:
+		hc.Timeout = DefaultTimeout
+	}
+	c.http = &hc
 	return c, nil
 }
 
