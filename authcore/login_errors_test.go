@@ -26,7 +26,9 @@ func TestLoginErrorKeepsTwitterError(t *testing.T) {
 	defer fake.Close()
 	fake.AddConsumer("key", "secret")
 	fake.AddAccount(twittertest.Account{ID: "42", ScreenName: "grace"})
-	client, err := twitter.NewClient(twitter.WithBaseURL(fake.URL), twitter.WithTimeout(200*time.Millisecond))
+	// Long enough that the refused exchange below is answered in time on a
+	// loaded machine, shorter than the fault's 5 s delay at the end.
+	client, err := twitter.NewClient(twitter.WithBaseURL(fake.URL), twitter.WithTimeout(2*time.Second))
 	require.NoError(t, err)
 	engine, err := authcore.New(ctx, memstore.New(), authcore.WithTwitterClient(client), quiet())
 	require.NoError(t, err)

@@ -51,7 +51,10 @@ func newLoginFixtureStore(t *testing.T, tw *twittertest.Server, s authcore.Store
 	t.Helper()
 	tw.AddConsumer(consumerKey, consumerSec)
 	tw.AddConsumer(overrideKey, overrideSec)
-	client, err := twitter.NewClient(twitter.WithBaseURL(tw.URL), twitter.WithTimeout(2*time.Second))
+	// Generous: 64 concurrent logins under -race on a loaded 2-core machine
+	// took over 2 s for one call (a 401 in TestLoginConcurrentFirstLogins);
+	// no test here waits for this timeout to pass.
+	client, err := twitter.NewClient(twitter.WithBaseURL(tw.URL), twitter.WithTimeout(30*time.Second))
 	require.NoError(t, err)
 	opts := append([]authcore.Option{authcore.WithTwitterClient(client), authcore.WithClock(steppingClock())}, engineOpts...)
 	f := &loginFixture{fixture: newFixtureOn(t, s, mem, opts), tw: tw}
