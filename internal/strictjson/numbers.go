@@ -20,8 +20,12 @@ func UnmarshalNumbers(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
-		return ErrTrailingData
+	// Not dec.More: it reports false for a stray "}" or "]", so "{}}" would
+	// pass. Only JSON white space may follow the value.
+	for _, c := range data[dec.InputOffset():] {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return ErrTrailingData
+		}
 	}
 	return nil
 }

@@ -416,6 +416,13 @@ func TestUnmarshalNumbers(t *testing.T) {
 	if err := UnmarshalNumbers([]byte(`{} {}`), &a); !errors.Is(err, ErrTrailingData) {
 		t.Fatalf("trailing value: %v", err)
 	}
+	// json.Decoder.More says "no more" before a closing bracket, so these
+	// were accepted as if the stray bracket were not there.
+	for _, body := range []string{`{}}`, `[1]]`, `"s" ]`, "0\n}"} {
+		if err := UnmarshalNumbers([]byte(body), &a); !errors.Is(err, ErrTrailingData) {
+			t.Fatalf("%q: want ErrTrailingData, got %v", body, err)
+		}
+	}
 	if err := UnmarshalNumbers([]byte("[1]\n\t "), &a); err != nil || fmt.Sprint(a) != "[1]" {
 		t.Fatalf("trailing white space: %v, %#v", err, a)
 	}
