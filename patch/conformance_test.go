@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -124,13 +125,71 @@ func TestJSONPatchConformance(t *testing.T) {
 					passed++
 				}
 			})
-			t.Logf("%s on %s: %d/%d enabled cases passed (%d disabled or comment-only skipped; %d routable to evanphx/json-patch)",
+			t.Logf("%s on %s: %d/%d enabled cases passed (%d disabled or comment-only run apart; %d routable to evanphx/json-patch)",
 				eng.name, file, passed, enabled, disabled, viaLibrary)
 			if passed != enabled {
 				t.Errorf("%s on %s: %d of %d enabled cases failed", eng.name, file, enabled-passed, enabled)
 			}
+			// SPEC §2 counts 108 enabled cases: a suite file that lost
+			// records (or a loader that skipped them) must not pass quietly.
+			if want := suiteEnabled[file]; enabled != want {
+				t.Errorf("%s: %d enabled cases, want %d", file, enabled, want)
+			}
 		}
 	}
+}
+
+var suiteEnabled = map[string]int{"tests.json": 92, "spec_tests.json": 16}
+
+// TestJSONPatchDisabledCases runs the suite's disabled cases too, which the
+// suite leaves to each implementation. Two pass as written. The other two
+// give an operation two "op" members, the documented exception (package doc,
+// "Input assumptions"): the request decoder refuses duplicate member names
+// before a patch gets here, and this package keeps the last, as
+// encoding/json does. spec_tests.json's A.13 does fail, but only because its
+// last "op" is a remove of a missing member, so the test pins what each
+// gives rather than letting "some error" pass for the wrong reason.
+func TestJSONPatchDisabledCases(t *testing.T) {
+	apply := func(doc, p []byte) ([]byte, error) { return JSONPatch(doc, p, Options{}) }
+	lastOpWins := map[string]func(out []byte, err error) bool{
+		"tests.json#85": func(out []byte, err error) bool {
+			return err == nil && reflect.DeepEqual(decodeAny(t, out), map[string]any{"baz": "bar"})
+		},
+		"spec_tests.json#13": func(out []byte, err error) bool {
+			return errors.Is(err, ErrInvalidPatch) && strings.Contains(err.Error(), `op[0] (remove "/baz")`)
+		},
+	}
+	var ran int
+	for _, file := range suiteFiles {
+		for i, c := range loadSuite(t, file) {
+			if !c.Disabled {
+				continue
+			}
+			ran++
+			id := fmt.Sprintf("%s#%d", file, i)
+			if ok, pinned := lastOpWins[id]; pinned {
+				if out, err := apply(c.Doc, c.Patch); !ok(out, err) {
+					t.Errorf("%s %s: got %s, %v; want the last \"op\" member to win", id, c.Comment, out, err)
+				}
+				continue
+			}
+			if err := checkCase(c, apply); err != nil {
+				t.Errorf("%s %s: %v", id, c.Comment, err)
+			}
+		}
+	}
+	if ran != 4 {
+		t.Errorf("ran %d disabled cases, want 4", ran)
+	}
+}
+
+func decodeAny(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%q: %v", b, err)
+	}
+	return v
 }
 
 // TestLibraryTraps pins down what evanphx/json-patch v5.9.11 gets wrong even
