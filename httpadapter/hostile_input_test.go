@@ -78,12 +78,14 @@ func TestUpperCaseTenantHeader(t *testing.T) {
 }
 
 // Strings no store keeps as sent are refused, and nothing is written:
-// invalid UTF-8 (which would become U+FFFD) and U+0000.
+// invalid UTF-8 and unpaired surrogates (which would become U+FFFD) and
+// U+0000.
 func TestUnstorableStringsAreRefused(t *testing.T) {
 	f := newIdPFixture(t)
 	for _, body := range []string{
 		"{\"identityProvider\":{\"type\":\"Twitter\",\"buttonText\":\"b\",\"consumerKey\":\"k\",\"consumerSecret\":\"s\xff\xfe\"}}",
 		`{"identityProvider":{"type":"Twitter","buttonText":"b","consumerKey":"k","consumerSecret":"s\u0000"}}`,
+		`{"identityProvider":{"type":"Twitter","buttonText":"b","consumerKey":"k","consumerSecret":"s\ud83d"}}`,
 	} {
 		f.do("POST", "/api/identity-provider", body).codes(t, "[invalidJSON]")
 	}

@@ -326,8 +326,25 @@ func (s *scanner) str(decode bool) ([]byte, error) {
 					}
 					s.pos++
 				}
-				if string(s.data[s.pos-4:s.pos]) == "0000" {
+				r, _ := hex4(s.data[s.pos-4 : s.pos])
+				switch {
+				case r == 0:
 					return nil, &StringError{Offset: int64(start), Msg: "holds U+0000, which cannot be stored"}
+				case r >= 0xD800 && r < 0xDC00:
+					// A high surrogate must be followed at once by an
+					// escaped low one: encoding/json turns an unpaired
+					// half into U+FFFD, so the stored string would
+					// differ from the sent one, as with invalid UTF-8.
+					low, ok := rune(0), false
+					if rest := s.data[s.pos:]; len(rest) >= 6 && rest[0] == '\\' && rest[1] == 'u' {
+						low, ok = hex4(rest[2:6])
+					}
+					if !ok || low < 0xDC00 || low > 0xDFFF {
+						return nil, &StringError{Offset: int64(start), Msg: unpairedSurrogate}
+					}
+					s.pos += 6
+				case r >= 0xDC00 && r <= 0xDFFF:
+					return nil, &StringError{Offset: int64(start), Msg: unpairedSurrogate}
 				}
 			default:
 				return nil, s.invalid("in string escape code")
@@ -341,6 +358,27 @@ func (s *scanner) str(decode bool) ([]byte, error) {
 			s.pos++
 		}
 	}
+}
+
+const unpairedSurrogate = "holds an unpaired UTF-16 surrogate, which cannot be stored"
+
+// hex4 decodes the four hex digits of a \u escape.
+func hex4(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 func isHex(c byte) bool {

@@ -35,7 +35,9 @@ func (e *DuplicateKeyError) Error() string {
 // StringError reports a string that is valid JSON but that no store can keep
 // as sent: one that is not UTF-8 (encoding/json would turn the bad bytes
 // into U+FFFD, so the stored value would differ from the sent one without a
-// word), or one holding U+0000 (PostgreSQL refuses it in text and JSON).
+// word; an escaped UTF-16 surrogate half without its partner becomes
+// U+FFFD the same way), or one holding U+0000 (PostgreSQL refuses it in
+// text and JSON).
 type StringError struct {
 	Offset int64 // offset of the string's opening quote
 	Msg    string

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,14 @@ func TestCheck(t *testing.T) {
 		{"truncated UTF-8 sequence", "[\"\xe6\x9d\"]", 0, &StringError{Offset: 1, Msg: "not valid UTF-8"}},
 		{"escaped NUL in a value", `{"name":"nul\u0000tenant"}`, 0, &StringError{Offset: 8, Msg: "holds U+0000, which cannot be stored"}},
 		{"escaped NUL in a key", `{"\u0000":1}`, 0, &StringError{Offset: 1, Msg: "holds U+0000, which cannot be stored"}},
+		{"surrogate pair accepted", `{"bird":"\ud83d\udc26","upper":"\uD83D\uDC26"}`, 0, nil},
+		{"lone high surrogate", `{"name":"a\ud800b"}`, 0, &StringError{Offset: 8, Msg: unpairedSurrogate}},
+		{"high surrogate at the end", `["\uDBFF"]`, 0, &StringError{Offset: 1, Msg: unpairedSurrogate}},
+		{"lone low surrogate", `{"name":"\udc26"}`, 0, &StringError{Offset: 8, Msg: unpairedSurrogate}},
+		{"two high surrogates", `{"name":"\ud83d\ud83d"}`, 0, &StringError{Offset: 8, Msg: unpairedSurrogate}},
+		{"reversed pair", `{"name":"\udc26\ud83d"}`, 0, &StringError{Offset: 8, Msg: unpairedSurrogate}},
+		{"high surrogate then a plain escape", `{"name":"\ud83d\n"}`, 0, &StringError{Offset: 8, Msg: unpairedSurrogate}},
+		{"lone surrogate in a key", `{"\ud800":1}`, 0, &StringError{Offset: 1, Msg: unpairedSurrogate}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -324,8 +333,10 @@ func FuzzDecode(f *testing.F) {
 		if errors.As(checkErr, &str) {
 			// Refused on purpose (bad UTF-8, or an escaped U+0000), and
 			// found before any syntax error that may follow it.
-			if !bytes.Contains(data, []byte(`\u0000`)) && utf8.Valid(data) {
-				t.Fatalf("StringError for a body of valid UTF-8 without U+0000: %q: %v", data, checkErr)
+			// Unpaired surrogates are refused too: the fuzz check is
+			// that encoding/json does not keep such a string as sent.
+			if !bytes.Contains(data, []byte(`\u0000`)) && utf8.Valid(data) && !changesOnDecode(data, str.Offset) {
+				t.Fatalf("StringError for a body of valid UTF-8 without U+0000 whose string decodes as sent: %q: %v", data, checkErr)
 			}
 		}
 		if valid && !errors.As(checkErr, &deep) && str == nil {
@@ -352,6 +363,21 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
 	})
+}
+
+// surrogateEscape matches a \u escape of a UTF-16 surrogate half that is not
+// itself escaped (preceded by an even run of backslashes).
+var surrogateEscape = regexp.MustCompile(`(^|[^\\])(\\\\)*\\u[dD][89a-fA-F]`)
+
+// changesOnDecode reports whether the string literal at offset holds a
+// surrogate escape, which encoding/json decodes to U+FFFD when unpaired.
+func changesOnDecode(data []byte, offset int64) bool {
+	dec := json.NewDecoder(bytes.NewReader(data[offset:]))
+	var s string
+	if dec.Decode(&s) != nil {
+		return false
+	}
+	return surrogateEscape.Match(data[offset : offset+dec.InputOffset()])
 }
 
 // referenceDuplicate returns the dotted path of the first repeated member
