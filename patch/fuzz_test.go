@@ -76,7 +76,48 @@ func FuzzMerge(f *testing.F) {
 		if !treesEqual(t, out, again) {
 			t.Fatalf("empty patch changed %s into %s", out, again)
 		}
+		// Without arrays in the patch the legacy merge is RFC 7396: the
+		// two differ only in what an array does.
+		if pv, _ := decodeTree(p); !holdsArray(pv) {
+			rfc, err := MergePatch(doc, p)
+			if err != nil {
+				t.Fatalf("legacy merge took %q on %q, RFC 7396 refused it: %v", p, doc, err)
+			}
+			if !treesEqual(t, out, rfc) {
+				t.Fatalf("array-free patch %s on %s: legacy %s, RFC 7396 %s", p, doc, out, rfc)
+			}
+		}
 	})
+}
+
+func holdsArray(v any) bool {
+	switch v := v.(type) {
+	case []any:
+		return true
+	case map[string]any:
+		for _, m := range v {
+			if holdsArray(m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withoutNullMembers is v with the null members of its objects dropped
+// (array elements stay): what an RFC 7396 patch of v onto itself gives.
+func withoutNullMembers(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, m := range v {
+			if m != nil {
+				out[k] = withoutNullMembers(m)
+			}
+		}
+		return out
+	}
+	return v
 }
 
 func FuzzMergePatch(f *testing.F) {
@@ -97,6 +138,20 @@ func FuzzMergePatch(f *testing.F) {
 		}
 		if !treesEqual(t, out, again) {
 			t.Fatalf("not idempotent: once %s, twice %s", out, again)
+		}
+		// A document patched with itself is itself, less the null members
+		// (which the patch reads as "remove").
+		self, err := MergePatch(doc, doc)
+		if err != nil {
+			t.Fatalf("patching %q with itself: %v", doc, err)
+		}
+		dv, err := decodeTree(doc)
+		if err != nil {
+			t.Fatalf("MergePatch took %q as a document: %v", doc, err)
+		}
+		sv, _ := decodeTree(self)
+		if !jsonEqual(sv, withoutNullMembers(dv)) {
+			t.Fatalf("%s patched with itself gave %s", doc, self)
 		}
 	})
 }

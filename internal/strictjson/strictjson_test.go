@@ -339,6 +339,18 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("StringError for a body of valid UTF-8 without U+0000 whose string decodes as sent: %q: %v", data, checkErr)
 			}
 		}
+		// The depth cap refuses exactly the bodies nested deeper than it,
+		// so with the documented refusals set aside Check accepts every
+		// body encoding/json accepts.
+		if valid {
+			d := referenceDepth(data)
+			if errors.As(checkErr, &deep) != (d > DefaultMaxDepth) {
+				t.Fatalf("%q nests %d deep: Check says %v", data, d, checkErr)
+			}
+			if checkErr != nil && !errors.As(checkErr, &deep) && !errors.As(checkErr, &de) && str == nil {
+				t.Fatalf("Check refused valid JSON %q outside the documented refusals: %v", data, checkErr)
+			}
+		}
 		if valid && !errors.As(checkErr, &deep) && str == nil {
 			if ref, dup := referenceDuplicate(data); dup != errors.As(checkErr, &de) || (dup && de.Path != ref) {
 				t.Fatalf("duplicate keys in %q: Check says %v, reference says %q", data, checkErr, ref)
@@ -365,6 +377,25 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// referenceDepth is how deep valid JSON nests, by json.Decoder's tokens.
+func referenceDepth(data []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	depth, deepest := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return deepest
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			deepest = max(deepest, depth)
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+}
+
 // surrogateEscape matches a \u escape of a UTF-16 surrogate half that is not
 // itself escaped (preceded by an even run of backslashes).
 var surrogateEscape = regexp.MustCompile(`(^|[^\\])(\\\\)*\\u[dD][89a-fA-F]`)
@@ -375,7 +406,9 @@ func changesOnDecode(data []byte, offset int64) bool {
 	dec := json.NewDecoder(bytes.NewReader(data[offset:]))
 	var s string
 	if dec.Decode(&s) != nil {
-		return false
+		// Check reports the escape before the syntax error that
+		// follows it (an unterminated string): look at what is there.
+		return surrogateEscape.Match(data[offset:])
 	}
 	return surrogateEscape.Match(data[offset : offset+dec.InputOffset()])
 }
