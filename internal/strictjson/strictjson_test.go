@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -371,10 +372,58 @@ func FuzzDecode(f *testing.F) {
 			if e.Want == "" {
 				t.Fatalf("TypeError without Want: %+v", e)
 			}
+			if !pathNamesField(reflect.TypeFor[integrationsRequest](), e) {
+				t.Fatalf("TypeError %+v for %q names no field of that type", e, data)
+			}
 		default:
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
 	})
+}
+
+// pathNamesField reports whether e.Path is a chain of JSON field names of t
+// (through maps and slices, whose keys and indices paths leave out) and
+// e.Want the JSON type of that field or of an element of it. The empty path
+// is the body itself.
+func pathNamesField(t reflect.Type, e *TypeError) bool {
+	if e.Path != "" {
+		for _, seg := range strings.Split(e.Path, ".") {
+			t = elemStruct(t)
+			if t.Kind() != reflect.Struct {
+				return false
+			}
+			ft, ok := fieldsOf(t)[seg]
+			if !ok {
+				return false
+			}
+			t = ft
+		}
+	}
+	for {
+		if jsonTypeName(t) == e.Want {
+			return true
+		}
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Map, reflect.Slice, reflect.Array:
+			t = t.Elem()
+		default:
+			return false
+		}
+	}
+}
+
+func elemStruct(t reflect.Type) reflect.Type {
+	for {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Array:
+			t = t.Elem()
+		default:
+			return t
+		}
+	}
 }
 
 // referenceDepth is how deep valid JSON nests, by json.Decoder's tokens.
