@@ -9,11 +9,13 @@
 // send properties this server does not know.
 //
 // Paths are dotted member names from the root of the body, including the
-// request wrapper. They never contain array indices or map keys: TypeError
-// paths come from encoding/json, which reports struct fields only (a bad
-// value in applicationConfiguration["<id>"].enabled is reported as
-// "identityProvider.applicationConfiguration.enabled"), and DuplicateKeyError
-// follows the same rule so that both kinds name fields the same way.
+// request wrapper, without array indices. TypeError paths come from
+// encoding/json, which reports struct fields only (a bad value in
+// applicationConfiguration["<id>"].enabled is reported as
+// "identityProvider.applicationConfiguration.enabled"). DuplicateKeyError
+// paths are found in the JSON alone, before it meets the target type, so
+// they name every member on the way, map keys included
+// ("identityProvider.applicationConfiguration.<id>.enabled").
 //
 // Errors that a type's own UnmarshalJSON returns (time.Time's, for one) carry
 // no path and come back from Decode unchanged; types that unmarshal from text
