@@ -227,7 +227,11 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		existing, err := tx.ListLinks(ctx, user.ID, provider.ID)
+		// Counted without locking them: the user's lock, taken above, keeps
+		// out every other link of this user, and a lock here waited for a
+		// create that held a link and waited for the user (a deadlock on
+		// PostgreSQL, 409 once the retries ran out).
+		existing, err := listLinksUnderUserLock(ctx, tx, user.ID, provider.ID)
 		if err != nil {
 			return err
 		}
@@ -326,6 +330,25 @@ func hasTenantPolicy(p *twitter.Provider, tenantID string) bool {
 		}
 	}
 	return false
+}
+
+// unlockedLinkLister is a store transaction that can read a user's links
+// without locking them (sqlstore: without FOR UPDATE on PostgreSQL).
+type unlockedLinkLister interface {
+	ListLinksUnlocked(ctx context.Context, userID, providerID string) ([]*IdentityProviderLink, error)
+}
+
+// listLinksUnderUserLock reads a user's links to a provider in a transaction
+// that holds the user's lock. Every transaction that adds a link to a user
+// locks the user first, so the read needs no lock of its own; taking one
+// (as ListLinks does on PostgreSQL) closes a cycle with a transaction that
+// holds one of the links and waits for the user: a Link API call (links,
+// then user) or a login through a link.
+func listLinksUnderUserLock(ctx context.Context, tx Store, userID, providerID string) ([]*IdentityProviderLink, error) {
+	if l, ok := tx.(unlockedLinkLister); ok {
+		return l.ListLinksUnlocked(ctx, userID, providerID)
+	}
+	return tx.ListLinks(ctx, userID, providerID)
 }
 
 func duplicateLink() error {

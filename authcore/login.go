@@ -382,7 +382,9 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			return nil, err
 		}
 		if candidate != nil {
-			links, err := tx.ListLinks(ctx, candidate.ID, providerID)
+			// The candidate's read above locked the user: its links are
+			// read without a lock of their own (links.go).
+			links, err := listLinksUnderUserLock(ctx, tx, candidate.ID, providerID)
 			if err != nil {
 				return nil, err
 			}

@@ -50,6 +50,22 @@ func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authc
 		userID, providerID)
 }
 
+// ListLinksUnlocked reads a user's links as ListLinks does, but a
+// PostgreSQL transaction takes no lock on them: authcore counts a user's
+// links against the limit while it holds the user's row, which every
+// transaction that adds a link to that user holds too, so the count cannot
+// go stale; locking the links there waited for a transaction that held one
+// of them and waited for the user, a deadlock.
+func (t *tx) ListLinksUnlocked(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
+	if providerID == "" {
+		return getList[authcore.IdentityProviderLink](ctx, t, "link",
+			`SELECT doc FROM links WHERE user_id = ? ORDER BY insert_instant, provider_user_id, provider_id`, userID)
+	}
+	return getList[authcore.IdentityProviderLink](ctx, t, "link",
+		`SELECT doc FROM links WHERE user_id = ? AND provider_id = ? ORDER BY insert_instant, provider_user_id`,
+		userID, providerID)
+}
+
 // UpdateLink refuses to move a link to another user (ErrConflict), as
 // memstore does.
 func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
