@@ -35,6 +35,7 @@ type faultStore struct {
 	mu    sync.Mutex
 	k     int // 0: disarmed
 	err   error
+	once  bool // only the first run that reaches call k fails
 	fired int
 	seen  map[string]map[string]bool // ids of objects a transaction created, by kind
 }
@@ -47,10 +48,12 @@ type faultTx struct {
 	calls *int
 }
 
-func (f *faultStore) arm(k int, err error) {
+func (f *faultStore) arm(k int, err error) { f.armAt(k, err, false) }
+
+func (f *faultStore) armAt(k int, err error, once bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.k, f.err, f.fired = k, err, 0
+	f.k, f.err, f.once, f.fired = k, err, once, 0
 }
 
 func (f *faultStore) note(kind, id string) {
@@ -77,7 +80,7 @@ func (s *faultTx) step(method string) error {
 	s.f.mu.Lock()
 	defer s.f.mu.Unlock()
 	*s.calls++
-	if s.f.k != 0 && *s.calls == s.f.k {
+	if s.f.k != 0 && *s.calls == s.f.k && (!s.f.once || s.f.fired == 0) {
 		s.f.fired++
 		return fmt.Errorf("injected fault at store call %d (%s): %w", s.f.k, method, s.f.err)
 	}
@@ -316,6 +319,53 @@ func (x *atomicityFixture) faultEvery(t *testing.T, name string, fault error, st
 		for _, typ := range x.drainOutbox(t) {
 			require.Equal(t, authcore.EventUserLoginFailed, typ, "%s: %v at call %d left an event", name, fault, k)
 		}
+	}
+}
+
+// userCounts is how many refresh tokens and login records a user has.
+func (x *atomicityFixture) userCounts(t *testing.T, userID string) (int, int) {
+	t.Helper()
+	ctx := context.Background()
+	rts, err := x.inner.ListRefreshTokens(ctx, userID)
+	require.NoError(t, err)
+	var lr []authcore.LoginRecord
+	switch s := x.inner.(type) {
+	case *memstore.Store:
+		lr = s.LoginRecords(userID)
+	case *sqlstore.Store:
+		lr, err = s.LoginRecords(ctx, userID)
+		require.NoError(t, err)
+	}
+	return len(rts), len(lr)
+}
+
+// A conflict at any one store call of a repeat login is retried: the login
+// succeeds and writes one refresh token and one login record, not one per
+// run.
+func TestLoginConflictOnceRetriesWithoutDuplicates(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			x := newAtomicityFixture(t, k)
+			acct := x.account(0)
+			code, body := x.login(acct)
+			require.Equal(t, 200, code, body)
+			var out struct{ User struct{ ID string } }
+			require.NoError(t, json.Unmarshal([]byte(body), &out))
+			for call := 1; ; call++ {
+				rts, lrs := x.userCounts(t, out.User.ID)
+				x.f.armAt(call, authcore.ErrConflict, true)
+				code, body := x.login(acct)
+				fired := x.f.fired
+				x.f.arm(0, nil)
+				require.Equal(t, 200, code, "conflict at call %d: %s", call, body)
+				rts2, lrs2 := x.userCounts(t, out.User.ID)
+				require.Equal(t, rts+1, rts2, "conflict at call %d: refresh tokens", call)
+				require.Equal(t, lrs+1, lrs2, "conflict at call %d: login records", call)
+				if fired == 0 {
+					break
+				}
+			}
+		})
 	}
 }
 
