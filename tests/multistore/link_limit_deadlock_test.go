@@ -3,14 +3,12 @@ package multistore_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/idp/twitter"
-	"github.com/authcore/authcore/idp/twitter/twittertest"
 )
 
 // Links created for one user through the Link API, on two instances, while
@@ -33,25 +31,17 @@ func TestLinkCreatesUnderLimitDoNotDeadlock(t *testing.T) {
 				uid := fmt.Sprintf("d2d2d2d2-0000-0000-0000-%012d", round)
 				email := fmt.Sprintf("nodeadlock%d@example.com", round)
 				r.user(t, uid, email)
-				accts := make([]string, logins)
-				for i := range accts {
-					accts[i] = fmt.Sprintf("6%02d%04d", round, i)
-					r.tw.AddAccount(twittertest.Account{ID: accts[i], ScreenName: "racer" + accts[i], Name: "Racer", Email: email})
-				}
-				codes, bodies := make([]int, creates+logins), make([]string, creates+logins)
-				var wg sync.WaitGroup
-				for i := range codes {
+				accts := r.emailAccounts("6", round, logins, email)
+				calls := make([]func() (int, string), creates+logins)
+				for i := range calls {
 					if i < creates {
-						wg.Go(func() {
-							codes[i], bodies[i] = r.do(i, "POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderLink":{"identityProviderId":%q,"identityProviderUserId":"lim-%d-%d","userId":%q}}`,
-								twitter.ProviderID, round, i, uid))
-						})
+						calls[i] = func() (int, string) { return r.createLink(i, "lim", round, uid) }
 						continue
 					}
 					body := r.loginBody(accts[i-creates])
-					wg.Go(func() { codes[i], bodies[i] = login(r.handlers[i%2], body) })
+					calls[i] = func() (int, string) { return login(r.handlers[i%2], body) }
 				}
-				wg.Wait()
+				codes, bodies := race(calls)
 				for i := range codes {
 					if codes[i] == 200 {
 						continue

@@ -16,6 +16,36 @@ import (
 	"github.com/authcore/authcore/store/sqlstore"
 )
 
+// emailAccounts adds n Twitter accounts to the fake that share email, with
+// ids prefix, round and their index, and screen names of their own.
+func (r *linkRace) emailAccounts(prefix string, round, n int, email string) []string {
+	accts := make([]string, n)
+	for i := range accts {
+		accts[i] = fmt.Sprintf("%s%02d%04d", prefix, round, i)
+		r.tw.AddAccount(twittertest.Account{ID: accts[i], ScreenName: "racer" + accts[i], Name: "Racer", Email: email})
+	}
+	return accts
+}
+
+// createLink is a Link API call, the i-th of a race, linking a new Twitter
+// user id (tag, round and i) to userID.
+func (r *linkRace) createLink(i int, tag string, round int, userID string) (int, string) {
+	return r.do(i, "POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderLink":{"identityProviderId":%q,"identityProviderUserId":"%s-%d-%d","userId":%q}}`,
+		twitter.ProviderID, tag, round, i, userID))
+}
+
+// race runs calls at once, started in their order, and returns each one's
+// status and body at its index.
+func race(calls []func() (int, string)) ([]int, []string) {
+	codes, bodies := make([]int, len(calls)), make([]string, len(calls))
+	var wg sync.WaitGroup
+	for i, call := range calls {
+		wg.Go(func() { codes[i], bodies[i] = call() })
+	}
+	wg.Wait()
+	return codes, bodies
+}
+
 // loginRecords reads a user's login records, which authcore.Store cannot.
 func loginRecords(t *testing.T, s authcore.Store, userID string) []authcore.LoginRecord {
 	t.Helper()
@@ -67,13 +97,12 @@ func TestConcurrentLinkingLoginsToOneUser(t *testing.T) {
 						}
 						r.tw.AddAccount(a)
 					}
-					codes, bodies := make([]int, racers), make([]string, racers)
-					var wg sync.WaitGroup
-					for i := range racers {
+					calls := make([]func() (int, string), racers)
+					for i := range calls {
 						body := r.loginBody(accts[i])
-						wg.Go(func() { codes[i], bodies[i] = login(r.handlers[i%2], body) })
+						calls[i] = func() (int, string) { return login(r.handlers[i%2], body) }
 					}
-					wg.Wait()
+					codes, bodies := race(calls)
 					won := 0
 					for i := range racers {
 						if codes[i] == 200 {
@@ -124,25 +153,17 @@ func TestLinkAPIRacesLinkingLogins(t *testing.T) {
 					uid := fmt.Sprintf("d1d1d1d1-0000-0000-%04d-%012d", limit, round)
 					email := fmt.Sprintf("apirace%d@example.com", round)
 					r.user(t, uid, email)
-					accts := make([]string, logins)
-					for i := range accts {
-						accts[i] = fmt.Sprintf("7%02d%04d", round, i)
-						r.tw.AddAccount(twittertest.Account{ID: accts[i], ScreenName: "racer" + accts[i], Name: "Racer", Email: email})
-					}
-					codes, bodies := make([]int, logins+direct), make([]string, logins+direct)
-					var wg sync.WaitGroup
-					for i := range codes {
+					accts := r.emailAccounts("7", round, logins, email)
+					calls := make([]func() (int, string), logins+direct)
+					for i := range calls {
 						if i < logins {
 							body := r.loginBody(accts[i])
-							wg.Go(func() { codes[i], bodies[i] = login(r.handlers[i%2], body) })
+							calls[i] = func() (int, string) { return login(r.handlers[i%2], body) }
 							continue
 						}
-						wg.Go(func() {
-							codes[i], bodies[i] = r.do(i, "POST", "/api/identity-provider/link", fmt.Sprintf(`{"identityProviderLink":{"identityProviderId":%q,"identityProviderUserId":"api-%d-%d","userId":%q}}`,
-								twitter.ProviderID, round, i, uid))
-						})
+						calls[i] = func() (int, string) { return r.createLink(i, "api", round, uid) }
 					}
-					wg.Wait()
+					codes, bodies := race(calls)
 					loginsWon, won := 0, 0
 					for i := range codes {
 						if codes[i] == 200 {
