@@ -304,11 +304,14 @@ func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLi
 		IdentityProviderLinks: []IdentityProviderLink{}, IdentityProviderName: twitter.TypeName,
 		IdentityProviderType: twitter.TypeName, IdentityProviderUserID: p.IdentityProviderUserID, Username: p.Username,
 	}}
-	if provider, err := e.loadProvider(ctx, e.store, p.IdentityProviderID); err == nil && hasTenantPolicy(provider, p.TenantID) {
-		on, max := provider.LinkPolicy(p.TenantID)
-		tc := &twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: on, MaximumLinks: &max}}
-		resp.IdentityProviderTenantConfiguration = tc
-		resp.PendingIdPLink.IdentityProviderTenantConfiguration = tc
+	// The tenant's policy is shown only when the provider has one for it.
+	if provider, err := e.loadProvider(ctx, e.store, p.IdentityProviderID); err == nil {
+		if _, ok := provider.TenantPolicy(p.TenantID); ok {
+			on, max := provider.LinkPolicy(p.TenantID)
+			tc := &twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: on, MaximumLinks: &max}}
+			resp.IdentityProviderTenantConfiguration = tc
+			resp.PendingIdPLink.IdentityProviderTenantConfiguration = tc
+		}
 	}
 	if userID != "" {
 		links, err := e.Links(ctx, userID, p.IdentityProviderID)
@@ -319,17 +322,6 @@ func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLi
 		resp.PendingIdPLink.IdentityProviderLinks = links
 	}
 	return resp, nil
-}
-
-// hasTenantPolicy reports whether the provider's tenantConfiguration has an
-// entry for the tenant (keys compared in any case, as every id).
-func hasTenantPolicy(p *twitter.Provider, tenantID string) bool {
-	for id := range p.TenantConfiguration {
-		if strings.EqualFold(id, tenantID) {
-			return true
-		}
-	}
-	return false
 }
 
 // unlockedLinkLister is a store transaction that can read a user's links

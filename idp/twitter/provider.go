@@ -287,12 +287,18 @@ func (p *Provider) ForApplication(appID string) (Effective, bool) {
 	return e, true
 }
 
+// TenantPolicy returns the entry of tenantID (in any case, as for
+// ForApplication) in TenantConfiguration, and whether there is one.
+func (p *Provider) TenantPolicy(tenantID string) (TenantConfiguration, bool) {
+	return lookupID(p.TenantConfiguration, tenantID)
+}
+
 // LinkPolicy returns the link limit of tenantID (in any case, as for
 // ForApplication): whether it is enforced and the maximum number of links a
 // user may have to this provider. A tenant without an entry gets
 // FusionAuth's defaults, (false, 42).
 func (p *Provider) LinkPolicy(tenantID string) (enabled bool, maximum int) {
-	tc, found := lookupID(p.TenantConfiguration, tenantID)
+	tc, found := p.TenantPolicy(tenantID)
 	if !found {
 		return false, DefaultMaximumLinks
 	}

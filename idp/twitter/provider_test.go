@@ -521,5 +521,11 @@ func TestLookupsTakeAnIDInAnyCase(t *testing.T) {
 		if on, max := p.LinkPolicy(id); !on || max != 3 {
 			t.Errorf("LinkPolicy(%s) = %v, %d; want true, 3", id, on, max)
 		}
+		if tc, ok := p.TenantPolicy(id); !ok || !tc.LimitUserLinkCount.Enabled {
+			t.Errorf("TenantPolicy(%s) = %+v, %v; want the tenant's entry", id, tc, ok)
+		}
+	}
+	if _, ok := p.TenantPolicy(appID); ok {
+		t.Errorf("TenantPolicy of an id with no entry found one")
 	}
 }
