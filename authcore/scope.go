@@ -55,7 +55,7 @@ func (e *Engine) CheckScope(ctx context.Context, s Scope) error {
 	return nil
 }
 
-// RequireGlobal returns an error wrapping ErrUnauthorized when ctx is scoped
+// RequireGlobal returns an error wrapping ErrUnauthorized when s is scoped
 // to a tenant (a tenant-locked API key, or X-FusionAuth-TenantId): such a
 // request may not touch a global object (the integrations, the identity
 // provider's configuration, tenants' creation and deletion, signing keys,
@@ -63,17 +63,15 @@ func (e *Engine) CheckScope(ctx context.Context, s Scope) error {
 // an adapter calls it before reading the request, so that a request that
 // may not use the endpoint is refused as such (401) whatever its body holds,
 // and learns nothing of the endpoint's validation.
-func RequireGlobal(ctx context.Context) error { return requireGlobal(ctx) }
-
-// requireGlobal refuses a tenant-scoped request on a global object (the
-// integrations, the identity provider's configuration).
-func requireGlobal(ctx context.Context) error {
-	s := ScopeFrom(ctx)
+func (s Scope) RequireGlobal() error {
 	if s.KeyTenantID != "" || s.TenantID != "" {
 		return fmt.Errorf("authcore: a request scoped to a tenant (a tenant-locked API key, or X-FusionAuth-TenantId) may not read or change a global object: %w", ErrUnauthorized)
 	}
 	return nil
 }
+
+// requireGlobal is Scope.RequireGlobal of the request's scope.
+func requireGlobal(ctx context.Context) error { return ScopeFrom(ctx).RequireGlobal() }
 
 // scopedTenant returns the tenant a request is limited to, "" when it may see
 // all tenants.

@@ -206,7 +206,7 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 			// Before the URI, the query and the body are read: a request
 			// the endpoint refuses for its scope is 401, not a 400 that
 			// depends on what it sent (and shows the endpoint's checks).
-			if err := authcore.RequireGlobal(authcore.WithScope(ctx, scope)); err != nil {
+			if err := scope.RequireGlobal(); err != nil {
 				h.writeError(w, r, err)
 				return
 			}
