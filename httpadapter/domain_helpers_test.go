@@ -3,6 +3,7 @@ package httpadapter_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
@@ -26,10 +27,30 @@ func (r response) obj(t *testing.T, key string) map[string]any {
 	t.Helper()
 	require.Equal(t, 200, r.Code, r.Body)
 	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
-	assert.NotContains(t, r.Body, "null")
-	m, ok := r.body(t)[key].(map[string]any)
+	doc := r.body(t)
+	assertNoNull(t, doc, "")
+	m, ok := doc[key].(map[string]any)
 	require.True(t, ok, "no %q in %s", key, r.Body)
 	return m
+}
+
+// assertNoNull fails on any JSON null under v. It walks the decoded
+// document rather than searching the text: a PEM's base64 can spell "null"
+// after an escaped line break ("\\nullDb…").
+func assertNoNull(t *testing.T, v any, path string) {
+	t.Helper()
+	switch v := v.(type) {
+	case nil:
+		assert.Failf(t, "null in response", "at %q", path)
+	case map[string]any:
+		for k, e := range v {
+			assertNoNull(t, e, path+"."+k)
+		}
+	case []any:
+		for i, e := range v {
+			assertNoNull(t, e, fmt.Sprintf("%s[%d]", path, i))
+		}
+	}
 }
 
 // codes asserts a 400 with exactly these error codes.

@@ -16,7 +16,7 @@ func searchResult(t *testing.T, r response) (ids []string, total int) {
 	t.Helper()
 	require.Equal(t, http.StatusOK, r.Code, r.Body)
 	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
-	assert.NotContains(t, r.Body, "null")
+	assertNoNull(t, r.body(t), "")
 	var out struct {
 		IdentityProviders []map[string]any `json:"identityProviders"`
 		Total             *int             `json:"total"`
