@@ -77,7 +77,7 @@ func (e *Engine) ListAPIKeys(ctx context.Context) ([]*APIKey, error) { return e.
 
 // RevokeAPIKey deletes an API key by id.
 func (e *Engine) RevokeAPIKey(ctx context.Context, id string) error {
-	return retryConflicts(func() error { return e.store.DeleteAPIKey(ctx, strings.ToLower(id)) })
+	return retryConflicts(ctx, func() error { return e.store.DeleteAPIKey(ctx, strings.ToLower(id)) })
 }
 
 // Authenticate returns the API key that key is, or ErrUnauthorized. The

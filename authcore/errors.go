@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -27,16 +29,30 @@ var (
 // (ErrConflict); each run reads again what the winner wrote.
 const conflictAttempts = 3
 
+// conflictPause is the longest wait before the first re-run; it doubles for
+// each later one. The wait is drawn at random below it so that the losers of
+// one race do not start again in step and meet the same lock again, which an
+// immediate re-run of two deadlocked transactions tends to do.
+const conflictPause = 2 * time.Millisecond
+
 // retryConflicts runs fn, a whole transaction, again while it ends in
 // ErrConflict, at most conflictAttempts times, and returns its last error.
-func retryConflicts(fn func() error) error {
-	var err error
-	for range conflictAttempts {
-		if err = fn(); !errors.Is(err, ErrConflict) {
+// Between runs it waits a random pause (conflictPause, doubling); when ctx
+// ends during the pause it returns the conflict without another run.
+func retryConflicts(ctx context.Context, fn func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		if !errors.Is(err, ErrConflict) || attempt == conflictAttempts-1 || ctx.Err() != nil {
 			return err
 		}
+		pause := time.NewTimer(rand.N(conflictPause << attempt))
+		select {
+		case <-ctx.Done():
+			pause.Stop()
+			return err
+		case <-pause.C:
+		}
 	}
-	return err
 }
 
 // inTx runs fn as one transaction of the engine's store, and runs it again
@@ -45,7 +61,7 @@ func retryConflicts(fn func() error) error {
 // effect outside tx that a rolled-back run would leave behind, so that a run
 // lost to a deadlock or a busy database is as if it never happened.
 func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error {
-	return retryConflicts(func() error { return e.store.InTx(ctx, fn) })
+	return retryConflicts(ctx, func() error { return e.store.InTx(ctx, fn) })
 }
 
 // ValidationError is FusionAuth's Errors object; it is what every rule that

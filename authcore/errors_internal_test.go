@@ -1,6 +1,7 @@
 package authcore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -25,7 +26,7 @@ func TestRetryConflicts(t *testing.T) {
 		"conflicts to the end":         {[]error{ErrConflict}, conflictAttempts, ErrConflict},
 	} {
 		runs := 0
-		err := retryConflicts(func() error {
+		err := retryConflicts(context.Background(), func() error {
 			r := tc.results[min(runs, len(tc.results)-1)]
 			runs++
 			return r
@@ -36,4 +37,18 @@ func TestRetryConflicts(t *testing.T) {
 			assert.NoError(t, err, name)
 		}
 	}
+}
+
+// A caller that has gone away is not kept waiting for runs it cannot use:
+// the pause between runs ends with ctx, and the conflict is the answer.
+func TestRetryConflictsStopsWhenContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	runs := 0
+	err := retryConflicts(ctx, func() error {
+		runs++
+		cancel()
+		return ErrConflict
+	})
+	assert.Equal(t, 1, runs)
+	assert.ErrorIs(t, err, ErrConflict)
 }

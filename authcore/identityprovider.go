@@ -49,7 +49,7 @@ func (e *Engine) CreateIdentityProvider(ctx context.Context, uriID string, p twi
 	// A conflict (PostgreSQL's deadlock or serialisation failure, met
 	// while the application and tenant ids are checked) runs the whole
 	// transaction again, as changeProvider does.
-	err := retryConflicts(func() error {
+	err := retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			if err := e.validateProvider(ctx, tx, &out); err != nil {
 				return err
@@ -183,7 +183,7 @@ func (e *Engine) changeProvider(ctx context.Context, id string, build func(cur *
 	// in the other order, and on PostgreSQL one of the two can be chosen
 	// as a deadlock's victim. The transaction then runs again, from the
 	// read, as DeleteIdentityProvider does.
-	err := retryConflicts(func() error {
+	err := retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			cur, err := e.loadProvider(ctx, tx, id)
 			if err != nil {
@@ -226,7 +226,7 @@ func (e *Engine) DeleteIdentityProvider(ctx context.Context, id string) error {
 	// links before the provider, as logins lock the provider last. On
 	// PostgreSQL the two deadlocked and the delete answered 409: it runs
 	// again instead, as DeleteUser does.
-	return retryConflicts(func() error {
+	return retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			if err := tx.DeleteIdentityProvider(ctx, id); err != nil {
 				return err

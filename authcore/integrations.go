@@ -45,7 +45,7 @@ func (e *Engine) UpdateIntegrations(ctx context.Context, in integration.Integrat
 	defer e.ext.writingIntegrations.Unlock()
 	// A single write, but on SQLite a commit group another member broke
 	// can fail it with a conflict.
-	if err := retryConflicts(func() error { return e.store.PutIntegrations(ctx, &out) }); err != nil {
+	if err := retryConflicts(ctx, func() error { return e.store.PutIntegrations(ctx, &out) }); err != nil {
 		return integration.Integrations{}, err
 	}
 	e.integrationsChanged(out) // events.go: reconfigures the running relay

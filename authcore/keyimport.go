@@ -151,7 +151,7 @@ func (e *Engine) ImportKey(ctx context.Context, in KeyImport) (*SigningKey, erro
 			return nil, err
 		}
 	}
-	if err := retryConflicts(func() error { return e.store.CreateKey(ctx, k) }); err != nil { // as CreateSigningKey
+	if err := retryConflicts(ctx, func() error { return e.store.CreateKey(ctx, k) }); err != nil { // as CreateSigningKey
 		var dup *DuplicateError
 		switch {
 		case errors.As(err, &dup) && dup.Field == "kid" && k.Kid != "":

@@ -187,7 +187,7 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 	}
 	// A single write, but on SQLite a commit group another member broke,
 	// and on PostgreSQL the kid's advisory lock, can still lose a race.
-	if err := retryConflicts(func() error { return e.store.CreateKey(ctx, k) }); err != nil {
+	if err := retryConflicts(ctx, func() error { return e.store.CreateKey(ctx, k) }); err != nil {
 		if errors.Is(err, ErrDuplicate) {
 			return nil, invalid("keyId", validation.KindDuplicate, fmt.Sprintf("A key with the id [%s] already exists.", k.ID))
 		}

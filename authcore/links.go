@@ -151,7 +151,7 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		userID = req.UserID
 	}
 	var out *IdentityProviderLink
-	err := retryConflicts(func() (err error) {
+	err := retryConflicts(ctx, func() (err error) {
 		out, err = e.createLink(ctx, req, userID)
 		return err
 	})
@@ -268,7 +268,7 @@ func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, use
 	if err != nil {
 		return nil, err
 	}
-	err = retryConflicts(func() error {
+	err = retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			l, err := tx.GetLink(ctx, u.TenantID, strings.ToLower(providerID), providerUserID)
 			if err != nil {

@@ -333,7 +333,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 	// The login is committed: a lost race creating the tenant's first key
 	// retries the token alone, not the login (which would store a second
 	// refresh token and login record).
-	err = retryConflicts(func() error {
+	err = retryConflicts(ctx, func() error {
 		var err error
 		resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, lg.cfg, *lg.tokenReq)
 		return err

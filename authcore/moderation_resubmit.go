@@ -146,7 +146,7 @@ func (e *Engine) resubmit(ctx context.Context, m *moderation, item *ModerationIt
 		}
 		status = res.Status
 	}
-	err = retryConflicts(func() error {
+	err = retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			var err error
 			applied, err = e.settleResubmission(ctx, tx, item, status)

@@ -115,7 +115,7 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	// transaction put them there; what the transaction reads itself is not
 	// kept (cachedInTx).
 	cfg := e.configSnapshot(ctx)
-	err := retryConflicts(func() error {
+	err := retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			out, refusal = RefreshResult{}, nil
 			rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)

@@ -158,7 +158,7 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 	// tenant there) before the tenant's pending links and users; completing
 	// a pending link locks them the other way round. On PostgreSQL the two
 	// deadlocked and the delete answered 409: it runs again instead.
-	err := retryConflicts(func() error { return e.deleteTenant(ctx, id) })
+	err := retryConflicts(ctx, func() error { return e.deleteTenant(ctx, id) })
 	if err != nil {
 		return err
 	}

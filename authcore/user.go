@@ -357,7 +357,7 @@ func (e *Engine) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	err = retryConflicts(func() error {
+	err = retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			if err := tx.DeleteUser(ctx, u.ID); err != nil {
 				return err
