@@ -77,6 +77,13 @@ func (s *conflictStore) DeleteAPIKey(ctx context.Context, id string) error {
 	return s.Store.DeleteAPIKey(ctx, id)
 }
 
+func (s *conflictStore) CreateTenant(ctx context.Context, t *authcore.Tenant) error {
+	if err := s.conflict(); err != nil {
+		return err
+	}
+	return s.Store.CreateTenant(ctx, t)
+}
+
 func (s *conflictStore) InTx(ctx context.Context, fn func(context.Context, authcore.Store) error) error {
 	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 		if err := fn(ctx, tx); err != nil {
@@ -510,4 +517,20 @@ func TestOtherWritesRetryConflicts(t *testing.T) {
 			assert.Empty(t, keys)
 		}},
 	})
+}
+
+// An engine that starts on an empty store and loses the race for the
+// default tenant once (another engine starting on the same database) lists
+// the tenants again and creates it, instead of failing to start.
+func TestNewRunsTheDefaultTenantAgainAfterAConflict(t *testing.T) {
+	ctx := context.Background()
+	cs := &conflictStore{Store: memstore.New()}
+	cs.arm(1)
+	e, err := authcore.New(ctx, cs, authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	require.NoError(t, err)
+	assert.Equal(t, 1, cs.injected())
+	ts, err := e.Tenants(ctx)
+	require.NoError(t, err)
+	require.Len(t, ts, 1)
+	assert.Equal(t, authcore.DefaultTenantName, ts[0].Name)
 }

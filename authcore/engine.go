@@ -145,22 +145,27 @@ func (e *Engine) Logger() *slog.Logger { return e.log }
 
 func (e *Engine) instant() int64 { return e.now().UnixMilli() }
 
+// ensureDefaultTenant creates the default tenant on an empty store. Engines
+// that start together on one database race for it: a lost race (a duplicate,
+// or a conflict after which the tenants are listed again) is not an error.
 func (e *Engine) ensureDefaultTenant(ctx context.Context) error {
-	tenants, err := e.store.ListTenants(ctx)
-	if err != nil {
+	return retryConflicts(ctx, func() error {
+		tenants, err := e.store.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		if len(tenants) > 0 {
+			return nil
+		}
+		now := e.instant()
+		t := &Tenant{ID: e.newID(), Name: DefaultTenantName, InsertInstant: now, LastUpdateInstant: now}
+		applyTenantDefaults(t)
+		err = e.store.CreateTenant(ctx, t)
+		if errors.Is(err, ErrDuplicate) {
+			return nil // another engine on the same database won the race
+		}
 		return err
-	}
-	if len(tenants) > 0 {
-		return nil
-	}
-	now := e.instant()
-	t := &Tenant{ID: e.newID(), Name: DefaultTenantName, InsertInstant: now, LastUpdateInstant: now}
-	applyTenantDefaults(t)
-	err = e.store.CreateTenant(ctx, t)
-	if errors.Is(err, ErrDuplicate) {
-		return nil // another engine on the same database won the race
-	}
-	return err
+	})
 }
 
 // applyTenantDefaults fills what FusionAuth fills on a new tenant.

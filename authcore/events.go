@@ -421,7 +421,9 @@ func (e *Engine) emitOwn(ctx context.Context, ev Event) {
 	if !e.recordingEvents() {
 		return
 	}
-	err := e.store.InTx(context.WithoutCancel(ctx), func(ctx context.Context, tx Store) error {
+	// The request may be over (a refusal is still recorded), so the write
+	// does not end with it; a lost race runs it again like any other write.
+	err := e.inTx(context.WithoutCancel(ctx), func(ctx context.Context, tx Store) error {
 		return e.emit(ctx, tx, ev)
 	})
 	if err != nil {

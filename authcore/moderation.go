@@ -275,7 +275,7 @@ func (e *Engine) CleanSpeakNotify(ctx context.Context, n cleanspeak.Notification
 	}
 	for contentID, status := range n.Decisions() {
 		contentID = strings.ToLower(strings.TrimSpace(contentID))
-		err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			return e.applyNotifiedDecision(ctx, tx, contentID, status)
 		})
 		if err != nil {

@@ -356,3 +356,30 @@ func TestUnavailableCleanSpeakIsAskedOncePerOperation(t *testing.T) {
 		require.Equal(t, "PENDING", out.Registration.UsernameStatus)
 	})
 }
+
+// A moderator's decision whose transaction loses a race is applied on the
+// next run, not refused with the conflict (CleanSpeak would retry the whole
+// notification).
+func TestCleanSpeakNotifyRunsAgainAfterAConflict(t *testing.T) {
+	fake := fakeCleanSpeak(t, csKey)
+	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(time.Second))
+	require.NoError(t, err)
+	cs := &conflictStore{Store: memstore.New()}
+	env := eventstest.New(t, cs, eventstest.Options{Engine: []authcore.Option{authcore.WithCleanSpeakClient(client)}})
+	ctx, e := env.Ctx, env.Engine
+	_, err = e.UpdateIntegrations(ctx, integration.Integrations{CleanSpeak: integration.CleanSpeak{
+		Enabled: true, URL: fake.URL, APIKey: csKey,
+		UsernameModeration: integration.UsernameModeration{Enabled: true, ApplicationID: csApp},
+	}})
+	require.NoError(t, err)
+	u, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "c@example.com", Username: "queued"}})
+	require.NoError(t, err)
+	require.Equal(t, "PENDING", u.UsernameStatus)
+
+	cs.arm(1)
+	require.NoError(t, e.CleanSpeakNotify(ctx, cleanspeaktest.Approval(map[string]string{u.CleanSpeakID: "approved"})))
+	require.Equal(t, 1, cs.injected())
+	got, err := e.User(ctx, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, "ACTIVE", got.UsernameStatus)
+}

@@ -409,3 +409,22 @@ func TestLoginFailureAtomicity(t *testing.T) {
 		})
 	}
 }
+
+// A user.login.failed event whose write loses a race once is written on
+// the next run: the refusal is still recorded, exactly once.
+func TestLoginFailedEventSurvivesAConflict(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			x := newAtomicityFixture(t, k)
+			x.drainOutbox(t)
+			x.f.armAt(1, authcore.ErrConflict, true)
+			code, body := x.do("POST", "/api/identity-provider/login", fmt.Sprintf(`{"applicationId":%q,"identityProviderId":%q,"data":{"oauth_token":"never-issued","oauth_token_secret":"nope"}}`,
+				appID, twitter.ProviderID), false)
+			fired := x.f.fired
+			x.f.arm(0, nil)
+			require.Equal(t, 401, code, body)
+			require.Equal(t, 1, fired, "the event's transaction met the conflict")
+			require.Equal(t, []string{authcore.EventUserLoginFailed}, x.drainOutbox(t))
+		})
+	}
+}
