@@ -170,6 +170,12 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		r.releaseLease(ctx)
 		return r.cfg.PollInterval
 	}
+	if len(r.sinks) == 0 && !r.kafkaWanted() {
+		// Nowhere to deliver to: a claim would acknowledge events that
+		// another engine's publishers on the same database never saw.
+		r.releaseLease(ctx)
+		return r.cfg.PollInterval
+	}
 	now := time.Now()
 	batch, err := e.store.ClaimOutbox(ctx, r.cfg.Owner, now.UnixMilli(), now.Add(r.cfg.LeaseTTL).UnixMilli(), r.cfg.BatchSize)
 	switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/eventstest"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -124,4 +125,42 @@ func TestSubscribersAreNotCalledAfterThePublishDeadline(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Zero(t, late, "a subscriber was handed an event after the deadline (%d calls)", calls)
+}
+
+// TestRelayWithoutPublishersLeavesTheOutbox: an engine with no publisher and
+// Kafka disabled that runs a relay anyway claimed the outbox and
+// acknowledged every event, delivered to nobody, so another engine's
+// subscribers on the same database never saw them.
+func TestRelayWithoutPublishersLeavesTheOutbox(t *testing.T) {
+	s := memstore.New()
+	cfg := authcore.RelayConfig{PollInterval: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, LeaseTTL: time.Second}
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: deferred calls run last first
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idle, err := authcore.New(ctx, s, quiet(), authcore.WithRelay(cfg))
+	require.NoError(t, err)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		require.NoError(t, idle.RunRelay(ctx))
+	}()
+	id := uuid.NewString()
+	require.NoError(t, s.AppendOutbox(ctx, &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
+		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `","createInstant":1}}`)}))
+	// Fifty of the idle relay's poll intervals: before the fix it had
+	// claimed and acknowledged the event within the first.
+	time.Sleep(50 * cfg.PollInterval)
+	require.Equal(t, 1, s.OutboxLen(), "the relay with nowhere to deliver took the event")
+
+	c := &eventstest.Collector{}
+	busy, err := authcore.New(ctx, s, quiet(), authcore.WithRelay(cfg), authcore.WithEventSubscriber(c.Subscriber))
+	require.NoError(t, err)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		require.NoError(t, busy.RunRelay(ctx))
+	}()
+	evs := c.WaitFor(t, 1)
+	require.Equal(t, id, evs[0].ID)
 }
