@@ -221,11 +221,10 @@ func (e *Engine) DeleteIdentityProvider(ctx context.Context, id string) error {
 		return err
 	}
 	id = strings.ToLower(id) // as loadProvider reads it
-	// The delete locks the provider and then its links and pending links;
-	// creating a link (CreateLink) locks a pending link and the user's
-	// links before the provider, as logins lock the provider last. On
-	// PostgreSQL the two deadlocked and the delete answered 409: it runs
-	// again instead, as DeleteUser does.
+	// The delete locks the provider and then its links and pending links,
+	// as creating a link (CreateLink) does; logins do not lock the provider.
+	// A conflict left (a lock order not seen yet) runs the delete again, as
+	// DeleteUser does.
 	return retryConflicts(ctx, func() error {
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			if err := tx.DeleteIdentityProvider(ctx, id); err != nil {

@@ -163,13 +163,37 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 
 // createLink is one attempt of CreateLink.
 func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string) (*IdentityProviderLink, error) {
+	link := req.IdentityProviderLink
+	// The older form's fields fill what the current form leaves out.
+	link.IdentityProviderID = cmp.Or(link.IdentityProviderID, req.IdentityProviderID)
+	link.IdentityProviderUserID = cmp.Or(link.IdentityProviderUserID, req.IdentityProviderUserID)
+	link.DisplayName = cmp.Or(link.DisplayName, req.DisplayName)
+	// The provider is locked first, as a provider or tenant delete locks it
+	// before the pending links, links and users it removes: locked last, the
+	// completion of a pending link deadlocked with such a delete on
+	// PostgreSQL, and the two ran again until one gave up with 409. A
+	// pending link's provider is read before the transaction (unlocked, and
+	// a pending link never changes its provider) to know which to lock.
+	providerID := link.IdentityProviderID
+	if req.PendingIdPLinkID != "" {
+		providerID = ""
+		if p, err := e.store.GetPendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant()); err == nil {
+			providerID = p.IdentityProviderID
+		}
+	}
 	var out *IdentityProviderLink
 	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		link := req.IdentityProviderLink
-		// The older form's fields fill what the current form leaves out.
-		link.IdentityProviderID = cmp.Or(link.IdentityProviderID, req.IdentityProviderID)
-		link.IdentityProviderUserID = cmp.Or(link.IdentityProviderUserID, req.IdentityProviderUserID)
-		link.DisplayName = cmp.Or(link.DisplayName, req.DisplayName)
+		link := link
+		var provider *twitter.Provider
+		var providerErr error
+		if strings.TrimSpace(providerID) != "" {
+			// An unknown provider is reported below, where it was before the
+			// lock moved here, so that a bad user is still named first.
+			provider, providerErr = e.loadProviderShared(ctx, tx, providerID)
+			if providerErr != nil && !errors.Is(providerErr, ErrNotFound) {
+				return providerErr
+			}
+		}
 		if req.PendingIdPLinkID != "" {
 			p, err := tx.TakePendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant())
 			if errors.Is(err, ErrNotFound) || (err == nil && !inScope(ctx, p.TenantID)) {
@@ -179,6 +203,11 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 			}
 			if err != nil {
 				return err
+			}
+			if !strings.EqualFold(p.IdentityProviderID, providerID) {
+				// Created after the read above (its id was unknown then):
+				// run again to lock its provider first.
+				return fmt.Errorf("authcore: pending link %s appeared meanwhile: %w", p.ID, ErrConflict)
 			}
 			link = IdentityProviderLink{
 				IdentityProviderID: p.IdentityProviderID, IdentityProviderUserID: p.IdentityProviderUserID,
@@ -214,11 +243,12 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		if err != nil {
 			return err
 		}
-		provider, err := e.loadProvider(ctx, tx, link.IdentityProviderID)
-		if errors.Is(err, ErrNotFound) {
-			return invalid("identityProviderLink.identityProviderId", "invalid", "The [identityProviderLink.identityProviderId] property does not name an identity provider.")
+		if provider == nil && providerErr == nil || !strings.EqualFold(providerID, link.IdentityProviderID) {
+			provider, providerErr = e.loadProviderShared(ctx, tx, link.IdentityProviderID)
 		}
-		if err != nil {
+		if err := providerErr; errors.Is(err, ErrNotFound) {
+			return invalid("identityProviderLink.identityProviderId", "invalid", "The [identityProviderLink.identityProviderId] property does not name an identity provider.")
+		} else if err != nil {
 			return err
 		}
 		// An existing link is a duplicate whatever the limit says.
@@ -256,6 +286,31 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
 	})
 	return out, err
+}
+
+// providerSharer is a store transaction that can read an identity provider
+// under a lock that keeps its delete and changes out but not a link's insert
+// (sqlstore: FOR SHARE on PostgreSQL, where a link's foreign key takes a
+// key-share lock on its provider).
+type providerSharer interface {
+	GetIdentityProviderShared(ctx context.Context, id string) (*IdentityProviderRecord, error)
+}
+
+// loadProviderShared is loadProvider for a link's creation, which locks the
+// provider before anything else, as its delete does. A lock that kept links
+// out (FOR UPDATE) closed a cycle with a login: the login held the user and
+// inserted its link, whose foreign key waited for the provider, while the
+// creation held the provider and waited for the user.
+func (e *Engine) loadProviderShared(ctx context.Context, tx Store, id string) (*twitter.Provider, error) {
+	sh, ok := tx.(providerSharer)
+	if !ok {
+		return e.loadProvider(ctx, tx, id)
+	}
+	rec, err := sh.GetIdentityProviderShared(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	return decodeProvider(rec)
 }
 
 // DeleteLink removes a user's link and returns it.

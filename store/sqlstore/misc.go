@@ -30,6 +30,16 @@ func (t *tx) GetIdentityProvider(ctx context.Context, id string) (*authcore.Iden
 		`SELECT doc FROM identity_providers WHERE id = ?`+t.lock(), id)
 }
 
+// GetIdentityProviderShared reads a provider as GetIdentityProvider does,
+// but a PostgreSQL transaction locks it FOR SHARE instead of FOR UPDATE: the
+// provider's delete and changes wait for it, and it for them, but inserting
+// a link (whose foreign key takes a key-share lock on the provider) does
+// not. Creating a link reads its provider so, first.
+func (t *tx) GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+	return getOne[authcore.IdentityProviderRecord](ctx, t, "identity provider", id,
+		`SELECT doc FROM identity_providers WHERE id = ?`+t.shareLock(), id)
+}
+
 func (t *tx) ListIdentityProviders(ctx context.Context) ([]*authcore.IdentityProviderRecord, error) {
 	return getList[authcore.IdentityProviderRecord](ctx, t, "identity provider",
 		`SELECT doc FROM identity_providers ORDER BY insert_instant, id`+t.lock())

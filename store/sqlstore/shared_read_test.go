@@ -97,3 +97,70 @@ func TestSQLiteSharedApplicationRead(t *testing.T) {
 		return nil
 	}))
 }
+
+type providerSharer interface {
+	GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error)
+}
+
+// Creating a link reads its provider with GetIdentityProviderShared before
+// anything else. On PostgreSQL a link's insert (whose foreign key takes a
+// key-share lock on the provider) goes through while that lock is held:
+// with FOR UPDATE a login that held its user and inserted a link waited for
+// the creation, which waited for the user. The provider's delete waits.
+func TestPostgresSharedIdentityProviderRead(t *testing.T) {
+	s := open(t, freshPostgres(t))
+	ctx := context.Background()
+	require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "T"}))
+	require.NoError(t, s.CreateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: "idp", Type: "Twitter", Document: []byte(`{}`)}))
+	require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: "u", TenantID: "t", Email: "u@example.com", Active: true}))
+
+	holding, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if _, err := tx.(providerSharer).GetIdentityProviderShared(ctx, "idp"); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+
+	inserted := make(chan error, 1)
+	go func() {
+		inserted <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			return tx.CreateLink(ctx, &authcore.IdentityProviderLink{TenantID: "t", IdentityProviderID: "idp", IdentityProviderUserID: "tw", UserID: "u"})
+		})
+	}()
+	select {
+	case err := <-inserted:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		close(release)
+		t.Fatal("a link's insert waited for the shared read of its provider")
+	}
+
+	deleted := make(chan error, 1)
+	go func() {
+		deleted <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			return tx.DeleteIdentityProvider(ctx, "idp")
+		})
+	}()
+	waiting := func() bool {
+		var n int
+		err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM identity_providers%'`).Scan(&n)
+		return err == nil && n == 1
+	}
+	require.Eventually(t, waiting, 30*time.Second, 5*time.Millisecond, "the provider's delete never waited for the shared lock")
+	select {
+	case err := <-deleted:
+		t.Fatalf("the delete ended while the shared lock was held: %v", err)
+	default:
+	}
+	close(release)
+	require.NoError(t, <-first)
+	require.NoError(t, <-deleted)
+}

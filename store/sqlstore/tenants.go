@@ -93,11 +93,7 @@ func (t *tx) GetApplication(ctx context.Context, id string) (*authcore.Applicati
 // application's default roles reads them so, and first logins of one
 // application then commit side by side instead of in turn.
 func (t *tx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
-	lock := ""
-	if t.inTx && t.s.dialect == Postgres {
-		lock = " FOR SHARE"
-	}
-	return getOne[authcore.Application](ctx, t, "application", id, `SELECT doc FROM applications WHERE id = ?`+lock, id)
+	return getOne[authcore.Application](ctx, t, "application", id, `SELECT doc FROM applications WHERE id = ?`+t.shareLock(), id)
 }
 
 func (t *tx) ListApplications(ctx context.Context, tenantID string) ([]*authcore.Application, error) {

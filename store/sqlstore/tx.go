@@ -359,6 +359,15 @@ func (t *tx) lock() string {
 	return ""
 }
 
+// shareLock is lock's shared form, for the reads that must keep changes out
+// but not one another (SQLite has one writer: no lock).
+func (t *tx) shareLock() string {
+	if t.inTx && t.s.dialect == Postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
 // sql adapts a query written with ? placeholders to the dialect.
 func (s *Store) sql(query string) string {
 	if s.dialect != Postgres {

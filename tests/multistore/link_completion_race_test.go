@@ -364,9 +364,9 @@ func TestConcurrentLinkCreatesOfOneAccount(t *testing.T) {
 	}
 }
 
-// pausingStore holds a transaction's read of the identity provider while
-// armed. A link creation reads it last, so it is then paused holding the
-// pending link, the user's links and the user.
+// pausingStore holds a transaction right after it took a pending link,
+// while armed: a completion is then paused holding the pending link and
+// whatever it locked before it.
 type pausingStore struct {
 	authcore.Store
 	armed   atomic.Bool
@@ -385,18 +385,32 @@ type pausingTx struct {
 	s *pausingStore
 }
 
-func (t *pausingTx) GetIdentityProvider(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+func (t *pausingTx) TakePendingLink(ctx context.Context, id string, now int64) (*authcore.PendingLink, error) {
+	p, err := t.Store.TakePendingLink(ctx, id, now)
 	if t.s.armed.CompareAndSwap(true, false) {
 		t.s.entered <- struct{}{}
 		<-t.s.release
+	}
+	return p, err
+}
+
+// GetIdentityProviderShared forwards the shared read a link's creation
+// uses, so that the completion locks as it does unwrapped.
+func (t *pausingTx) GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+	if sh, ok := t.Store.(providerSharer); ok {
+		return sh.GetIdentityProviderShared(ctx, id)
 	}
 	return t.Store.GetIdentityProvider(ctx, id)
 }
 
 // completeAround completes pending link p for userID on an engine of its
-// own, and runs remove while the completion is paused before it reads the
-// provider; on PostgreSQL it lets the completion go on once remove waits
-// for a lock (on the pending link), so that the two lock in opposite orders.
+// own, and runs remove while the completion is paused holding the pending
+// link; on PostgreSQL it lets the completion go on once remove waits for a
+// lock at blockedQuery. Both lock the provider first, so remove waits for
+// the provider there; when the completion locked the provider after the
+// pending link, remove took the provider and waited for the pending link
+// instead (blockedQuery never waited, and the test failed), and once let go
+// the completion deadlocked with it.
 // It returns the completion's error and remove's.
 func (r *linkRace) completeAround(t *testing.T, k storeKind, p, userID, blockedQuery string, remove func() error) (error, error) {
 	t.Helper()
@@ -413,16 +427,18 @@ func (r *linkRace) completeAround(t *testing.T, k storeKind, p, userID, blockedQ
 	<-ps.entered
 	removed := make(chan error, 1)
 	go func() { removed <- remove() }()
-	if k.name == "postgres" {
-		waitForLock(t, blockedQuery)
-	}
+	waited := k.name != "postgres" || waitForLock(t, blockedQuery)
+	// Let the completion go in any case: a test that stopped here would
+	// leave it holding its locks, and the store's close waiting for it.
 	close(ps.release)
-	return <-completed, <-removed
+	cerr, rerr := <-completed, <-removed
+	require.True(t, waited, "no statement %q waited for a lock", blockedQuery)
+	return cerr, rerr
 }
 
-// waitForLock waits until a statement that starts with query waits for a
-// lock on the test server.
-func waitForLock(t *testing.T, query string) {
+// waitForLock reports whether a statement that starts with query waits for
+// a lock on the test server within 30 seconds.
+func waitForLock(t *testing.T, query string) bool {
 	t.Helper()
 	db, err := sql.Open("pgx", os.Getenv("AUTHCORE_TEST_POSTGRES"))
 	require.NoError(t, err)
@@ -431,11 +447,11 @@ func waitForLock(t *testing.T, query string) {
 		var n int
 		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, query+"%").Scan(&n))
 		if n > 0 {
-			return
+			return true
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no statement %q waits for a lock", query)
+	return false
 }
 
 // remains asserts that no link or pending link of acct is left.
@@ -448,11 +464,11 @@ func (r *linkRace) remains(t *testing.T, tenantID, acct, p string) {
 	assert.ErrorIs(t, err, authcore.ErrNotFound, "no pending link is left")
 }
 
-// A pending link completed while the identity provider is deleted: the
-// delete locks the provider and then its pending links and links, the
-// completion the other way round. The delete succeeds (on PostgreSQL it lost
-// the deadlock and answered 409), the completion succeeds or finds its
-// pending link gone, and nothing of the provider is left (SPEC §4).
+// A pending link completed while the identity provider is deleted: both
+// lock the provider first (the completion used to lock it last, and on
+// PostgreSQL the two deadlocked: the delete answered 409 once its runs ran
+// out). The delete succeeds, the completion succeeds or finds its pending
+// link gone, and nothing of the provider is left (SPEC §4).
 func TestPendingLinkCompletionDuringProviderDelete(t *testing.T) {
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
@@ -486,9 +502,9 @@ func completedOrGone(t *testing.T, err error) {
 
 // Pending links completed while their tenant is deleted: the delete locks
 // the provider (to forget the tenant there) and then the tenant's pending
-// links and users, the completion the other way round. The delete succeeds
-// (on PostgreSQL it lost the deadlock and answered 409), the completion
-// succeeds or finds its pending link gone, and nothing of the tenant is left.
+// links and users, and the completion locks the provider first too. The
+// delete succeeds, the completion succeeds or finds its pending link gone,
+// and nothing of the tenant is left.
 func TestPendingLinkCompletionDuringTenantDelete(t *testing.T) {
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
@@ -507,7 +523,7 @@ func TestPendingLinkCompletionDuringTenantDelete(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, authcore.LoginPendingLink, resp.Status)
 			p := resp.PendingIdPLinkID
-			cerr, derr := r.completeAround(t, k, p, uid, "DELETE FROM pending_links", func() error {
+			cerr, derr := r.completeAround(t, k, p, uid, "SELECT doc FROM identity_providers", func() error {
 				return r.engines[1].DeleteTenant(ctx, tn.ID)
 			})
 			require.NoError(t, derr)

@@ -110,6 +110,23 @@ func (s *faultTx) InTx(ctx context.Context, fn func(context.Context, authcore.St
 	})
 }
 
+// GetIdentityProviderShared forwards the shared read a link's creation uses
+// where the store offers it.
+func (s *faultTx) GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+	if err := s.step("GetIdentityProviderShared"); err != nil {
+		return nil, err
+	}
+	if sh, ok := s.Store.(providerSharer); ok {
+		return sh.GetIdentityProviderShared(ctx, id)
+	}
+	return s.Store.GetIdentityProvider(ctx, id)
+}
+
+// providerSharer is authcore's optional shared provider read.
+type providerSharer interface {
+	GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error)
+}
+
 // GetApplicationShared forwards the shared read a first login uses where
 // the store offers it.
 func (s *faultTx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
