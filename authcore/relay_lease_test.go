@@ -3,6 +3,7 @@ package authcore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -15,39 +16,73 @@ import (
 	"github.com/authcore/authcore/store/memstore"
 )
 
-// inFlight records which relay is inside a Publish with which event, across
-// the engines of one test, and every time two relays held one event at once.
+// inFlight records, per event, the windows in which relays held it for
+// publishing, across the engines of one test, every time two relays' windows
+// for one event overlapped, and every publish whose window outlasted the
+// lease its relay held.
+//
+// A window runs from the call to Publish to the deadline the relay gave it,
+// not to the moment the sink's goroutine notices that deadline: how late a
+// goroutine wakes up on a loaded machine says nothing about the relay, and
+// measuring to the wake-up made this test fail under -race on two busy cores
+// (4 runs in 30 with -cpu 1 at a load of 11).
 type inFlight struct {
 	mu       sync.Mutex
-	holder   map[int64]string
+	windows  map[int64][]window
+	leases   map[string]int64 // owner: leaseUntil of its last successful claim
 	overlaps []string
+	late     []string
+}
+
+type window struct {
+	relay    string
+	from, to time.Time
+}
+
+// leaseStore records the lease each relay's last successful claim took.
+type leaseStore struct {
+	authcore.Store
+	in *inFlight
+}
+
+func (s leaseStore) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*authcore.OutboxEvent, error) {
+	batch, err := s.Store.ClaimOutbox(ctx, owner, now, leaseUntil, limit)
+	if err == nil {
+		s.in.mu.Lock()
+		s.in.leases[owner] = leaseUntil
+		s.in.mu.Unlock()
+	}
+	return batch, err
 }
 
 // slowSink is a publisher that takes as long as its context allows and
-// delivers nothing: a broker that stopped answering. While it waits it holds
-// its events in the shared inFlight.
+// delivers nothing: a broker that stopped answering. It records the window
+// in which it holds its events in the shared inFlight.
 type slowSink struct {
 	relay string
 	in    *inFlight
 }
 
 func (s slowSink) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
+	from := time.Now()
+	to, ok := ctx.Deadline()
+	if !ok {
+		to = from.Add(time.Hour) // no deadline: it may hold them for ever
+	}
 	s.in.mu.Lock()
+	if until := s.in.leases[s.relay]; to.UnixMilli() > until {
+		s.in.late = append(s.in.late, fmt.Sprintf("%s until %d, lease until %d", s.relay, to.UnixMilli(), until))
+	}
 	for _, ev := range events {
-		if other, ok := s.in.holder[ev.Seq]; ok && other != s.relay {
-			s.in.overlaps = append(s.in.overlaps, other+" and "+s.relay)
+		for _, w := range s.in.windows[ev.Seq] {
+			if w.relay != s.relay && w.from.Before(to) && from.Before(w.to) {
+				s.in.overlaps = append(s.in.overlaps, w.relay+" and "+s.relay)
+			}
 		}
-		s.in.holder[ev.Seq] = s.relay
+		s.in.windows[ev.Seq] = append(s.in.windows[ev.Seq], window{s.relay, from, to})
 	}
 	s.in.mu.Unlock()
 	<-ctx.Done()
-	s.in.mu.Lock()
-	for _, ev := range events {
-		if s.in.holder[ev.Seq] == s.relay {
-			delete(s.in.holder, ev.Seq)
-		}
-	}
-	s.in.mu.Unlock()
 	return 0, ctx.Err()
 }
 
@@ -58,16 +93,17 @@ func (s slowSink) Publish(ctx context.Context, events []*authcore.OutboxEvent) (
 // too: two relays delivering one event at once, and out of order.
 func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
 	s := memstore.New()
-	in := &inFlight{holder: map[int64]string{}}
-	cfg := authcore.RelayConfig{PollInterval: 5 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, LeaseTTL: 200 * time.Millisecond}
+	in := &inFlight{windows: map[int64][]window{}, leases: map[string]int64{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	const lease = 200 * time.Millisecond
 	for _, name := range []string{"A", "B"} {
+		cfg := authcore.RelayConfig{Owner: name, PollInterval: 5 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, LeaseTTL: lease}
 		opts := []authcore.Option{quiet(), authcore.WithRelay(cfg)}
 		for range 3 {
 			opts = append(opts, authcore.WithPublisher(slowSink{relay: name, in: in}))
 		}
-		e, err := authcore.New(context.Background(), s, opts...)
+		e, err := authcore.New(context.Background(), leaseStore{Store: s, in: in}, opts...)
 		require.NoError(t, err)
 		wg.Add(1)
 		go func() {
@@ -78,12 +114,15 @@ func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
 	id := uuid.NewString()
 	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
 		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `"}}`)}))
-	// Five lease terms: before the fix the relays overlapped in each.
-	time.Sleep(5 * cfg.LeaseTTL)
+	// Five lease terms: before the fix the relays overlapped in each. The
+	// sleep only gives them terms to overlap in; nothing here depends on how
+	// promptly a goroutine runs.
+	time.Sleep(5 * lease)
 	cancel()
 	wg.Wait()
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	require.Empty(t, in.late, "a relay gave a publisher longer than its lease")
 	require.Empty(t, in.overlaps, "two relays published one event at the same time")
 	require.Equal(t, 1, s.OutboxLen(), "nothing delivered it, so it waits")
 }
