@@ -103,7 +103,7 @@ func newResubmitEnvOn(t *testing.T, store authcore.Store) *resubmitEnv {
 	t.Helper()
 	fake := fakeCleanSpeak(t, resubmitKey)
 	hook := &hookTransport{}
-	client, err := cleanspeak.NewClient(cleanspeak.WithHTTPClient(&http.Client{Transport: hook, Timeout: 5 * time.Second}))
+	client, err := cleanspeak.NewClient(cleanspeak.WithHTTPClient(&http.Client{Transport: hook, Timeout: csTimeout}))
 	require.NoError(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

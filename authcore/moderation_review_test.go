@@ -3,7 +3,6 @@ package authcore_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -88,7 +87,7 @@ func TestModerationSenderIsTheStoredUser(t *testing.T) {
 func TestReconciledUsernameWithModerationOff(t *testing.T) {
 	const lambdaID = "7a0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5c"
 	fake := fakeCleanSpeak(t, csKey)
-	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(time.Second))
+	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(csTimeout))
 	require.NoError(t, err)
 	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
 		authcore.WithCleanSpeakClient(client),

@@ -22,6 +22,14 @@ const (
 	csApp = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
 )
 
+// csTimeout bounds one call to the fake CleanSpeak. A call past it keeps the
+// username PENDING (cleanspeak.DefaultTimeout), which these tests would read
+// as a wrong moderation status; under -race on a loaded 2-core machine a call
+// to a local fake has taken over 2 s (the Twitter fake, see
+// newLoginFixtureStore). The fake answers every request at once, down or
+// not, so no test waits for this to pass.
+const csTimeout = 30 * time.Second
+
 // fakeCleanSpeak is a fake CleanSpeak taking key that queues the username
 // "queued" for a moderator, rejects "rejected" and allows every other.
 func fakeCleanSpeak(t *testing.T, key string) *cleanspeaktest.Server {
@@ -38,7 +46,7 @@ func fakeCleanSpeak(t *testing.T, key string) *cleanspeaktest.Server {
 func moderationEnv(t *testing.T, strategy string) (*eventstest.Env, *cleanspeaktest.Server, *memstore.Store) {
 	t.Helper()
 	fake := fakeCleanSpeak(t, csKey)
-	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(time.Second))
+	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(csTimeout))
 	require.NoError(t, err)
 	mem := memstore.New()
 	env := eventstest.New(t, mem, eventstest.Options{Strategy: strategy, Engine: []authcore.Option{authcore.WithCleanSpeakClient(client)}})
@@ -279,7 +287,7 @@ func TestModerationOff(t *testing.T) {
 // user.registration.update, as one on a user's is a user.update.
 func TestModeratedRegistrationUsernameIsAnEvent(t *testing.T) {
 	fake := fakeCleanSpeak(t, csKey)
-	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(time.Second))
+	client, err := cleanspeak.NewClient(cleanspeak.WithTimeout(csTimeout))
 	require.NoError(t, err)
 	c := &eventstest.Collector{}
 	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
