@@ -26,23 +26,35 @@ func TestLoginErrorKeepsTwitterError(t *testing.T) {
 	defer fake.Close()
 	fake.AddConsumer("key", "secret")
 	fake.AddAccount(twittertest.Account{ID: "42", ScreenName: "grace"})
-	// Long enough that the refused exchange below is answered in time on a
-	// loaded machine, shorter than the fault's 5 s delay at the end.
-	client, err := twitter.NewClient(twitter.WithBaseURL(fake.URL), twitter.WithTimeout(2*time.Second))
-	require.NoError(t, err)
-	engine, err := authcore.New(ctx, memstore.New(), authcore.WithTwitterClient(client), quiet())
-	require.NoError(t, err)
-	app, err := authcoretest.TwitterLoginApp(ctx, engine, "", "key", "secret")
-	require.NoError(t, err)
-	login := func(ctx context.Context, token, secret, verifier string) error {
-		_, err := engine.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{
-			ApplicationID: app.ID, IdentityProviderID: twitter.ProviderID,
-			Data: map[string]string{"oauth_token": token, "oauth_token_secret": secret, "oauth_verifier": verifier},
-		})
-		return err
+	// Two engines on one store and one fake, differing in their Twitter
+	// client's timeout only. The refused exchange must be answered before
+	// the timeout: generous, since under -race on a loaded 2-core machine a
+	// call to the fake has taken over 2 s (newLoginFixtureStore). Only the
+	// last call waits for a timeout to pass: short, and far below the
+	// fault's delay, so that it is the client's timeout that ends the call.
+	store := memstore.New()
+	var appID string
+	newLogin := func(timeout time.Duration) func(ctx context.Context, token, secret, verifier string) error {
+		client, err := twitter.NewClient(twitter.WithBaseURL(fake.URL), twitter.WithTimeout(timeout))
+		require.NoError(t, err)
+		engine, err := authcore.New(ctx, store, authcore.WithTwitterClient(client), quiet())
+		require.NoError(t, err)
+		if appID == "" {
+			app, err := authcoretest.TwitterLoginApp(ctx, engine, "", "key", "secret")
+			require.NoError(t, err)
+			appID = app.ID
+		}
+		return func(ctx context.Context, token, secret, verifier string) error {
+			_, err := engine.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{
+				ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+				Data: map[string]string{"oauth_token": token, "oauth_token_secret": secret, "oauth_verifier": verifier},
+			})
+			return err
+		}
 	}
+	login, loginTimingOut := newLogin(30*time.Second), newLogin(200*time.Millisecond)
 
-	err = login(ctx, "unknown", "unknown", "verifier")
+	err := login(ctx, "unknown", "unknown", "verifier")
 	var terr *twitter.Error
 	require.ErrorAs(t, err, &terr)
 	assert.Equal(t, "access_token", terr.Op)
@@ -60,8 +72,8 @@ func TestLoginErrorKeepsTwitterError(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 
 	fake.SetFault(twittertest.FaultTimeout)
-	fake.SetFaultDelay(5 * time.Second)
-	err = login(ctx, token, secret, verifier)
+	fake.SetFaultDelay(time.Minute) // Close releases it
+	err = loginTimingOut(ctx, token, secret, verifier)
 	assert.ErrorIs(t, err, authcore.ErrIdentityProviderUnavailable)
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "the client's timeout is reachable")
 }
