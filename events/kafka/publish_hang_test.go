@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,15 +18,20 @@ import (
 // answer it: a broker that dies with the request in flight. franz-go
 // cannot fail an idempotent record whose request was sent (the broker may
 // have written it), so ProduceSync waited for the broker, whatever the
-// context said.
+// context said. The channel is closed once a produce request has reached
+// the cluster (and hangs there).
 func hangProduce(c interface {
 	ControlKey(int16, func(kmsg.Request) (kmsg.Response, error, bool))
 	KeepControl()
-}) {
+}) <-chan struct{} {
+	arrived := make(chan struct{})
+	var once sync.Once
 	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
+		once.Do(func() { close(arrived) })
 		return nil, nil, true
 	})
+	return arrived
 }
 
 // Publish returns when its context ends even while a request is in
@@ -71,9 +77,13 @@ func TestRelayLeavesAHungBrokerForANewConfiguration(t *testing.T) {
 	env.MustLogin("1")
 	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 10*time.Second, 5*time.Millisecond)
 
-	hangProduce(hung)
+	hanging := hangProduce(hung)
 	env.MustLogin("1")
-	time.Sleep(200 * time.Millisecond) // the relay is in Publish, waiting for the hung broker
+	select { // the relay is in Publish, waiting for the hung broker
+	case <-hanging:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the relay sent no produce request to the hung broker within 10s")
+	}
 	_, err := env.Engine.PatchIntegrations(env.Ctx, authcore.PatchRequest{ContentType: "application/merge-patch+json",
 		Body: []byte(`{"integrations":{"kafka":{"producer":{"bootstrap.servers":"` + good.ListenAddrs()[0] + `"}}}}`)})
 	require.NoError(t, err)
