@@ -192,7 +192,15 @@ func TestLoginUnavailable(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t, twitter.WithTimeout(100*time.Millisecond))
+			// Only a held request needs the client to give up quickly; the
+			// other faults are answered at once, and a short timeout there
+			// would let a slow machine fail the call before the fault is
+			// reached (the access_token exchange before a missing id_str).
+			timeout := twitter.DefaultTimeout
+			if tc.fault == twittertest.FaultTimeout {
+				timeout = 100 * time.Millisecond
+			}
+			f := newFixture(t, twitter.WithTimeout(timeout))
 			// Bounded, and long enough that only the client's timeout can end
 			// the call first.
 			f.fake.SetFaultDelay(5 * time.Second)
