@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -104,13 +106,16 @@ func randomValue(r *rand.Rand, depth int, container bool) any {
 	return a
 }
 
-// collectPaths lists a pointer for every value in the document.
+// collectPaths lists a pointer for every value in the document, members
+// in name order: randomPath indexes this list, so an order that changed
+// from run to run (a map's) would make the patches, and the test, differ
+// for the same seed.
 func collectPaths(v any, prefix []string) []string {
 	out := []string{pointer(prefix)}
 	switch v := v.(type) {
 	case map[string]any:
-		for k, c := range v {
-			out = append(out, collectPaths(c, append(prefix[:len(prefix):len(prefix)], k))...)
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = append(out, collectPaths(v[k], append(prefix[:len(prefix):len(prefix)], k))...)
 		}
 	case []any:
 		for i, c := range v {
