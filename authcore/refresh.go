@@ -158,7 +158,11 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 				if int64(req.TimeToLiveInSeconds) > def {
 					return invalid("timeToLiveInSeconds", validation.KindInvalid, fmt.Sprintf("The [timeToLiveInSeconds] property may not be greater than the access token's lifetime of %d seconds.", def))
 				}
-				tr.expiresAt = now/1000 + int64(req.TimeToLiveInSeconds)
+				// A lifetime, not an instant: issueAccessToken reads the
+				// clock again for iat, and an exp counted from this now
+				// made exp - iat a second short when the two reads fell
+				// on either side of a second.
+				tr.ttl = time.Duration(req.TimeToLiveInSeconds) * time.Second
 			}
 			plain := req.RefreshToken
 			changed := touchDevice(rt, now, req.IPAddress)

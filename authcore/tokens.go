@@ -78,6 +78,11 @@ type TokenRequest struct {
 	// expiresAt, when set, is the token's exp (epoch seconds) instead of
 	// now plus the lifetime: IssueJWT's token ends with the one it replaces.
 	expiresAt int64
+	// ttl, when set, is the token's lifetime instead of the tenant's or the
+	// application's (a refresh's timeToLiveInSeconds). It is counted from
+	// the token's own iat, so that exp - iat is exactly the lifetime asked
+	// for.
+	ttl time.Duration
 }
 
 // accessClaims are the claims of an access token (SPEC §7), in a struct so
@@ -122,6 +127,9 @@ func (e *Engine) issueAccessToken(ctx context.Context, s Store, cfg *configSnaps
 	}
 	now := e.now()
 	ttl := accessTokenTTL(req.Tenant, req.Application)
+	if req.ttl > 0 {
+		ttl = req.ttl
+	}
 	exp := now.Add(ttl)
 	if req.expiresAt != 0 {
 		exp = time.Unix(req.expiresAt, 0)
