@@ -39,6 +39,10 @@ func TestUnstorableStringsOnEveryStore(t *testing.T) {
 		{"POST", "/api/user", `{"user":{"username":"` + incompressible(6000) + `"}}`},
 		{"POST", "/api/user", `{"user":{"email":"a@` + incompressible(6000) + `.example.com"}}`},
 		{"POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"45bb233c-0901-4236-b5ca-ac46e2e0a5a5","identityProviderUserId":"` + incompressible(6000) + `","userId":"01a2088a-109c-7e53-b468-a93ac49af593"}}`},
+		{"POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"` + incompressible(6000) + `","identityProviderUserId":"tw","userId":"01a2088a-109c-7e53-b468-a93ac49af593"}}`},
+		{"POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"nul\u0000idp","identityProviderUserId":"tw","userId":"01a2088a-109c-7e53-b468-a93ac49af593"}}`},
+		{"POST", "/api/identity-provider/link", `{"identityProviderLink":{"identityProviderId":"45bb233c-0901-4236-b5ca-ac46e2e0a5a5","identityProviderUserId":"nul\u0000tw","userId":"01a2088a-109c-7e53-b468-a93ac49af593"}}`},
+		{"POST", "/api/identity-provider/link", `{"pendingIdPLinkId":"nul\u0000pending","identityProviderLink":{"userId":"01a2088a-109c-7e53-b468-a93ac49af593"}}`},
 	}
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
