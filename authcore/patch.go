@@ -43,7 +43,11 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 			return nil, invalidJSON(err)
 		}
 	}
-	out, err := patch.Apply(req.ContentType, doc, req.Body, patch.Options{ReplacePaths: replacePaths})
+	opts := patch.Options{ReplacePaths: replacePaths}
+	if patch.MediaType(req.ContentType) == patch.ContentTypeJSONPatch {
+		opts.OmittedEmpty = omittedEmpty(current)
+	}
+	out, err := patch.Apply(req.ContentType, doc, req.Body, opts)
 	switch {
 	case err == nil:
 		if len(out) > maxPatchedBytes && len(out) > len(doc) {

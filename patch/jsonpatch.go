@@ -49,6 +49,9 @@ func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if doc, err = materialize(doc, ops, opts.OmittedEmpty); err != nil {
+		return nil, err
+	}
 	if !libraryCanApply(doc, ops) {
 		return applyTree(doc, ops, opts.copyLimit())
 	}

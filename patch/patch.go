@@ -75,6 +75,16 @@ type Options struct {
 	// as the document allows. 0 means DefaultMaxDepth; a negative value
 	// disables the check.
 	MaxDepth int
+	// OmittedEmpty names, by JSON Pointer (RFC 6901, escaped), members the
+	// document leaves out because they are empty, with the empty value each
+	// stands for: "{}" for a map, "[]" for a list. The document's owner
+	// renders an empty container as absent (it emits no nulls and no empty
+	// members), yet the object has it. An RFC 6902 operation whose "path" or
+	// "from" runs through or ends at such a member finds it empty instead of
+	// missing, so that "add /user/data/k" works on a user whose data is
+	// empty, and "add /application/roles/-" on an application without
+	// roles. Other members, and the merge forms, are unaffected.
+	OmittedEmpty map[string]string
 }
 
 func (o Options) depthLimit() int { return limitOr(o.MaxDepth, DefaultMaxDepth) }
