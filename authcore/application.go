@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/patch"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -166,8 +167,38 @@ func (e *Engine) PatchApplication(ctx context.Context, id string, req PatchReque
 		if err := DecodeJSON(patched, &in); err != nil {
 			return ApplicationInput{}, err
 		}
+		if patch.MediaType(req.ContentType) == patch.ContentTypeLegacy {
+			in.Application.Roles = uniqueRoles(in.Application.Roles)
+		}
 		return in.Application, nil
 	})
+}
+
+// uniqueRoles keeps the first of roles that carry the same id and are the
+// same in every property a request sets (the instants are read-only). A
+// legacy PATCH appends arrays, so a client that sends back the application
+// it retrieved (the clients' patchApplication) sends each stored role again,
+// which validateApplication refused as [duplicate]application.roles; a copy
+// says nothing new, as for a user's two-factor methods (uniqueMethods).
+// Roles without an id, or two different roles under one id, are left for
+// validateApplication to refuse.
+func uniqueRoles(in []ApplicationRole) []ApplicationRole {
+	type key struct {
+		id, name, description  string
+		isDefault, isSuperRole bool
+	}
+	out := make([]ApplicationRole, 0, len(in))
+	seen := make(map[key]bool, len(in))
+	for _, r := range in {
+		id := strings.ToLower(strings.TrimSpace(r.ID))
+		k := key{id, strings.TrimSpace(r.Name), r.Description, r.IsDefault, r.IsSuperRole}
+		if id != "" && seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r)
+	}
+	return out
 }
 
 // DeactivateApplication sets active to false (FusionAuth's DELETE without

@@ -1,6 +1,8 @@
 package authcore_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
@@ -231,4 +233,53 @@ func TestDeleteApplication(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, regs, "hard delete removes registrations")
 	assert.ErrorIs(t, f.e.DeleteApplication(f.ctx, a.ID), authcore.ErrNotFound)
+}
+
+// The clients' patchApplication sends application/json, whose arrays
+// append: an application sent back as retrieved repeats every stored role.
+func TestPatchApplicationSentBackAsRetrieved(t *testing.T) {
+	f := newDomFixture(t)
+	a := f.app("", "a", authcore.ApplicationRole{Name: "admin", Description: "all"}, authcore.ApplicationRole{Name: "user", IsDefault: true})
+	legacy := func(in authcore.ApplicationInput) (*authcore.Application, error) {
+		body, err := json.Marshal(authcore.ApplicationRequest{Application: in})
+		require.NoError(t, err)
+		return f.e.PatchApplication(f.ctx, a.ID, authcore.PatchRequest{ContentType: "application/json", Body: body})
+	}
+	sentBack := authcore.ApplicationInput{Name: "renamed", Roles: append([]authcore.ApplicationRole(nil), a.Roles...)}
+	got, err := legacy(sentBack)
+	require.NoError(t, err)
+	assert.Equal(t, "renamed", got.Name)
+	assert.Equal(t, a.Roles, got.Roles, "each role once, with its id and instants")
+	stored, err := f.e.Application(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, got, stored)
+
+	// Without the instants (a client that built the roles itself) a role
+	// that repeats a stored one is still a copy.
+	bare := make([]authcore.ApplicationRole, len(a.Roles))
+	for i, r := range a.Roles {
+		bare[i] = authcore.ApplicationRole{ID: strings.ToUpper(r.ID), Name: r.Name, Description: r.Description, IsDefault: r.IsDefault}
+	}
+	got, err = legacy(authcore.ApplicationInput{Roles: bare})
+	require.NoError(t, err)
+	assert.Equal(t, a.Roles, got.Roles)
+
+	// Another role under a stored id, or a stored name without an id, says
+	// something else: refused as before, nothing stored.
+	changed := append([]authcore.ApplicationRole(nil), a.Roles...)
+	changed[0].Description = "some"
+	_, err = legacy(authcore.ApplicationInput{Roles: changed})
+	assert.Equal(t, []string{"[duplicate]application.roles"}, errCodes(t, err))
+	_, err = legacy(authcore.ApplicationInput{Roles: []authcore.ApplicationRole{{Name: "admin", Description: "all"}}})
+	assert.Equal(t, []string{"[duplicate]application.roles"}, errCodes(t, err))
+	stored, err = f.e.Application(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, got, stored)
+
+	// RFC 7396 replaces the array: a role sent twice there is the
+	// request's own duplicate.
+	twice, err := json.Marshal(authcore.ApplicationRequest{Application: authcore.ApplicationInput{Roles: []authcore.ApplicationRole{a.Roles[0], a.Roles[0]}}})
+	require.NoError(t, err)
+	_, err = f.e.PatchApplication(f.ctx, a.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json", Body: twice})
+	assert.Equal(t, []string{"[duplicate]application.roles"}, errCodes(t, err))
 }

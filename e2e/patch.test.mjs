@@ -101,6 +101,18 @@ test('patchApplication: null removes, arrays append, roles and read-only fields 
     'application.name', '[blank]application.name');
 });
 
+test('patchApplication of the application as retrieved: its roles are not repeated', async () => {
+  // The usual read-modify-write: the roles the client sends back are the
+  // stored ones, which the append of application/json would repeat.
+  const app = (await client.retrieveApplication(s.app.id)).response.application;
+  const res = await client.patchApplication(s.app.id, { application: { ...app, name: 'e2e sent back' } });
+  assertOK(res);
+  const p = res.response.application;
+  assert.equal(p.name, 'e2e sent back');
+  assert.deepEqual(p.roles, app.roles);
+  assert.deepEqual((await client.retrieveApplication(s.app.id)).response.application, p);
+});
+
 test('patchApplicationRole: null removes, the id kept, invalid refused', async () => {
   const role = s.app.roles.find((r) => r.name === 'admin');
   assertOK(await client.updateApplicationRole(s.app.id, role.id, { role: { name: 'admin', description: 'all of it' } }));
