@@ -127,13 +127,16 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 		next.LastUpdateInstant = e.instant()
 		normalizeTenant(&next)
 		applyTenantDefaults(&next)
-		if err := validateTenant(ctx, tx, &next); err != nil {
-			return err
-		}
 		// Keys are global: a request scoped to this tenant may not make it
-		// sign with a key another tenant signs with, or would have.
+		// sign with a key another tenant signs with, or would have. Checked
+		// before validateTenant looks the key up, as for an application's
+		// key: its answers (no such key, a key that cannot sign) would tell
+		// a scoped request which key ids exist and what they are.
 		if k := next.JWTConfiguration.AccessTokenKeyID; scopedTenant(ctx) != "" && k != "" && k != cur.JWTConfiguration.AccessTokenKeyID {
 			return invalid("tenant.jwtConfiguration.accessTokenKeyId", "invalid", "Only a request for every tenant may choose the tenant's signing key.")
+		}
+		if err := validateTenant(ctx, tx, &next); err != nil {
+			return err
 		}
 		out = next
 		return tenantStoreError(tx.UpdateTenant(ctx, &next))

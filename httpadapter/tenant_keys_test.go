@@ -85,3 +85,21 @@ func TestValidateHonoursTheTenantHeader(t *testing.T) {
 	assert.Equal(t, http.StatusOK, w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+access, "X-FusionAuth-TenantId", w.tenant.ID).Code)
 	assert.Equal(t, http.StatusOK, w.do("GET", "/api/jwt/validate", "", "Authorization", "Bearer "+access).Code)
 }
+
+// The refusal comes before the key is looked up, so a locked key cannot
+// tell from the answer whether a key id exists (as for an application's
+// key: validateApplicationKey).
+func TestLockedKeyCannotProbeKeyIDsThroughItsTenant(t *testing.T) {
+	w := newTokenWorld(t, httpadapter.WithLogger(quietLogger()))
+	w.login()
+	existing := w.defaultKeyID()
+	other, locked := w.otherTenant()
+	patch := func(keyID string) response {
+		return w.do("PATCH", "/api/tenant/"+other, `{"tenant":{"jwtConfiguration":{"accessTokenKeyId":"`+keyID+`"}}}`, "Authorization", locked)
+	}
+	known := patch(existing)
+	known.codes(t, "[invalid]tenant.jwtConfiguration.accessTokenKeyId")
+	unknown := patch("8f2b3c4d-0000-4000-8000-000000000000")
+	assert.Equal(t, known.Code, unknown.Code)
+	assert.JSONEq(t, known.Body, unknown.Body, "the same answer for a key that exists and one that does not")
+}
