@@ -2,6 +2,7 @@ package authcore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -39,6 +40,31 @@ type ApplicationRequest struct {
 // patch.
 type ApplicationResponse struct {
 	Application *Application `json:"application,omitempty"`
+}
+
+// Application states, FusionAuth's ObjectState as application.state shows it.
+const (
+	ApplicationStateActive   = "Active"
+	ApplicationStateInactive = "Inactive"
+)
+
+// applicationJSON is Application without its methods, for MarshalJSON.
+type applicationJSON Application
+
+// MarshalJSON adds state ("Active" or "Inactive"), which FusionAuth's
+// responses carry beside the deprecated active (since 1.22; the clients'
+// Application.state): a client that reads state found none. It is output
+// only, as in FusionAuth's request body, which has neither; the request
+// types read active.
+func (a Application) MarshalJSON() ([]byte, error) {
+	state := ApplicationStateInactive
+	if a.Active {
+		state = ApplicationStateActive
+	}
+	return json.Marshal(struct {
+		applicationJSON
+		State string `json:"state"`
+	}{applicationJSON(a), state})
 }
 
 // ApplicationsResponse is the response of retrieve all.

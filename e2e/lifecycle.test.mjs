@@ -78,11 +78,15 @@ test('deactivateApplication and reactivateApplication', async () => {
   assert.ok(!(active.response.applications ?? []).some((a) => a.id === s.appId));
   const inactive = await s.scoped.retrieveInactiveApplications();
   assertOK(inactive);
-  assert.ok(inactive.response.applications.some((a) => a.id === s.appId && a.active === false));
+  assert.ok(inactive.response.applications.some((a) => a.id === s.appId && a.active === false && a.state === 'Inactive'));
+  const off = await s.scoped.retrieveApplication(s.appId);
+  assertOK(off);
+  assert.equal(off.response.application.state, 'Inactive', 'state, which FusionAuth prefers to active');
 
   const back = await s.scoped.reactivateApplication(s.appId);
   assertOK(back);
   assert.equal(back.response.application.active, true);
+  assert.equal(back.response.application.state, 'Active');
   assert.deepEqual(back.response.application.roles.map((r) => r.name), ['member']);
 });
 

@@ -229,3 +229,30 @@ func TestApplicationRoleAPIBadBodies(t *testing.T) {
 		})
 	}
 }
+
+// FusionAuth's responses carry application.state (active is deprecated
+// since 1.22); it follows active and is not read on input.
+func TestApplicationState(t *testing.T) {
+	f := newFixture(t)
+	app := f.do("POST", "/api/application", `{"application":{"name":"Web","state":"Inactive"}}`).obj(t, "application")
+	id := str(app, "id")
+	assert.Equal(t, "Active", app["state"], "state is output only: active decides")
+	assert.Equal(t, true, app["active"])
+	assert.Equal(t, "Active", f.do("GET", "/api/application/"+id, "").obj(t, "application")["state"])
+
+	f.do("DELETE", "/api/application/"+id, "").empty(t, 200)
+	off := f.do("GET", "/api/application/"+id, "").obj(t, "application")
+	assert.Equal(t, "Inactive", off["state"])
+	assert.Equal(t, false, off["active"])
+	inactive := f.do("GET", "/api/application?inactive=true", "").body(t)["applications"].([]any)
+	require.Len(t, inactive, 1)
+	assert.Equal(t, "Inactive", inactive[0].(map[string]any)["state"])
+
+	// An RFC 6902 test of the state read by GET holds.
+	patched := f.do("PATCH", "/api/application/"+id, `[{"op":"test","path":"/application/state","value":"Inactive"},{"op":"replace","path":"/application/active","value":true}]`, "Content-Type", "application/json-patch+json").obj(t, "application")
+	assert.Equal(t, "Active", patched["state"])
+	list := f.do("GET", "/api/application", "").body(t)["applications"].([]any)
+	require.Len(t, list, 1)
+	assert.Equal(t, "Active", list[0].(map[string]any)["state"])
+	assert.Equal(t, "Inactive", f.do("PUT", "/api/application/"+id, `{"application":{"name":"Web","active":false}}`).obj(t, "application")["state"])
+}
