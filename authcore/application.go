@@ -67,6 +67,9 @@ func (a Application) MarshalJSON() ([]byte, error) {
 	}{applicationJSON(a), state})
 }
 
+// renderedFields is what MarshalJSON renders besides state (fieldsRenderer).
+func (a Application) renderedFields() any { return applicationJSON(a) }
+
 // ApplicationsResponse is the response of retrieve all.
 type ApplicationsResponse struct {
 	Applications []Application `json:"applications"`

@@ -11,6 +11,13 @@ import (
 
 var jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 
+// fieldsRenderer is a type whose MarshalJSON renders the fields of another
+// value (its own, without its methods) and adds members computed from
+// them: omittedEmpty walks that value.
+type fieldsRenderer interface {
+	renderedFields() any
+}
+
 // omittedEmpty lists, by JSON Pointer, the empty maps and lists that
 // rendering v leaves out (their fields are omitempty: the API emits no empty
 // members), with "{}" or "[]": an RFC 6902 PATCH finds them empty instead of
@@ -31,8 +38,12 @@ func walkOmitted(v reflect.Value, ptr string, out map[string]string) {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		// A type that renders itself is not walked: its members need not
-		// be its fields.
+		if r, ok := v.Interface().(fieldsRenderer); ok {
+			walkOmitted(reflect.ValueOf(r.renderedFields()), ptr, out)
+			return
+		}
+		// Any other type that renders itself is not walked: its members
+		// need not be its fields.
 		if v.Type().Implements(jsonMarshaler) || reflect.PointerTo(v.Type()).Implements(jsonMarshaler) {
 			return
 		}
