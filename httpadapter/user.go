@@ -171,9 +171,28 @@ func (h *Handler) putRegistration(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var in authcore.RegistrationRequest
-	if err := h.decode(w, r, &in); err != nil {
+	b, err := h.readBody(w, r)
+	if err != nil {
 		return err
+	}
+	var in authcore.RegistrationRequest
+	if err := authcore.DecodeJSON(b, &in); err != nil {
+		return err
+	}
+	// PUT replaces the registration: a body without one (absent, null, a
+	// wrapper spelt otherwise) would store an empty registration and drop
+	// its roles and data. The Go request cannot tell that from an empty
+	// one, so the wire's absence is read here.
+	var wrapper struct {
+		Registration *struct{} `json:"registration"`
+	}
+	if err := authcore.DecodeJSON(b, &wrapper); err != nil {
+		return err
+	}
+	if wrapper.Registration == nil {
+		var e validation.Errors
+		e.Field("registration", validation.KindMissing, "You must specify the [registration] property.")
+		return &e
 	}
 	reg, err := h.engine.UpdateRegistration(r.Context(), userID, appID, in)
 	if err != nil {
