@@ -52,12 +52,8 @@ func (e *Engine) SearchEventLogs(ctx context.Context, c EventLogSearchCriteria) 
 		return nil, invalid("search.type", "invalid", "The [search.type] property must be Debug, Error or Information.")
 	}
 	var errs validation.Errors
-	if c.NumberOfResults < 0 {
-		errs.Invalid("search.numberOfResults", "The [search.numberOfResults] property may not be negative.")
-	}
-	if c.StartRow < 0 {
-		errs.Invalid("search.startRow", "The [search.startRow] property may not be negative.")
-	}
+	// Java ints in FusionAuth, as every search's paging (search.go).
+	validatePaging(&errs, c.NumberOfResults, c.StartRow)
 	orderBy, asc, ok := parseEventLogOrder(c.OrderBy)
 	if !ok {
 		errs.Invalid("search.orderBy", "The [search.orderBy] property must be insertInstant, message or type, optionally followed by ASC or DESC.")

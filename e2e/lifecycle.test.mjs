@@ -182,6 +182,10 @@ test('searchEventLogs and retrieveEventLog', async () => {
   assert.ok(page.response.total >= 1);
   const bad = await expectFailure(client.searchEventLogs({ search: { type: 'Loud' } }), 400);
   assert.equal(bad.exception.fieldErrors['search.type'][0].code, '[invalid]search.type');
+  // The paging is Java ints (the docs' Integer), as in the other searches.
+  const far = await expectFailure(client.searchEventLogs({ search: { numberOfResults: 2 ** 31, startRow: 2 ** 31 } }), 400);
+  assert.equal(far.exception.fieldErrors['search.numberOfResults'][0].code, '[invalid]search.numberOfResults');
+  assert.equal(far.exception.fieldErrors['search.startRow'][0].code, '[invalid]search.startRow');
   await expectFailure(client.retrieveEventLog(2147483647), 404);
   await expectFailure(s.scoped.searchEventLogs({ search: {} }), 401);
 });

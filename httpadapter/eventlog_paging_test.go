@@ -1,0 +1,32 @@
+package httpadapter_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The event log's numberOfResults and startRow are Integers in FusionAuth's
+// docs (Java ints). Beyond one, the POST search answered 200 where its GET
+// form answered [couldNotConvert] and the identity-provider and key searches
+// [invalid]: it is [invalid]search.<field> now, as theirs are.
+func TestEventLogSearchPagingPastAJavaInt(t *testing.T) {
+	f := newFixture(t)
+	for name, tc := range map[string]struct {
+		body  string
+		codes []string
+	}{
+		"numberOfResults past a Java int": {`{"search":{"numberOfResults":2147483648}}`, []string{"[invalid]search.numberOfResults"}},
+		"startRow past a Java int":        {`{"search":{"startRow":2147483648}}`, []string{"[invalid]search.startRow"}},
+		"both, far past":                  {`{"search":{"numberOfResults":9223372036854775807,"startRow":9223372036854775807}}`, []string{"[invalid]search.numberOfResults", "[invalid]search.startRow"}},
+		"negative numberOfResults":        {`{"search":{"numberOfResults":-1}}`, []string{"[invalid]search.numberOfResults"}},
+		"negative startRow":               {`{"search":{"startRow":-1}}`, []string{"[invalid]search.startRow"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f.do("POST", "/api/system/event-log/search", tc.body).codes(t, tc.codes...)
+		})
+	}
+	// The largest Java int is a page size like any other.
+	r := f.do("POST", "/api/system/event-log/search", `{"search":{"numberOfResults":2147483647,"startRow":2147483647}}`)
+	require.Equal(t, 200, r.Code, r.Body)
+}
