@@ -187,5 +187,6 @@ test('searchEventLogs and retrieveEventLog', async () => {
   assert.equal(far.exception.fieldErrors['search.numberOfResults'][0].code, '[invalid]search.numberOfResults');
   assert.equal(far.exception.fieldErrors['search.startRow'][0].code, '[invalid]search.startRow');
   await expectFailure(client.retrieveEventLog(2147483647), 404);
+  await expectFailure(client.retrieveEventLog(0), 404); // a Long that names no entry
   await expectFailure(s.scoped.searchEventLogs({ search: {} }), 401);
 });

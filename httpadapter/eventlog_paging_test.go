@@ -30,3 +30,17 @@ func TestEventLogSearchPagingPastAJavaInt(t *testing.T) {
 	r := f.do("POST", "/api/system/event-log/search", `{"search":{"numberOfResults":2147483647,"startRow":2147483647}}`)
 	require.Equal(t, 200, r.Code, r.Body)
 }
+
+// An event-log id is a Long in FusionAuth's docs: "0" and "-1" convert and
+// name no entry, an empty 404 as for any unknown id (the client's
+// retrieveEventLog(0)). They were [couldNotConvert]eventLogId, which is for
+// a segment that is no number.
+func TestEventLogRetrieveIDThatNamesNoEntry(t *testing.T) {
+	f := newFixture(t)
+	for _, id := range []string{"0", "-1", "9223372036854775807"} {
+		f.do("GET", "/api/system/event-log/"+id, "").empty(t, 404)
+	}
+	for _, id := range []string{"abc", "1.5", "9223372036854775808"} {
+		f.do("GET", "/api/system/event-log/"+id, "").codes(t, "[couldNotConvert]eventLogId")
+	}
+}

@@ -251,9 +251,11 @@ func (h *Handler) searchEventLogsByQuery(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *Handler) getEventLog(w http.ResponseWriter, r *http.Request) error {
+	// A Long, as FusionAuth types it: one that converts but names no entry
+	// (0, a negative one) is the store's 404, not a conversion failure.
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return fieldError("eventLogId", "couldNotConvert", "Invalid [eventLogId] on the URI. It must be a positive number.")
+	if err != nil {
+		return fieldError("eventLogId", "couldNotConvert", "Invalid [eventLogId] on the URI. It must be a whole number.")
 	}
 	e, err := h.engine.EventLogEntry(r.Context(), id)
 	if err != nil {
