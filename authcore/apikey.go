@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -49,6 +50,16 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	// tenant is found here and DeleteTenant, which compares stored ids,
 	// revokes the key.
 	tenantID := strings.ToLower(strings.TrimSpace(in.TenantID))
+	// A request scoped to a tenant (a tenant-locked key) may create keys
+	// for that tenant only, as in FusionAuth: one for every tenant would
+	// be wider than the key that made it.
+	if t := scopedTenant(ctx); t != "" {
+		if tenantID == "" {
+			tenantID = t
+		} else if tenantID != t {
+			return nil, "", fmt.Errorf("authcore: a request scoped to tenant %s may not create an API key for another tenant: %w", t, ErrUnauthorized)
+		}
+	}
 	k := &APIKey{ID: e.newID(), KeyHash: hashKey(key), TenantID: tenantID, Description: in.Description, InsertInstant: e.instant()}
 	// The tenant is checked in the transaction that stores the key (and on
 	// PostgreSQL locked by the read), so that a DeleteTenant, which revokes
@@ -72,12 +83,36 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	return k, key, nil
 }
 
-// ListAPIKeys lists the API keys (hashes only).
-func (e *Engine) ListAPIKeys(ctx context.Context) ([]*APIKey, error) { return e.store.ListAPIKeys(ctx) }
+// ListAPIKeys lists the API keys (hashes only); a request scoped to a tenant
+// sees the keys locked to it.
+func (e *Engine) ListAPIKeys(ctx context.Context) ([]*APIKey, error) {
+	keys, err := e.store.ListAPIKeys(ctx)
+	if err != nil || scopedTenant(ctx) == "" {
+		return keys, err
+	}
+	var out []*APIKey
+	for _, k := range keys {
+		if k.TenantID != "" && inScope(ctx, k.TenantID) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
 
-// RevokeAPIKey deletes an API key by id.
+// RevokeAPIKey deletes an API key by id. A request scoped to a tenant may
+// revoke only keys locked to it; any other is not found.
 func (e *Engine) RevokeAPIKey(ctx context.Context, id string) error {
-	return retryConflicts(ctx, func() error { return e.store.DeleteAPIKey(ctx, strings.ToLower(id)) })
+	id = strings.ToLower(id)
+	if scopedTenant(ctx) != "" {
+		keys, err := e.ListAPIKeys(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(keys, func(k *APIKey) bool { return k.ID == id }) {
+			return fmt.Errorf("authcore: API key %s: %w", id, ErrNotFound)
+		}
+	}
+	return retryConflicts(ctx, func() error { return e.store.DeleteAPIKey(ctx, id) })
 }
 
 // Authenticate returns the API key that key is, or ErrUnauthorized. The

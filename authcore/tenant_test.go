@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -298,4 +299,43 @@ func TestDeleteTenant(t *testing.T) {
 	assert.Contains(t, ids, keep.ID)
 
 	assert.ErrorIs(t, f.e.DeleteTenant(f.ctx, other), authcore.ErrNotFound)
+}
+
+// A request scoped to a tenant (a tenant-locked key, as FusionAuth has it)
+// creates API keys for that tenant only, lists only those, and revokes no
+// other: a scoped caller had created a key for every tenant.
+func TestAPIKeysUnderATenantScope(t *testing.T) {
+	ctx := context.Background()
+	e, err := authcore.New(ctx, memstore.New(), quiet())
+	require.NoError(t, err)
+	a, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "a"})
+	require.NoError(t, err)
+	b, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "b"})
+	require.NoError(t, err)
+	global, _, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	require.NoError(t, err)
+	ofB, _, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{TenantID: b.ID})
+	require.NoError(t, err)
+
+	scoped := authcore.WithScope(ctx, authcore.Scope{KeyTenantID: strings.ToUpper(a.ID)})
+	k, _, err := e.CreateAPIKey(scoped, authcore.NewAPIKey{})
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, k.TenantID, "a key made under the scope is locked to its tenant")
+	_, _, err = e.CreateAPIKey(scoped, authcore.NewAPIKey{TenantID: b.ID})
+	require.ErrorIs(t, err, authcore.ErrUnauthorized)
+
+	keys, err := e.ListAPIKeys(scoped)
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	assert.Equal(t, k.ID, keys[0].ID)
+	all, err := e.ListAPIKeys(ctx)
+	require.NoError(t, err)
+	assert.Len(t, all, 3)
+
+	require.ErrorIs(t, e.RevokeAPIKey(scoped, global.ID), authcore.ErrNotFound)
+	require.ErrorIs(t, e.RevokeAPIKey(scoped, ofB.ID), authcore.ErrNotFound)
+	require.NoError(t, e.RevokeAPIKey(scoped, strings.ToUpper(k.ID)))
+	all, err = e.ListAPIKeys(ctx)
+	require.NoError(t, err)
+	assert.Len(t, all, 2)
 }
