@@ -181,7 +181,7 @@ func TestKeysWithoutAUsableCertificate(t *testing.T) {
 				cert = k.Certificate[:len(k.Certificate)-1]
 			}
 			old := *k
-			old.ID, old.Certificate = "7c9e6679-7425-40de-944b-e07fc1f90ae7", cert
+			old.ID, old.Name, old.Certificate = "7c9e6679-7425-40de-944b-e07fc1f90ae7", "stored before", cert
 			require.NoError(t, f.store.CreateKey(f.ctx, &old))
 
 			info := old.Info()
@@ -216,10 +216,10 @@ func TestJWKSCarriesCertificates(t *testing.T) {
 		withCert = append(withCert, k)
 	}
 	plain := *withCert[0]
-	plain.ID, plain.Certificate = "7c9e6679-7425-40de-944b-e07fc1f90ae7", nil
+	plain.ID, plain.Name, plain.Certificate = "7c9e6679-7425-40de-944b-e07fc1f90ae7", "plain", nil
 	require.NoError(t, f.store.CreateKey(f.ctx, &plain))
 	broken := *withCert[1]
-	broken.ID, broken.Certificate = "8d0f7780-8536-41ef-a55c-f18ad2a01bf8", withCert[0].Certificate // another key's
+	broken.ID, broken.Name, broken.Certificate = "8d0f7780-8536-41ef-a55c-f18ad2a01bf8", "broken", withCert[0].Certificate // another key's
 	require.NoError(t, f.store.CreateKey(f.ctx, &broken))
 
 	set, err := f.engine.JSONWebKeySet(f.ctx)

@@ -73,7 +73,8 @@ type ValidationError = validation.Errors
 type DuplicateError struct {
 	// Field is the unique property: "id", "email", "username", "name",
 	// "registration" (a user and application), "registrationId", "link",
-	// "roleName".
+	// "roleName", "kid" (a signing key's). "name" is a tenant's or a
+	// signing key's, as the call tells.
 	Field string
 }
 

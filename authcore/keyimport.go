@@ -99,15 +99,14 @@ const (
 //
 // Every refusal is a *validation.Errors naming the field (key.publicKey,
 // key.privateKey, key.certificate, key.secret, key.algorithm, key.type,
-// key.kid, key.name, keyId); a kid or id another key has is [duplicate].
+// key.kid, key.name, keyId); a kid, id or name (in any case) another key
+// has is [duplicate].
 func (e *Engine) ImportKey(ctx context.Context, in KeyImport) (*SigningKey, error) {
 	if err := requireGlobal(ctx); err != nil {
 		return nil, err
 	}
 	var v validation.Errors
-	if strings.TrimSpace(in.Name) == "" {
-		v.Blank("key.name")
-	}
+	validateKeyName(&v, in.Name)
 	if in.ID != "" && !looksLikeUUID(in.ID) {
 		v.Field("keyId", validation.KindCouldNotConvert, "Invalid [keyId]: it must be a UUID.")
 	}
@@ -154,6 +153,8 @@ func (e *Engine) ImportKey(ctx context.Context, in KeyImport) (*SigningKey, erro
 	if err := retryConflicts(ctx, func() error { return e.store.CreateKey(ctx, k) }); err != nil { // as CreateSigningKey
 		var dup *DuplicateError
 		switch {
+		case isDuplicateKeyName(err):
+			return nil, duplicateKeyName()
 		case errors.As(err, &dup) && dup.Field == "kid" && k.Kid != "":
 			return nil, invalid("key.kid", validation.KindDuplicate, fmt.Sprintf("A key with the kid [%s] already exists (as its kid or as its id).", k.Kid))
 		case errors.As(err, &dup) && dup.Field == "kid":

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authcore/authcore/validation"
 	"github.com/go-jose/go-jose/v4"
@@ -139,7 +140,8 @@ type NewKey struct {
 const maxKeyIssuerLength = 255
 
 // CreateSigningKey generates and stores a key. Keys are global objects, so a
-// tenant-scoped request may not create one.
+// tenant-scoped request may not create one. The name is required and must
+// not be another key's in any case ([duplicate]key.name).
 func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, error) {
 	if err := requireGlobal(ctx); err != nil {
 		return nil, err
@@ -148,9 +150,7 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 		in.Algorithm = AlgEdDSA
 	}
 	var v validation.Errors
-	if strings.TrimSpace(in.Name) == "" {
-		v.Blank("key.name")
-	}
+	validateKeyName(&v, in.Name)
 	if in.ID != "" && !looksLikeUUID(in.ID) {
 		v.Field("keyId", validation.KindCouldNotConvert, "Invalid [keyId]: it must be a UUID.")
 	}
@@ -188,7 +188,10 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 	// A single write, but on SQLite a commit group another member broke,
 	// and on PostgreSQL the kid's advisory lock, can still lose a race.
 	if err := retryConflicts(ctx, func() error { return e.store.CreateKey(ctx, k) }); err != nil {
-		if errors.Is(err, ErrDuplicate) {
+		switch {
+		case isDuplicateKeyName(err):
+			return nil, duplicateKeyName()
+		case errors.Is(err, ErrDuplicate):
 			return nil, invalid("keyId", validation.KindDuplicate, fmt.Sprintf("A key with the id [%s] already exists.", k.ID))
 		}
 		return nil, err
@@ -227,9 +230,12 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 		if !inScope(ctx, t.ID) {
 			return ErrNotFound
 		}
-		// Named after the tenant as this run reads it.
-		k.Name = "Access token signing key for tenant " + t.Name
-		if err := tx.CreateKey(ctx, k); err != nil {
+		// Named after the tenant as this run reads it; a tenant rotated
+		// before has a key of that name already, and names are unique.
+		if err := createKeyFreeName(ctx, tx, k,
+			tenantKeyName("Access token signing key for tenant ", t.Name, ""),
+			tenantKeyName("Access token signing key for tenant ", t.Name, " ("+k.ID+")"),
+		); err != nil {
 			return err
 		}
 		t.JWTConfiguration.AccessTokenKeyID = k.ID
@@ -277,15 +283,16 @@ type KeyUpdate struct {
 // LastUpdateInstant. Nothing that signs or verifies changes: tokens signed
 // before and after carry the same kid and verify with the same key. Keys are
 // global objects: a tenant-scoped request gets ErrUnauthorized; an unknown
-// key is ErrNotFound.
+// key is ErrNotFound. Another key's name, in any case, is
+// [duplicate]key.name; the key's own is not.
 func (e *Engine) UpdateKey(ctx context.Context, id string, in KeyUpdate) (*SigningKey, error) {
 	if err := requireGlobal(ctx); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		var v validation.Errors
-		v.Blank("key.name")
-		return nil, v.Err()
+	var v validation.Errors
+	validateKeyName(&v, in.Name)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	id = strings.ToLower(id) // as CreateSigningKey stores it
 	var out *SigningKey
@@ -301,11 +308,68 @@ func (e *Engine) UpdateKey(ctx context.Context, id string, in KeyUpdate) (*Signi
 		out = k
 		return nil
 	})
+	if isDuplicateKeyName(err) {
+		return nil, duplicateKeyName()
+	}
 	if err != nil {
 		return nil, err
 	}
 	e.log.InfoContext(ctx, "signing key renamed", "keyId", out.ID)
 	return out, nil
+}
+
+// validateKeyName checks a key's name as every Key API write takes it:
+// required, and at most validation.MaxIndexedLength characters, since the
+// stores index it to keep names unique.
+func validateKeyName(v *validation.Errors, name string) {
+	if strings.TrimSpace(name) == "" {
+		v.Blank("key.name")
+		return
+	}
+	v.TooLong("key.name", name, validation.MaxIndexedLength)
+}
+
+// isDuplicateKeyName reports whether a store refused a key's name, which
+// another key has (in any case).
+func isDuplicateKeyName(err error) bool {
+	var dup *DuplicateError
+	return errors.As(err, &dup) && dup.Field == "name"
+}
+
+// duplicateKeyName is the Key API's refusal of a name another key has:
+// FusionAuth documents that a key's name "must be unique among all Keys",
+// and no code for the refusal; this is the one tenant names get.
+func duplicateKeyName() error {
+	return invalid("key.name", validation.KindDuplicate, "A key with this [key.name] already exists.")
+}
+
+// createKeyFreeName stores k in tx under the first of names that no other
+// key has. The engine names the keys it makes by itself after their tenant,
+// and the name can be taken (a rotated tenant's earlier key, another tenant
+// that had this one's name); such a create must not fail for it, so the
+// last name holds k's id, which no other key's name holds but by design.
+// The store's refusal of a name leaves tx usable (stores take a savepoint
+// where a failed statement would abort it).
+func createKeyFreeName(ctx context.Context, tx Store, k *SigningKey, names ...string) error {
+	var err error
+	for _, name := range names {
+		k.Name = name
+		if err = tx.CreateKey(ctx, k); !isDuplicateKeyName(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// tenantKeyName is prefix, the tenant's name and suffix, the name cut so
+// that the whole fits in validation.MaxIndexedLength characters: a rename
+// may send back the name the key has (tenant names are as long).
+func tenantKeyName(prefix, tenantName, suffix string) string {
+	room := validation.MaxIndexedLength - utf8.RuneCountInString(prefix) - utf8.RuneCountInString(suffix)
+	if r := []rune(tenantName); len(r) > room {
+		tenantName = string(r[:max(room, 0)])
+	}
+	return prefix + tenantName + suffix
 }
 
 // DeleteKey removes a signing key; tokens it signed stop verifying at once.

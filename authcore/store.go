@@ -144,7 +144,12 @@ type KeyStore interface {
 	// "id"; one whose EffectiveKid is another key's id or EffectiveKid (an
 	// imported kid that is another key's id, even when that key has a kid
 	// of its own, or the other way round) with Field "kid"; one with a kid
-	// of its own whose ID is another key's kid with Field "id".
+	// of its own whose ID is another key's kid with Field "id". Names are
+	// unique too, compared as strings.ToLower gives them (as tenant names):
+	// a key whose Name another key has in any case is refused with Field
+	// "name", after the id and kid rules. An empty Name is no name and
+	// never collides (the engine requires one; a store-level caller may
+	// leave it out).
 	CreateKey(ctx context.Context, k *SigningKey) error
 	GetKey(ctx context.Context, id string) (*SigningKey, error)
 	// GetKeyByKid returns the key whose EffectiveKid is kid, compared
@@ -156,6 +161,9 @@ type KeyStore interface {
 	// ErrNotFound. It may not change what names the key in tokens: a k
 	// whose EffectiveKid is not the stored key's is refused with an error
 	// (no store error kind; the engine never asks it) and nothing changes.
+	// A Name another key has (as CreateKey compares them) is a
+	// *DuplicateError with Field "name"; the key's own name, in any case,
+	// is not.
 	UpdateKey(ctx context.Context, k *SigningKey) error
 	DeleteKey(ctx context.Context, id string) error
 }

@@ -241,11 +241,20 @@ func (e *Engine) tenantSigningKey(ctx context.Context, s Store, cfg *configSnaps
 			if id = fresh.JWTConfiguration.AccessTokenKeyID; id != "" {
 				return nil
 			}
-			k, err := e.newSigningKey(AlgHS256, "Default signing key for tenant "+fresh.Name, 0, "")
+			k, err := e.newSigningKey(AlgHS256, "", 0, "")
 			if err != nil {
 				return err
 			}
-			if err := tx.CreateKey(ctx, k); err != nil {
+			// Key names are unique, and this name can be another key's: a
+			// tenant renamed and another made with its old name, or a key
+			// given it by hand. A login must not fail for that, so the
+			// tenant's id, and then the key's, tell them apart.
+			const prefix = "Default signing key for tenant "
+			if err := createKeyFreeName(ctx, tx, k,
+				tenantKeyName(prefix, fresh.Name, ""),
+				tenantKeyName(prefix, fresh.Name, " ("+fresh.ID+")"),
+				tenantKeyName(prefix, fresh.Name, " ("+k.ID+")"),
+			); err != nil {
 				return err
 			}
 			fresh.JWTConfiguration.AccessTokenKeyID = k.ID

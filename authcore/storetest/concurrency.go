@@ -134,6 +134,49 @@ var concurrencyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
 	}},
+	{"concurrency/64 creates of keys with one name, in two cases: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		keys := make([]*authcore.SigningKey, racers)
+		for i := range keys {
+			name := "Shared name"
+			if i%2 == 1 {
+				name = strings.ToUpper(name)
+			}
+			keys[i] = &authcore.SigningKey{ID: id(), Name: name, Algorithm: "HS256", Secret: []byte("secret"), InsertInstant: f.instant()}
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			return retry(&conflicts, &mu, func() error { return f.s.CreateKey(f.ctx, keys[i]) })
+		})
+		winner := oneWinner(t, errs, "name")
+		stored, err := f.s.ListKeys(f.ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
+	}},
+	{"concurrency/64 renames of keys to one name: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		keys := make([]*authcore.SigningKey, racers)
+		for i := range keys {
+			keys[i] = &authcore.SigningKey{ID: id(), Name: label("key %d", i), Algorithm: "HS256", Secret: []byte("secret"), InsertInstant: f.instant()}
+			require.NoError(t, f.s.CreateKey(f.ctx, keys[i]))
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			c := *keys[i]
+			c.Name = "Shared name"
+			return retry(&conflicts, &mu, func() error { return f.s.UpdateKey(f.ctx, &c) })
+		})
+		winner := oneWinner(t, errs, "name")
+		for i, k := range keys {
+			got, err := f.s.GetKey(f.ctx, k.ID)
+			require.NoError(t, err)
+			if i == winner {
+				require.Equal(t, "Shared name", got.Name)
+			} else {
+				require.Equal(t, k, got, "a loser's key is as it was")
+			}
+		}
+	}},
 	{"concurrency/64 creates of keys, half with one id and half with it as their kid: one wins", func(t *testing.T, f *fixture) {
 		const shared = "shared-id-or-kid"
 		keys := make([]*authcore.SigningKey, racers)

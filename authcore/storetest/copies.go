@@ -134,7 +134,7 @@ var copyCases = []testCase{
 		checkCopies(t, "signing key", func() (*authcore.SigningKey, error) { return f.s.GetKey(ctx, "sk") },
 			func() { sk.Secret[0] = 'X' },
 			func(v *authcore.SigningKey) { v.Secret[0] = 'Y' })
-		ck := &authcore.SigningKey{ID: "ck", Name: "n", Algorithm: "ES256", Secret: []byte("private"), PublicKey: []byte("public"), Certificate: []byte("certificate"), InsertInstant: 1}
+		ck := &authcore.SigningKey{ID: "ck", Name: "c", Algorithm: "ES256", Secret: []byte("private"), PublicKey: []byte("public"), Certificate: []byte("certificate"), InsertInstant: 1}
 		require.NoError(t, f.s.CreateKey(ctx, ck))
 		checkCopies(t, "signing key's certificate", func() (*authcore.SigningKey, error) { return f.s.GetKey(ctx, "ck") },
 			func() { ck.Certificate[0] = 'X' },

@@ -928,6 +928,77 @@ var keyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, plain, got)
 	}},
+	{"signing key/names are unique in any case; a key keeps its own", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mk := func(id, kid, name string) *authcore.SigningKey {
+			return &authcore.SigningKey{ID: id, Kid: kid, Name: name, Algorithm: "HS256", Secret: []byte("secret-" + id), InsertInstant: f.instant()}
+		}
+		k1 := mk("k1", "", "Signing Key Ä")
+		require.NoError(t, f.s.CreateKey(ctx, k1))
+		// strings.ToLower's case, not only ASCII's: Ä and ä are one name.
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k2", "", "SIGNING KEY ä")), "name")
+		_, err := f.s.GetKey(ctx, "k2")
+		requireNotFound(t, err, "nothing of a refused create is stored")
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k1", "", "signing key ä")), "id", "the id is checked first")
+		require.NoError(t, f.s.CreateKey(ctx, mk("k5", "own-kid", "five")))
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k6", "own-kid", "Signing key ä")), "kid", "the kid before the name")
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k6", "", "FIVE")), "name")
+		require.NoError(t, f.s.CreateKey(ctx, mk("u1", "", "")), "an empty name is no name")
+		require.NoError(t, f.s.CreateKey(ctx, mk("u2", "", "")), "an empty name is no name")
+
+		k2 := mk("k2", "", "Signing Key Ä2")
+		require.NoError(t, f.s.CreateKey(ctx, k2), "another name")
+		taken := *k2
+		taken.Name = "signing key ä"
+		requireDuplicate(t, f.s.UpdateKey(ctx, &taken), "name", "a rename to another key's name")
+		got, err := f.s.GetKey(ctx, "k2")
+		require.NoError(t, err)
+		require.Equal(t, k2, got, "a refused update changes nothing")
+		k1.Name = "SIGNING KEY Ä"
+		require.NoError(t, f.s.UpdateKey(ctx, k1), "a rename to its own name, in another case")
+		got, err = f.s.GetKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, k1, got)
+
+		// A rename frees the old name; a delete frees the name.
+		k1.Name = "renamed"
+		require.NoError(t, f.s.UpdateKey(ctx, k1))
+		require.NoError(t, f.s.CreateKey(ctx, mk("k3", "", "signing key ä")), "the old name is free")
+		require.NoError(t, f.s.DeleteKey(ctx, "k2"))
+		require.NoError(t, f.s.CreateKey(ctx, mk("k4", "", "Signing Key Ä2")), "a deleted key's name is free")
+
+		// A refused name leaves the transaction usable (the engine then
+		// tries another); a rolled-back rename keeps the name.
+		boom := errors.New("boom")
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			requireDuplicate(t, tx.CreateKey(ctx, mk("k7", "", "RENAMED")), "name")
+			if err := tx.CreateKey(ctx, mk("k7", "", "seven")); err != nil {
+				return err
+			}
+			c := *k1
+			c.Name = "rolled back"
+			if err := tx.UpdateKey(ctx, &c); err != nil {
+				return err
+			}
+			return boom
+		}), boom)
+		_, err = f.s.GetKey(ctx, "k7")
+		requireNotFound(t, err)
+		requireDuplicate(t, f.s.CreateKey(ctx, mk("k8", "", "renamed")), "name", "the rolled-back rename left the name")
+		require.NoError(t, f.s.CreateKey(ctx, mk("k8", "", "rolled back")), "and did not take the new one")
+		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if err := tx.CreateKey(ctx, mk("k9", "", "nine")); err != nil {
+				return err
+			}
+			err := tx.CreateKey(ctx, mk("k10", "", "Nine"))
+			requireDuplicate(t, err, "name", "a name taken in the same transaction")
+			return tx.CreateKey(ctx, mk("k10", "", "ten"))
+		}))
+		for _, id := range []string{"k9", "k10"} {
+			_, err = f.s.GetKey(ctx, id)
+			require.NoError(t, err, "the transaction went on after the refusal: %s", id)
+		}
+	}},
 }
 
 var eventLogCases = []testCase{

@@ -76,6 +76,7 @@ func New(opts ...Option) *Store {
 		refreshPrev: map[string]string{},
 		keys:        map[string]*authcore.SigningKey{},
 		keyKids:     map[string]string{},
+		keyNames:    map[string]string{},
 		eventLogs:   map[int64]*authcore.EventLog{},
 		logins:      loginRing{limit: DefaultLoginRecordLimit},
 	}}
@@ -115,6 +116,7 @@ type data struct {
 	clock        func() time.Time // WithClock; nil: see refresh.go
 	keys         map[string]*authcore.SigningKey
 	keyKids      map[string]string // EffectiveKid -> key id
+	keyNames     map[string]string // lower(name) -> key id; unnamed keys are not in it
 	eventLogs    map[int64]*authcore.EventLog
 	eventLogSeq  int64
 	logins       loginRing  // loginrecords.go
@@ -645,11 +647,17 @@ func (t *txn) setKey(id string, v *authcore.SigningKey) {
 	put := func(k *authcore.SigningKey) {
 		if cur, ok := t.d.keys[id]; ok {
 			delete(t.d.keyKids, cur.EffectiveKid())
+			if cur.Name != "" {
+				delete(t.d.keyNames, lower(cur.Name))
+			}
 			delete(t.d.keys, id)
 		}
 		if k != nil {
 			t.d.keys[id] = k
 			t.d.keyKids[k.EffectiveKid()] = id
+			if k.Name != "" {
+				t.d.keyNames[lower(k.Name)] = id
+			}
 		}
 	}
 	put(v)
@@ -672,6 +680,9 @@ func (t *txn) CreateKey(_ context.Context, k *authcore.SigningKey) error {
 		if _, ok := t.d.keyKids[k.ID]; ok {
 			return authcore.Duplicate("id")
 		}
+	}
+	if t.keyNameTaken(k) {
+		return authcore.Duplicate("name")
 	}
 	t.setKey(k.ID, cloneKey(k))
 	return nil
@@ -712,8 +723,22 @@ func (t *txn) UpdateKey(_ context.Context, k *authcore.SigningKey) error {
 	if cur.EffectiveKid() != k.EffectiveKid() {
 		return fmt.Errorf("memstore: key %q: an update may not change its kid", k.ID)
 	}
+	if t.keyNameTaken(k) {
+		return authcore.Duplicate("name")
+	}
 	t.setKey(k.ID, cloneKey(k))
 	return nil
+}
+
+// keyNameTaken reports whether another key than k has k's name in any case
+// (the SQL stores' name_lower index). A key keeps its own name, so that a
+// rename to the name it has goes through.
+func (t *txn) keyNameTaken(k *authcore.SigningKey) bool {
+	if k.Name == "" {
+		return false
+	}
+	id, ok := t.d.keyNames[lower(k.Name)]
+	return ok && id != k.ID
 }
 
 func (t *txn) DeleteKey(_ context.Context, id string) error {

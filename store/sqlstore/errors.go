@@ -34,6 +34,7 @@ var duplicateFields = map[string]string{
 	"api_keys.key_hash":            "key",
 	"refresh_tokens.token_hash":    "token",
 	"signing_keys.kid":             "kid",
+	"signing_keys.name_lower":      "name",
 }
 
 // pgDuplicateFields maps PostgreSQL constraint and index names; a table's
@@ -48,6 +49,7 @@ var pgDuplicateFields = map[string]string{
 	"api_keys_hash_key":       "key",
 	"refresh_tokens_hash_key": "token",
 	"signing_keys_kid_key":    "kid",
+	"signing_keys_name_key":   "name",
 }
 
 // mapErr translates a driver error. ctx tells a cancelled call from a

@@ -108,6 +108,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := t.raw().ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("sqlstore: migration %s: %w", m.name, s.mapErr(ctx, err))
 			}
+			_, base, _ := strings.Cut(m.name, "_")
+			if step := migrationSteps[base]; step != nil {
+				if err := step(ctx, t); err != nil {
+					return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+				}
+			}
 			if _, err := t.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_instant) VALUES (?, ?, ?)`,
 				m.version, m.name, time.Now().UnixMilli()); err != nil {
 				return err

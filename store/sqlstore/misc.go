@@ -209,18 +209,24 @@ func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
 		if err := t.checkOwnKid(ctx, k); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`, k.ID, k.EffectiveKid(), k.InsertInstant, doc)
+		_, err := t.exec(ctx, `INSERT INTO signing_keys (id, kid, name_lower, insert_instant, doc) VALUES (?, ?, ?, ?, ?)`,
+			k.ID, k.EffectiveKid(), lowerOrNull(k.Name), k.InsertInstant, doc)
 		return err
 	})
 	var dup *authcore.DuplicateError
-	if errors.As(err, &dup) && dup.Field == "kid" {
-		// A key without a kid of its own whose id is taken breaks both
-		// rules, and SQLite names the kid's index. Name the id, as memstore
-		// does. (After atomic1, so that PostgreSQL's savepoint is rolled
-		// back.)
+	if errors.As(err, &dup) && (dup.Field == "kid" || dup.Field == "name") {
+		// A key that breaks several rules is refused for the first of id,
+		// kid and name, as memstore and PostgreSQL (which checks its
+		// indexes in the order they were made) refuse it; SQLite may name
+		// a later index. A key without a kid of its own whose id is taken
+		// breaks both the id's and the kid's. (After atomic1, so that
+		// PostgreSQL's savepoint is rolled back.)
 		var one int
 		if t.queryRow(ctx, `SELECT 1 FROM signing_keys WHERE id = ?`, k.ID).Scan(&one) == nil {
 			return authcore.Duplicate("id")
+		}
+		if dup.Field == "name" && t.queryRow(ctx, `SELECT 1 FROM signing_keys WHERE kid = ?`, k.EffectiveKid()).Scan(&one) == nil {
+			return authcore.Duplicate("kid")
 		}
 	}
 	return err
@@ -271,14 +277,16 @@ func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 }
 
 // UpdateKey matches the kid column too, so that an update cannot move a
-// key to another kid behind the unique index's checks (CreateKey's).
+// key to another kid behind the unique index's checks (CreateKey's). The
+// name goes through the name_lower index, which refuses another key's.
 func (t *tx) UpdateKey(ctx context.Context, k *authcore.SigningKey) error {
 	doc, err := encode("key", k)
 	if err != nil {
 		return err
 	}
 	return t.atomic1(ctx, func() error {
-		n, err := t.execN(ctx, `UPDATE signing_keys SET insert_instant = ?, doc = ? WHERE id = ? AND kid = ?`, k.InsertInstant, doc, k.ID, k.EffectiveKid())
+		n, err := t.execN(ctx, `UPDATE signing_keys SET name_lower = ?, insert_instant = ?, doc = ? WHERE id = ? AND kid = ?`,
+			lowerOrNull(k.Name), k.InsertInstant, doc, k.ID, k.EffectiveKid())
 		if err != nil || n > 0 {
 			return err
 		}

@@ -3,6 +3,7 @@ package multistore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -35,7 +36,7 @@ func TestKeyDeleteRacesApplicationChoosingIt(t *testing.T) {
 
 			deletes, updates := 0, 0
 			for round := range 40 {
-				key, err := e.GenerateKey(ctx, authcore.AlgHS256, "contested")
+				key, err := e.GenerateKey(ctx, authcore.AlgHS256, fmt.Sprintf("contested %d", round)) // names are unique; a key the delete lost stays
 				require.NoError(t, err)
 				var delErr, updErr error
 				del := func() { delErr = e.DeleteKey(ctx, key.ID) }
