@@ -1,9 +1,12 @@
 package sqlstore_test
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/authcore/authcore/validation"
 	"strings"
 	"testing"
 
@@ -91,6 +94,61 @@ func TestMigrationRenamesDuplicateKeyNames(t *testing.T) {
 			renamed.Name = "Ä (KF)"
 			require.NoError(t, s.UpdateKey(ctx, renamed), "a renamed key keeps its new name in another case")
 			require.NoError(t, s.CreateKey(ctx, key("kj", "", 4000)), "keys without a name still do not collide")
+		})
+	}
+}
+
+// TestMigrationTakesAKeyNameTooLongToIndex: before names were unique the Key
+// API took a name of any length, and PostgreSQL's btree refuses an index
+// entry past about 2.7 kB, so an existing key with such a name failed the
+// unique index's migration and the store would not open. The migration cuts
+// such a name to the length the Key API now takes
+// (validation.MaxIndexedLength characters), as it renames a duplicate; a
+// cut name that another key holds is renamed as any duplicate is.
+func TestMigrationTakesAKeyNameTooLongToIndex(t *testing.T) {
+	// Deterministic and incompressible (an index entry is compressed first).
+	var b strings.Builder
+	for sum := sha256.Sum256([]byte("seed")); b.Len() < 4000; sum = sha256.Sum256(sum[:]) {
+		b.WriteString(base64.RawURLEncoding.EncodeToString(sum[:]))
+	}
+	long := b.String()
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			ctx := t.Context()
+			dsn := be.fresh(t)
+			s, err := sqlstore.Open(ctx, dsn)
+			require.NoError(t, err)
+			dialect := s.Dialect()
+			require.NoError(t, s.Close())
+
+			db := rawDB(t, dsn)
+			bind := func(q string) string { return bindFor(dialect, q) }
+			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 9, sqlstore.Postgres: 10}, `DROP INDEX signing_keys_name_key`)
+			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 8, sqlstore.Postgres: 9}, `ALTER TABLE signing_keys DROP COLUMN name_lower`)
+			keys := []*authcore.SigningKey{
+				{ID: "ka", Name: long, Algorithm: "HS256", Secret: []byte("a"), InsertInstant: 1000},
+				{ID: "kb", Name: long[:validation.MaxIndexedLength] + "tail", Algorithm: "HS256", Secret: []byte("b"), InsertInstant: 2000},
+			}
+			for _, k := range keys {
+				doc, err := json.Marshal(k)
+				require.NoError(t, err)
+				_, err = db.ExecContext(ctx, bind(`INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`), k.ID, k.ID, k.InsertInstant, string(doc))
+				require.NoError(t, err)
+			}
+
+			s = open(t, dsn)
+			v, err := s.SchemaVersion(ctx)
+			require.NoError(t, err)
+			require.Equal(t, sqlstore.LatestSchemaVersion(dialect), v)
+			a, err := s.GetKey(ctx, "ka")
+			require.NoError(t, err)
+			require.True(t, a.Name == long[:validation.MaxIndexedLength], "cut to %d characters: %d", validation.MaxIndexedLength, len(a.Name))
+			kb, err := s.GetKey(ctx, "kb")
+			require.NoError(t, err)
+			require.True(t, kb.Name == long[:validation.MaxIndexedLength-len(" (kb)")]+" (kb)", "the cut name is a duplicate, renamed: %d %q", len(kb.Name), kb.Name[max(len(kb.Name)-10, 0):])
+			var dup *authcore.DuplicateError
+			err = s.CreateKey(ctx, &authcore.SigningKey{ID: "kc", Name: strings.ToUpper(a.Name), Algorithm: "HS256", Secret: []byte("c")})
+			require.True(t, errors.As(err, &dup), "the index is built: %v", err)
 		})
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
 )
 
 // migrationSteps are the parts of migrations that SQL cannot do as the
@@ -26,7 +28,9 @@ var migrationSteps = map[string]func(ctx context.Context, t *tx) error{
 // and its document, so that the next migration can build the unique index.
 // Nothing else of the key changes, lastUpdateInstant included: the key was
 // not updated through the engine, and its kid and material are untouched,
-// so it signs and verifies as before.
+// so it signs and verifies as before. A name longer than the Key API now
+// takes (validation.MaxIndexedLength characters), too long for PostgreSQL
+// to index, is cut to it first, a new name too (fitKeyName).
 func keyNameStep(ctx context.Context, t *tx) error {
 	type stored struct {
 		id  string
@@ -57,11 +61,11 @@ func keyNameStep(ctx context.Context, t *tx) error {
 		return t.s.mapErr(ctx, err)
 	}
 
-	// Every name held now is taken, so that a new name never takes the one
-	// a later key has and keeps.
+	// Every name held now is taken (as fitKeyName cuts it), so that a new
+	// name never takes the one a later key has and keeps.
 	taken := map[string]bool{}
 	for _, s := range keys {
-		taken[strings.ToLower(s.key.Name)] = true
+		taken[strings.ToLower(fitKeyName(s.key.Name, ""))] = true
 	}
 	if t.s.dialect == Postgres {
 		// As in 0008: the updates fire the configuration version's
@@ -74,16 +78,28 @@ func keyNameStep(ctx context.Context, t *tx) error {
 	kept := map[string]bool{}
 	for _, s := range keys {
 		name := s.key.Name
-		if lname := strings.ToLower(name); name == "" || !kept[lname] {
+		if lname := strings.ToLower(fitKeyName(name, "")); name == "" || !kept[lname] {
 			kept[lname] = true
+			if fitted := fitKeyName(name, ""); fitted != name {
+				// Too long to index: cut to what the Key API takes.
+				s.key.Name = fitted
+				doc, err := encode("key", &s.key)
+				if err != nil {
+					return err
+				}
+				if _, err := t.exec(ctx, `UPDATE signing_keys SET name_lower = ?, doc = ? WHERE id = ?`, lowerOrNull(fitted), doc, s.id); err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := t.exec(ctx, `UPDATE signing_keys SET name_lower = ? WHERE id = ?`, lowerOrNull(name), s.id); err != nil {
 				return err
 			}
 			continue
 		}
-		renamed := fmt.Sprintf("%s (%s)", name, s.id)
+		renamed := fitKeyName(name, fmt.Sprintf(" (%s)", s.id))
 		for n := 2; taken[strings.ToLower(renamed)]; n++ {
-			renamed = fmt.Sprintf("%s (%s) %d", name, s.id, n)
+			renamed = fitKeyName(name, fmt.Sprintf(" (%s) %d", s.id, n))
 		}
 		taken[strings.ToLower(renamed)] = true
 		s.key.Name = renamed
@@ -101,4 +117,16 @@ func keyNameStep(ctx context.Context, t *tx) error {
 		}
 	}
 	return nil
+}
+
+// fitKeyName is name and suffix, the name cut so that the whole is at most
+// validation.MaxIndexedLength characters, what the Key API takes: before
+// names were unique it took any length, and PostgreSQL's btree refuses an
+// index entry past about 2.7 kB, which failed the unique index's migration.
+func fitKeyName(name, suffix string) string {
+	room := validation.MaxIndexedLength - utf8.RuneCountInString(suffix)
+	if utf8.RuneCountInString(name) > room {
+		name = string([]rune(name)[:max(room, 0)])
+	}
+	return name + suffix
 }
