@@ -83,3 +83,22 @@ func ExampleApply() {
 	// {"integrations":{"kafka":{"enabled":true}}}
 	// true
 }
+
+// A document that leaves empty members out still has them for an RFC 6902
+// patch whose operations go through them, when the caller names them.
+func ExampleJSONPatch_omittedEmpty() {
+	stored := []byte(`{"user":{"email":"ann@example.com"}}`) // data is empty, so not shown
+	body := []byte(`[{"op":"add","path":"/user/data/plan","value":"gold"}]`)
+
+	_, err := patch.JSONPatch(stored, body, patch.Options{})
+	fmt.Println(errors.Is(err, patch.ErrInvalidPatch))
+
+	out, err := patch.JSONPatch(stored, body, patch.Options{OmittedEmpty: map[string]string{"/user/data": "{}"}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(out))
+	// Output:
+	// true
+	// {"user":{"data":{"plan":"gold"},"email":"ann@example.com"}}
+}
