@@ -35,10 +35,7 @@ func TestMigrationRenamesDuplicateKeyNames(t *testing.T) {
 			require.NoError(t, s.Close())
 
 			// Back to the schema before the column, where names could repeat.
-			db := rawDB(t, dsn)
-			bind := func(q string) string { return bindFor(dialect, q) }
-			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 9, sqlstore.Postgres: 10}, `DROP INDEX signing_keys_name_key`)
-			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 8, sqlstore.Postgres: 9}, `ALTER TABLE signing_keys DROP COLUMN name_lower`)
+			db := beforeKeyNames(t, dsn, dialect)
 			key := func(id, name string, inserted int64) *authcore.SigningKey {
 				return &authcore.SigningKey{ID: id, Name: name, Algorithm: "HS256", Secret: []byte("secret-" + id), InsertInstant: inserted, LastUpdateInstant: inserted + 1}
 			}
@@ -51,12 +48,7 @@ func TestMigrationRenamesDuplicateKeyNames(t *testing.T) {
 			unnamed1, unnamed2 := key("kg", "", 700), key("kh", "", 800)
 			lone := key("ki", "lone", 900)
 			all := []*authcore.SigningKey{keepDup, dupB, dupC, handMade, keepUmlaut, dupUmlaut, unnamed1, unnamed2, lone}
-			for _, k := range all {
-				doc, err := json.Marshal(k)
-				require.NoError(t, err)
-				_, err = db.ExecContext(ctx, bind(`INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`), k.ID, k.ID, k.InsertInstant, string(doc))
-				require.NoError(t, err)
-			}
+			insertKeysRaw(t, db, dialect, all...)
 
 			s = open(t, dsn)
 			v, err := s.SchemaVersion(ctx)
@@ -74,7 +66,7 @@ func TestMigrationRenamesDuplicateKeyNames(t *testing.T) {
 				c.Name = want[k.ID]
 				require.Equal(t, &c, got, "%s: only the name of a later duplicate changes", k.ID)
 				var column sql.NullString
-				require.NoError(t, db.QueryRowContext(ctx, bind(`SELECT name_lower FROM signing_keys WHERE id = ?`), k.ID).Scan(&column))
+				require.NoError(t, db.QueryRowContext(ctx, bindFor(dialect, `SELECT name_lower FROM signing_keys WHERE id = ?`), k.ID).Scan(&column))
 				if c.Name == "" {
 					require.False(t, column.Valid, "%s: no name is NULL", k.ID)
 				} else {
@@ -121,20 +113,12 @@ func TestMigrationTakesAKeyNameTooLongToIndex(t *testing.T) {
 			dialect := s.Dialect()
 			require.NoError(t, s.Close())
 
-			db := rawDB(t, dsn)
-			bind := func(q string) string { return bindFor(dialect, q) }
-			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 9, sqlstore.Postgres: 10}, `DROP INDEX signing_keys_name_key`)
-			undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 8, sqlstore.Postgres: 9}, `ALTER TABLE signing_keys DROP COLUMN name_lower`)
+			db := beforeKeyNames(t, dsn, dialect)
 			keys := []*authcore.SigningKey{
 				{ID: "ka", Name: long, Algorithm: "HS256", Secret: []byte("a"), InsertInstant: 1000},
 				{ID: "kb", Name: long[:validation.MaxIndexedLength] + "tail", Algorithm: "HS256", Secret: []byte("b"), InsertInstant: 2000},
 			}
-			for _, k := range keys {
-				doc, err := json.Marshal(k)
-				require.NoError(t, err)
-				_, err = db.ExecContext(ctx, bind(`INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`), k.ID, k.ID, k.InsertInstant, string(doc))
-				require.NoError(t, err)
-			}
+			insertKeysRaw(t, db, dialect, keys...)
 
 			s = open(t, dsn)
 			v, err := s.SchemaVersion(ctx)
@@ -150,5 +134,27 @@ func TestMigrationTakesAKeyNameTooLongToIndex(t *testing.T) {
 			err = s.CreateKey(ctx, &authcore.SigningKey{ID: "kc", Name: strings.ToUpper(a.Name), Algorithm: "HS256", Secret: []byte("c")})
 			require.True(t, errors.As(err, &dup), "the index is built: %v", err)
 		})
+	}
+}
+
+// beforeKeyNames takes the database at dsn back to the schema before key
+// names were unique (no name_lower column, no index on it) and returns a
+// raw connection to it.
+func beforeKeyNames(t *testing.T, dsn string, dialect sqlstore.Dialect) *sql.DB {
+	t.Helper()
+	db := rawDB(t, dsn)
+	undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 9, sqlstore.Postgres: 10}, `DROP INDEX signing_keys_name_key`)
+	undoMigration(t, db, dialect, map[sqlstore.Dialect]int{sqlstore.SQLite: 8, sqlstore.Postgres: 9}, `ALTER TABLE signing_keys DROP COLUMN name_lower`)
+	return db
+}
+
+// insertKeysRaw writes keys as that older schema held them, each its own kid.
+func insertKeysRaw(t *testing.T, db *sql.DB, dialect sqlstore.Dialect, keys ...*authcore.SigningKey) {
+	t.Helper()
+	for _, k := range keys {
+		doc, err := json.Marshal(k)
+		require.NoError(t, err)
+		_, err = db.ExecContext(t.Context(), bindFor(dialect, `INSERT INTO signing_keys (id, kid, insert_instant, doc) VALUES (?, ?, ?, ?)`), k.ID, k.ID, k.InsertInstant, string(doc))
+		require.NoError(t, err)
 	}
 }
