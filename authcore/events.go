@@ -1,6 +1,7 @@
 package authcore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -108,14 +109,53 @@ func (ev *Event) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// EventInfo is event.info: where the change came from.
+// EventInfo is event.info: where the change came from. A request body's
+// eventInfo (FusionAuth's, on the User and Registration APIs) has the same
+// shape.
 type EventInfo struct {
 	Data              map[string]any `json:"data,omitempty"`
 	DeviceDescription string         `json:"deviceDescription,omitempty"`
 	DeviceName        string         `json:"deviceName,omitempty"`
 	DeviceType        string         `json:"deviceType,omitempty"`
 	IPAddress         string         `json:"ipAddress,omitempty"`
+	Location          *EventLocation `json:"location,omitempty"`
+	OS                string         `json:"os,omitempty"`
 	UserAgent         string         `json:"userAgent,omitempty"`
+}
+
+// EventLocation is event.info.location, as the calling app gives it.
+type EventLocation struct {
+	City          string   `json:"city,omitempty"`
+	Country       string   `json:"country,omitempty"`
+	DisplayString string   `json:"displayString,omitempty"`
+	Latitude      *float64 `json:"latitude,omitempty"`
+	Longitude     *float64 `json:"longitude,omitempty"`
+	Region        string   `json:"region,omitempty"`
+	Zipcode       string   `json:"zipcode,omitempty"`
+}
+
+// withRequestEventInfo lets a request body's eventInfo stand in, field by
+// field, for the event info the adapter read off the HTTP request: the API
+// is called by an app on behalf of its user, so the request's own address
+// and User-Agent are the app's, and the body says whose they really are.
+func withRequestEventInfo(ctx context.Context, body *EventInfo) context.Context {
+	if body == nil {
+		return ctx
+	}
+	info := *eventInfoFrom(ctx)
+	if body.Data != nil {
+		info.Data = body.Data
+	}
+	info.DeviceDescription = cmp.Or(body.DeviceDescription, info.DeviceDescription)
+	info.DeviceName = cmp.Or(body.DeviceName, info.DeviceName)
+	info.DeviceType = cmp.Or(body.DeviceType, info.DeviceType)
+	info.IPAddress = cmp.Or(body.IPAddress, info.IPAddress)
+	if body.Location != nil {
+		info.Location = body.Location
+	}
+	info.OS = cmp.Or(body.OS, info.OS)
+	info.UserAgent = cmp.Or(body.UserAgent, info.UserAgent)
+	return WithEventInfo(ctx, info)
 }
 
 // LoginFailedReason is event.reason of user.login.failed. Codes are

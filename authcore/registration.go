@@ -22,6 +22,9 @@ type RegistrationRequest struct {
 	SkipRegistrationVerification bool `json:"skipRegistrationVerification,omitempty"`
 	// SkipVerification applies to the user of a combined create.
 	SkipVerification bool `json:"skipVerification,omitempty"`
+	// EventInfo is the end user's request as the calling app knows it
+	// (UserRequest.EventInfo).
+	EventInfo *EventInfo `json:"eventInfo,omitempty"`
 }
 
 // RegistrationResponse is the response of the registration APIs. Create also
@@ -54,6 +57,7 @@ func (e *Engine) Register(ctx context.Context, userID string, req RegistrationRe
 // RegisterUser is Register returning the user (with their registrations)
 // beside the new registration: the create response's shape.
 func (e *Engine) RegisterUser(ctx context.Context, userID string, req RegistrationRequest) (*RegistrationResponse, error) {
+	ctx = withRequestEventInfo(ctx, req.EventInfo)
 	var (
 		user *User
 		reg  *UserRegistration
@@ -271,6 +275,7 @@ func (e *Engine) Registration(ctx context.Context, userID, applicationID string)
 // insertInstant, lastLoginInstant and the verification keep their stored
 // values unless skipRegistrationVerification.
 func (e *Engine) UpdateRegistration(ctx context.Context, userID, applicationID string, req RegistrationRequest) (*UserRegistration, error) {
+	ctx = withRequestEventInfo(ctx, req.EventInfo)
 	if applicationID == "" {
 		applicationID = req.Registration.ApplicationID
 	}

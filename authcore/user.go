@@ -52,6 +52,11 @@ type UserRequest struct {
 	// SkipVerification marks the e-mail verified without a verification
 	// e-mail (authcore sends none).
 	SkipVerification bool `json:"skipVerification,omitempty"`
+	// EventInfo is where the end user's request came from, as the app that
+	// calls the API knows it: its fields stand in for what the adapter read
+	// off the HTTP request (the app's own address and User-Agent) in the
+	// events the call records.
+	EventInfo *EventInfo `json:"eventInfo,omitempty"`
 }
 
 // UserResponse is the response of the user APIs: {"user": …} with the
@@ -68,6 +73,7 @@ type UserResponse struct {
 // username are unique per tenant, case-insensitively; concurrent creates of
 // one e-mail make one user and [duplicate]user.email for the rest.
 func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
+	ctx = withRequestEventInfo(ctx, req.EventInfo)
 	id, err := newObjectID(e, id, "userId")
 	if err != nil {
 		return nil, err
@@ -214,6 +220,7 @@ func (e *Engine) userBy(ctx context.Context, value string, get func(Store, conte
 // e-mail in a tenant that requires verification makes the user unverified
 // unless skipVerification.
 func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
+	ctx = withRequestEventInfo(ctx, req.EventInfo)
 	return e.changeUser(ctx, id, EventUserUpdate, func(context.Context, Store, *User) (UserRequest, error) { return req, nil })
 }
 
