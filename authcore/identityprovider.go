@@ -49,21 +49,19 @@ func (e *Engine) CreateIdentityProvider(ctx context.Context, uriID string, p twi
 	// A conflict (PostgreSQL's deadlock or serialisation failure, met
 	// while the application and tenant ids are checked) runs the whole
 	// transaction again, as changeProvider does.
-	err := retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			if err := e.validateProvider(ctx, tx, &out); err != nil {
-				return err
-			}
-			rec, err := providerRecord(&out)
-			if err != nil {
-				return err
-			}
-			err = tx.CreateIdentityProvider(ctx, rec)
-			if errors.Is(err, ErrDuplicate) {
-				return invalid("identityProviderId", "duplicate", "The Twitter identity provider already exists.")
-			}
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := e.validateProvider(ctx, tx, &out); err != nil {
 			return err
-		})
+		}
+		rec, err := providerRecord(&out)
+		if err != nil {
+			return err
+		}
+		err = tx.CreateIdentityProvider(ctx, rec)
+		if errors.Is(err, ErrDuplicate) {
+			return invalid("identityProviderId", "duplicate", "The Twitter identity provider already exists.")
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -183,29 +181,27 @@ func (e *Engine) changeProvider(ctx context.Context, id string, build func(cur *
 	// in the other order, and on PostgreSQL one of the two can be chosen
 	// as a deadlock's victim. The transaction then runs again, from the
 	// read, as DeleteIdentityProvider does.
-	err := retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			cur, err := e.loadProvider(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			next, err := build(cur)
-			if err != nil {
-				return err
-			}
-			next.Normalize()
-			next.InsertInstant = cur.InsertInstant
-			next.LastUpdateInstant = e.instant()
-			if err := e.validateProvider(ctx, tx, &next); err != nil {
-				return err
-			}
-			rec, err := providerRecord(&next)
-			if err != nil {
-				return err
-			}
-			out = next
-			return tx.UpdateIdentityProvider(ctx, rec)
-		})
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		cur, err := e.loadProvider(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := build(cur)
+		if err != nil {
+			return err
+		}
+		next.Normalize()
+		next.InsertInstant = cur.InsertInstant
+		next.LastUpdateInstant = e.instant()
+		if err := e.validateProvider(ctx, tx, &next); err != nil {
+			return err
+		}
+		rec, err := providerRecord(&next)
+		if err != nil {
+			return err
+		}
+		out = next
+		return tx.UpdateIdentityProvider(ctx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -225,13 +221,11 @@ func (e *Engine) DeleteIdentityProvider(ctx context.Context, id string) error {
 	// as creating a link (CreateLink) does; logins do not lock the provider.
 	// A conflict left (a lock order not seen yet) runs the delete again, as
 	// DeleteUser does.
-	return retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			if err := tx.DeleteIdentityProvider(ctx, id); err != nil {
-				return err
-			}
-			return tx.DeleteProviderLinks(ctx, id)
-		})
+	return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.DeleteIdentityProvider(ctx, id); err != nil {
+			return err
+		}
+		return tx.DeleteProviderLinks(ctx, id)
 	})
 }
 

@@ -323,21 +323,19 @@ func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, use
 	if err != nil {
 		return nil, err
 	}
-	err = retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			l, err := tx.GetLink(ctx, u.TenantID, strings.ToLower(providerID), providerUserID)
-			if err != nil {
-				return err
-			}
-			if l.UserID != u.ID {
-				return fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
-			}
-			out = l
-			if err := tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID); err != nil {
-				return err
-			}
-			return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(u), IdentityProviderLink: eventLink(l)}) // events.go
-		})
+	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		l, err := tx.GetLink(ctx, u.TenantID, strings.ToLower(providerID), providerUserID)
+		if err != nil {
+			return err
+		}
+		if l.UserID != u.ID {
+			return fmt.Errorf("authcore: link belongs to another user: %w", ErrNotFound)
+		}
+		out = l
+		if err := tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID); err != nil {
+			return err
+		}
+		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(u), IdentityProviderLink: eventLink(l)}) // events.go
 	})
 	return out, err
 }

@@ -146,12 +146,10 @@ func (e *Engine) resubmit(ctx context.Context, m *moderation, item *ModerationIt
 		}
 		status = res.Status
 	}
-	err = retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			var err error
-			applied, err = e.settleResubmission(ctx, tx, item, status)
-			return err
-		})
+	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		var err error
+		applied, err = e.settleResubmission(ctx, tx, item, status)
+		return err
 	})
 	if err != nil || !applied {
 		return false, err

@@ -115,92 +115,90 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	// transaction put them there; what the transaction reads itself is not
 	// kept (cachedInTx).
 	cfg := e.configSnapshot(ctx)
-	err := retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			out, refusal = RefreshResult{}, nil
-			rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
-			if errors.Is(err, ErrNotFound) {
-				refusal, err = e.refuseUnknown(ctx, tx, hash)
-				return err
-			}
-			if err != nil {
-				return err
-			}
-			if !inScope(ctx, rt.TenantID) {
-				refusal = &RefreshTokenError{Reason: RefreshRefusedUnknown}
-				return nil
-			}
-			now := e.instant()
-			if now >= rt.ExpirationInstant {
-				refusal = &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}
+	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		out, refusal = RefreshResult{}, nil
+		rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
+		if errors.Is(err, ErrNotFound) {
+			refusal, err = e.refuseUnknown(ctx, tx, hash)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if !inScope(ctx, rt.TenantID) {
+			refusal = &RefreshTokenError{Reason: RefreshRefusedUnknown}
+			return nil
+		}
+		now := e.instant()
+		if now >= rt.ExpirationInstant {
+			refusal = &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}
+			_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+			return err
+		}
+		tr, reason, err := e.refreshLoginState(ctx, tx, cfg, rt, now)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
+			if reason == RefreshRefusedUnregistered || reason == RefreshRefusedOrphaned {
+				// Without the registration the token can never be used
+				// again; a new registration needs a new login.
 				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
 				return err
 			}
-			tr, reason, err := e.refreshLoginState(ctx, tx, cfg, rt, now)
+			return nil
+		}
+		if req.TimeToLiveInSeconds > 0 {
+			// Checked before anything is written, so a refused lifetime
+			// leaves the token as it was.
+			// In seconds: a huge value times time.Second would wrap.
+			def := int64(accessTokenTTL(tr.Tenant, tr.Application) / time.Second)
+			if int64(req.TimeToLiveInSeconds) > def {
+				return invalid("timeToLiveInSeconds", validation.KindInvalid, fmt.Sprintf("The [timeToLiveInSeconds] property may not be greater than the access token's lifetime of %d seconds.", def))
+			}
+			// A lifetime, not an instant: issueAccessToken reads the
+			// clock again for iat, and an exp counted from this now
+			// made exp - iat a second short when the two reads fell
+			// on either side of a second.
+			tr.ttl = time.Duration(req.TimeToLiveInSeconds) * time.Second
+		}
+		plain := req.RefreshToken
+		changed := touchDevice(rt, now, req.IPAddress)
+		policy := refreshPolicyOf(tr.Tenant, tr.Application)
+		if exp := policy.slide(rt, now); exp != rt.ExpirationInstant {
+			rt.ExpirationInstant, changed = exp, true
+		}
+		if policy.usage == RefreshTokenOneTimeUse {
+			next, nextHash, err := e.newRefreshSecret()
 			if err != nil {
 				return err
 			}
-			if reason != "" {
-				refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
-				if reason == RefreshRefusedUnregistered || reason == RefreshRefusedOrphaned {
-					// Without the registration the token can never be used
-					// again; a new registration needs a new login.
-					_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
-					return err
-				}
-				return nil
-			}
-			if req.TimeToLiveInSeconds > 0 {
-				// Checked before anything is written, so a refused lifetime
-				// leaves the token as it was.
-				// In seconds: a huge value times time.Second would wrap.
-				def := int64(accessTokenTTL(tr.Tenant, tr.Application) / time.Second)
-				if int64(req.TimeToLiveInSeconds) > def {
-					return invalid("timeToLiveInSeconds", validation.KindInvalid, fmt.Sprintf("The [timeToLiveInSeconds] property may not be greater than the access token's lifetime of %d seconds.", def))
-				}
-				// A lifetime, not an instant: issueAccessToken reads the
-				// clock again for iat, and an exp counted from this now
-				// made exp - iat a second short when the two reads fell
-				// on either side of a second.
-				tr.ttl = time.Duration(req.TimeToLiveInSeconds) * time.Second
-			}
-			plain := req.RefreshToken
-			changed := touchDevice(rt, now, req.IPAddress)
-			policy := refreshPolicyOf(tr.Tenant, tr.Application)
-			if exp := policy.slide(rt, now); exp != rt.ExpirationInstant {
-				rt.ExpirationInstant, changed = exp, true
-			}
-			if policy.usage == RefreshTokenOneTimeUse {
-				next, nextHash, err := e.newRefreshSecret()
-				if err != nil {
-					return err
-				}
-				rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
-				plain, changed = next, true
-			}
-			if changed {
-				if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
-					return err
-				}
-			}
-			tr.AuthenticationType = AuthenticationTypeRefreshToken
-			tr.RefreshTokenID = rt.ID
-			tr.AuthTime = rt.StartInstant / 1000
-			token, exp, err := e.issueAccessToken(ctx, tx, cfg, tr)
-			if err != nil {
+			rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
+			plain, changed = next, true
+		}
+		if changed {
+			if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
 				return err
 			}
-			out = RefreshResult{
-				Token:                         token,
-				TokenExpirationInstant:        exp,
-				RefreshToken:                  plain,
-				RefreshTokenID:                rt.ID,
-				RefreshTokenExpirationInstant: rt.ExpirationInstant,
-				RefreshTokenMaxAge:            rt.MaxAge(now),
-			}
-			return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
-				Info: &EventInfo{IPAddress: req.IPAddress, UserAgent: requestUserAgent(ctx)}}) // events.go
-		})
+		}
+		tr.AuthenticationType = AuthenticationTypeRefreshToken
+		tr.RefreshTokenID = rt.ID
+		tr.AuthTime = rt.StartInstant / 1000
+		token, exp, err := e.issueAccessToken(ctx, tx, cfg, tr)
+		if err != nil {
+			return err
+		}
+		out = RefreshResult{
+			Token:                         token,
+			TokenExpirationInstant:        exp,
+			RefreshToken:                  plain,
+			RefreshTokenID:                rt.ID,
+			RefreshTokenExpirationInstant: rt.ExpirationInstant,
+			RefreshTokenMaxAge:            rt.MaxAge(now),
+		}
+		return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
+			Info: &EventInfo{IPAddress: req.IPAddress, UserAgent: requestUserAgent(ctx)}}) // events.go
 	})
 	if err != nil {
 		return RefreshResult{}, err

@@ -364,13 +364,11 @@ func (e *Engine) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	err = retryConflicts(ctx, func() error {
-		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-			if err := tx.DeleteUser(ctx, u.ID); err != nil {
-				return err
-			}
-			return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: u.TenantID, User: eventUser(u)})
-		})
+	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		if err := tx.DeleteUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: u.TenantID, User: eventUser(u)})
 	})
 	if err != nil {
 		return err
