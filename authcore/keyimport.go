@@ -16,8 +16,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/authcore/authcore/validation"
 )
@@ -176,7 +174,9 @@ func validateImportKid(v *validation.Errors, kid string) {
 	if kid == "" || v.TooLong("key.kid", kid, validation.MaxIndexedLength) {
 		return
 	}
-	if strings.TrimSpace(kid) != kid || strings.ContainsFunc(kid, unicode.IsControl) || !utf8.ValidString(kid) {
+	// possibleKid is what a token's kid is held to before it is looked up
+	// (tokens.go): one rule for the kids a key may have.
+	if strings.TrimSpace(kid) != kid || !possibleKid(kid) {
 		v.Field("key.kid", validation.KindInvalid, "The [key.kid] property may not begin or end with white space, nor hold control characters or bytes that are not UTF-8.")
 	}
 }
