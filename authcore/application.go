@@ -216,18 +216,10 @@ func uniqueRoles(in []ApplicationRole) []ApplicationRole {
 		id, name, description  string
 		isDefault, isSuperRole bool
 	}
-	out := make([]ApplicationRole, 0, len(in))
-	seen := make(map[key]bool, len(in))
-	for _, r := range in {
+	return keepFirst(in, func(r ApplicationRole) (key, bool) {
 		id := strings.ToLower(strings.TrimSpace(r.ID))
-		k := key{id, strings.TrimSpace(r.Name), r.Description, r.IsDefault, r.IsSuperRole}
-		if id != "" && seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, r)
-	}
-	return out
+		return key{id, strings.TrimSpace(r.Name), r.Description, r.IsDefault, r.IsSuperRole}, id != ""
+	})
 }
 
 // DeactivateApplication sets active to false (FusionAuth's DELETE without

@@ -437,13 +437,24 @@ func buildUser(in UserInput) User {
 // user it retrieved (the clients' patchUser) sends each stored method again;
 // a copy says nothing new, as a repeated language does not (cleanStrings).
 func uniqueMethods(in []TwoFactorMethod) []TwoFactorMethod {
-	out := make([]TwoFactorMethod, 0, len(in))
-	seen := make(map[TwoFactorMethod]bool, len(in))
-	for _, m := range in {
-		if !seen[m] {
-			seen[m] = true
-			out = append(out, m)
+	return keepFirst(in, func(m TwoFactorMethod) (TwoFactorMethod, bool) { return m, true })
+}
+
+// keepFirst keeps the first of in's elements that have the same key, in
+// order; an element whose key reports false is always kept (left for the
+// validation that follows to judge).
+func keepFirst[T any, K comparable](in []T, key func(T) (K, bool)) []T {
+	out := make([]T, 0, len(in))
+	seen := make(map[K]bool, len(in))
+	for _, v := range in {
+		k, ok := key(v)
+		if ok && seen[k] {
+			continue
 		}
+		if ok {
+			seen[k] = true
+		}
+		out = append(out, v)
 	}
 	return out
 }
