@@ -92,14 +92,13 @@ func (e *Engine) EventLogEntry(ctx context.Context, id int64) (*EventLog, error)
 // insertUser, which FusionAuth also lists, names no one here (authcore's
 // entries are all written by the system) and sorts as insertInstant.
 func parseEventLogOrder(s string) (column string, asc, ok bool) {
-	fields := strings.Fields(s)
-	if len(fields) == 0 {
-		return EventLogOrderInstant, false, true
-	}
-	if len(fields) > 2 {
+	name, dir, ok := splitOrderBy(s) // search.go
+	if !ok {
 		return "", false, false
 	}
-	switch strings.ToLower(fields[0]) {
+	switch name {
+	case "":
+		return EventLogOrderInstant, false, true
 	case "insertinstant", "insertuser":
 		column = EventLogOrderInstant
 	case "message":
@@ -109,16 +108,7 @@ func parseEventLogOrder(s string) (column string, asc, ok bool) {
 	default:
 		return "", false, false
 	}
-	if len(fields) == 2 {
-		switch strings.ToUpper(fields[1]) {
-		case "ASC":
-			asc = true
-		case "DESC":
-		default:
-			return "", false, false
-		}
-	}
-	return column, asc, true
+	return column, dir == "ASC", true
 }
 
 // EventLogSearchKey is the form of a message, or of a search pattern, that

@@ -26,31 +26,41 @@ func validatePaging(errs *validation.Errors, numberOfResults, startRow int) {
 	}
 }
 
-// parseSearchOrder reads orderBy as the event log's is read: one of columns
-// (in lower case; "" is "name"), then optionally ASC (the default) or DESC,
-// in any case. Ties go by id, in the same direction, so that pages never
-// overlap.
-func parseSearchOrder[T any](s string, columns map[string]func(a, b T) int, id func(T) string) (func(a, b T) int, bool) {
+// splitOrderBy reads FusionAuth's orderBy: a column, then optionally ASC or
+// DESC, in any case. column is lower-cased, "" for a blank orderBy;
+// direction is "ASC", "DESC" or "" when none was given.
+func splitOrderBy(s string) (column, direction string, ok bool) {
 	fields := strings.Fields(s)
-	if len(fields) == 0 {
-		fields = []string{"name"}
+	switch len(fields) {
+	case 0:
+		return "", "", true
+	case 1:
+		return strings.ToLower(fields[0]), "", true
+	case 2:
+		d := strings.ToUpper(fields[1])
+		if d != "ASC" && d != "DESC" {
+			return "", "", false
+		}
+		return strings.ToLower(fields[0]), d, true
 	}
-	if len(fields) > 2 {
+	return "", "", false
+}
+
+// parseSearchOrder reads orderBy (splitOrderBy) as one of columns (in lower
+// case; "" is "name"), ascending unless DESC. Ties go by id, in the same
+// direction, so that pages never overlap.
+func parseSearchOrder[T any](s string, columns map[string]func(a, b T) int, id func(T) string) (func(a, b T) int, bool) {
+	name, direction, ok := splitOrderBy(s)
+	if !ok {
 		return nil, false
 	}
-	key, ok := columns[strings.ToLower(fields[0])]
+	key, ok := columns[cmp.Or(name, "name")]
 	if !ok {
 		return nil, false
 	}
 	dir := 1
-	if len(fields) == 2 {
-		switch strings.ToUpper(fields[1]) {
-		case "ASC":
-		case "DESC":
-			dir = -1
-		default:
-			return nil, false
-		}
+	if direction == "DESC" {
+		dir = -1
 	}
 	return func(a, b T) int {
 		if c := key(a, b); c != 0 {
