@@ -121,9 +121,7 @@ func (c IdentityProviderSearchCriteria) validate() (func(a, b twitter.Provider) 
 		}
 	}
 	validatePaging(&errs, c.NumberOfResults, c.StartRow)
-	if c.Type != "" && !slices.Contains(identityProviderTypes, c.Type) {
-		errs.Invalid("search.type", "The [search.type] property must be one of "+strings.Join(identityProviderTypes, ", ")+".")
-	}
+	validateOneOf(&errs, "search.type", c.Type, identityProviderTypes)
 	order, ok := parseProviderOrder(c.OrderBy)
 	if !ok {
 		errs.Invalid("search.orderBy", "The [search.orderBy] property must be enabled, id, insertInstant, name, source or type, optionally followed by ASC or DESC.")

@@ -99,12 +99,10 @@ func (e *Engine) SearchKeys(ctx context.Context, c KeySearchCriteria) (*KeySearc
 func (c KeySearchCriteria) validate() (func(a, b KeyInfo) int, error) {
 	var errs validation.Errors
 	validatePaging(&errs, c.NumberOfResults, c.StartRow)
-	if c.Algorithm != "" && c.Algorithm != AlgEdDSA && !slices.Contains(keyAlgorithms, c.Algorithm) {
-		errs.Invalid("search.algorithm", "The [search.algorithm] property must be one of "+strings.Join(keyAlgorithms, ", ")+".")
+	if c.Algorithm != AlgEdDSA { // authcore's name for Ed25519, as at generation
+		validateOneOf(&errs, "search.algorithm", c.Algorithm, keyAlgorithms)
 	}
-	if c.Type != "" && !slices.Contains(keyTypes, c.Type) {
-		errs.Invalid("search.type", "The [search.type] property must be one of "+strings.Join(keyTypes, ", ")+".")
-	}
+	validateOneOf(&errs, "search.type", c.Type, keyTypes)
 	order, ok := parseKeyOrder(c.OrderBy)
 	if !ok {
 		errs.Invalid("search.orderBy", "The [search.orderBy] property must be algorithm, expiration, id, insertInstant, name or type, optionally followed by ASC or DESC.")

@@ -26,6 +26,15 @@ func validatePaging(errs *validation.Errors, numberOfResults, startRow int) {
 	}
 }
 
+// validateOneOf checks a criterion that names one of FusionAuth's values
+// (a type, an algorithm) in its own case: set and not one of allowed is
+// [invalid]path.
+func validateOneOf(errs *validation.Errors, path, v string, allowed []string) {
+	if v != "" && !slices.Contains(allowed, v) {
+		errs.Invalid(path, "The ["+path+"] property must be one of "+strings.Join(allowed, ", ")+".")
+	}
+}
+
 // splitOrderBy reads FusionAuth's orderBy: a column, then optionally ASC or
 // DESC, in any case. column is lower-cased, "" for a blank orderBy;
 // direction is "ASC", "DESC" or "" when none was given.
