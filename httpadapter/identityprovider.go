@@ -179,17 +179,8 @@ func (h *Handler) searchIdentityProvidersByQuery(w http.ResponseWriter, r *http.
 		Source: jwtQuery(r, "source"), Type: jwtQuery(r, "type"),
 	}
 	var errs validation.Errors
-	for _, p := range []struct {
-		name string
-		to   *string
-	}{{"applicationId", &c.ApplicationID}, {"tenantId", &c.TenantID}} {
-		v := jwtQuery(r, p.name)
-		if v != "" && !isUUID(v) {
-			errs.Field(p.name, validation.KindCouldNotConvert, "Invalid ["+p.name+"] parameter. It must be a UUID.")
-			continue
-		}
-		*p.to = v
-	}
+	c.ApplicationID = uuidQuery(r, &errs, "applicationId")
+	c.TenantID = uuidQuery(r, &errs, "tenantId")
 	pagingQuery(r, &errs, &c.NumberOfResults, &c.StartRow)
 	if err := errs.Err(); err != nil {
 		return err

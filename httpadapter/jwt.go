@@ -523,13 +523,9 @@ func jwtQuery(r *http.Request, name string) string {
 // jwtUUIDQuery reads a UUID query parameter: absent is "", malformed is
 // [couldNotConvert]<name>.
 func jwtUUIDQuery(r *http.Request, name string) (string, error) {
-	v := jwtQuery(r, name)
-	if v == "" || isUUID(v) {
-		return v, nil
-	}
 	var e validation.Errors
-	e.Field(name, validation.KindCouldNotConvert, "Invalid ["+name+"] parameter. It must be a UUID.")
-	return "", &e
+	v := uuidQuery(r, &e, name)
+	return v, e.Err()
 }
 
 func jwtFirst(a, b string) string {

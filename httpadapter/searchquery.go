@@ -26,6 +26,17 @@ func wholeNumberQuery(r *http.Request, errs *validation.Errors, name string, jav
 	return n, true
 }
 
+// uuidQuery reads the UUID request parameter name: absent (jwtQuery) is "";
+// one that is no UUID is "" and [couldNotConvert]<name> in errs.
+func uuidQuery(r *http.Request, errs *validation.Errors, name string) string {
+	v := jwtQuery(r, name)
+	if v != "" && !isUUID(v) {
+		errs.Field(name, validation.KindCouldNotConvert, "Invalid ["+name+"] parameter. It must be a UUID.")
+		return ""
+	}
+	return v
+}
+
 // pagingQuery reads numberOfResults and startRow, the paging every search's
 // GET form takes.
 func pagingQuery(r *http.Request, errs *validation.Errors, numberOfResults, startRow *int) {
