@@ -19,7 +19,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/authcore/authcore/validation"
 	"github.com/go-jose/go-jose/v4"
@@ -365,11 +364,7 @@ func createKeyFreeName(ctx context.Context, tx Store, k *SigningKey, names ...st
 // that the whole fits in validation.MaxIndexedLength characters: a rename
 // may send back the name the key has (tenant names are as long).
 func tenantKeyName(prefix, tenantName, suffix string) string {
-	room := validation.MaxIndexedLength - utf8.RuneCountInString(prefix) - utf8.RuneCountInString(suffix)
-	if r := []rune(tenantName); len(r) > room {
-		tenantName = string(r[:max(room, 0)])
-	}
-	return prefix + tenantName + suffix
+	return validation.FitIndexed(prefix, tenantName, suffix)
 }
 
 // DeleteKey removes a signing key; tokens it signed stop verifying at once.

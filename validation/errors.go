@@ -56,6 +56,18 @@ func (e *Errors) Blank(path string) {
 // bytes), which would otherwise refuse the row with an error of its own.
 const MaxIndexedLength = 255
 
+// FitIndexed is prefix, s and suffix, s cut so that the whole holds at most
+// MaxIndexedLength characters (TooLong's count): for a name made from
+// another (a key named after its tenant, a duplicate renamed with its id)
+// that must pass TooLong itself and fit the stores' indexes.
+func FitIndexed(prefix, s, suffix string) string {
+	room := max(MaxIndexedLength-utf8.RuneCountInString(prefix)-utf8.RuneCountInString(suffix), 0)
+	if utf8.RuneCountInString(s) > room {
+		s = string([]rune(s)[:room])
+	}
+	return prefix + s + suffix
+}
+
 // TooLong records that the value at path holds more than max characters,
 // and reports whether it did.
 func (e *Errors) TooLong(path, value string, max int) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/validation"
@@ -77,37 +76,29 @@ func keyNameStep(ctx context.Context, t *tx) error {
 	}
 	kept := map[string]bool{}
 	for _, s := range keys {
-		name := s.key.Name
-		if lname := strings.ToLower(fitKeyName(name, "")); name == "" || !kept[lname] {
+		name := fitKeyName(s.key.Name, "")
+		if lname := strings.ToLower(name); s.key.Name == "" || !kept[lname] {
 			kept[lname] = true
-			if fitted := fitKeyName(name, ""); fitted != name {
-				// Too long to index: cut to what the Key API takes.
-				s.key.Name = fitted
-				doc, err := encode("key", &s.key)
-				if err != nil {
-					return err
-				}
-				if _, err := t.exec(ctx, `UPDATE signing_keys SET name_lower = ?, doc = ? WHERE id = ?`, lowerOrNull(fitted), doc, s.id); err != nil {
-					return err
-				}
-				continue
+		} else {
+			name = fitKeyName(s.key.Name, fmt.Sprintf(" (%s)", s.id))
+			for n := 2; taken[strings.ToLower(name)]; n++ {
+				name = fitKeyName(s.key.Name, fmt.Sprintf(" (%s) %d", s.id, n))
 			}
+			taken[strings.ToLower(name)] = true
+		}
+		if name == s.key.Name {
 			if _, err := t.exec(ctx, `UPDATE signing_keys SET name_lower = ? WHERE id = ?`, lowerOrNull(name), s.id); err != nil {
 				return err
 			}
 			continue
 		}
-		renamed := fitKeyName(name, fmt.Sprintf(" (%s)", s.id))
-		for n := 2; taken[strings.ToLower(renamed)]; n++ {
-			renamed = fitKeyName(name, fmt.Sprintf(" (%s) %d", s.id, n))
-		}
-		taken[strings.ToLower(renamed)] = true
-		s.key.Name = renamed
+		// Renamed, or cut to what the Key API takes: the document too.
+		s.key.Name = name
 		doc, err := encode("key", &s.key)
 		if err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `UPDATE signing_keys SET name_lower = ?, doc = ? WHERE id = ?`, lowerOrNull(renamed), doc, s.id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE signing_keys SET name_lower = ?, doc = ? WHERE id = ?`, lowerOrNull(name), doc, s.id); err != nil {
 			return err
 		}
 	}
@@ -124,9 +115,5 @@ func keyNameStep(ctx context.Context, t *tx) error {
 // names were unique it took any length, and PostgreSQL's btree refuses an
 // index entry past about 2.7 kB, which failed the unique index's migration.
 func fitKeyName(name, suffix string) string {
-	room := validation.MaxIndexedLength - utf8.RuneCountInString(suffix)
-	if utf8.RuneCountInString(name) > room {
-		name = string([]rune(name)[:max(room, 0)])
-	}
-	return name + suffix
+	return validation.FitIndexed("", name, suffix)
 }
