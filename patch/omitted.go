@@ -20,7 +20,11 @@ func materialize(doc []byte, ops []operation, omitted map[string]string) ([]byte
 	for p := range omitted {
 		deepest = max(deepest, strings.Count(p, "/"))
 	}
-	var need [][]string
+	type member struct {
+		toks  []string
+		empty string // "{}" or "[]"
+	}
+	var need []member
 	seen := map[string]bool{}
 	var b strings.Builder
 	for i := range ops {
@@ -30,9 +34,9 @@ func materialize(doc []byte, ops []operation, omitted map[string]string) ([]byte
 				b.WriteByte('/')
 				b.WriteString(EscapeToken(toks[n-1]))
 				p := b.String()
-				if _, ok := omitted[p]; ok && !seen[p] {
+				if empty, ok := omitted[p]; ok && !seen[p] {
 					seen[p] = true
-					need = append(need, toks[:n])
+					need = append(need, member{toks[:n], empty})
 				}
 			}
 		}
@@ -46,8 +50,9 @@ func materialize(doc []byte, ops []operation, omitted map[string]string) ([]byte
 	}
 	// Parents before their members, so that an omitted member inside
 	// another is added once its parent is there.
-	slices.SortFunc(need, func(a, b []string) int { return cmp.Compare(len(a), len(b)) })
-	for _, toks := range need {
+	slices.SortFunc(need, func(a, b member) int { return cmp.Compare(len(a.toks), len(b.toks)) })
+	for _, m := range need {
+		toks := m.toks
 		parent, err := getAt(root, toks[:len(toks)-1])
 		if err != nil {
 			continue // its parent is missing and not omitted: the op fails as it would
@@ -60,23 +65,13 @@ func materialize(doc []byte, ops []operation, omitted map[string]string) ([]byte
 		if _, present := obj[name]; present {
 			continue
 		}
-		if omitted[pointerString(toks)] == "[]" {
+		if m.empty == "[]" {
 			obj[name] = []any{}
 		} else {
 			obj[name] = map[string]any{}
 		}
 	}
 	return encodeTree(root)
-}
-
-// pointerString renders tokens as a JSON Pointer (RFC 6901 §3 escaping).
-func pointerString(toks []string) string {
-	var b strings.Builder
-	for _, t := range toks {
-		b.WriteByte('/')
-		b.WriteString(EscapeToken(t))
-	}
-	return b.String()
 }
 
 // EscapeToken escapes one JSON Pointer reference token (RFC 6901 §3): "~"
