@@ -188,7 +188,7 @@ func (f *conflictFixture) world(t *testing.T) string {
 func (f *conflictFixture) events(t *testing.T) []string {
 	t.Helper()
 	now := time.Now().UnixMilli()
-	evs, err := f.mem.ClaimOutbox(f.ctx, "conflict test", now, now, 1000)
+	evs, err := f.mem.ClaimOutbox(f.ctx, "conflict test", now, 0, 1000)
 	require.NoError(t, err)
 	out := make([]string, 0, len(evs))
 	for _, ev := range evs {

@@ -284,7 +284,7 @@ func TestTwoRelaysOneOutbox(t *testing.T) {
 			require.Len(t, seen, 4*n)
 			// Both relays released the lease on the way out, and left nothing.
 			now := time.Now().UnixMilli()
-			left, err := s.ClaimOutbox(context.Background(), "inspector", now, now+1, 10)
+			left, err := s.ClaimOutbox(context.Background(), "inspector", now, time.Millisecond, 10)
 			require.NoError(t, err)
 			require.Empty(t, left)
 		})
@@ -378,7 +378,7 @@ func TestOutboxAtomicity(t *testing.T) {
 			fail.Store(true)
 			_, err := env.Login("701")
 			require.ErrorIs(t, err, errInjected)
-			pending, err := base.ClaimOutbox(env.Ctx, "inspector", time.Now().UnixMilli(), time.Now().UnixMilli()+1, 100)
+			pending, err := base.ClaimOutbox(env.Ctx, "inspector", time.Now().UnixMilli(), time.Millisecond, 100)
 			require.NoError(t, err)
 			require.Empty(t, pending, "the failed login left no event")
 			_, err = base.GetUserByEmail(env.Ctx, env.TenantID, "ed@example.com")
@@ -386,7 +386,7 @@ func TestOutboxAtomicity(t *testing.T) {
 
 			fail.Store(false)
 			resp := env.MustLogin("701")
-			pending, err = base.ClaimOutbox(env.Ctx, "inspector", time.Now().UnixMilli(), time.Now().UnixMilli()+1, 100)
+			pending, err = base.ClaimOutbox(env.Ctx, "inspector", time.Now().UnixMilli(), time.Millisecond, 100)
 			require.NoError(t, err)
 			var types []string
 			for _, e := range pending {

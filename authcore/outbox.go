@@ -3,6 +3,7 @@ package authcore
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // The transactional outbox. A service that changes something records the
@@ -44,11 +45,19 @@ type OutboxStore interface {
 	// AppendOutbox adds events and sets their Seq. Inside a transaction they
 	// commit, or vanish, with it.
 	AppendOutbox(ctx context.Context, events ...*OutboxEvent) error
-	// ClaimOutbox takes the relay lease for owner, or renews it, until
-	// leaseUntil (epoch ms), and returns up to limit events, lowest Seq
-	// first (none: an empty slice). While another owner's lease runs past
-	// now it returns ErrLeaseHeld and no event.
-	ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*OutboxEvent, error)
+	// ClaimOutbox takes the relay lease for owner, or renews it, for lease
+	// from the store's present instant, and returns up to limit events,
+	// lowest Seq first (none: an empty slice). While another owner's lease
+	// runs past the present it returns ErrLeaseHeld and no event. A lease
+	// of no length (or less) ends at once.
+	//
+	// Whether a lease still runs and when the new one ends are read on one
+	// clock, the store's, so that relays on hosts whose clocks disagree
+	// never hold the lease together: a store that engines on several hosts
+	// share (sqlstore on PostgreSQL) reads its server's clock once per
+	// claim and ignores now; a store on one host (memstore, sqlstore on
+	// SQLite) takes now (epoch ms), the caller's clock, as the present.
+	ClaimOutbox(ctx context.Context, owner string, now int64, lease time.Duration, limit int) ([]*OutboxEvent, error)
 	// AckOutbox removes delivered events by Seq; a Seq no longer present is
 	// ignored (another relay acknowledged it first).
 	AckOutbox(ctx context.Context, seqs []int64) error

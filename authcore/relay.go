@@ -177,7 +177,7 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		return r.cfg.PollInterval
 	}
 	now := time.Now()
-	batch, err := e.store.ClaimOutbox(ctx, r.cfg.Owner, now.UnixMilli(), now.Add(r.cfg.LeaseTTL).UnixMilli(), r.cfg.BatchSize)
+	batch, err := e.store.ClaimOutbox(ctx, r.cfg.Owner, now.UnixMilli(), r.cfg.LeaseTTL, r.cfg.BatchSize)
 	switch {
 	case errors.Is(err, ErrLeaseHeld), errors.Is(err, ErrConflict):
 		r.lostLease()
@@ -200,6 +200,13 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	// own, one after the other, kept a relay with several slow sinks
 	// publishing after its lease ran out, while another relay had claimed
 	// and was publishing the same events.
+	//
+	// The deadline is on this host's clock and the lease on the store's
+	// (PostgreSQL's server's), which may be set apart by any amount; only
+	// durations are compared across them. The lease runs LeaseTTL from an
+	// instant at or after now, when the store read its clock, so half of it
+	// counted here from now ends at least LeaseTTL/2 before the lease does,
+	// whatever the offset between the clocks.
 	pctx, cancel := context.WithDeadline(ctx, now.Add(r.cfg.LeaseTTL/2))
 	defer cancel()
 	for _, s := range active {

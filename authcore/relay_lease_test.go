@@ -45,11 +45,12 @@ type leaseStore struct {
 	in *inFlight
 }
 
-func (s leaseStore) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*authcore.OutboxEvent, error) {
-	batch, err := s.Store.ClaimOutbox(ctx, owner, now, leaseUntil, limit)
+func (s leaseStore) ClaimOutbox(ctx context.Context, owner string, now int64, lease time.Duration, limit int) ([]*authcore.OutboxEvent, error) {
+	batch, err := s.Store.ClaimOutbox(ctx, owner, now, lease, limit)
 	if err == nil {
 		s.in.mu.Lock()
-		s.in.leases[owner] = leaseUntil
+		// memstore reads the lease on now, the relay's clock.
+		s.in.leases[owner] = now + lease.Milliseconds()
 		s.in.mu.Unlock()
 	}
 	return batch, err

@@ -2,8 +2,10 @@ package memstore_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/authcore/storetest"
@@ -30,5 +32,22 @@ func TestCloseIsANoOp(t *testing.T) {
 	}
 	if _, err := s.GetTenant(ctx, "t1"); err != nil {
 		t.Fatalf("the store after Close: %v", err)
+	}
+}
+
+// memstore lives in one process, so the caller's now is the present of the
+// outbox lease (authcore.OutboxStore.ClaimOutbox), and a test clock works.
+func TestOutboxLeaseOnTheCallersClock(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	const t0 = int64(1_700_000_000_000)
+	if _, err := s.ClaimOutbox(ctx, "relay-a", t0, time.Second, 10); err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	if _, err := s.ClaimOutbox(ctx, "relay-b", t0+999, time.Second, 10); !errors.Is(err, authcore.ErrLeaseHeld) {
+		t.Fatalf("claim within the lease: %v, want ErrLeaseHeld", err)
+	}
+	if _, err := s.ClaimOutbox(ctx, "relay-b", t0+1000, time.Second, 10); err != nil {
+		t.Fatalf("claim once the lease ended by the caller's clock: %v", err)
 	}
 }

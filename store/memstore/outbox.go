@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 )
@@ -41,13 +42,15 @@ func (t *txn) AppendOutbox(_ context.Context, events ...*authcore.OutboxEvent) e
 	return nil
 }
 
-func (t *txn) ClaimOutbox(_ context.Context, owner string, now, leaseUntil int64, limit int) ([]*authcore.OutboxEvent, error) {
+// ClaimOutbox reads the lease on now: memstore lives in one process, so the
+// callers share one clock.
+func (t *txn) ClaimOutbox(_ context.Context, owner string, now int64, lease time.Duration, limit int) ([]*authcore.OutboxEvent, error) {
 	ob := &t.d.outbox
 	if ob.leaseOwner != "" && ob.leaseOwner != owner && ob.leaseUntil > now {
 		return nil, authcore.ErrLeaseHeld
 	}
 	prevOwner, prevUntil := ob.leaseOwner, ob.leaseUntil
-	ob.leaseOwner, ob.leaseUntil = owner, leaseUntil
+	ob.leaseOwner, ob.leaseUntil = owner, now+lease.Milliseconds()
 	t.onUndo(func() { ob.leaseOwner, ob.leaseUntil = prevOwner, prevUntil })
 	seqs := make([]int64, 0, len(ob.events))
 	for seq := range ob.events {
@@ -179,9 +182,9 @@ func (h *maxHeap) Pop() any {
 func (s *Store) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) error {
 	return s.write(ctx, func(t *txn) error { return t.AppendOutbox(ctx, events...) })
 }
-func (s *Store) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) (out []*authcore.OutboxEvent, err error) {
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now int64, lease time.Duration, limit int) (out []*authcore.OutboxEvent, err error) {
 	err = s.write(ctx, func(t *txn) error {
-		out, err = t.ClaimOutbox(ctx, owner, now, leaseUntil, limit)
+		out, err = t.ClaimOutbox(ctx, owner, now, lease, limit)
 		return err
 	})
 	return out, err

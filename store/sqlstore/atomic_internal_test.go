@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,7 +73,7 @@ func TestFailedClaimLeavesTheLease(t *testing.T) {
 		require.NoError(t, s.AppendOutbox(ctx, &authcore.OutboxEvent{ID: "e1", Type: "user.login.success", Key: "u", Payload: []byte(`{}`), InsertInstant: 1}))
 		var callErr error
 		require.NoError(t, s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-			_, callErr = tx.ClaimOutbox(cancelledAt(ctx, n), "relay-1", 1, 1<<60, 10)
+			_, callErr = tx.ClaimOutbox(cancelledAt(ctx, n), "relay-1", 1, time.Hour, 10)
 			return nil
 		}))
 		var owner string

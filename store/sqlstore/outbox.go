@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 )
@@ -37,22 +38,32 @@ func (t *tx) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) 
 // LOCKED: a relay that finds another relay mid-claim answers ErrLeaseHeld
 // at once instead of queueing behind it. On SQLite the write transaction
 // already holds the database's one write lock.
-func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) ([]*authcore.OutboxEvent, error) {
+//
+// On PostgreSQL the present is the server's clock, read with the lease row
+// (clock_timestamp, not the transaction's start: a claim inside a longer
+// transaction would otherwise compare against an instant already past),
+// and now is ignored: engines on hosts whose clocks disagree by more than
+// a lease overlapped, or locked one another out, when each compared and
+// set the lease on its own. SQLite lives on one host, whose clock now is.
+func (t *tx) ClaimOutbox(ctx context.Context, owner string, now int64, lease time.Duration, limit int) ([]*authcore.OutboxEvent, error) {
 	var out []*authcore.OutboxEvent
 	err := t.atomic1(ctx, func() error {
-		q := `SELECT owner, lease_until FROM outbox_lease WHERE id = 1`
-		if t.s.dialect == Postgres {
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
 		var holder string
 		var until int64
-		if err := t.queryRow(ctx, q).Scan(&holder, &until); err != nil {
+		present := now
+		var err error
+		if t.s.dialect == Postgres {
+			err = t.queryRow(ctx, `SELECT owner, lease_until, CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) FROM outbox_lease WHERE id = 1 FOR UPDATE SKIP LOCKED`).Scan(&holder, &until, &present)
+		} else {
+			err = t.queryRow(ctx, `SELECT owner, lease_until FROM outbox_lease WHERE id = 1`).Scan(&holder, &until)
+		}
+		if err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return authcore.ErrLeaseHeld
 			}
 			return t.s.mapErr(ctx, err)
 		}
-		if holder != "" && holder != owner && until > now {
+		if holder != "" && holder != owner && until > present {
 			return authcore.ErrLeaseHeld
 		}
 		if limit <= 0 {
@@ -79,7 +90,7 @@ func (t *tx) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int6
 		// The lease is taken last, once the events are read: the one
 		// statement that changes data, as atomic1 needs, so that a claim
 		// failing on its reads leaves the lease as it was.
-		_, err = t.exec(ctx, `UPDATE outbox_lease SET owner = ?, lease_until = ? WHERE id = 1`, owner, leaseUntil)
+		_, err = t.exec(ctx, `UPDATE outbox_lease SET owner = ?, lease_until = ? WHERE id = 1`, owner, present+lease.Milliseconds())
 		return err
 	})
 	if err != nil {
@@ -181,9 +192,9 @@ func (t *tx) ListModerationItems(ctx context.Context, after string, limit int) (
 func (s *Store) AppendOutbox(ctx context.Context, events ...*authcore.OutboxEvent) error {
 	return s.write(ctx, func(t *tx) error { return t.AppendOutbox(ctx, events...) })
 }
-func (s *Store) ClaimOutbox(ctx context.Context, owner string, now, leaseUntil int64, limit int) (out []*authcore.OutboxEvent, err error) {
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now int64, lease time.Duration, limit int) (out []*authcore.OutboxEvent, err error) {
 	err = s.write(ctx, func(t *tx) error {
-		out, err = t.ClaimOutbox(ctx, owner, now, leaseUntil, limit)
+		out, err = t.ClaimOutbox(ctx, owner, now, lease, limit)
 		return err
 	})
 	return out, err

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/stretchr/testify/require"
@@ -34,7 +35,7 @@ func TestAckOutboxBatchSizes(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, left, got, "after acking %d", n)
 			}
-			claimed, err := s.ClaimOutbox(ctx, "relay", 1, 2, 1000)
+			claimed, err := s.ClaimOutbox(ctx, "relay", 1, time.Millisecond, 1000)
 			require.NoError(t, err)
 			require.Len(t, claimed, left)
 			require.Equal(t, events[next].Seq, claimed[0].Seq, "the oldest not acked")

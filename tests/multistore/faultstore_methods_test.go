@@ -5,6 +5,7 @@ package multistore_test
 
 import (
 	"context"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/integration"
@@ -24,7 +25,7 @@ func (s *faultTx) AppendOutbox(a0 context.Context, a1 ...*authcore.OutboxEvent) 
 	return s.Store.AppendOutbox(a0, a1...)
 }
 
-func (s *faultTx) ClaimOutbox(a0 context.Context, a1 string, a2 int64, a3 int64, a4 int) ([]*authcore.OutboxEvent, error) {
+func (s *faultTx) ClaimOutbox(a0 context.Context, a1 string, a2 int64, a3 time.Duration, a4 int) ([]*authcore.OutboxEvent, error) {
 	if err := s.step("ClaimOutbox"); err != nil {
 		return nil, err
 	}

@@ -295,7 +295,7 @@ func (x *atomicityFixture) drainOutbox(t *testing.T) []string {
 	var types []string
 	now := time.Now().UnixMilli()
 	for {
-		evs, err := x.inner.ClaimOutbox(ctx, "atomicity-test", now, now+60_000, 100)
+		evs, err := x.inner.ClaimOutbox(ctx, "atomicity-test", now, time.Minute, 100)
 		require.NoError(t, err)
 		if len(evs) == 0 {
 			break
