@@ -175,6 +175,12 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 	// pending link's provider is read before the transaction (unlocked, and
 	// a pending link never changes its provider) to know which to lock.
 	providerID := link.IdentityProviderID
+	if req.PendingIdPLinkID != "" && !validation.IsUUID(req.PendingIdPLinkID) {
+		// Pending link ids are UUIDs (WithIDs), so no pending link has this
+		// one; it is not looked up, since PostgreSQL fails a lookup of text
+		// holding U+0000 or bytes that are not UTF-8 (a 500).
+		return nil, general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
+	}
 	if req.PendingIdPLinkID != "" {
 		providerID = ""
 		if p, err := e.store.GetPendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant()); err == nil {
@@ -344,6 +350,12 @@ func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, use
 // user has to the provider, so an app can tell whether completing it would
 // pass the tenant's limit.
 func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLinkResponse, error) {
+	if !validation.IsUUID(id) {
+		// No pending link has an id that is no UUID (WithIDs). The id comes
+		// from the URI as any text, and PostgreSQL failed the lookup of one
+		// holding U+0000 or bytes that are not UTF-8 with a 500.
+		return nil, fmt.Errorf("authcore: pending link id %q is no UUID: %w", id, ErrNotFound)
+	}
 	// Stored lower-cased, as every id; a client may print it in upper case.
 	p, err := e.store.GetPendingLink(ctx, strings.ToLower(id), e.instant())
 	if err != nil {

@@ -74,3 +74,47 @@ func incompressible(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)[:n]
 }
+
+// A pending link's id on the URI is any text, but no pending link has one
+// that is no UUID: such an id is an empty 404 on every store, as an unknown
+// one is. PostgreSQL failed the lookup of an id holding U+0000 or bytes
+// that are not UTF-8, and the route answered 500. The Go API answers the
+// same: not found, and [InvalidPendingIdPLinkId] for a completion.
+func TestPendingLinkIdThatIsNoUUIDOnEveryStore(t *testing.T) {
+	const user = "01a2088a-109c-7e53-b468-a93ac49af593"
+	paths := []string{
+		"/api/identity-provider/link/pending/%00",
+		"/api/identity-provider/link/pending/a%00b",
+		"/api/identity-provider/link/pending/%C3%28",
+		"/api/identity-provider/link/pending/a%00b?userId=" + user,
+		"/api/identity-provider/link/pending/not-a-uuid",
+	}
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			e, err := authcore.New(ctx, k.open(t)(t), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+			require.NoError(t, err)
+			_, key, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
+			require.NoError(t, err)
+			h, err := httpadapter.New(e)
+			require.NoError(t, err)
+			for _, path := range paths {
+				req := httptest.NewRequest("GET", path, nil)
+				req.Header.Set("Authorization", key)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				assert.Equal(t, http.StatusNotFound, rec.Code, "GET %s: %s", path, rec.Body)
+				assert.Empty(t, rec.Body.String(), path)
+			}
+
+			for _, id := range []string{"a\x00b", "\xc3\x28"} {
+				_, err = e.PendingLink(ctx, id, "")
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "%q", id)
+				_, err = e.CreateLink(ctx, authcore.LinkRequest{PendingIdPLinkID: id, UserID: user})
+				var v *authcore.ValidationError
+				require.ErrorAs(t, err, &v, "%q", id)
+				assert.Equal(t, []string{"[InvalidPendingIdPLinkId]"}, v.Codes(), "%q", id)
+			}
+		})
+	}
+}
