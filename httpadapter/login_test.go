@@ -472,6 +472,30 @@ func TestLoginTwitterFaults(t *testing.T) {
 	}
 }
 
+// TestLoginTwitterNonNumericIDStr: a verify_credentials answer whose id_str
+// is not a 64-bit decimal id is answered as one without id_str is: 401,
+// empty, an Error event-log entry, and no user, link or registration.
+func TestLoginTwitterNonNumericIDStr(t *testing.T) {
+	for _, id := range []string{"jack", "-9010", "09010", "99999999999999999999"} {
+		t.Run(id, func(t *testing.T) {
+			f := newLoginFixture(t, providerOpts{})
+			f.account(id, "ivo", "ivo@example.com")
+			before := stats(f)
+			r := f.login(id, nil)
+			assert.Equal(t, 401, r.Code)
+			assert.Empty(t, r.Body)
+			after := stats(f)
+			assert.Equal(t, before.Users, after.Users)
+			assert.Equal(t, before.Links, after.Links)
+			assert.Equal(t, before.Registrations, after.Registrations)
+			res, err := f.engine.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Type: authcore.EventLogError})
+			require.NoError(t, err)
+			require.Equal(t, 1, res.Total)
+			assert.Contains(t, res.EventLogs[0].Message, "id_str")
+		})
+	}
+}
+
 // failingStore fails the nth write of a login transaction.
 type failingStore struct {
 	authcore.Store

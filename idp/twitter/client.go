@@ -267,8 +267,8 @@ func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToke
 // VerifyCredentials loads the user behind an access token (GET
 // /1.1/account/verify_credentials.json?include_email=true&skip_status=true).
 // It returns the decoded user and the raw JSON, which reconcile functions
-// receive. An answer without id_str is ErrUnavailable: without it there is no
-// identity to link. So is one whose email the User API would refuse: Twitter
+// receive. An answer without id_str, or whose id_str is not the decimal form
+// of a 64-bit id, is ErrUnavailable: without it there is no identity to link. So is one whose email the User API would refuse: Twitter
 // returns only confirmed addresses.
 func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok Token) (User, []byte, error) {
 	if tok.Token == "" {
@@ -285,10 +285,17 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	if u.IDStr == "" {
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer has no id_str"))
 	}
-	if len(u.IDStr) > maxIdentityLength || len(u.ScreenName) > maxIdentityLength || len(u.Email) > maxIdentityLength {
+	if !isTwitterID(u.IDStr) {
+		// The id becomes the link's identity-provider user id. Twitter's is
+		// the decimal form of a 64-bit number; anything else (letters, a
+		// sign, white space, leading zeros that would make "7" and "007"
+		// two accounts) is not Twitter's answer.
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer has an id_str that is not a 64-bit decimal id"))
+	}
+	if len(u.ScreenName) > maxIdentityLength || len(u.Email) > maxIdentityLength {
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email longer than Twitter's"))
 	}
-	if strings.ContainsRune(u.IDStr, 0) || strings.ContainsRune(u.ScreenName, 0) || strings.ContainsRune(u.Email, 0) {
+	if strings.ContainsRune(u.ScreenName, 0) || strings.ContainsRune(u.Email, 0) {
 		// The stores index all three, and PostgreSQL's text refuses U+0000.
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email with U+0000"))
 	}
@@ -302,11 +309,23 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	return u, body, nil
 }
 
-// maxIdentityLength bounds, in bytes, the id_str, screen_name and email of
-// an answer: Twitter's own are at most 20 digits, 15 characters and 254
-// characters, and the store indexes all three (a link's user id, a user's
-// username and email), so an answer beyond them is not Twitter's.
+// maxIdentityLength bounds, in bytes, the screen_name and email of an
+// answer: Twitter's own are at most 15 and 254 characters, and the store
+// indexes both (a user's username and email), so an answer beyond them is
+// not Twitter's. The id_str is bounded tighter by isTwitterID.
 const maxIdentityLength = 255
+
+// isTwitterID reports whether s is the canonical decimal form of a 64-bit
+// unsigned id: one to twenty digits, no sign, no leading zero. ParseUint
+// alone would take "007", which names the same account as "7" but would be
+// a second link key.
+func isTwitterID(s string) bool {
+	if s == "" || s[0] == '0' {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
 
 // Login does what FusionAuth's "Complete the Twitter Login" does with
 // data.oauth_token, data.oauth_token_secret and data.oauth_verifier: with a

@@ -566,6 +566,41 @@ func TestVerifyCredentialsRefusesOverlongIdentity(t *testing.T) {
 	}
 }
 
+// An answer whose id_str is not the decimal form of a 64-bit id is not
+// Twitter's: the id becomes the link's key, so "abc", " 42" or "007" (a
+// second key for account 7) must not create a user or a link. It is
+// treated as a missing id_str is: Twitter unavailable.
+func TestVerifyCredentialsRefusesNonNumericID(t *testing.T) {
+	for _, id := range []string{
+		"abc", "12a", "-42", "+42", " 42", "42 ", "4 2", "007", "0", "4.2", "1e9", "0x2a",
+		"\u0664\u0662",         // Arabic-Indic digits: digits to unicode, not to Twitter
+		"18446744073709551616", // 2^64: past 64 bits
+		strings.Repeat("9", 21),
+	} {
+		t.Run(id, func(t *testing.T) {
+			f := newFixture(t)
+			f.fake.AddAccount(twittertest.Account{ID: id, ScreenName: "jack"})
+			at, as := f.fake.IssueAccessToken(consumerKey, id)
+			_, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+			assertKind(t, err, twitter.ErrUnavailable, as)
+			var te *twitter.Error
+			if !errors.As(err, &te) || te.Op != "verify_credentials" || te.Status != 200 {
+				t.Fatalf("got %#v", err)
+			}
+		})
+	}
+	// Every 64-bit id is taken, the largest included.
+	for _, id := range []string{"1", "1179659262", "9223372036854775807", "18446744073709551615"} {
+		f := newFixture(t)
+		f.fake.AddAccount(twittertest.Account{ID: id, ScreenName: "jack"})
+		at, as := f.fake.IssueAccessToken(consumerKey, id)
+		u, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+		if err != nil || u.IDStr != id {
+			t.Errorf("%s: got %q, %v", id, u.IDStr, err)
+		}
+	}
+}
+
 // An answer whose id, screen name or email holds U+0000 is not taken for a
 // user either: the stores index all three, and PostgreSQL refuses the
 // character in text (the login answered 500 there).

@@ -49,7 +49,8 @@ const timestampWindow = 5 * time.Minute
 const maxRequestBody = 1 << 20
 
 // Account is a Twitter user. ID is the numeric id as a string (Twitter's
-// id_str); when it is all digits the server also sends it as the number "id".
+// id_str); when it is all digits (and no leading zero) the server also sends
+// it as the number "id".
 type Account struct {
 	ID, ScreenName, Name, Email, ProfileImageURL string
 	// OmitIDStr makes verify_credentials leave id_str out for this account.
@@ -409,7 +410,8 @@ func (s *Server) verifyCredentials(w http.ResponseWriter, r *http.Request, sr *s
 		CreatedAt:            "Wed Mar 21 20:50:14 +0000 2006",
 		ProfileImageURLHTTPS: acct.ProfileImageURL,
 	}
-	if digits(acct.ID) {
+	// A leading zero is no JSON number: such an id goes as id_str alone.
+	if digits(acct.ID) && (acct.ID[0] != '0' || len(acct.ID) == 1) {
 		u.ID = json.Number(acct.ID)
 	}
 	if acct.OmitIDStr || Fault(s.fault.Load()) == FaultMissingIDStr {
