@@ -134,11 +134,16 @@ type EventLocation struct {
 	Zipcode       string   `json:"zipcode,omitempty"`
 }
 
-// withRequestEventInfo lets a request body's eventInfo stand in, field by
+// WithRequestEventInfo lets a request body's eventInfo stand in, field by
 // field, for the event info the adapter read off the HTTP request: the API
 // is called by an app on behalf of its user, so the request's own address
 // and User-Agent are the app's, and the body says whose they really are.
-func withRequestEventInfo(ctx context.Context, body *EventInfo) context.Context {
+// A nil body leaves ctx as it is. The create, update and patch requests'
+// EventInfo is applied by the engine; the calls that take no request body
+// (DeleteUser, DeactivateUser, DeleteRegistration) take it from ctx, so a
+// caller with FusionAuth's delete bodies (UserDeleteSingleRequest,
+// RegistrationDeleteRequest) passes their eventInfo through this.
+func WithRequestEventInfo(ctx context.Context, body *EventInfo) context.Context {
 	if body == nil {
 		return ctx
 	}

@@ -57,7 +57,7 @@ func (e *Engine) Register(ctx context.Context, userID string, req RegistrationRe
 // RegisterUser is Register returning the user (with their registrations)
 // beside the new registration: the create response's shape.
 func (e *Engine) RegisterUser(ctx context.Context, userID string, req RegistrationRequest) (*RegistrationResponse, error) {
-	ctx = withRequestEventInfo(ctx, req.EventInfo)
+	ctx = WithRequestEventInfo(ctx, req.EventInfo)
 	var (
 		user *User
 		reg  *UserRegistration
@@ -275,7 +275,6 @@ func (e *Engine) Registration(ctx context.Context, userID, applicationID string)
 // insertInstant, lastLoginInstant and the verification keep their stored
 // values unless skipRegistrationVerification.
 func (e *Engine) UpdateRegistration(ctx context.Context, userID, applicationID string, req RegistrationRequest) (*UserRegistration, error) {
-	ctx = withRequestEventInfo(ctx, req.EventInfo)
 	if applicationID == "" {
 		applicationID = req.Registration.ApplicationID
 	}
@@ -284,7 +283,8 @@ func (e *Engine) UpdateRegistration(ctx context.Context, userID, applicationID s
 
 // PatchRegistration applies a PATCH in any of the three forms (see PatchRequest) to
 // {"registration": …}; in the legacy form roles sent are appended to the
-// stored ones, in RFC 7396 they replace them.
+// stored ones, in RFC 7396 they replace them. eventInfo may be sent beside
+// "registration".
 func (e *Engine) PatchRegistration(ctx context.Context, userID, applicationID string, req PatchRequest) (*UserRegistration, error) {
 	if !patch.Supported(req.ContentType) {
 		// Before the application id: a body of another type names none, and
@@ -344,6 +344,9 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 	if err != nil {
 		return err
 	}
+	// PUT's body's eventInfo, or a PATCH's as patched into the request
+	// document: the clients send RegistrationRequest for both.
+	ctx = WithRequestEventInfo(ctx, req.EventInfo)
 	next := buildRegistration(req.Registration)
 	next.ID, next.UserID, next.ApplicationID = cur.ID, cur.UserID, cur.ApplicationID
 	next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()

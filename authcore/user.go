@@ -73,7 +73,7 @@ type UserResponse struct {
 // username are unique per tenant, case-insensitively; concurrent creates of
 // one e-mail make one user and [duplicate]user.email for the rest.
 func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
-	ctx = withRequestEventInfo(ctx, req.EventInfo)
+	ctx = WithRequestEventInfo(ctx, req.EventInfo)
 	id, err := newObjectID(e, id, "userId")
 	if err != nil {
 		return nil, err
@@ -220,14 +220,13 @@ func (e *Engine) userBy(ctx context.Context, value string, get func(Store, conte
 // e-mail in a tenant that requires verification makes the user unverified
 // unless skipVerification.
 func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
-	ctx = withRequestEventInfo(ctx, req.EventInfo)
 	return e.changeUser(ctx, id, EventUserUpdate, func(context.Context, Store, *User) (UserRequest, error) { return req, nil })
 }
 
 // PatchUser applies a PATCH in any of the three forms (see PatchRequest) to
 // {"user": …}: in the legacy form (application/json) preferredLanguages sent
 // are appended to the stored ones, in RFC 7396 they replace them.
-// skipVerification may be sent beside "user". The document patched is the
+// skipVerification and eventInfo may be sent beside "user". The document patched is the
 // user as GET shows it, registrations included, so that an RFC 6902 "test"
 // of what the client read holds; the registrations are read-only here (the
 // Registration API changes them).
@@ -301,6 +300,10 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, 
 	if err != nil {
 		return err
 	}
+	// The request's eventInfo is PUT's body's, or a PATCH's as patched
+	// into the request document (a merge body's top-level eventInfo): the
+	// clients send UserRequest for both.
+	ctx = WithRequestEventInfo(ctx, req.EventInfo)
 	tenant, err := tx.GetTenant(ctx, cur.TenantID)
 	if err != nil {
 		return err

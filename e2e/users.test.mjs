@@ -213,6 +213,20 @@ test('deleteUserWithRequest({hardDelete: true}) deletes for good', async () => {
   await expectFailure(client.retrieveUser(id), 404);
 });
 
+test('deleteRegistrationWithRequest and deleteUserWithRequest read the body\'s eventInfo', async () => {
+  // RegistrationDeleteRequest and UserDeleteSingleRequest carry eventInfo
+  // (BaseEventRequest); one of the wrong type is refused, nothing deleted.
+  const bad = await expectFailure(client.deleteRegistrationWithRequest(s.user.id, s.app.id, { eventInfo: { ipAddress: 5 } }), 400);
+  assert.equal(bad.exception.fieldErrors['eventInfo.ipAddress'][0].code, '[invalidJSON]eventInfo.ipAddress');
+  assertOK(await client.retrieveRegistration(s.user.id, s.app.id));
+  const badUser = await expectFailure(client.deleteUserWithRequest(s.user.id, { hardDelete: true, eventInfo: { location: { city: 7 } } }), 400);
+  assert.equal(badUser.exception.fieldErrors['eventInfo.location.city'][0].code, '[invalidJSON]eventInfo.location.city');
+  assertOK(await client.retrieveUser(s.user.id));
+
+  assertOK(await client.deleteRegistrationWithRequest(s.user.id, s.app.id, { eventInfo: { ipAddress: '203.0.113.7', os: 'Android' } }));
+  await expectFailure(client.retrieveRegistration(s.user.id, s.app.id), 404);
+});
+
 test('deleteUser removes the user and their registrations', async () => {
   const res = await client.deleteUser(s.user.id);
   assertOK(res);

@@ -23,14 +23,15 @@ type lifecycle[T, In any] struct {
 	remove     func(ctx context.Context, id string) error
 	wrap       func(*T) any
 	// deleteBody: DELETE also reads an optional JSON body whose hardDelete
-	// asks for the hard delete (the clients' deleteUserWithRequest sends
-	// UserDeleteSingleRequest).
+	// asks for the hard delete and whose eventInfo the event takes (the
+	// clients' deleteUserWithRequest sends UserDeleteSingleRequest).
 	deleteBody bool
 }
 
 // deleteRequest is the optional body of DELETE /api/user/{id}.
 type deleteRequest struct {
-	HardDelete bool `json:"hardDelete"`
+	HardDelete bool                `json:"hardDelete"`
+	EventInfo  *authcore.EventInfo `json:"eventInfo"`
 }
 
 func (l lifecycle[T, In]) respond(w http.ResponseWriter, v *T, err error) error {
@@ -102,17 +103,19 @@ func (l lifecycle[T, In]) delete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ctx := r.Context()
 	if l.deleteBody {
 		var body deleteRequest
 		if err := l.h.optionalBody(w, r, &body); err != nil {
 			return err
 		}
 		hard = hard || body.HardDelete
+		ctx = authcore.WithRequestEventInfo(ctx, body.EventInfo)
 	}
 	if hard {
-		err = l.remove(r.Context(), id)
+		err = l.remove(ctx, id)
 	} else {
-		_, err = l.deactivate(r.Context(), id)
+		_, err = l.deactivate(ctx, id)
 	}
 	if err != nil {
 		return err

@@ -239,12 +239,22 @@ func (h *Handler) patchRegistration(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// deleteRegistration reads the optional body that the clients'
+// deleteRegistrationWithRequest sends (RegistrationDeleteRequest, only
+// eventInfo), which the user.registration.delete event takes.
 func (h *Handler) deleteRegistration(w http.ResponseWriter, r *http.Request) error {
 	userID, appID, err := registrationParams(r)
 	if err != nil {
 		return err
 	}
-	if err := h.engine.DeleteRegistration(r.Context(), userID, appID); err != nil {
+	var body struct {
+		EventInfo *authcore.EventInfo `json:"eventInfo"`
+	}
+	if err := h.optionalBody(w, r, &body); err != nil {
+		return err
+	}
+	ctx := authcore.WithRequestEventInfo(r.Context(), body.EventInfo)
+	if err := h.engine.DeleteRegistration(ctx, userID, appID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)
