@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
@@ -470,6 +471,33 @@ func TestLoginTwitterFaults(t *testing.T) {
 			assert.Contains(t, res.EventLogs[0].Message, "Twitter login")
 		})
 	}
+}
+
+// TestLoginTwitterRateLimited: Twitter's 429 is Twitter unavailable, 401
+// and empty as SPEC §5 says, with no Retry-After (a 401 is no status to
+// retry, and the token exchange is single-use); its x-rate-limit-reset is
+// surfaced in the Error event-log entry, so an operator sees when Twitter
+// takes logins again.
+func TestLoginTwitterRateLimited(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{})
+	f.account("9011", "rita", "rita@example.com")
+	body := f.loginBody(loginAppID, "9011", nil)
+	reset := time.Now().Add(7 * time.Minute).Truncate(time.Second)
+	f.tw.SetRateLimitReset(reset)
+	f.tw.SetFault(twittertest.FaultRateLimited)
+	before := stats(f)
+	r := f.anon("POST", "/api/identity-provider/login", body)
+	assert.Equal(t, 401, r.Code)
+	assert.Empty(t, r.Body)
+	assert.Empty(t, r.Header.Get("Retry-After"))
+	after := stats(f)
+	assert.Equal(t, before.Users, after.Users)
+	assert.Equal(t, before.Links, after.Links)
+	res, err := f.engine.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Type: authcore.EventLogError})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Total)
+	assert.Contains(t, res.EventLogs[0].Message, "HTTP 429")
+	assert.Contains(t, res.EventLogs[0].Message, "rate limit resets at "+reset.UTC().Format(time.RFC3339))
 }
 
 // TestLoginTwitterNonNumericIDStr: a verify_credentials answer whose id_str

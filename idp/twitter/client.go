@@ -380,7 +380,16 @@ func (c *Client) do(ctx context.Context, op string, consumer Consumer, tok Token
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return nil, classify(op, resp.StatusCode, body)
+		e := classify(op, resp.StatusCode, body)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			e.RateLimitReset = rateLimitReset(resp.Header.Get("x-rate-limit-reset"), time.Now())
+			if !e.RateLimitReset.IsZero() {
+				// In the message, so that the event log says when
+				// Twitter will take logins again.
+				e.cause = fmt.Errorf("rate limit resets at %s", e.RateLimitReset.UTC().Format(time.RFC3339))
+			}
+		}
+		return nil, e
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
@@ -436,6 +445,34 @@ func classify(op string, status int, body []byte) *Error {
 	default:
 		return unavailable(op, status, nil)
 	}
+}
+
+// maxRateLimitWait bounds how far ahead an x-rate-limit-reset is believed.
+// Twitter's windows are 15 minutes (some app limits 24 hours); a reset
+// further off is not a rate-limit window, and is dropped.
+const maxRateLimitWait = 24 * time.Hour
+
+// rateLimitReset reads Twitter's x-rate-limit-reset (epoch seconds, decimal
+// digits). An absent, malformed or implausibly distant one is the zero
+// time. One in the past is kept: Twitter's clock and ours may differ.
+func rateLimitReset(header string, now time.Time) time.Time {
+	if header == "" || len(header) > 12 {
+		return time.Time{}
+	}
+	for i := 0; i < len(header); i++ {
+		if header[i] < '0' || header[i] > '9' {
+			return time.Time{}
+		}
+	}
+	secs, err := strconv.ParseInt(header, 10, 64)
+	if err != nil || secs == 0 {
+		return time.Time{}
+	}
+	reset := time.Unix(secs, 0)
+	if reset.After(now.Add(maxRateLimitWait)) {
+		return time.Time{}
+	}
+	return reset
 }
 
 func refusalBody(body []byte) bool {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -700,6 +701,80 @@ func TestVerifyCredentialsRefusesImplausibleEmail(t *testing.T) {
 		u, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
 		if err != nil || u.Email != email {
 			t.Errorf("%q: got %q, %v", email, u.Email, err)
+		}
+	}
+}
+
+// A 429 is Twitter unavailable, and the error says when Twitter's rate-limit
+// window ends (its x-rate-limit-reset, epoch seconds), in RateLimitReset and
+// in the message that the event log records. It had been dropped.
+func TestRateLimitedCarriesReset(t *testing.T) {
+	f := newFixture(t)
+	reset := time.Now().Add(10 * time.Minute).Truncate(time.Second)
+	f.fake.SetRateLimitReset(reset)
+	f.fake.SetFault(twittertest.FaultRateLimited)
+	rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
+	_, _, _, err := f.client.Login(context.Background(), consumer, rt, twitter.Secret(rs), v)
+	assertKind(t, err, twitter.ErrUnavailable, rs, v)
+	var te *twitter.Error
+	errors.As(err, &te)
+	if te.Status != http.StatusTooManyRequests || te.Op != "access_token" || !te.RateLimitReset.Equal(reset) {
+		t.Fatalf("got status %d, op %q, reset %v; want 429, access_token, %v", te.Status, te.Op, te.RateLimitReset, reset)
+	}
+	want := "twitter: access_token: HTTP 429: Twitter is unavailable: rate limit resets at " + reset.UTC().Format(time.RFC3339)
+	if te.Error() != want {
+		t.Fatalf("message %q, want %q", te.Error(), want)
+	}
+
+	// Without the fault's reset set, the fake's own (15 minutes ahead) is
+	// read too, on verify_credentials.
+	f.fake.SetRateLimitReset(time.Time{})
+	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
+	_, _, err = f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+	if !errors.As(err, &te) || te.Op != "verify_credentials" || te.RateLimitReset.IsZero() {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// An x-rate-limit-reset that is not epoch seconds in digits, or that lies
+// further ahead than any rate-limit window (a day), is no reset: the zero
+// time, and nothing about it in the message. One in the past is kept
+// (Twitter's clock and ours may differ).
+func TestRateLimitResetHeaderChecked(t *testing.T) {
+	var header atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if h := header.Load().(string); h != "-" {
+			w.Header().Set("x-rate-limit-reset", h)
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := twitter.NewClient(twitter.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	for _, h := range []string{
+		"-", "", "soon", "-60", "+" + strconv.FormatInt(now+60, 10), "0", "1e10",
+		strconv.FormatInt(now+60, 10) + ".5", strconv.FormatInt(now+60, 10) + "s",
+		strconv.FormatInt(now+3*86400, 10), "99999999999999999999",
+	} {
+		header.Store(h)
+		_, _, err := client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: "t", Secret: "s"})
+		var te *twitter.Error
+		if !errors.As(err, &te) || te.Status != http.StatusTooManyRequests {
+			t.Fatalf("%q: got %v", h, err)
+		}
+		if !te.RateLimitReset.IsZero() || strings.Contains(te.Error(), "resets") {
+			t.Errorf("%q: reset %v, message %q", h, te.RateLimitReset, te.Error())
+		}
+	}
+	for _, secs := range []int64{now - 30, now + 60, now + 86400 - 60} {
+		header.Store(strconv.FormatInt(secs, 10))
+		_, _, err := client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: "t", Secret: "s"})
+		var te *twitter.Error
+		if !errors.As(err, &te) || !te.RateLimitReset.Equal(time.Unix(secs, 0)) {
+			t.Errorf("%d: got %v (reset %v)", secs, err, te.RateLimitReset)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The two ways a call to Twitter can fail. FusionAuth answers both with 401;
@@ -32,6 +33,10 @@ type Error struct {
 	Status int
 	// Err is ErrRefused or ErrUnavailable.
 	Err error
+	// RateLimitReset is, for a 429, when Twitter's rate-limit window ends
+	// (its x-rate-limit-reset header); the zero time when Twitter did not
+	// say, or said something implausible.
+	RateLimitReset time.Time
 
 	cause error
 }

@@ -36,6 +36,11 @@ const (
 	// FaultGarbageTokenResponse: access_token answers 200 with a body that
 	// is not a token response.
 	FaultGarbageTokenResponse
+	// FaultRateLimited: answer every request with 429, Twitter's "Rate
+	// limit exceeded" (code 88) and its x-rate-limit-limit, -remaining and
+	// -reset headers; the reset is SetRateLimitReset's, else 15 minutes
+	// (Twitter's window) from now.
+	FaultRateLimited
 )
 
 // DefaultFaultDelay is how long FaultTimeout holds a request: longer than
@@ -79,8 +84,11 @@ type Server struct {
 
 	fault      atomic.Int32
 	faultDelay atomic.Int64
-	nAccess    atomic.Int64
-	nVerify    atomic.Int64
+	// rateLimitReset is FaultRateLimited's x-rate-limit-reset, epoch
+	// seconds; 0: 15 minutes from now.
+	rateLimitReset atomic.Int64
+	nAccess        atomic.Int64
+	nVerify        atomic.Int64
 
 	mu            sync.Mutex
 	consumers     map[string]string // key → secret
@@ -159,6 +167,16 @@ func (s *Server) SetFault(f Fault) { s.fault.Store(int32(f)) }
 // SetFaultDelay sets how long FaultTimeout holds a request.
 func (s *Server) SetFaultDelay(d time.Duration) { s.faultDelay.Store(int64(d)) }
 
+// SetRateLimitReset sets the x-rate-limit-reset that FaultRateLimited
+// sends (whole seconds); the zero time restores the default.
+func (s *Server) SetRateLimitReset(t time.Time) {
+	if t.IsZero() {
+		s.rateLimitReset.Store(0)
+		return
+	}
+	s.rateLimitReset.Store(t.Unix())
+}
+
 // Requests returns how many requests reached each endpoint, refused ones
 // included.
 func (s *Server) Requests() (accessToken, verifyCredentials int) {
@@ -232,6 +250,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case FaultHTML:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, "<!DOCTYPE html><html><body><h1>Twitter is over capacity.</h1></body></html>")
+		return
+	case FaultRateLimited:
+		reset := s.rateLimitReset.Load()
+		if reset == 0 {
+			reset = s.now().Add(15 * time.Minute).Unix()
+		}
+		w.Header().Set("x-rate-limit-limit", "75")
+		w.Header().Set("x-rate-limit-remaining", "0")
+		w.Header().Set("x-rate-limit-reset", strconv.FormatInt(reset, 10))
+		writeError(w, http.StatusTooManyRequests, 88, "Rate limit exceeded")
 		return
 	}
 
