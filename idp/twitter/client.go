@@ -268,8 +268,9 @@ func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToke
 // /1.1/account/verify_credentials.json?include_email=true&skip_status=true).
 // It returns the decoded user and the raw JSON, which reconcile functions
 // receive. An answer without id_str, or whose id_str is not the decimal form
-// of a 64-bit id, is ErrUnavailable: without it there is no identity to link. So is one whose email the User API would refuse: Twitter
-// returns only confirmed addresses.
+// of a 64-bit id, is ErrUnavailable: without it there is no identity to
+// link. So is one whose email the User API would refuse: Twitter returns
+// only confirmed addresses.
 func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok Token) (User, []byte, error) {
 	if tok.Token == "" {
 		return User{}, nil, refused(opVerifyCredentials, 0, errors.New("access token is empty"))
