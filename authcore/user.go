@@ -226,10 +226,10 @@ func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*U
 // PatchUser applies a PATCH in any of the three forms (see PatchRequest) to
 // {"user": …}: in the legacy form (application/json) preferredLanguages sent
 // are appended to the stored ones, in RFC 7396 they replace them.
-// skipVerification and eventInfo may be sent beside "user". The document patched is the
-// user as GET shows it, registrations included, so that an RFC 6902 "test"
-// of what the client read holds; the registrations are read-only here (the
-// Registration API changes them).
+// skipVerification and eventInfo may be sent beside "user". The document
+// patched is the user as GET shows it, registrations included, so that an
+// RFC 6902 "test" of what the client read holds; the registrations are
+// read-only here (the Registration API changes them).
 func (e *Engine) PatchUser(ctx context.Context, id string, req PatchRequest) (*User, error) {
 	return e.changeUser(ctx, id, EventUserUpdate, func(ctx context.Context, tx Store, cur *User) (UserRequest, error) {
 		shown := *cur
