@@ -368,10 +368,28 @@ func (e *Engine) DeleteUser(ctx context.Context, id string) error {
 		return err
 	}
 	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		if !e.recordingEvents() {
+			return tx.DeleteUser(ctx, u.ID)
+		}
+		// user.delete describes the user as deleted, so it is read again
+		// here: an update committed since the read above must be in it.
+		// The user's links and refresh tokens are locked first (on
+		// PostgreSQL every read in a transaction locks), the order of the
+		// store's delete, of logins and of refreshes.
+		if _, err := tx.ListLinks(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		if _, err := tx.ListRefreshTokens(ctx, u.ID); err != nil {
+			return err
+		}
+		cur, err := tx.GetUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteUser(ctx, u.ID); err != nil {
 			return err
 		}
-		return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: u.TenantID, User: eventUser(u)})
+		return e.emit(ctx, tx, Event{Type: EventUserDelete, TenantID: cur.TenantID, User: eventUser(cur)})
 	})
 	if err != nil {
 		return err

@@ -156,34 +156,51 @@ func deleteTenant(ctx context.Context, e *authcore.Engine, tenantID string) erro
 
 // Deleting a user while its logins and refreshes run: on PostgreSQL they
 // take their locks in the other order and one side loses to a deadlock; the
-// delete runs again rather than answering 409.
+// delete runs again rather than answering 409. With events recorded the
+// delete also reads the user in its transaction (for user.delete), after
+// the links and tokens, as the store deletes them.
 func TestDeleteUserDuringLoginsAndRefreshes(t *testing.T) {
 	for _, k := range kinds() {
-		t.Run(k.name, func(t *testing.T) {
-			ctx := context.Background()
-			open := k.open(t)
-			c := newCluster(t, open, 2)
-			for round := range 3 {
-				acct := c.account(round)
-				r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, acct)})
-				require.NoError(t, err)
-				var wg sync.WaitGroup
-				for i := range 6 {
-					wg.Go(func() {
-						if i%2 == 0 {
-							_, _ = c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-								Data: tokenData(c.tw, acct)})
-						} else {
-							_, _ = c.engines[0].RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
-						}
-					})
-				}
-				err = c.engines[1].DeleteUser(ctx, r.User.ID)
-				wg.Wait()
-				require.NoError(t, err, "round %d", round)
+		for _, events := range []bool{false, true} {
+			name := k.name
+			if events {
+				name += "/events"
 			}
-		})
+			t.Run(name, func(t *testing.T) { deleteUserDuringLoginsAndRefreshes(t, k, events) })
+		}
+	}
+}
+
+func deleteUserDuringLoginsAndRefreshes(t *testing.T, k storeKind, events bool) {
+	ctx := context.Background()
+	open := k.open(t)
+	c := newCluster(t, open, 2)
+	deleter := c.engines[1]
+	if events {
+		var err error
+		deleter, err = authcore.New(ctx, open(t), authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }),
+			authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		require.NoError(t, err)
+	}
+	for round := range 3 {
+		acct := c.account(round)
+		r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+			Data: tokenData(c.tw, acct)})
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for i := range 6 {
+			wg.Go(func() {
+				if i%2 == 0 {
+					_, _ = c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+						Data: tokenData(c.tw, acct)})
+				} else {
+					_, _ = c.engines[0].RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+				}
+			})
+		}
+		err = deleter.DeleteUser(ctx, r.User.ID)
+		wg.Wait()
+		require.NoError(t, err, "round %d", round)
 	}
 }
 

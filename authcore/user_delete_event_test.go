@@ -1,0 +1,54 @@
+package authcore_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/store/memstore"
+)
+
+// updateAfterRead is a store whose first GetUser outside a transaction,
+// once armed, is followed by change: a write that another request commits
+// right after DeleteUser read the user, before its transaction began.
+type updateAfterRead struct {
+	authcore.Store
+	armed  atomic.Bool
+	change func(ctx context.Context, u *authcore.User)
+}
+
+func (s *updateAfterRead) GetUser(ctx context.Context, id string) (*authcore.User, error) {
+	u, err := s.Store.GetUser(ctx, id)
+	if err == nil && s.armed.CompareAndSwap(true, false) {
+		s.change(ctx, u)
+	}
+	return u, err
+}
+
+// user.delete describes the user as deleted: an update committed between
+// DeleteUser's first read (its scope check) and its transaction is in the
+// event. It carried the user as read before the transaction, the update
+// missing, so a consumer that keeps users from events kept a stale copy.
+func TestUserDeleteEventCarriesTheUserAsDeleted(t *testing.T) {
+	mem := memstore.New()
+	s := &updateAfterRead{Store: mem}
+	env, c := eventsEnv(t, s, "")
+	e := env.Engine
+	u, err := e.CreateUser(env.Ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "gone@example.com", FirstName: "Before"}})
+	require.NoError(t, err)
+	s.change = func(ctx context.Context, read *authcore.User) {
+		next := *read
+		next.FirstName = "After"
+		require.NoError(t, mem.UpdateUser(ctx, &next))
+	}
+	s.armed.Store(true)
+	require.NoError(t, e.DeleteUser(env.Ctx, u.ID))
+	require.False(t, s.armed.Load(), "the update ran between the read and the delete")
+	evs := c.WaitFor(t, 2)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserDelete}, c.Types())
+	require.Equal(t, u.ID, evs[1].User.ID)
+	require.Equal(t, "After", evs[1].User.FirstName, "the user as the delete found it")
+}
