@@ -133,7 +133,12 @@ type RefreshTokenStore interface {
 	ListRefreshTokens(ctx context.Context, userID string) ([]*RefreshToken, error)
 	UpdateRefreshToken(ctx context.Context, t *RefreshToken) error
 	// DeleteRefreshTokens removes the tokens that match every non-empty
-	// argument (at least one must be given) and returns how many.
+	// argument (at least one must be given) and returns how many. In a
+	// transaction, a delete of an application's tokens (applicationID
+	// alone) also removes a token of the application that another
+	// transaction, still open when the delete began, creates: it waits
+	// for that transaction, as a store that runs one write transaction at a
+	// time does anyway.
 	DeleteRefreshTokens(ctx context.Context, id, userID, applicationID string) (int, error)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/stretchr/testify/require"
@@ -326,5 +327,53 @@ var concurrencyCases = []testCase{
 			requireNotFound(t, err, "racer %d", i)
 		}
 		require.Equal(t, 1, taken)
+	}},
+	{"concurrency/a revocation of an application's tokens takes the one a transaction creates meanwhile", func(t *testing.T, f *fixture) {
+		// A creates a token of the application and stays open; B, begun
+		// after, deletes the application's tokens. After both the token
+		// must be gone: a delete that did not see A's uncommitted row
+		// (PostgreSQL at READ COMMITTED) let the token outlive a
+		// revocation that could commit after A. A store that runs one
+		// write transaction at a time runs B's delete after A's work; one
+		// that lets them overlap must make B's delete wait for A. (SQLite's
+		// group commit returns A only once B's function has returned too,
+		// so A's end is not awaited before B's.)
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		rt := f.newRefresh(u, a.ID, "created during the revocation")
+		created, releaseA := make(chan struct{}), make(chan struct{})
+		aDone := make(chan error, 1)
+		go func() {
+			aDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				err := tx.CreateRefreshToken(ctx, rt)
+				close(created)
+				<-releaseA
+				return err
+			})
+		}()
+		<-created
+		deleted, releaseB := make(chan struct{}), make(chan struct{})
+		bDone := make(chan error, 1)
+		go func() {
+			bDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				_, err := tx.DeleteRefreshTokens(ctx, "", "", a.ID)
+				close(deleted)
+				<-releaseB
+				return err
+			})
+		}()
+		select {
+		case <-deleted:
+		case <-time.After(300 * time.Millisecond): // B waits for A's transaction
+		}
+		close(releaseA)
+		<-deleted
+		close(releaseB)
+		require.NoError(t, <-aDone)
+		require.NoError(t, <-bDone)
+		_, err := f.s.GetRefreshToken(ctx, rt.ID)
+		requireNotFound(t, err, "the token A committed before B's revocation did")
 	}},
 }

@@ -92,7 +92,9 @@
 // that do not exist yet cannot be locked: inserts of the same key are
 // serialised by the unique indexes instead (the loser gets ErrDuplicate), and
 // a row that another transaction commits after this one looked for it may
-// appear in this one's next read (a phantom, as READ COMMITTED allows). The
+// appear in this one's next read (a phantom, as READ COMMITTED allows); a
+// delete of all of an application's refresh tokens waits for the tokens
+// being inserted through an advisory lock (misc.go). The
 // Integrations row always exists, so two patches of it serialise. A deadlock
 // (40P01), a serialisation failure (40001) or a lock timeout is answered as
 // authcore.ErrConflict, which the caller may retry.

@@ -127,12 +127,66 @@ func (t *tx) DeleteAPIKey(ctx context.Context, id string) error {
 
 // ---- refresh tokens
 
+// applicationTokensKey is the PostgreSQL advisory lock key of an
+// application's refresh tokens, whose id is the statement's argument param,
+// per schema so that stores on other schemas of one database never meet.
+//
+// Rows that do not exist yet cannot be locked, so at READ COMMITTED a
+// DELETE of every token of an application does not see a token that a
+// concurrent transaction inserted and had not committed when the DELETE
+// began: that token survived a revocation whose transaction committed after
+// the one that created it. So each token's insert holds this key shared
+// until its transaction ends, and a revocation of an application's tokens
+// takes it exclusively before its DELETE (a statement of its own, whose
+// snapshot then includes every creation it waited for). A user's tokens need
+// nothing of the kind: a token's insert takes a key-share lock on its user
+// (the foreign key), which a revocation by user, holding the user, waits
+// for.
+func applicationTokensKey(param string) string {
+	return `hashtextextended('authcore.refresh_tokens.application:' || current_schema() || ':' || ` + param + `::text, 0)`
+}
+
+// createRefreshTokenPostgres is CreateRefreshToken's insert on PostgreSQL:
+// the insert with the application's token lock, shared.
+var createRefreshTokenPostgres = `WITH app_lock AS (SELECT pg_advisory_xact_lock_shared(` + applicationTokensKey("$5") + `))
+INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc)
+SELECT ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::bigint, ?::text FROM app_lock`
+
+// lockApplicationTokensPostgres takes an application's token lock,
+// exclusively.
+var lockApplicationTokensPostgres = `SELECT pg_advisory_xact_lock(` + applicationTokensKey("?") + `)`
+
+// lockApplicationTokens makes a PostgreSQL transaction the only one that
+// may create tokens of applicationID until it ends, once the transactions
+// creating one have ended. It locks the application's existing tokens
+// first, as a DELETE of them would: a transaction that holds one of them (a
+// refresh, or a token exchange that makes its new token from it) may be
+// about to create a token of the application, and taking the key before
+// the rows closed a cycle with it.
+func (t *tx) lockApplicationTokens(ctx context.Context, applicationID string) error {
+	if _, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id = ? FOR UPDATE`, applicationID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, lockApplicationTokensPostgres, applicationID)
+	return err
+}
+
 func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
 	doc, err := encode("refresh token", r)
 	if err != nil {
 		return err
 	}
 	err = t.atomic1(ctx, func() error {
+		if t.s.dialect == Postgres {
+			// The insert takes its application's token lock, shared
+			// (applicationTokensLock): tokens of one application are
+			// created side by side, and a revocation of all of them waits
+			// for this transaction. One statement, no round trip more; the
+			// key is counted from the application_id argument ($5).
+			_, err := t.exec(ctx, createRefreshTokenPostgres,
+				r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
+			return err
+		}
 		_, err := t.exec(ctx, `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
 		return err
@@ -189,6 +243,11 @@ func (t *tx) DeleteRefreshTokens(ctx context.Context, id, userID, applicationID 
 	}
 	if len(where) == 0 {
 		return 0, errors.New("sqlstore: DeleteRefreshTokens needs a filter")
+	}
+	if t.s.dialect == Postgres && id == "" && userID == "" {
+		if err := t.lockApplicationTokens(ctx, applicationID); err != nil {
+			return 0, err
+		}
 	}
 	err = t.atomic1(ctx, func() error {
 		c, err := t.execN(ctx, `DELETE FROM refresh_tokens WHERE `+strings.Join(where, " AND "), args...)
