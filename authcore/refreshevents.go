@@ -98,17 +98,44 @@ func (e *Engine) emitRevoke(ctx context.Context, tx Store, tokens []*RefreshToke
 
 // appTTL is an application's access-token lifetime in seconds, and its
 // tenant; 0 for an application that is gone.
+//
+// The application and tenant are read under shared locks where the store
+// has them (sqlstore on PostgreSQL; GetApplication's and GetTenant's
+// otherwise): a first login holds a key-share lock on the tenant from its
+// user's insert, and then takes one on the application with its
+// registration's. Read for update, a revocation that held the application
+// (or its tokens) waited for the tenant while that login waited for the
+// application, and one of them lost to a deadlock. Nothing here is
+// written; the lifetime only describes the tokens already issued.
 func (e *Engine) appTTL(ctx context.Context, tx Store, applicationID string) (int, string, error) {
-	app, err := tx.GetApplication(ctx, applicationID)
+	var app *Application
+	var err error
+	if sh, ok := tx.(applicationSharer); ok { // login.go
+		app, err = sh.GetApplicationShared(ctx, applicationID)
+	} else {
+		app, err = tx.GetApplication(ctx, applicationID)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return 0, "", nil
 	}
 	if err != nil {
 		return 0, "", err
 	}
-	t, err := tx.GetTenant(ctx, app.TenantID)
+	var t *Tenant
+	if sh, ok := tx.(tenantSharer); ok {
+		t, err = sh.GetTenantShared(ctx, app.TenantID)
+	} else {
+		t, err = tx.GetTenant(ctx, app.TenantID)
+	}
 	if err != nil {
 		return 0, "", err
 	}
 	return int(accessTokenTTL(t, app).Seconds()), app.TenantID, nil
+}
+
+// tenantSharer is a store transaction that can read a tenant under a lock
+// that keeps changes to it out but lets new users and applications of it be
+// inserted (sqlstore: FOR SHARE on PostgreSQL).
+type tenantSharer interface {
+	GetTenantShared(ctx context.Context, id string) (*Tenant, error)
 }

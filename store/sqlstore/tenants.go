@@ -29,6 +29,17 @@ func (t *tx) GetTenant(ctx context.Context, id string) (*authcore.Tenant, error)
 	return getOne[authcore.Tenant](ctx, t, "tenant", id, `SELECT doc FROM tenants WHERE id = ?`+t.lock(), id)
 }
 
+// GetTenantShared reads a tenant as GetTenant does, but a PostgreSQL
+// transaction locks it FOR SHARE instead of FOR UPDATE: a change to the
+// tenant waits, but not the key-share lock a new user's or application's
+// insert takes on it. A refresh-token revocation's event reads the
+// tenant's token lifetimes so: locked for update there, it waited for a
+// first login that had inserted its user and was about to register it to
+// the application the revocation held.
+func (t *tx) GetTenantShared(ctx context.Context, id string) (*authcore.Tenant, error) {
+	return getOne[authcore.Tenant](ctx, t, "tenant", id, `SELECT doc FROM tenants WHERE id = ?`+t.shareLock(), id)
+}
+
 func (t *tx) ListTenants(ctx context.Context) ([]*authcore.Tenant, error) {
 	return getList[authcore.Tenant](ctx, t, "tenant", `SELECT doc FROM tenants ORDER BY insert_instant, id`+t.lock())
 }

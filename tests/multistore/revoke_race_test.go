@@ -1,0 +1,161 @@
+package multistore_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// conflictCounter counts the transactions a store lost to a conflict (on
+// PostgreSQL: a deadlock), which the engine then runs again; while armed,
+// it holds the first transaction that creates a user right after the
+// user's insert.
+type conflictCounter struct {
+	authcore.Store
+	conflicts atomic.Int64
+	armed     atomic.Bool
+	entered   chan struct{}
+	release   chan struct{}
+}
+
+func (s *conflictCounter) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
+	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, &userPausingTx{Store: tx, s: s})
+	})
+	if errors.Is(err, authcore.ErrConflict) {
+		s.conflicts.Add(1)
+	}
+	return err
+}
+
+type userPausingTx struct {
+	authcore.Store
+	s *conflictCounter
+}
+
+// GetApplicationShared and GetTenantShared forward the shared reads the
+// engine finds by type, so that it locks as it does unwrapped.
+func (t *userPausingTx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
+	if sh, ok := t.Store.(interface {
+		GetApplicationShared(context.Context, string) (*authcore.Application, error)
+	}); ok {
+		return sh.GetApplicationShared(ctx, id)
+	}
+	return t.Store.GetApplication(ctx, id)
+}
+
+func (t *userPausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.Tenant, error) {
+	if sh, ok := t.Store.(interface {
+		GetTenantShared(context.Context, string) (*authcore.Tenant, error)
+	}); ok {
+		return sh.GetTenantShared(ctx, id)
+	}
+	return t.Store.GetTenant(ctx, id)
+}
+
+func (t *userPausingTx) CreateUser(ctx context.Context, u *authcore.User) error {
+	err := t.Store.CreateUser(ctx, u)
+	if t.s.armed.CompareAndSwap(true, false) {
+		t.s.entered <- struct{}{}
+		<-t.s.release
+	}
+	return err
+}
+
+// A revocation of all of an application's tokens, with events recorded,
+// while a first login of the application is between its user's insert
+// (which takes a key-share lock on the tenant: the users' foreign key) and
+// its registration's (the same on the application). The revocation locks
+// the application, and its event reads the tenant: read with an exclusive
+// lock it waited for the login, which then waited for the application, a
+// deadlock on PostgreSQL that one of them lost (and ran again). The event's
+// reads take shared locks now, and neither waits for the other.
+func TestRevokeApplicationTokensDuringFirstLogin(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := k.open(t)
+			c := newCluster(t, open, 1)
+			// Without default roles, a first login reads its application
+			// in its transaction only through the registration's insert.
+			require.NoError(t, c.engines[0].DeleteApplicationRoleByName(ctx, appID, "user"))
+			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			ls := &conflictCounter{Store: open(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
+			require.NoError(t, err)
+			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
+			require.NoError(t, err)
+			rs := &conflictCounter{Store: open(t)}
+			revoker, err := authcore.New(ctx, rs, authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }), quiet)
+			require.NoError(t, err)
+
+			acct := c.account(1)
+			ls.armed.Store(true)
+			loggedIn := make(chan error, 1)
+			go func() {
+				_, err := login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+					Data: tokenData(c.tw, acct)})
+				loggedIn <- err
+			}()
+			<-ls.entered
+			revoked := make(chan error, 1)
+			go func() {
+				_, err := revoker.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: appID})
+				revoked <- err
+			}()
+			var revokeErr error
+			done := false
+			if k.name == "postgres" {
+				// Let the login go on once the revocation has ended or
+				// waits for a lock (it waited for the tenant). memstore
+				// and SQLite run one transaction at a time: the
+				// revocation waits for the login.
+				done = assertEventuallyDoneOrWaiting(t, revoked, &revokeErr, "SELECT doc FROM tenants")
+			}
+			close(ls.release)
+			require.NoError(t, <-loggedIn)
+			if !done {
+				revokeErr = <-revoked
+			}
+			require.NoError(t, revokeErr)
+			assert.Zero(t, ls.conflicts.Load()+rs.conflicts.Load(), "transactions lost to a deadlock")
+		})
+	}
+}
+
+// assertEventuallyDoneOrWaiting waits until ch delivers (into *err; it
+// returns true) or a statement that starts with query waits for a lock on
+// the test server (false). Neither within 30 seconds fails the test.
+func assertEventuallyDoneOrWaiting(t *testing.T, ch <-chan error, err *error, query string) bool {
+	t.Helper()
+	db, dberr := sql.Open("pgx", os.Getenv("AUTHCORE_TEST_POSTGRES"))
+	require.NoError(t, dberr)
+	defer db.Close()
+	for range 3000 {
+		select {
+		case *err = <-ch:
+			return true
+		default:
+		}
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, query+"%").Scan(&n))
+		if n > 0 {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("neither done nor waiting for a lock at %q", query)
+	return false
+}
