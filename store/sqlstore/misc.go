@@ -179,7 +179,7 @@ func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) e
 	err = t.atomic1(ctx, func() error {
 		if t.s.dialect == Postgres {
 			// The insert takes its application's token lock, shared
-			// (applicationTokensLock): tokens of one application are
+			// (applicationTokensKey): tokens of one application are
 			// created side by side, and a revocation of all of them waits
 			// for this transaction. One statement, no round trip more; the
 			// key is counted from the application_id argument ($5).
