@@ -1,7 +1,6 @@
 package httpadapter_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,10 +22,7 @@ import (
 func TestPatchAndDeleteEventsTakeTheBodysEventInfo(t *testing.T) {
 	c := &eventstest.Collector{}
 	f := newFixtureWith(t, []authcore.Option{authcore.WithEventSubscriber(c.Subscriber), authcore.WithRelay(eventstest.FastRelay)})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.engine.RunRelay(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	runRelay(t, f.engine)
 	const appUA = "app-server/1.0"
 	app := str(f.do("POST", "/api/application", `{"application":{"name":"Web"}}`).obj(t, "application"), "id")
 	user := str(f.do("POST", "/api/user", `{"user":{"email":"ann@example.com"}}`).obj(t, "user"), "id")

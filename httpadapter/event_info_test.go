@@ -17,10 +17,7 @@ func TestEventsCarryTheUserAgent(t *testing.T) {
 	const ua = "Mozilla/5.0 (authcore test)"
 	c := &eventstest.Collector{}
 	f := newLoginFixture(t, providerOpts{}, authcore.WithEventSubscriber(c.Subscriber), authcore.WithRelay(eventstest.FastRelay))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.engine.RunRelay(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	runRelay(t, f.engine)
 
 	f.account("1", "ada", "ada@example.com")
 	r := f.login("1", nil, "User-Agent", ua)
@@ -39,4 +36,13 @@ func TestEventsCarryTheUserAgent(t *testing.T) {
 		require.Equal(t, ua, ev.Info.UserAgent, ev.Type)
 		require.NotEmpty(t, ev.Info.IPAddress, ev.Type)
 	}
+}
+
+// runRelay runs e's relay until the test ends: the subscribers get events
+// only through it.
+func runRelay(t *testing.T, e *authcore.Engine) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.RunRelay(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
