@@ -46,13 +46,7 @@ func TestUnstorableStringsOnEveryStore(t *testing.T) {
 	}
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
-			ctx := context.Background()
-			e, err := authcore.New(ctx, k.open(t)(t), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-			require.NoError(t, err)
-			_, key, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
-			require.NoError(t, err)
-			h, err := httpadapter.New(e)
-			require.NoError(t, err)
+			_, h, key := apiHandler(t, k)
 			for _, rq := range requests {
 				req := httptest.NewRequest(rq.method, rq.path, strings.NewReader(rq.body))
 				req.Header.Set("Authorization", key)
@@ -91,13 +85,8 @@ func TestPendingLinkIdThatIsNoUUIDOnEveryStore(t *testing.T) {
 	}
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
+			e, h, key := apiHandler(t, k)
 			ctx := context.Background()
-			e, err := authcore.New(ctx, k.open(t)(t), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-			require.NoError(t, err)
-			_, key, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
-			require.NoError(t, err)
-			h, err := httpadapter.New(e)
-			require.NoError(t, err)
 			for _, path := range paths {
 				req := httptest.NewRequest("GET", path, nil)
 				req.Header.Set("Authorization", key)
@@ -108,7 +97,7 @@ func TestPendingLinkIdThatIsNoUUIDOnEveryStore(t *testing.T) {
 			}
 
 			for _, id := range []string{"a\x00b", "\xc3\x28"} {
-				_, err = e.PendingLink(ctx, id, "")
+				_, err := e.PendingLink(ctx, id, "")
 				assert.ErrorIs(t, err, authcore.ErrNotFound, "%q", id)
 				_, err = e.CreateLink(ctx, authcore.LinkRequest{PendingIdPLinkID: id, UserID: user})
 				var v *authcore.ValidationError
@@ -117,4 +106,17 @@ func TestPendingLinkIdThatIsNoUUIDOnEveryStore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// apiHandler is a fresh engine on a fresh store of kind k, its HTTP API
+// and an API key for it.
+func apiHandler(t *testing.T, k storeKind) (*authcore.Engine, http.Handler, string) {
+	ctx := context.Background()
+	e, err := authcore.New(ctx, k.open(t)(t), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	require.NoError(t, err)
+	_, key, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	require.NoError(t, err)
+	h, err := httpadapter.New(e)
+	require.NoError(t, err)
+	return e, h, key
 }
