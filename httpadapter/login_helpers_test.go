@@ -10,6 +10,7 @@ import (
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/store/memstore"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -141,4 +142,23 @@ func decodeLogin(t *testing.T, r response) loginOut {
 	var out loginOut
 	require.NoError(t, json.Unmarshal([]byte(r.Body), &out), "body %q", r.Body)
 	return out
+}
+
+// assertTwitterUnavailable checks a login Twitter could not serve (SPEC §5):
+// 401 with an empty body, no user, link or registration added since before,
+// and one Error event-log entry whose message says each of says.
+func assertTwitterUnavailable(t *testing.T, f *loginFixture, r response, before memstore.Stats, says ...string) {
+	t.Helper()
+	assert.Equal(t, 401, r.Code)
+	assert.Empty(t, r.Body)
+	after := stats(f)
+	assert.Equal(t, before.Users, after.Users)
+	assert.Equal(t, before.Links, after.Links)
+	assert.Equal(t, before.Registrations, after.Registrations)
+	res, err := f.engine.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Type: authcore.EventLogError})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Total)
+	for _, s := range says {
+		assert.Contains(t, res.EventLogs[0].Message, s)
+	}
 }
