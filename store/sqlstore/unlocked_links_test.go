@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -33,45 +32,25 @@ func linkFixture(t *testing.T, s authcore.Store) {
 // for the link there closed a deadlock).
 func TestPostgresListLinksUnlocked(t *testing.T) {
 	s := open(t, freshPostgres(t))
-	ctx := context.Background()
 	linkFixture(t, s)
 
-	holding, release := make(chan struct{}), make(chan struct{})
-	holder := make(chan error, 1)
-	go func() {
-		holder <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-			if _, err := tx.GetLink(ctx, "t", "idp", "x-idp"); err != nil {
-				return err
-			}
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
+	holder := holdTx(t, s, func(ctx context.Context, tx authcore.Store) error {
+		_, err := tx.GetLink(ctx, "t", "idp", "x-idp")
+		return err
+	})
 	// The read runs in a goroutine (it may block): it hands its results
 	// back rather than assert there.
 	var all, one []*authcore.IdentityProviderLink
-	read := make(chan error, 1)
-	go func() {
-		read <- s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-			var err error
-			if all, err = tx.(unlockedLinkLister).ListLinksUnlocked(ctx, "u", ""); err != nil {
-				return err
-			}
-			one, err = tx.(unlockedLinkLister).ListLinksUnlocked(ctx, "u", "idp")
+	read := inTx(s, func(ctx context.Context, tx authcore.Store) error {
+		var err error
+		if all, err = tx.(unlockedLinkLister).ListLinksUnlocked(ctx, "u", ""); err != nil {
 			return err
-		})
-	}()
-	select {
-	case err := <-read:
-		require.NoError(t, err)
-	case <-time.After(30 * time.Second):
-		close(release)
-		t.Fatal("ListLinksUnlocked waited for a transaction that holds a link")
-	}
-	close(release)
-	require.NoError(t, <-holder)
+		}
+		one, err = tx.(unlockedLinkLister).ListLinksUnlocked(ctx, "u", "idp")
+		return err
+	})
+	requireDone(t, read, "ListLinksUnlocked waited for a transaction that holds a link")
+	require.NoError(t, holder.end())
 	require.Len(t, all, 2)
 	require.Len(t, one, 1)
 	require.Equal(t, "x-idp", one[0].IdentityProviderUserID)
