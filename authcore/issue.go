@@ -143,8 +143,9 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 // would otherwise be undone by a token made from a revoked one. The
 // presented token is read again in the transaction, and then its user,
 // the order a refresh locks them in: on PostgreSQL a revocation by user
-// locks the user before it deletes, so it either waits for this token and
-// deletes it too, or has committed and this read finds nothing.
+// locks the user's tokens and then the user before it deletes, so it either
+// waits for this token and deletes the new one too, or has committed and
+// this read finds nothing.
 func (e *Engine) issueRefreshToken(ctx context.Context, tenant *Tenant, app *Application, user *User, plain string) (string, string, error) {
 	var newPlain, id string
 	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {

@@ -395,6 +395,17 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 			return e.emitRevoke(ctx, tx, []*RefreshToken{rt}, "", "") // refreshevents.go
 		default:
 			if req.UserID != "" {
+				// The user's tokens are locked before the user (on
+				// PostgreSQL every read in a transaction locks): a
+				// refresh or a token exchange holds its token and then
+				// reads its user, as a user's delete does. Holding the
+				// user first, the DELETE below waited for such a token
+				// while its refresh waited for the user, a deadlock.
+				// tokensToRevoke lists them again once the user is held,
+				// when no token of the user can be created any more.
+				if _, err := tx.ListRefreshTokens(ctx, req.UserID); err != nil {
+					return err
+				}
 				u, err := tx.GetUser(ctx, req.UserID)
 				if err != nil {
 					return err

@@ -1,0 +1,168 @@
+package multistore_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// tokenPausingStore counts the transactions lost to a conflict and, while
+// armed, holds the first transaction that reads a refresh token by its
+// value right after that read: on PostgreSQL the transaction then holds
+// the token's row lock, as a refresh and a token exchange do before they
+// read (and lock) the token's user.
+type tokenPausingStore struct {
+	authcore.Store
+	conflicts atomic.Int64
+	armed     atomic.Bool
+	entered   chan struct{}
+	release   chan struct{}
+}
+
+func (s *tokenPausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
+	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, &tokenPausingTx{Store: tx, s: s})
+	})
+	if errors.Is(err, authcore.ErrConflict) {
+		s.conflicts.Add(1)
+	}
+	return err
+}
+
+type tokenPausingTx struct {
+	authcore.Store
+	s *tokenPausingStore
+}
+
+func (t *tokenPausingTx) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
+	rt, err := t.Store.GetRefreshTokenByHash(ctx, hash, previous)
+	if t.s.armed.CompareAndSwap(true, false) {
+		t.s.entered <- struct{}{}
+		<-t.s.release
+	}
+	return rt, err
+}
+
+// A revocation of a user's refresh tokens (with or without applicationId)
+// while a refresh of one of them holds the token and has not yet read its
+// user. A refresh locks the token and then the user; the revocation locked
+// the user (and the application) and then waited for the token in its
+// DELETE, a deadlock on PostgreSQL that one of them lost and ran again
+// (after the server's deadlock timeout). The revocation locks the user's
+// tokens before the user now, as a user's delete does: it waits for the
+// refresh, which goes on, and then deletes the token.
+func TestRevokeUserTokensDuringRefresh(t *testing.T) {
+	for _, k := range kinds() {
+		for _, tc := range []struct {
+			name   string
+			app    bool
+			events bool
+		}{
+			{"by user", false, false},
+			{"by user, events", false, true},
+			{"by user and application", true, false},
+			{"by user and application, events", true, true},
+		} {
+			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
+				ctx := context.Background()
+				open := k.open(t)
+				c := newCluster(t, open, 1)
+				r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+					Data: tokenData(c.tw, c.account(1))})
+				require.NoError(t, err)
+				require.NotEmpty(t, r.RefreshToken)
+
+				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+				fs := &tokenPausingStore{Store: open(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+				refresher, err := authcore.New(ctx, fs, quiet)
+				require.NoError(t, err)
+				rs := &tokenPausingStore{Store: open(t)}
+				opts := []authcore.Option{quiet}
+				if tc.events {
+					opts = append(opts, authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
+				}
+				revoker, err := authcore.New(ctx, rs, opts...)
+				require.NoError(t, err)
+
+				fs.armed.Store(true)
+				released := false
+				release := func() {
+					if !released {
+						released = true
+						close(fs.release)
+					}
+				}
+				// A failed wait must not leave the refresh paused with its
+				// transaction open: closing the stores would wait for it.
+				defer release()
+				refreshed := make(chan error, 1)
+				go func() {
+					_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+					refreshed <- err
+				}()
+				<-fs.entered
+				req := authcore.RevokeRequest{UserID: r.User.ID}
+				if tc.app {
+					req.ApplicationID = appID
+				}
+				type result struct {
+					n   int
+					err error
+				}
+				revoked := make(chan result, 1)
+				go func() {
+					n, err := revoker.RevokeRefreshTokens(ctx, req)
+					revoked <- result{n, err}
+				}()
+				if k.name == "postgres" {
+					// Let the refresh go on once the revocation waits for
+					// the token (in its DELETE, or in a read of the
+					// user's tokens). memstore and SQLite run one write
+					// transaction at a time: the revocation waits for the
+					// refresh.
+					waitForLockWait(t, "%FROM refresh_tokens WHERE user_id%")
+				}
+				release()
+				require.NoError(t, <-refreshed)
+				res := <-revoked
+				require.NoError(t, res.err)
+				assert.Equal(t, 1, res.n, "the refreshed token is revoked")
+				assert.Zero(t, fs.conflicts.Load()+rs.conflicts.Load(), "transactions lost to a deadlock")
+				left, err := revoker.RefreshTokens(ctx, r.User.ID)
+				require.NoError(t, err)
+				assert.Empty(t, left)
+			})
+		}
+	}
+}
+
+// waitForLockWait waits until a statement of the test server that matches
+// pattern (SQL LIKE) waits for a lock; none within 30 seconds fails the
+// test.
+func waitForLockWait(t *testing.T, pattern string) {
+	t.Helper()
+	db, err := sql.Open("pgx", os.Getenv("AUTHCORE_TEST_POSTGRES"))
+	require.NoError(t, err)
+	defer db.Close()
+	for range 3000 {
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, pattern).Scan(&n))
+		if n > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no statement like %q waits for a lock", pattern)
+}
