@@ -244,8 +244,17 @@ func (e *Engine) refuseUnknown(ctx context.Context, tx Store, hash []byte) (*Ref
 func (e *Engine) refreshLoginState(ctx context.Context, tx Store, cfg *configSnapshot, rt *RefreshToken, now int64) (TokenRequest, string, error) {
 	var tr TokenRequest
 	var err error
+	// The application is read under a shared lock where the store has one
+	// (sqlstore on PostgreSQL): the refresh holds its token already, and a
+	// revocation of the application's tokens holds the application (shared
+	// too) while it waits for them. Read for update, each waited for the
+	// other.
+	getApp := tx.GetApplication
+	if sh, ok := tx.(applicationSharer); ok { // login.go
+		getApp = sh.GetApplicationShared
+	}
 	if tr.Tenant, err = cachedInTx(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
-		if tr.Application, err = cachedInTx(ctx, cfg, configKindApplication, rt.ApplicationID, tx.GetApplication); err == nil {
+		if tr.Application, err = cachedInTx(ctx, cfg, configKindApplication, rt.ApplicationID, getApp); err == nil {
 			tr.User, err = tx.GetUser(ctx, rt.UserID)
 		}
 	}
@@ -415,7 +424,18 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 				}
 			}
 			if req.ApplicationID != "" {
-				a, err := tx.GetApplication(ctx, req.ApplicationID)
+				// Shared where the store can (PostgreSQL): a refresh that
+				// holds one of the tokens reads the application shared
+				// too, and would otherwise wait for this lock while the
+				// DELETE waits for its token. The application only has to
+				// exist and be in scope; a change to it still waits.
+				var a *Application
+				var err error
+				if sh, ok := tx.(applicationSharer); ok { // login.go
+					a, err = sh.GetApplicationShared(ctx, req.ApplicationID)
+				} else {
+					a, err = tx.GetApplication(ctx, req.ApplicationID)
+				}
 				if err != nil {
 					return err
 				}

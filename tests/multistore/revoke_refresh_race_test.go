@@ -46,6 +46,16 @@ type tokenPausingTx struct {
 	s *tokenPausingStore
 }
 
+// GetApplicationShared and GetTenantShared forward the shared reads the
+// engine finds by type, so that it locks as it does unwrapped.
+func (t *tokenPausingTx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
+	return (&userPausingTx{Store: t.Store}).GetApplicationShared(ctx, id)
+}
+
+func (t *tokenPausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.Tenant, error) {
+	return (&userPausingTx{Store: t.Store}).GetTenantShared(ctx, id)
+}
+
 func (t *tokenPausingTx) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
 	rt, err := t.Store.GetRefreshTokenByHash(ctx, hash, previous)
 	if t.s.armed.CompareAndSwap(true, false) {
@@ -55,25 +65,30 @@ func (t *tokenPausingTx) GetRefreshTokenByHash(ctx context.Context, hash []byte,
 	return rt, err
 }
 
-// A revocation of a user's refresh tokens (with or without applicationId)
-// while a refresh of one of them holds the token and has not yet read its
-// user. A refresh locks the token and then the user; the revocation locked
-// the user (and the application) and then waited for the token in its
-// DELETE, a deadlock on PostgreSQL that one of them lost and ran again
-// (after the server's deadlock timeout). The revocation locks the user's
-// tokens before the user now, as a user's delete does: it waits for the
+// A revocation of a user's or an application's refresh tokens while a
+// refresh of one of them holds the token and has not yet read its
+// application and user (the refresher's store hides ConfigVersioner, so its
+// transaction reads them, as any engine's does on a configuration change).
+// A refresh locks the token, then the application, then the user; the
+// revocation locked the user, or the application for update, and then
+// waited for the token, a deadlock on PostgreSQL that one of them lost and
+// ran again (after the server's deadlock timeout). The revocation locks the
+// user's tokens before the user now, as a user's delete does, and both
+// read the application under a shared lock: the revocation waits for the
 // refresh, which goes on, and then deletes the token.
-func TestRevokeUserTokensDuringRefresh(t *testing.T) {
+func TestRevokeTokensDuringRefresh(t *testing.T) {
 	for _, k := range kinds() {
 		for _, tc := range []struct {
-			name   string
-			app    bool
-			events bool
+			name      string
+			user, app bool
+			events    bool
 		}{
-			{"by user", false, false},
-			{"by user, events", false, true},
-			{"by user and application", true, false},
-			{"by user and application, events", true, true},
+			{"by user", true, false, false},
+			{"by user, events", true, false, true},
+			{"by user and application", true, true, false},
+			{"by user and application, events", true, true, true},
+			{"by application", false, true, false},
+			{"by application, events", false, true, true},
 		} {
 			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
 				ctx := context.Background()
@@ -113,7 +128,10 @@ func TestRevokeUserTokensDuringRefresh(t *testing.T) {
 					refreshed <- err
 				}()
 				<-fs.entered
-				req := authcore.RevokeRequest{UserID: r.User.ID}
+				var req authcore.RevokeRequest
+				if tc.user {
+					req.UserID = r.User.ID
+				}
 				if tc.app {
 					req.ApplicationID = appID
 				}
@@ -132,7 +150,7 @@ func TestRevokeUserTokensDuringRefresh(t *testing.T) {
 					// user's tokens). memstore and SQLite run one write
 					// transaction at a time: the revocation waits for the
 					// refresh.
-					waitForLockWait(t, "%FROM refresh_tokens WHERE user_id%")
+					waitForLockWait(t, "%FROM refresh_tokens WHERE %")
 				}
 				release()
 				require.NoError(t, <-refreshed)
