@@ -2,18 +2,15 @@ package multistore_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -434,24 +431,6 @@ func (r *linkRace) completeAround(t *testing.T, k storeKind, p, userID, blockedQ
 	cerr, rerr := <-completed, <-removed
 	require.True(t, waited, "no statement %q waited for a lock", blockedQuery)
 	return cerr, rerr
-}
-
-// waitForLock reports whether a statement that starts with query waits for
-// a lock on the test server within 30 seconds.
-func waitForLock(t *testing.T, query string) bool {
-	t.Helper()
-	db, err := sql.Open("pgx", os.Getenv("AUTHCORE_TEST_POSTGRES"))
-	require.NoError(t, err)
-	defer db.Close()
-	for range 3000 {
-		var n int
-		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, query+"%").Scan(&n))
-		if n > 0 {
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return false
 }
 
 // remains asserts that no link or pending link of acct is left.

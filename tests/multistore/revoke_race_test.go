@@ -2,11 +2,9 @@ package multistore_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -140,22 +138,17 @@ func TestRevokeApplicationTokensDuringFirstLogin(t *testing.T) {
 // the test server (false). Neither within 30 seconds fails the test.
 func assertEventuallyDoneOrWaiting(t *testing.T, ch <-chan error, err *error, query string) bool {
 	t.Helper()
-	db, dberr := sql.Open("pgx", os.Getenv("AUTHCORE_TEST_POSTGRES"))
-	require.NoError(t, dberr)
-	defer db.Close()
-	for range 3000 {
+	done := false
+	waiting := watchLockWait(t, query+"%", func() bool {
 		select {
 		case *err = <-ch:
-			return true
+			done = true
 		default:
 		}
-		var n int
-		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, query+"%").Scan(&n))
-		if n > 0 {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
+		return done
+	})
+	if !done && !waiting {
+		t.Fatalf("neither done nor waiting for a lock at %q", query)
 	}
-	t.Fatalf("neither done nor waiting for a lock at %q", query)
-	return false
+	return done
 }
