@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -361,45 +360,6 @@ func TestConcurrentLinkCreatesOfOneAccount(t *testing.T) {
 	}
 }
 
-// pausingStore holds a transaction right after it took a pending link,
-// while armed: a completion is then paused holding the pending link and
-// whatever it locked before it.
-type pausingStore struct {
-	authcore.Store
-	armed   atomic.Bool
-	entered chan struct{}
-	release chan struct{}
-}
-
-func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
-	return s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-		return fn(ctx, &pausingTx{Store: tx, s: s})
-	})
-}
-
-type pausingTx struct {
-	authcore.Store
-	s *pausingStore
-}
-
-func (t *pausingTx) TakePendingLink(ctx context.Context, id string, now int64) (*authcore.PendingLink, error) {
-	p, err := t.Store.TakePendingLink(ctx, id, now)
-	if t.s.armed.CompareAndSwap(true, false) {
-		t.s.entered <- struct{}{}
-		<-t.s.release
-	}
-	return p, err
-}
-
-// GetIdentityProviderShared forwards the shared read a link's creation
-// uses, so that the completion locks as it does unwrapped.
-func (t *pausingTx) GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
-	if sh, ok := t.Store.(providerSharer); ok {
-		return sh.GetIdentityProviderShared(ctx, id)
-	}
-	return t.Store.GetIdentityProvider(ctx, id)
-}
-
 // completeAround completes pending link p for userID on an engine of its
 // own, and runs remove while the completion is paused holding the pending
 // link; on PostgreSQL it lets the completion go on once remove waits for a
@@ -412,7 +372,7 @@ func (t *pausingTx) GetIdentityProviderShared(ctx context.Context, id string) (*
 func (r *linkRace) completeAround(t *testing.T, k storeKind, p, userID, blockedQuery string, remove func() error) (error, error) {
 	t.Helper()
 	ctx := context.Background()
-	ps := &pausingStore{Store: r.open(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+	ps := newPausingStore(r.open(t), "TakePendingLink")
 	e, err := authcore.New(ctx, ps, authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	require.NoError(t, err)
 	ps.armed.Store(true)

@@ -2,10 +2,8 @@ package multistore_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,62 +13,6 @@ import (
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
 )
-
-// conflictCounter counts the transactions a store lost to a conflict (on
-// PostgreSQL: a deadlock), which the engine then runs again; while armed,
-// it holds the first transaction that creates a user right after the
-// user's insert.
-type conflictCounter struct {
-	authcore.Store
-	conflicts atomic.Int64
-	armed     atomic.Bool
-	entered   chan struct{}
-	release   chan struct{}
-}
-
-func (s *conflictCounter) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
-	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-		return fn(ctx, &userPausingTx{Store: tx, s: s})
-	})
-	if errors.Is(err, authcore.ErrConflict) {
-		s.conflicts.Add(1)
-	}
-	return err
-}
-
-type userPausingTx struct {
-	authcore.Store
-	s *conflictCounter
-}
-
-// GetApplicationShared and GetTenantShared forward the shared reads the
-// engine finds by type, so that it locks as it does unwrapped.
-func (t *userPausingTx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
-	if sh, ok := t.Store.(interface {
-		GetApplicationShared(context.Context, string) (*authcore.Application, error)
-	}); ok {
-		return sh.GetApplicationShared(ctx, id)
-	}
-	return t.Store.GetApplication(ctx, id)
-}
-
-func (t *userPausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.Tenant, error) {
-	if sh, ok := t.Store.(interface {
-		GetTenantShared(context.Context, string) (*authcore.Tenant, error)
-	}); ok {
-		return sh.GetTenantShared(ctx, id)
-	}
-	return t.Store.GetTenant(ctx, id)
-}
-
-func (t *userPausingTx) CreateUser(ctx context.Context, u *authcore.User) error {
-	err := t.Store.CreateUser(ctx, u)
-	if t.s.armed.CompareAndSwap(true, false) {
-		t.s.entered <- struct{}{}
-		<-t.s.release
-	}
-	return err
-}
 
 // A revocation of all of an application's tokens, with events recorded,
 // while a first login of the application is between its user's insert
@@ -90,12 +32,12 @@ func TestRevokeApplicationTokensDuringFirstLogin(t *testing.T) {
 			// in its transaction only through the registration's insert.
 			require.NoError(t, c.engines[0].DeleteApplicationRoleByName(ctx, appID, "user"))
 			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			ls := &conflictCounter{Store: open(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+			ls := newPausingStore(open(t), "CreateUser")
 			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
 			require.NoError(t, err)
 			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
 			require.NoError(t, err)
-			rs := &conflictCounter{Store: open(t)}
+			rs := newPausingStore(open(t), "")
 			revoker, err := authcore.New(ctx, rs, authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }), quiet)
 			require.NoError(t, err)
 

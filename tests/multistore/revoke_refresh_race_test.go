@@ -2,10 +2,8 @@ package multistore_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,53 +12,6 @@ import (
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
 )
-
-// tokenPausingStore counts the transactions lost to a conflict and, while
-// armed, holds the first transaction that reads a refresh token by its
-// value right after that read: on PostgreSQL the transaction then holds
-// the token's row lock, as a refresh and a token exchange do before they
-// read (and lock) the token's user.
-type tokenPausingStore struct {
-	authcore.Store
-	conflicts atomic.Int64
-	armed     atomic.Bool
-	entered   chan struct{}
-	release   chan struct{}
-}
-
-func (s *tokenPausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
-	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-		return fn(ctx, &tokenPausingTx{Store: tx, s: s})
-	})
-	if errors.Is(err, authcore.ErrConflict) {
-		s.conflicts.Add(1)
-	}
-	return err
-}
-
-type tokenPausingTx struct {
-	authcore.Store
-	s *tokenPausingStore
-}
-
-// GetApplicationShared and GetTenantShared forward the shared reads the
-// engine finds by type, so that it locks as it does unwrapped.
-func (t *tokenPausingTx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
-	return (&userPausingTx{Store: t.Store}).GetApplicationShared(ctx, id)
-}
-
-func (t *tokenPausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.Tenant, error) {
-	return (&userPausingTx{Store: t.Store}).GetTenantShared(ctx, id)
-}
-
-func (t *tokenPausingTx) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
-	rt, err := t.Store.GetRefreshTokenByHash(ctx, hash, previous)
-	if t.s.armed.CompareAndSwap(true, false) {
-		t.s.entered <- struct{}{}
-		<-t.s.release
-	}
-	return rt, err
-}
 
 // A revocation of a user's or an application's refresh tokens while a
 // refresh of one of them holds the token and has not yet read its
@@ -97,10 +48,10 @@ func TestRevokeTokensDuringRefresh(t *testing.T) {
 				require.NotEmpty(t, r.RefreshToken)
 
 				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-				fs := &tokenPausingStore{Store: open(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+				fs := newPausingStore(open(t), "GetRefreshTokenByHash")
 				refresher, err := authcore.New(ctx, fs, quiet)
 				require.NoError(t, err)
-				rs := &tokenPausingStore{Store: open(t)}
+				rs := newPausingStore(open(t), "")
 				opts := []authcore.Option{quiet}
 				if tc.events {
 					opts = append(opts, authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))

@@ -1,0 +1,105 @@
+package multistore_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// pausingStore counts the transactions a store lost to a conflict (on
+// PostgreSQL: a deadlock), which the engine then runs again; while armed,
+// it holds the first transaction that makes the call named by pauseAt right
+// after that call, with the locks the call took.
+//
+// Wrapping hides the store's optional interfaces (ConfigVersioner among
+// them): a refresh through it reads its application and user in its
+// transaction, as any engine's does on a configuration change.
+type pausingStore struct {
+	authcore.Store
+	pauseAt   string // the method: "CreateUser", "GetRefreshTokenByHash" or "TakePendingLink"
+	conflicts atomic.Int64
+	armed     atomic.Bool
+	entered   chan struct{}
+	release   chan struct{}
+}
+
+// newPausingStore wraps s to pause at the call named by at once armed.
+func newPausingStore(s authcore.Store, at string) *pausingStore {
+	return &pausingStore{Store: s, pauseAt: at, entered: make(chan struct{}, 1), release: make(chan struct{})}
+}
+
+func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
+	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+		return fn(ctx, &pausingTx{Store: tx, s: s})
+	})
+	if errors.Is(err, authcore.ErrConflict) {
+		s.conflicts.Add(1)
+	}
+	return err
+}
+
+type pausingTx struct {
+	authcore.Store
+	s *pausingStore
+}
+
+func (t *pausingTx) pause(at string) {
+	if t.s.pauseAt == at && t.s.armed.CompareAndSwap(true, false) {
+		t.s.entered <- struct{}{}
+		<-t.s.release
+	}
+}
+
+// GetApplicationShared and GetTenantShared forward the shared reads the
+// engine finds by type, so that it locks as it does unwrapped.
+func (t *pausingTx) GetApplicationShared(ctx context.Context, id string) (*authcore.Application, error) {
+	if sh, ok := t.Store.(interface {
+		GetApplicationShared(context.Context, string) (*authcore.Application, error)
+	}); ok {
+		return sh.GetApplicationShared(ctx, id)
+	}
+	return t.Store.GetApplication(ctx, id)
+}
+
+func (t *pausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.Tenant, error) {
+	if sh, ok := t.Store.(interface {
+		GetTenantShared(context.Context, string) (*authcore.Tenant, error)
+	}); ok {
+		return sh.GetTenantShared(ctx, id)
+	}
+	return t.Store.GetTenant(ctx, id)
+}
+
+func (t *pausingTx) CreateUser(ctx context.Context, u *authcore.User) error {
+	err := t.Store.CreateUser(ctx, u)
+	t.pause("CreateUser")
+	return err
+}
+
+// GetRefreshTokenByHash pauses with the token's row lock held on
+// PostgreSQL, as a refresh and a token exchange hold it before they read
+// (and lock) the token's user.
+func (t *pausingTx) GetRefreshTokenByHash(ctx context.Context, hash []byte, previous bool) (*authcore.RefreshToken, error) {
+	rt, err := t.Store.GetRefreshTokenByHash(ctx, hash, previous)
+	t.pause("GetRefreshTokenByHash")
+	return rt, err
+}
+
+// TakePendingLink pauses holding the pending link and whatever the
+// completion locked before it.
+func (t *pausingTx) TakePendingLink(ctx context.Context, id string, now int64) (*authcore.PendingLink, error) {
+	p, err := t.Store.TakePendingLink(ctx, id, now)
+	t.pause("TakePendingLink")
+	return p, err
+}
+
+// GetIdentityProviderShared forwards the shared read a link's creation
+// uses, so that the completion locks as it does unwrapped.
+func (t *pausingTx) GetIdentityProviderShared(ctx context.Context, id string) (*authcore.IdentityProviderRecord, error) {
+	if sh, ok := t.Store.(providerSharer); ok {
+		return sh.GetIdentityProviderShared(ctx, id)
+	}
+	return t.Store.GetIdentityProvider(ctx, id)
+}
