@@ -31,7 +31,7 @@ func BenchmarkLoginKafka(b *testing.B) {
 	const accounts, chunk, workers = 64, 256, 8
 	for _, env := range []*eventstest.Env{off, on} {
 		for i := range accounts {
-			id := strconv.Itoa(i)
+			id := strconv.Itoa(i + 1) // Twitter ids are decimal, with no leading zero: no "0"
 			env.Account(id, "u"+id, "u"+id+"@example.com")
 			env.MustLogin(id) // the first login creates the user; the benchmark repeats
 		}
@@ -44,7 +44,7 @@ func BenchmarkLoginKafka(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for i := w; i < chunk; i += workers {
-					if _, err := env.Login(strconv.Itoa(i % accounts)); err != nil {
+					if _, err := env.Login(strconv.Itoa(i%accounts + 1)); err != nil {
 						b.Error(err)
 						return
 					}
