@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/stretchr/testify/require"
@@ -335,7 +334,8 @@ var concurrencyCases = []testCase{
 		// (PostgreSQL at READ COMMITTED) let the token outlive a
 		// revocation that could commit after A. A store that runs one
 		// write transaction at a time runs B's delete after A's work; one
-		// that lets them overlap must make B's delete wait for A. (SQLite's
+		// that lets them overlap must make B's delete wait for A (the store's
+		// test tells the suite when a transaction waits: WithWaiting). (SQLite's
 		// group commit returns A only once B's function has returned too,
 		// so A's end is not awaited before B's.)
 		ctx := f.ctx
@@ -364,10 +364,11 @@ var concurrencyCases = []testCase{
 				return err
 			})
 		}()
-		select {
-		case <-deleted:
-		case <-time.After(300 * time.Millisecond): // B waits for A's transaction
-		}
+		// Let A go on only once B has deleted (the overlap the case is
+		// about: a store that gets here must have taken A's token) or
+		// waits for A. Letting A go earlier, B's delete could run after A
+		// committed, and the case would pass on a store without the wait.
+		f.waitedOrDone(deleted)
 		close(releaseA)
 		<-deleted
 		close(releaseB)

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -108,10 +107,10 @@ var configVersionCases = []testCase{
 					return err
 				})
 			}()
-			select {
-			case <-bWrote:
-			case <-time.After(300 * time.Millisecond): // B waits for A's transaction
-			}
+			// A writes again only once B has written or waits for A:
+			// going on earlier, A could commit before B wrote anything,
+			// and a version that makes B wait would pass unseen.
+			f.waitedOrDone(bWrote)
 			a := *app
 			a.Name = "by a"
 			return tx.UpdateApplication(ctx, &a)

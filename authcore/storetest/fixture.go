@@ -21,10 +21,11 @@ type fixture struct {
 	now int64
 	// pendingIDs are the pending links made through the fixture.
 	pendingIDs []string
+	opts       options
 }
 
-func newFixture(t *testing.T, s authcore.Store) *fixture {
-	return &fixture{t: t, s: s, ctx: t.Context(), now: 1_700_000_000_000}
+func newFixture(t *testing.T, s authcore.Store, opts options) *fixture {
+	return &fixture{t: t, s: s, ctx: t.Context(), now: 1_700_000_000_000, opts: opts}
 }
 
 func (f *fixture) instant() int64 {

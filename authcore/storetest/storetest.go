@@ -3,7 +3,8 @@
 // them keep the contract written in authcore/store.go the same way.
 //
 //	func TestConformance(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) authcore.Store { return memstore.New() })
+//		storetest.Run(t, func(t *testing.T) authcore.Store { return memstore.New() },
+//			storetest.WithWaiting(storetest.WaitingIn("sync.(*RWMutex).Lock", ".../memstore.(*Store).InTx")))
 //	}
 //
 // Each case gets a fresh, empty store from newStore; a factory that needs
@@ -37,8 +38,14 @@ type testCase struct {
 }
 
 // Run runs every case as a subtest of t, each on a store from newStore.
-func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
+// The races that need to see a transaction wait (WithWaiting) fail without
+// that option.
+func Run(t *testing.T, newStore func(t *testing.T) authcore.Store, opts ...Option) {
 	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var cases []testCase
 	for _, group := range [][]testCase{
 		tenantCases, applicationCases, userCases, registrationCases, linkCases,
@@ -59,7 +66,7 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 			if s == nil {
 				t.Fatal("storetest: newStore returned nil")
 			}
-			c.run(t, newFixture(t, s))
+			c.run(t, newFixture(t, s, o))
 		})
 	}
 	t.Logf("storetest: %d cases", len(cases))

@@ -13,8 +13,13 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(*testing.T) authcore.Store { return memstore.New() })
+	storetest.Run(t, func(*testing.T) authcore.Store { return memstore.New() }, storetest.WithWaiting(waitingForWriter))
 }
+
+// waitingForWriter returns once a transaction waits for memstore's writer:
+// InTx holds the store's RWMutex for the whole transaction, so a second one
+// stops in its Lock until the first ends.
+var waitingForWriter = storetest.WaitingIn("sync.(*RWMutex).Lock", "github.com/authcore/authcore/store/memstore.(*Store).InTx")
 
 // An app that picks memstore or sqlstore at start-up closes either the same
 // way: both are an io.Closer. Closing memstore changes nothing.

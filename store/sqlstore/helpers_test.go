@@ -81,8 +81,9 @@ func randomName(prefix string) string {
 }
 
 // freshPostgres makes an empty schema, dropped when the test ends, and
-// returns a DSN whose search_path is that schema: every test (and every
-// conformance case) gets a database of its own on one server.
+// returns a DSN whose search_path and application_name are that schema:
+// every test (and every conformance case) gets a database of its own on one
+// server, and its connections can be told from the others'.
 func freshPostgres(tb testing.TB) string {
 	tb.Helper()
 	dsn := postgresDSN(tb)
@@ -100,6 +101,11 @@ func freshPostgres(tb testing.TB) string {
 	require.NoError(tb, err)
 	q := u.Query()
 	q.Set("search_path", schema)
+	// The store's connections carry the schema's name, unique to this
+	// test: the lock-wait watchers (waitingForLock, waitingOnPostgres)
+	// count only them. Packages tested in parallel share the server, and
+	// another's statement waiting for a lock ended a watch early.
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }

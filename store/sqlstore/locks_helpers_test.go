@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/authcore/storetest"
 	"github.com/authcore/authcore/store/sqlstore"
 )
 
@@ -94,6 +95,47 @@ func waitingForLock(s *sqlstore.Store, prefix string) func() bool {
 		return err == nil && n == 1
 	}
 }
+
+// waitingForLockQuery counts the connections of the asking store (by their
+// application_name, which freshPostgres sets) that wait for a lock: other
+// packages tested at the same time use the server too.
+const waitingForLockQuery = `SELECT count(*) FROM pg_stat_activity
+	WHERE datname = current_database() AND wait_event_type = 'Lock'
+	AND application_name = current_setting('application_name') AND application_name <> ''`
+
+// waitingOnPostgres is the conformance suite's watch (storetest.WithWaiting)
+// on PostgreSQL: it returns once a transaction of s waits for a lock. The
+// server's state is all there is to watch, so it asks every 5 ms.
+func waitingOnPostgres(ctx context.Context, as authcore.Store) error {
+	s := as.(*sqlstore.Store)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var n int
+		if err := s.DB().QueryRowContext(ctx, waitingForLockQuery).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// waitingForSQLiteWriter is the conformance suite's watch on a SQLite file
+// (Open, OpenDB): every write transaction of a store takes its writer lock
+// for its whole run, so a second one waits in LockContext until the first
+// ends.
+var waitingForSQLiteWriter = storetest.WaitingIn("github.com/authcore/authcore/store/sqlstore.(*writeLock).LockContext")
+
+// waitingForSQLiteMemoryConn is that watch on "sqlite::memory:", which has
+// no writer lock: its pool has one connection, which a transaction holds
+// for its whole run, so a second one waits for it in database/sql.
+var waitingForSQLiteMemoryConn = storetest.WaitingIn("database/sql.(*DB).Conn", "github.com/authcore/authcore/store/sqlstore.(*Store).connTx")
 
 // requireWaitsForLock polls, for up to 30 seconds, until a statement that
 // starts with prefix waits for a lock (a server's state: no event tells

@@ -20,11 +20,11 @@ import (
 )
 
 func TestConformanceSQLite(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) authcore.Store { return open(t, freshSQLite(t)) })
+	storetest.Run(t, func(t *testing.T) authcore.Store { return open(t, freshSQLite(t)) }, storetest.WithWaiting(waitingForSQLiteWriter))
 }
 
 func TestConformanceSQLiteMemory(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) authcore.Store { return open(t, "sqlite::memory:") })
+	storetest.Run(t, func(t *testing.T) authcore.Store { return open(t, "sqlite::memory:") }, storetest.WithWaiting(waitingForSQLiteMemoryConn))
 }
 
 // TestConformanceSQLiteOpenDB runs the suite on a pool the caller made, which
@@ -39,12 +39,12 @@ func TestConformanceSQLiteOpenDB(t *testing.T) {
 		s, err := sqlstore.OpenDB(t.Context(), db, sqlstore.SQLite)
 		require.NoError(t, err)
 		return s
-	})
+	}, storetest.WithWaiting(waitingForSQLiteWriter))
 }
 
 func TestConformancePostgres(t *testing.T) {
 	postgresDSN(t)
-	storetest.Run(t, func(t *testing.T) authcore.Store { return open(t, freshPostgres(t)) })
+	storetest.Run(t, func(t *testing.T) authcore.Store { return open(t, freshPostgres(t)) }, storetest.WithWaiting(waitingOnPostgres))
 }
 
 func TestMemoryStoresArePrivate(t *testing.T) {
