@@ -85,13 +85,15 @@ func requireStillRunning(t *testing.T, done <-chan error, msg string) {
 	}
 }
 
-// waitingForLock reports whether a statement on s's PostgreSQL server that
-// starts with prefix is waiting for a lock.
+// waitingForLock reports whether a statement of s that starts with prefix
+// is waiting for a lock on its PostgreSQL server. s must come from
+// freshPostgres: only connections with s's application_name count, as other
+// packages tested at the same time use the server too (a statement of
+// theirs ended a watch early); on a store without one nothing counts.
 func waitingForLock(s *sqlstore.Store, prefix string) func() bool {
 	return func() bool {
 		var n int
-		err := s.DB().QueryRowContext(context.Background(), `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`, prefix+"%").Scan(&n)
+		err := s.DB().QueryRowContext(context.Background(), waitingForLockQuery+` AND query LIKE $1`, prefix+"%").Scan(&n)
 		return err == nil && n == 1
 	}
 }

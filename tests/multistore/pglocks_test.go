@@ -10,8 +10,9 @@ import (
 )
 
 // watchLockWait polls the PostgreSQL test server every 10 ms, for up to 30
-// seconds, until a statement that matches pattern (SQL LIKE) waits for a
-// lock, and reports whether one did. A stop that reports true ends the
+// seconds, until a statement of this process's stores (freshPostgres's, by
+// their application_name) that matches pattern (SQL LIKE) waits for a lock,
+// and reports whether one did. A stop that reports true ends the
 // watch first (and it reports false); stop may be nil.
 //
 // The server's state is all there is to watch: no event tells when another
@@ -26,7 +27,7 @@ func watchLockWait(t *testing.T, pattern string, stop func() bool) bool {
 			return false
 		}
 		var n int
-		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, pattern).Scan(&n))
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND application_name = $2`, pattern, pgAppName).Scan(&n))
 		if n > 0 {
 			return true
 		}

@@ -76,6 +76,17 @@ func freshPostgres(tb testing.TB) string {
 	require.NoError(tb, err)
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", pgAppName)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// pgAppName tags the PostgreSQL connections of this test process (the
+// stores' DSNs carry it as application_name), so that watchLockWait counts
+// only their waits: other packages tested at the same time share the server,
+// and a statement of theirs waiting for a lock ended a watch early.
+var pgAppName = func() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "authcore_ms_" + hex.EncodeToString(b[:])
+}()
