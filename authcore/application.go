@@ -355,6 +355,15 @@ func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
 		if _, err := tx.ListIdentityProviders(ctx); err != nil {
 			return err
 		}
+		// The application's refresh tokens before the application, the
+		// order of a refresh (its token, then its application). Locked
+		// after the application, the store's delete of them waited for a
+		// token whose refresh waited for the application: a deadlock.
+		if l, ok := tx.(tokenLocker); ok {
+			if err := l.LockApplicationTokens(ctx, strings.ToLower(id)); err != nil {
+				return err
+			}
+		}
 		a, err := loadApplication(ctx, tx, id)
 		if err != nil {
 			return err

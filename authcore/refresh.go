@@ -423,6 +423,17 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 					return fmt.Errorf("authcore: user: %w", ErrNotFound)
 				}
 			}
+			if req.ApplicationID != "" && req.UserID == "" {
+				// The application's tokens before the application, as
+				// its delete locks them: each holding one and waiting
+				// for the other deadlocked. (By user, the user's tokens
+				// are locked already.)
+				if l, ok := tx.(tokenLocker); ok {
+					if err := l.LockApplicationTokens(ctx, req.ApplicationID); err != nil {
+						return err
+					}
+				}
+			}
 			if req.ApplicationID != "" {
 				// Shared where the store can (PostgreSQL): a refresh that
 				// holds one of the tokens reads the application shared
@@ -502,4 +513,15 @@ func looksLikeUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// tokenLocker is a store transaction that locks refresh tokens by
+// application or by tenant (sqlstore on PostgreSQL, where a transaction's
+// reads lock rows; SQLite and memstore run one write transaction at a time
+// and need none). A refresh locks its token and then its tenant and
+// application, so whoever locks those and then deletes their tokens locks
+// the tokens first.
+type tokenLocker interface {
+	LockApplicationTokens(ctx context.Context, applicationID string) error
+	LockTenantTokens(ctx context.Context, tenantID string) error
 }

@@ -180,6 +180,16 @@ func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 		if _, err := tx.ListIdentityProviders(ctx); err != nil {
 			return err
 		}
+		// The tenant's refresh tokens before the tenant and its
+		// applications, the order of a refresh (its token, then its
+		// tenant and application): locked after them, the store's delete
+		// of the tokens waited for a token whose refresh waited for the
+		// tenant, a deadlock.
+		if l, ok := tx.(tokenLocker); ok {
+			if err := l.LockTenantTokens(ctx, id); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.GetTenant(ctx, id); err != nil {
 			return err
 		}

@@ -171,6 +171,35 @@ func (t *tx) lockApplicationTokens(ctx context.Context, applicationID string) er
 	return err
 }
 
+// LockApplicationTokens locks an application's refresh tokens (FOR UPDATE
+// on PostgreSQL; SQLite runs one write transaction at a time and needs no
+// lock) for a caller about to lock the application itself: a refresh holds
+// its token when it reads its application, so an application's delete or a
+// revocation of its tokens that held the application first and then waited
+// for the token closed a cycle with it. Rows in ListRefreshTokens' order, so
+// that a revocation by user, which locks the user's tokens so, takes the
+// tokens both lock in the same order.
+func (t *tx) LockApplicationTokens(ctx context.Context, applicationID string) error {
+	if t.s.dialect != Postgres {
+		return nil
+	}
+	_, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id = ? ORDER BY insert_instant, id FOR UPDATE`, applicationID)
+	return err
+}
+
+// LockTenantTokens locks the refresh tokens of a tenant's applications and
+// users, as LockApplicationTokens does an application's, for a tenant's
+// delete about to lock the tenant: a refresh holds its token when it reads
+// its tenant and application.
+func (t *tx) LockTenantTokens(ctx context.Context, tenantID string) error {
+	if t.s.dialect != Postgres {
+		return nil
+	}
+	_, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id IN (SELECT id FROM applications WHERE tenant_id = ?)
+OR user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY insert_instant, id FOR UPDATE OF refresh_tokens`, tenantID, tenantID)
+	return err
+}
+
 func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
 	doc, err := encode("refresh token", r)
 	if err != nil {

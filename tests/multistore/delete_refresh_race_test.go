@@ -1,0 +1,160 @@
+package multistore_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// An application's or a tenant's delete while a refresh of one of the
+// application's tokens holds the token and has not yet read its tenant and
+// application (the refresher's store hides ConfigVersioner, so its
+// transaction reads them, as any engine's does on a configuration change).
+// A refresh locks the token, then the tenant and the application; the
+// deletes locked the application (or the tenant and its applications) and
+// then waited for the token in their DELETE, a deadlock on PostgreSQL that
+// one of them lost and ran again (after the server's deadlock timeout). The
+// deletes lock the tokens first now: they wait for the refresh, which goes
+// on, and then delete the token.
+func TestDeleteDuringRefresh(t *testing.T) {
+	for _, k := range kinds() {
+		for _, tenant := range []bool{false, true} {
+			name := k.name + "/application"
+			if tenant {
+				name = k.name + "/tenant"
+			}
+			t.Run(name, func(t *testing.T) {
+				ctx := context.Background()
+				open := k.open(t)
+				c := newCluster(t, open, 1)
+				e := c.engines[0]
+				r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+					Data: tokenData(c.tw, c.account(1))})
+				require.NoError(t, err)
+				require.NotEmpty(t, r.RefreshToken)
+				if tenant {
+					// The last tenant cannot be deleted: the application's
+					// (the default tenant) goes, another stays.
+					_, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
+					require.NoError(t, err)
+				}
+
+				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+				fs := newPausingStore(open(t), "GetRefreshTokenByHash")
+				refresher, err := authcore.New(ctx, fs, quiet)
+				require.NoError(t, err)
+				ds := newPausingStore(open(t), "")
+				deleter, err := authcore.New(ctx, ds, quiet)
+				require.NoError(t, err)
+
+				fs.armed.Store(true)
+				released := false
+				release := func() {
+					if !released {
+						released = true
+						close(fs.release)
+					}
+				}
+				// A failed wait must not leave the refresh paused with its
+				// transaction open: closing the stores would wait for it.
+				defer release()
+				refreshed := make(chan error, 1)
+				go func() {
+					_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+					refreshed <- err
+				}()
+				<-fs.entered
+				deleted := make(chan error, 1)
+				go func() {
+					if tenant {
+						deleted <- deleter.DeleteTenant(ctx, r.User.TenantID)
+					} else {
+						deleted <- deleter.DeleteApplication(ctx, appID)
+					}
+				}()
+				waited := true
+				if k.name == "postgres" {
+					// Let the refresh go on once the delete waits for the
+					// token. memstore and SQLite run one write transaction
+					// at a time: the delete waits for the refresh.
+					waited = watchLockWait(t, "%FROM refresh_tokens WHERE %", nil)
+				}
+				release()
+				require.True(t, waited, "the delete never waited for the refresh's token")
+				refreshErr, deleteErr := <-refreshed, <-deleted
+				assert.Zero(t, fs.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+				assert.NoError(t, refreshErr, "the refresh that held its token first goes on")
+				require.NoError(t, deleteErr)
+				left, err := open(t).ListRefreshTokens(ctx, r.User.ID)
+				require.NoError(t, err)
+				assert.Empty(t, left, "the deleted application's token is gone")
+			})
+		}
+	}
+}
+
+// A revocation of an application's tokens while the application's delete
+// holds them and has not yet locked the application. The delete locks the
+// tokens before the application, as a refresh does; a revocation that read
+// the application first (shared) and then waited for the tokens kept the
+// delete from locking the application for update, a deadlock on
+// PostgreSQL. The revocation locks the tokens first too: it waits for the
+// delete and then finds no application.
+func TestRevokeApplicationTokensDuringDelete(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := k.open(t)
+			c := newCluster(t, open, 1)
+			_, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+				Data: tokenData(c.tw, c.account(1))})
+			require.NoError(t, err)
+
+			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			ds := newPausingStore(open(t), "LockApplicationTokens")
+			deleter, err := authcore.New(ctx, ds, quiet)
+			require.NoError(t, err)
+			rs := newPausingStore(open(t), "")
+			revoker, err := authcore.New(ctx, rs, quiet)
+			require.NoError(t, err)
+
+			ds.armed.Store(true)
+			released := false
+			release := func() {
+				if !released {
+					released = true
+					close(ds.release)
+				}
+			}
+			defer release()
+			deleted := make(chan error, 1)
+			go func() { deleted <- deleter.DeleteApplication(ctx, appID) }()
+			<-ds.entered
+			revoked := make(chan error, 1)
+			go func() {
+				_, err := revoker.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: appID})
+				revoked <- err
+			}()
+			waited := true
+			if k.name == "postgres" {
+				// Let the delete go on once the revocation waits for the
+				// tokens. memstore and SQLite run one write transaction
+				// at a time: the revocation waits for the delete.
+				waited = watchLockWait(t, "%FROM refresh_tokens WHERE %", nil)
+			}
+			release()
+			require.True(t, waited, "the revocation never waited for the delete's tokens")
+			deleteErr, revokeErr := <-deleted, <-revoked
+			assert.Zero(t, ds.conflicts.Load()+rs.conflicts.Load(), "transactions lost to a deadlock")
+			require.NoError(t, deleteErr)
+			assert.ErrorIs(t, revokeErr, authcore.ErrNotFound, "the revocation comes after the delete")
+		})
+	}
+}

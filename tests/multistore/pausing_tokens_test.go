@@ -1,0 +1,39 @@
+package multistore_test
+
+import (
+	"context"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// LockApplicationTokens and LockTenantTokens forward the token locks the
+// engine finds by type, so that deletes and revocations lock as they do
+// unwrapped. LockApplicationTokens pauses with the tokens locked.
+func (t *pausingTx) LockApplicationTokens(ctx context.Context, applicationID string) error {
+	var err error
+	if l, ok := t.Store.(interface {
+		LockApplicationTokens(context.Context, string) error
+	}); ok {
+		err = l.LockApplicationTokens(ctx, applicationID)
+	}
+	t.pause("LockApplicationTokens")
+	return err
+}
+
+func (t *pausingTx) LockTenantTokens(ctx context.Context, tenantID string) error {
+	if l, ok := t.Store.(interface {
+		LockTenantTokens(context.Context, string) error
+	}); ok {
+		return l.LockTenantTokens(ctx, tenantID)
+	}
+	return nil
+}
+
+// CreateRefreshToken pauses with the new token inserted (on PostgreSQL:
+// its application's token lock held shared) and whatever its transaction
+// locked before it, a repeat login's registration among them.
+func (t *pausingTx) CreateRefreshToken(ctx context.Context, rt *authcore.RefreshToken) error {
+	err := t.Store.CreateRefreshToken(ctx, rt)
+	t.pause("CreateRefreshToken")
+	return err
+}
