@@ -131,15 +131,31 @@ func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) err
 	})
 }
 
+// DeleteApplication deletes the application (which cascades to its
+// registrations) and then its refresh tokens, which have no foreign key to
+// it. On PostgreSQL the tokens' DELETE runs once the transaction holds the
+// application's token lock exclusively (applicationTokensKey), in a
+// statement of its own: a token a login inserted and had not committed
+// when a DELETE began was not seen and outlived the application. The lock
+// is taken after the registrations' delete, not before: a repeat login
+// holds its registration when its insert takes the lock shared, and a
+// delete that held the lock while it waited for that registration closed a
+// cycle with it.
 func (t *tx) DeleteApplication(ctx context.Context, id string) error {
 	return t.atomic(ctx, func() error {
-		if _, err := t.exec(ctx, `DELETE FROM refresh_tokens WHERE application_id = ?`, id); err != nil {
+		n, err := t.execN(ctx, `DELETE FROM applications WHERE id = ?`, id)
+		if err != nil {
 			return err
 		}
-		n, err := t.execN(ctx, `DELETE FROM applications WHERE id = ?`, id)
-		if err == nil && n == 0 {
+		if n == 0 {
 			return notFound("application", id)
 		}
+		if t.s.dialect == Postgres {
+			if err := t.lockApplicationTokens(ctx, id); err != nil {
+				return err
+			}
+		}
+		_, err = t.exec(ctx, `DELETE FROM refresh_tokens WHERE application_id = ?`, id)
 		return err
 	})
 }

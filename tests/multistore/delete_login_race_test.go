@@ -1,0 +1,118 @@
+package multistore_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// An application's or a tenant's delete while a repeat login of the
+// application has inserted its refresh token and not yet committed: the
+// login holds its user and its registration, which the delete removes
+// after it, so the delete waits for the login. On PostgreSQL (READ
+// COMMITTED) the application's delete removed the tokens before it waited,
+// in a statement that did not see the login's, and that token outlived the
+// application. The delete now removes the tokens last, once it holds the
+// application's token lock exclusively (each token insert holds it
+// shared). A tenant's delete removes the tenant's users, whose foreign key
+// the token's insert holds, and needed nothing.
+func TestDeleteDuringRepeatLogin(t *testing.T) {
+	for _, k := range kinds() {
+		for _, tenant := range []bool{false, true} {
+			name := k.name + "/application"
+			if tenant {
+				name = k.name + "/tenant"
+			}
+			t.Run(name, func(t *testing.T) {
+				ctx := context.Background()
+				open := k.open(t)
+				c := newCluster(t, open, 1)
+				e := c.engines[0]
+				acct := c.account(1)
+				first, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+					Data: tokenData(c.tw, acct)})
+				require.NoError(t, err)
+				require.NotEmpty(t, first.RefreshToken)
+				if tenant {
+					// The last tenant cannot be deleted: the application's
+					// (the default tenant) goes, another stays.
+					_, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
+					require.NoError(t, err)
+				}
+
+				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+				ls := newPausingStore(open(t), "CreateRefreshToken")
+				client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
+				require.NoError(t, err)
+				login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
+				require.NoError(t, err)
+				ds := newPausingStore(open(t), "")
+				deleter, err := authcore.New(ctx, ds, quiet)
+				require.NoError(t, err)
+
+				ls.armed.Store(true)
+				released := false
+				release := func() {
+					if !released {
+						released = true
+						close(ls.release)
+					}
+				}
+				// A failed wait must not leave the login paused with its
+				// transaction open: closing the stores would wait for it.
+				defer release()
+				type result struct {
+					refreshToken string
+					err          error
+				}
+				loggedIn := make(chan result, 1)
+				go func() {
+					r, err := login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+						Data: tokenData(c.tw, acct)})
+					var out result
+					if err == nil {
+						out.refreshToken = r.RefreshToken
+					}
+					out.err = err
+					loggedIn <- out
+				}()
+				<-ls.entered
+				deleted := make(chan error, 1)
+				go func() {
+					if tenant {
+						deleted <- deleter.DeleteTenant(ctx, first.User.TenantID)
+					} else {
+						deleted <- deleter.DeleteApplication(ctx, appID)
+					}
+				}()
+				waited := true
+				if k.name == "postgres" {
+					// Let the login go on once the delete waits for it
+					// (for its registration or user, in the delete of
+					// the application or tenant). memstore and SQLite run
+					// one write transaction at a time: the delete waits
+					// for the login.
+					waited = watchLockWait(t, "DELETE FROM %", nil)
+				}
+				release()
+				require.True(t, waited, "the delete never waited for the login")
+				logged, deleteErr := <-loggedIn, <-deleted
+				assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+				require.NoError(t, logged.err, "the login that held its registration first goes on")
+				require.NotEmpty(t, logged.refreshToken, "the login created its token before the delete")
+				require.NoError(t, deleteErr)
+				left, err := open(t).ListRefreshTokens(ctx, first.User.ID)
+				require.NoError(t, err)
+				assert.Empty(t, left, "no token of the deleted application is left")
+			})
+		}
+	}
+}
