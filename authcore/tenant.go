@@ -180,6 +180,15 @@ func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 		if _, err := tx.ListIdentityProviders(ctx); err != nil {
 			return err
 		}
+		// The tenant's links before its refresh tokens, the order of a
+		// user's delete (links, tokens, then the user): reached through
+		// the users' cascade after the tokens, the links were held by a
+		// user's delete waiting for a token this delete held.
+		if l, ok := tx.(tenantLinksLocker); ok {
+			if err := l.LockTenantLinks(ctx, id); err != nil {
+				return err
+			}
+		}
 		// The tenant's refresh tokens before the tenant and its
 		// applications, the order of a refresh (its token, then its
 		// tenant and application): locked after them, the store's delete
@@ -377,4 +386,11 @@ func validateRefreshPolicies(errs *validation.Errors, path, usage, expiration st
 		field := path + ".refreshTokenExpirationPolicy"
 		errs.Invalid(field, fmt.Sprintf("The [%s] property must be %s, %s or %s; it was [%s].", field, RefreshTokenFixed, RefreshTokenSlidingWindow, RefreshTokenSlidingWindowWithMaximumLifetime, expiration))
 	}
+}
+
+// tenantLinksLocker is a store transaction that locks a tenant's links
+// (sqlstore on PostgreSQL, where a transaction's reads lock rows; SQLite and
+// memstore run one write transaction at a time and need none).
+type tenantLinksLocker interface {
+	LockTenantLinks(ctx context.Context, tenantID string) error
 }

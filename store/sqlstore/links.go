@@ -40,6 +40,20 @@ func (t *tx) GetLink(ctx context.Context, tenantID, providerID, providerUserID s
 		tenantID, providerID, providerUserID)
 }
 
+// LockTenantLinks locks a tenant's links (FOR UPDATE on PostgreSQL; SQLite
+// runs one write transaction at a time and needs no lock), in ListLinks'
+// order, for a tenant's delete about to lock the tenant's refresh tokens: a
+// user's delete holds the user's links when it locks the user's tokens, and
+// the tenant's delete, which reached the links only through its users'
+// cascade, held the tokens while it waited for them.
+func (t *tx) LockTenantLinks(ctx context.Context, tenantID string) error {
+	if t.s.dialect != Postgres {
+		return nil
+	}
+	_, err := t.exec(ctx, `SELECT user_id FROM links WHERE tenant_id = ? ORDER BY insert_instant, provider_user_id, provider_id FOR UPDATE`, tenantID)
+	return err
+}
+
 func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
 	if providerID == "" {
 		return getList[authcore.IdentityProviderLink](ctx, t, "link",

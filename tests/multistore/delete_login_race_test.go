@@ -95,12 +95,17 @@ func TestDeleteDuringRepeatLogin(t *testing.T) {
 				}()
 				waited := true
 				if k.name == "postgres" {
-					// Let the login go on once the delete waits for it
-					// (for its registration or user, in the delete of
-					// the application or tenant). memstore and SQLite run
-					// one write transaction at a time: the delete waits
-					// for the login.
-					waited = watchLockWait(t, "DELETE FROM %", nil)
+					// Let the login go on once the delete waits for it:
+					// the application's for the login's registration
+					// (the cascade of its DELETE), the tenant's for the
+					// login's link (its lock of the tenant's links).
+					// memstore and SQLite run one write transaction at a
+					// time: the delete waits for the login.
+					pattern := "DELETE FROM applications %"
+					if tenant {
+						pattern = "SELECT user_id FROM links WHERE tenant_id %"
+					}
+					waited = watchLockWait(t, pattern, nil)
 				}
 				release()
 				require.True(t, waited, "the delete never waited for the login")

@@ -37,3 +37,21 @@ func (t *pausingTx) CreateRefreshToken(ctx context.Context, rt *authcore.Refresh
 	t.pause("CreateRefreshToken")
 	return err
 }
+
+// ListLinks pauses with the links it read locked on PostgreSQL, as a
+// user's delete holds them before it locks the user's tokens.
+func (t *pausingTx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
+	links, err := t.Store.ListLinks(ctx, userID, providerID)
+	t.pause("ListLinks")
+	return links, err
+}
+
+// LockTenantLinks forwards the links' lock a tenant's delete finds by type.
+func (t *pausingTx) LockTenantLinks(ctx context.Context, tenantID string) error {
+	if l, ok := t.Store.(interface {
+		LockTenantLinks(context.Context, string) error
+	}); ok {
+		return l.LockTenantLinks(ctx, tenantID)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package multistore_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// A tenant's delete while a user's delete of that tenant holds the user's
+// links and has not yet locked the user's refresh tokens (a user's delete
+// with events recorded locks the links, the tokens and then the user). The
+// tenant's delete locked the tokens and then reached the links through its
+// users' cascade: each waited for the other, a deadlock on PostgreSQL. The
+// tenant's delete locks the tenant's links before the tokens now: it waits
+// for the user's delete.
+func TestDeleteTenantDuringUserDelete(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := k.open(t)
+			c := newCluster(t, open, 1)
+			e := c.engines[0]
+			r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+				Data: tokenData(c.tw, c.account(1))})
+			require.NoError(t, err)
+			require.NotEmpty(t, r.RefreshToken)
+			// The last tenant cannot be deleted: the user's goes, another
+			// stays.
+			_, err = e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
+			require.NoError(t, err)
+
+			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			us := newPausingStore(open(t), "ListLinks")
+			userDeleter, err := authcore.New(ctx, us, quiet,
+				authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
+			require.NoError(t, err)
+			ts := newPausingStore(open(t), "")
+			tenantDeleter, err := authcore.New(ctx, ts, quiet)
+			require.NoError(t, err)
+
+			us.armed.Store(true)
+			released := false
+			release := func() {
+				if !released {
+					released = true
+					close(us.release)
+				}
+			}
+			// A failed wait must not leave the user's delete paused with
+			// its transaction open: closing the stores would wait for it.
+			defer release()
+			userDeleted := make(chan error, 1)
+			go func() { userDeleted <- userDeleter.DeleteUser(ctx, r.User.ID) }()
+			<-us.entered
+			tenantDeleted := make(chan error, 1)
+			go func() { tenantDeleted <- tenantDeleter.DeleteTenant(ctx, r.User.TenantID) }()
+			waited := true
+			if k.name == "postgres" {
+				// Let the user's delete go on once the tenant's waits for
+				// the user's links. memstore and SQLite run one write
+				// transaction at a time: the tenant's delete waits for
+				// the user's.
+				waited = watchLockWait(t, "SELECT user_id FROM links WHERE tenant_id %", nil)
+			}
+			release()
+			require.True(t, waited, "the tenant's delete never waited for the user's")
+			userErr, tenantErr := <-userDeleted, <-tenantDeleted
+			assert.Zero(t, us.conflicts.Load()+ts.conflicts.Load(), "transactions lost to a deadlock")
+			require.NoError(t, userErr, "the user's delete that held the links first goes on")
+			require.NoError(t, tenantErr)
+		})
+	}
+}
