@@ -58,61 +58,33 @@ func TestDeleteDuringRepeatLogin(t *testing.T) {
 				deleter, err := authcore.New(ctx, ds, quiet)
 				require.NoError(t, err)
 
-				ls.armed.Store(true)
-				released := false
-				release := func() {
-					if !released {
-						released = true
-						close(ls.release)
-					}
+				// The delete waits for the login: the application's for
+				// the login's registration (the cascade of its DELETE),
+				// the tenant's for the login's link (its lock of the
+				// tenant's links).
+				pattern := "DELETE FROM applications %"
+				if tenant {
+					pattern = "SELECT user_id FROM links WHERE tenant_id %"
 				}
-				// A failed wait must not leave the login paused with its
-				// transaction open: closing the stores would wait for it.
-				defer release()
-				type result struct {
-					refreshToken string
-					err          error
-				}
-				loggedIn := make(chan result, 1)
-				go func() {
-					r, err := login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-						Data: tokenData(c.tw, acct)})
-					var out result
-					if err == nil {
-						out.refreshToken = r.RefreshToken
-					}
-					out.err = err
-					loggedIn <- out
-				}()
-				<-ls.entered
-				deleted := make(chan error, 1)
-				go func() {
-					if tenant {
-						deleted <- deleter.DeleteTenant(ctx, first.User.TenantID)
-					} else {
-						deleted <- deleter.DeleteApplication(ctx, appID)
-					}
-				}()
-				waited := true
-				if k.name == "postgres" {
-					// Let the login go on once the delete waits for it:
-					// the application's for the login's registration
-					// (the cascade of its DELETE), the tenant's for the
-					// login's link (its lock of the tenant's links).
-					// memstore and SQLite run one write transaction at a
-					// time: the delete waits for the login.
-					pattern := "DELETE FROM applications %"
-					if tenant {
-						pattern = "SELECT user_id FROM links WHERE tenant_id %"
-					}
-					waited = watchLockWait(t, pattern, nil)
-				}
-				release()
-				require.True(t, waited, "the delete never waited for the login")
-				logged, deleteErr := <-loggedIn, <-deleted
+				var refreshToken string
+				loginErr, deleteErr := raceAround(t, k, ls, pattern,
+					func() error {
+						r, err := login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+							Data: tokenData(c.tw, acct)})
+						if err == nil {
+							refreshToken = r.RefreshToken
+						}
+						return err
+					},
+					func() error {
+						if tenant {
+							return deleter.DeleteTenant(ctx, first.User.TenantID)
+						}
+						return deleter.DeleteApplication(ctx, appID)
+					})
 				assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
-				require.NoError(t, logged.err, "the login that held its registration first goes on")
-				require.NotEmpty(t, logged.refreshToken, "the login created its token before the delete")
+				require.NoError(t, loginErr, "the login that held its registration first goes on")
+				require.NotEmpty(t, refreshToken, "the login created its token before the delete")
 				require.NoError(t, deleteErr)
 				left, err := open(t).ListRefreshTokens(ctx, first.User.ID)
 				require.NoError(t, err)

@@ -54,41 +54,18 @@ func TestDeleteDuringRefresh(t *testing.T) {
 				deleter, err := authcore.New(ctx, ds, quiet)
 				require.NoError(t, err)
 
-				fs.armed.Store(true)
-				released := false
-				release := func() {
-					if !released {
-						released = true
-						close(fs.release)
-					}
-				}
-				// A failed wait must not leave the refresh paused with its
-				// transaction open: closing the stores would wait for it.
-				defer release()
-				refreshed := make(chan error, 1)
-				go func() {
-					_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
-					refreshed <- err
-				}()
-				<-fs.entered
-				deleted := make(chan error, 1)
-				go func() {
-					if tenant {
-						deleted <- deleter.DeleteTenant(ctx, r.User.TenantID)
-					} else {
-						deleted <- deleter.DeleteApplication(ctx, appID)
-					}
-				}()
-				waited := true
-				if k.name == "postgres" {
-					// Let the refresh go on once the delete waits for the
-					// token. memstore and SQLite run one write transaction
-					// at a time: the delete waits for the refresh.
-					waited = watchLockWait(t, "%FROM refresh_tokens WHERE %", nil)
-				}
-				release()
-				require.True(t, waited, "the delete never waited for the refresh's token")
-				refreshErr, deleteErr := <-refreshed, <-deleted
+				// The delete waits for the refresh's token.
+				refreshErr, deleteErr := raceAround(t, k, fs, "%FROM refresh_tokens WHERE %",
+					func() error {
+						_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+						return err
+					},
+					func() error {
+						if tenant {
+							return deleter.DeleteTenant(ctx, r.User.TenantID)
+						}
+						return deleter.DeleteApplication(ctx, appID)
+					})
 				assert.Zero(t, fs.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
 				assert.NoError(t, refreshErr, "the refresh that held its token first goes on")
 				require.NoError(t, deleteErr)
@@ -125,33 +102,13 @@ func TestRevokeApplicationTokensDuringDelete(t *testing.T) {
 			revoker, err := authcore.New(ctx, rs, quiet)
 			require.NoError(t, err)
 
-			ds.armed.Store(true)
-			released := false
-			release := func() {
-				if !released {
-					released = true
-					close(ds.release)
-				}
-			}
-			defer release()
-			deleted := make(chan error, 1)
-			go func() { deleted <- deleter.DeleteApplication(ctx, appID) }()
-			<-ds.entered
-			revoked := make(chan error, 1)
-			go func() {
-				_, err := revoker.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: appID})
-				revoked <- err
-			}()
-			waited := true
-			if k.name == "postgres" {
-				// Let the delete go on once the revocation waits for the
-				// tokens. memstore and SQLite run one write transaction
-				// at a time: the revocation waits for the delete.
-				waited = watchLockWait(t, "%FROM refresh_tokens WHERE %", nil)
-			}
-			release()
-			require.True(t, waited, "the revocation never waited for the delete's tokens")
-			deleteErr, revokeErr := <-deleted, <-revoked
+			// The revocation waits for the delete's lock of the tokens.
+			deleteErr, revokeErr := raceAround(t, k, ds, "%FROM refresh_tokens WHERE %",
+				func() error { return deleter.DeleteApplication(ctx, appID) },
+				func() error {
+					_, err := revoker.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: appID})
+					return err
+				})
 			assert.Zero(t, ds.conflicts.Load()+rs.conflicts.Load(), "transactions lost to a deadlock")
 			require.NoError(t, deleteErr)
 			assert.ErrorIs(t, revokeErr, authcore.ErrNotFound, "the revocation comes after the delete")

@@ -45,33 +45,10 @@ func TestDeleteTenantDuringUserDelete(t *testing.T) {
 			tenantDeleter, err := authcore.New(ctx, ts, quiet)
 			require.NoError(t, err)
 
-			us.armed.Store(true)
-			released := false
-			release := func() {
-				if !released {
-					released = true
-					close(us.release)
-				}
-			}
-			// A failed wait must not leave the user's delete paused with
-			// its transaction open: closing the stores would wait for it.
-			defer release()
-			userDeleted := make(chan error, 1)
-			go func() { userDeleted <- userDeleter.DeleteUser(ctx, r.User.ID) }()
-			<-us.entered
-			tenantDeleted := make(chan error, 1)
-			go func() { tenantDeleted <- tenantDeleter.DeleteTenant(ctx, r.User.TenantID) }()
-			waited := true
-			if k.name == "postgres" {
-				// Let the user's delete go on once the tenant's waits for
-				// the user's links. memstore and SQLite run one write
-				// transaction at a time: the tenant's delete waits for
-				// the user's.
-				waited = watchLockWait(t, "SELECT user_id FROM links WHERE tenant_id %", nil)
-			}
-			release()
-			require.True(t, waited, "the tenant's delete never waited for the user's")
-			userErr, tenantErr := <-userDeleted, <-tenantDeleted
+			// The tenant's delete waits for the user's links.
+			userErr, tenantErr := raceAround(t, k, us, "SELECT user_id FROM links WHERE tenant_id %",
+				func() error { return userDeleter.DeleteUser(ctx, r.User.ID) },
+				func() error { return tenantDeleter.DeleteTenant(ctx, r.User.TenantID) })
 			assert.Zero(t, us.conflicts.Load()+ts.conflicts.Load(), "transactions lost to a deadlock")
 			require.NoError(t, userErr, "the user's delete that held the links first goes on")
 			require.NoError(t, tenantErr)

@@ -375,22 +375,12 @@ func (r *linkRace) completeAround(t *testing.T, k storeKind, p, userID, blockedQ
 	ps := newPausingStore(r.open(t), "TakePendingLink")
 	e, err := authcore.New(ctx, ps, authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	require.NoError(t, err)
-	ps.armed.Store(true)
-	completed := make(chan error, 1)
-	go func() {
-		_, err := e.CreateLink(ctx, authcore.LinkRequest{PendingIdPLinkID: p, IdentityProviderLink: authcore.IdentityProviderLink{UserID: userID}})
-		completed <- err
-	}()
-	<-ps.entered
-	removed := make(chan error, 1)
-	go func() { removed <- remove() }()
-	waited := k.name != "postgres" || waitForLock(t, blockedQuery)
-	// Let the completion go in any case: a test that stopped here would
-	// leave it holding its locks, and the store's close waiting for it.
-	close(ps.release)
-	cerr, rerr := <-completed, <-removed
-	require.True(t, waited, "no statement %q waited for a lock", blockedQuery)
-	return cerr, rerr
+	return raceAround(t, k, ps, blockedQuery+"%",
+		func() error {
+			_, err := e.CreateLink(ctx, authcore.LinkRequest{PendingIdPLinkID: p, IdentityProviderLink: authcore.IdentityProviderLink{UserID: userID}})
+			return err
+		},
+		remove)
 }
 
 // remains asserts that no link or pending link of acct is left.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
 )
@@ -102,4 +105,26 @@ func (t *pausingTx) GetIdentityProviderShared(ctx context.Context, id string) (*
 		return sh.GetIdentityProviderShared(ctx, id)
 	}
 	return t.Store.GetIdentityProvider(ctx, id)
+}
+
+// raceAround runs held until it pauses at ps's pause point, then runs other
+// beside it, and lets held go on once other waits for it: on PostgreSQL
+// when a statement like pattern (SQL LIKE) waits for a lock, which fails
+// the test if none does within 30 seconds; memstore and SQLite run one
+// write transaction at a time, so other waits for held there. It returns
+// held's error and other's.
+func raceAround(t *testing.T, k storeKind, ps *pausingStore, pattern string, held, other func() error) (heldErr, otherErr error) {
+	t.Helper()
+	ps.armed.Store(true)
+	heldDone, otherDone := make(chan error, 1), make(chan error, 1)
+	go func() { heldDone <- held() }()
+	<-ps.entered
+	go func() { otherDone <- other() }()
+	waited := k.name != "postgres" || watchLockWait(t, pattern, nil)
+	// Let held go in any case: a test that stopped here would leave its
+	// transaction open, and closing the stores would wait for it.
+	close(ps.release)
+	heldErr, otherErr = <-heldDone, <-otherDone
+	require.True(t, waited, "no statement like %q waited for a lock", pattern)
+	return heldErr, otherErr
 }

@@ -59,23 +59,6 @@ func TestRevokeTokensDuringRefresh(t *testing.T) {
 				revoker, err := authcore.New(ctx, rs, opts...)
 				require.NoError(t, err)
 
-				fs.armed.Store(true)
-				released := false
-				release := func() {
-					if !released {
-						released = true
-						close(fs.release)
-					}
-				}
-				// A failed wait must not leave the refresh paused with its
-				// transaction open: closing the stores would wait for it.
-				defer release()
-				refreshed := make(chan error, 1)
-				go func() {
-					_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
-					refreshed <- err
-				}()
-				<-fs.entered
 				var req authcore.RevokeRequest
 				if tc.user {
 					req.UserID = r.User.ID
@@ -83,30 +66,22 @@ func TestRevokeTokensDuringRefresh(t *testing.T) {
 				if tc.app {
 					req.ApplicationID = appID
 				}
-				type result struct {
-					n   int
-					err error
-				}
-				revoked := make(chan result, 1)
-				go func() {
-					n, err := revoker.RevokeRefreshTokens(ctx, req)
-					revoked <- result{n, err}
-				}()
-				waited := true
-				if k.name == "postgres" {
-					// Let the refresh go on once the revocation waits for
-					// the token (in its DELETE, or in a read of the
-					// user's tokens). memstore and SQLite run one write
-					// transaction at a time: the revocation waits for the
-					// refresh.
-					waited = watchLockWait(t, "%FROM refresh_tokens WHERE %", nil)
-				}
-				release()
-				require.True(t, waited, "the revocation never waited for the refresh's token")
-				require.NoError(t, <-refreshed)
-				res := <-revoked
-				require.NoError(t, res.err)
-				assert.Equal(t, 1, res.n, "the refreshed token is revoked")
+				// The revocation waits for the token (in its DELETE, or in
+				// a read of the user's tokens).
+				var revokedN int
+				refreshErr, revokeErr := raceAround(t, k, fs, "%FROM refresh_tokens WHERE %",
+					func() error {
+						_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+						return err
+					},
+					func() error {
+						var err error
+						revokedN, err = revoker.RevokeRefreshTokens(ctx, req)
+						return err
+					})
+				require.NoError(t, refreshErr)
+				require.NoError(t, revokeErr)
+				assert.Equal(t, 1, revokedN, "the refreshed token is revoked")
 				assert.Zero(t, fs.conflicts.Load()+rs.conflicts.Load(), "transactions lost to a deadlock")
 				left, err := revoker.RefreshTokens(ctx, r.User.ID)
 				require.NoError(t, err)
