@@ -294,11 +294,11 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer has an id_str that is not a 64-bit decimal id"))
 	}
 	if len(u.ScreenName) > maxIdentityLength || len(u.Email) > maxIdentityLength {
-		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email longer than Twitter's"))
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds a screen name or email longer than Twitter's"))
 	}
 	if strings.ContainsRune(u.ScreenName, 0) || strings.ContainsRune(u.Email, 0) {
-		// The stores index all three, and PostgreSQL's text refuses U+0000.
-		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds an id, screen name or email with U+0000"))
+		// The stores index both, and PostgreSQL's text refuses U+0000.
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds a screen name or email with U+0000"))
 	}
 	if u.Email != "" && !validation.IsEmail(u.Email) {
 		// Twitter returns only confirmed addresses. A login stores the
