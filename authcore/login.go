@@ -481,7 +481,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			app := lg.app
 			if len(DefaultRoles(lg.app)) > 0 {
 				var err error
-				if app, err = readForRegistration(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
+				if app, err = getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
 					return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
 				} else if err != nil {
 					return nil, err
@@ -635,11 +635,13 @@ type applicationSharer interface {
 	GetApplicationShared(ctx context.Context, id string) (*Application, error)
 }
 
-// readForRegistration reads the application whose default roles a first
-// login's registration gets. A role change must not slip between the read
-// and the commit, but first logins of one application need not wait for each
-// other: a shared lock where the store has one, else GetApplication's.
-func readForRegistration(ctx context.Context, tx Store, id string) (*Application, error) {
+// getApplicationShared reads an application under a shared lock where the
+// store has one (applicationSharer), else with GetApplication: a change to
+// the application must not slip between the read and the commit, but
+// readers need not wait for each other (first logins of one application
+// reading its default roles; a revocation and a refresh of its tokens,
+// each of which may hold what the other waits for).
+func getApplicationShared(ctx context.Context, tx Store, id string) (*Application, error) {
 	if sh, ok := tx.(applicationSharer); ok {
 		return sh.GetApplicationShared(ctx, id)
 	}

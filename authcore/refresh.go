@@ -440,13 +440,7 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 				// too, and would otherwise wait for this lock while the
 				// DELETE waits for its token. The application only has to
 				// exist and be in scope; a change to it still waits.
-				var a *Application
-				var err error
-				if sh, ok := tx.(applicationSharer); ok { // login.go
-					a, err = sh.GetApplicationShared(ctx, req.ApplicationID)
-				} else {
-					a, err = tx.GetApplication(ctx, req.ApplicationID)
-				}
+				a, err := getApplicationShared(ctx, tx, req.ApplicationID) // login.go
 				if err != nil {
 					return err
 				}

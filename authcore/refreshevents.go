@@ -108,13 +108,7 @@ func (e *Engine) emitRevoke(ctx context.Context, tx Store, tokens []*RefreshToke
 // application, and one of them lost to a deadlock. Nothing here is
 // written; the lifetime only describes the tokens already issued.
 func (e *Engine) appTTL(ctx context.Context, tx Store, applicationID string) (int, string, error) {
-	var app *Application
-	var err error
-	if sh, ok := tx.(applicationSharer); ok { // login.go
-		app, err = sh.GetApplicationShared(ctx, applicationID)
-	} else {
-		app, err = tx.GetApplication(ctx, applicationID)
-	}
+	app, err := getApplicationShared(ctx, tx, applicationID) // login.go
 	if errors.Is(err, ErrNotFound) {
 		return 0, "", nil
 	}
