@@ -430,6 +430,22 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			return nil, lg.vanished(ctx, tx, err)
 		}
 	case linking.CreateUserAndLink:
+		// The provider is locked shared (as a link's creation locks it)
+		// before the user's insert takes a key-share lock on the tenant
+		// and before the registration's read locks the application. A
+		// tenant's or application's delete locks the providers first and
+		// then the tenant or application: locked only by the link's
+		// foreign key, after the user, the provider was held by a delete
+		// that waited for the tenant the login held, a deadlock on
+		// PostgreSQL (TestDeleteTenantDuringFirstLogin, and
+		// TestDeleteApplicationDuringFirstLogin with the application). Only
+		// the login that creates a user pays the statement; a repeat login
+		// does not.
+		if sh, ok := tx.(providerSharer); ok {
+			if _, err := sh.GetIdentityProviderShared(ctx, providerID); err != nil {
+				return nil, lg.vanished(ctx, tx, err)
+			}
+		}
 		// Stored below, once reconcile and moderation have had their say:
 		// one insert instead of an insert and an update.
 		user = lg.newUser(now, strategy)

@@ -1,0 +1,140 @@
+package multistore_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// A tenant's delete while a first login into that tenant is between its
+// user's insert (a key-share lock on the tenant: the users' foreign key) and
+// its link's (the same on the identity provider). The delete locks the
+// identity providers first and the tenant later (FOR UPDATE): it held the
+// provider and waited for the tenant while the login held the tenant and
+// waited for the provider, a deadlock on PostgreSQL that one of them lost
+// (and ran again). The login that creates a user locks its provider shared
+// before the user's insert now: the delete waits for the login, which
+// commits, and then deletes the tenant with what the login created.
+func TestDeleteTenantDuringFirstLogin(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := k.open(t)
+			c := newCluster(t, open, 1)
+			app, err := open(t).GetApplication(ctx, appID)
+			require.NoError(t, err)
+			tenantID := app.TenantID
+			// The last tenant cannot be deleted: the login's goes, another
+			// stays.
+			_, err = c.engines[0].CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
+			require.NoError(t, err)
+
+			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			ls := newPausingStore(open(t), "CreateUser")
+			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
+			require.NoError(t, err)
+			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
+			require.NoError(t, err)
+			ds := newPausingStore(open(t), "")
+			deleter, err := authcore.New(ctx, ds, quiet)
+			require.NoError(t, err)
+
+			acct := c.account(1)
+			var r *authcore.LoginResponse
+			// Any statement of the delete's: before the fix it waited at the
+			// tenant's FOR UPDATE, now at the providers' (the login holds
+			// its provider shared).
+			loginErr, deleteErr := raceAround(t, k, ls, "SELECT %",
+				func() error {
+					var err error
+					// No access token: it is signed after the commit,
+					// when the delete may have removed the tenant's key.
+					r, err = login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+						Data: tokenData(c.tw, acct), NoJWT: true})
+					return err
+				},
+				func() error { return deleter.DeleteTenant(ctx, tenantID) })
+			assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+			// The login held its locks first: it commits, and the delete
+			// that waited for it removes the user and the link with the
+			// tenant.
+			require.NoError(t, loginErr)
+			require.NotNil(t, r.User)
+			require.NoError(t, deleteErr)
+
+			s := open(t)
+			_, err = s.GetTenant(ctx, tenantID)
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "the tenant")
+			_, err = s.GetUser(ctx, r.User.ID)
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's user")
+			_, err = s.GetLink(ctx, tenantID, twitter.ProviderID, acct)
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's link")
+		})
+	}
+}
+
+// An application's delete while a first login into it, with default roles,
+// is between its user's insert and its link's: the login read (and on
+// PostgreSQL locked, shared) the application for its registration's roles
+// before the user's insert. The delete locks the identity provider and then
+// the application: it held the provider and waited for the application
+// while the login held the application and waited for the provider at its
+// link's insert. The login locks its provider first now, as in
+// TestDeleteTenantDuringFirstLogin.
+func TestDeleteApplicationDuringFirstLogin(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := k.open(t)
+			c := newCluster(t, open, 1)
+			app, err := open(t).GetApplication(ctx, appID)
+			require.NoError(t, err)
+			require.NotEmpty(t, authcore.DefaultRoles(app), "the login must read the application before its user's insert")
+
+			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			ls := newPausingStore(open(t), "CreateUser")
+			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
+			require.NoError(t, err)
+			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
+			require.NoError(t, err)
+			ds := newPausingStore(open(t), "")
+			deleter, err := authcore.New(ctx, ds, quiet)
+			require.NoError(t, err)
+
+			acct := c.account(1)
+			var r *authcore.LoginResponse
+			loginErr, deleteErr := raceAround(t, k, ls, "SELECT %",
+				func() error {
+					var err error
+					r, err = login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+						Data: tokenData(c.tw, acct), NoJWT: true})
+					return err
+				},
+				func() error { return deleter.DeleteApplication(ctx, appID) })
+			assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+			require.NoError(t, loginErr)
+			require.NotNil(t, r.User)
+			require.NoError(t, deleteErr)
+
+			// The user and link belong to the tenant and stay; the
+			// registration goes with the application.
+			s := open(t)
+			_, err = s.GetApplication(ctx, appID)
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "the application")
+			_, err = s.GetUser(ctx, r.User.ID)
+			assert.NoError(t, err, "the login's user")
+			_, err = s.GetLink(ctx, r.User.TenantID, twitter.ProviderID, acct)
+			assert.NoError(t, err, "the login's link")
+			_, err = s.GetRegistration(ctx, r.User.ID, appID)
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's registration")
+		})
+	}
+}
