@@ -439,11 +439,11 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		// that waited for the tenant the login held, a deadlock on
 		// PostgreSQL (TestDeleteTenantDuringFirstLogin, and
 		// TestDeleteApplicationDuringFirstLogin with the application). Only
-		// the login that creates a user pays the statement; a repeat login
-		// does not.
-		if sh, ok := tx.(providerSharer); ok {
-			if _, err := sh.GetIdentityProviderShared(ctx, providerID); err != nil {
-				return nil, lg.vanished(ctx, tx, err)
+		// a login that creates a user pays the statement, and only on
+		// PostgreSQL; a repeat login does not.
+		if l, ok := tx.(providerLocker); ok {
+			if err := l.LockIdentityProviderShared(ctx, providerID); err != nil {
+				return nil, err
 			}
 		}
 		// Stored below, once reconcile and moderation have had their say:
@@ -952,4 +952,13 @@ func derefRegistrations(regs []*UserRegistration) []UserRegistration {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out
+}
+
+// providerLocker is a store transaction that can lock an identity provider
+// shared without reading it (sqlstore: FOR SHARE on PostgreSQL, nothing on
+// SQLite, which runs one write transaction at a time): the lock a link's
+// insert will need, taken before the locks a delete of the provider's
+// tenant or application would then wait for.
+type providerLocker interface {
+	LockIdentityProviderShared(ctx context.Context, id string) error
 }

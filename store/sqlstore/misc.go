@@ -40,6 +40,18 @@ func (t *tx) GetIdentityProviderShared(ctx context.Context, id string) (*authcor
 		`SELECT doc FROM identity_providers WHERE id = ?`+t.shareLock(), id)
 }
 
+// LockIdentityProviderShared locks an identity provider's row as
+// GetIdentityProviderShared does, without reading it, for a first login
+// about to insert its user (authcore's providerLocker). SQLite runs one
+// write transaction at a time and needs no lock, nor the statement.
+func (t *tx) LockIdentityProviderShared(ctx context.Context, id string) error {
+	if t.s.dialect != Postgres {
+		return nil
+	}
+	_, err := t.exec(ctx, `SELECT 1 FROM identity_providers WHERE id = ? FOR SHARE`, id)
+	return err
+}
+
 func (t *tx) ListIdentityProviders(ctx context.Context) ([]*authcore.IdentityProviderRecord, error) {
 	return getList[authcore.IdentityProviderRecord](ctx, t, "identity provider",
 		`SELECT doc FROM identity_providers ORDER BY insert_instant, id`+t.lock())

@@ -55,3 +55,14 @@ func (t *pausingTx) LockTenantLinks(ctx context.Context, tenantID string) error 
 	}
 	return nil
 }
+
+// LockIdentityProviderShared forwards the provider's lock a first login
+// takes before its user's insert.
+func (t *pausingTx) LockIdentityProviderShared(ctx context.Context, id string) error {
+	if l, ok := t.Store.(interface {
+		LockIdentityProviderShared(context.Context, string) error
+	}); ok {
+		return l.LockIdentityProviderShared(ctx, id)
+	}
+	return nil
+}
