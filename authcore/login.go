@@ -368,6 +368,23 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	}
 	var candidate *User
 	if in.Existing == nil {
+		// A login without a link locks its provider shared (as a link's
+		// creation does) before it looks for a user to link or creates
+		// one: before the user's lock, the user's insert (a key-share lock
+		// on the tenant) and the registration's read (the application). A
+		// tenant's or application's delete locks the providers first and
+		// then the tenant, its users or the application: locked only by
+		// the link's foreign key, after those, the provider was held by a
+		// delete that waited for what the login held, a deadlock on
+		// PostgreSQL (TestDeleteTenantDuringFirstLogin,
+		// TestDeleteApplicationDuringFirstLogin,
+		// TestDeleteTenantDuringLinkingLogin). Only a login without a link
+		// pays the statement, and only on PostgreSQL.
+		if l, ok := tx.(providerLocker); ok {
+			if err := l.LockIdentityProviderShared(ctx, providerID); err != nil {
+				return nil, err
+			}
+		}
 		switch strategy.Lookup() {
 		case linking.LookupEmail:
 			if lg.tuser.Email != "" {
@@ -430,22 +447,6 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			return nil, lg.vanished(ctx, tx, err)
 		}
 	case linking.CreateUserAndLink:
-		// The provider is locked shared (as a link's creation locks it)
-		// before the user's insert takes a key-share lock on the tenant
-		// and before the registration's read locks the application. A
-		// tenant's or application's delete locks the providers first and
-		// then the tenant or application: locked only by the link's
-		// foreign key, after the user, the provider was held by a delete
-		// that waited for the tenant the login held, a deadlock on
-		// PostgreSQL (TestDeleteTenantDuringFirstLogin, and
-		// TestDeleteApplicationDuringFirstLogin with the application). Only
-		// a login that creates a user pays the statement, and only on
-		// PostgreSQL; a repeat login does not.
-		if l, ok := tx.(providerLocker); ok {
-			if err := l.LockIdentityProviderShared(ctx, providerID); err != nil {
-				return nil, err
-			}
-		}
 		// Stored below, once reconcile and moderation have had their say:
 		// one insert instead of an insert and an update.
 		user = lg.newUser(now, strategy)

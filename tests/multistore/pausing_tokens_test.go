@@ -66,3 +66,11 @@ func (t *pausingTx) LockIdentityProviderShared(ctx context.Context, id string) e
 	}
 	return nil
 }
+
+// GetUserByEmail pauses with the user it found locked (on PostgreSQL), as a
+// login that links an existing user holds it before it inserts the link.
+func (t *pausingTx) GetUserByEmail(ctx context.Context, tenantID, email string) (*authcore.User, error) {
+	u, err := t.Store.GetUserByEmail(ctx, tenantID, email)
+	t.pause("GetUserByEmail")
+	return u, err
+}
