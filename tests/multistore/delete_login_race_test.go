@@ -2,10 +2,7 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,15 +45,8 @@ func TestDeleteDuringRepeatLogin(t *testing.T) {
 					require.NoError(t, err)
 				}
 
-				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-				ls := newPausingStore(open(t), "CreateRefreshToken")
-				client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
-				require.NoError(t, err)
-				login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
-				require.NoError(t, err)
-				ds := newPausingStore(open(t), "")
-				deleter, err := authcore.New(ctx, ds, quiet)
-				require.NoError(t, err)
+				login, ls := c.pausedEngine(t, open, "CreateRefreshToken")
+				deleter, ds := c.pausedEngine(t, open, "")
 
 				// The delete waits for the login: the application's for
 				// the login's registration (the cascade of its DELETE),

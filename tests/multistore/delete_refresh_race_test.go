@@ -2,8 +2,6 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,13 +44,8 @@ func TestDeleteDuringRefresh(t *testing.T) {
 					require.NoError(t, err)
 				}
 
-				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-				fs := newPausingStore(open(t), "GetRefreshTokenByHash")
-				refresher, err := authcore.New(ctx, fs, quiet)
-				require.NoError(t, err)
-				ds := newPausingStore(open(t), "")
-				deleter, err := authcore.New(ctx, ds, quiet)
-				require.NoError(t, err)
+				refresher, fs := c.pausedEngine(t, open, "GetRefreshTokenByHash")
+				deleter, ds := c.pausedEngine(t, open, "")
 
 				// The delete waits for the refresh's token.
 				refreshErr, deleteErr := raceAround(t, k, fs, "%FROM refresh_tokens WHERE %",
@@ -94,13 +87,8 @@ func TestRevokeApplicationTokensDuringDelete(t *testing.T) {
 				Data: tokenData(c.tw, c.account(1))})
 			require.NoError(t, err)
 
-			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			ds := newPausingStore(open(t), "LockApplicationTokens")
-			deleter, err := authcore.New(ctx, ds, quiet)
-			require.NoError(t, err)
-			rs := newPausingStore(open(t), "")
-			revoker, err := authcore.New(ctx, rs, quiet)
-			require.NoError(t, err)
+			deleter, ds := c.pausedEngine(t, open, "LockApplicationTokens")
+			revoker, rs := c.pausedEngine(t, open, "")
 
 			// The revocation waits for the delete's lock of the tokens.
 			deleteErr, revokeErr := raceAround(t, k, ds, "%FROM refresh_tokens WHERE %",

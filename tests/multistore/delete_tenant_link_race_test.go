@@ -2,10 +2,7 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,15 +35,8 @@ func TestDeleteTenantDuringLinkingLogin(t *testing.T) {
 			existing, err := c.engines[0].CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{TenantID: tenantID, Email: "user" + acct + "@example.com"}})
 			require.NoError(t, err)
 
-			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			ls := newPausingStore(open(t), "GetUserByEmail")
-			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
-			require.NoError(t, err)
-			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
-			require.NoError(t, err)
-			ds := newPausingStore(open(t), "")
-			deleter, err := authcore.New(ctx, ds, quiet)
-			require.NoError(t, err)
+			login, ls := c.pausedEngine(t, open, "GetUserByEmail")
+			deleter, ds := c.pausedEngine(t, open, "")
 
 			var r *authcore.LoginResponse
 			loginErr, deleteErr := raceAround(t, k, ls, "%", // the delete, at whichever of its statements meets the login's locks

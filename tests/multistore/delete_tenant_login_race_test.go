@@ -2,10 +2,7 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,15 +34,8 @@ func TestDeleteTenantDuringFirstLogin(t *testing.T) {
 			_, err = c.engines[0].CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
 			require.NoError(t, err)
 
-			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			ls := newPausingStore(open(t), "CreateUser")
-			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
-			require.NoError(t, err)
-			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
-			require.NoError(t, err)
-			ds := newPausingStore(open(t), "")
-			deleter, err := authcore.New(ctx, ds, quiet)
-			require.NoError(t, err)
+			login, ls := c.pausedEngine(t, open, "CreateUser")
+			deleter, ds := c.pausedEngine(t, open, "")
 
 			acct := c.account(1)
 			var r *authcore.LoginResponse
@@ -99,15 +89,8 @@ func TestDeleteApplicationDuringFirstLogin(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEmpty(t, authcore.DefaultRoles(app), "the login must read the application before its user's insert")
 
-			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			ls := newPausingStore(open(t), "CreateUser")
-			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
-			require.NoError(t, err)
-			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
-			require.NoError(t, err)
-			ds := newPausingStore(open(t), "")
-			deleter, err := authcore.New(ctx, ds, quiet)
-			require.NoError(t, err)
+			login, ls := c.pausedEngine(t, open, "CreateUser")
+			deleter, ds := c.pausedEngine(t, open, "")
 
 			acct := c.account(1)
 			var r *authcore.LoginResponse

@@ -2,8 +2,6 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,14 +34,9 @@ func TestDeleteTenantDuringUserDelete(t *testing.T) {
 			_, err = e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
 			require.NoError(t, err)
 
-			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			us := newPausingStore(open(t), "ListLinks")
-			userDeleter, err := authcore.New(ctx, us, quiet,
+			userDeleter, us := c.pausedEngine(t, open, "ListLinks",
 				authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
-			require.NoError(t, err)
-			ts := newPausingStore(open(t), "")
-			tenantDeleter, err := authcore.New(ctx, ts, quiet)
-			require.NoError(t, err)
+			tenantDeleter, ts := c.pausedEngine(t, open, "")
 
 			// The tenant's delete waits for the user's links.
 			userErr, tenantErr := raceAround(t, k, us, "SELECT user_id FROM links WHERE tenant_id %",

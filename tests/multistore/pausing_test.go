@@ -3,12 +3,16 @@ package multistore_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
 )
 
 // pausingStore counts the transactions a store lost to a conflict (on
@@ -127,4 +131,18 @@ func raceAround(t *testing.T, k storeKind, ps *pausingStore, pattern string, hel
 	heldErr, otherErr = <-heldDone, <-otherDone
 	require.True(t, waited, "no statement like %q waited for a lock", pattern)
 	return heldErr, otherErr
+}
+
+// pausedEngine is an engine of its own, quiet and with c's fake Twitter,
+// over a pausing store on open(t) that pauses at pauseAt once armed (""
+// never pauses), and that store, whose conflicts the race tests count.
+func (c *cluster) pausedEngine(t *testing.T, open func(testing.TB) authcore.Store, pauseAt string, opts ...authcore.Option) (*authcore.Engine, *pausingStore) {
+	t.Helper()
+	ps := newPausingStore(open(t), pauseAt)
+	client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
+	require.NoError(t, err)
+	opts = append([]authcore.Option{authcore.WithTwitterClient(client), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}, opts...)
+	e, err := authcore.New(context.Background(), ps, opts...)
+	require.NoError(t, err)
+	return e, ps
 }

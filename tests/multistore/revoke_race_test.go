@@ -2,10 +2,7 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,15 +28,8 @@ func TestRevokeApplicationTokensDuringFirstLogin(t *testing.T) {
 			// Without default roles, a first login reads its application
 			// in its transaction only through the registration's insert.
 			require.NoError(t, c.engines[0].DeleteApplicationRoleByName(ctx, appID, "user"))
-			quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			ls := newPausingStore(open(t), "CreateUser")
-			client, err := twitter.NewClient(twitter.WithBaseURL(c.tw.URL), twitter.WithTimeout(30*time.Second))
-			require.NoError(t, err)
-			login, err := authcore.New(ctx, ls, authcore.WithTwitterClient(client), quiet)
-			require.NoError(t, err)
-			rs := newPausingStore(open(t), "")
-			revoker, err := authcore.New(ctx, rs, authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }), quiet)
-			require.NoError(t, err)
+			login, ls := c.pausedEngine(t, open, "CreateUser")
+			revoker, rs := c.pausedEngine(t, open, "", authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
 
 			acct := c.account(1)
 			ls.armed.Store(true)

@@ -2,8 +2,6 @@ package multistore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -47,17 +45,12 @@ func TestRevokeTokensDuringRefresh(t *testing.T) {
 				require.NoError(t, err)
 				require.NotEmpty(t, r.RefreshToken)
 
-				quiet := authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-				fs := newPausingStore(open(t), "GetRefreshTokenByHash")
-				refresher, err := authcore.New(ctx, fs, quiet)
-				require.NoError(t, err)
-				rs := newPausingStore(open(t), "")
-				opts := []authcore.Option{quiet}
+				refresher, fs := c.pausedEngine(t, open, "GetRefreshTokenByHash")
+				var opts []authcore.Option
 				if tc.events {
 					opts = append(opts, authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
 				}
-				revoker, err := authcore.New(ctx, rs, opts...)
-				require.NoError(t, err)
+				revoker, rs := c.pausedEngine(t, open, "", opts...)
 
 				var req authcore.RevokeRequest
 				if tc.user {
