@@ -376,9 +376,8 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		// then the tenant, its users or the application: locked only by
 		// the link's foreign key, after those, the provider was held by a
 		// delete that waited for what the login held, a deadlock on
-		// PostgreSQL (TestDeleteTenantDuringFirstLogin,
-		// TestDeleteApplicationDuringFirstLogin,
-		// TestDeleteTenantDuringLinkingLogin). Only a login without a link
+		// PostgreSQL (TestDeleteTenantDuringFirstLogin, both of its cases,
+		// and TestDeleteApplicationDuringFirstLogin). Only a login without a link
 		// pays the statement, and only on PostgreSQL.
 		if l, ok := tx.(providerLocker); ok {
 			if err := l.LockIdentityProviderShared(ctx, providerID); err != nil {

@@ -11,63 +11,89 @@ import (
 	"github.com/authcore/authcore/idp/twitter"
 )
 
-// A tenant's delete while a first login into that tenant is between its
-// user's insert (a key-share lock on the tenant: the users' foreign key) and
-// its link's (the same on the identity provider). The delete locks the
-// identity providers first and the tenant later (FOR UPDATE): it held the
-// provider and waited for the tenant while the login held the tenant and
-// waited for the provider, a deadlock on PostgreSQL that one of them lost
-// (and ran again). The login that creates a user locks its provider shared
-// before the user's insert now: the delete waits for the login, which
-// commits, and then deletes the tenant with what the login created.
+// A tenant's delete while a first login into that tenant holds a lock the
+// delete needs and has not yet inserted its link (whose foreign key takes a
+// key-share lock on the identity provider):
+//   - "creates a user": the login is past its user's insert, a key-share
+//     lock on the tenant (the users' foreign key), which the delete's
+//     FOR UPDATE of the tenant waits for;
+//   - "links an existing user" (LinkByEmail): the login found, and on
+//     PostgreSQL locked, a user of the tenant, which the delete's cascade
+//     waits for.
+//
+// The delete locks the identity providers first: it held the provider and
+// waited for the login while the login waited for the provider, a deadlock
+// on PostgreSQL that one of them lost (and ran again). A login without a
+// link locks its provider shared before it looks for a user or creates one
+// now: the delete waits for the login, which commits, and then deletes the
+// tenant with what the login created.
 func TestDeleteTenantDuringFirstLogin(t *testing.T) {
-	for _, k := range kinds() {
-		t.Run(k.name, func(t *testing.T) {
-			ctx := context.Background()
-			open := k.open(t)
-			c := newCluster(t, open, 1)
-			app, err := open(t).GetApplication(ctx, appID)
-			require.NoError(t, err)
-			tenantID := app.TenantID
-			// The last tenant cannot be deleted: the login's goes, another
-			// stays.
-			_, err = c.engines[0].CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
-			require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		existing bool   // a user of the tenant has the Twitter account's email
+		pauseAt  string // where the login holds its lock
+		waitsAt  string // the delete's statement that waits (SQL LIKE)
+	}{
+		// The delete waited at the tenant's FOR UPDATE, and now waits at
+		// the providers': a SELECT either way.
+		{"creates a user", false, "CreateUser", "SELECT %"},
+		// The delete waited in its cascade to the users, and now at the
+		// providers' SELECT.
+		{"links an existing user", true, "GetUserByEmail", "%"},
+	} {
+		for _, k := range kinds() {
+			t.Run(tc.name+"/"+k.name, func(t *testing.T) {
+				ctx := context.Background()
+				open := k.open(t)
+				c := newCluster(t, open, 1)
+				app, err := open(t).GetApplication(ctx, appID)
+				require.NoError(t, err)
+				tenantID := app.TenantID
+				// The last tenant cannot be deleted: the login's goes,
+				// another stays.
+				_, err = c.engines[0].CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
+				require.NoError(t, err)
+				acct := c.account(1)
+				var existing *authcore.User
+				if tc.existing {
+					existing, err = c.engines[0].CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{TenantID: tenantID, Email: "user" + acct + "@example.com"}})
+					require.NoError(t, err)
+				}
 
-			login, ls := c.pausedEngine(t, open, "CreateUser")
-			deleter, ds := c.pausedEngine(t, open, "")
+				login, ls := c.pausedEngine(t, open, tc.pauseAt)
+				deleter, ds := c.pausedEngine(t, open, "")
 
-			acct := c.account(1)
-			var r *authcore.LoginResponse
-			// Any statement of the delete's: before the fix it waited at the
-			// tenant's FOR UPDATE, now at the providers' (the login holds
-			// its provider shared).
-			loginErr, deleteErr := raceAround(t, k, ls, "SELECT %",
-				func() error {
-					var err error
-					// No access token: it is signed after the commit,
-					// when the delete may have removed the tenant's key.
-					r, err = login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-						Data: tokenData(c.tw, acct), NoJWT: true})
-					return err
-				},
-				func() error { return deleter.DeleteTenant(ctx, tenantID) })
-			assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
-			// The login held its locks first: it commits, and the delete
-			// that waited for it removes the user and the link with the
-			// tenant.
-			require.NoError(t, loginErr)
-			require.NotNil(t, r.User)
-			require.NoError(t, deleteErr)
+				var r *authcore.LoginResponse
+				loginErr, deleteErr := raceAround(t, k, ls, tc.waitsAt,
+					func() error {
+						var err error
+						// No access token: it is signed after the commit,
+						// when the delete may have removed the tenant's key.
+						r, err = login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+							Data: tokenData(c.tw, acct), NoJWT: true})
+						return err
+					},
+					func() error { return deleter.DeleteTenant(ctx, tenantID) })
+				assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+				// The login held its locks first: it commits, and the
+				// delete that waited for it removes the user and the link
+				// with the tenant.
+				require.NoError(t, loginErr)
+				require.NotNil(t, r.User)
+				if existing != nil {
+					require.Equal(t, existing.ID, r.User.ID, "the login linked the existing user")
+				}
+				require.NoError(t, deleteErr)
 
-			s := open(t)
-			_, err = s.GetTenant(ctx, tenantID)
-			assert.ErrorIs(t, err, authcore.ErrNotFound, "the tenant")
-			_, err = s.GetUser(ctx, r.User.ID)
-			assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's user")
-			_, err = s.GetLink(ctx, tenantID, twitter.ProviderID, acct)
-			assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's link")
-		})
+				s := open(t)
+				_, err = s.GetTenant(ctx, tenantID)
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "the tenant")
+				_, err = s.GetUser(ctx, r.User.ID)
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's user")
+				_, err = s.GetLink(ctx, tenantID, twitter.ProviderID, acct)
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "the login's link")
+			})
+		}
 	}
 }
 
