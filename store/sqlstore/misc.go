@@ -171,12 +171,13 @@ var lockApplicationTokensPostgres = `SELECT pg_advisory_xact_lock(` + applicatio
 // lockApplicationTokens makes a PostgreSQL transaction the only one that
 // may create tokens of applicationID until it ends, once the transactions
 // creating one have ended. It locks the application's existing tokens
-// first, as a DELETE of them would: a transaction that holds one of them (a
+// first (LockApplicationTokens, in the order every such lock takes them),
+// as a DELETE of them would: a transaction that holds one of them (a
 // refresh, or a token exchange that makes its new token from it) may be
 // about to create a token of the application, and taking the key before
 // the rows closed a cycle with it.
 func (t *tx) lockApplicationTokens(ctx context.Context, applicationID string) error {
-	if _, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id = ? FOR UPDATE`, applicationID); err != nil {
+	if err := t.LockApplicationTokens(ctx, applicationID); err != nil {
 		return err
 	}
 	_, err := t.exec(ctx, lockApplicationTokensPostgres, applicationID)
