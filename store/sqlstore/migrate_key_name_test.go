@@ -6,12 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"github.com/authcore/authcore/validation"
 	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/store/sqlstore"
+	"github.com/authcore/authcore/validation"
 	"github.com/stretchr/testify/require"
 )
 
