@@ -69,7 +69,7 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return IssueResult{}, err
 		}
-		return IssueResult{}, invalid("applicationId", "invalid", "The [applicationId] parameter does not name an active application of the user's tenant.")
+		return IssueResult{}, errIssueApplication()
 	}
 	tenant, err := e.sharedTenant(ctx, cfg, user.TenantID)
 	if err != nil {
@@ -165,7 +165,15 @@ func (e *Engine) issueRefreshToken(ctx context.Context, tenant *Tenant, app *App
 		}
 		// The new refresh token ends no later than the one presented,
 		// and starts with it: exchanges must not renew a session.
+		//
+		// The store refuses a token of an application that is gone (its
+		// user is held above): the application was read before this
+		// transaction, and its delete may have committed since, or while
+		// this insert waited for it. As if it had been gone from the start.
 		p, created, err := e.createRefreshToken(ctx, tx, tenant, app, user, rt.MetaData, rt)
+		if errors.Is(err, ErrNotFound) {
+			return errIssueApplication()
+		}
 		if err != nil {
 			return err
 		}
@@ -173,6 +181,12 @@ func (e *Engine) issueRefreshToken(ctx context.Context, tenant *Tenant, app *App
 		return nil
 	})
 	return newPlain, id, err
+}
+
+// errIssueApplication is IssueJWT's answer for an application that is not
+// an active one of the user's tenant.
+func errIssueApplication() error {
+	return invalid("applicationId", "invalid", "The [applicationId] parameter does not name an active application of the user's tenant.")
 }
 
 // signsForTenant reports whether keyID signs access tokens for tenant: the

@@ -124,6 +124,9 @@ type APIKeyStore interface {
 
 // RefreshTokenStore keeps refresh tokens by id and by hash.
 type RefreshTokenStore interface {
+	// CreateRefreshToken returns ErrNotFound when the token's user or
+	// application does not exist, an application whose delete committed
+	// while this transaction waited to create the token included.
 	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
 	GetRefreshToken(ctx context.Context, id string) (*RefreshToken, error)
 	// GetRefreshTokenByHash matches the current hash; with previous true it

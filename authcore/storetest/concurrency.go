@@ -377,4 +377,46 @@ var concurrencyCases = []testCase{
 		_, err := f.s.GetRefreshToken(ctx, rt.ID)
 		requireNotFound(t, err, "the token A committed before B's revocation did")
 	}},
+	{"concurrency/a token created while its application's delete commits is refused", func(t *testing.T, f *fixture) {
+		// A deletes the application and stays open; B, begun after,
+		// creates a token of the application. B must be refused
+		// (ErrNotFound) and leave nothing: refresh tokens have no foreign
+		// key to applications in the SQL stores, and on PostgreSQL an
+		// insert that waited for A's lock of the application's tokens, and
+		// checked for the application with a snapshot from before the
+		// wait, left a token of the deleted application.
+		ctx := f.ctx
+		tn := f.tenant("T")
+		a := f.app(tn.ID, "a")
+		u := f.user(tn.ID, "u@example.com", "")
+		rt := f.newRefresh(u, a.ID, "created during the delete")
+		deleted, releaseA := make(chan struct{}), make(chan struct{})
+		aDone := make(chan error, 1)
+		go func() {
+			aDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				err := tx.DeleteApplication(ctx, a.ID)
+				close(deleted)
+				<-releaseA
+				return err
+			})
+		}()
+		<-deleted
+		created := make(chan struct{})
+		bDone := make(chan error, 1)
+		go func() {
+			bDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				defer close(created)
+				return tx.CreateRefreshToken(ctx, rt)
+			})
+		}()
+		// Let A commit only once B waits for it (or is done: a store that
+		// got there without waiting must have refused the token all the
+		// same, since A's delete is not undone).
+		f.waitedOrDone(created)
+		close(releaseA)
+		require.NoError(t, <-aDone)
+		requireNotFound(t, <-bDone, "the token of the deleted application")
+		_, err := f.s.GetRefreshToken(ctx, rt.ID)
+		requireNotFound(t, err, "no token of the deleted application is left")
+	}},
 }

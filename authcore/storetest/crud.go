@@ -713,6 +713,12 @@ var refreshTokenCases = []testCase{
 		dupID.ID = r.ID
 		requireDuplicate(t, f.s.CreateRefreshToken(ctx, dupID), "id")
 		requireNotFound(t, f.s.CreateRefreshToken(ctx, f.newRefresh(&authcore.User{ID: "no-such-user", TenantID: tn.ID}, a.ID, "h9")))
+		// Refresh tokens have no foreign key to applications in the SQL
+		// stores; the store refuses a token of an application all the same.
+		gone := f.newRefresh(u, "no-such-application", "h8")
+		requireNotFound(t, f.s.CreateRefreshToken(ctx, gone))
+		_, err := f.s.GetRefreshToken(ctx, gone.ID)
+		requireNotFound(t, err, "nothing of the refused token is stored")
 
 		got, err := f.s.GetRefreshToken(ctx, r.ID)
 		require.NoError(t, err)

@@ -184,6 +184,7 @@ func TestPruneIgnoresRolledBackTransactions(t *testing.T) {
 	ctx := context.Background()
 	s := New()
 	require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "t"}))
+	require.NoError(t, s.CreateApplication(ctx, &authcore.Application{ID: "a", TenantID: "t"}))
 	require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: "u", TenantID: "t"}))
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC).UnixMilli()
 	tok := func(id string, insert, exp int64) *authcore.RefreshToken {

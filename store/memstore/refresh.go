@@ -176,6 +176,11 @@ func (t *txn) CreateRefreshToken(_ context.Context, r *authcore.RefreshToken) er
 	if _, ok := t.d.users[r.UserID]; !ok {
 		return notFound("user", r.UserID)
 	}
+	// As the SQL stores: no token of an application that is gone (a token
+	// exchange reads its application before its transaction).
+	if _, ok := t.d.apps[r.ApplicationID]; !ok {
+		return notFound("application", r.ApplicationID)
+	}
 	t.setRefresh(r.ID, cloneRefreshToken(r))
 	t.queueExpiry(r)
 	return nil

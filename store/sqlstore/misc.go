@@ -158,11 +158,20 @@ func applicationTokensKey(param string) string {
 	return `hashtextextended('authcore.refresh_tokens.application:' || current_schema() || ':' || ` + param + `::text, 0)`
 }
 
-// createRefreshTokenPostgres is CreateRefreshToken's insert on PostgreSQL:
-// the insert with the application's token lock, shared.
-var createRefreshTokenPostgres = `WITH app_lock AS (SELECT pg_advisory_xact_lock_shared(` + applicationTokensKey("$5") + `))
-INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc)
-SELECT ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::bigint, ?::text FROM app_lock`
+// lockApplicationTokensSharedPostgres takes an application's token lock,
+// shared, as CreateRefreshToken does before its insert on PostgreSQL.
+var lockApplicationTokensSharedPostgres = `SELECT pg_advisory_xact_lock_shared(` + applicationTokensKey("?") + `)`
+
+// createRefreshTokenPostgres and createRefreshTokenSQLite are
+// CreateRefreshToken's insert: nothing when the token's application does
+// not exist (the last argument is its id again). Refresh tokens have no
+// foreign key to applications (see CreateRefreshToken).
+const (
+	createRefreshTokenPostgres = `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc)
+SELECT ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::bigint, ?::text WHERE EXISTS (SELECT 1 FROM applications WHERE id = ?)`
+	createRefreshTokenSQLite = `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc)
+SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM applications WHERE id = ?)`
+)
 
 // lockApplicationTokensPostgres takes an application's token lock,
 // exclusively.
@@ -213,24 +222,45 @@ OR user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY insert_instant
 	return err
 }
 
+// CreateRefreshToken refuses a token of an application that does not exist
+// (ErrNotFound), as the user's foreign key refuses one of a user that does
+// not. Refresh tokens have no foreign key to applications: the key-share
+// lock such a key takes on the application would close cycles with an
+// application's delete, which holds the application and then waits for the
+// token lock (held by this insert) and for a repeat login's registration
+// (held by that login while it inserts its token). The check is a read
+// that locks nothing.
+//
+// On PostgreSQL the insert first takes its application's token lock shared
+// (applicationTokensKey), in a statement of its own: tokens of one
+// application are created side by side, and a revocation or a delete of
+// all of them waits for this transaction. The insert's snapshot (READ
+// COMMITTED) is then taken once the lock is held, so it sees the delete of
+// an application that committed while this waited for the lock: an
+// application's delete holds that lock exclusively from before it deletes
+// the tokens until it commits. In one statement with the lock, the
+// snapshot was the one from before the wait, the application still
+// there, and a token of a deleted application was left behind.
 func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
 	doc, err := encode("refresh token", r)
 	if err != nil {
 		return err
 	}
+	insert := createRefreshTokenSQLite
+	if t.s.dialect == Postgres {
+		insert = createRefreshTokenPostgres
+	}
 	err = t.atomic1(ctx, func() error {
 		if t.s.dialect == Postgres {
-			// The insert takes its application's token lock, shared
-			// (applicationTokensKey): tokens of one application are
-			// created side by side, and a revocation of all of them waits
-			// for this transaction. One statement, no round trip more; the
-			// key is counted from the application_id argument ($5).
-			_, err := t.exec(ctx, createRefreshTokenPostgres,
-				r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
-			return err
+			if _, err := t.exec(ctx, lockApplicationTokensSharedPostgres, r.ApplicationID); err != nil {
+				return err
+			}
 		}
-		_, err := t.exec(ctx, `INSERT INTO refresh_tokens (id, token_hash, previous_token_hash, user_id, application_id, insert_instant, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc)
+		n, err := t.execN(ctx, insert,
+			r.ID, hashArg(r.TokenHash), nullableHash(r.PreviousTokenHash), r.UserID, r.ApplicationID, r.InsertInstant, doc, r.ApplicationID)
+		if err == nil && n == 0 {
+			return notFound("application", r.ApplicationID)
+		}
 		return err
 	})
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 // transaction, as any engine's does on a configuration change.
 type pausingStore struct {
 	authcore.Store
-	pauseAt   string // the method: "CreateUser", "GetRefreshTokenByHash" or "TakePendingLink"
+	pauseAt   string // the method ("CreateUser", "GetRefreshTokenByHash", …), or "Commit"
 	conflicts atomic.Int64
 	armed     atomic.Bool
 	entered   chan struct{}
@@ -39,12 +39,31 @@ func newPausingStore(s authcore.Store, at string) *pausingStore {
 
 func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-		return fn(ctx, &pausingTx{Store: tx, s: s})
+		ptx := &pausingTx{Store: tx, s: s}
+		if err := fn(ctx, ptx); err != nil {
+			return err
+		}
+		// "Commit" pauses a transaction that has done all its work and
+		// holds every lock it took, before the store commits it.
+		ptx.pause("Commit")
+		return nil
 	})
 	if errors.Is(err, authcore.ErrConflict) {
 		s.conflicts.Add(1)
 	}
 	return err
+}
+
+// GetRegistration pauses a read outside any transaction (the store's
+// own, not a transaction's): a token exchange reads the user's
+// registration so before its transaction, holding no lock.
+func (s *pausingStore) GetRegistration(ctx context.Context, userID, applicationID string) (*authcore.UserRegistration, error) {
+	reg, err := s.Store.GetRegistration(ctx, userID, applicationID)
+	if s.pauseAt == "GetRegistration" && s.armed.CompareAndSwap(true, false) {
+		s.entered <- struct{}{}
+		<-s.release
+	}
+	return reg, err
 }
 
 type pausingTx struct {
@@ -131,6 +150,20 @@ func raceAround(t *testing.T, k storeKind, ps *pausingStore, pattern string, hel
 	heldErr, otherErr = <-heldDone, <-otherDone
 	require.True(t, waited, "no statement like %q waited for a lock", pattern)
 	return heldErr, otherErr
+}
+
+// pauseAround runs held until it pauses at ps's pause point, then runs
+// other to its end, and lets held go on: for a pause point where held
+// holds no lock, so that other waits for nothing. It returns held's error
+// and other's.
+func pauseAround(ps *pausingStore, held, other func() error) (heldErr, otherErr error) {
+	ps.armed.Store(true)
+	heldDone := make(chan error, 1)
+	go func() { heldDone <- held() }()
+	<-ps.entered
+	otherErr = other()
+	close(ps.release)
+	return <-heldDone, otherErr
 }
 
 // pausedEngine is an engine of its own, quiet and with c's fake Twitter,
