@@ -338,6 +338,14 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 		resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, lg.cfg, *lg.tokenReq)
 		return err
 	})
+	if errors.Is(err, ErrNotFound) {
+		// The tenant's first token makes its signing key, in a transaction
+		// that reads the tenant again: the tenant was deleted since the
+		// commit, and with it everything the login wrote. Answered as a
+		// tenant deleted before the commit is (vanished), not as the bare
+		// not-found that says "no such user" on this route.
+		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+	}
 	if err != nil {
 		return nil, err
 	}

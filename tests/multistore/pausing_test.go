@@ -38,8 +38,9 @@ func newPausingStore(s authcore.Store, at string) *pausingStore {
 }
 
 func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx authcore.Store) error) error {
+	var ptx *pausingTx
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-		ptx := &pausingTx{Store: tx, s: s}
+		ptx = &pausingTx{Store: tx, s: s}
 		if err := fn(ctx, ptx); err != nil {
 			return err
 		}
@@ -50,6 +51,11 @@ func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx
 	})
 	if errors.Is(err, authcore.ErrConflict) {
 		s.conflicts.Add(1)
+	}
+	if err == nil && ptx.loggedIn {
+		// "LoginCommitted" pauses a login once its transaction has
+		// committed, holding no lock, before it signs its token.
+		ptx.pause("LoginCommitted")
 	}
 	return err
 }
@@ -69,6 +75,14 @@ func (s *pausingStore) GetRegistration(ctx context.Context, userID, applicationI
 type pausingTx struct {
 	authcore.Store
 	s *pausingStore
+	// loggedIn: the transaction wrote a login record (a login's).
+	loggedIn bool
+}
+
+func (t *pausingTx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) error {
+	err := t.Store.CreateLoginRecord(ctx, r)
+	t.loggedIn = err == nil
+	return err
 }
 
 func (t *pausingTx) pause(at string) {
