@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/authcore/storetest"
 	"github.com/authcore/authcore/httpadapter"
 	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/store/memstore"
@@ -259,13 +260,17 @@ func (s *pausingPutStore) PutIntegrations(ctx context.Context, in *integration.I
 	return err
 }
 
+// waitingForIntegrationWrite sees a goroutine wait for the engine's
+// integration-write lock (writingIntegrations), taken by a PUT.
+var waitingForIntegrationWrite = storetest.WaitingIn("sync.(*Mutex).Lock", "github.com/authcore/authcore/authcore.(*Engine).UpdateIntegrations")
+
 // Two PUTs race: A (Kafka off) writes first, B (Kafka on) writes second and
 // wins in the store. The engine's integrations cache must end on B too, or
 // the engine acts on A's settings although GET shows B's: a user created
 // then records no event, which Kafka then never receives. A is held between
-// its store write and its cache update; B waits for A there, so it is given
-// a moment to finish (which it does when nothing orders the two) before A
-// is released.
+// its store write and its cache update; A is released once B is seen
+// waiting for it there, or once B has finished, which it does when nothing
+// orders the two.
 func TestIntegrationsConcurrentPutsCacheTheLastWrite(t *testing.T) {
 	mem := memstore.New()
 	ps := &pausingPutStore{Store: mem, written: make(chan struct{}), release: make(chan struct{})}
@@ -280,10 +285,25 @@ func TestIntegrationsConcurrentPutsCacheTheLastWrite(t *testing.T) {
 	go func() {
 		bDone <- f.do("PUT", "/api/integration", `{"integrations":{"kafka":{"enabled":true,"defaultTopic":"events","producer":{"bootstrap.servers":"k:9092"}}}}`)
 	}()
+	// No wait of any length tells that B has reached A's lock: only B's
+	// stack does. The deadline fails the test; it never lets it go on.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	waited := make(chan error, 1)
+	go func() { waited <- waitingForIntegrationWrite(ctx, nil) }()
 	select {
-	case <-time.After(200 * time.Millisecond):
 	case b := <-bDone:
 		bDone <- b
+	case err := <-waited:
+		if err != nil {
+			select { // B may have finished as the watch ran out
+			case b := <-bDone:
+				bDone <- b
+			default:
+				close(ps.release) // let A and B end before failing
+				t.Fatalf("PUT B neither waited for PUT A's cache update nor finished within 10s: %v", err)
+			}
+		}
 	}
 	close(ps.release)
 	a := <-done
