@@ -3,11 +3,16 @@ package kafka_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
-	"net"
+	"math/rand/v2"
+	"os"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -183,22 +188,68 @@ func TestEveryEventTypeReachesKafka(t *testing.T) {
 	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 5*time.Second, 5*time.Millisecond)
 }
 
-func freePort(t *testing.T) int {
+// ephemeralPorts returns the range of ports the kernel hands out to
+// outgoing connections and to listens on port 0: Linux's from
+// /proc/sys/net/ipv4/ip_local_port_range, elsewhere the IANA range that the
+// BSDs, macOS and Windows use.
+func ephemeralPorts(t *testing.T) (lo, hi int) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if errors.Is(err, fs.ErrNotExist) {
+		return 49152, 65535
+	}
 	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	f := strings.Fields(string(b))
+	require.Len(t, f, 2, "ip_local_port_range: %q", b)
+	lo, err = strconv.Atoi(f[0])
+	require.NoError(t, err)
+	hi, err = strconv.Atoi(f[1])
+	require.NoError(t, err)
+	return lo, hi
+}
+
+// newRestartableCluster starts a cluster on a port it can be started on
+// again after it was closed, and returns that port.
+//
+// A port the kernel picked (a listen on port 0) is in its ephemeral range,
+// which it hands to every outgoing connection and every other process's
+// listen on port 0 as well: between the stop and the restart one of them
+// (CI runs packages in parallel) could take it, and the restart failed. A
+// port outside that range is only taken by a process that asks for it by
+// number. One in use when the test starts is skipped for another; after
+// the stop nothing but such a process can take it.
+func newRestartableCluster(t *testing.T, opts ...kfake.Opt) (*kfake.Cluster, int) {
+	t.Helper()
+	lo, hi := ephemeralPorts(t)
+	below, above := max(lo-1024, 0), max(65535-hi, 0) // unprivileged ports outside [lo, hi]
+	require.Positive(t, below+above, "no unprivileged port outside the ephemeral range %d-%d", lo, hi)
+	var err error
+	for range 50 {
+		port := 1024 + rand.IntN(below+above)
+		if port >= lo {
+			port = hi + 1 + (port - 1024 - below)
+		}
+		var c *kfake.Cluster
+		c, err = kfake.NewCluster(append(opts, kfake.Ports(port))...)
+		if err == nil {
+			return c, port
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			break
+		}
+	}
+	require.NoError(t, err, "no cluster on a port outside the ephemeral range %d-%d", lo, hi)
+	return nil, 0
 }
 
 // TestKafkaOutageLosesNothing kills the cluster mid-stream and brings it
 // back (same port, same data directory): logins go on during the outage,
 // and every event arrives once a consumer drops repeated ids.
 func TestKafkaOutageLosesNothing(t *testing.T) {
-	port, dir := freePort(t), t.TempDir()
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.Ports(port), kfake.DataDir(dir), kfake.SeedTopics(3, topic)}
-	c, err := kfake.NewCluster(opts...)
-	require.NoError(t, err)
+	dir := t.TempDir()
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.DataDir(dir), kfake.SeedTopics(3, topic)}
+	c, port := newRestartableCluster(t, opts...)
+	opts = append(opts, kfake.Ports(port))
 	env := newKafkaEnv(t, producerFor(c))
 	const perPhase = 10
 	login := func(from int, midway func()) {
@@ -223,8 +274,8 @@ func TestKafkaOutageLosesNothing(t *testing.T) {
 	login(300, nil)
 	require.Positive(t, env.mem.OutboxLen(), "events wait in the outbox")
 
-	c, err = kfake.NewCluster(opts...)
-	require.NoError(t, err)
+	c, err := kfake.NewCluster(opts...)
+	require.NoError(t, err, "restart on port %d", port)
 	t.Cleanup(c.Close)
 	login(400, nil)
 	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 20*time.Second, 10*time.Millisecond, "the outbox drains once Kafka is back")
