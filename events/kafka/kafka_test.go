@@ -273,6 +273,15 @@ func TestKafkaOutageLosesNothing(t *testing.T) {
 	// while the broker holds every request.
 	login(300, nil)
 	require.Positive(t, env.mem.OutboxLen(), "events wait in the outbox")
+	// The outage must outlast a delivery attempt, or Kafka never refused
+	// anything and the restart proves nothing: a publish still waiting for
+	// the dead broker when the cluster came back delivered into the new one.
+	// The relay logs its first failed delivery.
+	require.Eventually(t, func() bool {
+		res, err := env.Engine.SearchEventLogs(env.Ctx, authcore.EventLogSearchCriteria{Message: "Event delivery failed"})
+		require.NoError(t, err)
+		return len(res.EventLogs) > 0
+	}, 10*time.Second, 5*time.Millisecond, "no delivery failed while Kafka was down")
 
 	c, err := kfake.NewCluster(opts...)
 	require.NoError(t, err, "restart on port %d", port)
