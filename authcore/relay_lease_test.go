@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/internal/eventstest"
 	"github.com/authcore/authcore/store/memstore"
 )
@@ -115,10 +117,20 @@ func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
 	id := uuid.NewString()
 	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
 		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `"}}`)}))
-	// Five lease terms: before the fix the relays overlapped in each. The
-	// sleep only gives them terms to overlap in; nothing here depends on how
-	// promptly a goroutine runs.
-	time.Sleep(5 * lease)
+	// The lease is timed on the clock, so lease terms have to pass; what is
+	// waited for is that they did, and were used: ten publishes, each begun
+	// under a claim. Before the fix one claim held three publishes, one a
+	// sink, and the relays overlapped within the first four. Nothing here
+	// depends on how promptly a goroutine runs.
+	require.Eventually(t, func() bool {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		n := 0
+		for _, ws := range in.windows {
+			n += len(ws)
+		}
+		return n >= 10
+	}, 30*time.Second, time.Millisecond, "the relays did not publish ten times")
 	cancel()
 	wg.Wait()
 	in.mu.Lock()
@@ -167,6 +179,19 @@ func TestSubscribersAreNotCalledAfterThePublishDeadline(t *testing.T) {
 	require.Zero(t, late, "a subscriber was handed an event after the deadline (%d calls)", calls)
 }
 
+// integrationReads counts the integrations reads made through it. An idle
+// relay does nothing else a test can see: every poll reads the engine's
+// cached integrations, and the store's when they are stale.
+type integrationReads struct {
+	authcore.Store
+	n atomic.Int64
+}
+
+func (s *integrationReads) GetIntegrations(ctx context.Context) (*integration.Integrations, error) {
+	s.n.Add(1)
+	return s.Store.GetIntegrations(ctx)
+}
+
 // TestRelayWithoutPublishersLeavesTheOutbox: an engine with no publisher and
 // Kafka disabled that runs a relay anyway claimed the outbox and
 // acknowledged every event, delivered to nobody, so another engine's
@@ -178,7 +203,8 @@ func TestRelayWithoutPublishersLeavesTheOutbox(t *testing.T) {
 	defer wg.Wait() // after cancel: deferred calls run last first
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	idle, err := authcore.New(ctx, s, quiet(), authcore.WithRelay(cfg))
+	reads := &integrationReads{Store: s}
+	idle, err := authcore.New(ctx, reads, quiet(), authcore.WithRelay(cfg))
 	require.NoError(t, err)
 	wg.Add(1)
 	go func() {
@@ -188,9 +214,16 @@ func TestRelayWithoutPublishersLeavesTheOutbox(t *testing.T) {
 	id := uuid.NewString()
 	require.NoError(t, s.AppendOutbox(ctx, &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
 		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `","createInstant":1}}`)}))
-	// Fifty of the idle relay's poll intervals: before the fix it had
-	// claimed and acknowledged the event within the first.
-	time.Sleep(50 * cfg.PollInterval)
+	// Five polls of the idle relay seen: each poll begins by reading the
+	// integrations, from the store once they are stale, so each expiry is
+	// followed by a read of the next poll. The first read counted comes
+	// after the event was appended, so at least four whole polls saw it;
+	// before the fix the first claimed and acknowledged it.
+	for i := range 5 {
+		before := reads.n.Load()
+		idle.ExpireIntegrations()
+		require.Eventually(t, func() bool { return reads.n.Load() > before }, 10*time.Second, time.Millisecond, "the idle relay stopped polling: %d of 5 polls seen", i)
+	}
 	require.Equal(t, 1, s.OutboxLen(), "the relay with nowhere to deliver took the event")
 
 	c := &eventstest.Collector{}
