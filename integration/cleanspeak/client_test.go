@@ -68,14 +68,19 @@ func TestModerate(t *testing.T) {
 func TestModerateUnavailable(t *testing.T) {
 	fake := cleanspeaktest.NewServer(apiKey)
 	defer fake.Close()
-	// A CleanSpeak that never answers in time.
+	// A CleanSpeak that never answers: it holds each request until the
+	// client gives up on it, or the test ends. It used to answer after a
+	// second, and its empty answer is unusable too, so the timeout case
+	// passed with a client that never gives up.
+	stop := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
-		case <-time.After(time.Second):
+		case <-stop:
 		}
 	}))
 	defer slow.Close()
+	defer close(stop) // before Close, which waits for the handlers
 	c, err := cleanspeak.NewClient(cleanspeak.WithTimeout(200 * time.Millisecond))
 	require.NoError(t, err)
 	req := cleanspeak.Request{ContentID: itemID, SenderID: senderID, Username: "alice", CreateInstant: 1}
@@ -93,7 +98,19 @@ func TestModerateUnavailable(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup()
-			_, err := c.Moderate(t.Context(), tc.cfg, req)
+			// The call must end by itself: a context with a deadline
+			// would end it for a client that never gives up.
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.Moderate(t.Context(), tc.cfg, req)
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Moderate still waits after 10s for a CleanSpeak that does not answer")
+			}
 			require.ErrorIs(t, err, cleanspeak.ErrUnavailable)
 			require.NotContains(t, err.Error(), apiKey, "errors never carry the key")
 		})
