@@ -221,6 +221,12 @@ func TestLoginUnavailable(t *testing.T) {
 				secrets = []string{as}
 			}
 			assertKind(t, err, twitter.ErrUnavailable, secrets...)
+			// The fake answers a held request with a 504 once its delay
+			// is over, also unavailable: only the deadline shows that the
+			// client's timeout ended the call.
+			if tc.fault == twittertest.FaultTimeout && !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("the client's timeout did not end the call: %v", err)
+			}
 			var te *twitter.Error
 			errors.As(err, &te)
 			if te.Op != tc.wantOp {
@@ -433,6 +439,10 @@ func TestUserHTTPClientTransportIsUsed(t *testing.T) {
 	at, as := f.fake.IssueAccessToken(consumerKey, accountID)
 	_, _, _, err = c.Login(context.Background(), consumer, at, twitter.Secret(as), "")
 	assertKind(t, err, twitter.ErrUnavailable)
+	// Not the fake's 504 after its delay: the 50 ms ended the call.
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the HTTP client's Timeout did not end the call: %v", err)
+	}
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
