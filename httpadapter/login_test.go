@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/go-jose/go-jose/v4"
@@ -452,14 +453,31 @@ func TestLoginTwitterFaults(t *testing.T) {
 	}
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
-			f := newLoginFixture(t, providerOpts{})
-			f.tw.SetFaultDelay(3 * 1e9)
+			tw := twittertest.NewServer()
+			t.Cleanup(tw.Close)
+			says := []string{"Twitter login"}
+			var opts []authcore.Option
+			if fault == twittertest.FaultTimeout {
+				// The fixture's client waits 30 s, longer than the fake
+				// holds a request before it answers 504: this case was a
+				// 504 after the delay, and passed whether or not a client
+				// timeout is handled. Here only the client's timeout can
+				// end the call; the delay bounds a test whose timeout
+				// fails to fire, and its 504 lacks the deadline.
+				client, err := twitter.NewClient(twitter.WithBaseURL(tw.URL), twitter.WithTimeout(200*time.Millisecond))
+				require.NoError(t, err)
+				opts = append(opts, authcore.WithTwitterClient(client))
+				tw.SetFaultDelay(10 * time.Second)
+				says = append(says, context.DeadlineExceeded.Error())
+			}
+			mem := memstore.New()
+			f := newLoginFixtureStore(t, tw, mem, mem, providerOpts{}, opts...)
 			f.account("9009", "ida", "ida@example.com")
 			body := f.loginBody(loginAppID, "9009", nil)
 			f.tw.SetFault(fault)
 			before := stats(f)
 			r := f.anon("POST", "/api/identity-provider/login", body)
-			assertTwitterUnavailable(t, f, r, before, "Twitter login")
+			assertTwitterUnavailable(t, f, r, before, says...)
 		})
 	}
 }
