@@ -267,7 +267,20 @@ func TestContextCancelledDuringCall(t *testing.T) {
 	f.fake.SetFault(twittertest.FaultTimeout)
 	rt, rs, v := f.fake.IssueRequestToken(consumerKey, accountID)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
+	defer cancel()
+	// Cancelled once the fake holds the request, so during the call: a
+	// timer could fire before the request is sent on a slow machine, and
+	// test the cancelled context's check before a call instead. A request
+	// that never arrives is not cancelled here, and the call then ends
+	// with the fake's 504 at the latest, which fails the test.
+	go func() {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if a, _ := f.fake.Requests(); a > 0 {
+				cancel()
+				return
+			}
+		}
+	}()
 	_, _, _, err := f.client.Login(ctx, consumer, rt, twitter.Secret(rs), v)
 	assertKind(t, err, twitter.ErrUnavailable, rs, v)
 	if !errors.Is(err, context.Canceled) {
