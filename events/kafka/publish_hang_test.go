@@ -91,3 +91,55 @@ func TestRelayLeavesAHungBrokerForANewConfiguration(t *testing.T) {
 	require.Equal(t, authcore.EventUserLoginSuccess, rs[0].Type())
 	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 10*time.Second, 5*time.Millisecond)
 }
+
+// A publish that ran out of time left its records in the client's buffer,
+// and the client sent them once the broker answered again: after the relay
+// had offered them again from the outbox, so each failed attempt of an
+// outage became one more copy on the topic (and in the buffer until then).
+// The client is now replaced and closed, which fails what it held: the
+// broker, answering again, gets only what is published next.
+func TestTimedOutPublishLeavesNothingBehind(t *testing.T) {
+	c := newCluster(t)
+	p := kafka.NewPublisher(kafka.WithLogger(quiet()))
+	t.Cleanup(func() { _ = p.Close() })
+	producer := producerFor(c)
+	producer["max.block.ms"] = "10000" // the later publish has the time to wait for the records before it
+	_, err := p.Configure(context.Background(), integration.Kafka{Enabled: true, DefaultTopic: topic, Producer: producer})
+	require.NoError(t, err)
+	publish := func(ctx context.Context, id string) (int, error) {
+		return p.Publish(ctx, []*authcore.OutboxEvent{{ID: id, Key: "k", Payload: []byte(`{"event":{"id":"` + id + `"}}`)}})
+	}
+	n, err := publish(context.Background(), "warm")
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+
+	// The broker takes produce requests and answers none, until released.
+	release := make(chan struct{})
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		select {
+		case <-release:
+			c.DropControl()
+			return nil, nil, false
+		default:
+			c.KeepControl()
+			return nil, nil, true
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	n, err = publish(ctx, "stuck")
+	cancel()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Zero(t, n)
+
+	close(release)
+	n, err = publish(context.Background(), "next")
+	require.NoError(t, err, "the publish once the broker answers again")
+	require.Equal(t, 1, n)
+	// One key, one partition, in order: a "stuck" the client still held
+	// comes before "next".
+	var ids []string
+	for _, r := range consume(t, c.ListenAddrs(), topic, 2) {
+		ids = append(ids, r.EventID)
+	}
+	require.Equal(t, []string{"warm", "next"}, ids)
+}

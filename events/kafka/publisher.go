@@ -25,6 +25,7 @@ type Publisher struct {
 
 	mu       sync.Mutex
 	client   *kgo.Client
+	opts     []kgo.Opt // what client was made with, to make it again (renew)
 	topic    string
 	settings Settings
 }
@@ -63,36 +64,36 @@ func NewPublisher(opts ...Option) *Publisher {
 // producer keys it ignores.
 func (p *Publisher) Configure(ctx context.Context, cfg integration.Kafka) ([]string, error) {
 	if !cfg.Enabled {
-		p.swap(nil, "", Settings{})
+		p.swap(nil, nil, "", Settings{})
 		return nil, nil
 	}
 	if cfg.DefaultTopic == "" {
-		p.swap(nil, "", Settings{})
+		p.swap(nil, nil, "", Settings{})
 		return nil, errors.New("kafka: no defaultTopic")
 	}
 	opts, settings, ignored, err := ProducerOptions(cfg.Producer)
 	if err != nil {
-		p.swap(nil, "", Settings{})
+		p.swap(nil, nil, "", Settings{})
 		return ignored, err
 	}
 	opts = append(opts, kgo.DefaultProduceTopic(cfg.DefaultTopic))
 	opts = append(opts, p.extra...)
 	client, err := kgo.NewClient(opts...)
 	if err != nil {
-		p.swap(nil, "", Settings{})
+		p.swap(nil, nil, "", Settings{})
 		return ignored, fmt.Errorf("kafka: %w", err)
 	}
-	p.swap(client, cfg.DefaultTopic, settings)
+	p.swap(client, opts, cfg.DefaultTopic, settings)
 	// Topic and ignored key names only: producer values may hold SASL
 	// passwords.
 	p.log.InfoContext(ctx, "kafka producer configured", "topic", cfg.DefaultTopic, "ignoredKeys", ignored)
 	return ignored, nil
 }
 
-func (p *Publisher) swap(c *kgo.Client, topic string, s Settings) {
+func (p *Publisher) swap(c *kgo.Client, opts []kgo.Opt, topic string, s Settings) {
 	p.mu.Lock()
 	old := p.client
-	p.client, p.topic, p.settings = c, topic, s
+	p.client, p.opts, p.topic, p.settings = c, opts, topic, s
 	p.mu.Unlock()
 	if old != nil {
 		old.Close()
@@ -109,10 +110,16 @@ func (p *Publisher) swap(c *kgo.Client, topic string, s Settings) {
 // It does not use ProduceSync, which waits for every record however long
 // that takes: franz-go cannot fail an idempotent record whose request was
 // sent to a broker that then stopped answering, and a relay stuck there
-// could neither stop nor take a new configuration. A record left behind
-// stays in the client's buffer (bounded by its maximum of buffered
-// records) until it is delivered, which makes a duplicate (delivery is at
-// least once), or fails, or the client is closed.
+// could neither stop nor take a new configuration.
+//
+// When ctx ends with records still waiting, the client is replaced by a new
+// one with the same settings and closed, which fails what it still held.
+// Left in its buffer, those records went out once the broker answered
+// again, after the relay had offered them again from the outbox: each
+// failed attempt of an outage added another copy of its events to the
+// buffer (up to its maximum of buffered records), and then to the topic.
+// A record the broker took before it stopped answering can still arrive
+// twice (delivery is at least once).
 func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
 	p.mu.Lock()
 	client, topic, settings := p.client, p.topic, p.settings
@@ -163,14 +170,36 @@ func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent)
 	err := errs[n]
 	if !done[n] {
 		err = waitErr
+		p.renew(client)
 	}
 	return n, fmt.Errorf("kafka: produce event %s: %w", events[n].ID, err)
+}
+
+// renew replaces old by a client made with the same options and closes old,
+// unless Configure or Close replaced it already.
+func (p *Publisher) renew(old *kgo.Client) {
+	p.mu.Lock()
+	if p.client != old {
+		p.mu.Unlock()
+		return
+	}
+	fresh, err := kgo.NewClient(p.opts...)
+	if err != nil {
+		// The same options made old: keep it rather than leave the
+		// publisher without a client until the next Configure.
+		p.mu.Unlock()
+		p.log.Warn("kafka producer not renewed", "err", err)
+		return
+	}
+	p.client = fresh
+	p.mu.Unlock()
+	old.Close()
 }
 
 // Close closes the client; it always returns nil. RunRelay calls it when it
 // returns, so an embedder that runs the relay need not. A closed publisher
 // is configured again by the next Configure (a relay started again).
 func (p *Publisher) Close() error {
-	p.swap(nil, "", Settings{})
+	p.swap(nil, nil, "", Settings{})
 	return nil
 }
