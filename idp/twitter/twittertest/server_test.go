@@ -429,11 +429,13 @@ func TestCloseReleasesHeldRequest(t *testing.T) {
 		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
-	for {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		if _, v := s.Requests(); v == 1 {
 			break
 		}
-		time.Sleep(time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatal("the fake did not count the request within 10s")
+		}
 	}
 	s.Close()
 	if status := <-done; status != http.StatusGatewayTimeout && status != 0 {
