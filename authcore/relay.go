@@ -16,7 +16,11 @@ import (
 
 // RelayConfig tunes the relay (RunRelay). Zero fields take the defaults.
 type RelayConfig struct {
-	// Owner names this relay in the outbox lease (default: a random id).
+	// Owner names this relay in the outbox lease (default "relay"). Each
+	// RunRelay holds the lease under Owner and an id of its own, so relays
+	// given one name (engines started from one configuration) still take
+	// turns, and a relay started again waits for the lease of the one
+	// before it as any other relay would.
 	Owner string
 	// BatchSize is how many events one claim takes (default 256).
 	BatchSize int
@@ -47,8 +51,9 @@ type RelayConfig struct {
 
 func (c RelayConfig) withDefaults() RelayConfig {
 	if c.Owner == "" {
-		c.Owner = "relay-" + uuid.NewString()
+		c.Owner = "relay"
 	}
+	c.Owner += "-" + uuid.NewString()
 	if c.BatchSize <= 0 {
 		c.BatchSize = 256
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -51,8 +52,10 @@ func (s leaseStore) ClaimOutbox(ctx context.Context, owner string, now int64, le
 	batch, err := s.Store.ClaimOutbox(ctx, owner, now, lease, limit)
 	if err == nil {
 		s.in.mu.Lock()
-		// memstore reads the lease on now, the relay's clock.
-		s.in.leases[owner] = now + lease.Milliseconds()
+		// memstore reads the lease on now, the relay's clock. Kept by the
+		// name RelayConfig.Owner gave, which the holder starts with.
+		name, _, _ := strings.Cut(owner, "-")
+		s.in.leases[name] = now + lease.Milliseconds()
 		s.in.mu.Unlock()
 	}
 	return batch, err
@@ -236,4 +239,67 @@ func TestRelayWithoutPublishersLeavesTheOutbox(t *testing.T) {
 	}()
 	evs := c.WaitFor(t, 1)
 	require.Equal(t, id, evs[0].ID)
+}
+
+// TestRelaysGivenOneNameTakeTurns: RelayConfig.Owner was the lease holder
+// itself, so the relays of two engines given the same name both held the
+// lease and published the same event side by side, as soon as the second
+// one polled. Each RunRelay now holds the lease under an id of its own.
+func TestRelaysGivenOneNameTakeTurns(t *testing.T) {
+	s := memstore.New()
+	var mu sync.Mutex
+	var windows []window // every publish: from its call to its deadline
+	var overlaps []string
+	sink := func(relay string) publisherFunc {
+		return func(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
+			// Up to the deadline the relay gave, not to when this
+			// goroutine wakes: see inFlight.
+			from := time.Now()
+			to, ok := ctx.Deadline()
+			if !ok {
+				to = from.Add(time.Hour)
+			}
+			mu.Lock()
+			for _, w := range windows {
+				if w.relay != relay && w.from.Before(to) && from.Before(w.to) {
+					overlaps = append(overlaps, w.relay+" and "+relay)
+				}
+			}
+			windows = append(windows, window{relay, from, to})
+			mu.Unlock()
+			<-ctx.Done()
+			return 0, ctx.Err()
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, relay := range []string{"first", "second"} {
+		cfg := authcore.RelayConfig{Owner: "relay", PollInterval: 5 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, LeaseTTL: 200 * time.Millisecond}
+		e, err := authcore.New(context.Background(), s, quiet(), authcore.WithRelay(cfg), authcore.WithPublisher(sink(relay)))
+		require.NoError(t, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			require.NoError(t, e.RunRelay(ctx))
+		}()
+	}
+	id := uuid.NewString()
+	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
+		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `"}}`)}))
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(windows) >= 6
+	}, 30*time.Second, time.Millisecond, "the relays did not publish six times")
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	require.Empty(t, overlaps, "two relays named alike published one event at the same time")
+}
+
+type publisherFunc func(ctx context.Context, events []*authcore.OutboxEvent) (int, error)
+
+func (f publisherFunc) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
+	return f(ctx, events)
 }
