@@ -271,6 +271,12 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	var verr *validation.Errors
 	var lambdaErr *authcore.LambdaError
 	switch {
+	case errors.As(err, &lambdaErr):
+		// FusionAuth's "lambda invocation failed"; the event log has
+		// details. First: a reconcile function whose user the User API
+		// would refuse failed (docs/DECISIONS.md), and the field errors it
+		// wraps name properties the request never sent.
+		w.WriteHeader(512)
 	case errors.As(err, &verr):
 		writeJSON(w, http.StatusBadRequest, verr)
 	case errors.Is(err, authcore.ErrUnauthorized),
@@ -284,9 +290,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		w.WriteHeader(http.StatusGone)
 	case errors.Is(err, authcore.ErrLoginPrevented):
 		w.WriteHeader(http.StatusConflict)
-	case errors.As(err, &lambdaErr):
-		// FusionAuth's "lambda invocation failed"; the event log has details.
-		w.WriteHeader(512)
 	case errors.Is(err, authcore.ErrNotFound):
 		w.WriteHeader(http.StatusNotFound)
 	case errors.Is(err, authcore.ErrConflict):
