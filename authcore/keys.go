@@ -325,7 +325,9 @@ func validateKeyName(v *validation.Errors, name string) {
 		v.Blank("key.name")
 		return
 	}
-	v.TooLong("key.name", name, validation.MaxIndexedLength)
+	if !v.NotStorable("key.name", name) {
+		v.TooLong("key.name", name, validation.MaxIndexedLength)
+	}
 }
 
 // isDuplicateKeyName reports whether a store refused a key's name, which

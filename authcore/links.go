@@ -192,9 +192,11 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		link := link
 		var provider *twitter.Provider
 		var providerErr error
-		if strings.TrimSpace(providerID) != "" {
+		if strings.TrimSpace(providerID) != "" && validation.IsStorable(providerID) {
 			// An unknown provider is reported below, where it was before the
-			// lock moved here, so that a bad user is still named first.
+			// lock moved here, so that a bad user is still named first. An
+			// id no store can hold is refused there unread: PostgreSQL
+			// fails the lookup.
 			provider, providerErr = e.loadProviderShared(ctx, tx, providerID)
 			if providerErr != nil && !errors.Is(providerErr, ErrNotFound) {
 				return providerErr
@@ -230,7 +232,13 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		if strings.TrimSpace(link.IdentityProviderUserID) == "" {
 			errs.Blank("identityProviderLink.identityProviderUserId")
 		}
-		errs.TooLong("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID, validation.MaxIndexedLength)
+		if !errs.NotStorable("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID) {
+			errs.TooLong("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID, validation.MaxIndexedLength)
+		}
+		// The ids are looked up, and PostgreSQL fails a comparison with
+		// such a string instead of finding nothing.
+		errs.NotStorable("identityProviderLink.identityProviderId", link.IdentityProviderID)
+		errs.NotStorable("identityProviderLink.userId", userID)
 		if !errs.Empty() {
 			return &errs
 		}

@@ -252,7 +252,9 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 	if t.Name == "" {
 		errs.Blank("tenant.name")
 	}
-	errs.TooLong("tenant.name", t.Name, validation.MaxIndexedLength)
+	if !errs.NotStorable("tenant.name", t.Name) {
+		errs.TooLong("tenant.name", t.Name, validation.MaxIndexedLength)
+	}
 	j := t.JWTConfiguration
 	validateRefreshPolicies(&errs, "tenant.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
 	validateLifetime(&errs, "tenant.jwtConfiguration.timeToLiveInSeconds", j.TimeToLiveInSeconds, time.Second)

@@ -496,11 +496,14 @@ func validateUser(in UserInput, u *User) error {
 	switch {
 	case u.Email == "" && u.Username == "":
 		errs.Field("user.email", validation.KindBlank, "You must specify either the [user.email] or [user.username] property.")
+	case errs.NotStorable("user.email", u.Email):
 	case errs.TooLong("user.email", u.Email, validation.MaxIndexedLength):
 	case u.Email != "" && !validation.IsEmail(u.Email):
 		errs.Field("user.email", validation.KindNotEmail, "The [user.email] property is not a valid email address.")
 	}
-	errs.TooLong("user.username", u.Username, validation.MaxIndexedLength)
+	if !errs.NotStorable("user.username", u.Username) {
+		errs.TooLong("user.username", u.Username, validation.MaxIndexedLength)
+	}
 	if u.ImageURL != "" && !validation.IsURI(u.ImageURL) {
 		errs.NotOfType("user.imageUrl", "The [user.imageUrl] property must be a URI, such as https://example.com/avatar.png.")
 	}

@@ -78,6 +78,26 @@ func (e *Errors) TooLong(path, value string, max int) bool {
 	return true
 }
 
+// IsStorable reports whether s is UTF-8 without U+0000: a string every
+// store keeps, and compares, as it is.
+func IsStorable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// NotStorable records [invalid] at path when value holds U+0000 or bytes
+// that are not UTF-8, and reports whether it did. No store keeps such a
+// string as sent: PostgreSQL's text refuses U+0000, and the SQL stores
+// turn bad bytes into U+FFFD. The HTTP adapter refuses both while it
+// decodes a body; this is the same rule for a Go caller and for what a
+// reconcile function writes.
+func (e *Errors) NotStorable(path, value string) bool {
+	if IsStorable(value) {
+		return false
+	}
+	e.Field(path, KindInvalid, fmt.Sprintf("The [%s] property must be UTF-8 text without the character U+0000.", path))
+	return true
+}
+
 // Invalid records that the value at path is not acceptable.
 func (e *Errors) Invalid(path, message string) {
 	e.Field(path, KindInvalid, message)

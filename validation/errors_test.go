@@ -58,3 +58,24 @@ func TestIsUUID(t *testing.T) {
 		}
 	}
 }
+
+func TestNotStorable(t *testing.T) {
+	for s, want := range map[string]bool{
+		"":                      true,
+		"plain":                 true,
+		"Ünïcödé \U0001F426":    true,
+		"nul\x00":               false,
+		"\x00":                  false,
+		"bad\xc3\x28":           false,
+		"\xed\xa0\x80":          false, // a surrogate half in UTF-8 form
+		"replacement \uFFFD ok": true,
+	} {
+		if got := IsStorable(s); got != want {
+			t.Errorf("IsStorable(%q) = %v, want %v", s, got, want)
+		}
+		var e Errors
+		if e.NotStorable("user.username", s) == want || e.Has("[invalid]user.username") == want {
+			t.Errorf("NotStorable(%q) recorded %v", s, e.Codes())
+		}
+	}
+}

@@ -28,6 +28,12 @@ func TestReconcileInvalidResultOnEveryStore(t *testing.T) {
 		{"email too long", func(u *authcore.User) { u.Email = strings.Repeat("a", 300) + "@example.com" }},
 		{"username too long", func(u *authcore.User) { u.Username = strings.Repeat("u", 300) }},
 		{"not an email", func(u *authcore.User) { u.Email = "nope" }},
+		// No store keeps these as sent: PostgreSQL's text refuses U+0000
+		// (the login answered 500 there and stored the user elsewhere), and
+		// the SQL stores turned bytes that are not UTF-8 into U+FFFD.
+		{"username with U+0000", func(u *authcore.User) { u.Username = "nul\x00name" }},
+		{"username not UTF-8", func(u *authcore.User) { u.Username = "bad\xc3\x28name" }},
+		{"email not UTF-8", func(u *authcore.User) { u.Email = "bad\xff@example.com" }},
 	}
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {

@@ -1,0 +1,112 @@
+package multistore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
+)
+
+// A Go caller's string that no store keeps as sent (U+0000, which
+// PostgreSQL's text refuses; bytes that are not UTF-8, which the SQL stores
+// turn into U+FFFD) in a property the stores index or look up is
+// [invalid]<path> on every store, with nothing written. The HTTP adapter
+// refuses both while it decodes a body; the engine's calls took them, and
+// PostgreSQL failed the statement (an error no caller could tell from a
+// broken database) where memstore and SQLite stored the value.
+func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			c := newCluster(t, k.open(t), 1)
+			e := c.engines[0]
+			acct := c.account(1)
+			code, body := login(c.handlers[0], c.loginBody(acct))
+			require.Equal(t, 200, code, body)
+			u, err := e.UserByEmail(ctx, "user"+acct+"@example.com")
+			require.NoError(t, err)
+			keys, err := e.Keys(ctx)
+			require.NoError(t, err)
+			tenants, err := e.Tenants(ctx)
+			require.NoError(t, err)
+
+			for _, bad := range []string{"nul\x00here", "bad\xc3\x28utf8"} {
+				calls := []struct {
+					path string
+					call func() error
+				}{
+					{"user.username", func() error {
+						_, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "new@example.com", Username: bad}})
+						return err
+					}},
+					{"user.username", func() error {
+						_, err := e.UpdateUser(ctx, u.ID, authcore.UserRequest{User: authcore.UserInput{Email: u.Email, Username: bad}})
+						return err
+					}},
+					{"user.email", func() error {
+						_, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: bad + "@example.com", Username: "newname"}})
+						return err
+					}},
+					{"tenant.name", func() error {
+						_, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: bad})
+						return err
+					}},
+					{"identityProviderLink.identityProviderUserId", func() error {
+						_, err := e.CreateLink(ctx, authcore.LinkRequest{IdentityProviderLink: authcore.IdentityProviderLink{
+							IdentityProviderID: twitter.ProviderID, IdentityProviderUserID: bad, UserID: u.ID}})
+						return err
+					}},
+					{"identityProviderLink.identityProviderId", func() error {
+						_, err := e.CreateLink(ctx, authcore.LinkRequest{IdentityProviderLink: authcore.IdentityProviderLink{
+							IdentityProviderID: bad, IdentityProviderUserID: "42", UserID: u.ID}})
+						return err
+					}},
+					{"identityProviderLink.userId", func() error {
+						_, err := e.CreateLink(ctx, authcore.LinkRequest{IdentityProviderLink: authcore.IdentityProviderLink{
+							IdentityProviderID: twitter.ProviderID, IdentityProviderUserID: "42", UserID: bad}})
+						return err
+					}},
+					{"key.name", func() error {
+						_, err := e.GenerateKey(ctx, authcore.AlgHS256, bad)
+						return err
+					}},
+					{"key.name", func() error {
+						_, err := e.UpdateKey(ctx, keys[0].ID, authcore.KeyUpdate{Name: bad})
+						return err
+					}},
+				}
+				for _, cl := range calls {
+					err := cl.call()
+					var v *authcore.ValidationError
+					if assert.ErrorAs(t, err, &v, "%s %q", cl.path, bad) {
+						assert.Equal(t, []string{"[invalid]" + cl.path}, v.Codes(), "%s %q", cl.path, bad)
+					}
+				}
+			}
+			// Nothing was written.
+			_, err = e.UserByUsername(ctx, "newname")
+			assert.ErrorIs(t, err, authcore.ErrNotFound)
+			_, err = e.UserByEmail(ctx, "new@example.com")
+			assert.ErrorIs(t, err, authcore.ErrNotFound)
+			got, err := e.User(ctx, u.ID)
+			require.NoError(t, err)
+			assert.Equal(t, u.Username, got.Username)
+			after, err := e.Tenants(ctx)
+			require.NoError(t, err)
+			assert.Len(t, after, len(tenants))
+			links, err := e.Links(ctx, u.ID, "")
+			require.NoError(t, err)
+			assert.Len(t, links, 1, "the login's link only")
+			afterKeys, err := e.Keys(ctx)
+			require.NoError(t, err)
+			assert.Len(t, afterKeys, len(keys))
+			k0, err := e.Key(ctx, keys[0].ID)
+			require.NoError(t, err)
+			assert.Equal(t, keys[0].Name, k0.Name)
+		})
+	}
+}
