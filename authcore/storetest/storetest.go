@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store, opts ...Optio
 		configVersionCases,  // configversion.go
 		orderingCases,       // ordering.go
 		integrityCases,      // integrity.go
+		unstorableCases,     // unstorable.go
 	} {
 		cases = append(cases, group...)
 	}

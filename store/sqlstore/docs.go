@@ -38,6 +38,9 @@ func encode(what string, v any) (string, error) {
 
 // getOne reads one document; no row is ErrNotFound naming what and id.
 func getOne[T any](ctx context.Context, t *tx, what, id, query string, args ...any) (*T, error) {
+	if !t.canMatch(args) {
+		return nil, notFound(what, id)
+	}
 	var doc []byte
 	if err := t.queryRow(ctx, query, args...).Scan(&doc); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -57,6 +60,9 @@ func getOne[T any](ctx context.Context, t *tx, what, id, query string, args ...a
 
 // getList reads documents in the query's order; none is an empty slice.
 func getList[T any](ctx context.Context, t *tx, what, query string, args ...any) ([]*T, error) {
+	if !t.canMatch(args) {
+		return []*T{}, nil
+	}
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -78,6 +84,15 @@ func getList[T any](ctx context.Context, t *tx, what, query string, args ...any)
 		return nil, t.s.mapErr(ctx, t.note(err))
 	}
 	return out, nil
+}
+
+// canMatch reports whether a lookup by args may find a row. On PostgreSQL
+// one whose text holds U+0000 or bytes that are not UTF-8 cannot: no
+// stored text holds them, and the server refuses the statement (aborting
+// the transaction it runs in) where memstore and SQLite find nothing. Such
+// a lookup is not sent, and answers as one that found nothing.
+func (t *tx) canMatch(args []any) bool {
+	return t.s.dialect != Postgres || pgText(args)
 }
 
 // lowerOrNull is the stored form of a case-insensitively unique value: empty

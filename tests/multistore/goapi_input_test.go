@@ -110,3 +110,43 @@ func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
 		})
 	}
 }
+
+// A Go caller's lookup by text no store holds finds nothing, on every
+// store: PostgreSQL answered a bare driver error where memstore and SQLite
+// answered ErrNotFound, so an application that passed its own path
+// segment to Engine.User turned it into a 500 on PostgreSQL only.
+func TestGoCallerLookupsOfUnstorableTextOnEveryStore(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			c := newCluster(t, k.open(t), 1)
+			e := c.engines[0]
+			acct := c.account(1)
+			code, body := login(c.handlers[0], c.loginBody(acct))
+			require.Equal(t, 200, code, body)
+			u, err := e.UserByEmail(ctx, "user"+acct+"@example.com")
+			require.NoError(t, err)
+			for _, bad := range []string{"nul\x00here", "bad\xc3\x28utf8"} {
+				for name, lookup := range map[string]func() error{
+					"User":             func() error { _, err := e.User(ctx, bad); return err },
+					"UserByEmail":      func() error { _, err := e.UserByEmail(ctx, bad+"@example.com"); return err },
+					"UserByUsername":   func() error { _, err := e.UserByUsername(ctx, bad); return err },
+					"UserByLoginID":    func() error { _, err := e.UserByLoginID(ctx, bad); return err },
+					"Tenant":           func() error { _, err := e.Tenant(ctx, bad); return err },
+					"Application":      func() error { _, err := e.Application(ctx, bad); return err },
+					"Registration":     func() error { _, err := e.Registration(ctx, u.ID, bad); return err },
+					"Link":             func() error { _, err := e.Link(ctx, twitter.ProviderID, bad, u.ID); return err },
+					"DeleteLink":       func() error { _, err := e.DeleteLink(ctx, twitter.ProviderID, bad, u.ID); return err },
+					"Key":              func() error { _, err := e.Key(ctx, bad); return err },
+					"RefreshToken":     func() error { _, err := e.RefreshToken(ctx, bad); return err },
+					"IdentityProvider": func() error { _, err := e.IdentityProvider(ctx, bad); return err },
+				} {
+					assert.ErrorIs(t, lookup(), authcore.ErrNotFound, "%s(%q)", name, bad)
+				}
+				links, err := e.Links(ctx, bad, "")
+				assert.NoError(t, err, "Links(%q)", bad)
+				assert.Empty(t, links)
+			}
+		})
+	}
+}

@@ -1,0 +1,70 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// unstorableCases: a lookup by text that no stored value holds (U+0000,
+// bytes that are not UTF-8) finds nothing, on every store, and leaves the
+// transaction it ran in usable. PostgreSQL refuses such text in a
+// statement, which aborted the transaction and answered a bare driver error
+// where memstore and SQLite answered ErrNotFound.
+var unstorableCases = []testCase{
+	{"lookup/text no store holds finds nothing", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("Acme")
+		app := f.app(tn.ID, "App")
+		u := f.user(tn.ID, "ada@example.com", "ada")
+		f.reg(u.ID, app.ID)
+		const provider = "45bb233c-0901-4236-b5ca-ac46e2e0a5a5"
+		f.link(u, provider, "1001")
+		for _, bad := range []string{"nul\x00", "bad\xc3\x28"} {
+			err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				lookups := map[string]func() error{
+					"GetTenant":         func() error { _, err := tx.GetTenant(ctx, bad); return err },
+					"GetApplication":    func() error { _, err := tx.GetApplication(ctx, bad); return err },
+					"GetUser":           func() error { _, err := tx.GetUser(ctx, bad); return err },
+					"GetUserByEmail":    func() error { _, err := tx.GetUserByEmail(ctx, tn.ID, bad+"@example.com"); return err },
+					"GetUserByUsername": func() error { _, err := tx.GetUserByUsername(ctx, tn.ID, bad); return err },
+					"GetRegistration":   func() error { _, err := tx.GetRegistration(ctx, u.ID, bad); return err },
+					"GetLink":           func() error { _, err := tx.GetLink(ctx, tn.ID, provider, bad); return err },
+					"GetPendingLink":    func() error { _, err := tx.GetPendingLink(ctx, bad, f.now); return err },
+					"GetIdentityProvider": func() error {
+						_, err := tx.GetIdentityProvider(ctx, bad)
+						return err
+					},
+					"GetRefreshToken": func() error { _, err := tx.GetRefreshToken(ctx, bad); return err },
+					"GetKey":          func() error { _, err := tx.GetKey(ctx, bad); return err },
+				}
+				for name, lookup := range lookups {
+					requireNotFound(t, lookup(), "%s(%q)", name, bad)
+				}
+				regs, err := tx.ListRegistrations(ctx, bad)
+				require.NoError(t, err, "ListRegistrations(%q)", bad)
+				require.Empty(t, regs)
+				links, err := tx.ListLinks(ctx, bad, "")
+				require.NoError(t, err, "ListLinks(%q)", bad)
+				require.Empty(t, links)
+				tokens, err := tx.ListRefreshTokens(ctx, bad)
+				require.NoError(t, err, "ListRefreshTokens(%q)", bad)
+				require.Empty(t, tokens)
+				// The transaction is still usable: it reads and writes.
+				got, err := tx.GetUser(ctx, u.ID)
+				if err != nil {
+					return err
+				}
+				got.FullName = "Ada " + bad[:3]
+				return tx.UpdateUser(ctx, got)
+			})
+			require.NoError(t, err, "%q", bad)
+			got, err := f.s.GetUser(ctx, u.ID)
+			require.NoError(t, err)
+			require.Equal(t, "Ada "+bad[:3], got.FullName, "the transaction committed")
+		}
+	}},
+}
