@@ -9,9 +9,9 @@ import (
 	"github.com/authcore/authcore/authcore"
 )
 
-// unstorableCases: a lookup by text that no stored value holds (U+0000,
-// bytes that are not UTF-8) finds nothing, on every store, and leaves the
-// transaction it ran in usable. PostgreSQL refuses such text in a
+// unstorableCases: a lookup or a delete by text that no stored value holds
+// (U+0000, bytes that are not UTF-8) finds nothing, on every store, and
+// leaves the transaction it ran in usable. PostgreSQL refuses such text in a
 // statement, which aborted the transaction and answered a bare driver error
 // where memstore and SQLite answered ErrNotFound.
 var unstorableCases = []testCase{
@@ -44,6 +44,23 @@ var unstorableCases = []testCase{
 				for name, lookup := range lookups {
 					requireNotFound(t, lookup(), "%s(%q)", name, bad)
 				}
+				deletes := map[string]func() error{
+					"DeleteTenant":           func() error { return tx.DeleteTenant(ctx, bad) },
+					"DeleteApplication":      func() error { return tx.DeleteApplication(ctx, bad) },
+					"DeleteUser":             func() error { return tx.DeleteUser(ctx, bad) },
+					"DeleteRegistration":     func() error { return tx.DeleteRegistration(ctx, u.ID, bad) },
+					"DeleteLink":             func() error { return tx.DeleteLink(ctx, tn.ID, provider, bad) },
+					"DeleteIdentityProvider": func() error { return tx.DeleteIdentityProvider(ctx, bad) },
+					"DeleteAPIKey":           func() error { return tx.DeleteAPIKey(ctx, bad) },
+					"DeleteKey":              func() error { return tx.DeleteKey(ctx, bad) },
+				}
+				for name, del := range deletes {
+					requireNotFound(t, del(), "%s(%q)", name, bad)
+				}
+				require.NoError(t, tx.DeleteProviderLinks(ctx, bad), "DeleteProviderLinks(%q)", bad)
+				n, err := tx.DeleteRefreshTokens(ctx, "", bad, "")
+				require.NoError(t, err, "DeleteRefreshTokens(user %q)", bad)
+				require.Zero(t, n)
 				regs, err := tx.ListRegistrations(ctx, bad)
 				require.NoError(t, err, "ListRegistrations(%q)", bad)
 				require.Empty(t, regs)

@@ -47,7 +47,8 @@ func (t *tx) GetLink(ctx context.Context, tenantID, providerID, providerUserID s
 // the tenant's delete, which reached the links only through its users'
 // cascade, held the tokens while it waited for them.
 func (t *tx) LockTenantLinks(ctx context.Context, tenantID string) error {
-	if t.s.dialect != Postgres {
+	if t.s.dialect != Postgres || !pgText([]any{tenantID}) {
+		// On PostgreSQL, no row holds text it refuses: nothing to lock.
 		return nil
 	}
 	_, err := t.exec(ctx, `SELECT user_id FROM links WHERE tenant_id = ? ORDER BY insert_instant, provider_user_id, provider_id FOR UPDATE`, tenantID)
@@ -106,6 +107,9 @@ func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 }
 
 func (t *tx) DeleteLink(ctx context.Context, tenantID, providerID, providerUserID string) error {
+	if !t.canMatch([]any{tenantID, providerID, providerUserID}) {
+		return notFound("link", providerUserID)
+	}
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM links WHERE tenant_id = ? AND provider_id = ? AND provider_user_id = ?`,
 			tenantID, providerID, providerUserID)
@@ -117,6 +121,9 @@ func (t *tx) DeleteLink(ctx context.Context, tenantID, providerID, providerUserI
 }
 
 func (t *tx) DeleteProviderLinks(ctx context.Context, providerID string) error {
+	if !t.canMatch([]any{providerID}) {
+		return nil // no link or pending link has it
+	}
 	return t.atomic(ctx, func() error {
 		if _, err := t.exec(ctx, `DELETE FROM links WHERE provider_id = ?`, providerID); err != nil {
 			return err

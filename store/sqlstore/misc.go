@@ -45,7 +45,8 @@ func (t *tx) GetIdentityProviderShared(ctx context.Context, id string) (*authcor
 // about to insert its user (authcore's providerLocker). SQLite runs one
 // write transaction at a time and needs no lock, nor the statement.
 func (t *tx) LockIdentityProviderShared(ctx context.Context, id string) error {
-	if t.s.dialect != Postgres {
+	if t.s.dialect != Postgres || !pgText([]any{id}) {
+		// On PostgreSQL, no row holds text it refuses: nothing to lock.
 		return nil
 	}
 	_, err := t.exec(ctx, `SELECT 1 FROM identity_providers WHERE id = ? FOR SHARE`, id)
@@ -72,6 +73,9 @@ func (t *tx) UpdateIdentityProvider(ctx context.Context, p *authcore.IdentityPro
 }
 
 func (t *tx) DeleteIdentityProvider(ctx context.Context, id string) error {
+	if !t.canMatch([]any{id}) {
+		return notFound("identity provider", id)
+	}
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM identity_providers WHERE id = ?`, id)
 		if err == nil && n == 0 {
@@ -128,6 +132,9 @@ func (t *tx) ListAPIKeys(ctx context.Context) ([]*authcore.APIKey, error) {
 }
 
 func (t *tx) DeleteAPIKey(ctx context.Context, id string) error {
+	if !t.canMatch([]any{id}) {
+		return notFound("api key", id)
+	}
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM api_keys WHERE id = ?`, id)
 		if err == nil && n == 0 {
@@ -202,7 +209,8 @@ func (t *tx) lockApplicationTokens(ctx context.Context, applicationID string) er
 // that a revocation by user, which locks the user's tokens so, takes the
 // tokens both lock in the same order.
 func (t *tx) LockApplicationTokens(ctx context.Context, applicationID string) error {
-	if t.s.dialect != Postgres {
+	if t.s.dialect != Postgres || !pgText([]any{applicationID}) {
+		// On PostgreSQL, no row holds text it refuses: nothing to lock.
 		return nil
 	}
 	_, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id = ? ORDER BY insert_instant, id FOR UPDATE`, applicationID)
@@ -214,7 +222,8 @@ func (t *tx) LockApplicationTokens(ctx context.Context, applicationID string) er
 // delete about to lock the tenant: a refresh holds its token when it reads
 // its tenant and application.
 func (t *tx) LockTenantTokens(ctx context.Context, tenantID string) error {
-	if t.s.dialect != Postgres {
+	if t.s.dialect != Postgres || !pgText([]any{tenantID}) {
+		// On PostgreSQL, no row holds text it refuses: nothing to lock.
 		return nil
 	}
 	_, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id IN (SELECT id FROM applications WHERE tenant_id = ?)
@@ -315,6 +324,9 @@ func (t *tx) DeleteRefreshTokens(ctx context.Context, id, userID, applicationID 
 	}
 	if len(where) == 0 {
 		return 0, errors.New("sqlstore: DeleteRefreshTokens needs a filter")
+	}
+	if !t.canMatch(args) {
+		return 0, nil // no token has it
 	}
 	if t.s.dialect == Postgres && id == "" && userID == "" {
 		if err := t.lockApplicationTokens(ctx, applicationID); err != nil {
@@ -433,6 +445,9 @@ func (t *tx) UpdateKey(ctx context.Context, k *authcore.SigningKey) error {
 }
 
 func (t *tx) DeleteKey(ctx context.Context, id string) error {
+	if !t.canMatch([]any{id}) {
+		return notFound("key", id)
+	}
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM signing_keys WHERE id = ?`, id)
 		if err == nil && n == 0 {

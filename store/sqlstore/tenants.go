@@ -64,6 +64,9 @@ func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
 // which cascades to its users (and their registrations, links and tokens)
 // and applications (and their registrations).
 func (t *tx) DeleteTenant(ctx context.Context, id string) error {
+	if !t.canMatch([]any{id}) {
+		return notFound("tenant", id)
+	}
 	return t.atomic(ctx, func() error {
 		if _, err := t.exec(ctx, `DELETE FROM refresh_tokens WHERE application_id IN (SELECT id FROM applications WHERE tenant_id = ?)`, id); err != nil {
 			return err
@@ -142,6 +145,9 @@ func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) err
 // delete that held the lock while it waited for that registration closed a
 // cycle with it.
 func (t *tx) DeleteApplication(ctx context.Context, id string) error {
+	if !t.canMatch([]any{id}) {
+		return notFound("application", id)
+	}
 	return t.atomic(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM applications WHERE id = ?`, id)
 		if err != nil {

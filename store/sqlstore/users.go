@@ -105,6 +105,9 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 // token, before the user, and a cascade from the user takes them in the
 // other order, which deadlocks on PostgreSQL.
 func (t *tx) DeleteUser(ctx context.Context, id string) error {
+	if !t.canMatch([]any{id}) {
+		return notFound("user", id)
+	}
 	return t.atomic(ctx, func() error {
 		if _, err := t.exec(ctx, `DELETE FROM links WHERE user_id = ?`, id); err != nil {
 			return err
@@ -215,6 +218,9 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 }
 
 func (t *tx) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
+	if !t.canMatch([]any{userID, applicationID}) {
+		return notFound("registration", userID+"/"+applicationID)
+	}
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM registrations WHERE user_id = ? AND application_id = ?`, userID, applicationID)
 		if err == nil && n == 0 {

@@ -111,8 +111,8 @@ func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
 	}
 }
 
-// A Go caller's lookup by text no store holds finds nothing, on every
-// store: PostgreSQL answered a bare driver error where memstore and SQLite
+// A Go caller's lookup or delete by text no store holds finds nothing, on
+// every store: PostgreSQL answered a bare driver error where memstore and SQLite
 // answered ErrNotFound, so an application that passed its own path
 // segment to Engine.User turned it into a 500 on PostgreSQL only.
 func TestGoCallerLookupsOfUnstorableTextOnEveryStore(t *testing.T) {
@@ -146,6 +146,16 @@ func TestGoCallerLookupsOfUnstorableTextOnEveryStore(t *testing.T) {
 				links, err := e.Links(ctx, bad, "")
 				assert.NoError(t, err, "Links(%q)", bad)
 				assert.Empty(t, links)
+				for name, del := range map[string]func() error{
+					"DeleteTenant":           func() error { return e.DeleteTenant(ctx, bad) },
+					"DeleteApplication":      func() error { return e.DeleteApplication(ctx, bad) },
+					"DeleteIdentityProvider": func() error { return e.DeleteIdentityProvider(ctx, bad) },
+					"RevokeAPIKey":           func() error { return e.RevokeAPIKey(ctx, bad) },
+					"DeleteUser":             func() error { return e.DeleteUser(ctx, bad) },
+					"DeleteKey":              func() error { return e.DeleteKey(ctx, bad) },
+				} {
+					assert.ErrorIs(t, del(), authcore.ErrNotFound, "%s(%q)", name, bad)
+				}
 			}
 		})
 	}
