@@ -63,10 +63,11 @@ func (s leaseStore) ClaimOutbox(ctx context.Context, owner string, now int64, le
 
 // slowSink is a publisher that takes as long as its context allows and
 // delivers nothing: a broker that stopped answering. It records the window
-// in which it holds its events in the shared inFlight.
+// in which it holds its events in the shared inFlight, under relay, and
+// checks it against the lease its engine's relay, named owner, claimed last.
 type slowSink struct {
-	relay string
-	in    *inFlight
+	relay, owner string
+	in           *inFlight
 }
 
 func (s slowSink) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
@@ -76,7 +77,7 @@ func (s slowSink) Publish(ctx context.Context, events []*authcore.OutboxEvent) (
 		to = from.Add(time.Hour) // no deadline: it may hold them for ever
 	}
 	s.in.mu.Lock()
-	if until := s.in.leases[s.relay]; to.UnixMilli() > until {
+	if until := s.in.leases[s.owner]; to.UnixMilli() > until {
 		s.in.late = append(s.in.late, fmt.Sprintf("%s until %d, lease until %d", s.relay, to.UnixMilli(), until))
 	}
 	for _, ev := range events {
@@ -92,22 +93,24 @@ func (s slowSink) Publish(ctx context.Context, events []*authcore.OutboxEvent) (
 	return 0, ctx.Err()
 }
 
-// TestRelayPublishesOnlyWhileItHoldsTheLease: a relay with several
-// publishers gave each of them half the lease, one after the other, so with
-// three slow ones it was still publishing after its lease ran out, when the
-// other engine's relay had claimed the same events and was publishing them
-// too: two relays delivering one event at once, and out of order.
-func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
+// slowRelays runs, on one memstore holding one event, the relay of one
+// engine per entry of owners (relay: its RelayConfig.Owner), each with
+// sinks slowSinks, until they have published publishes times (or fails
+// after 30 s), and returns the store and what the sinks recorded. The lease
+// is timed on the clock, so lease terms have to pass; what is waited for is
+// that they did, and were used. Nothing depends on how promptly a goroutine
+// runs.
+func slowRelays(t *testing.T, owners map[string]string, sinks, publishes int) (*memstore.Store, *inFlight) {
+	t.Helper()
 	s := memstore.New()
 	in := &inFlight{windows: map[int64][]window{}, leases: map[string]int64{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	const lease = 200 * time.Millisecond
-	for _, name := range []string{"A", "B"} {
-		cfg := authcore.RelayConfig{Owner: name, PollInterval: 5 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, LeaseTTL: lease}
+	for relay, owner := range owners {
+		cfg := authcore.RelayConfig{Owner: owner, PollInterval: 5 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, LeaseTTL: 200 * time.Millisecond}
 		opts := []authcore.Option{quiet(), authcore.WithRelay(cfg)}
-		for range 3 {
-			opts = append(opts, authcore.WithPublisher(slowSink{relay: name, in: in}))
+		for range sinks {
+			opts = append(opts, authcore.WithPublisher(slowSink{relay: relay, owner: owner, in: in}))
 		}
 		e, err := authcore.New(context.Background(), leaseStore{Store: s, in: in}, opts...)
 		require.NoError(t, err)
@@ -120,11 +123,6 @@ func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
 	id := uuid.NewString()
 	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
 		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `"}}`)}))
-	// The lease is timed on the clock, so lease terms have to pass; what is
-	// waited for is that they did, and were used: ten publishes, each begun
-	// under a claim. Before the fix one claim held three publishes, one a
-	// sink, and the relays overlapped within the first four. Nothing here
-	// depends on how promptly a goroutine runs.
 	require.Eventually(t, func() bool {
 		in.mu.Lock()
 		defer in.mu.Unlock()
@@ -132,10 +130,22 @@ func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
 		for _, ws := range in.windows {
 			n += len(ws)
 		}
-		return n >= 10
-	}, 30*time.Second, time.Millisecond, "the relays did not publish ten times")
+		return n >= publishes
+	}, 30*time.Second, time.Millisecond, "the relays did not publish %d times", publishes)
 	cancel()
 	wg.Wait()
+	return s, in
+}
+
+// TestRelayPublishesOnlyWhileItHoldsTheLease: a relay with several
+// publishers gave each of them half the lease, one after the other, so with
+// three slow ones it was still publishing after its lease ran out, when the
+// other engine's relay had claimed the same events and was publishing them
+// too: two relays delivering one event at once, and out of order. Before
+// the fix one claim held three publishes, one a sink, and the relays
+// overlapped within the first four of the ten waited for.
+func TestRelayPublishesOnlyWhileItHoldsTheLease(t *testing.T) {
+	s, in := slowRelays(t, map[string]string{"A": "A", "B": "B"}, 3, 10)
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	require.Empty(t, in.late, "a relay gave a publisher longer than its lease")
@@ -246,60 +256,8 @@ func TestRelayWithoutPublishersLeavesTheOutbox(t *testing.T) {
 // lease and published the same event side by side, as soon as the second
 // one polled. Each RunRelay now holds the lease under an id of its own.
 func TestRelaysGivenOneNameTakeTurns(t *testing.T) {
-	s := memstore.New()
-	var mu sync.Mutex
-	var windows []window // every publish: from its call to its deadline
-	var overlaps []string
-	sink := func(relay string) publisherFunc {
-		return func(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
-			// Up to the deadline the relay gave, not to when this
-			// goroutine wakes: see inFlight.
-			from := time.Now()
-			to, ok := ctx.Deadline()
-			if !ok {
-				to = from.Add(time.Hour)
-			}
-			mu.Lock()
-			for _, w := range windows {
-				if w.relay != relay && w.from.Before(to) && from.Before(w.to) {
-					overlaps = append(overlaps, w.relay+" and "+relay)
-				}
-			}
-			windows = append(windows, window{relay, from, to})
-			mu.Unlock()
-			<-ctx.Done()
-			return 0, ctx.Err()
-		}
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, relay := range []string{"first", "second"} {
-		cfg := authcore.RelayConfig{Owner: "relay", PollInterval: 5 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, LeaseTTL: 200 * time.Millisecond}
-		e, err := authcore.New(context.Background(), s, quiet(), authcore.WithRelay(cfg), authcore.WithPublisher(sink(relay)))
-		require.NoError(t, err)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			require.NoError(t, e.RunRelay(ctx))
-		}()
-	}
-	id := uuid.NewString()
-	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: id, Type: authcore.EventUserUpdate, Key: "k",
-		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update","id":"` + id + `"}}`)}))
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(windows) >= 6
-	}, 30*time.Second, time.Millisecond, "the relays did not publish six times")
-	cancel()
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	require.Empty(t, overlaps, "two relays named alike published one event at the same time")
-}
-
-type publisherFunc func(ctx context.Context, events []*authcore.OutboxEvent) (int, error)
-
-func (f publisherFunc) Publish(ctx context.Context, events []*authcore.OutboxEvent) (int, error) {
-	return f(ctx, events)
+	_, in := slowRelays(t, map[string]string{"first": "relay", "second": "relay"}, 1, 6)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	require.Empty(t, in.overlaps, "two relays named alike published one event at the same time")
 }
