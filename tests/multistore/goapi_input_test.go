@@ -22,13 +22,8 @@ func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
 			ctx := context.Background()
-			c := newCluster(t, k.open(t), 1)
+			c, _, u := loggedIn(t, k)
 			e := c.engines[0]
-			acct := c.account(1)
-			code, body := login(c.handlers[0], c.loginBody(acct))
-			require.Equal(t, 200, code, body)
-			u, err := e.UserByEmail(ctx, "user"+acct+"@example.com")
-			require.NoError(t, err)
 			keys, err := e.Keys(ctx)
 			require.NoError(t, err)
 			tenants, err := e.Tenants(ctx)
@@ -119,13 +114,8 @@ func TestGoCallerLookupsOfUnstorableTextOnEveryStore(t *testing.T) {
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
 			ctx := context.Background()
-			c := newCluster(t, k.open(t), 1)
+			c, _, u := loggedIn(t, k)
 			e := c.engines[0]
-			acct := c.account(1)
-			code, body := login(c.handlers[0], c.loginBody(acct))
-			require.Equal(t, 200, code, body)
-			u, err := e.UserByEmail(ctx, "user"+acct+"@example.com")
-			require.NoError(t, err)
 			for _, bad := range []string{"nul\x00here", "bad\xc3\x28utf8"} {
 				for name, lookup := range map[string]func() error{
 					"User":             func() error { _, err := e.User(ctx, bad); return err },

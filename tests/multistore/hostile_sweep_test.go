@@ -124,14 +124,9 @@ type sweep struct {
 
 func newSweep(t *testing.T, k storeKind) *sweep {
 	ctx := context.Background()
-	c := newCluster(t, k.open(t), 1)
+	c, acct, u := loggedIn(t, k)
 	e, h := c.engines[0], c.handlers[0]
 	_, key, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
-	require.NoError(t, err)
-	acct := c.account(1)
-	code, body := login(h, c.loginBody(acct))
-	require.Equal(t, http.StatusOK, code, body)
-	u, err := e.UserByEmail(ctx, "user"+acct+"@example.com")
 	require.NoError(t, err)
 	keys, err := e.Keys(ctx)
 	require.NoError(t, err)

@@ -180,3 +180,16 @@ func BenchmarkLoginPerStore(b *testing.B) {
 		})
 	}
 }
+
+// loggedIn is a one-engine cluster on k whose account 1 (acct) has logged
+// in once, and that account's user.
+func loggedIn(t *testing.T, k storeKind) (c *cluster, acct string, u *authcore.User) {
+	t.Helper()
+	c = newCluster(t, k.open(t), 1)
+	acct = c.account(1)
+	code, body := login(c.handlers[0], c.loginBody(acct))
+	require.Equal(t, http.StatusOK, code, body)
+	u, err := c.engines[0].UserByEmail(context.Background(), "user"+acct+"@example.com")
+	require.NoError(t, err)
+	return c, acct, u
+}
