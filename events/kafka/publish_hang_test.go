@@ -2,11 +2,15 @@ package kafka_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/authcore/authcore/authcore"
@@ -143,3 +147,94 @@ func TestTimedOutPublishLeavesNothingBehind(t *testing.T) {
 	}
 	require.Equal(t, []string{"warm", "next"}, ids)
 }
+
+// A publish whose first record the client refused at once (larger than
+// max.request.size: an event the relay sets aside after a few attempts)
+// while the records after it waited for a broker that took their request
+// and never answered. Publish replaced its client only when the first
+// record not delivered was still waiting, so the ones behind a refused
+// record stayed in the old client: sent once the broker answered again,
+// after the relay had offered them again, and blocking their partition
+// until then.
+func TestTimedOutPublishBehindARefusedRecordLeavesNothingBehind(t *testing.T) {
+	c := newCluster(t)
+	refused := make(chan struct{})
+	var refusedOnce sync.Once
+	p := kafka.NewPublisher(kafka.WithLogger(quiet()), kafka.WithClientOptions(kgo.WithHooks(unbufferedHook(func(r *kgo.Record, err error) {
+		if errors.Is(err, kerr.MessageTooLarge) {
+			refusedOnce.Do(func() { close(refused) })
+		}
+	}))))
+	t.Cleanup(func() { _ = p.Close() })
+	producer := producerFor(c)
+	producer["max.block.ms"] = "10000"    // the later publish has the time to wait for the records before it
+	producer["max.request.size"] = "2048" // the refused record is larger
+	_, err := p.Configure(context.Background(), integration.Kafka{Enabled: true, DefaultTopic: topic, Producer: producer})
+	require.NoError(t, err)
+	event := func(id string, payload string) *authcore.OutboxEvent {
+		return &authcore.OutboxEvent{ID: id, Key: "k", Payload: []byte(`{"event":{"id":"` + id + `"` + payload + `}}`)}
+	}
+	n, err := p.Publish(context.Background(), []*authcore.OutboxEvent{event("warm", "")})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+
+	// The broker takes produce requests and answers none, until released.
+	release := make(chan struct{})
+	arrived := make(chan struct{})
+	var once sync.Once
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		select {
+		case <-release:
+			c.DropControl()
+			return nil, nil, false
+		default:
+			c.KeepControl()
+			once.Do(func() { close(arrived) })
+			return nil, nil, true
+		}
+	})
+	// Ended once the broker holds the request of the record behind the
+	// refused one, and the client has failed the refused one (its promise
+	// runs right after the hook), not after a guessed delay: a record
+	// still unsent when the context ends is failed by the client and never
+	// left behind.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for _, ch := range []chan struct{}{arrived, refused} {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				return
+			}
+		}
+		cancel()
+	}()
+	big := event("big", `,"data":"`+strings.Repeat("x", 4096)+`"`)
+	n, err = p.Publish(ctx, []*authcore.OutboxEvent{big, event("stuck", "")})
+	require.ErrorIs(t, err, kerr.MessageTooLarge, "the first record not delivered is the refused one")
+	require.Zero(t, n)
+	select {
+	case <-arrived:
+	default:
+		t.Fatal("the record behind the refused one never reached the broker")
+	}
+
+	close(release)
+	n, err = p.Publish(context.Background(), []*authcore.OutboxEvent{event("next", "")})
+	require.NoError(t, err, "the publish once the broker answers again")
+	require.Equal(t, 1, n)
+	// One key, one partition, in order: a "stuck" the client still held
+	// comes before "next".
+	var ids []string
+	for _, r := range consume(t, c.ListenAddrs(), topic, 2) {
+		ids = append(ids, r.EventID)
+	}
+	require.Equal(t, []string{"warm", "next"}, ids)
+}
+
+// unbufferedHook is a franz-go hook that sees each produced record just
+// before its promise is called, with the error it is called with.
+type unbufferedHook func(*kgo.Record, error)
+
+func (h unbufferedHook) OnProduceRecordUnbuffered(r *kgo.Record, err error) { h(r, err) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -170,6 +171,12 @@ func (p *Publisher) Publish(ctx context.Context, events []*authcore.OutboxEvent)
 	err := errs[n]
 	if !done[n] {
 		err = waitErr
+	}
+	// Any record still waiting, not only the first not delivered: the one
+	// the error names may have been refused at once (too large) while the
+	// records behind it wait for a broker that took them and does not
+	// answer. The loop above ends with records waiting only when ctx did.
+	if slices.Contains(done, false) {
 		p.renew(client)
 	}
 	return n, fmt.Errorf("kafka: produce event %s: %w", events[n].ID, err)
