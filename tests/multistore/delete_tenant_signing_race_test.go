@@ -45,7 +45,7 @@ func TestDeleteTenantBeforeLoginSigns(t *testing.T) {
 			h, err := httpadapter.New(loginEngine)
 			require.NoError(t, err)
 			rec := httptest.NewRecorder()
-			_, deleteErr := pauseAround(ls,
+			_, deleteErr := pauseAround(t, ls,
 				func() error {
 					req := httptest.NewRequest("POST", "/api/identity-provider/login", strings.NewReader(c.loginBody(c.account(1))))
 					req.Header.Set("Content-Type", "application/json")

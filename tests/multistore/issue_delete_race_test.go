@@ -78,7 +78,7 @@ func TestIssueJWTDuringApplicationDelete(t *testing.T) {
 					// The exchange has read the registration, outside its
 					// transaction; the delete runs to its commit.
 					exchanger, xs := c.pausedEngine(t, open, "GetRegistration")
-					issueErr, deleteErr = pauseAround(xs, exchange(exchanger), deleteApp(e))
+					issueErr, deleteErr = pauseAround(t, xs, exchange(exchanger), deleteApp(e))
 					conflicts = xs.conflicts.Load()
 				}
 				assert.Zero(t, conflicts, "transactions lost to a deadlock")

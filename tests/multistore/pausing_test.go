@@ -155,7 +155,7 @@ func raceAround(t *testing.T, k storeKind, ps *pausingStore, pattern string, hel
 	ps.armed.Store(true)
 	heldDone, otherDone := make(chan error, 1), make(chan error, 1)
 	go func() { heldDone <- held() }()
-	<-ps.entered
+	awaitPause(t, ps, heldDone)
 	go func() { otherDone <- other() }()
 	waited := k.name != "postgres" || watchLockWait(t, pattern, nil)
 	// Let held go in any case: a test that stopped here would leave its
@@ -170,14 +170,32 @@ func raceAround(t *testing.T, k storeKind, ps *pausingStore, pattern string, hel
 // other to its end, and lets held go on: for a pause point where held
 // holds no lock, so that other waits for nothing. It returns held's error
 // and other's.
-func pauseAround(ps *pausingStore, held, other func() error) (heldErr, otherErr error) {
+func pauseAround(t testing.TB, ps *pausingStore, held, other func() error) (heldErr, otherErr error) {
+	t.Helper()
 	ps.armed.Store(true)
 	heldDone := make(chan error, 1)
 	go func() { heldDone <- held() }()
-	<-ps.entered
+	awaitPause(t, ps, heldDone)
 	otherErr = other()
 	close(ps.release)
 	return <-heldDone, otherErr
+}
+
+// awaitPause waits until held, which sends its result on heldDone, pauses
+// at ps's pause point. A held that ends first never will (it failed before
+// it got there, or no longer goes that way): the test fails then, where it
+// waited for go test's timeout, and ps is disarmed and released so that
+// nothing run after it pauses for good.
+func awaitPause(t testing.TB, ps *pausingStore, heldDone <-chan error) {
+	t.Helper()
+	select {
+	case <-ps.entered:
+	case err := <-heldDone:
+		if ps.armed.CompareAndSwap(true, false) {
+			close(ps.release)
+		}
+		t.Fatalf("the held side ended before it paused at %q: %v", ps.pauseAt, err)
+	}
 }
 
 // pausedEngine is an engine of its own, quiet and with c's fake Twitter,
