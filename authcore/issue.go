@@ -131,6 +131,15 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		// FusionAuth: "the same expiration of the one provided".
 		expiresAt: int64(exp),
 	})
+	if errors.Is(err, ErrNotFound) {
+		// Signing reads the store only to make the tenant's first key, in
+		// a transaction that reads the tenant again (the presented token
+		// was signed by its application's own key): the tenant was deleted
+		// since it was read above, and its users with it. Answered as an
+		// exchange after the delete is, whose user is not found, not as
+		// the bare not-found (404).
+		return IssueResult{}, tokenInvalid("the subject is not a user")
+	}
 	if err != nil {
 		return IssueResult{}, err
 	}
