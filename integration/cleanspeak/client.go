@@ -109,6 +109,20 @@ type Config struct {
 	ApplicationID string
 }
 
+// String describes c with its API key redacted.
+func (c Config) String() string {
+	key := ""
+	if c.APIKey != "" {
+		key = "[redacted]"
+	}
+	return fmt.Sprintf("{URL:%q APIKey:%s ApplicationID:%q}", c.URL, key, c.ApplicationID)
+}
+
+// Format makes every fmt verb, %#v included, print String: LogValue keeps
+// the key out of slog only, and a Config printed into an error or a debug
+// line would otherwise show it.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
 // LogValue keeps the API key out of logs.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("url", c.URL), slog.String("applicationId", c.ApplicationID), slog.String("apiKey", "[redacted]"))

@@ -1,7 +1,10 @@
 package cleanspeak_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -146,4 +149,21 @@ func TestNotificationDecisions(t *testing.T) {
 func TestConfigNeverLogsTheKey(t *testing.T) {
 	v := cleanspeak.Config{URL: "https://cs.example", APIKey: "very-secret"}.LogValue()
 	require.False(t, strings.Contains(v.String(), "very-secret"))
+}
+
+// Nor does fmt print it: LogValue covered slog only, and %v of a Config
+// (in an error message, a debug print) showed the key.
+func TestConfigNeverPrintsTheKey(t *testing.T) {
+	c := cleanspeak.Config{URL: "https://cs.example", APIKey: "very-secret", ApplicationID: "3c219e58-ed0e-4b18-ad48-f4f92793ae32"}
+	for _, verb := range []string{"%v", "%+v", "%s", "%#v", "%q", "%x"} {
+		for _, v := range []any{c, &c} {
+			out := fmt.Sprintf(verb, v)
+			require.NotContains(t, out, "very-secret", verb)
+			require.Contains(t, out, c.URL, verb)
+			require.Contains(t, out, c.ApplicationID, verb)
+		}
+	}
+	var text bytes.Buffer
+	slog.New(slog.NewTextHandler(&text, nil)).Info("cleanspeak", "config", c)
+	require.NotContains(t, text.String(), "very-secret")
 }
