@@ -105,6 +105,15 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	// The address is taken first: a port in use or a bad -addr must fail
+	// before anything is written, or each attempt would store (and print)
+	// an API key for a server that never ran.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close() // on an error before Serve, which otherwise closes it
+
 	store, closeStore, err := openStore(ctx, cfg.db)
 	if err != nil {
 		return err
@@ -153,10 +162,6 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		fmt.Fprintf(stdout, "API key: %s\n", key)
 	}
 	handler, err := httpadapter.New(engine)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/store/sqlstore"
 )
 
 // TestHTTPServerBoundsSlowClients: ReadHeaderTimeout alone lets a client
@@ -84,4 +89,48 @@ func TestCommandLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAddressInUseWritesNothing: a second server started on a port already
+// taken fails, and must do so before it creates an API key: the key it
+// would print is for a server that never ran, and on a SQLite file it would
+// stay valid for every later start.
+func TestAddressInUseWritesNothing(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "auth.db")
+	stdout, err := os.Create(filepath.Join(t.TempDir(), "stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdout.Close()
+
+	err = run(t.Context(), []string{"-addr", taken.Addr().String(), "-db", db}, stdout)
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("run on a taken port: %v, want the listen error", err)
+	}
+	if out, _ := os.ReadFile(stdout.Name()); len(out) != 0 {
+		t.Errorf("stdout %q, want nothing: no key for a server that did not start", out)
+	}
+	if keys := storedKeys(t, db); len(keys) != 0 {
+		t.Errorf("%d API keys stored by a start that failed, want 0", len(keys))
+	}
+}
+
+// storedKeys opens the store at dsn and returns its API keys.
+func storedKeys(t *testing.T, dsn string) []*authcore.APIKey {
+	t.Helper()
+	s, err := sqlstore.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	keys, err := s.ListAPIKeys(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
