@@ -8,7 +8,8 @@
 // 127.0.0.1:9011, FusionAuth's port), -db (AUTHCORE_DB, default
 // "sqlite:authcore.db"; also "sqlite:PATH", "sqlite::memory:",
 // "postgres://…" and "memory"), -api-key (AUTHCORE_API_KEY; when absent a
-// key is generated and printed once),
+// key is generated and printed once, and it replaces the key generated at
+// an earlier start on the same store; a key given is kept across starts),
 // -twitter-url (AUTHCORE_TWITTER_URL, default https://api.twitter.com).
 package main
 
@@ -150,10 +151,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		<-relayDone
 		<-retryDone
 	}()
-	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: cfg.apiKey, Description: "examples/server"})
-	if errors.Is(err, authcore.ErrDuplicate) && cfg.apiKey != "" {
-		err = nil // a persistent store kept the key from an earlier start
-	}
+	key, err := apiKey(ctx, engine, cfg.apiKey)
 	if err != nil {
 		return fmt.Errorf("api key: %w", err)
 	}
@@ -184,6 +182,43 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		return err
 	}
 	return nil
+}
+
+// generatedKeyDescription marks the keys apiKey generates, so that a later
+// start finds them.
+const generatedKeyDescription = "examples/server (generated)"
+
+// apiKey creates the API key the server is started with and returns it. A
+// key given on the command line is kept from an earlier start on the same
+// store. A generated one replaces the key generated at the earlier start:
+// otherwise every key ever printed (to a terminal, a CI log) would stay
+// valid in a SQLite file for good, one more at each start.
+func apiKey(ctx context.Context, engine *authcore.Engine, given string) (string, error) {
+	if given != "" {
+		_, _, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: given, Description: "examples/server"})
+		if errors.Is(err, authcore.ErrDuplicate) {
+			err = nil // a persistent store kept the key from an earlier start
+		}
+		return given, err
+	}
+	// Created before the old ones go, so that a failure between leaves a
+	// key that works; the next start revokes it.
+	created, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Description: generatedKeyDescription})
+	if err != nil {
+		return "", err
+	}
+	keys, err := engine.ListAPIKeys(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, k := range keys {
+		if k.Description == generatedKeyDescription && k.ID != created.ID {
+			if err := engine.RevokeAPIKey(ctx, k.ID); err != nil && !errors.Is(err, authcore.ErrNotFound) {
+				return "", err
+			}
+		}
+	}
+	return key, nil
 }
 
 // newHTTPServer returns the server run serves the API with. Every phase of

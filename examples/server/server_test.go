@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -133,4 +134,106 @@ func storedKeys(t *testing.T, dsn string) []*authcore.APIKey {
 		t.Fatal(err)
 	}
 	return keys
+}
+
+// startServer runs the server with args until the test stops it, and
+// returns the API key it printed ("" when it printed none) and the stop
+// function, which returns run's error.
+func startServer(t *testing.T, args ...string) (key string, stop func() error) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), w)
+		w.Close() // the reader below sees the end if run fails before printing
+		done <- err
+	}()
+	stop = func() error {
+		cancel()
+		return <-done
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("server printed %q, then %v; run: %v", line, err, <-done)
+	}
+	key, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "API key: ")
+	if !ok {
+		t.Fatalf("server printed %q, want the API key", line)
+	}
+	return key, stop
+}
+
+// TestRestartReplacesGeneratedKey: each start without -api-key prints a new
+// key; on a SQLite file the key printed at the start before must stop
+// working, or every key ever printed stays valid, one more per start. A key
+// given with -api-key is the operator's and is kept.
+func TestRestartReplacesGeneratedKey(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "auth.db")
+	given := "operator-chosen-key-0123456789"
+	first, stop := startServer(t, "-db", db)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	// A start with a given key prints nothing: startServer's read ends at
+	// the pipe's end, so this start is driven by hand.
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-api-key", given}, devnull) }()
+	waitForKeys(t, db, 2)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	second, stop := startServer(t, "-db", db)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if first == second {
+		t.Fatalf("two starts printed the same key %q", first)
+	}
+
+	s, err := sqlstore.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	engine, err := authcore.New(t.Context(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.Authenticate(t.Context(), first); !errors.Is(err, authcore.ErrUnauthorized) {
+		t.Errorf("the key printed at the first start: %v, want ErrUnauthorized after a restart", err)
+	}
+	for name, key := range map[string]string{"the key printed last": second, "the -api-key key": given} {
+		if _, err := engine.Authenticate(t.Context(), key); err != nil {
+			t.Errorf("%s: %v, want it valid", name, err)
+		}
+	}
+	if keys := storedKeys(t, db); len(keys) != 2 {
+		t.Errorf("%d API keys stored after three starts, want 2 (the given one and the last generated)", len(keys))
+	}
+}
+
+// waitForKeys waits until the store at dsn holds n API keys: a server
+// started with -api-key prints nothing to say it is up.
+func waitForKeys(t *testing.T, dsn string, n int) {
+	t.Helper()
+	for range 500 {
+		if len(storedKeys(t, dsn)) >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the store never held %d API keys", n)
 }
