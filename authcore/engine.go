@@ -116,7 +116,12 @@ func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
 		log:    slog.Default(),
 		random: cryptoRand,
 	}
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			// A nil Option (one left unset, or a helper's "no option")
+			// would panic in New; it is a bad value like WithLogger(nil).
+			return nil, fmt.Errorf("authcore: New: option %d is nil", i)
+		}
 		if err := opt(e); err != nil {
 			return nil, err
 		}

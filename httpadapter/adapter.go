@@ -77,7 +77,11 @@ func New(e *authcore.Engine, opts ...Option) (*Handler, error) {
 		return nil, errors.New("httpadapter: New needs an engine")
 	}
 	h := &Handler{engine: e, mux: http.NewServeMux(), maxBody: DefaultMaxBodyBytes, log: e.Logger()}
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			// As authcore.New: a nil Option is an error, not a panic.
+			return nil, fmt.Errorf("httpadapter: New: option %d is nil", i)
+		}
 		if err := opt(h); err != nil {
 			return nil, err
 		}
