@@ -152,6 +152,14 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		<-retryDone
 	}()
 	key, err := apiKey(ctx, engine, cfg.apiKey)
+	var refused *authcore.ValidationError
+	if errors.As(err, &refused) && cfg.apiKey != "" {
+		// The flag's value was refused: say why in the flag's words, not
+		// with the bare code ("[invalid]apiKey.key") the error prints.
+		for _, fe := range refused.FieldErrors["apiKey.key"] {
+			return fmt.Errorf("-api-key: %s", fe.Message)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("api key: %w", err)
 	}

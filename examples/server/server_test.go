@@ -237,3 +237,18 @@ func waitForKeys(t *testing.T, dsn string, n int) {
 	}
 	t.Fatalf("the store never held %d API keys", n)
 }
+
+// TestRefusedAPIKeySaysWhy: a -api-key the engine refuses (too short, a
+// space at an end) was reported as "api key: validation:
+// [invalid]apiKey.key", which names neither the flag nor the rule.
+func TestRefusedAPIKeySaysWhy(t *testing.T) {
+	for key, want := range map[string]string{
+		"short":                  "-api-key: An API key must be at least 16 characters.",
+		" my-long-api-key-12345": "-api-key: An API key must be printable ASCII and may not begin or end with a space.",
+	} {
+		err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", "memory", "-api-key", key}, os.Stdout)
+		if err == nil || err.Error() != want {
+			t.Errorf("-api-key %q: %v, want %q", key, err, want)
+		}
+	}
+}
