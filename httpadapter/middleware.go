@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/authcore/authcore/authcore"
 )
@@ -48,7 +49,15 @@ func (h *Handler) RequireToken(roles ...string) func(http.Handler) http.Handler 
 // and any key for every tenant, or locked to the application's tenant, may
 // vend one. A handler that wants a login's token only can require the "tid"
 // claim, which a vended token never has.
+//
+// An empty applicationID panics, as http.Handle does for a nil handler: it
+// is how requireToken spells "any application", so an id left unset (an
+// empty setting) would otherwise guard the routes with every application's
+// tokens instead of this one's.
 func (h *Handler) RequireTokenFor(applicationID string, roles ...string) func(http.Handler) http.Handler {
+	if strings.TrimSpace(applicationID) == "" {
+		panic("httpadapter: RequireTokenFor needs an application id (RequireToken takes any application's tokens)")
+	}
 	return requireToken(h.engine, h.log, applicationID, roles)
 }
 

@@ -188,3 +188,24 @@ func TestRequireTokenRefusesVendedTokens(t *testing.T) {
 		})
 	}
 }
+
+// RequireTokenFor with an empty application id (an id left unset in the
+// host's settings) guarded the routes with every application's tokens: ""
+// is how the middleware spells "any application". It panics at set-up, as
+// http.Handle does for a nil handler, so the mistake shows at start.
+func TestRequireTokenForNeedsAnApplicationID(t *testing.T) {
+	w := newTokenWorld(t)
+	h := w.handler.(*httpadapter.Handler)
+	for _, id := range []string{"", "  "} {
+		assert.PanicsWithValue(t, "httpadapter: RequireTokenFor needs an application id (RequireToken takes any application's tokens)",
+			func() { h.RequireTokenFor(id, "admin") }, "RequireTokenFor(%q)", id)
+	}
+	// The id set, the guard is the application's (the rest of its rules are
+	// TestRequireTokenForRefusesAnotherTenantsKey's).
+	access, _, _ := w.login()
+	req := httptest.NewRequest("GET", "/app/private", nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	rec := httptest.NewRecorder()
+	h.RequireTokenFor(appID, "admin")(echoClaims).ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
