@@ -180,7 +180,11 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
+	// A second Ctrl-C (or SIGTERM) ends the process at once, as a Go
+	// program's default: without this the signal stays caught and the
+	// user waits out Shutdown's 10 seconds with no way to stop it.
+	stop()
+	log.Info("shutting down (a second signal stops at once)")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -250,5 +252,75 @@ func TestRefusedAPIKeySaysWhy(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("-api-key %q: %v, want %q", key, err, want)
 		}
+	}
+}
+
+// TestSecondSignalStopsAtOnce: after the first SIGINT the server waits up
+// to 10 seconds for requests in flight; a second one must end the process
+// then, as it ends any Go program, instead of being caught and ignored.
+// The child (this binary, through TestCommandLine's hook) is in a handler
+// waiting for a request body, which keeps Shutdown waiting.
+func TestSecondSignalStopsAtOnce(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCommandLine$")
+	cmd.Env = append(os.Environ(), "SERVER_TEST_MAIN_ARGS=-addr 127.0.0.1:0 -db memory -api-key second-signal-key-0123456789")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	waitFor := func(want string) string {
+		t.Helper()
+		for lines.Scan() {
+			if strings.Contains(lines.Text(), want) {
+				return lines.Text()
+			}
+		}
+		t.Fatalf("the server's stderr ended before %q", want)
+		return ""
+	}
+	_, addr, _ := strings.Cut(waitFor("authcore listening"), "addr=http://")
+	addr, _, _ = strings.Cut(addr, " ")
+	// A request whose handler is running when the signal comes: it waits
+	// for a body that never arrives. The server's "100 Continue" says the
+	// handler has begun to read it.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("PUT /api/integration HTTP/1.1\r\nHost: x\r\n" +
+		"Authorization: second-signal-key-0123456789\r\nContent-Type: application/json\r\n" +
+		"Content-Length: 100\r\nExpect: 100-continue\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || !strings.HasPrefix(status, "HTTP/1.1 100 ") {
+		t.Fatalf("the request got %q, %v; want 100 Continue", status, err)
+	}
+
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("shutting down")
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// The pipe ends when the process does; Wait closes it, so it is read
+	// to its end first.
+	if _, err := io.Copy(io.Discard, stderr); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatalf("the server ended with %v after a second SIGINT, want killed by it", err)
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Errorf("the server ended with %v after a second SIGINT, want killed by it", err)
 	}
 }
