@@ -16,8 +16,14 @@ import (
 // Mount FusionAuth's API under /auth/ of an existing app.
 func ExampleNew() {
 	ctx := context.Background()
-	engine, _ := authcore.New(ctx, memstore.New(), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	_, key, _ := engine.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	engine, err := authcore.New(ctx, memstore.New(), authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		panic(err)
+	}
+	_, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	if err != nil {
+		panic(err)
+	}
 	api, err := httpadapter.New(engine)
 	if err != nil {
 		panic(err)
