@@ -107,6 +107,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotImplemented)
 		return
 	}
+	if p := r.URL.Path; p == "" || p[0] != '/' {
+		// Mounted with http.StripPrefix("/auth/", h), the form
+		// http.FileServer is usually mounted with, the path arrives
+		// without its leading slash. It is taken as rooted, as
+		// http.FileServer takes it, rather than answered 404 whatever
+		// it names.
+		r = rooted(r)
+	}
 	if p := r.URL.EscapedPath(); p != cleanPath(p) {
 		// The mux would redirect to the cleaned path, with an HTML body
 		// and a Location that drops any prefix the handler is mounted
@@ -152,6 +160,20 @@ func cleanPath(p string) string {
 		np += "/"
 	}
 	return np
+}
+
+// rooted returns r with "/" before its path (and raw path), as
+// http.StripPrefix changes a request: a shallow copy with its own URL.
+func rooted(r *http.Request) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = "/" + u.Path
+	if u.RawPath != "" {
+		u.RawPath = "/" + u.RawPath
+	}
+	r2.URL = &u
+	return r2
 }
 
 // bodyless keeps the status and headers of a response and drops its body.

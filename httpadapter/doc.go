@@ -24,4 +24,7 @@
 // prefix with http.StripPrefix:
 //
 //	mux.Handle("/auth/", http.StripPrefix("/auth", h))
+//
+// (http.StripPrefix("/auth/", h) works too: a path left without its leading
+// slash is taken as rooted, as http.FileServer takes it.)
 package httpadapter
