@@ -10,7 +10,8 @@
 // "postgres://…" and "memory"), -api-key (AUTHCORE_API_KEY; when absent a
 // key is generated and printed once, and it replaces the key generated at
 // an earlier start on the same store; a key given is kept across starts),
-// -twitter-url (AUTHCORE_TWITTER_URL, default https://api.twitter.com).
+// -twitter-url (AUTHCORE_TWITTER_URL, default https://api.twitter.com). A
+// flag given wins over its variable.
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -69,15 +71,26 @@ type config struct {
 func parse(args []string) (config, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	var c config
-	fs.StringVar(&c.addr, "addr", env("AUTHCORE_ADDR", "127.0.0.1:9011"), "listen address")
-	fs.StringVar(&c.db, "db", env("AUTHCORE_DB", "sqlite:authcore.db"), `store: "sqlite:PATH", "sqlite::memory:", "postgres://…" or "memory"`)
-	fs.StringVar(&c.apiKey, "api-key", env("AUTHCORE_API_KEY", ""), "API key to create (generated and printed when empty)")
-	fs.StringVar(&c.twitterURL, "twitter-url", env("AUTHCORE_TWITTER_URL", "https://api.twitter.com"), "Twitter API base URL")
+	// The defaults are the built-in ones, and the environment is applied
+	// after parsing: a default is printed in the usage (-h, and after any
+	// refused flag), and AUTHCORE_API_KEY is a secret, AUTHCORE_DB may hold
+	// a password.
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:9011", "listen address ($AUTHCORE_ADDR)")
+	fs.StringVar(&c.db, "db", "sqlite:authcore.db", `store: "sqlite:PATH", "sqlite::memory:", "postgres://…" or "memory" ($AUTHCORE_DB)`)
+	fs.StringVar(&c.apiKey, "api-key", "", "API key to create (generated and printed when empty) ($AUTHCORE_API_KEY)")
+	fs.StringVar(&c.twitterURL, "twitter-url", "https://api.twitter.com", "Twitter API base URL ($AUTHCORE_TWITTER_URL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
 		}
 		return c, &usageError{err}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for name, v := range map[string]*string{"addr": &c.addr, "db": &c.db, "api-key": &c.apiKey, "twitter-url": &c.twitterURL} {
+		if !set[name] {
+			*v = env("AUTHCORE_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_")), *v)
+		}
 	}
 	if fs.NArg() > 0 {
 		// Every setting is a flag: a stray word (a key or a DSN given

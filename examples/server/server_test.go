@@ -324,3 +324,44 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 		t.Errorf("the server ended with %v after a second SIGINT, want killed by it", err)
 	}
 }
+
+// TestUsageShowsNoSecretFromTheEnvironment: the environment's values were
+// the flags' defaults, and the usage prints every default: -h, or any
+// refused flag, wrote AUTHCORE_API_KEY and AUTHCORE_DB's password to
+// stderr (a terminal, a CI log).
+func TestUsageShowsNoSecretFromTheEnvironment(t *testing.T) {
+	const key, password = "env-secret-api-key-0123456789", "env-db-password"
+	for _, args := range []string{"-h", "-nope"} {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCommandLine$")
+		cmd.Env = append(os.Environ(), "SERVER_TEST_MAIN_ARGS="+args,
+			"AUTHCORE_API_KEY="+key, "AUTHCORE_DB=postgres://u:"+password+"@127.0.0.1:1/db")
+		out, _ := cmd.CombinedOutput() // the status is TestCommandLine's concern
+		cancel()
+		if !strings.Contains(string(out), "Usage of server:") {
+			t.Fatalf("%s: no usage printed:\n%s", args, out)
+		}
+		for _, secret := range []string{key, password} {
+			if strings.Contains(string(out), secret) {
+				t.Errorf("%s: the usage shows %q from the environment:\n%s", args, secret, out)
+			}
+		}
+	}
+}
+
+// TestEnvironmentAndFlags: each setting is taken from its variable when
+// its flag is absent, and a flag given wins.
+func TestEnvironmentAndFlags(t *testing.T) {
+	t.Setenv("AUTHCORE_ADDR", "127.0.0.1:1")
+	t.Setenv("AUTHCORE_DB", "memory")
+	t.Setenv("AUTHCORE_API_KEY", "env-api-key-0123456789")
+	t.Setenv("AUTHCORE_TWITTER_URL", "http://127.0.0.1:2")
+	got, err := parse([]string{"-addr", "127.0.0.1:0", "-api-key", "flag-api-key-0123456789"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config{addr: "127.0.0.1:0", db: "memory", apiKey: "flag-api-key-0123456789", twitterURL: "http://127.0.0.1:2"}
+	if got != want {
+		t.Errorf("parse = %+v, want %+v", got, want)
+	}
+}
