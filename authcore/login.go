@@ -243,7 +243,11 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 			// than call it a server error.
 			return nil, fmt.Errorf("%w: %v", ErrConflict, err)
 		}
-		lg.emitRefusal(ctx, err) // loginevents.go
+		if !lg.committed {
+			// A failure after the commit (signing the token) is no
+			// refusal: the login's user.login.success went with it.
+			lg.emitRefusal(ctx, err) // loginevents.go
+		}
 		return nil, err
 	}
 	if eff.Debug {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,7 +42,8 @@ func TestDeleteTenantBeforeLoginSigns(t *testing.T) {
 			keys, err := open(t).ListKeys(ctx)
 			require.NoError(t, err)
 
-			loginEngine, ls := c.pausedEngine(t, open, "LoginCommitted")
+			loginEngine, ls := c.pausedEngine(t, open, "LoginCommitted",
+				authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
 			h, err := httpadapter.New(loginEngine)
 			require.NoError(t, err)
 			rec := httptest.NewRecorder()
@@ -66,6 +68,17 @@ func TestDeleteTenantBeforeLoginSigns(t *testing.T) {
 			after, err := open(t).ListKeys(ctx)
 			require.NoError(t, err)
 			assert.Len(t, after, len(keys), "no key was made for the deleted tenant")
+			// The login committed, and its user.login.success with it: what
+			// failed after is no refusal of the login, and records no
+			// user.login.failed.
+			events, err := open(t).ClaimOutbox(ctx, "test", time.Now().UnixMilli(), time.Minute, 1000)
+			require.NoError(t, err)
+			var types []string
+			for _, ev := range events {
+				types = append(types, ev.Type)
+			}
+			assert.Contains(t, types, authcore.EventUserLoginSuccess)
+			assert.NotContains(t, types, authcore.EventUserLoginFailed)
 		})
 	}
 }
