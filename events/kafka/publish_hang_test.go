@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -18,24 +19,43 @@ import (
 	"github.com/authcore/authcore/integration"
 )
 
-// hangProduce makes the cluster take every produce request and never
-// answer it: a broker that dies with the request in flight. franz-go
-// cannot fail an idempotent record whose request was sent (the broker may
-// have written it), so ProduceSync waited for the broker, whatever the
-// context said. The channel is closed once a produce request has reached
-// the cluster (and hangs there).
-func hangProduce(c interface {
-	ControlKey(int16, func(kmsg.Request) (kmsg.Response, error, bool))
-	KeepControl()
-}) <-chan struct{} {
-	arrived := make(chan struct{})
+// holdProduce makes the cluster take every produce request and answer
+// none, until release is called: a broker that stops answering with the
+// request in flight. franz-go cannot fail an idempotent record whose
+// request was sent (the broker may have written it), so ProduceSync waited
+// for the broker, whatever the context said. arrived is closed once a
+// produce request has reached the cluster (and is held there).
+func holdProduce(c *kfake.Cluster) (release func(), arrived <-chan struct{}) {
+	released, got := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
-		c.KeepControl()
-		once.Do(func() { close(arrived) })
-		return nil, nil, true
+		select {
+		case <-released:
+			c.DropControl()
+			return nil, nil, false
+		default:
+			c.KeepControl()
+			once.Do(func() { close(got) })
+			return nil, nil, true
+		}
 	})
-	return arrived
+	return sync.OnceFunc(func() { close(released) }), got
+}
+
+// requireNextAfterWarm publishes "next" once the broker answers again and
+// requires the topic to hold "warm" and then "next": one key, one
+// partition, in order, so a record the client still held ("stuck") would
+// come between them.
+func requireNextAfterWarm(t *testing.T, c *kfake.Cluster, p *kafka.Publisher) {
+	t.Helper()
+	n, err := p.Publish(context.Background(), []*authcore.OutboxEvent{{ID: "next", Key: "k", Payload: []byte(`{"event":{"id":"next"}}`)}})
+	require.NoError(t, err, "the publish once the broker answers again")
+	require.Equal(t, 1, n)
+	var ids []string
+	for _, r := range consume(t, c.ListenAddrs(), topic, 2) {
+		ids = append(ids, r.EventID)
+	}
+	require.Equal(t, []string{"warm", "next"}, ids)
 }
 
 // Publish returns when its context ends even while a request is in
@@ -52,7 +72,7 @@ func TestPublishReturnsWhenTheBrokerHangs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 
-	hangProduce(c)
+	holdProduce(c)
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	done := make(chan error, 1)
@@ -81,7 +101,7 @@ func TestRelayLeavesAHungBrokerForANewConfiguration(t *testing.T) {
 	env.MustLogin("1")
 	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 10*time.Second, 5*time.Millisecond)
 
-	hanging := hangProduce(hung)
+	_, hanging := holdProduce(hung)
 	env.MustLogin("1")
 	select { // the relay is in Publish, waiting for the hung broker
 	case <-hanging:
@@ -117,35 +137,15 @@ func TestTimedOutPublishLeavesNothingBehind(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 
-	// The broker takes produce requests and answers none, until released.
-	release := make(chan struct{})
-	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
-		select {
-		case <-release:
-			c.DropControl()
-			return nil, nil, false
-		default:
-			c.KeepControl()
-			return nil, nil, true
-		}
-	})
+	release, _ := holdProduce(c)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	n, err = publish(ctx, "stuck")
 	cancel()
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.Zero(t, n)
 
-	close(release)
-	n, err = publish(context.Background(), "next")
-	require.NoError(t, err, "the publish once the broker answers again")
-	require.Equal(t, 1, n)
-	// One key, one partition, in order: a "stuck" the client still held
-	// comes before "next".
-	var ids []string
-	for _, r := range consume(t, c.ListenAddrs(), topic, 2) {
-		ids = append(ids, r.EventID)
-	}
-	require.Equal(t, []string{"warm", "next"}, ids)
+	release()
+	requireNextAfterWarm(t, c, p)
 }
 
 // A publish whose first record the client refused at once (larger than
@@ -178,21 +178,7 @@ func TestTimedOutPublishBehindARefusedRecordLeavesNothingBehind(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 
-	// The broker takes produce requests and answers none, until released.
-	release := make(chan struct{})
-	arrived := make(chan struct{})
-	var once sync.Once
-	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
-		select {
-		case <-release:
-			c.DropControl()
-			return nil, nil, false
-		default:
-			c.KeepControl()
-			once.Do(func() { close(arrived) })
-			return nil, nil, true
-		}
-	})
+	release, arrived := holdProduce(c)
 	// Ended once the broker holds the request of the record behind the
 	// refused one, and the client has failed the refused one (its promise
 	// runs right after the hook), not after a guessed delay: a record
@@ -201,7 +187,7 @@ func TestTimedOutPublishBehindARefusedRecordLeavesNothingBehind(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		for _, ch := range []chan struct{}{arrived, refused} {
+		for _, ch := range []<-chan struct{}{arrived, refused} {
 			select {
 			case <-ch:
 			case <-ctx.Done():
@@ -220,17 +206,8 @@ func TestTimedOutPublishBehindARefusedRecordLeavesNothingBehind(t *testing.T) {
 		t.Fatal("the record behind the refused one never reached the broker")
 	}
 
-	close(release)
-	n, err = p.Publish(context.Background(), []*authcore.OutboxEvent{event("next", "")})
-	require.NoError(t, err, "the publish once the broker answers again")
-	require.Equal(t, 1, n)
-	// One key, one partition, in order: a "stuck" the client still held
-	// comes before "next".
-	var ids []string
-	for _, r := range consume(t, c.ListenAddrs(), topic, 2) {
-		ids = append(ids, r.EventID)
-	}
-	require.Equal(t, []string{"warm", "next"}, ids)
+	release()
+	requireNextAfterWarm(t, c, p)
 }
 
 // unbufferedHook is a franz-go hook that sees each produced record just
