@@ -38,10 +38,7 @@ func TestDeleteDuringRefresh(t *testing.T) {
 				require.NoError(t, err)
 				require.NotEmpty(t, r.RefreshToken)
 				if tenant {
-					// The last tenant cannot be deleted: the application's
-					// (the default tenant) goes, another stays.
-					_, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
-					require.NoError(t, err)
+					keepAnotherTenant(t, e)
 				}
 
 				refresher, fs := c.pausedEngine(t, open, "GetRefreshTokenByHash")

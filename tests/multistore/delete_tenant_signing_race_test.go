@@ -30,10 +30,7 @@ func TestDeleteTenantBeforeLoginSigns(t *testing.T) {
 			open := k.open(t)
 			c := newCluster(t, open, 1)
 			e := c.engines[0]
-			// The last tenant cannot be deleted: the application's (the
-			// default tenant) goes, another stays.
-			_, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
-			require.NoError(t, err)
+			keepAnotherTenant(t, e)
 			app, err := open(t).GetApplication(ctx, appID)
 			require.NoError(t, err)
 			tenant, err := open(t).GetTenant(ctx, app.TenantID)

@@ -29,10 +29,7 @@ func TestDeleteTenantBeforeIssueJWTSigns(t *testing.T) {
 			open := k.open(t)
 			c := newCluster(t, open, 1)
 			e := c.engines[0]
-			// The last tenant cannot be deleted: the application's (the
-			// default tenant) goes, another stays.
-			_, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "survivor"})
-			require.NoError(t, err)
+			keepAnotherTenant(t, e)
 			key, err := e.GenerateKey(ctx, authcore.AlgHS256, "the login application's own")
 			require.NoError(t, err)
 			_, err = e.PatchApplication(ctx, appID, authcore.PatchRequest{ContentType: "application/merge-patch+json",

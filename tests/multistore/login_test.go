@@ -193,3 +193,11 @@ func loggedIn(t *testing.T, k storeKind) (c *cluster, acct string, u *authcore.U
 	require.NoError(t, err)
 	return c, acct, u
 }
+
+// keepAnotherTenant creates a second tenant, so that a test may delete the
+// one it works in: the last tenant cannot be deleted.
+func keepAnotherTenant(t *testing.T, e *authcore.Engine) {
+	t.Helper()
+	_, err := e.CreateTenant(context.Background(), "", authcore.Tenant{Name: "survivor"})
+	require.NoError(t, err)
+}
