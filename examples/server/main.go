@@ -128,6 +128,12 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	}
 	defer ln.Close() // on an error before Serve, which otherwise closes it
 
+	// As the address: a bad -twitter-url fails before the store is opened
+	// (and a SQLite file created).
+	tw, err := twitter.NewClient(twitter.WithBaseURL(cfg.twitterURL))
+	if err != nil {
+		return fmt.Errorf("-twitter-url: %w", err)
+	}
 	store, closeStore, err := openStore(ctx, cfg.db)
 	if err != nil {
 		return err
@@ -137,10 +143,6 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 			log.Error("close store", "err", err)
 		}
 	}()
-	tw, err := twitter.NewClient(twitter.WithBaseURL(cfg.twitterURL))
-	if err != nil {
-		return fmt.Errorf("-twitter-url: %w", err)
-	}
 	engine, err := authcore.New(ctx, store, authcore.WithLogger(log), authcore.WithTwitterClient(tw),
 		authcore.WithKafkaPublisher(kafka.NewPublisher(kafka.WithLogger(log))))
 	if err != nil {

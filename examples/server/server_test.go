@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -120,6 +121,19 @@ func TestAddressInUseWritesNothing(t *testing.T) {
 	}
 	if keys := storedKeys(t, db); len(keys) != 0 {
 		t.Errorf("%d API keys stored by a start that failed, want 0", len(keys))
+	}
+}
+
+// A -twitter-url the client refuses failed after the store was opened: a
+// start that never served left a SQLite file with its default tenant.
+func TestBadTwitterURLWritesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "auth.db")
+	err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", "sqlite:" + path, "-twitter-url", "ftp://example.com"}, os.Stdout)
+	if err == nil || !strings.HasPrefix(err.Error(), "-twitter-url: ") {
+		t.Fatalf("run with a bad -twitter-url: %v, want an error naming the flag", err)
+	}
+	if _, statErr := os.Stat(path); !errors.Is(statErr, fs.ErrNotExist) {
+		t.Errorf("the SQLite file exists after a start that failed on its flags (stat: %v)", statErr)
 	}
 }
 
