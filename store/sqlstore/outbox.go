@@ -183,6 +183,15 @@ func (t *tx) ListModerationItems(ctx context.Context, after string, limit int) (
 	if limit <= 0 {
 		limit = 100
 	}
+	if t.s.dialect == Postgres && !pgText([]any{after}) {
+		// canMatch's "finds nothing" holds for equality, not for a range:
+		// stored ids sort after such a cursor too ("ab" after "a\x00").
+		// PostgreSQL cannot take it as text, so the ids are compared as
+		// their bytes, the order COLLATE "C" sorts them in. Only such a
+		// cursor pays for the scan the index no longer serves.
+		return getList[authcore.ModerationItem](ctx, t, "moderation item",
+			`SELECT doc FROM moderation_items WHERE convert_to(content_id, 'UTF8') > ? ORDER BY content_id LIMIT ?`, []byte(after), limit)
+	}
 	return getList[authcore.ModerationItem](ctx, t, "moderation item",
 		`SELECT doc FROM moderation_items WHERE content_id > ? ORDER BY content_id LIMIT ?`, after, limit)
 }
