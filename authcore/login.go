@@ -170,7 +170,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		}
 		// A deactivated application is closed to logins, as refresh and
 		// IssueJWT refuse it too.
-		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+		return nil, errLoginApplication()
 	}
 	provider, err := e.sharedProvider(ctx, cfg, strings.ToLower(req.IdentityProviderID))
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -348,7 +348,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 		// commit, and with it everything the login wrote. Answered as a
 		// tenant deleted before the commit is (vanished), not as the bare
 		// not-found that says "no such user" on this route.
-		return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+		return nil, errLoginApplication()
 	}
 	if err != nil {
 		return nil, err
@@ -510,7 +510,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			if len(DefaultRoles(lg.app)) > 0 {
 				var err error
 				if app, err = getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
-					return nil, invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+					return nil, errLoginApplication()
 				} else if err != nil {
 					return nil, err
 				}
@@ -806,13 +806,13 @@ func (lg *login) vanished(ctx context.Context, tx Store, err error) error {
 		return general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
 	}
 	if _, terr := tx.GetTenant(ctx, lg.tenant.ID); errors.Is(terr, ErrNotFound) {
-		return invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+		return errLoginApplication()
 	}
 	// The application is read again only here: a first login into an
 	// application without default roles does not read it in its
 	// transaction, and its registration is what the store refused.
 	if _, aerr := tx.GetApplication(ctx, lg.app.ID); errors.Is(aerr, ErrNotFound) {
-		return invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
+		return errLoginApplication()
 	}
 	return fmt.Errorf("authcore: what the login links to went away: %w: %v", ErrConflict, err)
 }
@@ -964,6 +964,13 @@ func derefRegistrations(regs []*UserRegistration) []UserRegistration {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out
+}
+
+// errLoginApplication is the login's answer for an application that is not
+// an active one: unknown, deactivated, or gone with its tenant, before the
+// commit or after it.
+func errLoginApplication() error {
+	return invalid("applicationId", "invalid", "The [applicationId] property does not name an active application.")
 }
 
 // providerLocker is a store transaction that can lock an identity provider
