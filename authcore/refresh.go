@@ -249,9 +249,8 @@ func (e *Engine) refreshLoginState(ctx context.Context, tx Store, cfg *configSna
 	// revocation of the application's tokens holds the application (shared
 	// too) while it waits for them. Read for update, each waited for the
 	// other.
-	getApp := tx.GetApplication
-	if sh, ok := tx.(applicationSharer); ok { // login.go
-		getApp = sh.GetApplicationShared
+	getApp := func(ctx context.Context, id string) (*Application, error) {
+		return getApplicationShared(ctx, tx, id) // login.go
 	}
 	if tr.Tenant, err = cachedInTx(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
 		if tr.Application, err = cachedInTx(ctx, cfg, configKindApplication, rt.ApplicationID, getApp); err == nil {
