@@ -95,6 +95,19 @@ func (t *tx) canMatch(args []any) bool {
 	return t.s.dialect != Postgres || pgText(args)
 }
 
+// lockRows runs query, a statement that only locks rows, on PostgreSQL,
+// where a transaction's locks order it against the others; SQLite runs one
+// write transaction at a time and needs neither the lock nor the
+// statement. Args no stored text can hold (canMatch) match no row: there
+// is nothing to lock, and the server would refuse the statement.
+func (t *tx) lockRows(ctx context.Context, query string, args ...any) error {
+	if t.s.dialect != Postgres || !t.canMatch(args) {
+		return nil
+	}
+	_, err := t.exec(ctx, query, args...)
+	return err
+}
+
 // lowerOrNull is the stored form of a case-insensitively unique value: empty
 // is NULL, which never collides.
 func lowerOrNull(s string) any {

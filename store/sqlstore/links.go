@@ -47,12 +47,7 @@ func (t *tx) GetLink(ctx context.Context, tenantID, providerID, providerUserID s
 // the tenant's delete, which reached the links only through its users'
 // cascade, held the tokens while it waited for them.
 func (t *tx) LockTenantLinks(ctx context.Context, tenantID string) error {
-	if t.s.dialect != Postgres || !pgText([]any{tenantID}) {
-		// On PostgreSQL, no row holds text it refuses: nothing to lock.
-		return nil
-	}
-	_, err := t.exec(ctx, `SELECT user_id FROM links WHERE tenant_id = ? ORDER BY insert_instant, provider_user_id, provider_id FOR UPDATE`, tenantID)
-	return err
+	return t.lockRows(ctx, `SELECT user_id FROM links WHERE tenant_id = ? ORDER BY insert_instant, provider_user_id, provider_id FOR UPDATE`, tenantID)
 }
 
 func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {

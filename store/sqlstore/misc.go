@@ -45,12 +45,7 @@ func (t *tx) GetIdentityProviderShared(ctx context.Context, id string) (*authcor
 // about to insert its user (authcore's providerLocker). SQLite runs one
 // write transaction at a time and needs no lock, nor the statement.
 func (t *tx) LockIdentityProviderShared(ctx context.Context, id string) error {
-	if t.s.dialect != Postgres || !pgText([]any{id}) {
-		// On PostgreSQL, no row holds text it refuses: nothing to lock.
-		return nil
-	}
-	_, err := t.exec(ctx, `SELECT 1 FROM identity_providers WHERE id = ? FOR SHARE`, id)
-	return err
+	return t.lockRows(ctx, `SELECT 1 FROM identity_providers WHERE id = ? FOR SHARE`, id)
 }
 
 func (t *tx) ListIdentityProviders(ctx context.Context) ([]*authcore.IdentityProviderRecord, error) {
@@ -209,12 +204,7 @@ func (t *tx) lockApplicationTokens(ctx context.Context, applicationID string) er
 // that a revocation by user, which locks the user's tokens so, takes the
 // tokens both lock in the same order.
 func (t *tx) LockApplicationTokens(ctx context.Context, applicationID string) error {
-	if t.s.dialect != Postgres || !pgText([]any{applicationID}) {
-		// On PostgreSQL, no row holds text it refuses: nothing to lock.
-		return nil
-	}
-	_, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id = ? ORDER BY insert_instant, id FOR UPDATE`, applicationID)
-	return err
+	return t.lockRows(ctx, `SELECT id FROM refresh_tokens WHERE application_id = ? ORDER BY insert_instant, id FOR UPDATE`, applicationID)
 }
 
 // LockTenantTokens locks the refresh tokens of a tenant's applications and
@@ -222,13 +212,8 @@ func (t *tx) LockApplicationTokens(ctx context.Context, applicationID string) er
 // delete about to lock the tenant: a refresh holds its token when it reads
 // its tenant and application.
 func (t *tx) LockTenantTokens(ctx context.Context, tenantID string) error {
-	if t.s.dialect != Postgres || !pgText([]any{tenantID}) {
-		// On PostgreSQL, no row holds text it refuses: nothing to lock.
-		return nil
-	}
-	_, err := t.exec(ctx, `SELECT id FROM refresh_tokens WHERE application_id IN (SELECT id FROM applications WHERE tenant_id = ?)
+	return t.lockRows(ctx, `SELECT id FROM refresh_tokens WHERE application_id IN (SELECT id FROM applications WHERE tenant_id = ?)
 OR user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY insert_instant, id FOR UPDATE OF refresh_tokens`, tenantID, tenantID)
-	return err
 }
 
 // CreateRefreshToken refuses a token of an application that does not exist
