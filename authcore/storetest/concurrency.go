@@ -343,17 +343,9 @@ var concurrencyCases = []testCase{
 		a := f.app(tn.ID, "a")
 		u := f.user(tn.ID, "u@example.com", "")
 		rt := f.newRefresh(u, a.ID, "created during the revocation")
-		created, releaseA := make(chan struct{}), make(chan struct{})
-		aDone := make(chan error, 1)
-		go func() {
-			aDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-				err := tx.CreateRefreshToken(ctx, rt)
-				close(created)
-				<-releaseA
-				return err
-			})
-		}()
-		<-created
+		releaseA, aDone := f.heldTx(func(ctx context.Context, tx authcore.Store) error {
+			return tx.CreateRefreshToken(ctx, rt)
+		})
 		deleted, releaseB := make(chan struct{}), make(chan struct{})
 		bDone := make(chan error, 1)
 		go func() {
@@ -369,7 +361,7 @@ var concurrencyCases = []testCase{
 		// waits for A. Letting A go earlier, B's delete could run after A
 		// committed, and the case would pass on a store without the wait.
 		f.waitedOrDone(deleted)
-		close(releaseA)
+		releaseA()
 		<-deleted
 		close(releaseB)
 		require.NoError(t, <-aDone)
@@ -390,17 +382,9 @@ var concurrencyCases = []testCase{
 		a := f.app(tn.ID, "a")
 		u := f.user(tn.ID, "u@example.com", "")
 		rt := f.newRefresh(u, a.ID, "created during the delete")
-		deleted, releaseA := make(chan struct{}), make(chan struct{})
-		aDone := make(chan error, 1)
-		go func() {
-			aDone <- f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
-				err := tx.DeleteApplication(ctx, a.ID)
-				close(deleted)
-				<-releaseA
-				return err
-			})
-		}()
-		<-deleted
+		releaseA, aDone := f.heldTx(func(ctx context.Context, tx authcore.Store) error {
+			return tx.DeleteApplication(ctx, a.ID)
+		})
 		created := make(chan struct{})
 		bDone := make(chan error, 1)
 		go func() {
@@ -413,7 +397,7 @@ var concurrencyCases = []testCase{
 		// got there without waiting must have refused the token all the
 		// same, since A's delete is not undone).
 		f.waitedOrDone(created)
-		close(releaseA)
+		releaseA()
 		require.NoError(t, <-aDone)
 		requireNotFound(t, <-bDone, "the token of the deleted application")
 		_, err := f.s.GetRefreshToken(ctx, rt.ID)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authcore/authcore/authcore"
@@ -119,4 +120,29 @@ func (f *fixture) waitedOrDone(done <-chan struct{}) bool {
 		}
 		return true
 	}
+}
+
+// heldTx runs fn in a transaction of its own and returns once fn has, with
+// the transaction still open: the side of a race that holds what the other
+// side will wait for. release lets the transaction end; done then gives
+// what InTx returned. They are apart because a store may end the held
+// transaction only with the other side's (SQLite's group commit).
+func (f *fixture) heldTx(fn func(ctx context.Context, tx authcore.Store) error) (release func(), done <-chan error) {
+	f.t.Helper()
+	ran, end := make(chan struct{}), make(chan struct{})
+	result := make(chan error, 1)
+	go func() {
+		result <- f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+			err := fn(ctx, tx)
+			close(ran)
+			<-end
+			return err
+		})
+	}()
+	select {
+	case <-ran:
+	case err := <-result:
+		f.t.Fatalf("storetest: the held transaction ended before its work did: %v", err)
+	}
+	return sync.OnceFunc(func() { close(end) }), result
 }
