@@ -6,9 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // An application's or a tenant's delete while a repeat login of the
@@ -34,8 +31,7 @@ func TestDeleteDuringRepeatLogin(t *testing.T) {
 				c := newCluster(t, open, 1)
 				e := c.engines[0]
 				acct := c.account(1)
-				first, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, acct)})
+				first, err := twitterLogin(ctx, e, c.tw, acct)
 				require.NoError(t, err)
 				require.NotEmpty(t, first.RefreshToken)
 				if tenant {
@@ -56,8 +52,7 @@ func TestDeleteDuringRepeatLogin(t *testing.T) {
 				var refreshToken string
 				loginErr, deleteErr := raceAround(t, k, ls, pattern,
 					func() error {
-						r, err := login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-							Data: tokenData(c.tw, acct)})
+						r, err := twitterLogin(ctx, login, c.tw, acct)
 						if err == nil {
 							refreshToken = r.RefreshToken
 						}

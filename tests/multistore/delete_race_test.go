@@ -184,15 +184,13 @@ func deleteUserDuringLoginsAndRefreshes(t *testing.T, k storeKind, events bool) 
 	}
 	for round := range 3 {
 		acct := c.account(round)
-		r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-			Data: tokenData(c.tw, acct)})
+		r, err := twitterLogin(ctx, c.engines[0], c.tw, acct)
 		require.NoError(t, err)
 		var wg sync.WaitGroup
 		for i := range 6 {
 			wg.Go(func() {
 				if i%2 == 0 {
-					_, _ = c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-						Data: tokenData(c.tw, acct)})
+					_, _ = twitterLogin(ctx, c.engines[0], c.tw, acct)
 				} else {
 					_, _ = c.engines[0].RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
 				}
@@ -207,4 +205,11 @@ func deleteUserDuringLoginsAndRefreshes(t *testing.T, k storeKind, events bool) 
 func tokenData(tw *twittertest.Server, account string) map[string]string {
 	tok, sec := tw.IssueAccessToken(ck, account)
 	return map[string]string{"oauth_token": tok, "oauth_token_secret": sec}
+}
+
+// twitterLogin logs Twitter account acct into the test application through
+// e, by the access-token shortcut.
+func twitterLogin(ctx context.Context, e *authcore.Engine, tw *twittertest.Server, acct string) (*authcore.LoginResponse, error) {
+	return e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
+		Data: tokenData(tw, acct)})
 }

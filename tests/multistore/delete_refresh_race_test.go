@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // An application's or a tenant's delete while a refresh of one of the
@@ -33,8 +32,7 @@ func TestDeleteDuringRefresh(t *testing.T) {
 				open := k.open(t)
 				c := newCluster(t, open, 1)
 				e := c.engines[0]
-				r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, c.account(1))})
+				r, err := twitterLogin(ctx, e, c.tw, c.account(1))
 				require.NoError(t, err)
 				require.NotEmpty(t, r.RefreshToken)
 				if tenant {
@@ -80,8 +78,7 @@ func TestRevokeApplicationTokensDuringDelete(t *testing.T) {
 			ctx := context.Background()
 			open := k.open(t)
 			c := newCluster(t, open, 1)
-			_, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-				Data: tokenData(c.tw, c.account(1))})
+			_, err := twitterLogin(ctx, c.engines[0], c.tw, c.account(1))
 			require.NoError(t, err)
 
 			deleter, ds := c.pausedEngine(t, open, "LockApplicationTokens")

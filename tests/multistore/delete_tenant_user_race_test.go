@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // A tenant's delete while a user's delete of that tenant holds the user's
@@ -25,8 +24,7 @@ func TestDeleteTenantDuringUserDelete(t *testing.T) {
 			open := k.open(t)
 			c := newCluster(t, open, 1)
 			e := c.engines[0]
-			r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-				Data: tokenData(c.tw, c.account(1))})
+			r, err := twitterLogin(ctx, e, c.tw, c.account(1))
 			require.NoError(t, err)
 			require.NotEmpty(t, r.RefreshToken)
 			keepAnotherTenant(t, e)

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // A token exchange (GET /api/jwt/issue with a refresh token) into an
@@ -44,8 +43,7 @@ func TestIssueJWTDuringApplicationDelete(t *testing.T) {
 				open := k.open(t)
 				c := newCluster(t, open, 1)
 				e := c.engines[0]
-				r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, c.account(1))})
+				r, err := twitterLogin(ctx, e, c.tw, c.account(1))
 				require.NoError(t, err)
 				require.NotEmpty(t, r.RefreshToken)
 				other, err := e.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{Name: "other",

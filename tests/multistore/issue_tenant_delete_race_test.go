@@ -11,7 +11,6 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/httpadapter"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // A tenant deleted while a token exchange (GET /api/jwt/issue) into an
@@ -35,8 +34,7 @@ func TestDeleteTenantBeforeIssueJWTSigns(t *testing.T) {
 			_, err = e.PatchApplication(ctx, appID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
 				Body: []byte(`{"application":{"jwtConfiguration":{"enabled":true,"accessTokenKeyId":"` + key.ID + `"}}}`)})
 			require.NoError(t, err)
-			r, err := e.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-				Data: tokenData(c.tw, c.account(1))})
+			r, err := twitterLogin(ctx, e, c.tw, c.account(1))
 			require.NoError(t, err)
 			require.NotEmpty(t, r.Token)
 			app, err := open(t).GetApplication(ctx, appID)

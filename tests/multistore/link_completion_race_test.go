@@ -77,8 +77,7 @@ func (r *linkRace) user(t *testing.T, id, email string) {
 // the pending link's id.
 func (r *linkRace) pending(t *testing.T, acct string) string {
 	t.Helper()
-	resp, err := r.engines[0].IdentityProviderLogin(context.Background(), authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-		Data: tokenData(r.tw, acct)})
+	resp, err := twitterLogin(context.Background(), r.engines[0], r.tw, acct)
 	require.NoError(t, err)
 	require.Equal(t, authcore.LoginPendingLink, resp.Status)
 	return resp.PendingIdPLinkID
@@ -200,8 +199,7 @@ func TestPendingLinkCompletionDuringLogins(t *testing.T) {
 				wg.Go(func() { code, body = r.complete(1, p, uid) })
 				for i := range logins {
 					wg.Go(func() {
-						logins[i], loginErrs[i] = r.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-							Data: tokenData(r.tw, acct)})
+						logins[i], loginErrs[i] = twitterLogin(ctx, r.engines[0], r.tw, acct)
 					})
 				}
 				wg.Wait()

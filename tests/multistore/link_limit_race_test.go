@@ -205,8 +205,7 @@ func TestLinkedLoginsDuringUserDelete(t *testing.T) {
 			r := newLinkRace(t, k, "LinkByEmail", 1)
 			for round := range 4 {
 				acct := r.account(round)
-				first, err := r.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(r.tw, acct)})
+				first, err := twitterLogin(ctx, r.engines[0], r.tw, acct)
 				require.NoError(t, err)
 				const logins = 6
 				codes, bodies := make([]int, logins), make([]string, logins)

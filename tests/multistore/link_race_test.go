@@ -24,12 +24,10 @@ func TestCreateLinkDuringLogins(t *testing.T) {
 			c := newCluster(t, k.open(t), 2)
 			acct := c.account(1)
 			login := func() error {
-				_, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, acct)})
+				_, err := twitterLogin(ctx, c.engines[0], c.tw, acct)
 				return err
 			}
-			r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-				Data: tokenData(c.tw, acct)})
+			r, err := twitterLogin(ctx, c.engines[0], c.tw, acct)
 			require.NoError(t, err)
 			var mu sync.Mutex
 			var linkErrs, loginErrs []error

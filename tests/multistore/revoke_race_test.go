@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // A revocation of all of an application's tokens, with events recorded,
@@ -35,8 +34,7 @@ func TestRevokeApplicationTokensDuringFirstLogin(t *testing.T) {
 			ls.armed.Store(true)
 			loggedIn := make(chan error, 1)
 			go func() {
-				_, err := login.IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, acct)})
+				_, err := twitterLogin(ctx, login, c.tw, acct)
 				loggedIn <- err
 			}()
 			<-ls.entered

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
-	"github.com/authcore/authcore/idp/twitter"
 )
 
 // A revocation of a user's or an application's refresh tokens while a
@@ -40,8 +39,7 @@ func TestRevokeTokensDuringRefresh(t *testing.T) {
 				ctx := context.Background()
 				open := k.open(t)
 				c := newCluster(t, open, 1)
-				r, err := c.engines[0].IdentityProviderLogin(ctx, authcore.IdentityProviderLoginRequest{ApplicationID: appID, IdentityProviderID: twitter.ProviderID,
-					Data: tokenData(c.tw, c.account(1))})
+				r, err := twitterLogin(ctx, c.engines[0], c.tw, c.account(1))
 				require.NoError(t, err)
 				require.NotEmpty(t, r.RefreshToken)
 
