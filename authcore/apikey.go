@@ -27,6 +27,20 @@ type NewAPIKey struct {
 	Description string
 }
 
+// CheckAPIKey returns the *ValidationError CreateAPIKey would return for
+// key (nil if it would take it), without a store: a program that takes a
+// key from its configuration can refuse it before it opens or changes
+// anything.
+func CheckAPIKey(key string) error {
+	if len(strings.TrimSpace(key)) < 16 {
+		return invalid("apiKey.key", "invalid", "An API key must be at least 16 characters.")
+	}
+	if !headerSafe(key) {
+		return invalid("apiKey.key", "invalid", "An API key must be printable ASCII and may not begin or end with a space.")
+	}
+	return nil
+}
+
 // CreateAPIKey stores a new API key and returns it with the plain key, the
 // only time the plain key is available: the store keeps a SHA-256 hash.
 // (A fast hash is right here: the keys are long random strings, not
@@ -40,11 +54,8 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 		}
 		key = base64.RawURLEncoding.EncodeToString(b)
 	}
-	if len(strings.TrimSpace(key)) < 16 {
-		return nil, "", invalid("apiKey.key", "invalid", "An API key must be at least 16 characters.")
-	}
-	if !headerSafe(key) {
-		return nil, "", invalid("apiKey.key", "invalid", "An API key must be printable ASCII and may not begin or end with a space.")
+	if err := CheckAPIKey(key); err != nil {
+		return nil, "", err
 	}
 	// Ids are taken in any case and stored lower-cased, so that the
 	// tenant is found here and DeleteTenant, which compares stored ids,

@@ -143,3 +143,19 @@ func ExampleEngine_PatchUser() {
 	// lovelace@example.com <nil>
 	// validation: [PatchNotSupported]
 }
+
+// A program that takes an API key from its configuration refuses a key the
+// engine would refuse before it opens a store.
+func ExampleCheckAPIKey() {
+	for _, key := range []string{"too-short", "a-key-from-the-environment-0123"} {
+		var verr *authcore.ValidationError
+		if err := authcore.CheckAPIKey(key); errors.As(err, &verr) {
+			fmt.Printf("%q: %s\n", key, verr.FieldErrors["apiKey.key"][0].Message)
+			continue
+		}
+		fmt.Printf("%q: accepted\n", key)
+	}
+	// Output:
+	// "too-short": An API key must be at least 16 characters.
+	// "a-key-from-the-environment-0123": accepted
+}

@@ -86,8 +86,9 @@ func (p *Publisher) Configure(ctx context.Context, cfg integration.Kafka) ([]str
 	}
 	p.swap(client, opts, cfg.DefaultTopic, settings)
 	// Topic and ignored key names only: producer values may hold SASL
-	// passwords.
-	p.log.InfoContext(ctx, "kafka producer configured", "topic", cfg.DefaultTopic, "ignoredKeys", ignored)
+	// passwords. Debug: under an engine, its relay logs each configuration
+	// (and warns of ignored keys) at Info, and one change made two lines.
+	p.log.DebugContext(ctx, "kafka producer configured", "topic", cfg.DefaultTopic, "ignoredKeys", ignored)
 	return ignored, nil
 }
 

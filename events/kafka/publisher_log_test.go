@@ -4,20 +4,26 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/events/kafka"
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/store/memstore"
 )
 
-// The publisher logs a configuration through WithLogger's logger: the
-// topic and the names of ignored keys, never a producer value (a SASL
-// password is one).
+// The publisher logs a configuration through WithLogger's logger, at Debug
+// (an engine's relay logs it at Info): the topic and the names of ignored
+// keys, never a producer value (a SASL password is one).
 func TestConfigureLogsThroughItsLogger(t *testing.T) {
 	var logs bytes.Buffer
-	p := kafka.NewPublisher(kafka.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	p := kafka.NewPublisher(kafka.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	t.Cleanup(func() { _ = p.Close() })
 	ignored, err := p.Configure(context.Background(), integration.Kafka{Enabled: true, DefaultTopic: "events", Producer: map[string]string{
 		"bootstrap.servers": "127.0.0.1:1",
@@ -33,4 +39,39 @@ func TestConfigureLogsThroughItsLogger(t *testing.T) {
 	require.Contains(t, out, "topic=events")
 	require.Contains(t, out, "linger.ms")
 	require.NotContains(t, out, "hunter2")
+}
+
+// lockedBuffer is a log destination the relay's goroutine and the test
+// share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Under an engine, one Kafka configuration is one line at Info, the
+// relay's: the publisher and the relay both logged it at Info.
+func TestEngineLogsAConfigurationOnce(t *testing.T) {
+	c := newCluster(t)
+	var logs lockedBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{authcore.WithLogger(log),
+		authcore.WithKafkaPublisher(kafka.NewPublisher(kafka.WithLogger(log))), authcore.WithRelay(eventstest.FastRelay),
+	}})
+	_, err := env.Engine.UpdateIntegrations(env.Ctx, integration.Integrations{Kafka: integration.Kafka{Enabled: true, DefaultTopic: topic, Producer: producerFor(c)}})
+	require.NoError(t, err)
+	env.RunRelay()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "Kafka publisher configured") }, 10*time.Second, 5*time.Millisecond)
+	require.Equal(t, 1, strings.Count(strings.ToLower(logs.String()), " configured"), "logs:\n%s", logs.String())
 }

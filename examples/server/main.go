@@ -103,6 +103,24 @@ func parse(args []string) (config, error) {
 	return c, nil
 }
 
+// checkAPIKeyFlag refuses a -api-key the engine would refuse, before the
+// port is taken or the store opened (a SQLite file and its default tenant
+// created for a start that cannot serve), and says why in the flag's
+// words, not with the bare code ("[invalid]apiKey.key") the error prints.
+func checkAPIKeyFlag(key string) error {
+	if key == "" {
+		return nil // generated
+	}
+	err := authcore.CheckAPIKey(key)
+	var refused *authcore.ValidationError
+	if errors.As(err, &refused) {
+		for _, fe := range refused.FieldErrors["apiKey.key"] {
+			return fmt.Errorf("-api-key: %s", fe.Message)
+		}
+	}
+	return err
+}
+
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok {
 		return v
@@ -113,6 +131,9 @@ func env(name, def string) string {
 func run(ctx context.Context, args []string, stdout *os.File) error {
 	cfg, err := parse(args)
 	if err != nil {
+		return err
+	}
+	if err := checkAPIKeyFlag(cfg.apiKey); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -167,14 +188,6 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 		<-retryDone
 	}()
 	key, err := apiKey(ctx, engine, cfg.apiKey)
-	var refused *authcore.ValidationError
-	if errors.As(err, &refused) && cfg.apiKey != "" {
-		// The flag's value was refused: say why in the flag's words, not
-		// with the bare code ("[invalid]apiKey.key") the error prints.
-		for _, fe := range refused.FieldErrors["apiKey.key"] {
-			return fmt.Errorf("-api-key: %s", fe.Message)
-		}
-	}
 	if err != nil {
 		return fmt.Errorf("api key: %w", err)
 	}

@@ -256,15 +256,21 @@ func waitForKeys(t *testing.T, dsn string, n int) {
 
 // TestRefusedAPIKeySaysWhy: a -api-key the engine refuses (too short, a
 // space at an end) was reported as "api key: validation:
-// [invalid]apiKey.key", which names neither the flag nor the rule.
+// [invalid]apiKey.key", which names neither the flag nor the rule. It was
+// also refused only after the store was opened: each attempt left a SQLite
+// file with its default tenant.
 func TestRefusedAPIKeySaysWhy(t *testing.T) {
 	for key, want := range map[string]string{
 		"short":                  "-api-key: An API key must be at least 16 characters.",
 		" my-long-api-key-12345": "-api-key: An API key must be printable ASCII and may not begin or end with a space.",
 	} {
-		err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", "memory", "-api-key", key}, os.Stdout)
+		path := filepath.Join(t.TempDir(), "auth.db")
+		err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", "sqlite:" + path, "-api-key", key}, os.Stdout)
 		if err == nil || err.Error() != want {
 			t.Errorf("-api-key %q: %v, want %q", key, err, want)
+		}
+		if _, statErr := os.Stat(path); !errors.Is(statErr, fs.ErrNotExist) {
+			t.Errorf("-api-key %q: the SQLite file exists after a start refused for its key (stat: %v)", key, statErr)
 		}
 	}
 }
