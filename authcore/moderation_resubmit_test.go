@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/authcore/authcore/integration/cleanspeak"
 	"github.com/authcore/authcore/integration/cleanspeak/cleanspeaktest"
 	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/internal/logtest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/authcore/authcore/store/sqlstore"
 )
@@ -28,24 +28,6 @@ import (
 // resubmitKey is the CleanSpeak API key of these tests: distinctive, so a
 // log line that leaked it would be found.
 const resubmitKey = "cs-key-Zq9xV7wT-never-logged"
-
-// syncBuffer is a log destination the engine's goroutines share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // hookTransport sits between the CleanSpeak client and the fake: it counts
 // every attempt (the fake counts only the requests it answered), can fail
@@ -80,7 +62,7 @@ type resubmitEnv struct {
 	fake  *cleanspeaktest.Server
 	store authcore.Store
 	hook  *hookTransport
-	logs  *syncBuffer
+	logs  *logtest.Buffer
 }
 
 // newResubmitEnv is an engine on memstore with username moderation on
@@ -105,7 +87,7 @@ func newResubmitEnvOn(t *testing.T, store authcore.Store) *resubmitEnv {
 	hook := &hookTransport{}
 	client, err := cleanspeak.NewClient(cleanspeak.WithHTTPClient(&http.Client{Transport: hook, Timeout: csTimeout}))
 	require.NoError(t, err)
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := eventstest.New(t, store, eventstest.Options{Engine: []authcore.Option{
 		authcore.WithCleanSpeakClient(client), authcore.WithLogger(log),

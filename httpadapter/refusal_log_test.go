@@ -1,47 +1,26 @@
 package httpadapter_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/internal/logtest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// lockedBuffer is a log destination the handler's goroutines may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) take() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := l.b.String()
-	l.b.Reset()
-	return s
-}
 
 // A 401 has an empty body, as FusionAuth's, which leaves an embedder
 // guessing why: the reason goes to the handler's logger at Debug, never the
 // key or the token itself.
 func TestRefusalsAreLoggedAtDebug(t *testing.T) {
 	ctx := context.Background()
-	var logs lockedBuffer
+	var logs logtest.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	engine, err := authcore.New(ctx, memstore.New(), authcore.WithLogger(logger))
 	require.NoError(t, err)
@@ -55,7 +34,7 @@ func TestRefusalsAreLoggedAtDebug(t *testing.T) {
 	require.NoError(t, err)
 	token, err := engine.VendJWT(ctx, authcore.JWTVendRequest{Claims: map[string]any{"sub": "svc"}})
 	require.NoError(t, err)
-	logs.take()
+	logs.Take()
 
 	for _, tc := range []struct {
 		name, auth, tenant string
@@ -90,7 +69,7 @@ func TestRefusalsAreLoggedAtDebug(t *testing.T) {
 			tc.handler.ServeHTTP(rec, req)
 			require.Equal(t, tc.status, rec.Code)
 			assert.Empty(t, rec.Body.String())
-			out := logs.take()
+			out := logs.Take()
 			assert.Contains(t, out, "level=DEBUG")
 			assert.Contains(t, out, tc.reason)
 			assert.NotContains(t, out, key)

@@ -1,7 +1,6 @@
 package httpadapter_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -15,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,25 +26,8 @@ import (
 	"github.com/authcore/authcore/integration/cleanspeak"
 	"github.com/authcore/authcore/integration/cleanspeak/cleanspeaktest"
 	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/internal/logtest"
 )
-
-// logSink is a log sink the relay's goroutine and the test share.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logSink) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logSink) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // secretsAudit collects every secret a test hands out or is handed, and
 // every text that must not hold one.
@@ -99,9 +80,9 @@ func (a *secretsAudit) check() {
 // pending links, key imports that fail, and CleanSpeak and Kafka failing.
 func TestSecretsNeverLeak(t *testing.T) {
 	ctx := context.Background()
-	logs := &logSink{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	textLogs := &logSink{}
+	textLogs := &logtest.Buffer{}
 	log = slog.New(teeHandler{log.Handler(), slog.NewTextHandler(textLogs, &slog.HandlerOptions{Level: slog.LevelDebug})})
 
 	const csKey = "CLEANSPEAK-API-KEY-VALUE-1234"
@@ -430,7 +411,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 // waitForLog waits until the log holds s: the relay writes it on its own
 // goroutine.
-func waitForLog(t *testing.T, logs *logSink, s string) {
+func waitForLog(t *testing.T, logs *logtest.Buffer, s string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(logs.String(), s) {

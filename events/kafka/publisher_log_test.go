@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/authcore/authcore/events/kafka"
 	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/internal/logtest"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -41,30 +41,11 @@ func TestConfigureLogsThroughItsLogger(t *testing.T) {
 	require.NotContains(t, out, "hunter2")
 }
 
-// lockedBuffer is a log destination the relay's goroutine and the test
-// share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // Under an engine, one Kafka configuration is one line at Info, the
 // relay's: the publisher and the relay both logged it at Info.
 func TestEngineLogsAConfigurationOnce(t *testing.T) {
 	c := newCluster(t)
-	var logs lockedBuffer
+	var logs logtest.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{authcore.WithLogger(log),
 		authcore.WithKafkaPublisher(kafka.NewPublisher(kafka.WithLogger(log))), authcore.WithRelay(eventstest.FastRelay),
