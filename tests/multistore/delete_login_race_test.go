@@ -19,59 +19,46 @@ import (
 // shared). A tenant's delete removes the tenant's users, whose foreign key
 // the token's insert holds, and needed nothing.
 func TestDeleteDuringRepeatLogin(t *testing.T) {
-	for _, k := range kinds() {
-		for _, tenant := range []bool{false, true} {
-			name := k.name + "/application"
-			if tenant {
-				name = k.name + "/tenant"
-			}
-			t.Run(name, func(t *testing.T) {
-				ctx := context.Background()
-				open := k.open(t)
-				c := newCluster(t, open, 1)
-				e := c.engines[0]
-				acct := c.account(1)
-				first, err := twitterLogin(ctx, e, c.tw, acct)
-				require.NoError(t, err)
-				require.NotEmpty(t, first.RefreshToken)
-				if tenant {
-					keepAnotherTenant(t, e)
-				}
-
-				login, ls := c.pausedEngine(t, open, "CreateRefreshToken")
-				deleter, ds := c.pausedEngine(t, open, "")
-
-				// The delete waits for the login: the application's for
-				// the login's registration (the cascade of its DELETE),
-				// the tenant's for the login's link (its lock of the
-				// tenant's links).
-				pattern := "DELETE FROM applications %"
-				if tenant {
-					pattern = "SELECT user_id FROM links WHERE tenant_id %"
-				}
-				var refreshToken string
-				loginErr, deleteErr := raceAround(t, k, ls, pattern,
-					func() error {
-						r, err := twitterLogin(ctx, login, c.tw, acct)
-						if err == nil {
-							refreshToken = r.RefreshToken
-						}
-						return err
-					},
-					func() error {
-						if tenant {
-							return deleter.DeleteTenant(ctx, first.User.TenantID)
-						}
-						return deleter.DeleteApplication(ctx, appID)
-					})
-				assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
-				require.NoError(t, loginErr, "the login that held its registration first goes on")
-				require.NotEmpty(t, refreshToken, "the login created its token before the delete")
-				require.NoError(t, deleteErr)
-				left, err := open(t).ListRefreshTokens(ctx, first.User.ID)
-				require.NoError(t, err)
-				assert.Empty(t, left, "no token of the deleted application is left")
-			})
+	forEachStoreAndOwner(t, func(t *testing.T, k storeKind, tenant bool) {
+		ctx := context.Background()
+		open := k.open(t)
+		c := newCluster(t, open, 1)
+		e := c.engines[0]
+		acct := c.account(1)
+		first, err := twitterLogin(ctx, e, c.tw, acct)
+		require.NoError(t, err)
+		require.NotEmpty(t, first.RefreshToken)
+		if tenant {
+			keepAnotherTenant(t, e)
 		}
-	}
+
+		login, ls := c.pausedEngine(t, open, "CreateRefreshToken")
+		deleter, ds := c.pausedEngine(t, open, "")
+
+		// The delete waits for the login: the application's for
+		// the login's registration (the cascade of its DELETE),
+		// the tenant's for the login's link (its lock of the
+		// tenant's links).
+		pattern := "DELETE FROM applications %"
+		if tenant {
+			pattern = "SELECT user_id FROM links WHERE tenant_id %"
+		}
+		var refreshToken string
+		loginErr, deleteErr := raceAround(t, k, ls, pattern,
+			func() error {
+				r, err := twitterLogin(ctx, login, c.tw, acct)
+				if err == nil {
+					refreshToken = r.RefreshToken
+				}
+				return err
+			},
+			func() error { return deleteOwner(ctx, deleter, tenant, first.User.TenantID) })
+		assert.Zero(t, ls.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+		require.NoError(t, loginErr, "the login that held its registration first goes on")
+		require.NotEmpty(t, refreshToken, "the login created its token before the delete")
+		require.NoError(t, deleteErr)
+		left, err := open(t).ListRefreshTokens(ctx, first.User.ID)
+		require.NoError(t, err)
+		assert.Empty(t, left, "no token of the deleted application is left")
+	})
 }

@@ -21,48 +21,35 @@ import (
 // deletes lock the tokens first now: they wait for the refresh, which goes
 // on, and then delete the token.
 func TestDeleteDuringRefresh(t *testing.T) {
-	for _, k := range kinds() {
-		for _, tenant := range []bool{false, true} {
-			name := k.name + "/application"
-			if tenant {
-				name = k.name + "/tenant"
-			}
-			t.Run(name, func(t *testing.T) {
-				ctx := context.Background()
-				open := k.open(t)
-				c := newCluster(t, open, 1)
-				e := c.engines[0]
-				r, err := twitterLogin(ctx, e, c.tw, c.account(1))
-				require.NoError(t, err)
-				require.NotEmpty(t, r.RefreshToken)
-				if tenant {
-					keepAnotherTenant(t, e)
-				}
-
-				refresher, fs := c.pausedEngine(t, open, "GetRefreshTokenByHash")
-				deleter, ds := c.pausedEngine(t, open, "")
-
-				// The delete waits for the refresh's token.
-				refreshErr, deleteErr := raceAround(t, k, fs, "%FROM refresh_tokens WHERE %",
-					func() error {
-						_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
-						return err
-					},
-					func() error {
-						if tenant {
-							return deleter.DeleteTenant(ctx, r.User.TenantID)
-						}
-						return deleter.DeleteApplication(ctx, appID)
-					})
-				assert.Zero(t, fs.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
-				assert.NoError(t, refreshErr, "the refresh that held its token first goes on")
-				require.NoError(t, deleteErr)
-				left, err := open(t).ListRefreshTokens(ctx, r.User.ID)
-				require.NoError(t, err)
-				assert.Empty(t, left, "the deleted application's token is gone")
-			})
+	forEachStoreAndOwner(t, func(t *testing.T, k storeKind, tenant bool) {
+		ctx := context.Background()
+		open := k.open(t)
+		c := newCluster(t, open, 1)
+		e := c.engines[0]
+		r, err := twitterLogin(ctx, e, c.tw, c.account(1))
+		require.NoError(t, err)
+		require.NotEmpty(t, r.RefreshToken)
+		if tenant {
+			keepAnotherTenant(t, e)
 		}
-	}
+
+		refresher, fs := c.pausedEngine(t, open, "GetRefreshTokenByHash")
+		deleter, ds := c.pausedEngine(t, open, "")
+
+		// The delete waits for the refresh's token.
+		refreshErr, deleteErr := raceAround(t, k, fs, "%FROM refresh_tokens WHERE %",
+			func() error {
+				_, err := refresher.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: r.RefreshToken})
+				return err
+			},
+			func() error { return deleteOwner(ctx, deleter, tenant, r.User.TenantID) })
+		assert.Zero(t, fs.conflicts.Load()+ds.conflicts.Load(), "transactions lost to a deadlock")
+		assert.NoError(t, refreshErr, "the refresh that held its token first goes on")
+		require.NoError(t, deleteErr)
+		left, err := open(t).ListRefreshTokens(ctx, r.User.ID)
+		require.NoError(t, err)
+		assert.Empty(t, left, "the deleted application's token is gone")
+	})
 }
 
 // A revocation of an application's tokens while the application's delete

@@ -201,3 +201,27 @@ func keepAnotherTenant(t *testing.T, e *authcore.Engine) {
 	_, err := e.CreateTenant(context.Background(), "", authcore.Tenant{Name: "survivor"})
 	require.NoError(t, err)
 }
+
+// forEachStoreAndOwner runs fn as a subtest on each store, once for a test
+// that deletes the test application and once for one that deletes its
+// tenant.
+func forEachStoreAndOwner(t *testing.T, fn func(t *testing.T, k storeKind, tenant bool)) {
+	for _, k := range kinds() {
+		for _, tenant := range []bool{false, true} {
+			name := k.name + "/application"
+			if tenant {
+				name = k.name + "/tenant"
+			}
+			t.Run(name, func(t *testing.T) { fn(t, k, tenant) })
+		}
+	}
+}
+
+// deleteOwner deletes the test application or, with tenant, its tenant
+// tenantID.
+func deleteOwner(ctx context.Context, e *authcore.Engine, tenant bool, tenantID string) error {
+	if tenant {
+		return e.DeleteTenant(ctx, tenantID)
+	}
+	return e.DeleteApplication(ctx, appID)
+}
