@@ -126,7 +126,8 @@ type APIKeyStore interface {
 type RefreshTokenStore interface {
 	// CreateRefreshToken returns ErrNotFound when the token's user or
 	// application does not exist, an application whose delete committed
-	// while this transaction waited to create the token included.
+	// while this transaction waited to create the token included. A missing
+	// application is reported before a taken id or hash.
 	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
 	GetRefreshToken(ctx context.Context, id string) (*RefreshToken, error)
 	// GetRefreshTokenByHash matches the current hash; with previous true it

@@ -719,6 +719,12 @@ var refreshTokenCases = []testCase{
 		requireNotFound(t, f.s.CreateRefreshToken(ctx, gone))
 		_, err := f.s.GetRefreshToken(ctx, gone.ID)
 		requireNotFound(t, err, "nothing of the refused token is stored")
+		// A missing application wins over a taken id or hash: the SQL stores
+		// insert nothing (so hit no unique index) when the application is
+		// gone, and every store answers as they do.
+		goneDup := f.newRefresh(u, "no-such-application", "h1")
+		goneDup.ID = r.ID
+		requireNotFound(t, f.s.CreateRefreshToken(ctx, goneDup))
 
 		got, err := f.s.GetRefreshToken(ctx, r.ID)
 		require.NoError(t, err)

@@ -167,6 +167,13 @@ func (t *txn) CreateRefreshToken(_ context.Context, r *authcore.RefreshToken) er
 	if err := checkData("refresh token", r.MetaData); err != nil {
 		return err
 	}
+	// As the SQL stores: no token of an application that is gone (a token
+	// exchange reads its application before its transaction). Checked
+	// first, as they do: their insert writes nothing, so meets no unique
+	// index, when the application is gone.
+	if _, ok := t.d.apps[r.ApplicationID]; !ok {
+		return notFound("application", r.ApplicationID)
+	}
 	if _, ok := t.d.refresh[r.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -175,11 +182,6 @@ func (t *txn) CreateRefreshToken(_ context.Context, r *authcore.RefreshToken) er
 	}
 	if _, ok := t.d.users[r.UserID]; !ok {
 		return notFound("user", r.UserID)
-	}
-	// As the SQL stores: no token of an application that is gone (a token
-	// exchange reads its application before its transaction).
-	if _, ok := t.d.apps[r.ApplicationID]; !ok {
-		return notFound("application", r.ApplicationID)
 	}
 	t.setRefresh(r.ID, cloneRefreshToken(r))
 	t.queueExpiry(r)
