@@ -496,10 +496,14 @@ func (h *Handler) jwtPeerIP(r *http.Request) string {
 	return host
 }
 
-// jwtFromRequest reads the access token from "Authorization: Bearer <jwt>", or
-// else from the access_token cookie.
+// jwtFromRequest reads the access token from "Authorization: Bearer <jwt>"
+// or "Authorization: JWT <jwt>", or else from the access_token cookie.
+// FusionAuth takes both schemes: its official clients sent JWT before they
+// moved to Bearer (the Java client's issueAccessToken, the Python client's
+// issue_jwt), and applications built on those versions still do.
 func jwtFromRequest(r *http.Request) string {
-	if scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok && strings.EqualFold(scheme, "Bearer") {
+	if scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok &&
+		(strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "JWT")) {
 		return strings.TrimSpace(token)
 	}
 	if c, err := r.Cookie(AccessTokenCookie); err == nil {

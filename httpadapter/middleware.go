@@ -21,8 +21,8 @@ func Claims(ctx context.Context) map[string]any {
 }
 
 // RequireToken is middleware for a host application's own routes: the
-// request must carry a valid access token (Authorization: Bearer, or the
-// access_token cookie) and, when roles are given, the token's roles claim
+// request must carry a valid access token (Authorization: Bearer, or
+// FusionAuth's older JWT scheme, or the access_token cookie) and, when roles are given, the token's roles claim
 // must hold at least one of them. The claims are then available through
 // Claims(r.Context()). Answers 401 (missing, invalid or expired token) or
 // 403 (no required role), with an RFC 6750 WWW-Authenticate header and no
