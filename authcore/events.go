@@ -147,7 +147,15 @@ func WithRequestEventInfo(ctx context.Context, body *EventInfo) context.Context 
 	if body == nil {
 		return ctx
 	}
-	info := *eventInfoFrom(ctx)
+	return WithEventInfo(ctx, overEventInfo(*eventInfoFrom(ctx), body))
+}
+
+// overEventInfo is info with each field the body sets in its place (a nil
+// body changes nothing).
+func overEventInfo(info EventInfo, body *EventInfo) EventInfo {
+	if body == nil {
+		return info
+	}
 	if body.Data != nil {
 		info.Data = body.Data
 	}
@@ -160,7 +168,7 @@ func WithRequestEventInfo(ctx context.Context, body *EventInfo) context.Context 
 	}
 	info.OS = cmp.Or(body.OS, info.OS)
 	info.UserAgent = cmp.Or(body.UserAgent, info.UserAgent)
-	return WithEventInfo(ctx, info)
+	return info
 }
 
 // LoginFailedReason is event.reason of user.login.failed. Codes are

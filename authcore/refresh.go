@@ -69,6 +69,11 @@ type RefreshRequest struct {
 	// application's or tenant's lifetime, never lengthen it:
 	// [invalid]timeToLiveInSeconds.
 	TimeToLiveInSeconds int
+	// EventInfo, when set, is the request body's eventInfo (FusionAuth's
+	// RefreshRequest extends BaseEventRequest): each field it sets stands in
+	// for the request's own in the jwt.refresh event's info. An app that
+	// refreshes for its user sends the user's address and device there.
+	EventInfo *EventInfo
 }
 
 // RefreshResult is a refreshed access token. RefreshToken is the token to use
@@ -197,8 +202,9 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 			RefreshTokenExpirationInstant: rt.ExpirationInstant,
 			RefreshTokenMaxAge:            rt.MaxAge(now),
 		}
+		info := overEventInfo(EventInfo{IPAddress: req.IPAddress, UserAgent: requestUserAgent(ctx)}, req.EventInfo)
 		return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
-			Info: &EventInfo{IPAddress: req.IPAddress, UserAgent: requestUserAgent(ctx)}}) // events.go
+			Info: &info}) // events.go
 	})
 	if err != nil {
 		return RefreshResult{}, err

@@ -41,10 +41,11 @@ func (h *Handler) jwtRoutes() {
 }
 
 // refreshBody is POST /api/jwt/refresh's body. token (the old access token)
-// is accepted and ignored.
+// is accepted and ignored; eventInfo goes to the jwt.refresh event.
 type refreshBody struct {
-	RefreshToken        string `json:"refreshToken"`
-	TimeToLiveInSeconds int    `json:"timeToLiveInSeconds"`
+	RefreshToken        string              `json:"refreshToken"`
+	TimeToLiveInSeconds int                 `json:"timeToLiveInSeconds"`
+	EventInfo           *authcore.EventInfo `json:"eventInfo"`
 }
 
 type refreshResponse struct {
@@ -63,7 +64,8 @@ func (h *Handler) refreshJWT(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(RefreshTokenCookie); err == nil && c.Value != "" {
 		token = c.Value
 	}
-	res, err := h.engine.RefreshAccessToken(r.Context(), authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r), TimeToLiveInSeconds: body.TimeToLiveInSeconds})
+	res, err := h.engine.RefreshAccessToken(r.Context(), authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r),
+		TimeToLiveInSeconds: body.TimeToLiveInSeconds, EventInfo: body.EventInfo})
 	if err != nil {
 		return err
 	}
@@ -133,11 +135,14 @@ func (h *Handler) getRefreshToken(w http.ResponseWriter, r *http.Request) error 
 }
 
 // revokeBody is the JSON form of the revoke request
-// (revokeRefreshTokensWithRequest), which keeps the token out of URLs.
+// (revokeRefreshTokensWithRequest), which keeps the token out of URLs. Its
+// eventInfo (RefreshTokenRevokeRequest extends BaseEventRequest) goes to
+// the jwt.refresh-token.revoke events.
 type revokeBody struct {
-	ApplicationID string `json:"applicationId"`
-	Token         string `json:"token"`
-	UserID        string `json:"userId"`
+	ApplicationID string              `json:"applicationId"`
+	Token         string              `json:"token"`
+	UserID        string              `json:"userId"`
+	EventInfo     *authcore.EventInfo `json:"eventInfo"`
 }
 
 // revokeRefreshTokens serves DELETE /api/jwt/refresh/{tokenId} and
@@ -178,7 +183,8 @@ func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) er
 	req.Token = jwtFirst(req.Token, body.Token)
 	req.UserID = jwtFirst(req.UserID, body.UserID)
 	req.ApplicationID = jwtFirst(req.ApplicationID, body.ApplicationID)
-	if _, err := h.engine.RevokeRefreshTokens(r.Context(), req); err != nil {
+	ctx = authcore.WithRequestEventInfo(r.Context(), body.EventInfo)
+	if _, err := h.engine.RevokeRefreshTokens(ctx, req); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)
