@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/authcore/authcore/validation"
 )
 
 // IssueRequest is GET /api/jwt/issue: a valid access token, the application
@@ -44,7 +46,9 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	appID := strings.ToLower(strings.TrimSpace(req.ApplicationID))
 	switch {
 	case appID == "":
-		return IssueResult{}, invalid("applicationId", "blank", "You must specify the [applicationId] parameter.")
+		// A query parameter left out is [missing] (SPEC §1), as on the
+		// other JWT routes.
+		return IssueResult{}, invalid("applicationId", validation.KindMissing, "You must specify the [applicationId] parameter.")
 	case !isUUID(appID):
 		return IssueResult{}, invalid("applicationId", "couldNotConvert", "The [applicationId] parameter must be a UUID.")
 	}

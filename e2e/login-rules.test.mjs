@@ -135,6 +135,17 @@ test('a login, then its refresh token and access token through the JWT API', asy
   assert.deepEqual(all.response.refreshTokens.map((t) => t.id), [s.dana.refreshTokenId]);
 });
 
+test('issueJWT without an application: 400 [missing]applicationId, however the client leaves it out', async () => {
+  // issueJWT(null, …) and issueJWT(undefined, …) put applicationId=null or
+  // =undefined on the URI: no application, as any omitted parameter.
+  for (const applicationId of [null, undefined, '']) {
+    const err = await expectFailure(client.issueJWT(applicationId, s.dana.token), 400);
+    assert.equal(err.exception.fieldErrors.applicationId[0].code, '[missing]applicationId', String(applicationId));
+  }
+  const err = await expectFailure(client.issueJWT('not-a-uuid', s.dana.token), 400);
+  assert.equal(err.exception.fieldErrors.applicationId[0].code, '[couldNotConvert]applicationId');
+});
+
 test('ExistingUserAlreadyLinked: a second Twitter account with the linked user\'s e-mail is refused', async () => {
   const err = await expectFailure(client.identityProviderLogin(await loginRequest(dana2)), 400);
   assert.equal(generalCode(err), '[ExternalAuthenticationException]ExistingUserAlreadyLinked');

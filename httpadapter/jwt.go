@@ -313,7 +313,9 @@ func (h *Handler) issueJWT(w http.ResponseWriter, r *http.Request) error {
 		refresh = c.Value
 	}
 	res, err := h.engine.IssueJWT(r.Context(), authcore.IssueRequest{
-		AccessToken: token, ApplicationID: r.URL.Query().Get("applicationId"), RefreshToken: refresh,
+		// jwtQuery: issueJWT(null, …) sends applicationId=null, which is
+		// no application ([missing]), not a malformed one.
+		AccessToken: token, ApplicationID: jwtQuery(r, "applicationId"), RefreshToken: refresh,
 	})
 	if err != nil {
 		return err

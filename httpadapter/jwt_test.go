@@ -557,7 +557,13 @@ func TestIssueEndpoint(t *testing.T) {
 		name, query string
 		codes       []string
 	}{
-		{"no application", "", []string{"[blank]applicationId"}},
+		// SPEC §1: a missing query parameter is [missing]; the TypeScript
+		// client's issueJWT(null, …) sends an omitted one as "null" or
+		// "undefined", which is absent too.
+		{"no application", "", []string{"[missing]applicationId"}},
+		{"empty application", "applicationId=", []string{"[missing]applicationId"}},
+		{"application null", "applicationId=null", []string{"[missing]applicationId"}},
+		{"application undefined", "applicationId=undefined", []string{"[missing]applicationId"}},
 		{"application not a UUID", "applicationId=app", []string{"[couldNotConvert]applicationId"}},
 		{"unknown application", "applicationId=" + otherTenantApp, []string{"[invalid]applicationId"}},
 		{"not a refresh token", "applicationId=" + app2ID + "&refreshToken=nope", []string{"[invalid]refreshToken"}},
