@@ -28,11 +28,17 @@ type RegistrationRequest struct {
 }
 
 // RegistrationResponse is the response of the registration APIs. Create also
-// carries the user (with registrations), as FusionAuth's does; retrieve and
-// update carry the registration only.
+// carries the user (with registrations), as FusionAuth's does, and, when the
+// user may log in to the application, an access token and (with the
+// application's loginConfiguration.generateRefreshTokens) a refresh token;
+// retrieve and update carry the registration only.
 type RegistrationResponse struct {
-	Registration *UserRegistration `json:"registration,omitempty"`
-	User         *User             `json:"user,omitempty"`
+	RefreshToken           string            `json:"refreshToken,omitempty"`
+	RefreshTokenID         string            `json:"refreshTokenId,omitempty"`
+	Registration           *UserRegistration `json:"registration,omitempty"`
+	Token                  string            `json:"token,omitempty"`
+	TokenExpirationInstant int64             `json:"tokenExpirationInstant,omitempty"`
+	User                   *User             `json:"user,omitempty"`
 }
 
 // Register registers the user with id userID to registration.applicationId.
@@ -45,23 +51,42 @@ type RegistrationResponse struct {
 // ([invalid]registration.roles). The registration is verified unless the
 // application requires verification and skipRegistrationVerification is
 // false. With req.User set, the user is created first (userID is then the id
-// asked for, "" to generate one), all in one transaction.
+// asked for, "" to generate one), all in one transaction. Register issues no
+// token: RegisterUser does.
 func (e *Engine) Register(ctx context.Context, userID string, req RegistrationRequest) (*UserRegistration, error) {
-	out, err := e.RegisterUser(ctx, userID, req)
+	out, err := e.register(ctx, userID, req, false)
 	if err != nil {
 		return nil, err
 	}
 	return out.Registration, nil
 }
 
-// RegisterUser is Register returning the user (with their registrations)
-// beside the new registration: the create response's shape.
+// RegisterUser is Register returning the create response: the user (with
+// their registrations) beside the new registration and, as FusionAuth's
+// Registration API answers, an access token (authenticationType
+// REGISTRATION, signed as a login's) when the user may log in to the
+// application: the user active and not expired, with no password change
+// required and no two-factor method (whose login would stop at 203 or 242
+// without a token), and the application active. The refresh token, with
+// the application's loginConfiguration.generateRefreshTokens, is stored in
+// the registration's transaction; the access token, which stores nothing,
+// is signed after the commit, as a login's is.
 func (e *Engine) RegisterUser(ctx context.Context, userID string, req RegistrationRequest) (*RegistrationResponse, error) {
+	return e.register(ctx, userID, req, true)
+}
+
+func (e *Engine) register(ctx context.Context, userID string, req RegistrationRequest, withTokens bool) (*RegistrationResponse, error) {
 	ctx = WithRequestEventInfo(ctx, req.EventInfo)
 	var (
-		user *User
-		reg  *UserRegistration
+		user     *User
+		reg      *UserRegistration
+		resp     RegistrationResponse
+		tokenReq *TokenRequest
+		cfg      *configSnapshot
 	)
+	if withTokens {
+		cfg = e.configSnapshot(ctx) // configcache.go
+	}
 	if req.User != nil {
 		// One id for every run of the transaction: CleanSpeak is told the
 		// user's id (the sender) in a run that ends to ask it.
@@ -74,6 +99,9 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+			// A run lost to a conflict, or ended to ask CleanSpeak, left
+			// nothing: neither may its refresh token's answer.
+			resp, tokenReq = RegistrationResponse{}, nil
 			var err error
 			if req.User != nil {
 				user, reg, err = e.combinedCreate(ctx, tx, m, userID, req)
@@ -87,6 +115,11 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 				User: eventUser(user), Registration: reg}); err != nil {
 				return err
 			}
+			if withTokens {
+				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, user, reg, &resp); err != nil {
+					return err
+				}
+			}
 			return fillRegistrations(ctx, tx, user)
 		})
 	})
@@ -94,7 +127,67 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 		return nil, err
 	}
 	e.log.InfoContext(ctx, "user registered", "userId", user.ID, "applicationId", reg.ApplicationID)
-	return &RegistrationResponse{Registration: reg, User: user}, nil
+	resp.Registration, resp.User = reg, user
+	if tokenReq == nil {
+		return &resp, nil
+	}
+	// Committed: a lost race creating the tenant's first signing key runs
+	// the signing again, not the registration (which would now be a
+	// duplicate).
+	err = retryConflicts(ctx, func() error {
+		var err error
+		resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, cfg, *tokenReq)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// registrationTokens decides whether the create answer of reg carries tokens
+// (RegisterUser) and, when it does and the application generates refresh
+// tokens, stores the refresh token in tx, the registration's transaction,
+// and sets it in resp. It returns the access token to sign after the
+// commit, nil for none.
+func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSnapshot, user *User, reg *UserRegistration, resp *RegistrationResponse) (*TokenRequest, error) {
+	if refusedStatus(user, e.instant()) != nil || user.PasswordChangeRequired ||
+		(user.TwoFactor != nil && len(user.TwoFactor.Methods) > 0) {
+		return nil, nil
+	}
+	// Shared locks where the store has them (sqlstore on PostgreSQL): the
+	// transaction holds the application already (the registration's
+	// check), and the tenant only has to stay as read, as for a refresh.
+	getApp := func(ctx context.Context, id string) (*Application, error) {
+		return getApplicationShared(ctx, tx, id) // login.go
+	}
+	getTenant := tx.GetTenant
+	if sh, ok := tx.(tenantSharer); ok { // refreshevents.go
+		getTenant = sh.GetTenantShared
+	}
+	app, err := cachedInTx(ctx, cfg, configKindApplication, reg.ApplicationID, getApp) // configcache.go
+	if err != nil {
+		return nil, err
+	}
+	if !app.Active {
+		// Closed to logins, and so to the tokens a registration gets.
+		return nil, nil
+	}
+	tenant, err := cachedInTx(ctx, cfg, configKindTenant, user.TenantID, getTenant)
+	if err != nil {
+		return nil, err
+	}
+	if app.LoginConfiguration.GenerateRefreshTokens {
+		plain, rt, err := e.CreateRefreshToken(ctx, tx, tenant, app, user, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp.RefreshToken, resp.RefreshTokenID = plain, rt.ID
+	}
+	return &TokenRequest{
+		Tenant: tenant, Application: app, User: user, Registration: reg,
+		AuthenticationType: AuthenticationTypeRegistration, RefreshTokenID: resp.RefreshTokenID,
+	}, nil
 }
 
 func (e *Engine) registerExisting(ctx context.Context, tx Store, m *moderation, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {

@@ -26,6 +26,9 @@ const (
 	// AuthenticationTypeJWTSSO: a valid access token of one application was
 	// exchanged for one of another (GET /api/jwt/issue).
 	AuthenticationTypeJWTSSO = "JWT_SSO"
+	// AuthenticationTypeRegistration: the token of a registration's create
+	// answer (the User Registration API, alone or with its user).
+	AuthenticationTypeRegistration = "REGISTRATION"
 )
 
 // Token errors. Each matches ErrUnauthorized through errors.Is as well, so a

@@ -147,6 +147,43 @@ test('register gives the default roles; retrieveRegistration', async () => {
   assert.deepEqual(user.response.user.registrations, [reg]);
 });
 
+test('register answers a token validateJWT accepts and a refresh token, for an existing user and combined', async () => {
+  // The application generates refresh tokens; the tenant signs with its
+  // issuer and a 600-second lifetime (tests above). s.user is registered
+  // already: another user, then the combined create.
+  const other = await s.scoped.createUser(null, { user: { email: `reg-token-${run}@example.com` } });
+  assertOK(other);
+  const answers = [
+    await client.register(other.response.user.id, { registration: { applicationId: s.app.id } }),
+    await client.register(null, { user: { email: `combined-${run}@example.com` }, registration: { applicationId: s.app.id } }),
+  ];
+  for (const res of answers) {
+    assertOK(res);
+    const { token, tokenExpirationInstant, refreshToken, refreshTokenId, user } = res.response;
+    assert.equal(typeof token, 'string');
+    assert.equal(typeof refreshToken, 'string');
+    assert.match(refreshTokenId, /^[0-9a-f-]{36}$/);
+
+    const valid = await client.validateJWT(token);
+    assertOK(valid);
+    const jwt = valid.response.jwt;
+    assert.equal(jwt.authenticationType, 'REGISTRATION');
+    assert.equal(jwt.sub, user.id);
+    assert.equal(jwt.aud, s.app.id);
+    assert.equal(jwt.applicationId, s.app.id);
+    assert.deepEqual(jwt.roles, ['user']);
+    assert.equal(jwt.iss, 'e2e.example.com');
+    assert.equal(jwt.tid, s.tenantId);
+    assert.equal(jwt.sid, refreshTokenId);
+    assert.equal(jwt.exp - jwt.iat, 600);
+    assert.equal(tokenExpirationInstant, jwt.exp * 1000);
+
+    const refreshed = await client.exchangeRefreshTokenForJWT({ refreshToken });
+    assertOK(refreshed);
+    assert.equal(typeof refreshed.response.token, 'string');
+  }
+});
+
 test('Application Role API: registrations follow a renamed and a deleted role', async () => {
   const roleId = randomUUID();
   const created = await client.createApplicationRole(s.app.id, roleId, { role: { name: 'editor', description: 'writes' } });
