@@ -1,6 +1,7 @@
 package httpadapter_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,4 +47,41 @@ func TestJSONPatchAddsIntoOmittedEmptyMembers(t *testing.T) {
 
 	// What is not there and is no empty container stays missing.
 	f.do("PATCH", "/api/user/"+str(user, "id"), `[{"op":"add","path":"/user/nothing/k","value":1}]`, "Content-Type", jp).codes(t, "[invalidJSON]")
+}
+
+// A "test" of an object as GET showed it holds when a later operation of the
+// same patch adds into a member the object leaves out because it is empty:
+// the usual guard against a concurrent change ("test what I read, then
+// change it"). It failed with [JSONPatchTestFailed], because the empty
+// member was put in the document, for the later operation, before the test
+// ran, and nothing was stored.
+func TestJSONPatchTestAsShownThenAddIntoOmittedMember(t *testing.T) {
+	const jp = "application/json-patch+json"
+	f := newFixture(t)
+
+	kafka := f.do("GET", "/api/integration", "").obj(t, "integrations")["kafka"]
+	asRead, err := json.Marshal(kafka)
+	require.NoError(t, err)
+	in := f.do("PATCH", "/api/integration", `[{"op":"test","path":"/integrations/kafka","value":`+string(asRead)+`},`+
+		`{"op":"add","path":"/integrations/kafka/producer/linger.ms","value":"5"}]`, "Content-Type", jp).obj(t, "integrations")
+	assert.Equal(t, map[string]any{"linger.ms": "5"}, in["kafka"].(map[string]any)["producer"])
+
+	created := f.do("POST", "/api/application", `{"application":{"name":"no roles yet"}}`).obj(t, "application")
+	id := str(created, "id")
+	read := f.do("GET", "/api/application/"+id, "")
+	require.Equal(t, 200, read.Code, read.Body)
+	var shown struct {
+		Application json.RawMessage `json:"application"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(read.Body), &shown))
+	app := f.do("PATCH", "/api/application/"+id, `[{"op":"test","path":"/application","value":`+string(shown.Application)+`},`+
+		`{"op":"add","path":"/application/roles/-","value":{"name":"admin"}}]`, "Content-Type", jp).obj(t, "application")
+	roles, ok := app["roles"].([]any)
+	require.True(t, ok, "roles: %v", app["roles"])
+	require.Len(t, roles, 1)
+
+	// A test of a value that differs still fails, and stores nothing.
+	f.do("PATCH", "/api/application/"+id, `[{"op":"test","path":"/application","value":`+string(shown.Application)+`},`+
+		`{"op":"add","path":"/application/data/k","value":1}]`, "Content-Type", jp).codes(t, "[JSONPatchTestFailed]")
+	assert.NotContains(t, f.do("GET", "/api/application/"+id, "").obj(t, "application"), "data")
 }

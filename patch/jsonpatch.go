@@ -53,7 +53,7 @@ func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	if !libraryCanApply(doc, ops) {
-		return applyTree(doc, ops, opts.copyLimit())
+		return applyTreeOmitting(doc, ops, opts.copyLimit(), opts.OmittedEmpty)
 	}
 	lp, err := jsonpatch.DecodePatch(p)
 	if err == nil {
@@ -67,7 +67,7 @@ func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
 	// reliably, so replay the patch on the tree engine to get a precise
 	// error (failures are the rare path). If the engines disagree, refuse:
 	// storing a result we cannot vouch for is worse than a 400.
-	if _, terr := applyTree(doc, ops, opts.copyLimit()); terr != nil {
+	if _, terr := applyTreeOmitting(doc, ops, opts.copyLimit(), opts.OmittedEmpty); terr != nil {
 		return nil, terr
 	}
 	return nil, fmt.Errorf("%w: %v (refused by evanphx/json-patch though RFC 6902 allows it)", ErrInvalidPatch, err)

@@ -83,7 +83,9 @@ type Options struct {
 	// "from" runs through or ends at such a member finds it empty instead of
 	// missing, so that "add /user/data/k" works on a user whose data is
 	// empty, and "add /application/roles/-" on an application without
-	// roles. Other members, and the merge forms, are unaffected.
+	// roles. A "test" takes such a member, while it is empty, as equal to
+	// its absence, so that a test of its parent as rendered holds. Other
+	// members, and the merge forms, are unaffected.
 	OmittedEmpty map[string]string
 }
 

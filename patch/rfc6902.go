@@ -3,6 +3,8 @@ package patch
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // The tree engine: RFC 6902 §4 over a decoded document. It mutates the tree
@@ -10,11 +12,17 @@ import (
 // touched, and on error the tree is dropped.
 
 func applyTree(doc []byte, ops []operation, copyLimit int64) ([]byte, error) {
+	return applyTreeOmitting(doc, ops, copyLimit, nil)
+}
+
+// applyTreeOmitting is applyTree with Options.OmittedEmpty, which a "test"
+// consults (equalAsShown).
+func applyTreeOmitting(doc []byte, ops []operation, copyLimit int64, omitted map[string]string) ([]byte, error) {
 	root, err := decodeTree(doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidDocument, err)
 	}
-	e := treeEngine{root: root, copyLimit: copyLimit}
+	e := treeEngine{root: root, copyLimit: copyLimit, omitted: omitted}
 	for i := range ops {
 		if err := e.apply(&ops[i]); err != nil {
 			return nil, err
@@ -27,6 +35,7 @@ type treeEngine struct {
 	root      any
 	copyLimit int64 // 0: unlimited
 	copied    int64
+	omitted   map[string]string // Options.OmittedEmpty
 }
 
 func (e *treeEngine) apply(o *operation) error {
@@ -53,7 +62,7 @@ func (e *treeEngine) apply(o *operation) error {
 			}
 			return o.fail(ErrInvalidPatch, err)
 		}
-		if !jsonEqual(cur, mustDecode(o.value)) {
+		if !e.equalAsShown(cur, mustDecode(o.value), pointerOf(o.path)) {
 			return o.fail(ErrTestFailed, errors.New("the value differs"))
 		}
 	}
@@ -105,6 +114,82 @@ func (e *treeEngine) copy(o *operation) error {
 	}
 	e.root, err = addAt(e.root, o.path, dup)
 	return err
+}
+
+// equalAsShown is a "test"'s equality (jsonEqual), except that a member of
+// an object that Options.OmittedEmpty lists, holding the empty value it
+// stands for, equals its absence, on either side. The document the client
+// read left such a member out, and materialize adds it, empty, when any
+// operation of the patch goes through it: a test of its parent as the client
+// read it must still hold, whatever the operations after it do, as must a
+// test that names the member as empty. ptr is the escaped pointer of a.
+func (e *treeEngine) equalAsShown(a, b any, ptr string) bool {
+	if len(e.omitted) == 0 {
+		return jsonEqual(a, b)
+	}
+	switch a := a.(type) {
+	case []any:
+		bl, ok := b.([]any)
+		if !ok || len(a) != len(bl) {
+			return false
+		}
+		for i := range a {
+			if !e.equalAsShown(a[i], bl[i], ptr+"/"+strconv.Itoa(i)) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, av := range a {
+			p := ptr + "/" + EscapeToken(k)
+			bv, ok := bm[k]
+			if !ok {
+				if !e.emptyAsOmitted(p, av) {
+					return false
+				}
+				continue
+			}
+			if !e.equalAsShown(av, bv, p) {
+				return false
+			}
+		}
+		for k, bv := range bm {
+			if _, ok := a[k]; !ok && !e.emptyAsOmitted(ptr+"/"+EscapeToken(k), bv) {
+				return false
+			}
+		}
+		return true
+	}
+	return jsonEqual(a, b)
+}
+
+// emptyAsOmitted reports whether v, at ptr, is the empty value of a member
+// that Options.OmittedEmpty lists.
+func (e *treeEngine) emptyAsOmitted(ptr string, v any) bool {
+	switch e.omitted[ptr] {
+	case "{}":
+		m, ok := v.(map[string]any)
+		return ok && len(m) == 0
+	case "[]":
+		l, ok := v.([]any)
+		return ok && len(l) == 0
+	}
+	return false
+}
+
+// pointerOf is the escaped JSON Pointer of toks, in the form
+// Options.OmittedEmpty's keys take.
+func pointerOf(toks []string) string {
+	var b strings.Builder
+	for _, t := range toks {
+		b.WriteByte('/')
+		b.WriteString(EscapeToken(t))
+	}
+	return b.String()
 }
 
 // mustDecode decodes JSON that has already been validated (an operation's
