@@ -45,6 +45,10 @@
 // revoke event). Until pruned, an expired token is still listed and read by
 // id, as before.
 //
+// Pending links (the CreatePendingLink strategy's) are pruned once expired
+// the same way, by the same clock and from a queue of their own: one that is
+// never completed no longer stays for good.
+//
 // Login records are capped store-wide: the store keeps the most recent
 // DefaultLoginRecordLimit (100,000) records, each new one replacing the
 // oldest; WithLoginRecordLimit changes the number (0 keeps none, a negative

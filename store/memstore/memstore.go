@@ -36,7 +36,8 @@ func (s *Store) Close() error { return nil }
 // Option configures a Store (see New).
 type Option func(*Store)
 
-// WithClock sets the clock by which expired refresh tokens are pruned. Give
+// WithClock sets the clock by which expired refresh tokens and pending links
+// are pruned. Give
 // the engine's clock (authcore.WithClock) when it is not the wall clock. A
 // nil clock keeps the default, which is described in the package doc.
 func WithClock(now func() time.Time) Option {
@@ -113,6 +114,8 @@ type data struct {
 	refreshPrev  map[string]string
 	refreshDue   dueHeap          // refresh.go
 	refreshSeen  int64            // refresh.go
+	pendingDue   dueHeap          // pending.go
+	pendingSeen  int64            // pending.go
 	clock        func() time.Time // WithClock; nil: see refresh.go
 	keys         map[string]*authcore.SigningKey
 	keyKids      map[string]string // EffectiveKid -> key id
@@ -193,6 +196,10 @@ type txn struct {
 	due       []refreshDue
 	dueBuf    [1]refreshDue
 	maxInsert int64
+	// pendingDue are the expiries of the pending links this transaction
+	// stored, and maxPendingInsert their newest InsertInstant (pending.go).
+	pendingDue       []refreshDue
+	maxPendingInsert int64
 }
 
 var _ authcore.Store = (*txn)(nil)
@@ -471,6 +478,7 @@ func (t *txn) CreatePendingLink(_ context.Context, p *authcore.PendingLink) erro
 		return notFound("identity provider", p.IdentityProviderID)
 	}
 	t.setPending(p.ID, clonePending(p))
+	t.queuePendingExpiry(p)
 	return nil
 }
 

@@ -88,6 +88,11 @@ func (d *data) afterCommit(tx *txn) {
 	}
 	d.refreshSeen = max(d.refreshSeen, tx.maxInsert)
 	d.pruneRefresh(pruneBudget)
+	for _, e := range tx.pendingDue {
+		d.pendingDue.push(e)
+	}
+	d.pendingSeen = max(d.pendingSeen, tx.maxPendingInsert)
+	d.prunePending(pruneBudget)
 }
 
 // pruneNow is the instant expiry is judged at. With WithClock it is that
