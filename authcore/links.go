@@ -28,6 +28,12 @@ type LinkRequest struct {
 	DisplayName            string `json:"displayName,omitempty"`
 	IdentityProviderID     string `json:"identityProviderId,omitempty"`
 	IdentityProviderUserID string `json:"identityProviderUserId,omitempty"`
+	// EventInfo is the end user's request as the app that links its user
+	// knows it (FusionAuth's IdentityProviderLinkRequest is a
+	// BaseEventRequest): user.identity-provider.link records it field by
+	// field over what the adapter read off the HTTP request, as the User
+	// API's events do (WithRequestEventInfo).
+	EventInfo *EventInfo `json:"eventInfo,omitempty"`
 }
 
 // LinkResponse carries one link.
@@ -150,6 +156,7 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 	if userID == "" {
 		userID = req.UserID
 	}
+	ctx = WithRequestEventInfo(ctx, req.EventInfo)
 	var out *IdentityProviderLink
 	err := retryConflicts(ctx, func() (err error) {
 		out, err = e.createLink(ctx, req, userID)

@@ -304,7 +304,16 @@ test('CreatePendingLink: 232 with pendingIdPLinkId; retrievePendingLink; createU
   assert.equal(anonymous.response.pendingIdPLink.identityProviderUserId, carol.id);
   assert.equal(anonymous.response.linkCount, undefined);
 
-  const link = await client.createUserLink({ pendingIdPLinkId: pendingId, identityProviderLink: { userId } });
+  // IdentityProviderLinkRequest is a BaseEventRequest: its eventInfo is
+  // read, as strictly as the rest of the body, and a refused completion
+  // leaves the pending link usable.
+  const badInfo = await expectFailure(client.createUserLink({ pendingIdPLinkId: pendingId, identityProviderLink: { userId }, eventInfo: { ipAddress: 5 } }), 400);
+  assert.equal(badInfo.exception.fieldErrors['eventInfo.ipAddress'][0].code, '[invalidJSON]eventInfo.ipAddress');
+
+  const link = await client.createUserLink({
+    pendingIdPLinkId: pendingId, identityProviderLink: { userId },
+    eventInfo: { ipAddress: '203.0.113.9', userAgent: 'Mozilla/5.0 (phone)' },
+  });
   assertOK(link);
   const l = link.response.identityProviderLink;
   assert.equal(l.userId, userId);
