@@ -356,7 +356,17 @@ func (e *Engine) DeleteLink(ctx context.Context, providerID, providerUserID, use
 		if err := tx.DeleteLink(ctx, u.TenantID, l.IdentityProviderID, providerUserID); err != nil {
 			return err
 		}
-		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(u), IdentityProviderLink: eventLink(l)}) // events.go
+		if !e.recordingEvents() {
+			return nil
+		}
+		// The event carries the user as this transaction finds it, read
+		// after the link (a login's order, link then user), as user.delete
+		// does: an update committed since the read above was missing.
+		cur, err := tx.GetUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderUnlink, TenantID: u.TenantID, User: eventUser(cur), IdentityProviderLink: eventLink(l)}) // events.go
 	})
 	return out, err
 }

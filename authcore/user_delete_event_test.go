@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/store/memstore"
 )
 
@@ -51,4 +52,37 @@ func TestUserDeleteEventCarriesTheUserAsDeleted(t *testing.T) {
 	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserDelete}, c.Types())
 	require.Equal(t, u.ID, evs[1].User.ID)
 	require.Equal(t, "After", evs[1].User.FirstName, "the user as the delete found it")
+}
+
+// user.identity-provider.unlink describes the user as the unlink found it,
+// as user.delete does: DeleteLink reads the user before its transaction (to
+// check the tenant), and an update committed in between was missing from the
+// event, which carried that earlier copy.
+func TestUnlinkEventCarriesTheUserAsUnlinked(t *testing.T) {
+	mem := memstore.New()
+	s := &updateAfterRead{Store: mem}
+	env, c := eventsEnv(t, s, "")
+	e := env.Engine
+	env.Account("6001", "unl", "unl@example.com")
+	resp := env.MustLogin("6001")
+	s.change = func(ctx context.Context, read *authcore.User) {
+		next := *read
+		next.FirstName = "After"
+		require.NoError(t, mem.UpdateUser(ctx, &next))
+	}
+	s.armed.Store(true)
+	_, err := e.DeleteLink(env.Ctx, twitter.ProviderID, "6001", resp.User.ID)
+	require.NoError(t, err)
+	require.False(t, s.armed.Load(), "the update ran between the read and the unlink")
+	var unlink authcore.Event
+	for n := 1; unlink.Type == ""; n++ {
+		for _, ev := range c.WaitFor(t, n) {
+			if ev.Type == authcore.EventUserIdentityProviderUnlink {
+				unlink = ev
+			}
+		}
+	}
+	require.NotNil(t, unlink.User)
+	require.Equal(t, resp.User.ID, unlink.User.ID)
+	require.Equal(t, "After", unlink.User.FirstName, "the user as the unlink found it")
 }
