@@ -30,8 +30,15 @@ type IdentityProviderLoginRequest struct {
 	// verifier they are taken as an access token the app got itself.
 	Data map[string]string `json:"data"`
 	// IPAddress is the user's address, for the login record and events.
+	// FusionAuth deprecates it, and metaData.device, for EventInfo: they
+	// only fill what EventInfo leaves out.
 	IPAddress string         `json:"ipAddress"`
 	MetaData  *LoginMetaData `json:"metaData,omitempty"`
+	// EventInfo is where the user's request came from (FusionAuth's login
+	// requests are BaseEventRequests). Its ipAddress is the login's, over
+	// IPAddress; its other fields go into the login's events, over
+	// metaData.device and the HTTP request's User-Agent.
+	EventInfo *EventInfo `json:"eventInfo,omitempty"`
 	// NoJWT: log in without issuing an access token (or refresh token).
 	NoJWT bool `json:"noJWT"`
 	// NoLink: log in only through an existing link; a Twitter account that
@@ -158,6 +165,11 @@ const loginAttempts = 5
 func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProviderLoginRequest) (*LoginResponse, error) {
 	if err := validateLogin(req); err != nil {
 		return nil, err
+	}
+	if req.EventInfo != nil && req.EventInfo.IPAddress != "" {
+		// FusionAuth's BaseLoginRequest.normalize: the deprecated ipAddress
+		// only fills an eventInfo without one.
+		req.IPAddress = req.EventInfo.IPAddress
 	}
 	// The application, provider, tenant and signing key are shared with
 	// other logins while the store's configuration does not change

@@ -186,5 +186,5 @@ func (d *loginDecoder) stringMap() (map[string]string, bool) {
 
 func (r *IdentityProviderLoginRequest) isZero() bool {
 	return r.ApplicationID == "" && r.IdentityProviderID == "" && r.Data == nil && r.IPAddress == "" &&
-		r.MetaData == nil && !r.NoJWT && !r.NoLink
+		r.MetaData == nil && r.EventInfo == nil && !r.NoJWT && !r.NoLink
 }

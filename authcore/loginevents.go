@@ -19,7 +19,7 @@ func (lg *login) emitLogin(ctx context.Context, tx Store, action linking.Action,
 	if !e.recordingEvents() {
 		return nil // nobody listens: skip building events emit would drop
 	}
-	info := loginInfo(ctx, lg.req.IPAddress, lg.req.MetaData)
+	info := loginInfo(ctx, lg.req.IPAddress, lg.req.MetaData, lg.req.EventInfo)
 	tenantID := lg.tenant.ID
 	var events []Event
 	if action == linking.CreateUserAndLink {
@@ -63,7 +63,7 @@ func (lg *login) emitRefusal(ctx context.Context, err error) {
 	if code == "" {
 		return
 	}
-	ev := Event{Type: EventUserLoginFailed, TenantID: lg.tenant.ID, Info: loginInfo(ctx, lg.req.IPAddress, lg.req.MetaData),
+	ev := Event{Type: EventUserLoginFailed, TenantID: lg.tenant.ID, Info: loginInfo(ctx, lg.req.IPAddress, lg.req.MetaData, lg.req.EventInfo),
 		AuthenticationType: AuthenticationTypeTwitter, IPAddress: lg.req.IPAddress,
 		Reason: &LoginFailedReason{Code: code, LambdaID: lambdaID}, User: eventUser(lg.user)}
 	if lg.user != nil {
@@ -110,7 +110,7 @@ func (e *Engine) emitTwitterRefusal(ctx context.Context, req IdentityProviderLog
 	if errors.Is(kind, ErrIdentityProviderRefused) {
 		code = LoginFailedCredentials
 	}
-	e.emitOwn(ctx, Event{Type: EventUserLoginFailed, TenantID: app.TenantID, Info: loginInfo(ctx, req.IPAddress, req.MetaData),
+	e.emitOwn(ctx, Event{Type: EventUserLoginFailed, TenantID: app.TenantID, Info: loginInfo(ctx, req.IPAddress, req.MetaData, req.EventInfo),
 		AuthenticationType: AuthenticationTypeTwitter, IPAddress: req.IPAddress,
 		Reason: &LoginFailedReason{Code: code}})
 }

@@ -258,6 +258,17 @@ test('identityProviderLogin refusals: wrong verifier 401, missing token secret 4
 
   const blank = await expectFailure(client.identityProviderLogin(loginRequest({ oauth_token: rt.oauth_token })), 400);
   assert.equal(blank.exception.fieldErrors['data.oauth_token_secret'][0].code, '[blank]data.oauth_token_secret');
+
+  // IdentityProviderLoginRequest is a BaseEventRequest: eventInfo is read,
+  // as strictly as the rest of the body, and a well-formed one logs in.
+  const badInfo = await expectFailure(client.identityProviderLogin({ ...loginRequest(await requestToken(alice)), eventInfo: { ipAddress: 5 } }), 400);
+  assert.equal(badInfo.exception.fieldErrors['eventInfo.ipAddress'][0].code, '[invalidJSON]eventInfo.ipAddress');
+  const withInfo = await client.identityProviderLogin({
+    ...loginRequest(await requestToken(alice)),
+    eventInfo: { ipAddress: '198.51.100.7', userAgent: 'Mozilla/5.0 (phone)', deviceName: 'phone' },
+  });
+  assertOK(withInfo);
+  assert.equal(withInfo.response.user.id, s.alice.user.id);
 });
 
 test('CreatePendingLink: 232 with pendingIdPLinkId; retrievePendingLink; createUserLink completes it', async () => {
