@@ -60,10 +60,17 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithTrustedProxy makes the handler believe X-Forwarded-Proto and
-// X-Forwarded-For (default false: the connection's address and scheme). Turn
-// it on only behind a proxy that sets them, or clients can claim any address
-// and scheme.
+// WithTrustedProxy makes the handler believe X-Forwarded-Proto, which
+// decides the token cookies' Secure attribute, and X-Forwarded-For for the
+// address in a refresh token's device metadata (default false: the
+// connection's scheme and address). Turn it on only behind a proxy that sets
+// them, or clients can claim any scheme and address.
+//
+// It does not govern the address of a login's record or of the events: those
+// take X-Forwarded-For's first address in any case, as FusionAuth's docs
+// describe for the login and as its default proxy trust policy ("All") does,
+// and a login's body may name any address there anyway (ipAddress,
+// eventInfo.ipAddress). Treat them as what the caller says, not as proof.
 func WithTrustedProxy(trust bool) Option {
 	return func(h *Handler) error {
 		h.trustProxy = trust
