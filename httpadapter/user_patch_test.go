@@ -66,5 +66,5 @@ func TestPatchUserTwoFactorMethodsNotRepeated(t *testing.T) {
 			assert.Equal(t, added["twoFactor"], f.do("GET", "/api/user/"+uid, "").obj(t, "user")["twoFactor"], "nothing stored")
 		})
 	}
-	f.do("POST", "/api/user", `{"user":{"email":"tf2@example.com","twoFactor":{"methods":[{"id":"A","method":"email"},{"id":"A","method":"sms"}]}}}`).codes(t, "[duplicate]user.twoFactor.methods")
+	f.do("POST", "/api/user", `{"user":{"email":"tf2@example.com","twoFactor":{"methods":[{"id":"A","method":"email","email":"tf2@example.com"},{"id":"A","method":"sms","mobilePhone":"555-555-5555"}]}}}`).codes(t, "[duplicate]user.twoFactor.methods")
 }
