@@ -2,6 +2,7 @@ package authcore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -122,6 +123,7 @@ func (e *Engine) newUser(ctx context.Context, tx Store, id string, req UserReque
 	}
 	now := e.instant()
 	u := buildUser(in)
+	giveMethodIDs(u.TwoFactor, nil)
 	u.ID, u.TenantID = id, tenantID
 	u.InsertInstant, u.LastUpdateInstant = now, now
 	u.Active = in.Active == nil || *in.Active
@@ -309,6 +311,9 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, 
 		return err
 	}
 	next := buildUser(req.User)
+	if event == EventUserUpdate {
+		giveMethodIDs(next.TwoFactor, cur.TwoFactor)
+	}
 	next.ID, next.TenantID = cur.ID, cur.TenantID
 	next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
 	next.LastLoginInstant = cur.LastLoginInstant
@@ -459,6 +464,74 @@ func buildUser(in UserInput) User {
 // a copy says nothing new, as a repeated language does not (cleanStrings).
 func uniqueMethods(in []TwoFactorMethod) []TwoFactorMethod {
 	return keepFirst(in, func(m TwoFactorMethod) (TwoFactorMethod, bool) { return m, true })
+}
+
+// methodIDLength is the length of a two-factor method id authcore makes:
+// FusionAuth's are four characters of A-Z and 2-7 ("35VW", "7K2G").
+const methodIDLength = 4
+
+// giveMethodIDs gives each two-factor method sent without an id one, as
+// FusionAuth does: a login's 242 and FusionAuth's Two Factor API name a
+// method by it (methodId). A method that is a stored one in every other
+// property keeps the stored method's id, unless the request gives that id
+// to another method: a PUT or a legacy PATCH that sends a method back
+// without its id neither renames it nor adds it again. Any other method
+// gets a random id that no method of the request holds. Methods that are
+// then the same are kept once.
+func giveMethodIDs(tf, stored *TwoFactor) {
+	if tf == nil {
+		return
+	}
+	byID := make(map[string]TwoFactorMethod, len(tf.Methods))
+	for _, m := range tf.Methods {
+		if m.ID != "" {
+			byID[m.ID] = m
+		}
+	}
+	for i := range tf.Methods {
+		m := &tf.Methods[i]
+		if m.ID != "" {
+			continue
+		}
+		if id := storedMethodID(stored, *m); id != "" {
+			with := *m
+			with.ID = id
+			if prev, taken := byID[id]; !taken || prev == with {
+				m.ID = id
+				byID[id] = with
+				continue
+			}
+		}
+		for m.ID == "" {
+			// rand.Text is base32 (A-Z, 2-7): 2^20 ids of four characters,
+			// so a clash among one user's few methods is rare and retried.
+			id := rand.Text()[:methodIDLength]
+			if _, taken := byID[id]; !taken {
+				m.ID = id
+			}
+		}
+		byID[m.ID] = *m
+	}
+	tf.Methods = uniqueMethods(tf.Methods)
+}
+
+// storedMethodID is the id of the stored method that is m in every other
+// property, or "".
+func storedMethodID(stored *TwoFactor, m TwoFactorMethod) string {
+	if stored == nil {
+		return ""
+	}
+	for _, s := range stored.Methods {
+		if s.ID == "" {
+			continue
+		}
+		with := m
+		with.ID = s.ID
+		if with == s {
+			return s.ID
+		}
+	}
+	return ""
 }
 
 // keepFirst keeps the first of in's elements that have the same key, in

@@ -33,3 +33,24 @@ func TestUserTwoFactorMethodRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, u.TwoFactor, got.TwoFactor, "the update stored nothing")
 }
+
+// The engine, not the adapter, gives a method its id: a Go caller's
+// methods get one too, and an update that sends them back without it keeps
+// it.
+func TestUserTwoFactorMethodIDsFromGo(t *testing.T) {
+	f := newDomFixture(t)
+	email := authcore.TwoFactorMethod{Method: authcore.TwoFactorMethodEmail, Email: "tf@example.com"}
+	u, err := f.e.CreateUser(f.ctx, "", userReq(authcore.UserInput{Email: "tf@example.com", TwoFactor: &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{email}}}))
+	require.NoError(t, err)
+	require.Len(t, u.TwoFactor.Methods, 1)
+	id := u.TwoFactor.Methods[0].ID
+	assert.Regexp(t, `^[A-Z2-7]{4}$`, id)
+
+	sms := authcore.TwoFactorMethod{Method: authcore.TwoFactorMethodSMS, MobilePhone: "555-555-5555"}
+	up, err := f.e.UpdateUser(f.ctx, u.ID, userReq(authcore.UserInput{Email: "tf@example.com", TwoFactor: &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{email, sms}}}))
+	require.NoError(t, err)
+	require.Len(t, up.TwoFactor.Methods, 2)
+	assert.Equal(t, id, up.TwoFactor.Methods[0].ID, "the stored method keeps its id")
+	assert.Regexp(t, `^[A-Z2-7]{4}$`, up.TwoFactor.Methods[1].ID)
+	assert.NotEqual(t, id, up.TwoFactor.Methods[1].ID)
+}

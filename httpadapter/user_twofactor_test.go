@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A two-factor method must say which of FusionAuth's three it is and carry
@@ -57,4 +58,58 @@ func TestUserTwoFactorMethodsChecked(t *testing.T) {
 	f.do("PATCH", "/api/user/"+uid, `{"user":{"twoFactor":{"methods":[{"method":"sms"}]}}}`, "Content-Type", "application/merge-patch+json").
 		codes(t, "[blank]user.twoFactor.methods[0].mobilePhone")
 	assert.Equal(t, stored, f.do("GET", "/api/user/"+uid, "").obj(t, "user")["twoFactor"], "nothing stored")
+}
+
+// FusionAuth gives each two-factor method an id ("35VW": its create
+// example sends none and its response shows one), by which a login's 242
+// and the Two Factor API name it. A method sent back without its id keeps
+// the stored one.
+func TestUserTwoFactorMethodIDs(t *testing.T) {
+	f := newFixture(t)
+	u := f.do("POST", "/api/user", `{"user":{"email":"ids@example.com","twoFactor":{"methods":[`+
+		`{"secret":"aGVsbG8Kd29ybGQKaGVsbG8gaGVsbG8=","method":"authenticator"},`+
+		`{"method":"sms","mobilePhone":"555-555-5555"},{"method":"email","email":"example@fusionauth.io"}]}}}`).obj(t, "user")
+	uid := str(u, "id")
+	ids := methodIDs(t, u)
+	require.Len(t, ids, 3)
+	for _, id := range ids {
+		assert.Regexp(t, `^[A-Z2-7]{4}$`, id)
+	}
+	assert.Len(t, map[string]bool{ids[0]: true, ids[1]: true, ids[2]: true}, 3, "distinct")
+	assert.Equal(t, ids, methodIDs(t, f.do("GET", "/api/user/"+uid, "").obj(t, "user")))
+
+	// The legacy PATCH appends: a stored method sent again without its id
+	// is that method, not a new one.
+	same := f.do("PATCH", "/api/user/"+uid, `{"user":{"twoFactor":{"methods":[{"method":"email","email":"example@fusionauth.io"}]}}}`).obj(t, "user")
+	assert.Equal(t, ids, methodIDs(t, same))
+	added := methodIDs(t, f.do("PATCH", "/api/user/"+uid, `{"user":{"twoFactor":{"methods":[{"method":"email","email":"other@example.com"}]}}}`).obj(t, "user"))
+	require.Len(t, added, 4)
+	assert.Equal(t, ids, added[:3])
+	assert.Regexp(t, `^[A-Z2-7]{4}$`, added[3])
+	assert.NotContains(t, ids, added[3])
+
+	// PUT replaces: methods sent without ids keep the stored ones, an id
+	// sent is kept, and a method dropped is gone.
+	put := f.do("PUT", "/api/user/"+uid, `{"user":{"email":"ids@example.com","twoFactor":{"methods":[`+
+		`{"method":"email","email":"example@fusionauth.io"},{"id":"7K2G","method":"sms","mobilePhone":"555-555-0000"}]}}}`).obj(t, "user")
+	assert.Equal(t, []string{ids[2], "7K2G"}, methodIDs(t, put))
+	// An id-less copy of a stored method whose id the request gives to
+	// another method gets an id of its own.
+	clash := methodIDs(t, f.do("PUT", "/api/user/"+uid, `{"user":{"email":"ids@example.com","twoFactor":{"methods":[`+
+		`{"id":"`+ids[2]+`","method":"sms","mobilePhone":"555-555-1111"},{"method":"email","email":"example@fusionauth.io"}]}}}`).obj(t, "user"))
+	require.Len(t, clash, 2)
+	assert.Equal(t, ids[2], clash[0])
+	assert.NotEqual(t, ids[2], clash[1])
+}
+
+func methodIDs(t *testing.T, user map[string]any) []string {
+	t.Helper()
+	tf, _ := user["twoFactor"].(map[string]any)
+	ms, _ := tf["methods"].([]any)
+	var ids []string
+	for _, m := range ms {
+		id, _ := m.(map[string]any)["id"].(string)
+		ids = append(ids, id)
+	}
+	return ids
 }
