@@ -125,6 +125,37 @@ test('patchUser appends preferredLanguages (legacy merge)', async () => {
   assert.equal(res.response.user.firstName, 'Ann');
 });
 
+test('createUser two-factor methods: each gets an id; one without its phone is refused', async () => {
+  const res = await s.scoped.createUser(null, {
+    user: {
+      email: `tf-${run}@example.com`,
+      twoFactor: {
+        methods: [
+          { method: 'authenticator', secret: 'aGVsbG8Kd29ybGQKaGVsbG8gaGVsbG8=', authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 } },
+          { method: 'sms', mobilePhone: '555-555-5555' },
+          { method: 'email', email: `tf-${run}@example.com` },
+        ],
+      },
+    },
+  });
+  assertOK(res);
+  const methods = res.response.user.twoFactor.methods;
+  assert.deepEqual(methods.map((m) => m.method), ['authenticator', 'sms', 'email']);
+  for (const m of methods) {
+    assert.match(m.id, /^[A-Z2-7]{4}$/);
+  }
+  // patchUser (legacy merge) appends: the e-mail method sent again
+  // without its id is the stored one.
+  const again = await client.patchUser(res.response.user.id, { user: { twoFactor: { methods: [{ method: 'email', email: `tf-${run}@example.com` }] } } });
+  assertOK(again);
+  assert.deepEqual(again.response.user.twoFactor.methods, methods);
+
+  const bad = await expectFailure(s.scoped.createUser(null, { user: { email: `tf-bad-${run}@example.com`, twoFactor: { methods: [{ method: 'email' }, { method: 'sms' }] } } }), 400);
+  assert.equal(bad.exception.fieldErrors['user.twoFactor.methods[0].email'][0].code, '[blank]user.twoFactor.methods[0].email');
+  assert.equal(bad.exception.fieldErrors['user.twoFactor.methods[1].mobilePhone'][0].code, '[blank]user.twoFactor.methods[1].mobilePhone');
+  await expectFailure(s.scoped.retrieveUserByEmail(`tf-bad-${run}@example.com`), 404);
+});
+
 test('register gives the default roles; retrieveRegistration', async () => {
   const res = await client.register(s.user.id, { registration: { applicationId: s.app.id, username: 'annie' } });
   assertOK(res);
