@@ -181,6 +181,14 @@ func appendTwoFactorMethods(b []byte, ms []TwoFactorMethod) []byte {
 		w.str(`"method":`, ms[i].Method)
 		w.str(`"email":`, ms[i].Email)
 		w.str(`"mobilePhone":`, ms[i].MobilePhone)
+		if a := ms[i].Authenticator; a != (AuthenticatorConfiguration{}) {
+			w.key(`"authenticator":`)
+			aw := objectWriter{b: append(w.b, '{'), empty: true}
+			aw.str(`"algorithm":`, a.Algorithm)
+			aw.int(`"codeLength":`, int64(a.CodeLength))
+			aw.int(`"timeStep":`, int64(a.TimeStep))
+			w.b = append(aw.b, '}')
+		}
 		b = append(w.b, '}')
 	}
 	return append(b, ']')

@@ -152,7 +152,23 @@ type TwoFactorMethod struct {
 	Method      string `json:"method,omitempty"`
 	Email       string `json:"email,omitempty"`
 	MobilePhone string `json:"mobilePhone,omitempty"`
+	// Authenticator is an authenticator method's TOTP settings, set by the
+	// engine: HmacSHA1, six digits, 30 seconds for an authenticator method,
+	// none for the others.
+	Authenticator AuthenticatorConfiguration `json:"authenticator,omitzero"`
 }
+
+// AuthenticatorConfiguration is user.twoFactor.methods[x].authenticator.
+type AuthenticatorConfiguration struct {
+	Algorithm  string `json:"algorithm,omitempty"`
+	CodeLength int    `json:"codeLength,omitempty"`
+	TimeStep   int    `json:"timeStep,omitempty"`
+}
+
+// defaultAuthenticator is the TOTP configuration of every authenticator
+// method: the only one FusionAuth uses (HmacSHA1, six digits, 30 seconds),
+// whatever a request sends, as its Import API says of other values.
+var defaultAuthenticator = AuthenticatorConfiguration{Algorithm: "HmacSHA1", CodeLength: 6, TimeStep: 30}
 
 // UserRegistration ties a user to an application with roles.
 type UserRegistration struct {

@@ -453,9 +453,24 @@ func buildUser(in UserInput) User {
 		u.UsernameStatus = UsernameStatusActive
 	}
 	if in.TwoFactor != nil && len(in.TwoFactor.Methods) > 0 {
-		u.TwoFactor = &TwoFactor{Methods: uniqueMethods(in.TwoFactor.Methods)}
+		ms := make([]TwoFactorMethod, len(in.TwoFactor.Methods))
+		for i, m := range in.TwoFactor.Methods {
+			ms[i] = withAuthenticator(m)
+		}
+		u.TwoFactor = &TwoFactor{Methods: uniqueMethods(ms)}
 	}
 	return u
+}
+
+// withAuthenticator is m with the authenticator configuration it has:
+// defaultAuthenticator for an authenticator method (FusionAuth answers it
+// with every such method), none for the others.
+func withAuthenticator(m TwoFactorMethod) TwoFactorMethod {
+	m.Authenticator = AuthenticatorConfiguration{}
+	if m.Method == TwoFactorMethodAuthenticator {
+		m.Authenticator = defaultAuthenticator
+	}
+	return m
 }
 
 // uniqueMethods keeps the first of methods that are the same in every
@@ -525,9 +540,11 @@ func storedMethodID(stored *TwoFactor, m TwoFactorMethod) string {
 		if s.ID == "" {
 			continue
 		}
+		// A method stored before authcore set its authenticator
+		// configuration is compared with it set.
 		with := m
 		with.ID = s.ID
-		if with == s {
+		if with == withAuthenticator(s) {
 			return s.ID
 		}
 	}

@@ -144,6 +144,8 @@ test('createUser two-factor methods: each gets an id; one without its phone is r
   for (const m of methods) {
     assert.match(m.id, /^[A-Z2-7]{4}$/);
   }
+  assert.deepEqual(methods[0].authenticator, { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 });
+  assert.equal(methods[1].authenticator, undefined);
   // patchUser (legacy merge) appends: the e-mail method sent again
   // without its id is the stored one.
   const again = await client.patchUser(res.response.user.id, { user: { twoFactor: { methods: [{ method: 'email', email: `tf-${run}@example.com` }] } } });

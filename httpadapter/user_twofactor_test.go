@@ -1,7 +1,10 @@
 package httpadapter_test
 
 import (
+	"context"
 	"testing"
+
+	"github.com/authcore/authcore/authcore"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,4 +115,30 @@ func methodIDs(t *testing.T, user map[string]any) []string {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// FusionAuth answers an authenticator method with its TOTP configuration
+// (user.twoFactor.methods[x].authenticator: HmacSHA1, 6, 30, "always" in
+// its User API docs); other methods have none. What a request sends there
+// is not kept, as FusionAuth's Import API ignores other values.
+func TestUserTwoFactorAuthenticatorConfiguration(t *testing.T) {
+	f := newFixture(t)
+	want := map[string]any{"algorithm": "HmacSHA1", "codeLength": float64(6), "timeStep": float64(30)}
+	u := f.do("POST", "/api/user", `{"user":{"email":"totp@example.com","twoFactor":{"methods":[`+
+		`{"method":"authenticator","secret":"aGVsbG8=","authenticator":{"algorithm":"HmacSHA512","codeLength":8,"timeStep":60}},`+
+		`{"method":"sms","mobilePhone":"555-555-5555","authenticator":{"algorithm":"HmacSHA1"}}]}}}`).obj(t, "user")
+	ms := u["twoFactor"].(map[string]any)["methods"].([]any)
+	require.Len(t, ms, 2)
+	assert.Equal(t, want, ms[0].(map[string]any)["authenticator"])
+	assert.NotContains(t, ms[1], "authenticator")
+	assert.Equal(t, u["twoFactor"], f.do("GET", "/api/user/"+str(u, "id"), "").obj(t, "user")["twoFactor"])
+
+	// A method stored before authcore set the configuration shows it after
+	// the user's next write, and sent back without its id is still itself.
+	ctx := context.Background()
+	old := &authcore.User{ID: "00000000-0000-0001-0000-0000000000aa", TenantID: str(u, "tenantId"), Email: "old@example.com", Active: true, Verified: true,
+		TwoFactor: &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{ID: "35VW", Method: "authenticator"}}}}
+	require.NoError(t, f.store.CreateUser(ctx, old))
+	patched := f.do("PATCH", "/api/user/"+old.ID, `{"user":{"twoFactor":{"methods":[{"method":"authenticator"}]}}}`).obj(t, "user")
+	assert.Equal(t, []any{map[string]any{"id": "35VW", "method": "authenticator", "authenticator": want}}, patched["twoFactor"].(map[string]any)["methods"])
 }

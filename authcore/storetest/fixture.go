@@ -85,13 +85,15 @@ func (f *fixture) app(tenantID, name string) *authcore.Application {
 
 func (f *fixture) newUser(tenantID, email, username string) *authcore.User {
 	now := f.instant()
+	// An authenticator method carries a nested object: every store keeps it.
+	totp := authcore.TwoFactorMethod{ID: "m2", Method: "authenticator", Authenticator: authcore.AuthenticatorConfiguration{Algorithm: "HmacSHA1", CodeLength: 6, TimeStep: 30}}
 	return &authcore.User{
 		ID: id(), TenantID: tenantID, Email: email, Username: username,
 		FirstName: "Ada", LastName: "Lovelace", FullName: "Ada Lovelace",
 		Active: true, Verified: true, VerifiedInstant: now,
 		Data:               map[string]any{"score": json.Number("7"), "list": []any{"x", true, nil}},
 		PreferredLanguages: []string{"en", "fr"},
-		TwoFactor:          &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{ID: "m1", Method: "email", Email: "2fa@example.com"}}},
+		TwoFactor:          &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{ID: "m1", Method: "email", Email: "2fa@example.com"}, totp}},
 		InsertInstant:      now,
 		LastUpdateInstant:  now,
 	}
