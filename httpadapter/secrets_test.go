@@ -375,12 +375,12 @@ func TestSecretsNeverLeak(t *testing.T) {
 	r = call(false, "POST", "/api/user", `{"user":{"email":"mod2@example.com","username":"moderated2"}}`)
 	require.Equal(t, 200, r.Code, r.Body)
 	cs.SetDown(false)
-	waitForLog(t, logs, "event delivery failed")
+	waitForEventLog(t, call, "Event delivery failed")
 	r = call(true, "PATCH", "/api/integration", `{"integrations":{"kafka":{"producer":{"sasl.mechanism":"BOGUS"}}}}`)
 	require.Equal(t, 200, r.Code, r.Body)
 	r = call(false, "POST", "/api/user", `{"user":{"email":"mod3@example.com"}}`)
 	require.Equal(t, 200, r.Code, r.Body)
-	waitForLog(t, logs, "Kafka configuration failed")
+	waitForEventLog(t, call, "Kafka configuration failed")
 	r = call(true, "PATCH", "/api/integration", `{"integrations":{"kafka":{"enabled":false}}}`)
 	require.Equal(t, 200, r.Code, r.Body)
 
@@ -409,14 +409,20 @@ func TestSecretsNeverLeak(t *testing.T) {
 	a.check()
 }
 
-// waitForLog waits until the log holds s: the relay writes it on its own
-// goroutine.
-func waitForLog(t *testing.T, logs *logtest.Buffer, s string) {
+// waitForEventLog waits until the event log holds msg: the relay writes it
+// on its own goroutine, after the log line that says the same (so waiting
+// for the line let the search run before the entry was written).
+func waitForEventLog(t *testing.T, call func(allowed bool, method, path, body string, headers ...string) response, msg string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(logs.String(), s) {
+	for {
+		r := call(false, "GET", "/api/system/event-log/search?numberOfResults=1000", "")
+		require.Equal(t, 200, r.Code, r.Body)
+		if strings.Contains(r.Body, msg) {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no log line %q in:\n%s", s, logs.String())
+			t.Fatalf("no event-log entry %q in:\n%s", msg, r.Body)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
