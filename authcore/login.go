@@ -875,7 +875,15 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 	// and stored as it was elsewhere. Only when a checked field changed,
 	// so that a user stored before a check existed still logs in.
 	if after := validatedUserFields(u); !after.equal(before) {
-		if err := validateUser(UserInput{}, u); err != nil {
+		var in UserInput
+		if !slices.Equal(after.methods, before.methods) {
+			// Methods it wrote are completed and checked as the User API's
+			// (an id, the authenticator configuration), against the
+			// methods it was given: a login's 242 offers them by id.
+			completeMethods(u, before.methods)
+			in.TwoFactor = u.TwoFactor
+		}
+		if err := validateUser(in, u); err != nil {
 			return &LambdaError{LambdaID: id, Err: fmt.Errorf("the user it returned is not valid: %w", err)}
 		}
 	}
@@ -898,16 +906,36 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 type userChecks struct {
 	email, username, imageURL, birthDate, timezone string
 	languages                                      []string
+	methods                                        []TwoFactorMethod
 	expiry                                         int64
 }
 
 func validatedUserFields(u *User) userChecks {
-	return userChecks{u.Email, u.Username, u.ImageURL, u.BirthDate, u.Timezone, slices.Clone(u.PreferredLanguages), u.Expiry}
+	c := userChecks{u.Email, u.Username, u.ImageURL, u.BirthDate, u.Timezone, slices.Clone(u.PreferredLanguages), nil, u.Expiry}
+	if u.TwoFactor != nil {
+		c.methods = slices.Clone(u.TwoFactor.Methods)
+	}
+	return c
 }
 
 func (c userChecks) equal(o userChecks) bool {
 	return c.email == o.email && c.username == o.username && c.imageURL == o.imageURL && c.birthDate == o.birthDate &&
-		c.timezone == o.timezone && c.expiry == o.expiry && slices.Equal(c.languages, o.languages)
+		c.timezone == o.timezone && c.expiry == o.expiry && slices.Equal(c.languages, o.languages) && slices.Equal(c.methods, o.methods)
+}
+
+// completeMethods gives the two-factor methods a reconcile function left on
+// u what the User API gives a request's (toUser, giveMethodIDs): the
+// authenticator configuration, one copy of each, and an id, the id of the
+// method it was given (stored) that it is in every other property.
+func completeMethods(u *User, stored []TwoFactorMethod) {
+	if u.TwoFactor == nil {
+		return
+	}
+	for i, m := range u.TwoFactor.Methods {
+		u.TwoFactor.Methods[i] = withAuthenticator(m)
+	}
+	u.TwoFactor.Methods = uniqueMethods(u.TwoFactor.Methods)
+	giveMethodIDs(u.TwoFactor, &TwoFactor{Methods: stored})
 }
 
 // registrationChecks are the fields checkRegistrationFields looks at.

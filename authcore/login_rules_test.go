@@ -253,6 +253,12 @@ func TestReconcileResultIsValidated(t *testing.T) {
 		"registration language": func(_ *authcore.User, r *authcore.UserRegistration) {
 			r.PreferredLanguages = []string{"en", "english"}
 		},
+		"two-factor method without a kind": func(u *authcore.User, _ *authcore.UserRegistration) {
+			u.TwoFactor = &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{}}}
+		},
+		"email method without an address": func(u *authcore.User, _ *authcore.UserRegistration) {
+			u.TwoFactor = &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{Method: authcore.TwoFactorMethodEmail}}}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			const lambdaID = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -333,4 +339,40 @@ func TestReconcileKeepsTheRegistrationID(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, created, stored.ID, "an update keeps the stored id")
 	require.Equal(t, created, resp.User.Registrations[0].ID)
+}
+
+// Two-factor methods a reconcile function writes are taken as the User API
+// takes them: each gets an id and an authenticator method its TOTP
+// configuration, and a login of a user with a method stops at 242.
+func TestReconciledTwoFactorMethodsAreCompleted(t *testing.T) {
+	const lambdaID = "6f1d2b3c-4d5e-4f60-9a0b-1c2d3e4f5a6b"
+	env := eventstest.New(t, memstore.New(), eventstest.Options{Engine: []authcore.Option{
+		authcore.WithLambda(authcore.Lambda{ID: lambdaID, Type: authcore.LambdaTwitterReconcile,
+			Reconcile: func(_ context.Context, u *authcore.User, _ *authcore.UserRegistration, _ map[string]any) error {
+				if u.TwoFactor == nil {
+					u.TwoFactor = &authcore.TwoFactor{Methods: []authcore.TwoFactorMethod{{Method: authcore.TwoFactorMethodAuthenticator}}}
+				}
+				return nil
+			}}),
+	}})
+	require.NoError(t, updateProvider(t, env, func(p *twitter.Provider) { p.LambdaConfiguration.ReconcileID = lambdaID }))
+	env.Account("631", "otp", "otp@example.com")
+	resp, err := env.Login("631")
+	require.NoError(t, err)
+	assert.Equal(t, authcore.LoginTwoFactorRequired, resp.Status)
+	require.Len(t, resp.Methods, 1)
+	m := resp.Methods[0]
+	assert.Len(t, m.ID, 4, "the method has an id a second step can name")
+	assert.Equal(t, "HmacSHA1", m.Authenticator.Algorithm)
+	stored, err := env.Engine.User(env.Ctx, resp.User.ID)
+	require.NoError(t, err)
+	require.NotNil(t, stored.TwoFactor)
+	assert.Equal(t, resp.Methods, stored.TwoFactor.Methods, "stored as answered")
+
+	// The next login's function sees the stored method and changes
+	// nothing: the method keeps its id.
+	again, err := env.Login("631")
+	require.NoError(t, err)
+	require.Len(t, again.Methods, 1)
+	assert.Equal(t, m.ID, again.Methods[0].ID)
 }
