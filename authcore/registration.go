@@ -83,9 +83,14 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 		resp     RegistrationResponse
 		tokenReq *TokenRequest
 		cfg      *configSnapshot
+		tenant   *Tenant
 	)
 	if withTokens {
 		cfg = e.configSnapshot(ctx) // configcache.go
+		var err error
+		if tenant, err = e.registrationTenant(ctx, cfg, req.Registration.ApplicationID); err != nil {
+			return nil, err
+		}
 	}
 	if req.User != nil {
 		// One id for every run of the transaction: CleanSpeak is told the
@@ -116,7 +121,7 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 				return err
 			}
 			if withTokens {
-				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, user, reg, &resp); err != nil {
+				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, tenant, user, reg, &resp); err != nil {
 					return err
 				}
 			}
@@ -145,25 +150,52 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 	return &resp, nil
 }
 
+// registrationTenant reads, before the registration's transaction and
+// without a lock, the tenant of the application appID names, whose tokens
+// a registration's create answer carries: nil when appID names no
+// application (the registration is then refused).
+//
+// A login reads its tenant so, and a registration must too: the tenant
+// read (even shared) in the transaction, once it held the user and the
+// application, closed a cycle on PostgreSQL with a tenant's delete, which
+// locks the tenant, then its applications and, through its users'
+// cascade, the users (TestRegistrationCreateTokensRaces).
+func (e *Engine) registrationTenant(ctx context.Context, cfg *configSnapshot, appID string) (*Tenant, error) {
+	appID = strings.ToLower(strings.TrimSpace(appID))
+	if !isUUID(appID) {
+		// No application has it; its error is the registration's.
+		return nil, nil
+	}
+	app, err := e.sharedApplication(ctx, cfg, appID) // configcache.go
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	tenant, err := e.sharedTenant(ctx, cfg, app.TenantID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return tenant, err
+}
+
 // registrationTokens decides whether the create answer of reg carries tokens
 // (RegisterUser) and, when it does and the application generates refresh
 // tokens, stores the refresh token in tx, the registration's transaction,
-// and sets it in resp. It returns the access token to sign after the
-// commit, nil for none.
-func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSnapshot, user *User, reg *UserRegistration, resp *RegistrationResponse) (*TokenRequest, error) {
+// and sets it in resp. tenant is the one registrationTenant read, used when
+// it is the user's. It returns the access token to sign after the commit,
+// nil for none.
+func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSnapshot, tenant *Tenant, user *User, reg *UserRegistration, resp *RegistrationResponse) (*TokenRequest, error) {
 	if refusedStatus(user, e.instant()) != nil || user.PasswordChangeRequired ||
 		(user.TwoFactor != nil && len(user.TwoFactor.Methods) > 0) {
 		return nil, nil
 	}
-	// Shared locks where the store has them (sqlstore on PostgreSQL): the
+	// A shared lock where the store has one (sqlstore on PostgreSQL): the
 	// transaction holds the application already (the registration's
-	// check), and the tenant only has to stay as read, as for a refresh.
+	// check), so this read waits for nothing.
 	getApp := func(ctx context.Context, id string) (*Application, error) {
 		return getApplicationShared(ctx, tx, id) // login.go
-	}
-	getTenant := tx.GetTenant
-	if sh, ok := tx.(tenantSharer); ok { // refreshevents.go
-		getTenant = sh.GetTenantShared
 	}
 	app, err := cachedInTx(ctx, cfg, configKindApplication, reg.ApplicationID, getApp) // configcache.go
 	if err != nil {
@@ -173,9 +205,18 @@ func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSn
 		// Closed to logins, and so to the tokens a registration gets.
 		return nil, nil
 	}
-	tenant, err := cachedInTx(ctx, cfg, configKindTenant, user.TenantID, getTenant)
-	if err != nil {
-		return nil, err
+	if tenant == nil || tenant.ID != user.TenantID {
+		// Rare: the application read before the transaction was gone
+		// then, or in another tenant (deleted and made again meanwhile).
+		// Read the user's tenant here, shared; this read may meet a
+		// tenant's delete as described above.
+		getTenant := tx.GetTenant
+		if sh, ok := tx.(tenantSharer); ok { // refreshevents.go
+			getTenant = sh.GetTenantShared
+		}
+		if tenant, err = cachedInTx(ctx, cfg, configKindTenant, user.TenantID, getTenant); err != nil {
+			return nil, err
+		}
 	}
 	if app.LoginConfiguration.GenerateRefreshTokens {
 		plain, rt, err := e.CreateRefreshToken(ctx, tx, tenant, app, user, nil)

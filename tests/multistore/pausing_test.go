@@ -112,6 +112,24 @@ func (t *pausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.T
 	return t.Store.GetTenant(ctx, id)
 }
 
+// GetApplication pauses with the application read (locked on PostgreSQL),
+// as a registration for an existing user holds it, with the user, before
+// it inserts the registration.
+func (t *pausingTx) GetApplication(ctx context.Context, id string) (*authcore.Application, error) {
+	a, err := t.Store.GetApplication(ctx, id)
+	t.pause("GetApplication")
+	return a, err
+}
+
+// CreateRegistration pauses with the registration inserted and whatever its
+// transaction locked before it (on PostgreSQL: the user and the
+// application).
+func (t *pausingTx) CreateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	err := t.Store.CreateRegistration(ctx, r)
+	t.pause("CreateRegistration")
+	return err
+}
+
 func (t *pausingTx) CreateUser(ctx context.Context, u *authcore.User) error {
 	err := t.Store.CreateUser(ctx, u)
 	t.pause("CreateUser")

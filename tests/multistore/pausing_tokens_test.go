@@ -32,7 +32,10 @@ func (t *pausingTx) LockTenantTokens(ctx context.Context, tenantID string) error
 // CreateRefreshToken pauses with the new token inserted (on PostgreSQL:
 // its application's token lock held shared) and whatever its transaction
 // locked before it, a repeat login's registration among them.
+// "BeforeCreateRefreshToken" pauses just before the insert, with what the
+// transaction locked before it.
 func (t *pausingTx) CreateRefreshToken(ctx context.Context, rt *authcore.RefreshToken) error {
+	t.pause("BeforeCreateRefreshToken")
 	err := t.Store.CreateRefreshToken(ctx, rt)
 	t.pause("CreateRefreshToken")
 	return err

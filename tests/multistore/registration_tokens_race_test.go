@@ -1,0 +1,182 @@
+package multistore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authcore/authcore/authcore"
+)
+
+// regRaceOther is what runs beside a registration's create in
+// TestRegistrationCreateTokensRaces.
+type regRaceOther string
+
+const (
+	regRaceTenantDelete regRaceOther = "tenant delete"
+	regRaceAppDelete    regRaceOther = "application delete"
+	regRaceUserDelete   regRaceOther = "user delete"
+	regRaceRevoke       regRaceOther = "revocation"
+)
+
+// A registration's create with tokens (RegisterUser, for an existing user
+// and combined with the user's create, to an application with and without
+// loginConfiguration.generateRefreshTokens) paused at each store call after
+// which another transaction may meet its locks, while the application's
+// tenant is deleted, the application is deleted, the user is deleted, or
+// the application's refresh tokens are revoked. The registration's store
+// hides ConfigVersioner, so it reads the tenant and the application in its
+// transaction (shared on PostgreSQL) as on a configuration change.
+//
+// No transaction may be lost to a deadlock, and the outcome is the serial
+// one in which the registration, which held its locks first, comes first:
+// it answers its tokens, the other side then succeeds, and nothing of a
+// deleted tenant, application or user (no registration, no refresh token)
+// is left; a revocation leaves no token of the application.
+//
+// The registration of an existing user read its tenant (shared) in its
+// transaction after it held the user and the application, and a tenant's
+// delete, which locks the tenant and then its applications, deadlocked
+// with it on PostgreSQL. The tenant is read before the transaction now.
+func TestRegistrationCreateTokensRaces(t *testing.T) {
+	others := []regRaceOther{regRaceTenantDelete, regRaceAppDelete, regRaceUserDelete, regRaceRevoke}
+	for _, k := range kinds() {
+		for _, refresh := range []bool{true, false} {
+			for _, combined := range []bool{false, true} {
+				// Once it holds the user and the application (an existing
+				// user's) or inserted the user (combined create); after the
+				// registration's insert, where it read the tenant (shared)
+				// next; before and after the refresh token's insert; and
+				// with all its locks, before the commit.
+				pauses := []string{"GetApplication"}
+				if combined {
+					pauses = []string{"CreateUser"}
+				}
+				pauses = append(pauses, "CreateRegistration")
+				if refresh {
+					pauses = append(pauses, "BeforeCreateRefreshToken", "CreateRefreshToken")
+				}
+				pauses = append(pauses, "Commit")
+				for _, other := range others {
+					if combined && other == regRaceUserDelete {
+						// The user is the registration's own, not
+						// committed: no delete can name it yet.
+						continue
+					}
+					for _, pauseAt := range pauses {
+						name := fmt.Sprintf("%s/refresh=%t/combined=%t/%s/%s", k.name, refresh, combined, other, pauseAt)
+						t.Run(name, func(t *testing.T) {
+							raceRegistrationCreate(t, k, refresh, combined, other, pauseAt)
+						})
+					}
+				}
+			}
+		}
+	}
+}
+
+func raceRegistrationCreate(t *testing.T, k storeKind, refresh, combined bool, other regRaceOther, pauseAt string) {
+	ctx := context.Background()
+	open := k.open(t)
+	c := newCluster(t, open, 1)
+	e := c.engines[0]
+	// A login first: the tenant gets its signing key, which the
+	// registration's access token (signed after its commit) then finds
+	// without reading the tenant again, and the application a token that
+	// a revocation removes too.
+	first, err := twitterLogin(ctx, e, c.tw, c.account(1))
+	require.NoError(t, err)
+	tenantID := first.User.TenantID
+	targetApp := appID
+	if !refresh {
+		app, err := e.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{
+			Name: "no refresh", Roles: []authcore.ApplicationRole{{Name: "user", IsDefault: true}},
+		}})
+		require.NoError(t, err)
+		require.False(t, app.LoginConfiguration.GenerateRefreshTokens)
+		targetApp = app.ID
+	}
+	req := authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: targetApp}}
+	userID := ""
+	if combined {
+		req.User = &authcore.UserInput{TenantID: tenantID, Email: "combined@example.com"}
+	} else {
+		u, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{TenantID: tenantID, Email: "existing@example.com"}})
+		require.NoError(t, err)
+		userID = u.ID
+	}
+	keepAnotherTenant(t, e)
+
+	registrar, rs := c.pausedEngine(t, open, pauseAt)
+	actor, as := c.pausedEngine(t, open, "")
+
+	var (
+		out     *authcore.RegistrationResponse
+		revoked int
+	)
+	regErr, otherErr := raceAround(t, k, rs, "%",
+		func() error {
+			var err error
+			out, err = registrar.RegisterUser(ctx, userID, req)
+			return err
+		},
+		func() error {
+			switch other {
+			case regRaceTenantDelete:
+				return actor.DeleteTenant(ctx, tenantID)
+			case regRaceAppDelete:
+				return actor.DeleteApplication(ctx, targetApp)
+			case regRaceUserDelete:
+				return actor.DeleteUser(ctx, userID)
+			default:
+				var err error
+				revoked, err = actor.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: targetApp})
+				return err
+			}
+		})
+	assert.Zero(t, rs.conflicts.Load()+as.conflicts.Load(), "transactions lost to a deadlock")
+	require.NoError(t, regErr, "the registration that held its locks first goes on")
+	require.NoError(t, otherErr, "the %s waits for the registration and then runs", other)
+	require.NotEmpty(t, out.Token, "the registration answers its access token")
+	if refresh {
+		require.NotEmpty(t, out.RefreshToken, "the registration answers its refresh token")
+	} else {
+		require.Empty(t, out.RefreshToken)
+	}
+
+	s := open(t)
+	regUser := out.User.ID
+	tokens, err := s.ListRefreshTokens(ctx, regUser)
+	require.NoError(t, err)
+	assert.Empty(t, tokens, "no refresh token of the registration is left after the %s", other)
+	_, err = s.GetRegistration(ctx, regUser, targetApp)
+	switch other {
+	case regRaceRevoke:
+		assert.NoError(t, err, "the registration stays")
+		want := 0
+		if refresh {
+			want = 2 // the first login's and the registration's
+		}
+		assert.Equal(t, want, revoked, "the revocation came after the registration")
+	default:
+		assert.ErrorIs(t, err, authcore.ErrNotFound, "no registration is left after the %s", other)
+	}
+	switch other {
+	case regRaceTenantDelete:
+		_, err = s.GetTenant(ctx, tenantID)
+		assert.ErrorIs(t, err, authcore.ErrNotFound, "the tenant")
+		_, err = s.GetUser(ctx, regUser)
+		assert.ErrorIs(t, err, authcore.ErrNotFound, "the registration's user goes with the tenant")
+	case regRaceAppDelete:
+		_, err = s.GetApplication(ctx, targetApp)
+		assert.ErrorIs(t, err, authcore.ErrNotFound, "the application")
+		_, err = s.GetUser(ctx, regUser)
+		assert.NoError(t, err, "the user stays")
+	case regRaceUserDelete:
+		_, err = s.GetUser(ctx, regUser)
+		assert.ErrorIs(t, err, authcore.ErrNotFound, "the user")
+	}
+}
