@@ -199,6 +199,17 @@ func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 				return err
 			}
 		}
+		// The tenant's users before the tenant and its applications, the
+		// order of a registration's create or update and of a user's
+		// update (the user, then its application or tenant): reached only
+		// through the tenant's cascade, after the applications, the users
+		// were held by such a transaction waiting for an application or
+		// the tenant this delete held.
+		if l, ok := tx.(tenantUsersLocker); ok {
+			if err := l.LockTenantUsers(ctx, id); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.GetTenant(ctx, id); err != nil {
 			return err
 		}
@@ -395,4 +406,10 @@ func validateRefreshPolicies(errs *validation.Errors, path, usage, expiration st
 // memstore run one write transaction at a time and need none).
 type tenantLinksLocker interface {
 	LockTenantLinks(ctx context.Context, tenantID string) error
+}
+
+// tenantUsersLocker is a store transaction that locks a tenant's users, as
+// tenantLinksLocker does its links.
+type tenantUsersLocker interface {
+	LockTenantUsers(ctx context.Context, tenantID string) error
 }

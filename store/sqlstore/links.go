@@ -50,6 +50,16 @@ func (t *tx) LockTenantLinks(ctx context.Context, tenantID string) error {
 	return t.lockRows(ctx, `SELECT user_id FROM links WHERE tenant_id = ? ORDER BY insert_instant, provider_user_id, provider_id FOR UPDATE`, tenantID)
 }
 
+// LockTenantUsers locks a tenant's users (FOR UPDATE on PostgreSQL; SQLite
+// needs no lock), in id order, for a tenant's delete about to lock the
+// tenant and its applications: a registration's create or update holds its
+// user when it reads the application, and a user's update when it reads
+// the tenant, while the tenant's delete, which reached the users only
+// through the tenant's cascade, held both.
+func (t *tx) LockTenantUsers(ctx context.Context, tenantID string) error {
+	return t.lockRows(ctx, `SELECT id FROM users WHERE tenant_id = ? ORDER BY id FOR UPDATE`, tenantID)
+}
+
 func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
 	if providerID == "" {
 		return getList[authcore.IdentityProviderLink](ctx, t, "link",

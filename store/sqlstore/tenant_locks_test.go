@@ -11,13 +11,14 @@ import (
 
 type tenantLocker interface {
 	LockTenantLinks(ctx context.Context, tenantID string) error
+	LockTenantUsers(ctx context.Context, tenantID string) error
 	LockTenantTokens(ctx context.Context, tenantID string) error
 	LockApplicationTokens(ctx context.Context, applicationID string) error
 }
 
-// On PostgreSQL a tenant's delete locks the tenant's links and refresh
-// tokens, and an application's delete the application's tokens, before the
-// tenant or the application (authcore's DeleteTenant and
+// On PostgreSQL a tenant's delete locks the tenant's links, refresh tokens
+// and users, and an application's delete the application's tokens, before
+// the tenant or the application (authcore's DeleteTenant and
 // DeleteApplication): a transaction that holds them waits, and one that
 // holds another tenant's or application's does not.
 func TestPostgresTenantAndApplicationLocks(t *testing.T) {
@@ -65,6 +66,23 @@ func TestPostgresTenantAndApplicationLocks(t *testing.T) {
 		require.NoError(t, holder.end())
 		requireDone(t, token, "the token's read did not go on")
 		requireDone(t, links, "the links' read did not go on")
+	})
+
+	t.Run("users", func(t *testing.T) {
+		readUser := func(id string) func(ctx context.Context, tx authcore.Store) error {
+			return func(ctx context.Context, tx authcore.Store) error {
+				_, err := tx.GetUser(ctx, id)
+				return err
+			}
+		}
+		holder := holdTx(t, s, func(ctx context.Context, tx authcore.Store) error {
+			return tx.(tenantLocker).LockTenantUsers(ctx, "t")
+		})
+		requireDone(t, inTx(s, readUser("o-u")), "another tenant's user was locked")
+		user := inTx(s, readUser("t-u"))
+		requireWaitsForLock(t, s, "SELECT doc FROM users WHERE id", "the tenant's user was not locked")
+		require.NoError(t, holder.end())
+		requireDone(t, user, "the user's read did not go on")
 	})
 
 	t.Run("application", func(t *testing.T) {

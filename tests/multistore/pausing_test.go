@@ -112,9 +112,19 @@ func (t *pausingTx) GetTenantShared(ctx context.Context, id string) (*authcore.T
 	return t.Store.GetTenant(ctx, id)
 }
 
+// GetUser pauses with the user read (locked on PostgreSQL), as a
+// registration for an existing user holds it before it reads the
+// application.
+func (t *pausingTx) GetUser(ctx context.Context, id string) (*authcore.User, error) {
+	u, err := t.Store.GetUser(ctx, id)
+	t.pause("GetUser")
+	return u, err
+}
+
 // GetApplication pauses with the application read (locked on PostgreSQL),
 // as a registration for an existing user holds it, with the user, before
-// it inserts the registration.
+// it inserts the registration, and a combined create with the user's
+// tenant.
 func (t *pausingTx) GetApplication(ctx context.Context, id string) (*authcore.Application, error) {
 	a, err := t.Store.GetApplication(ctx, id)
 	t.pause("GetApplication")

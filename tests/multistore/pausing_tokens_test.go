@@ -59,6 +59,16 @@ func (t *pausingTx) LockTenantLinks(ctx context.Context, tenantID string) error 
 	return nil
 }
 
+// LockTenantUsers forwards the users' lock a tenant's delete finds by type.
+func (t *pausingTx) LockTenantUsers(ctx context.Context, tenantID string) error {
+	if l, ok := t.Store.(interface {
+		LockTenantUsers(context.Context, string) error
+	}); ok {
+		return l.LockTenantUsers(ctx, tenantID)
+	}
+	return nil
+}
+
 // LockIdentityProviderShared forwards the provider's lock a first login
 // takes before its user's insert.
 func (t *pausingTx) LockIdentityProviderShared(ctx context.Context, id string) error {

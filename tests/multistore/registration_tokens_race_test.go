@@ -46,12 +46,13 @@ func TestRegistrationCreateTokensRaces(t *testing.T) {
 	for _, k := range kinds() {
 		for _, refresh := range []bool{true, false} {
 			for _, combined := range []bool{false, true} {
-				// Once it holds the user and the application (an existing
-				// user's) or inserted the user (combined create); after the
-				// registration's insert, where it read the tenant (shared)
-				// next; before and after the refresh token's insert; and
-				// with all its locks, before the commit.
-				pauses := []string{"GetApplication"}
+				// An existing user's registration once it holds the user,
+				// then the application too; a combined create once it
+				// inserted the user; after the registration's insert,
+				// where it read the tenant (shared) next; before and after
+				// the refresh token's insert; and with all its locks,
+				// before the commit.
+				pauses := []string{"GetUser", "GetApplication"}
 				if combined {
 					pauses = []string{"CreateUser"}
 				}
@@ -67,6 +68,11 @@ func TestRegistrationCreateTokensRaces(t *testing.T) {
 						continue
 					}
 					for _, pauseAt := range pauses {
+						if pauseAt == "GetUser" && (other == regRaceAppDelete || other == regRaceRevoke) {
+							// Holding the user alone, the registration
+							// holds nothing these wait for.
+							continue
+						}
 						name := fmt.Sprintf("%s/refresh=%t/combined=%t/%s/%s", k.name, refresh, combined, other, pauseAt)
 						t.Run(name, func(t *testing.T) {
 							raceRegistrationCreate(t, k, refresh, combined, other, pauseAt)
