@@ -87,10 +87,6 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 	)
 	if withTokens {
 		cfg = e.configSnapshot(ctx) // configcache.go
-		var err error
-		if tenant, err = e.registrationTenant(ctx, cfg, req.Registration.ApplicationID); err != nil {
-			return nil, err
-		}
 	}
 	if req.User != nil {
 		// One id for every run of the transaction: CleanSpeak is told the
@@ -101,6 +97,30 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 		}
 		userID = id
 	}
+	// The application and its tenant are read before the transaction,
+	// without a lock, as a login reads them: the application's tenant is
+	// the combined create's when the request names none (combinedCreate),
+	// and the tokens' (registrationTokens). Read in the transaction, after
+	// the user or the application, they were locked in the other order
+	// than a tenant's delete locks them (the tenant, then its
+	// applications), a deadlock on PostgreSQL.
+	hint := ""
+	if req.User != nil || withTokens {
+		app, err := e.registrationApp(ctx, cfg, req.Registration.ApplicationID)
+		if err != nil {
+			return nil, err
+		}
+		if app != nil {
+			hint = app.TenantID
+		}
+		if withTokens && app != nil {
+			if tenant, err = e.sharedTenant(ctx, cfg, app.TenantID); errors.Is(err, ErrNotFound) {
+				tenant = nil
+			} else if err != nil {
+				return nil, err
+			}
+		}
+	}
 	m := e.newModeration(ctx) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
@@ -109,7 +129,7 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 			resp, tokenReq = RegistrationResponse{}, nil
 			var err error
 			if req.User != nil {
-				user, reg, err = e.combinedCreate(ctx, tx, m, userID, req)
+				user, reg, err = e.combinedCreate(ctx, tx, m, userID, hint, req)
 			} else {
 				user, reg, err = e.registerExisting(ctx, tx, m, userID, req)
 			}
@@ -150,17 +170,10 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 	return &resp, nil
 }
 
-// registrationTenant reads, before the registration's transaction and
-// without a lock, the tenant of the application appID names, whose tokens
-// a registration's create answer carries: nil when appID names no
-// application (the registration is then refused).
-//
-// A login reads its tenant so, and a registration must too: the tenant
-// read (even shared) in the transaction, once it held the user and the
-// application, closed a cycle on PostgreSQL with a tenant's delete, which
-// locks the tenant, then its applications and, through its users'
-// cascade, the users (TestRegistrationCreateTokensRaces).
-func (e *Engine) registrationTenant(ctx context.Context, cfg *configSnapshot, appID string) (*Tenant, error) {
+// registrationApp reads, before the registration's transaction and without
+// a lock, the application appID names: nil when there is none (the
+// registration is then refused in the transaction, which reads it again).
+func (e *Engine) registrationApp(ctx context.Context, cfg *configSnapshot, appID string) (*Application, error) {
 	appID = strings.ToLower(strings.TrimSpace(appID))
 	if !isUUID(appID) {
 		// No application has it; its error is the registration's.
@@ -170,22 +183,15 @@ func (e *Engine) registrationTenant(ctx context.Context, cfg *configSnapshot, ap
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	tenant, err := e.sharedTenant(ctx, cfg, app.TenantID)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	return tenant, err
+	return app, err
 }
 
 // registrationTokens decides whether the create answer of reg carries tokens
 // (RegisterUser) and, when it does and the application generates refresh
 // tokens, stores the refresh token in tx, the registration's transaction,
-// and sets it in resp. tenant is the one registrationTenant read, used when
-// it is the user's. It returns the access token to sign after the commit,
-// nil for none.
+// and sets it in resp. tenant is the application's, read before the
+// transaction, used when it is the user's. It returns the access token to
+// sign after the commit, nil for none.
 func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSnapshot, tenant *Tenant, user *User, reg *UserRegistration, resp *RegistrationResponse) (*TokenRequest, error) {
 	if refusedStatus(user, e.instant()) != nil || user.PasswordChangeRequired ||
 		(user.TwoFactor != nil && len(user.TwoFactor.Methods) > 0) {
@@ -259,23 +265,14 @@ func (e *Engine) registerExisting(ctx context.Context, tx Store, m *moderation, 
 
 // combinedCreate creates user and registration; the user's and the
 // registration's validation errors are reported together. Without a tenant
-// in the scope or the body, the user goes to the application's tenant.
-func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, userID string, req RegistrationRequest) (*User, *UserRegistration, error) {
+// in the scope or the body, the user goes to hint, the application's tenant
+// ("" when there is no such application), read before the transaction:
+// read here, the application was locked before the tenant. The
+// registration's check reads the application again, after the tenant.
+func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, userID, hint string, req RegistrationRequest) (*User, *UserRegistration, error) {
 	id, err := newObjectID(e, userID, "userId")
 	if err != nil {
 		return nil, nil, err
-	}
-	hint := ""
-	if appID := strings.ToLower(strings.TrimSpace(req.Registration.ApplicationID)); appID != "" {
-		// An unknown application is the registration's error, reported
-		// below; any other failure (on PostgreSQL, a deadlock that ended
-		// the transaction) is the request's.
-		switch app, err := tx.GetApplication(ctx, appID); {
-		case err == nil:
-			hint = app.TenantID
-		case !errors.Is(err, ErrNotFound):
-			return nil, nil, err
-		}
 	}
 	user, err := e.newUser(ctx, tx, id, UserRequest{User: *req.User, SkipVerification: req.SkipVerification}, hint)
 	var errs validation.Errors

@@ -41,6 +41,10 @@ const (
 // transaction after it held the user and the application, and a tenant's
 // delete, which locks the tenant and then its applications, deadlocked
 // with it on PostgreSQL. The tenant is read before the transaction now.
+// So is the application a combined create reads for its tenant, which it
+// locked before the tenant; and a tenant's delete locks its users before
+// the tenant, as the registration of an existing user holds its user when
+// it reads the application.
 func TestRegistrationCreateTokensRaces(t *testing.T) {
 	others := []regRaceOther{regRaceTenantDelete, regRaceAppDelete, regRaceUserDelete, regRaceRevoke}
 	for _, k := range kinds() {
@@ -48,13 +52,14 @@ func TestRegistrationCreateTokensRaces(t *testing.T) {
 			for _, combined := range []bool{false, true} {
 				// An existing user's registration once it holds the user,
 				// then the application too; a combined create once it
+				// holds the application (and its tenant), then once it
 				// inserted the user; after the registration's insert,
 				// where it read the tenant (shared) next; before and after
 				// the refresh token's insert; and with all its locks,
 				// before the commit.
 				pauses := []string{"GetUser", "GetApplication"}
 				if combined {
-					pauses = []string{"CreateUser"}
+					pauses = []string{"GetApplication", "CreateUser"}
 				}
 				pauses = append(pauses, "CreateRegistration")
 				if refresh {
