@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
 )
 
 // regRaceOther is what runs beside a registration's create in
@@ -35,7 +36,10 @@ const (
 // one in which the registration, which held its locks first, comes first:
 // it answers its tokens, the other side then succeeds, and nothing of a
 // deleted tenant, application or user (no registration, no refresh token)
-// is left; a revocation leaves no token of the application.
+// is left; a revocation leaves no token of the application. The other
+// order too: the other side paused before its commit, the registration
+// waits for it and is then refused as for what was deleted, with nothing
+// written, or (after a revocation) is made with its refresh token.
 //
 // The registration of an existing user read its tenant (shared) in its
 // transaction after it held the user and the application, and a tenant's
@@ -65,7 +69,8 @@ func TestRegistrationCreateTokensRaces(t *testing.T) {
 				if refresh {
 					pauses = append(pauses, "BeforeCreateRefreshToken", "CreateRefreshToken")
 				}
-				pauses = append(pauses, "Commit")
+				// "": the other side first, paused before its commit.
+				pauses = append(pauses, "Commit", "")
 				for _, other := range others {
 					if combined && other == regRaceUserDelete {
 						// The user is the registration's own, not
@@ -78,7 +83,11 @@ func TestRegistrationCreateTokensRaces(t *testing.T) {
 							// holds nothing these wait for.
 							continue
 						}
-						name := fmt.Sprintf("%s/refresh=%t/combined=%t/%s/%s", k.name, refresh, combined, other, pauseAt)
+						at := pauseAt
+						if at == "" {
+							at = "after"
+						}
+						name := fmt.Sprintf("%s/refresh=%t/combined=%t/%s/%s", k.name, refresh, combined, other, at)
 						t.Run(name, func(t *testing.T) {
 							raceRegistrationCreate(t, k, refresh, combined, other, pauseAt)
 						})
@@ -89,6 +98,10 @@ func TestRegistrationCreateTokensRaces(t *testing.T) {
 	}
 }
 
+// raceRegistrationCreate runs a registration's create beside other. With
+// pauseAt set, the registration pauses there and other runs beside it;
+// with pauseAt "", other pauses before its commit, holding all its locks,
+// and the registration runs beside it.
 func raceRegistrationCreate(t *testing.T, k storeKind, refresh, combined bool, other regRaceOther, pauseAt string) {
 	ctx := context.Background()
 	open := k.open(t)
@@ -121,33 +134,44 @@ func raceRegistrationCreate(t *testing.T, k storeKind, refresh, combined bool, o
 	}
 	keepAnotherTenant(t, e)
 
+	actorPause := ""
+	if pauseAt == "" {
+		actorPause = "Commit"
+	}
 	registrar, rs := c.pausedEngine(t, open, pauseAt)
-	actor, as := c.pausedEngine(t, open, "")
+	actor, as := c.pausedEngine(t, open, actorPause)
 
 	var (
 		out     *authcore.RegistrationResponse
 		revoked int
 	)
-	regErr, otherErr := raceAround(t, k, rs, "%",
-		func() error {
+	register := func() error {
+		var err error
+		out, err = registrar.RegisterUser(ctx, userID, req)
+		return err
+	}
+	run := func() error {
+		switch other {
+		case regRaceTenantDelete:
+			return actor.DeleteTenant(ctx, tenantID)
+		case regRaceAppDelete:
+			return actor.DeleteApplication(ctx, targetApp)
+		case regRaceUserDelete:
+			return actor.DeleteUser(ctx, userID)
+		default:
 			var err error
-			out, err = registrar.RegisterUser(ctx, userID, req)
+			revoked, err = actor.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: targetApp})
 			return err
-		},
-		func() error {
-			switch other {
-			case regRaceTenantDelete:
-				return actor.DeleteTenant(ctx, tenantID)
-			case regRaceAppDelete:
-				return actor.DeleteApplication(ctx, targetApp)
-			case regRaceUserDelete:
-				return actor.DeleteUser(ctx, userID)
-			default:
-				var err error
-				revoked, err = actor.RevokeRefreshTokens(ctx, authcore.RevokeRequest{ApplicationID: targetApp})
-				return err
-			}
-		})
+		}
+	}
+	if pauseAt == "" {
+		otherErr, regErr := raceAround(t, k, as, "%", run, register)
+		assert.Zero(t, rs.conflicts.Load()+as.conflicts.Load(), "transactions lost to a deadlock")
+		require.NoError(t, otherErr)
+		checkRegistrationAfter(t, open(t), other, refresh, combined, tenantID, targetApp, userID, out, revoked, regErr)
+		return
+	}
+	regErr, otherErr := raceAround(t, k, rs, "%", register, run)
 	assert.Zero(t, rs.conflicts.Load()+as.conflicts.Load(), "transactions lost to a deadlock")
 	require.NoError(t, regErr, "the registration that held its locks first goes on")
 	require.NoError(t, otherErr, "the %s waits for the registration and then runs", other)
@@ -189,5 +213,58 @@ func raceRegistrationCreate(t *testing.T, k storeKind, refresh, combined bool, o
 	case regRaceUserDelete:
 		_, err = s.GetUser(ctx, regUser)
 		assert.ErrorIs(t, err, authcore.ErrNotFound, "the user")
+	}
+}
+
+// checkRegistrationAfter checks the outcome of a registration's create (out
+// and regErr) that waited for other's commit: after a delete it is refused
+// as for what the delete removed, with nothing written; after a revocation
+// it is made, and its refresh token stays.
+func checkRegistrationAfter(t *testing.T, s authcore.Store, other regRaceOther, refresh, combined bool, tenantID, targetApp, userID string,
+	out *authcore.RegistrationResponse, revoked int, regErr error) {
+	t.Helper()
+	ctx := context.Background()
+	if other == regRaceRevoke {
+		require.NoError(t, regErr, "the registration comes after the revocation")
+		want := 0
+		if refresh {
+			want = 1 // the first login's
+		}
+		assert.Equal(t, want, revoked)
+		tokens, err := s.ListRefreshTokens(ctx, out.User.ID)
+		require.NoError(t, err)
+		if refresh {
+			require.Len(t, tokens, 1, "the registration's refresh token outlives a revocation before it")
+			assert.Equal(t, out.RefreshTokenID, tokens[0].ID)
+		} else {
+			assert.Empty(t, tokens)
+		}
+		return
+	}
+	var verr *validation.Errors
+	switch {
+	case other == regRaceAppDelete:
+		require.ErrorAs(t, regErr, &verr)
+		assert.Equal(t, []string{"[invalid]registration.applicationId"}, verr.Codes(), "an application deleted before is unknown")
+	case other == regRaceTenantDelete && combined:
+		require.ErrorAs(t, regErr, &verr)
+		assert.Equal(t, []string{"[invalid]user.tenantId"}, verr.Codes(), "a tenant deleted before is unknown")
+	default:
+		assert.ErrorIs(t, regErr, authcore.ErrNotFound, "the user is gone")
+	}
+	if combined {
+		if other == regRaceAppDelete {
+			_, err := s.GetUserByEmail(ctx, tenantID, "combined@example.com")
+			assert.ErrorIs(t, err, authcore.ErrNotFound, "the refused create leaves no user")
+		}
+		return
+	}
+	if other == regRaceAppDelete {
+		tokens, err := s.ListRefreshTokens(ctx, userID)
+		require.NoError(t, err)
+		assert.Empty(t, tokens, "the refused registration leaves no refresh token")
+		regs, err := s.ListRegistrations(ctx, userID)
+		require.NoError(t, err)
+		assert.Empty(t, regs, "nor a registration")
 	}
 }
