@@ -164,6 +164,16 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 		resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, cfg, *tokenReq)
 		return err
 	})
+	if errors.Is(err, ErrNotFound) && req.User != nil {
+		// The tenant's first token makes its signing key, in a transaction
+		// that reads the tenant again: the tenant was deleted since the
+		// commit, and the user and registration with it. A combined create
+		// names no user, so the bare not-found ("no such user") would not
+		// be its answer: it is that of an application gone before the
+		// commit. An existing user's registration keeps the not-found,
+		// its answer had the delete come first.
+		return nil, invalid("registration.applicationId", validation.KindInvalid, unknownRegistrationApp(reg.ApplicationID))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -365,10 +375,15 @@ func registrationApplication(ctx context.Context, tx Store, tenantID, appID stri
 		return nil, err
 	}
 	if err != nil || app.TenantID != tenantID {
-		errs.Invalid("registration.applicationId", fmt.Sprintf("The [registration.applicationId] property does not name an application of the user's tenant: [%s].", appID))
+		errs.Invalid("registration.applicationId", unknownRegistrationApp(appID))
 		return nil, nil
 	}
 	return app, nil
+}
+
+// unknownRegistrationApp is the message of [invalid]registration.applicationId.
+func unknownRegistrationApp(appID string) string {
+	return fmt.Sprintf("The [registration.applicationId] property does not name an application of the user's tenant: [%s].", appID)
 }
 
 // checkRegistrationFields checks the registration's properties that

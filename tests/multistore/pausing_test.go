@@ -57,6 +57,12 @@ func (s *pausingStore) InTx(ctx context.Context, fn func(ctx context.Context, tx
 		// committed, holding no lock, before it signs its token.
 		ptx.pause("LoginCommitted")
 	}
+	if err == nil && ptx.registered {
+		// "RegistrationCommitted" pauses a registration's create once its
+		// transaction has committed, holding no lock, before it signs its
+		// token.
+		ptx.pause("RegistrationCommitted")
+	}
 	return err
 }
 
@@ -77,6 +83,8 @@ type pausingTx struct {
 	s *pausingStore
 	// loggedIn: the transaction wrote a login record (a login's).
 	loggedIn bool
+	// registered: the transaction wrote a registration.
+	registered bool
 }
 
 func (t *pausingTx) CreateLoginRecord(ctx context.Context, r *authcore.LoginRecord) error {
@@ -136,6 +144,7 @@ func (t *pausingTx) GetApplication(ctx context.Context, id string) (*authcore.Ap
 // application).
 func (t *pausingTx) CreateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
 	err := t.Store.CreateRegistration(ctx, r)
+	t.registered = err == nil
 	t.pause("CreateRegistration")
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/validation"
 )
 
 // registrationTokens is what a registration's create answer says of its
@@ -98,5 +99,66 @@ func TestRegistrationCreateConflictOnceStoresOneRefreshToken(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A tenant deleted after a registration's create committed and before it
+// signed its access token (signed after the commit, as a login's). The
+// tenant's first token makes its signing key, in a transaction that reads
+// the tenant again, and the store's not-found came out of the create: the
+// adapter answered the combined create, which names no user, 404, "no such
+// user". It is answered as the create of a registration to an application
+// that is gone, [invalid]registration.applicationId, with no token and no
+// key made for the deleted tenant. The registration of an existing user
+// still answers not found: its user went with the tenant, as it would have
+// had the delete come first.
+func TestDeleteTenantBeforeRegistrationSigns(t *testing.T) {
+	for _, k := range kinds() {
+		for _, combined := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/combined=%t", k.name, combined), func(t *testing.T) {
+				ctx := context.Background()
+				open := k.open(t)
+				c := newCluster(t, open, 1)
+				e := c.engines[0]
+				tn, err := e.CreateTenant(ctx, "", authcore.Tenant{Name: "short-lived"})
+				require.NoError(t, err)
+				require.Empty(t, tn.JWTConfiguration.AccessTokenKeyID, "the tenant's first token makes its key")
+				app, err := e.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: tn.ID, Name: "doomed"}})
+				require.NoError(t, err)
+				req := authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: app.ID}}
+				userID := ""
+				if combined {
+					req.User = &authcore.UserInput{Email: "combined@example.com"}
+				} else {
+					u, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{TenantID: tn.ID, Email: "existing@example.com"}})
+					require.NoError(t, err)
+					userID = u.ID
+				}
+				keys, err := open(t).ListKeys(ctx)
+				require.NoError(t, err)
+
+				registrar, rs := c.pausedEngine(t, open, "RegistrationCommitted")
+				var out *authcore.RegistrationResponse
+				regErr, deleteErr := pauseAround(t, rs,
+					func() error {
+						var err error
+						out, err = registrar.RegisterUser(ctx, userID, req)
+						return err
+					},
+					func() error { return e.DeleteTenant(ctx, tn.ID) })
+				require.NoError(t, deleteErr)
+				require.Nil(t, out, "no answer, and no token")
+				if combined {
+					var verr *validation.Errors
+					require.ErrorAs(t, regErr, &verr)
+					require.Equal(t, []string{"[invalid]registration.applicationId"}, verr.Codes())
+				} else {
+					require.ErrorIs(t, regErr, authcore.ErrNotFound, "the user went with the tenant")
+				}
+				after, err := open(t).ListKeys(ctx)
+				require.NoError(t, err)
+				require.Len(t, after, len(keys), "no key was made for the deleted tenant")
+			})
+		}
 	}
 }
