@@ -1,6 +1,7 @@
 package authcore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -202,7 +203,13 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 			RefreshTokenExpirationInstant: rt.ExpirationInstant,
 			RefreshTokenMaxAge:            rt.MaxAge(now),
 		}
-		info := overEventInfo(EventInfo{IPAddress: req.IPAddress, UserAgent: requestUserAgent(ctx)}, req.EventInfo)
+		// The event takes the caller's address as every event does (the
+		// adapter puts X-Forwarded-For's first in ctx), not the device's,
+		// which behind an untrusted proxy is the proxy's; a Go caller
+		// without WithEventInfo gets req.IPAddress.
+		base := *eventInfoFrom(ctx)
+		base.IPAddress = cmp.Or(base.IPAddress, req.IPAddress)
+		info := overEventInfo(base, req.EventInfo)
 		return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
 			Info: &info}) // events.go
 	})
