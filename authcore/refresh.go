@@ -265,9 +265,16 @@ func (e *Engine) refreshLoginState(ctx context.Context, tx Store, cfg *configSna
 	getApp := func(ctx context.Context, id string) (*Application, error) {
 		return getApplicationShared(ctx, tx, id) // login.go
 	}
-	if tr.Tenant, err = cachedInTx(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
-		if tr.Application, err = cachedInTx(ctx, cfg, configKindApplication, rt.ApplicationID, getApp); err == nil {
-			tr.User, err = tx.GetUser(ctx, rt.UserID)
+	// The user before the tenant and the application (on PostgreSQL every
+	// read in a transaction locks), the order of a user's update (its user,
+	// then its tenant), of a registration's update (its user, then the
+	// application) and of a tenant's delete (the tokens, the users, then the
+	// tenant and its applications). Read after them, a refresh held the
+	// tenant or the application while it waited for a user whose update
+	// waited for it, a deadlock.
+	if tr.User, err = tx.GetUser(ctx, rt.UserID); err == nil {
+		if tr.Tenant, err = cachedInTx(ctx, cfg, configKindTenant, rt.TenantID, tx.GetTenant); err == nil {
+			tr.Application, err = cachedInTx(ctx, cfg, configKindApplication, rt.ApplicationID, getApp)
 		}
 	}
 	if errors.Is(err, ErrNotFound) {
