@@ -14,7 +14,8 @@ import (
 // refresh of one of them holds the token and has not yet read its
 // application and user (the refresher's store hides ConfigVersioner, so its
 // transaction reads them, as any engine's does on a configuration change).
-// A refresh locks the token, then the application, then the user; the
+// A refresh locked the token, then the application, then the user (the
+// user comes right after the token now, for a user's update); the
 // revocation locked the user, or the application for update, and then
 // waited for the token, a deadlock on PostgreSQL that one of them lost and
 // ran again (after the server's deadlock timeout). The revocation locks the
