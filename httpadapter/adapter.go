@@ -263,6 +263,8 @@ func apiKeyRefusal(hdr string) string {
 		return "no Authorization header (the API key goes there)"
 	case len(hdr) > 7 && strings.EqualFold(hdr[:7], "Bearer "):
 		return `no API key matches the Authorization header, which starts with "Bearer ": the API takes the key itself, with no scheme`
+	case len(hdr) > 4 && strings.EqualFold(hdr[:4], "JWT "):
+		return `no API key matches the Authorization header, which starts with "JWT ": the API takes the key itself, with no scheme`
 	}
 	return "no API key matches the Authorization header"
 }

@@ -273,7 +273,7 @@ func tokenPayload(token string) (json.RawMessage, bool) {
 }
 
 // errNoAccessToken is a 401 (logged at Debug, as every 401's reason).
-var errNoAccessToken = fmt.Errorf("httpadapter: no access token in the Authorization header (Bearer) or the access_token cookie: %w", authcore.ErrUnauthorized)
+var errNoAccessToken = fmt.Errorf("httpadapter: no access token in the Authorization header (Bearer or JWT) or the access_token cookie: %w", authcore.ErrUnauthorized)
 
 // validateJWT is GET /api/jwt/validate: 200 {"jwt": claims}, or 401 empty.
 func (h *Handler) validateJWT(w http.ResponseWriter, r *http.Request) error {

@@ -45,6 +45,7 @@ func TestRefusalsAreLoggedAtDebug(t *testing.T) {
 	}{
 		{"no key", "", "", "", h, 401, "no Authorization header"},
 		{"key sent as a bearer token", "Bearer " + key, "", "", h, 401, `starts with \"Bearer \": the API takes the key itself`},
+		{"key sent under the JWT scheme", "JWT " + key, "", "", h, 401, `starts with \"JWT \": the API takes the key itself`},
 		{"unknown key", key + "x", "", "", h, 401, "no API key matches the Authorization header"},
 		{"locked key on a global object", locked, "", "", h, 401, "may not read or change a global object"},
 		{"tenant header not a UUID", key, "acme", "", h, 401, "X-FusionAuth-TenantId is not a UUID"},
