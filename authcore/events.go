@@ -516,26 +516,15 @@ func requestUserAgent(ctx context.Context) string {
 // settles it into ip), the body's eventInfo field by field over its
 // deprecated metaData.device and the caller's user agent.
 func loginInfo(ctx context.Context, ip string, md *LoginMetaData, body *EventInfo) *EventInfo {
-	info := &EventInfo{IPAddress: ip, UserAgent: requestUserAgent(ctx)}
+	info := EventInfo{IPAddress: ip, UserAgent: requestUserAgent(ctx)}
 	if md != nil && md.Device != nil {
 		info.DeviceDescription = md.Device.Description
 		info.DeviceName = md.Device.Name
 		info.DeviceType = md.Device.Type
 	}
-	if body != nil {
-		if body.Data != nil {
-			info.Data = body.Data
-		}
-		info.DeviceDescription = cmp.Or(body.DeviceDescription, info.DeviceDescription)
-		info.DeviceName = cmp.Or(body.DeviceName, info.DeviceName)
-		info.DeviceType = cmp.Or(body.DeviceType, info.DeviceType)
-		if body.Location != nil {
-			info.Location = body.Location
-		}
-		info.OS = cmp.Or(body.OS, info.OS)
-		info.UserAgent = cmp.Or(body.UserAgent, info.UserAgent)
-	}
-	return info
+	// Its ipAddress, when set, is already ip (IdentityProviderLogin).
+	info = overEventInfo(info, body)
+	return &info
 }
 
 // subscriberPublisher adapts an EventSubscriber to a Publisher.
