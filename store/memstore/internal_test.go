@@ -25,7 +25,7 @@ func TestDueHeapPopsInExpiryOrder(t *testing.T) {
 	var want []int64
 	for i := range 10_000 {
 		exp := r.Int64N(1000)
-		h.push(refreshDue{exp: exp, id: fmt.Sprint(i)})
+		h.push(dueEntry{exp: exp, id: fmt.Sprint(i)})
 		want = append(want, exp)
 	}
 	slices.Sort(want)
@@ -113,7 +113,7 @@ func TestPruneRemovesAtMostABudgetPerCommit(t *testing.T) {
 		require.LessOrEqual(t, writes, n, "pruning does not progress")
 	}
 	assert.Equal(t, (n+pruneBudget-1)/pruneBudget, writes, "each commit prunes a full budget while a backlog lasts")
-	assert.Empty(t, f.s.d.refreshDue)
+	assert.Empty(t, f.s.d.refreshDue.due)
 }
 
 func TestPruneLeavesRevokedTokensEntriesHarmless(t *testing.T) {
@@ -130,7 +130,7 @@ func TestPruneLeavesRevokedTokensEntriesHarmless(t *testing.T) {
 	assert.ErrorIs(t, err, authcore.ErrNotFound, "due: pruned")
 	_, err = f.s.GetRefreshToken(f.ctx, kept)
 	assert.NoError(t, err, "not due: kept")
-	assert.Len(t, f.s.d.refreshDue, 1, "the revoked token's entry is gone too")
+	assert.Len(t, f.s.d.refreshDue.due, 1, "the revoked token's entry is gone too")
 }
 
 // An update may move a token's expiry (a sliding window moves it on every
@@ -162,7 +162,7 @@ func TestPruneFollowsAnExpiryMovedByAnUpdate(t *testing.T) {
 				rt.ExpirationInstant = f.t0 + u
 				require.NoError(t, f.s.UpdateRefreshToken(f.ctx, rt))
 			}
-			require.Len(t, f.s.d.refreshDue, c.entries)
+			require.Len(t, f.s.d.refreshDue.due, c.entries)
 			last := f.t0 + c.updates[len(c.updates)-1]
 			// Every expiry it once had passes, then its last one.
 			for ms := f.t0 + 1000; ms < last; ms += 1000 {
@@ -173,7 +173,7 @@ func TestPruneFollowsAnExpiryMovedByAnUpdate(t *testing.T) {
 			f.clock.Set(time.UnixMilli(last))
 			f.write()
 			assert.False(t, f.has(id), "its last expiry applies")
-			assert.LessOrEqual(t, len(f.s.d.refreshDue), c.entries-1, "its entry went with it")
+			assert.LessOrEqual(t, len(f.s.d.refreshDue.due), c.entries-1, "its entry went with it")
 		})
 	}
 }
@@ -201,7 +201,7 @@ func TestPruneIgnoresRolledBackTransactions(t *testing.T) {
 	require.NoError(t, s.CreateEventLog(ctx, &authcore.EventLog{Message: "tick"}))
 	_, err = s.GetRefreshToken(ctx, "old")
 	require.NoError(t, err, "the engine's clock, as stored, has not passed its expiry")
-	assert.Len(t, s.d.refreshDue, 1, "the rolled-back token was never queued")
+	assert.Len(t, s.d.refreshDue.due, 1, "the rolled-back token was never queued")
 }
 
 // checkInvariants checks what users.go keeps in step: the records, their
@@ -257,7 +257,7 @@ func checkInvariants(t *testing.T, d *data) {
 	}
 	// Every token with an expiry is queued, no later than it expires.
 	first := map[string]int64{}
-	for _, e := range d.refreshDue {
+	for _, e := range d.refreshDue.due {
 		if cur, ok := first[e.id]; !ok || e.exp < cur {
 			first[e.id] = e.exp
 		}

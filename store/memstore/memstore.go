@@ -112,10 +112,8 @@ type data struct {
 	refresh      map[string]*authcore.RefreshToken
 	refreshHash  map[string]string
 	refreshPrev  map[string]string
-	refreshDue   dueHeap          // refresh.go
-	refreshSeen  int64            // refresh.go
-	pendingDue   dueHeap          // pending.go
-	pendingSeen  int64            // pending.go
+	refreshDue   expiryQueue      // refresh.go
+	pendingDue   expiryQueue      // pending.go
 	clock        func() time.Time // WithClock; nil: see refresh.go
 	keys         map[string]*authcore.SigningKey
 	keyKids      map[string]string // EffectiveKid -> key id
@@ -193,12 +191,12 @@ type txn struct {
 	// due are the expiries of the refresh tokens this transaction stored,
 	// queued for pruning when it commits (refresh.go); dueBuf holds a
 	// login's one without an allocation of its own.
-	due       []refreshDue
-	dueBuf    [1]refreshDue
+	due       []dueEntry
+	dueBuf    [1]dueEntry
 	maxInsert int64
 	// pendingDue are the expiries of the pending links this transaction
 	// stored, and maxPendingInsert their newest InsertInstant (pending.go).
-	pendingDue       []refreshDue
+	pendingDue       []dueEntry
 	maxPendingInsert int64
 }
 

@@ -29,16 +29,16 @@ import (
 // about this rate per write.
 const pruneBudget = 16
 
-type refreshDue struct {
+type dueEntry struct {
 	exp int64 // ExpirationInstant, epoch ms
 	id  string
 }
 
 // dueHeap is a min-heap on exp. It is not container/heap: that one boxes
 // each pushed value in an interface, an allocation per login.
-type dueHeap []refreshDue
+type dueHeap []dueEntry
 
-func (h *dueHeap) push(e refreshDue) {
+func (h *dueHeap) push(e dueEntry) {
 	s := append(*h, e)
 	for i := len(s) - 1; i > 0; {
 		p := (i - 1) / 2
@@ -51,12 +51,12 @@ func (h *dueHeap) push(e refreshDue) {
 	*h = s
 }
 
-func (h *dueHeap) pop() refreshDue {
+func (h *dueHeap) pop() dueEntry {
 	s := *h
 	top := s[0]
 	last := len(s) - 1
 	s[0] = s[last]
-	s[last] = refreshDue{} // the id is no longer referenced from here
+	s[last] = dueEntry{} // the id is no longer referenced from here
 	s = s[:last]
 	for i := 0; ; {
 		m := 2*i + 1
@@ -81,56 +81,81 @@ func (h *dueHeap) pop() refreshDue {
 	return top
 }
 
-// afterCommit queues the committed transaction's tokens and prunes.
-func (d *data) afterCommit(tx *txn) {
-	for _, e := range tx.due {
-		d.refreshDue.push(e)
-	}
-	d.refreshSeen = max(d.refreshSeen, tx.maxInsert)
-	d.pruneRefresh(pruneBudget)
-	for _, e := range tx.pendingDue {
-		d.pendingDue.push(e)
-	}
-	d.pendingSeen = max(d.pendingSeen, tx.maxPendingInsert)
-	d.prunePending(pruneBudget)
+// expiryQueue is how data prunes one kind of record by its expiry: the due
+// entries, and seen, the newest InsertInstant of a committed record (the
+// engine's clock, as the engine wrote it).
+type expiryQueue struct {
+	due  dueHeap
+	seen int64
 }
 
-// pruneNow is the instant expiry is judged at. With WithClock it is that
-// clock. Without, it is the newest InsertInstant of a stored token (the
-// engine's clock, as the engine wrote it) but never later than the wall
-// clock: so a store behind an engine with a clock of its own (tests, a
-// replay) never removes a token the engine still accepts, and a token
-// stamped in the future cannot make the store prune early.
-func (d *data) pruneNow() int64 {
-	if d.clock != nil {
-		return d.clock().UnixMilli()
+// add queues a committed transaction's entries.
+func (q *expiryQueue) add(entries []dueEntry, maxInsert int64) {
+	for _, e := range entries {
+		q.due.push(e)
 	}
-	return min(d.refreshSeen, time.Now().UnixMilli())
+	q.seen = max(q.seen, maxInsert)
 }
 
-// pruneRefresh removes up to budget due entries' expired tokens and
-// reports how many tokens it removed. It is not undoable: it runs after a
-// commit, and an expired token is refused by the engine whether or not it
-// is still here.
-func (d *data) pruneRefresh(budget int) int {
-	if len(d.refreshDue) == 0 || d.clock == nil && d.refreshDue[0].exp > d.refreshSeen {
+// now is the instant expiry is judged at. With WithClock it is that clock.
+// Without, it is seen but never later than the wall clock: so a store
+// behind an engine with a clock of its own (tests, a replay) never removes
+// a record the engine still accepts, and a record stamped in the future
+// cannot make the store prune early.
+func (q *expiryQueue) now(clock func() time.Time) int64 {
+	if clock != nil {
+		return clock().UnixMilli()
+	}
+	return min(q.seen, time.Now().UnixMilli())
+}
+
+// prune handles up to budget due entries and reports how many records it
+// removed. expiry reads an entry's record's expiry now (false: gone since
+// it was queued, and the entry is dropped unread); a record expired by then
+// is removed, and one whose expiry moved later is queued again for it. It
+// is not undoable: it runs after a commit, and the engine refuses an
+// expired record whether or not it is still here.
+func (q *expiryQueue) prune(clock func() time.Time, budget int, expiry func(id string) (int64, bool), remove func(id string)) int {
+	if len(q.due) == 0 || clock == nil && q.due[0].exp > q.seen {
 		return 0 // the common case, without reading a clock
 	}
-	now := d.pruneNow()
+	now := q.now(clock)
 	n := 0
-	for ; budget > 0 && len(d.refreshDue) > 0 && d.refreshDue[0].exp <= now; budget-- {
-		e := d.refreshDue.pop()
-		rt, ok := d.refresh[e.id]
+	for ; budget > 0 && len(q.due) > 0 && q.due[0].exp <= now; budget-- {
+		e := q.due.pop()
+		exp, ok := expiry(e.id)
 		switch {
 		case !ok:
-		case rt.ExpirationInstant <= now: // the engine's test: now >= ExpirationInstant is expired
-			d.putRefresh(e.id, nil)
+		case exp <= now: // the engine's test: now >= ExpirationInstant is expired
+			remove(e.id)
 			n++
-		default: // extended since it was queued
-			d.refreshDue.push(refreshDue{rt.ExpirationInstant, e.id})
+		default:
+			q.due.push(dueEntry{exp, e.id})
 		}
 	}
 	return n
+}
+
+// afterCommit queues the committed transaction's refresh tokens and
+// pending links, and prunes both.
+func (d *data) afterCommit(tx *txn) {
+	d.refreshDue.add(tx.due, tx.maxInsert)
+	d.pruneRefresh(pruneBudget)
+	d.pendingDue.add(tx.pendingDue, tx.maxPendingInsert)
+	d.prunePending(pruneBudget)
+}
+
+// pruneRefresh removes up to budget due entries' expired refresh tokens.
+func (d *data) pruneRefresh(budget int) int {
+	return d.refreshDue.prune(d.clock, budget,
+		func(id string) (int64, bool) {
+			rt, ok := d.refresh[id]
+			if !ok {
+				return 0, false
+			}
+			return rt.ExpirationInstant, true
+		},
+		func(id string) { d.putRefresh(id, nil) })
 }
 
 // putRefresh sets (r != nil) or removes the token id and keeps its hash
@@ -164,7 +189,7 @@ func (t *txn) setRefresh(id string, v *authcore.RefreshToken) {
 func (t *txn) queueExpiry(r *authcore.RefreshToken) {
 	t.maxInsert = max(t.maxInsert, r.InsertInstant)
 	if r.ExpirationInstant > 0 {
-		t.due = append(t.due, refreshDue{r.ExpirationInstant, r.ID})
+		t.due = append(t.due, dueEntry{r.ExpirationInstant, r.ID})
 	}
 }
 
