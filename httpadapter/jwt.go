@@ -64,7 +64,13 @@ func (h *Handler) refreshJWT(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(RefreshTokenCookie); err == nil && c.Value != "" {
 		token = c.Value
 	}
-	res, err := h.engine.RefreshAccessToken(r.Context(), authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r),
+	// The refresh takes no key, but its docs let a tenant-locked one scope
+	// it as the tenant header does, as for the login.
+	ctx, err := h.loginKeyScope(r)
+	if err != nil {
+		return err
+	}
+	res, err := h.engine.RefreshAccessToken(ctx, authcore.RefreshRequest{RefreshToken: token, IPAddress: h.jwtPeerIP(r),
 		TimeToLiveInSeconds: body.TimeToLiveInSeconds, EventInfo: body.EventInfo})
 	if err != nil {
 		return err

@@ -23,9 +23,9 @@ func (h *Handler) loginRoutes() {
 	h.handle("GET /api/system/event-log/{id}", false, h.getEventLog)
 }
 
-// loginKeyScope adds a tenant-locked API key's tenant to the login's scope:
-// the route takes no key, but the seed lets a locked key scope it as
-// X-FusionAuth-TenantId does. An Authorization header that names no key (an
+// loginKeyScope adds a tenant-locked API key's tenant to the scope of a
+// login or a refresh: those routes take no key, but FusionAuth's docs let a
+// locked key scope them as X-FusionAuth-TenantId does. An Authorization header that names no key (an
 // app's own bearer token passed on by a proxy) is ignored rather than
 // refused; the official client sends none. Without the header this costs
 // nothing.
