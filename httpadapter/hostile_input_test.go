@@ -127,12 +127,26 @@ func TestMethodsOfLiteralRoutesBesideWildcards(t *testing.T) {
 		{"GET", "/api/key/generate", "POST"},
 		{"DELETE", "/api/system/event-log/search", "GET, HEAD, POST"},
 		{"HEAD", "/api/identity-provider/login", "POST"},
+		// OPTIONS, which no route takes, got the mux's 405, whose Allow
+		// listed the 405s above as if they were the route's methods.
+		{"OPTIONS", "/api/identity-provider/login", "POST"},
+		{"OPTIONS", "/api/identity-provider/link", "DELETE, GET, HEAD, POST"},
+		{"OPTIONS", "/api/user/registration", "POST"},
+		{"OPTIONS", "/api/key/generate", "POST"},
+		{"PATCH", "/api/key/generate", "POST"}, // no /api/key/{keyId} PATCH: the same mux 405
+		{"OPTIONS", "/api/key/search", "GET, HEAD, POST"},
+		{"OPTIONS", "/api/system/event-log/search", "GET, HEAD, POST"},
 	} {
 		r := f.do(tc.method, tc.path, "")
 		assert.Equal(t, http.StatusMethodNotAllowed, r.Code, "%s %s: %s", tc.method, tc.path, r.Body)
 		assert.Equal(t, tc.allow, r.Header.Get("Allow"), "%s %s", tc.method, tc.path)
 		assert.Empty(t, r.Body)
 	}
+	// A FusionAuth route authcore does not serve is an empty 404 under
+	// OPTIONS too, not a 405 naming the methods it answers 404.
+	r := f.do("OPTIONS", "/api/user/search", "")
+	assert.Equal(t, http.StatusNotFound, r.Code)
+	assert.Empty(t, r.Header.Get("Allow"))
 	// The wildcard routes still serve their ids, and the literal routes
 	// their own methods.
 	assert.Equal(t, http.StatusNotFound, f.do("GET", "/api/identity-provider/"+twitterID, "").Code)

@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// shadowedMethods answers 405 for a method a literal route lacks when a
-// sibling route with a wildcard has it. Without this, GET
-// /api/identity-provider/login would reach GET /api/identity-provider/{id}
-// and be answered 400 ("login" is no UUID), where the API answers a method
-// a known route does not take with 405 and Allow (SPEC §1), as the mux does
-// for every other route.
+// shadowedMethods answers 405, with the literal route's own Allow, for a
+// method a literal route lacks when it has a sibling route with a wildcard.
+// Without this, GET /api/identity-provider/login would reach GET
+// /api/identity-provider/{id} and be answered 400 ("login" is no UUID),
+// where the API answers a method a known route does not take with 405 and
+// Allow (SPEC §1), as the mux does for every other route.
 func (h *Handler) shadowedMethods() {
 	methods := map[string][]string{} // path -> methods
 	for _, p := range h.patterns {
@@ -24,20 +24,24 @@ func (h *Handler) shadowedMethods() {
 		}
 		dir, _ := splitLast(path)
 		refuse := methodNotAllowed(own)
-		taken := map[string]bool{}
-		for _, m := range own {
-			taken[m] = true
-		}
-		for other, theirs := range methods {
+		shadowed := false
+		for other := range methods {
 			odir, last := splitLast(other)
-			if odir != dir || !strings.HasPrefix(last, "{") {
-				continue
+			if odir == dir && strings.HasPrefix(last, "{") {
+				shadowed = true
+				break
 			}
-			for _, m := range theirs {
-				if !taken[m] {
-					taken[m] = true
-					h.mux.Handle(m+" "+path, refuse)
-				}
+		}
+		if !shadowed {
+			continue
+		}
+		// Every method the path does not take, not only the wildcard's:
+		// for one with no pattern at all (OPTIONS, say), the mux builds
+		// its Allow from every pattern matching the path, the wildcard's
+		// and these 405s included.
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+			if !slices.Contains(own, m) {
+				h.mux.Handle(m+" "+path, refuse)
 			}
 		}
 	}

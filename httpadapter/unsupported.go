@@ -47,7 +47,9 @@ func (h *Handler) unsupported() {
 		if served[path] {
 			continue
 		}
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		// OPTIONS too: left to the mux, it is a 405 whose Allow names
+		// the methods registered here.
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 			h.mux.Handle(m+" "+path, notFound)
 		}
 	}
