@@ -345,19 +345,25 @@ type publicKeysResponse struct {
 // by kid, or one with ?kid= or ?applicationId= (the key that signs the
 // application's access tokens); 404 when it is unknown or an HMAC key.
 func (h *Handler) getPublicKeys(w http.ResponseWriter, r *http.Request) error {
+	// No key needed, but FusionAuth's docs let a tenant-locked one scope
+	// the request as the tenant header does, as for the login.
+	ctx, err := h.loginKeyScope(r)
+	if err != nil {
+		return err
+	}
 	appID, err := jwtUUIDQuery(r, "applicationId")
 	if err != nil {
 		return err
 	}
 	if appID != "" {
-		pk, err := h.engine.ApplicationPublicKey(r.Context(), appID)
+		pk, err := h.engine.ApplicationPublicKey(ctx, appID)
 		if err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusOK, publicKeysResponse{PublicKey: pk})
 		return nil
 	}
-	keys, err := h.engine.PublicKeys(r.Context())
+	keys, err := h.engine.PublicKeys(ctx)
 	if err != nil {
 		return err
 	}

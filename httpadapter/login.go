@@ -24,7 +24,7 @@ func (h *Handler) loginRoutes() {
 }
 
 // loginKeyScope adds a tenant-locked API key's tenant to the scope of a
-// login or a refresh: those routes take no key, but FusionAuth's docs let a
+// login, a refresh or a public key's read: those routes take no key, but FusionAuth's docs let a
 // locked key scope them as X-FusionAuth-TenantId does. An Authorization header that names no key (an
 // app's own bearer token passed on by a proxy) is ignored rather than
 // refused; the official client sends none. Without the header this costs
