@@ -2,6 +2,7 @@ package authcore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,6 +21,28 @@ type TenantRequest struct {
 type TenantResponse struct {
 	Tenant *Tenant `json:"tenant,omitempty"`
 }
+
+// TenantStateActive is tenant.state in every response. FusionAuth also has
+// PendingDelete, for a tenant whose asynchronous delete is under way; a
+// delete here finishes before it answers, so no tenant is ever seen so.
+const TenantStateActive = "Active"
+
+// tenantJSON is Tenant without its methods, for MarshalJSON.
+type tenantJSON Tenant
+
+// MarshalJSON adds state, which FusionAuth's tenant responses carry (since
+// 1.22; the clients' Tenant.state): a client that reads it found none. It is
+// output only, as application.state is: a state sent in a request is an
+// unknown property, ignored.
+func (t Tenant) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		tenantJSON
+		State string `json:"state"`
+	}{tenantJSON(t), TenantStateActive})
+}
+
+// renderedFields is what MarshalJSON renders besides state (fieldsRenderer).
+func (t Tenant) renderedFields() any { return tenantJSON(t) }
 
 // TenantsResponse is the response of retrieve all: {"tenants": [...]}.
 type TenantsResponse struct {

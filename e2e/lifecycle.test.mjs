@@ -24,6 +24,10 @@ test('setup: a tenant, an application with a default role, a registered user', a
   const t = await client.createTenant(null, { tenant: { name: `e2e lifecycle ${run}` } });
   assertOK(t);
   s.tenantId = t.response.tenant.id;
+  assert.equal(t.response.tenant.state, 'Active', 'Tenant.state, as FusionAuth answers it');
+  const got = await client.retrieveTenant(s.tenantId);
+  assertOK(got);
+  assert.equal(got.response.tenant.state, 'Active');
   s.scoped = newClient().setTenantId(s.tenantId);
   const a = await s.scoped.createApplication(null, {
     application: { name: `lifecycle ${run}`, roles: [{ name: 'member', isDefault: true }] },

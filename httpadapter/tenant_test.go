@@ -1,6 +1,7 @@
 package httpadapter_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,4 +113,35 @@ func TestTenantAPILockedKey(t *testing.T) {
 	// Deleting the tenant also revokes the keys locked to it.
 	f.do("DELETE", "/api/tenant/"+other, "").empty(t, 200)
 	as("GET", "/api/tenant", "").empty(t, 401)
+}
+
+// FusionAuth's tenant responses carry tenant.state (since 1.22; the clients'
+// Tenant.state): Active, or PendingDelete while an asynchronous delete runs.
+// Deletes here finish before they answer, so a tenant a response shows is
+// Active. It is output only.
+func TestTenantState(t *testing.T) {
+	f := newFixture(t)
+	def := defaultTenant0(t, f)
+	created := f.do("POST", "/api/tenant", `{"tenant":{"name":"Second","state":"PendingDelete"}}`).obj(t, "tenant")
+	id := str(created, "id")
+	assert.Equal(t, "Active", created["state"], "state is output only")
+	assert.Equal(t, "Active", f.do("GET", "/api/tenant/"+id, "").obj(t, "tenant")["state"])
+	assert.Equal(t, "Active", f.do("PUT", "/api/tenant/"+id, `{"tenant":{"name":"Second"}}`).obj(t, "tenant")["state"])
+	list := f.do("GET", "/api/tenant", "").body(t)["tenants"].([]any)
+	require.Len(t, list, 2)
+	for _, tn := range list {
+		assert.Equal(t, "Active", tn.(map[string]any)["state"])
+	}
+	// An RFC 6902 test of the state read by GET holds, and a legacy PATCH
+	// that sends the retrieved tenant back (state included) is taken.
+	patched := f.do("PATCH", "/api/tenant/"+id, `[{"op":"test","path":"/tenant/state","value":"Active"},{"op":"replace","path":"/tenant/name","value":"Third"}]`, "Content-Type", "application/json-patch+json").obj(t, "tenant")
+	assert.Equal(t, "Third", patched["name"])
+	assert.Equal(t, "Active", patched["state"])
+	back := f.do("GET", "/api/tenant/"+def, "").obj(t, "tenant")
+	back["name"] = "Renamed"
+	body, err := json.Marshal(map[string]any{"tenant": back})
+	require.NoError(t, err)
+	again := f.do("PATCH", "/api/tenant/"+def, string(body)).obj(t, "tenant")
+	assert.Equal(t, "Renamed", again["name"])
+	assert.Equal(t, "Active", again["state"])
 }
