@@ -52,7 +52,8 @@ func TestScopedRegistrations(t *testing.T) {
 	as("POST", "/api/user/registration/"+str(uO, "id"), `{"registration":{"applicationId":"`+str(appD, "id")+`"}}`).empty(t, 404)
 	// Combined create naming the other tenant's app under a locked key.
 	as("POST", "/api/user/registration", `{"user":{"email":"z@example.com"},"registration":{"applicationId":"`+str(appO, "id")+`"}}`).codes(t, "[invalid]registration.applicationId")
-	// user id of another tenant, POST with that id under a locked key
-	r := as("POST", "/api/user/"+str(uO, "id"), `{"user":{"email":"q@example.com"}}`)
-	t.Logf("create with another tenant's user id: %d %s", r.Code, r.Body)
+	// A user id another tenant's user holds, POST with that id under a
+	// locked key: user ids are unique across tenants, as FusionAuth's are.
+	as("POST", "/api/user/"+str(uO, "id"), `{"user":{"email":"q@example.com"}}`).codes(t, "[duplicate]userId")
+	as("GET", "/api/user?email=q@example.com", "").empty(t, 404)
 }
