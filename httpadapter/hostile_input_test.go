@@ -56,16 +56,22 @@ func TestNonObjectBodyIsGeneralInvalidJSON(t *testing.T) {
 	}
 }
 
-// A PATCH's Content-Type that the media-type parser refuses still chooses
-// the form patch applies, so the body gets the same checks.
+// A PATCH's Content-Type whose parameters the media-type parser refuses is
+// [InvalidContentType], as on POST and PUT, with nothing changed: the
+// engine chose the form from the media type alone and took such a body
+// ("application/json;charset" patched where a PUT with it was refused).
 func TestPatchWithOddContentTypeIsChecked(t *testing.T) {
 	f := newIdPFixture(t)
 	require.Equal(t, http.StatusOK, f.do("POST", "/api/identity-provider", seedIdPRequest).Code)
 	before := f.do("GET", "/api/identity-provider/"+twitterID, "").Body
-	r := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true,"debug":false}}`,
-		"Content-Type", "application/json; charset=utf-8; charset=iso-8859-1")
-	r.codes(t, "[invalidJSON]")
+	for _, ct := range []string{"application/json; charset=utf-8; charset=iso-8859-1", "application/json;charset", "application/merge-patch+json; =x"} {
+		f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true}}`, "Content-Type", ct).codes(t, "[InvalidContentType]")
+		f.do("PUT", "/api/identity-provider/"+twitterID, before, "Content-Type", ct).codes(t, "[InvalidContentType]")
+	}
 	assert.JSONEq(t, before, f.do("GET", "/api/identity-provider/"+twitterID, "").Body)
+	// Well-formed parameters are still taken.
+	r := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"debug":true}}`, "Content-Type", "application/merge-patch+json; charset=UTF-8")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
 }
 
 // Tenant ids are UUIDs, whatever their case, in the header as in the URI.
