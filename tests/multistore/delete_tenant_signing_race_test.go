@@ -31,13 +31,9 @@ func TestDeleteTenantBeforeLoginSigns(t *testing.T) {
 			c := newCluster(t, open, 1)
 			e := c.engines[0]
 			keepAnotherTenant(t, e)
-			app, err := open(t).GetApplication(ctx, appID)
-			require.NoError(t, err)
-			tenant, err := open(t).GetTenant(ctx, app.TenantID)
-			require.NoError(t, err)
+			tenant := appTenant(t, open(t))
 			require.Empty(t, tenant.JWTConfiguration.AccessTokenKeyID, "the tenant's first token makes its key")
-			keys, err := open(t).ListKeys(ctx)
-			require.NoError(t, err)
+			keys := keyCount(t, open(t))
 
 			loginEngine, ls := c.pausedEngine(t, open, "LoginCommitted",
 				authcore.WithEventSubscriber(func(context.Context, authcore.Event) error { return nil }))
@@ -62,9 +58,7 @@ func TestDeleteTenantBeforeLoginSigns(t *testing.T) {
 			assert.Empty(t, body.Token)
 			require.Len(t, body.FieldErrors["applicationId"], 1, "body: %s", rec.Body)
 			assert.Equal(t, "[invalid]applicationId", body.FieldErrors["applicationId"][0].Code)
-			after, err := open(t).ListKeys(ctx)
-			require.NoError(t, err)
-			assert.Len(t, after, len(keys), "no key was made for the deleted tenant")
+			assert.Equal(t, keys, keyCount(t, open(t)), "no key was made for the deleted tenant")
 			// The login committed, and its user.login.success with it: what
 			// failed after is no refusal of the login, and records no
 			// user.login.failed.

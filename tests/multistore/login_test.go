@@ -225,3 +225,23 @@ func deleteOwner(ctx context.Context, e *authcore.Engine, tenant bool, tenantID 
 	}
 	return e.DeleteApplication(ctx, appID)
 }
+
+// appTenant is the test application's tenant, as s holds it.
+func appTenant(t *testing.T, s authcore.Store) *authcore.Tenant {
+	t.Helper()
+	ctx := context.Background()
+	app, err := s.GetApplication(ctx, appID)
+	require.NoError(t, err)
+	tenant, err := s.GetTenant(ctx, app.TenantID)
+	require.NoError(t, err)
+	return tenant
+}
+
+// keyCount is how many signing keys s holds: a test that must make no key
+// (for a deleted tenant) compares it before and after.
+func keyCount(t *testing.T, s authcore.Store) int {
+	t.Helper()
+	keys, err := s.ListKeys(context.Background())
+	require.NoError(t, err)
+	return len(keys)
+}
