@@ -924,17 +924,14 @@ func (c userChecks) equal(o userChecks) bool {
 }
 
 // completeMethods gives the two-factor methods a reconcile function left on
-// u what the User API gives a request's (toUser, giveMethodIDs): the
+// u what the User API gives a request's (requestMethods, giveMethodIDs): the
 // authenticator configuration, one copy of each, and an id, the id of the
 // method it was given (stored) that it is in every other property.
 func completeMethods(u *User, stored []TwoFactorMethod) {
 	if u.TwoFactor == nil {
 		return
 	}
-	for i, m := range u.TwoFactor.Methods {
-		u.TwoFactor.Methods[i] = withAuthenticator(m)
-	}
-	u.TwoFactor.Methods = uniqueMethods(u.TwoFactor.Methods)
+	u.TwoFactor.Methods = requestMethods(u.TwoFactor.Methods)
 	giveMethodIDs(u.TwoFactor, &TwoFactor{Methods: stored})
 }
 

@@ -453,13 +453,20 @@ func buildUser(in UserInput) User {
 		u.UsernameStatus = UsernameStatusActive
 	}
 	if in.TwoFactor != nil && len(in.TwoFactor.Methods) > 0 {
-		ms := make([]TwoFactorMethod, len(in.TwoFactor.Methods))
-		for i, m := range in.TwoFactor.Methods {
-			ms[i] = withAuthenticator(m)
-		}
-		u.TwoFactor = &TwoFactor{Methods: uniqueMethods(ms)}
+		u.TwoFactor = &TwoFactor{Methods: requestMethods(in.TwoFactor.Methods)}
 	}
 	return u
+}
+
+// requestMethods is the two-factor methods a request (or a reconcile
+// function) sent, as the engine keeps them: each with its authenticator
+// configuration, once. in is not changed.
+func requestMethods(in []TwoFactorMethod) []TwoFactorMethod {
+	ms := make([]TwoFactorMethod, len(in))
+	for i, m := range in {
+		ms[i] = withAuthenticator(m)
+	}
+	return uniqueMethods(ms)
 }
 
 // withAuthenticator is m with the authenticator configuration it has:
