@@ -212,6 +212,12 @@ func TestIdentityProviderValidation(t *testing.T) {
 			p["lambdaConfiguration"] = map[string]any{"reconcileId": googleID}
 		}), "[invalid]identityProvider.lambdaConfiguration.reconcileId"},
 		{"wrong type for debug", "", mod(func(p map[string]any) { p["debug"] = "yes" }), "[invalidJSON]identityProvider.debug"},
+		{"wrong type in an application's override", "", mod(func(p map[string]any) {
+			p["applicationConfiguration"] = map[string]any{seedAppID: map[string]any{"createRegistration": "yes"}}
+		}), "[invalidJSON]identityProvider.applicationConfiguration[" + seedAppID + "].createRegistration"},
+		{"wrong type in a tenant's link limit", "", mod(func(p map[string]any) {
+			p["tenantConfiguration"] = map[string]any{seedTenant: map[string]any{"limitUserLinkCount": map[string]any{"maximumLinks": "3"}}}
+		}), "[invalidJSON]identityProvider.tenantConfiguration[" + seedTenant + "].limitUserLinkCount.maximumLinks"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

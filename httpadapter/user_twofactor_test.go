@@ -29,6 +29,7 @@ func TestUserTwoFactorMethodsChecked(t *testing.T) {
 		{"email not an address", `[{"method":"email","email":"not-an-address"}]`, []string{"[notEmail]user.twoFactor.methods[0].email"}},
 		{"sms without its phone", `[{"method":"sms","mobilePhone":" "}]`, []string{"[blank]user.twoFactor.methods[0].mobilePhone"}},
 		{"index of the second", `[{"method":"sms","mobilePhone":"555-555-5555"},{"method":"email"}]`, []string{"[blank]user.twoFactor.methods[1].email"}},
+		{"a phone of the wrong type, in the second", `[{"method":"email","email":"tf@example.com"},{"method":"sms","mobilePhone":5}]`, []string{"[invalidJSON]user.twoFactor.methods[1].mobilePhone"}},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,13 +9,16 @@
 // send properties this server does not know.
 //
 // Paths are dotted member names from the root of the body, including the
-// request wrapper, without array indices. TypeError paths come from
-// encoding/json, which reports struct fields only (a bad value in
-// applicationConfiguration["<id>"].enabled is reported as
-// "identityProvider.applicationConfiguration.enabled"). DuplicateKeyError
-// paths are found in the JSON alone, before it meets the target type, so
-// they name every member on the way, map keys included
-// ("identityProvider.applicationConfiguration.<id>.enabled").
+// request wrapper. A TypeError's path names the value itself, with the index
+// of each array element and the key of each map entry on the way
+// ("identityProvider.applicationConfiguration[<id>].enabled",
+// "user.twoFactor.methods[1].email"). encoding/json reports struct fields
+// only, so Decode finds the value again in the body from the decoder's
+// offset, and keeps the decoder's path where that cannot be done reliably
+// (a map key with a bracket in it, a value a type's own UnmarshalJSON
+// decoded). A DuplicateKeyError's path names the members on the way, map
+// keys included, without array indices: it is found in the JSON alone,
+// before it meets the target type.
 //
 // Errors that a type's own UnmarshalJSON returns (time.Time's, for one) carry
 // no path and come back from Decode unchanged; types that unmarshal from text

@@ -58,7 +58,7 @@ func (e *DepthError) Error() string {
 
 // TypeError reports a value of the wrong JSON type for its field.
 type TypeError struct {
-	Path string // dotted path incl. the wrapper, e.g. "integrations.kafka.enabled"; "" for the whole body
+	Path string // dotted path incl. the wrapper, with indices and map keys, e.g. "integrations.kafka.enabled", "user.twoFactor.methods[1].email"; "" for the whole body
 	Want string // the JSON type expected: "boolean", "string", "number", "integer", "object", "array"
 }
 
@@ -103,7 +103,7 @@ func Decode(data []byte, v any, maxDepth int) error {
 	err = dec.Decode(v)
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {
-		return &TypeError{Path: ute.Field, Want: jsonTypeName(ute.Type)}
+		return &TypeError{Path: typeErrorPath(data, t, ute.Offset, ute.Field), Want: jsonTypeName(ute.Type)}
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,23 @@ type idpRequest struct {
 		Expiry                   time.Time            `json:"expiry"`
 		Limit                    int                  `json:"limit"`
 		Weight                   float64              `json:"weight"`
+		List                     []appConfig          `json:"list"`
+		Grid                     [][]int              `json:"grid"`
+		Own                      ownDecoded           `json:"own"`
 	} `json:"identityProvider"`
+}
+
+// ownDecoded decodes the last element of an array on its own, as a type
+// with an UnmarshalJSON method may: encoding/json then reports offsets in
+// that element, not in the body.
+type ownDecoded struct{ Last appConfig }
+
+func (o *ownDecoded) UnmarshalJSON(b []byte) error {
+	var all []json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	return json.Unmarshal(all[len(all)-1], &o.Last)
 }
 
 // textID stands for the UUID types of the domain: written as a JSON string
@@ -204,15 +221,33 @@ func TestDecode(t *testing.T) {
 		{"string given a number", `{"integrations":{"kafka":{"defaultTopic":5}}}`,
 			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.kafka.defaultTopic", Want: "string"}},
 		{"map[string]string value given an object", `{"integrations":{"kafka":{"producer":{"acks":{"x":1}}}}}`,
-			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.kafka.producer", Want: "string"}},
+			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.kafka.producer[acks]", Want: "string"}},
 		{"object given a scalar", `{"integrations":{"kafka":true}}`,
 			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.kafka", Want: "object"}},
 		{"array given a string", `{"integrations":{"cleanspeak":{"applicationIds":"a1"}}}`,
 			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.cleanspeak.applicationIds", Want: "array"}},
-		{"array element of the wrong type: no index in the path", `{"integrations":{"cleanspeak":{"applicationIds":["a1",2]}}}`,
-			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.cleanspeak.applicationIds", Want: "string"}},
-		{"map value field: no map key in the path", `{"identityProvider":{"applicationConfiguration":{"app-1":{"enabled":"no"}}}}`,
+		{"array element of the wrong type: its index in the path", `{"integrations":{"cleanspeak":{"applicationIds":["a1",2]}}}`,
+			func() any { return new(integrationsRequest) }, &TypeError{Path: "integrations.cleanspeak.applicationIds[1]", Want: "string"}},
+		{"map value field: the map key in the path", `{"identityProvider":{"applicationConfiguration":{"app-1":{"enabled":"no"}}}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.applicationConfiguration[app-1].enabled", Want: "boolean"}},
+		{"second element of an array of objects", `{"identityProvider":{"list":[{"enabled":true},{"enabled":"no"}]}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.list[1].enabled", Want: "boolean"}},
+		{"an array element that is not an object", `{"identityProvider":{"list":[{}, 7]}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.list[1]", Want: "object"}},
+		{"arrays in arrays", `{"identityProvider":{"grid":[[1],[2,"x"]]}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.grid[1][1]", Want: "integer"}},
+		{"a map key with a dot, in brackets", `{"identityProvider":{"applicationConfiguration":{"a.b":{"enabled":"no"}}}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.applicationConfiguration[a.b].enabled", Want: "boolean"}},
+		{"a map value of the wrong kind", `{"identityProvider":{"applicationConfiguration":{"x":[{"enabled":"no"}]}}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.applicationConfiguration[x]", Want: "object"}},
+		{"inside an unknown member nothing is refused", `{"identityProvider":{"other":{"enabled":"no"},"list":[{"enabled":0}]}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.list[0].enabled", Want: "boolean"}},
+		{"a map key with a bracket cannot be told from a path: left out", `{"identityProvider":{"applicationConfiguration":{"a]b":{"enabled":"no"}}}}`,
 			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.applicationConfiguration.enabled", Want: "boolean"}},
+		{"nulls rewritten out first: paths in what is decoded", `{"identityProvider":{"weight":null,"list":[{"enabled":null},{"enabled":1}]}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.list[1].enabled", Want: "boolean"}},
+		{"an UnmarshalJSON's own decoding: encoding/json's path", `{"identityProvider":{"own":[1,2,{"enabled":"no"}]}}`,
+			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.own.enabled", Want: "boolean"}},
 		{"text-unmarshaled id given a number", `{"identityProvider":{"id":5}}`,
 			func() any { return new(idpRequest) }, &TypeError{Path: "identityProvider.id", Want: "string"}},
 		{"int given a fraction", `{"identityProvider":{"limit":1.5}}`,
@@ -340,12 +375,14 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("StringError for a body of valid UTF-8 without U+0000 whose string decodes as sent: %q: %v", data, checkErr)
 			}
 		}
-		// The depth cap refuses exactly the bodies nested deeper than it,
-		// so with the documented refusals set aside Check accepts every
-		// body encoding/json accepts.
+		// The depth cap refuses exactly the bodies nested deeper than it
+		// (unless a refused string or a repeated member comes first, reading
+		// left to right), so with the documented refusals set aside Check
+		// accepts every body encoding/json accepts.
 		if valid {
 			d := referenceDepth(data)
-			if errors.As(checkErr, &deep) != (d > DefaultMaxDepth) {
+			earlier := str != nil || errors.As(checkErr, &de)
+			if !earlier && errors.As(checkErr, &deep) != (d > DefaultMaxDepth) {
 				t.Fatalf("%q nests %d deep: Check says %v", data, d, checkErr)
 			}
 			if checkErr != nil && !errors.As(checkErr, &deep) && !errors.As(checkErr, &de) && str == nil {
@@ -381,31 +418,50 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// pathNamesField reports whether e.Path is a chain of JSON field names of t
-// (through maps and slices, whose keys and indices paths leave out) and
-// e.Want the JSON type of that field or of an element of it. The empty path
-// is the body itself.
+// pathNamesField reports whether e.Path is a chain of JSON field names of t,
+// with "[<index>]" after each array and "[<key>]" for each map on the way,
+// and e.Want the JSON type of the value it ends at or of an element of it.
+// The empty path is the body itself.
 func pathNamesField(t reflect.Type, e *TypeError) bool {
-	if e.Path != "" {
-		for _, seg := range strings.Split(e.Path, ".") {
-			t = elemStruct(t)
-			if t.Kind() != reflect.Struct {
+	for rest := e.Path; rest != ""; {
+		if rest[0] == '[' {
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
 				return false
 			}
-			ft, ok := fieldsOf(t)[seg]
-			if !ok {
+			t = derefType(t)
+			switch t.Kind() {
+			case reflect.Map:
+			case reflect.Slice, reflect.Array:
+				if _, err := strconv.Atoi(rest[1:end]); err != nil {
+					return false
+				}
+			default:
 				return false
 			}
-			t = ft
+			t, rest = t.Elem(), rest[end+1:]
+			continue
 		}
+		rest = strings.TrimPrefix(rest, ".")
+		end := strings.IndexAny(rest, ".[")
+		if end < 0 {
+			end = len(rest)
+		}
+		t = derefType(t)
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		ft, ok := fieldsOf(t)[rest[:end]]
+		if !ok {
+			return false
+		}
+		t, rest = ft, rest[end:]
 	}
 	for {
 		if jsonTypeName(t) == e.Want {
 			return true
 		}
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
+		t = derefType(t)
 		switch t.Kind() {
 		case reflect.Map, reflect.Slice, reflect.Array:
 			t = t.Elem()
@@ -415,15 +471,11 @@ func pathNamesField(t reflect.Type, e *TypeError) bool {
 	}
 }
 
-func elemStruct(t reflect.Type) reflect.Type {
-	for {
-		switch t.Kind() {
-		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Array:
-			t = t.Elem()
-		default:
-			return t
-		}
+func derefType(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
+	return t
 }
 
 // referenceDepth is how deep valid JSON nests, by json.Decoder's tokens.
