@@ -840,11 +840,18 @@ func (lg *login) deviceMeta() map[string]any {
 	if lg.req.MetaData == nil || lg.req.MetaData.Device == nil {
 		return nil
 	}
-	d := lg.req.MetaData.Device
+	return deviceMetaData(*lg.req.MetaData.Device)
+}
+
+// deviceMetaData is a refresh token's metaData for a device, FusionAuth's
+// metaData.device with the fields d sets.
+func deviceMetaData(d Device) map[string]any {
 	m := map[string]any{}
-	for k, v := range map[string]string{"description": d.Description, "lastAccessedAddress": d.LastAccessedAddress, "name": d.Name, "type": d.Type} {
-		if v != "" {
-			m[k] = v
+	for _, f := range [...]struct{ name, value string }{
+		{"description", d.Description}, {"lastAccessedAddress", d.LastAccessedAddress}, {"name", d.Name}, {"type", d.Type},
+	} {
+		if f.value != "" {
+			m[f.name] = f.value
 		}
 	}
 	return map[string]any{"device": m}

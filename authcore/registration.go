@@ -141,7 +141,7 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 				return err
 			}
 			if withTokens {
-				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, tenant, user, reg, &resp); err != nil {
+				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, tenant, user, reg, req.EventInfo, &resp); err != nil {
 					return err
 				}
 			}
@@ -202,7 +202,11 @@ func (e *Engine) registrationApp(ctx context.Context, cfg *configSnapshot, appID
 // and sets it in resp. tenant is the application's, read before the
 // transaction, used when it is the user's. It returns the access token to
 // sign after the commit, nil for none.
-func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSnapshot, tenant *Tenant, user *User, reg *UserRegistration, resp *RegistrationResponse) (*TokenRequest, error) {
+//
+// body is the request's eventInfo: a registration request has no
+// metaData.device as a login's has, and eventInfo is where its caller
+// describes the end user's device.
+func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSnapshot, tenant *Tenant, user *User, reg *UserRegistration, body *EventInfo, resp *RegistrationResponse) (*TokenRequest, error) {
 	if refusedStatus(user, e.instant()) != nil || user.PasswordChangeRequired ||
 		(user.TwoFactor != nil && len(user.TwoFactor.Methods) > 0) {
 		return nil, nil
@@ -235,7 +239,7 @@ func (e *Engine) registrationTokens(ctx context.Context, tx Store, cfg *configSn
 		}
 	}
 	if app.LoginConfiguration.GenerateRefreshTokens {
-		plain, rt, err := e.CreateRefreshToken(ctx, tx, tenant, app, user, nil)
+		plain, rt, err := e.CreateRefreshToken(ctx, tx, tenant, app, user, registrationDevice(body))
 		if err != nil {
 			return nil, err
 		}
@@ -594,4 +598,18 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// registrationDevice is the metaData of a refresh token a registration
+// issues: the device its body's eventInfo describes, as a login's
+// metaData.device would (nil when the body describes none).
+func registrationDevice(body *EventInfo) map[string]any {
+	if body == nil {
+		return nil
+	}
+	d := Device{Description: body.DeviceDescription, LastAccessedAddress: body.IPAddress, Name: body.DeviceName, Type: body.DeviceType}
+	if d == (Device{}) {
+		return nil
+	}
+	return deviceMetaData(d)
 }

@@ -64,6 +64,7 @@ func TestRegisterUserIssuesTokens(t *testing.T) {
 	require.Len(t, rts, 1, "one refresh token stored")
 	assert.Equal(t, out.RefreshTokenID, rts[0].ID)
 	assert.Equal(t, withRefresh.ID, rts[0].ApplicationID)
+	assert.Nil(t, rts[0].MetaData, "no eventInfo, no device")
 	refreshed, err := f.e.RefreshAccessToken(f.ctx, authcore.RefreshRequest{RefreshToken: out.RefreshToken})
 	require.NoError(t, err, "the refresh token works")
 	assert.NotEmpty(t, refreshed.Token)
@@ -95,6 +96,39 @@ func TestRegisterUserIssuesTokens(t *testing.T) {
 	rts, err = f.e.RefreshTokens(f.ctx, u.ID)
 	require.NoError(t, err)
 	assert.Len(t, rts, 1, "Register stored no refresh token")
+}
+
+// The refresh token a registration issues describes the device its body's
+// eventInfo names, as a login's takes metaData.device: a registration
+// request has no metaData, and GET /api/jwt/refresh lists the device.
+func TestRegisterUserRefreshTokenDevice(t *testing.T) {
+	f := newDomFixture(t)
+	app := f.tokenApp("with refresh", true, false)
+	req := regReq(app.ID)
+	req.EventInfo = &authcore.EventInfo{DeviceName: "Ann's phone", DeviceType: "MOBILE", DeviceDescription: "the red one",
+		IPAddress: "203.0.113.9", UserAgent: "not a device field", OS: "neither"}
+	u := f.user("", "ann@example.com")
+	out, err := f.e.RegisterUser(f.ctx, u.ID, req)
+	require.NoError(t, err)
+	rts, err := f.e.RefreshTokens(f.ctx, u.ID)
+	require.NoError(t, err)
+	require.Len(t, rts, 1)
+	assert.Equal(t, out.RefreshTokenID, rts[0].ID)
+	assert.Equal(t, map[string]any{"device": map[string]any{
+		"name": "Ann's phone", "type": "MOBILE", "description": "the red one", "lastAccessedAddress": "203.0.113.9",
+	}}, rts[0].MetaData)
+
+	// eventInfo without a device field: no device.
+	other := f.tokenApp("other", true, false)
+	req = regReq(other.ID)
+	req.EventInfo = &authcore.EventInfo{UserAgent: "curl"}
+	bob := f.user("", "bob@example.com")
+	_, err = f.e.RegisterUser(f.ctx, bob.ID, req)
+	require.NoError(t, err)
+	rts, err = f.e.RefreshTokens(f.ctx, bob.ID)
+	require.NoError(t, err)
+	require.Len(t, rts, 1)
+	assert.Nil(t, rts[0].MetaData)
 }
 
 // A user who could not log in to the application gets no token from a
