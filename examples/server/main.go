@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -199,7 +200,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	if err != nil {
 		return err
 	}
-	srv := newHTTPServer(handler)
+	srv := newServer(handler)
 	log.Info("authcore listening", "addr", "http://"+ln.Addr().String(), "db", dbForLog(cfg.db))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -213,9 +214,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	// user waits out Shutdown's 10 seconds with no way to stop it.
 	stop()
 	log.Info("shutting down (a second signal stops at once)")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	if err := srv.shutdown(10 * time.Second); err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
@@ -272,6 +271,72 @@ func newHTTPServer(h http.Handler) *http.Server {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+}
+
+// server is the HTTP server run serves the API with, counting the handlers
+// running so that the store, closed after it, is not closed under one.
+type server struct {
+	*http.Server
+	mu      sync.Mutex
+	running int
+	closing bool
+	idle    chan struct{} // closed once closing and no handler runs
+}
+
+func newServer(h http.Handler) *server {
+	s := &server{idle: make(chan struct{})}
+	s.Server = newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.enter() {
+			// Only a request read just as the connections were closed.
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		defer s.leave()
+		h.ServeHTTP(w, r)
+	}))
+	return s
+}
+
+func (s *server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.running++
+	return true
+}
+
+func (s *server) leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.running--
+	if s.closing && s.running == 0 {
+		close(s.idle)
+	}
+}
+
+// shutdown stops s, waiting up to timeout for the requests in flight. Past
+// it, the connections are closed, which ends the requests' contexts, and
+// shutdown still waits for their handlers to return: http.Server's
+// Shutdown would return while they run, and the store, closed next, would
+// close under them.
+func (s *server) shutdown(timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := s.Shutdown(ctx)
+	if err != nil {
+		_ = s.Close()
+		err = fmt.Errorf("requests still running after %v were cut off: %w", timeout, err)
+	}
+	s.mu.Lock()
+	s.closing = true
+	if s.running == 0 {
+		close(s.idle)
+	}
+	s.mu.Unlock()
+	<-s.idle
+	return err
 }
 
 // openStore opens the store -db names and returns how to close it.

@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -383,5 +385,52 @@ func TestEnvironmentAndFlags(t *testing.T) {
 	want := config{addr: "127.0.0.1:0", db: "memory", apiKey: "flag-api-key-0123456789", twitterURL: "http://127.0.0.1:2"}
 	if got != want {
 		t.Errorf("parse = %+v, want %+v", got, want)
+	}
+}
+
+// TestShutdownWaitsForHandlers: past Shutdown's deadline the server closes
+// the connections, and shutdown returns only once the handlers still
+// running have returned: run closes the store right after it.
+// http.Server's Shutdown alone returned at the deadline with the handler
+// still in the store.
+func TestShutdownWaitsForHandlers(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	var returned atomic.Bool
+	srv := newServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		// A handler that ends only with its request, or when told.
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+		returned.Store(true)
+	}))
+	defer close(release)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-entered
+
+	err = srv.shutdown(50 * time.Millisecond)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("shutdown = %v, want the deadline passed", err)
+	}
+	if !returned.Load() {
+		t.Fatal("shutdown returned while a handler was running")
+	}
+
+	// A request that reaches the handler after that is not served.
+	rec := httptest.NewRecorder()
+	srv.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("a request after shutdown got %d, want 503", rec.Code)
 	}
 }
