@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/internal/redact"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -56,12 +57,10 @@ type KeyImport struct {
 	Type string
 }
 
-const redactedKeyMaterial = "[redacted]"
-
 // String describes in without its private key or secret.
 func (in KeyImport) String() string {
 	return fmt.Sprintf("KeyImport{ID:%q Name:%q Algorithm:%q Type:%q Kid:%q PublicKey:%d bytes Certificate:%d bytes PrivateKey:%s Secret:%s}",
-		in.ID, in.Name, in.Algorithm, in.Type, in.Kid, len(in.PublicKey), len(in.Certificate), redactedIf(in.PrivateKey), redactedIf(in.Secret))
+		in.ID, in.Name, in.Algorithm, in.Type, in.Kid, len(in.PublicKey), len(in.Certificate), redact.Quoted(in.PrivateKey), redact.Quoted(in.Secret))
 }
 
 // Format makes every verb, %#v included, print String.
@@ -69,13 +68,6 @@ func (in KeyImport) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(in.Strin
 
 // LogValue is String for slog.
 func (in KeyImport) LogValue() slog.Value { return slog.StringValue(in.String()) }
-
-func redactedIf(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return redactedKeyMaterial
-}
 
 // Key types of FusionAuth's Key API (key.type).
 const (

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+
+	"github.com/authcore/authcore/internal/redact"
 )
 
 // A link keeps the identity provider's access token (Token) and its secret
@@ -28,7 +30,7 @@ func redactedData(m map[string]any) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(k + ":" + redactedKeyMaterial)
+		b.WriteString(k + ":" + redact.Mark)
 	}
 	b.WriteByte(']')
 	return b.String()
@@ -37,7 +39,7 @@ func redactedData(m map[string]any) string {
 // String describes l with its token and data values redacted.
 func (l IdentityProviderLink) String() string {
 	return fmt.Sprintf("IdentityProviderLink{IdentityProviderID:%q IdentityProviderUserID:%q UserID:%q TenantID:%q DisplayName:%q Token:%s Data:%s InsertInstant:%d LastLoginInstant:%d}",
-		l.IdentityProviderID, l.IdentityProviderUserID, l.UserID, l.TenantID, l.DisplayName, redactedIf(l.Token), redactedData(l.Data), l.InsertInstant, l.LastLoginInstant)
+		l.IdentityProviderID, l.IdentityProviderUserID, l.UserID, l.TenantID, l.DisplayName, redact.Quoted(l.Token), redactedData(l.Data), l.InsertInstant, l.LastLoginInstant)
 }
 
 // Format makes every verb print String.
@@ -50,7 +52,7 @@ func (l IdentityProviderLink) LogValue() slog.Value { return slog.StringValue(l.
 func (p PendingLink) String() string {
 	return fmt.Sprintf("PendingLink{ID:%q TenantID:%q ApplicationID:%q IdentityProviderID:%q IdentityProviderUserID:%q DisplayName:%q Email:%q Username:%q Token:%s Data:%s InsertInstant:%d ExpirationInstant:%d}",
 		p.ID, p.TenantID, p.ApplicationID, p.IdentityProviderID, p.IdentityProviderUserID, p.DisplayName, p.Email, p.Username,
-		redactedIf(p.Token), redactedData(p.Data), p.InsertInstant, p.ExpirationInstant)
+		redact.Quoted(p.Token), redactedData(p.Data), p.InsertInstant, p.ExpirationInstant)
 }
 
 // Format makes every verb print String.

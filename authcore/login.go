@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/internal/redact"
 	"github.com/authcore/authcore/linking"
 	"github.com/authcore/authcore/validation"
 )
@@ -60,7 +61,7 @@ func (r IdentityProviderLoginRequest) String() string {
 		if i > 0 {
 			data.WriteByte(' ')
 		}
-		data.WriteString(k + ":" + redactedIf(r.Data[k]))
+		data.WriteString(k + ":" + redact.Quoted(r.Data[k]))
 	}
 	return fmt.Sprintf("IdentityProviderLoginRequest{ApplicationID:%q IdentityProviderID:%q Data:map[%s] IPAddress:%q NoJWT:%t NoLink:%t}",
 		r.ApplicationID, r.IdentityProviderID, data.String(), r.IPAddress, r.NoJWT, r.NoLink)

@@ -3,6 +3,8 @@ package authcore
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/authcore/authcore/internal/redact"
 )
 
 // The types below carry access tokens, refresh tokens or API keys. Each
@@ -20,7 +22,7 @@ func (r LoginResponse) String() string {
 		userID = r.User.ID
 	}
 	return fmt.Sprintf("LoginResponse{Status:%d Token:%s TokenExpirationInstant:%d RefreshToken:%s RefreshTokenID:%q PendingIdPLinkID:%q TwoFactorID:%q UserID:%q}",
-		int(r.Status), redactedIf(r.Token), r.TokenExpirationInstant, redactedIf(r.RefreshToken), r.RefreshTokenID, r.PendingIdPLinkID, r.TwoFactorID, userID)
+		int(r.Status), redact.Quoted(r.Token), r.TokenExpirationInstant, redact.Quoted(r.RefreshToken), r.RefreshTokenID, r.PendingIdPLinkID, r.TwoFactorID, userID)
 }
 
 // Format makes every verb print String.
@@ -32,7 +34,7 @@ func (r LoginResponse) LogValue() slog.Value { return slog.StringValue(r.String(
 // String describes r with its tokens redacted.
 func (r RefreshResult) String() string {
 	return fmt.Sprintf("RefreshResult{Token:%s TokenExpirationInstant:%d RefreshToken:%s RefreshTokenID:%q RefreshTokenExpirationInstant:%d RefreshTokenMaxAge:%d}",
-		redactedIf(r.Token), r.TokenExpirationInstant, redactedIf(r.RefreshToken), r.RefreshTokenID, r.RefreshTokenExpirationInstant, r.RefreshTokenMaxAge)
+		redact.Quoted(r.Token), r.TokenExpirationInstant, redact.Quoted(r.RefreshToken), r.RefreshTokenID, r.RefreshTokenExpirationInstant, r.RefreshTokenMaxAge)
 }
 
 // Format makes every verb print String.
@@ -44,7 +46,7 @@ func (r RefreshResult) LogValue() slog.Value { return slog.StringValue(r.String(
 // String describes r with its refresh token redacted.
 func (r RefreshRequest) String() string {
 	return fmt.Sprintf("RefreshRequest{RefreshToken:%s IPAddress:%q TimeToLiveInSeconds:%d}",
-		redactedIf(r.RefreshToken), r.IPAddress, r.TimeToLiveInSeconds)
+		redact.Quoted(r.RefreshToken), r.IPAddress, r.TimeToLiveInSeconds)
 }
 
 // Format makes every verb print String.
@@ -56,7 +58,7 @@ func (r RefreshRequest) LogValue() slog.Value { return slog.StringValue(r.String
 // String describes r with the token it revokes by value redacted.
 func (r RevokeRequest) String() string {
 	return fmt.Sprintf("RevokeRequest{TokenID:%q UserID:%q ApplicationID:%q Token:%s OwnerID:%q}",
-		r.TokenID, r.UserID, r.ApplicationID, redactedIf(r.Token), r.OwnerID)
+		r.TokenID, r.UserID, r.ApplicationID, redact.Quoted(r.Token), r.OwnerID)
 }
 
 // Format makes every verb print String.
@@ -68,7 +70,7 @@ func (r RevokeRequest) LogValue() slog.Value { return slog.StringValue(r.String(
 // String describes r with its tokens redacted.
 func (r IssueRequest) String() string {
 	return fmt.Sprintf("IssueRequest{AccessToken:%s ApplicationID:%q RefreshToken:%s}",
-		redactedIf(r.AccessToken), r.ApplicationID, redactedIf(r.RefreshToken))
+		redact.Quoted(r.AccessToken), r.ApplicationID, redact.Quoted(r.RefreshToken))
 }
 
 // Format makes every verb print String.
@@ -80,7 +82,7 @@ func (r IssueRequest) LogValue() slog.Value { return slog.StringValue(r.String()
 // String describes r with its tokens redacted.
 func (r IssueResult) String() string {
 	return fmt.Sprintf("IssueResult{Token:%s RefreshToken:%s Registered:%t}",
-		redactedIf(r.Token), redactedIf(r.RefreshToken), r.Registered)
+		redact.Quoted(r.Token), redact.Quoted(r.RefreshToken), r.Registered)
 }
 
 // Format makes every verb print String.
@@ -91,7 +93,7 @@ func (r IssueResult) LogValue() slog.Value { return slog.StringValue(r.String())
 
 // String describes in with its key redacted.
 func (in NewAPIKey) String() string {
-	return fmt.Sprintf("NewAPIKey{Key:%s TenantID:%q Description:%q}", redactedIf(in.Key), in.TenantID, in.Description)
+	return fmt.Sprintf("NewAPIKey{Key:%s TenantID:%q Description:%q}", redact.Quoted(in.Key), in.TenantID, in.Description)
 }
 
 // Format makes every verb print String.

@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-)
 
-const redacted = "[redacted]"
+	"github.com/authcore/authcore/internal/redact"
+)
 
 // plainProducerKeys are the producer settings whose values are no secret
 // and are worth seeing when debugging. Every other value is redacted when
@@ -22,19 +22,10 @@ var plainProducerKeys = map[string]bool{
 	"key.serializer": true, "value.serializer": true,
 }
 
-// redactedIfSet keeps an empty value visible as empty ("no key was set"
-// says something when debugging) without saying what a set one is.
-func redactedIfSet(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
 // String describes c with its API key redacted.
 func (c CleanSpeak) String() string {
 	return fmt.Sprintf("{APIKey:%s ApplicationIDs:%v Enabled:%t URL:%q UsernameModeration:{ApplicationID:%q Enabled:%t}}",
-		redactedIfSet(c.APIKey), c.ApplicationIDs, c.Enabled, c.URL, c.UsernameModeration.ApplicationID, c.UsernameModeration.Enabled)
+		redact.IfSet(c.APIKey), c.ApplicationIDs, c.Enabled, c.URL, c.UsernameModeration.ApplicationID, c.UsernameModeration.Enabled)
 }
 
 // Format makes every fmt verb, %#v included, print String: the API key is
@@ -44,7 +35,7 @@ func (c CleanSpeak) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String
 // LogValue keeps the API key out of slog's output; the JSON handler would
 // otherwise marshal the struct as the API returns it.
 func (c CleanSpeak) LogValue() slog.Value {
-	attrs := []slog.Attr{slog.String("apiKey", redactedIfSet(c.APIKey))}
+	attrs := []slog.Attr{slog.String("apiKey", redact.IfSet(c.APIKey))}
 	if len(c.ApplicationIDs) > 0 {
 		attrs = append(attrs, slog.Any("applicationIds", c.ApplicationIDs))
 	}
@@ -68,7 +59,7 @@ func (k Kafka) printableProducer() [][2]string {
 	for i, key := range keys {
 		v := k.Producer[key]
 		if !plainProducerKeys[key] {
-			v = redactedIfSet(v)
+			v = redact.IfSet(v)
 		}
 		out[i] = [2]string{key, v}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dghubble/oauth1"
 
+	"github.com/authcore/authcore/internal/redact"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -64,22 +65,13 @@ type Token struct {
 // as much a credential as the secret: it names the user's grant, and with a
 // leaked consumer secret it is half of what signs for the user.
 func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("token", redactedIfSet(t.Token)), slog.Any("secret", t.Secret))
+	return slog.GroupValue(slog.String("token", redact.IfSet(t.Token)), slog.Any("secret", t.Secret))
 }
 
 // Format makes every fmt verb print the token and its secret redacted:
 // without it %v would print the token field as it is.
 func (t Token) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprintf(f, "{%s %s}", redactedIfSet(t.Token), redacted)
-}
-
-// redactedIfSet keeps an empty value visible as empty, which says something
-// when debugging ("no token was given") without saying what a token was.
-func redactedIfSet(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
+	_, _ = fmt.Fprintf(f, "{%s %s}", redact.IfSet(t.Token), redact.Mark)
 }
 
 // User is the part of Twitter's verify_credentials answer that a login uses.

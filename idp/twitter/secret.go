@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-)
 
-const redacted = "[redacted]"
+	"github.com/authcore/authcore/internal/redact"
+)
 
 // Secret is a credential (a consumer secret or an OAuth token secret). It
 // never prints: every fmt verb, %#v included, and slog show "[redacted]", so
@@ -20,17 +20,17 @@ type Secret string
 func (s Secret) Reveal() string { return string(s) }
 
 // String returns "[redacted]".
-func (s Secret) String() string { return redacted }
+func (s Secret) String() string { return redact.Mark }
 
 // GoString returns "[redacted]".
-func (s Secret) GoString() string { return redacted }
+func (s Secret) GoString() string { return redact.Mark }
 
 // Format makes every verb print "[redacted]". Without it %d or %x would reach
 // the underlying string through fmt's bad-verb path.
-func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redact.Mark)) }
 
 // LogValue returns "[redacted]".
-func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redact.Mark) }
 
 // MarshalJSON emits the real value: the Identity Provider API returns it.
 func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(string(s)) }

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/authcore/authcore/internal/redact"
 )
 
 // DefaultTimeout bounds one call to CleanSpeak. A login or a user create
@@ -111,11 +113,7 @@ type Config struct {
 
 // String describes c with its API key redacted.
 func (c Config) String() string {
-	key := ""
-	if c.APIKey != "" {
-		key = "[redacted]"
-	}
-	return fmt.Sprintf("{URL:%q APIKey:%s ApplicationID:%q}", c.URL, key, c.ApplicationID)
+	return fmt.Sprintf("{URL:%q APIKey:%s ApplicationID:%q}", c.URL, redact.IfSet(c.APIKey), c.ApplicationID)
 }
 
 // Format makes every fmt verb, %#v included, print String: LogValue keeps
@@ -125,7 +123,7 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 
 // LogValue keeps the API key out of logs.
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("url", c.URL), slog.String("applicationId", c.ApplicationID), slog.String("apiKey", "[redacted]"))
+	return slog.GroupValue(slog.String("url", c.URL), slog.String("applicationId", c.ApplicationID), slog.String("apiKey", redact.Mark))
 }
 
 // Request is one username to moderate.
