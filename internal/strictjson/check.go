@@ -82,15 +82,20 @@ func (s *scanner) release() {
 	scannerPool.Put(s)
 }
 
-func (s *scanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
+func (s *scanner) skipSpace() { s.pos = afterSpace(s.data, s.pos) }
+
+// afterSpace is the index of the first byte at or after pos in data that is
+// not JSON white space.
+func afterSpace(data []byte, pos int) int {
+	for pos < len(data) {
+		switch data[pos] {
 		case ' ', '\t', '\n', '\r':
-			s.pos++
+			pos++
 		default:
-			return
+			return pos
 		}
 	}
+	return pos
 }
 
 func (s *scanner) eof() error {

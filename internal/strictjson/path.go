@@ -209,13 +209,4 @@ func (w *pathWalker) skipLiteral() bool {
 	return w.pos > start
 }
 
-func (w *pathWalker) space() {
-	for w.pos < len(w.data) {
-		switch w.data[w.pos] {
-		case ' ', '\t', '\n', '\r':
-			w.pos++
-		default:
-			return
-		}
-	}
-}
+func (w *pathWalker) space() { w.pos = afterSpace(w.data, w.pos) }
