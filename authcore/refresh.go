@@ -125,7 +125,9 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 		out, refusal = RefreshResult{}, nil
 		rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
 		if errors.Is(err, ErrNotFound) {
-			refusal, err = e.refuseUnknown(ctx, tx, hash)
+			// A reuse's revocation is an event of this request, and takes
+			// its address and eventInfo as jwt.refresh does.
+			refusal, err = e.refuseUnknown(WithEventInfo(ctx, refreshEventInfo(ctx, req)), tx, hash)
 			return err
 		}
 		if err != nil {
@@ -203,13 +205,7 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 			RefreshTokenExpirationInstant: rt.ExpirationInstant,
 			RefreshTokenMaxAge:            rt.MaxAge(now),
 		}
-		// The event takes the caller's address as every event does (the
-		// adapter puts X-Forwarded-For's first in ctx), not the device's,
-		// which behind an untrusted proxy is the proxy's; a Go caller
-		// without WithEventInfo gets req.IPAddress.
-		base := *eventInfoFrom(ctx)
-		base.IPAddress = cmp.Or(base.IPAddress, req.IPAddress)
-		info := overEventInfo(base, req.EventInfo)
+		info := refreshEventInfo(ctx, req)
 		return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
 			Info: &info}) // events.go
 	})
@@ -225,6 +221,17 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 		return RefreshResult{}, refusal
 	}
 	return out, nil
+}
+
+// refreshEventInfo is event.info of the events a refresh request records:
+// the caller's address as every event has it (the adapter puts
+// X-Forwarded-For's first in ctx), not the device's, which behind an
+// untrusted proxy is the proxy's; a Go caller without WithEventInfo gets
+// req.IPAddress; the body's eventInfo field by field over both.
+func refreshEventInfo(ctx context.Context, req RefreshRequest) EventInfo {
+	base := *eventInfoFrom(ctx)
+	base.IPAddress = cmp.Or(base.IPAddress, req.IPAddress)
+	return overEventInfo(base, req.EventInfo)
 }
 
 // refuseUnknown handles a token that is no token's current value. If it is
