@@ -32,7 +32,27 @@ const (
 	EventUserIdentityProviderUnlink = "user.identity-provider.unlink"
 	EventJWTRefresh                 = "jwt.refresh"
 	EventJWTRefreshTokenRevoke      = "jwt.refresh-token.revoke"
+
+	// The non-transactional events FusionAuth sends once the transaction
+	// of the event they are named after has completed.
+	EventUserCreateComplete             = "user.create.complete"
+	EventUserUpdateComplete             = "user.update.complete"
+	EventUserDeleteComplete             = "user.delete.complete"
+	EventUserRegistrationCreateComplete = "user.registration.create.complete"
+	EventUserRegistrationUpdateComplete = "user.registration.update.complete"
+	EventUserRegistrationDeleteComplete = "user.registration.delete.complete"
 )
+
+// completeEvents maps an event to the ".complete" event that follows it,
+// with the same body.
+var completeEvents = map[string]string{
+	EventUserCreate:             EventUserCreateComplete,
+	EventUserUpdate:             EventUserUpdateComplete,
+	EventUserDelete:             EventUserDeleteComplete,
+	EventUserRegistrationCreate: EventUserRegistrationCreateComplete,
+	EventUserRegistrationUpdate: EventUserRegistrationUpdateComplete,
+	EventUserRegistrationDelete: EventUserRegistrationDeleteComplete,
+}
 
 // Event is FusionAuth's webhook event, published as {"event": Event}. The
 // fields each type carries follow FusionAuth's event documentation and the
@@ -89,14 +109,14 @@ func (ev Event) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads "original" as a registration for
-// user.registration.update and as a user otherwise.
+// user.registration.update (and its .complete) and as a user otherwise.
 func (ev *Event) UnmarshalJSON(b []byte) error {
 	var plain eventJSON
 	if err := unmarshalNumbers(b, &plain); err != nil {
 		return err
 	}
 	*ev = Event(plain)
-	if ev.Type != EventUserRegistrationUpdate {
+	if ev.Type != EventUserRegistrationUpdate && ev.Type != EventUserRegistrationUpdateComplete {
 		return nil
 	}
 	var orig struct {
@@ -439,7 +459,11 @@ func (e *Engine) recordingEvents() bool {
 }
 
 // emit records ev in the outbox through tx, in the transaction that makes
-// the change ev describes. It fills the id, instant and info.
+// the change ev describes. It fills the id, instant and info. An event
+// FusionAuth follows with a ".complete" event (user.create.complete, …)
+// is followed by it here too, with the same body and an id of its own:
+// the relay publishes only what committed, so it goes out once the
+// transaction has completed, as FusionAuth's does.
 func (e *Engine) emit(ctx context.Context, tx Store, ev Event) error {
 	if !e.recordingEvents() {
 		return nil
@@ -456,14 +480,31 @@ func (e *Engine) emit(ctx context.Context, tx Store, ev Event) error {
 	if key == "" {
 		key = ev.TenantID
 	}
+	out, err := outboxEvent(ev, key)
+	if err != nil {
+		return err
+	}
+	complete, ok := completeEvents[ev.Type]
+	if !ok {
+		return tx.AppendOutbox(ctx, out)
+	}
+	ev.Type, ev.ID = complete, uuid.NewString()
+	done, err := outboxEvent(ev, key)
+	if err != nil {
+		return err
+	}
+	return tx.AppendOutbox(ctx, out, done)
+}
+
+// outboxEvent is ev as the outbox keeps it: {"event": ev} under key.
+func outboxEvent(ev Event, key string) (*OutboxEvent, error) {
 	payload, err := json.Marshal(struct {
 		Event Event `json:"event"`
 	}{ev})
 	if err != nil {
-		return fmt.Errorf("authcore: encode event %s: %w", ev.Type, err)
+		return nil, fmt.Errorf("authcore: encode event %s: %w", ev.Type, err)
 	}
-	err = tx.AppendOutbox(ctx, &OutboxEvent{ID: ev.ID, Type: ev.Type, Key: key, Payload: payload, InsertInstant: ev.CreateInstant})
-	return err
+	return &OutboxEvent{ID: ev.ID, Type: ev.Type, Key: key, Payload: payload, InsertInstant: ev.CreateInstant}, nil
 }
 
 // emitOwn records ev in a transaction of its own, for an event about

@@ -36,6 +36,13 @@ func eventsEnv(t *testing.T, s authcore.Store, strategy string) (*eventstest.Env
 	return env, c
 }
 
+// firstLoginEvents are the events of a first login that creates the user,
+// its link and its registration.
+var firstLoginEvents = []string{
+	authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink,
+	authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete, authcore.EventUserLoginSuccess,
+}
+
 func requireEventShape(t *testing.T, ev authcore.Event, tenantID string) {
 	t.Helper()
 	_, err := uuid.Parse(ev.ID)
@@ -50,21 +57,22 @@ func TestEventsOfALogin(t *testing.T) {
 	env.Account("101", "ada", "ada@example.com")
 	resp := env.MustLogin("101")
 	uid := resp.User.ID
-	evs := c.WaitFor(t, 4)
-	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate, authcore.EventUserLoginSuccess}, c.Types())
+	evs := c.WaitFor(t, 6)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete, authcore.EventUserLoginSuccess}, c.Types())
 	for _, ev := range evs {
 		requireEventShape(t, ev, env.TenantID)
 		require.Equal(t, uid, ev.User.ID)
 		require.Equal(t, "203.0.113.7", ev.Info.IPAddress)
 		require.Empty(t, ev.User.Registrations, "events carry the user without registrations")
 	}
-	link := evs[1].IdentityProviderLink
+	link := evs[2].IdentityProviderLink
 	require.Equal(t, "101", link.IdentityProviderUserID)
 	require.Empty(t, link.Token, "the Twitter token is never published")
 	require.Empty(t, link.Data, "nor its secret")
-	require.Equal(t, eventstest.AppID, evs[2].ApplicationID)
-	require.Equal(t, eventstest.AppID, evs[2].Registration.ApplicationID)
-	success := evs[3]
+	require.Equal(t, eventstest.AppID, evs[3].ApplicationID)
+	require.Equal(t, eventstest.AppID, evs[3].Registration.ApplicationID)
+	success := evs[5]
 	require.Equal(t, eventstest.AppID, success.ApplicationID)
 	require.Equal(t, authcore.AuthenticationTypeTwitter, success.AuthenticationType)
 	require.Equal(t, "Twitter", success.IdentityProviderName)
@@ -72,9 +80,9 @@ func TestEventsOfALogin(t *testing.T) {
 
 	// A repeat login only logs in.
 	env.MustLogin("101")
-	evs = c.WaitFor(t, 5)
-	require.Equal(t, authcore.EventUserLoginSuccess, evs[4].Type)
-	require.Len(t, c.Events(), 5)
+	evs = c.WaitFor(t, 7)
+	require.Equal(t, authcore.EventUserLoginSuccess, evs[6].Type)
+	require.Len(t, c.Events(), 7)
 }
 
 // user.login.success names the application only when the user is
@@ -88,9 +96,9 @@ func TestLoginSuccessEventOfUnregisteredUserHasNoApplicationID(t *testing.T) {
 	env.Account("102", "bea", "bea@example.com")
 	resp := env.MustLogin("102")
 	require.Equal(t, authcore.LoginNotRegistered, resp.Status)
-	evs := c.WaitFor(t, 3)
-	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserLoginSuccess}, c.Types())
-	success := evs[2]
+	evs := c.WaitFor(t, 4)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink, authcore.EventUserLoginSuccess}, c.Types())
+	success := evs[3]
 	require.Empty(t, success.ApplicationID, "not registered to the application")
 	require.Equal(t, authcore.AuthenticationTypeTwitter, success.AuthenticationType)
 	require.Equal(t, resp.User.ID, success.User.ID)
@@ -195,29 +203,31 @@ func TestEventsOfTheAPIs(t *testing.T) {
 	require.NoError(t, e.DeleteUser(ctx, u.ID))
 
 	want := []string{
-		authcore.EventUserCreate, authcore.EventUserUpdate, authcore.EventUserRegistrationCreate,
+		authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserUpdate, authcore.EventUserUpdateComplete,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete,
 		authcore.EventUserIdentityProviderLink, authcore.EventUserIdentityProviderUnlink,
-		authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate, authcore.EventUserLoginSuccess,
-		authcore.EventJWTRefresh, authcore.EventJWTRefreshTokenRevoke, authcore.EventUserDelete,
+		authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete, authcore.EventUserLoginSuccess,
+		authcore.EventJWTRefresh, authcore.EventJWTRefreshTokenRevoke, authcore.EventUserDelete, authcore.EventUserDeleteComplete,
 	}
 	evs := c.WaitFor(t, len(want))
 	require.Equal(t, want, c.Types())
 	for _, ev := range evs {
 		requireEventShape(t, ev, env.TenantID)
 	}
-	update := evs[1]
+	update := evs[2]
 	require.Equal(t, "Patched", update.User.FirstName)
 	require.Equal(t, "Api", update.Original.FirstName, "user.update carries the original")
-	require.Empty(t, evs[3].IdentityProviderLink.Token, "a link's token is never published")
-	refresh := evs[9]
+	require.Empty(t, evs[6].IdentityProviderLink.Token, "a link's token is never published")
+	refresh := evs[14]
 	require.Equal(t, resp.User.ID, refresh.UserID)
 	require.Equal(t, eventstest.AppID, refresh.ApplicationID)
 	require.Equal(t, "198.51.100.1", refresh.Info.IPAddress)
-	revoke := evs[10]
+	revoke := evs[15]
 	require.Equal(t, resp.User.ID, revoke.UserID)
 	require.Equal(t, resp.User.ID, revoke.User.ID)
 	require.Equal(t, map[string]int{eventstest.AppID: 3600}, revoke.ApplicationTimeToLiveInSeconds)
-	require.Equal(t, u.ID, evs[11].User.ID)
+	require.Equal(t, u.ID, evs[16].User.ID)
 }
 
 func TestNoEventsWithoutAReader(t *testing.T) {
@@ -246,8 +256,8 @@ func TestSubscriberFailureIsRetried(t *testing.T) {
 	env.RunRelay()
 	env.Account("501", "di", "di@example.com")
 	env.MustLogin("501")
-	c.WaitFor(t, 4)
-	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate, authcore.EventUserLoginSuccess}, c.Types(),
+	c.WaitFor(t, len(firstLoginEvents))
+	require.Equal(t, firstLoginEvents, c.Types(),
 		"the failed event came again, in order, and nothing before it was delivered twice")
 	require.Eventually(t, func() bool { return mem.OutboxLen() == 0 }, 5*time.Second, 5*time.Millisecond)
 }
@@ -272,7 +282,8 @@ func TestTwoRelaysOneOutbox(t *testing.T) {
 				envA.Account(id, "u"+id, "u"+id+"@example.com")
 				envA.MustLogin(id)
 			}
-			require.Eventually(t, func() bool { return len(a.Events())+len(b.Events()) >= 4*n }, 10*time.Second, 5*time.Millisecond)
+			perLogin := len(firstLoginEvents)
+			require.Eventually(t, func() bool { return len(a.Events())+len(b.Events()) >= perLogin*n }, 10*time.Second, 5*time.Millisecond)
 			cancel()
 			require.NoError(t, <-doneA)
 			require.NoError(t, <-doneB)
@@ -281,7 +292,7 @@ func TestTwoRelaysOneOutbox(t *testing.T) {
 				require.False(t, seen[ev.ID], "event %s delivered twice", ev.ID)
 				seen[ev.ID] = true
 			}
-			require.Len(t, seen, 4*n)
+			require.Len(t, seen, perLogin*n)
 			// Both relays released the lease on the way out, and left nothing.
 			now := time.Now().UnixMilli()
 			left, err := s.ClaimOutbox(context.Background(), "inspector", now, time.Millisecond, 10)
@@ -394,7 +405,7 @@ func TestOutboxAtomicity(t *testing.T) {
 				require.Equal(t, resp.User.ID, e.Key)
 				require.Contains(t, string(e.Payload), `"event":{"type":"`+e.Type+`"`)
 			}
-			require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate, authcore.EventUserLoginSuccess}, types)
+			require.Equal(t, firstLoginEvents, types)
 		})
 	}
 }
@@ -414,7 +425,7 @@ func TestConcurrentLoginsOneEventEach(t *testing.T) {
 	}
 	wg.Wait()
 	creates := 0
-	for _, ev := range c.WaitFor(t, 4) {
+	for _, ev := range c.WaitFor(t, len(firstLoginEvents)) {
 		if ev.Type == authcore.EventUserCreate {
 			creates++
 		}
@@ -437,14 +448,16 @@ func TestRegistrationUpdateAndDeleteEvents(t *testing.T) {
 	// Deleting what is gone records nothing.
 	require.ErrorIs(t, e.DeleteRegistration(ctx, u.ID, eventstest.AppID), authcore.ErrNotFound)
 
-	want := []string{authcore.EventUserCreate, authcore.EventUserRegistrationCreate,
-		authcore.EventUserRegistrationUpdate, authcore.EventUserRegistrationDelete}
+	want := []string{authcore.EventUserCreate, authcore.EventUserCreateComplete,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete,
+		authcore.EventUserRegistrationUpdate, authcore.EventUserRegistrationUpdateComplete,
+		authcore.EventUserRegistrationDelete, authcore.EventUserRegistrationDeleteComplete}
 	evs := c.WaitFor(t, len(want))
 	require.Equal(t, want, c.Types())
 	for _, ev := range evs {
 		requireEventShape(t, ev, env.TenantID)
 	}
-	update, del := evs[2], evs[3]
+	update, del := evs[4], evs[6]
 	require.Equal(t, eventstest.AppID, update.ApplicationID)
 	require.Equal(t, u.ID, update.User.ID)
 	require.Equal(t, "America/Denver", update.Registration.Timezone)
@@ -498,6 +511,6 @@ func TestRevokingNoTokensRecordsNoEvent(t *testing.T) {
 	}
 	// A marker after them: once it arrives, anything before it has too.
 	require.NoError(t, e.DeleteUser(env.Ctx, u.ID))
-	c.WaitFor(t, 2)
-	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserDelete}, c.Types())
+	c.WaitFor(t, 4)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserDelete, authcore.EventUserDeleteComplete}, c.Types())
 }

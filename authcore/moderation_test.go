@@ -304,12 +304,12 @@ func TestModeratedRegistrationUsernameIsAnEvent(t *testing.T) {
 	require.NoError(t, err)
 	reg, err := e.Register(ctx, u.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: eventstest.AppID, Username: "queued"}})
 	require.NoError(t, err)
-	before := len(c.WaitFor(t, 2)) // user.create, user.registration.create
+	before := len(c.WaitFor(t, 4)) // user.create, user.registration.create, each with its .complete
 
 	require.NoError(t, e.CleanSpeakNotify(ctx, cleanspeaktest.Approval(map[string]string{reg.CleanSpeakID: "approved"})))
-	evs := c.WaitFor(t, before+1)
-	last := evs[len(evs)-1]
-	require.Equal(t, authcore.EventUserRegistrationUpdate, last.Type)
+	evs := c.WaitFor(t, before+2)
+	require.Equal(t, []string{authcore.EventUserRegistrationUpdate, authcore.EventUserRegistrationUpdateComplete}, c.Types()[before:])
+	last := evs[before]
 	require.Equal(t, "ACTIVE", last.Registration.UsernameStatus)
 	require.Equal(t, "PENDING", last.OriginalRegistration.UsernameStatus)
 	require.Equal(t, u.ID, last.User.ID)

@@ -26,7 +26,7 @@ func TestReuseRevocationEventTakesTheRefreshRequestsInfo(t *testing.T) {
 	env.Account("1", "ada", "ada@example.com")
 	resp := env.MustLogin("1")
 	require.NotEmpty(t, resp.RefreshToken)
-	before := len(c.WaitFor(t, 4)) // user, link, registration, login
+	before := len(c.WaitFor(t, len(firstLoginEvents)))
 
 	_, err = env.Engine.RefreshAccessToken(env.Ctx, authcore.RefreshRequest{RefreshToken: resp.RefreshToken, IPAddress: "198.51.100.1"})
 	require.NoError(t, err)

@@ -19,12 +19,12 @@ func TestDeactivateAndReactivateEvents(t *testing.T) {
 	require.NoError(t, err)
 	_, err = env.Engine.ReactivateUser(env.Ctx, u.ID)
 	require.NoError(t, err)
-	evs := c.WaitFor(t, 3)
-	require.Equal(t, []string{authcore.EventUserCreate, "user.deactivate", "user.reactivate"}, c.Types())
-	require.Equal(t, u.ID, evs[1].User.ID)
-	require.False(t, evs[1].User.Active)
+	evs := c.WaitFor(t, 4)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, "user.deactivate", "user.reactivate"}, c.Types())
 	require.Equal(t, u.ID, evs[2].User.ID)
-	require.True(t, evs[2].User.Active)
+	require.False(t, evs[2].User.Active)
+	require.Equal(t, u.ID, evs[3].User.ID)
+	require.True(t, evs[3].User.Active)
 	for _, ev := range evs {
 		requireEventShape(t, ev, u.TenantID)
 	}

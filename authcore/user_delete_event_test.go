@@ -48,10 +48,10 @@ func TestUserDeleteEventCarriesTheUserAsDeleted(t *testing.T) {
 	s.armed.Store(true)
 	require.NoError(t, e.DeleteUser(env.Ctx, u.ID))
 	require.False(t, s.armed.Load(), "the update ran between the read and the delete")
-	evs := c.WaitFor(t, 2)
-	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserDelete}, c.Types())
-	require.Equal(t, u.ID, evs[1].User.ID)
-	require.Equal(t, "After", evs[1].User.FirstName, "the user as the delete found it")
+	evs := c.WaitFor(t, 4)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserDelete, authcore.EventUserDeleteComplete}, c.Types())
+	require.Equal(t, u.ID, evs[2].User.ID)
+	require.Equal(t, "After", evs[2].User.FirstName, "the user as the delete found it")
 }
 
 // user.identity-provider.unlink describes the user as the unlink found it,

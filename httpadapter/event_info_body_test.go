@@ -27,8 +27,9 @@ func TestEventsTakeTheBodysEventInfo(t *testing.T) {
 	require.Equal(t, 200, r.Code, r.Body)
 	f.do("PUT", "/api/user/"+user, `{"user":{"email":"ann@example.com","firstName":"Ann"}}`, "User-Agent", appUA).obj(t, "user")
 
-	evs := c.WaitFor(t, 3)
-	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserRegistrationCreate, authcore.EventUserUpdate}, c.Types())
+	evs := c.WaitFor(t, 6)
+	require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserRegistrationCreate,
+		authcore.EventUserRegistrationCreateComplete, authcore.EventUserUpdate, authcore.EventUserUpdateComplete}, c.Types())
 	created := evs[0].Info
 	assert.Equal(t, "203.0.113.9", created.IPAddress)
 	assert.Equal(t, "Mozilla/5.0 (phone)", created.UserAgent)
@@ -40,12 +41,12 @@ func TestEventsTakeTheBodysEventInfo(t *testing.T) {
 	assert.InDelta(t, 39.7, *created.Location.Latitude, 1e-9)
 
 	// Only what the body gives replaces what the request showed.
-	registered := evs[1].Info
+	registered := evs[2].Info
 	assert.Equal(t, "MOBILE", registered.DeviceType)
 	assert.Equal(t, appUA, registered.UserAgent)
 	assert.NotEmpty(t, registered.IPAddress)
 	// Without eventInfo, the request's own.
-	updated := evs[2].Info
+	updated := evs[4].Info
 	assert.Equal(t, appUA, updated.UserAgent)
 	assert.Empty(t, updated.DeviceName)
 

@@ -26,7 +26,7 @@ func TestJWTEventsTakeTheBodysEventInfo(t *testing.T) {
 	r := f.login("1", nil)
 	require.Equal(t, 200, r.Code, r.Body)
 	out := decodeLogin(t, r)
-	before := len(c.WaitFor(t, 4)) // user, link, registration, login
+	before := len(c.WaitFor(t, 6)) // user, link, registration (user and registration with their .complete), login
 
 	// A wrong type is refused before anything is done.
 	f.anon("POST", "/api/jwt/refresh", `{"refreshToken":"`+out.RefreshToken+`","eventInfo":{"ipAddress":5}}`).

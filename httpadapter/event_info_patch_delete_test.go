@@ -27,7 +27,7 @@ func TestPatchAndDeleteEventsTakeTheBodysEventInfo(t *testing.T) {
 	app := str(f.do("POST", "/api/application", `{"application":{"name":"Web"}}`).obj(t, "application"), "id")
 	user := str(f.do("POST", "/api/user", `{"user":{"email":"ann@example.com"}}`).obj(t, "user"), "id")
 	require.Equal(t, 200, f.do("POST", "/api/user/registration/"+user, `{"registration":{"applicationId":"`+app+`"}}`).Code)
-	c.WaitFor(t, 2)
+	c.WaitFor(t, 4) // the user's and the registration's creation, each with its .complete
 
 	r := f.do("PATCH", "/api/user/"+user, `{"user":{"firstName":"Ann"},"eventInfo":{"ipAddress":"203.0.113.1","deviceName":"Ann's phone"}}`, "User-Agent", appUA)
 	require.Equal(t, 200, r.Code, r.Body)
@@ -38,19 +38,21 @@ func TestPatchAndDeleteEventsTakeTheBodysEventInfo(t *testing.T) {
 	f.do("DELETE", "/api/user/"+user, `{"eventInfo":{"deviceType":"MOBILE"}}`, "User-Agent", appUA).empty(t, 200)
 	f.do("DELETE", "/api/user/"+user, `{"hardDelete":true,"eventInfo":{"userAgent":"Mozilla/5.0 (phone)"}}`, "User-Agent", appUA).empty(t, 200)
 
-	evs := c.WaitFor(t, 7)[2:]
-	require.Equal(t, []string{authcore.EventUserUpdate, authcore.EventUserRegistrationUpdate, authcore.EventUserRegistrationDelete,
-		authcore.EventUserDeactivate, authcore.EventUserDelete}, c.Types()[2:])
+	evs := c.WaitFor(t, 13)[4:]
+	require.Equal(t, []string{authcore.EventUserUpdate, authcore.EventUserUpdateComplete,
+		authcore.EventUserRegistrationUpdate, authcore.EventUserRegistrationUpdateComplete,
+		authcore.EventUserRegistrationDelete, authcore.EventUserRegistrationDeleteComplete,
+		authcore.EventUserDeactivate, authcore.EventUserDelete, authcore.EventUserDeleteComplete}, c.Types()[4:])
 	patched := evs[0].Info
 	assert.Equal(t, "203.0.113.1", patched.IPAddress)
 	assert.Equal(t, "Ann's phone", patched.DeviceName)
 	assert.Equal(t, appUA, patched.UserAgent, "a field the body leaves out keeps the request's value")
-	assert.Equal(t, "iOS", evs[1].Info.OS)
-	assert.Equal(t, appUA, evs[1].Info.UserAgent)
-	assert.Equal(t, "203.0.113.2", evs[2].Info.IPAddress)
-	assert.Equal(t, "MOBILE", evs[3].Info.DeviceType)
-	assert.Equal(t, "Mozilla/5.0 (phone)", evs[4].Info.UserAgent)
-	assert.NotEmpty(t, evs[4].Info.IPAddress)
+	assert.Equal(t, "iOS", evs[2].Info.OS)
+	assert.Equal(t, appUA, evs[2].Info.UserAgent)
+	assert.Equal(t, "203.0.113.2", evs[4].Info.IPAddress)
+	assert.Equal(t, "MOBILE", evs[6].Info.DeviceType)
+	assert.Equal(t, "Mozilla/5.0 (phone)", evs[7].Info.UserAgent)
+	assert.NotEmpty(t, evs[7].Info.IPAddress)
 }
 
 // A DELETE body's eventInfo is read as strictly as a create's: a value of

@@ -25,7 +25,7 @@ func TestJWTRefreshEventTakesTheForwardedAddress(t *testing.T) {
 	r := f.login("1", map[string]any{"metaData": map[string]any{"device": map[string]any{"name": "Ada's phone"}}})
 	require.Equal(t, 200, r.Code, r.Body)
 	out := decodeLogin(t, r)
-	before := len(c.WaitFor(t, 4)) // user, link, registration, login
+	before := len(c.WaitFor(t, 6)) // user, link, registration (user and registration with their .complete), login
 
 	const client = "203.0.113.77"
 	r = f.anon("POST", "/api/jwt/refresh", `{"refreshToken":"`+out.RefreshToken+`"}`, "X-Forwarded-For", client+", 10.0.0.1")

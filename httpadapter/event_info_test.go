@@ -28,8 +28,9 @@ func TestEventsCarryTheUserAgent(t *testing.T) {
 	r = f.do("POST", "/api/user", `{"user":{"email":"bo@example.com"}}`, "User-Agent", ua)
 	require.Equal(t, 200, r.Code, r.Body)
 
-	want := []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate,
-		authcore.EventUserLoginSuccess, authcore.EventJWTRefresh, authcore.EventUserCreate}
+	want := []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete,
+		authcore.EventUserLoginSuccess, authcore.EventJWTRefresh, authcore.EventUserCreate, authcore.EventUserCreateComplete}
 	evs := c.WaitFor(t, len(want))
 	require.Equal(t, want, c.Types())
 	for _, ev := range evs {

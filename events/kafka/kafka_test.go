@@ -155,9 +155,11 @@ func TestEveryEventTypeReachesKafka(t *testing.T) {
 	require.ErrorIs(t, err, authcore.ErrIdentityProviderRefused)
 	require.NoError(t, e.DeleteUser(ctx, u.ID))
 
-	apiUser := []string{authcore.EventUserCreate, authcore.EventUserUpdate, authcore.EventUserRegistrationCreate,
-		authcore.EventUserIdentityProviderLink, authcore.EventUserIdentityProviderUnlink, authcore.EventUserDelete}
-	loginUser := []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate,
+	apiUser := []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserUpdate, authcore.EventUserUpdateComplete,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete,
+		authcore.EventUserIdentityProviderLink, authcore.EventUserIdentityProviderUnlink, authcore.EventUserDelete, authcore.EventUserDeleteComplete}
+	loginUser := []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete,
 		authcore.EventUserLoginSuccess, authcore.EventJWTRefresh, authcore.EventJWTRefreshTokenRevoke}
 	rs := dedup(consume(t, c.ListenAddrs(), topic, len(apiUser)+len(loginUser)+1))
 	byKey := typesByKey(rs)
@@ -181,7 +183,8 @@ func TestEveryEventTypeReachesKafka(t *testing.T) {
 		}
 	}
 	for _, typ := range []string{authcore.EventUserCreate, authcore.EventUserUpdate, authcore.EventUserDelete,
-		authcore.EventUserRegistrationCreate, authcore.EventUserLoginSuccess, authcore.EventUserLoginFailed,
+		authcore.EventUserCreateComplete, authcore.EventUserUpdateComplete, authcore.EventUserDeleteComplete,
+		authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete, authcore.EventUserLoginSuccess, authcore.EventUserLoginFailed,
 		authcore.EventUserIdentityProviderLink, authcore.EventUserIdentityProviderUnlink, authcore.EventJWTRefresh, authcore.EventJWTRefreshTokenRevoke} {
 		require.True(t, types[typ], "%s reached Kafka", typ)
 	}
@@ -289,12 +292,13 @@ func TestKafkaOutageLosesNothing(t *testing.T) {
 	login(400, nil)
 	require.Eventually(t, func() bool { return env.mem.OutboxLen() == 0 }, 20*time.Second, 10*time.Millisecond, "the outbox drains once Kafka is back")
 
-	want := 4 * perPhase * 5 // each account: create, link, registration, two logins
+	want := 4 * perPhase * 7 // each account: create and its .complete, link, registration and its .complete, two logins
 	rs := consume(t, c.ListenAddrs(), topic, want)
 	unique := dedup(rs)
 	require.Len(t, unique, want, "nothing lost")
 	for key, types := range typesByKey(unique) {
-		require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate,
+		require.Equal(t, []string{authcore.EventUserCreate, authcore.EventUserCreateComplete, authcore.EventUserIdentityProviderLink,
+			authcore.EventUserRegistrationCreate, authcore.EventUserRegistrationCreateComplete,
 			authcore.EventUserLoginSuccess, authcore.EventUserLoginSuccess}, types, "user %s in order", key)
 	}
 	t.Logf("%d records for %d events (%d repeated, dropped by event id)", len(rs), want, len(rs)-want)
@@ -312,7 +316,7 @@ func TestChangingTheIntegrationReconfiguresThePublisher(t *testing.T) {
 	require.NoError(t, err)
 	env.MustLogin("1")
 	consume(t, c.ListenAddrs(), "other-topic", 1)
-	consume(t, c.ListenAddrs(), topic, 4)
+	consume(t, c.ListenAddrs(), topic, 6)
 	// A consumer can read a record before the relay has acknowledged it:
 	// the outbox is empty once the relay has caught up, not when Kafka has
 	// the record.
@@ -346,7 +350,7 @@ func TestIgnoredProducerKeysAreReported(t *testing.T) {
 	// The settings it could apply work.
 	env.Account("1", "ada", "ada@example.com")
 	env.MustLogin("1")
-	consume(t, c.ListenAddrs(), topic, 4)
+	consume(t, c.ListenAddrs(), topic, 6)
 }
 
 func TestSASL(t *testing.T) {
@@ -376,7 +380,7 @@ func TestSASL(t *testing.T) {
 				require.NoError(t, err)
 				return res.Total > 0
 			}, 10*time.Second, 10*time.Millisecond)
-			require.Equal(t, 4, env.mem.OutboxLen(), "nothing is lost while Kafka refuses us")
+			require.Equal(t, 6, env.mem.OutboxLen(), "nothing is lost while Kafka refuses us")
 		})
 	}
 }

@@ -65,7 +65,7 @@ func TestTLS(t *testing.T) {
 				require.NoError(t, err)
 				return res.Total > 0
 			}, 10*time.Second, 10*time.Millisecond)
-			require.Equal(t, 4, env.mem.OutboxLen())
+			require.Equal(t, 6, env.mem.OutboxLen())
 		})
 	}
 }
