@@ -25,7 +25,8 @@ type TenantStore interface {
 	ListTenants(ctx context.Context) ([]*Tenant, error)
 	UpdateTenant(ctx context.Context, t *Tenant) error
 	// DeleteTenant removes the tenant and everything in it: applications,
-	// users (with their registrations, links, refresh tokens), pending links.
+	// users (with their registrations, links, refresh tokens, login
+	// records), pending links.
 	DeleteTenant(ctx context.Context, id string) error
 }
 
@@ -50,8 +51,8 @@ type UserStore interface {
 	GetUserByEmail(ctx context.Context, tenantID, email string) (*User, error)
 	GetUserByUsername(ctx context.Context, tenantID, username string) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser also removes the user's registrations, links and refresh
-	// tokens.
+	// DeleteUser also removes the user's registrations, links, refresh
+	// tokens and login records.
 	DeleteUser(ctx context.Context, id string) error
 }
 

@@ -89,3 +89,32 @@ func (s *Store) LoginRecords(userID string) []authcore.LoginRecord {
 	})
 	return out
 }
+
+// dropLoginRecords removes the records of the users gone reports, keeping the
+// others in their order: a deleted user's login records (addresses, devices)
+// go with the user, as they do on the SQL stores. The ring is rebuilt in a
+// new slice, never changed in place, so that the undo of an add made earlier
+// in the transaction finds the ring it changed once this undo has run.
+func (t *txn) dropLoginRecords(gone func(userID string) bool) {
+	g := &t.d.logins
+	n := 0
+	for i := range g.recs {
+		if gone(g.recs[i].UserID) {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	keep := make([]authcore.LoginRecord, 0, len(g.recs)-n)
+	for i := range g.recs {
+		if r := g.recs[(g.next+i)%len(g.recs)]; !gone(r.UserID) {
+			keep = append(keep, r)
+		}
+	}
+	oldRecs, oldNext := g.recs, g.next
+	// Fewer records than the limit: the ring appends again, so next is
+	// unused until it is full.
+	g.recs, g.next = keep, 0
+	t.onUndo(func() { g.recs, g.next = oldRecs, oldNext })
+}

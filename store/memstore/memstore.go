@@ -326,12 +326,17 @@ func (t *txn) DeleteTenant(ctx context.Context, id string) error {
 	if _, ok := t.d.tenants[id]; !ok {
 		return notFound("tenant", id)
 	}
+	gone := map[string]bool{}
 	for uid, u := range t.d.users {
 		if u.TenantID == id {
-			if err := t.DeleteUser(ctx, uid); err != nil {
+			if err := t.deleteUser(uid); err != nil {
 				return err
 			}
+			gone[uid] = true
 		}
+	}
+	if len(gone) > 0 {
+		t.dropLoginRecords(func(userID string) bool { return gone[userID] })
 	}
 	for aid, a := range t.d.apps {
 		if a.TenantID == id {

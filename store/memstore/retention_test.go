@@ -343,3 +343,58 @@ func TestLoginRecordsAreCopies(t *testing.T) {
 	out[0].Device["n"] = "changed out"
 	assert.Equal(t, map[string]any{"n": json.Number("1")}, s.LoginRecords("u")[0].Device)
 }
+
+// Deleting a user drops its records from the ring, full or not, in a
+// transaction that also adds records before and after the delete: a
+// rollback restores the ring as it was, a commit keeps the other users'
+// records in order, and the ring then fills to its limit again.
+func TestDeletedUserLoginRecordsLeaveTheRing(t *testing.T) {
+	for _, limit := range []int{-1, 4, 6} {
+		t.Run(fmt.Sprint("limit ", limit), func(t *testing.T) {
+			s := memstore.New(memstore.WithLoginRecordLimit(limit))
+			ctx := context.Background()
+			require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "t"}))
+			require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: "v", TenantID: "t", Email: "v@example.com"}))
+			for i := range 5 {
+				user := "u"
+				if i%2 == 1 {
+					user = "v"
+				}
+				require.NoError(t, s.CreateLoginRecord(ctx, record(i, user)))
+			}
+			beforeU, beforeV := ips(s.LoginRecords("u")), ips(s.LoginRecords("v"))
+			require.NotEmpty(t, beforeV)
+			deleteV := func(ctx context.Context, tx authcore.Store) error {
+				if err := tx.CreateLoginRecord(ctx, record(10, "u")); err != nil {
+					return err
+				}
+				if err := tx.DeleteUser(ctx, "v"); err != nil {
+					return err
+				}
+				return tx.CreateLoginRecord(ctx, record(11, "u"))
+			}
+			err := s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				if err := deleteV(ctx, tx); err != nil {
+					return err
+				}
+				return errRollback
+			})
+			require.ErrorIs(t, err, errRollback)
+			assert.Equal(t, beforeU, ips(s.LoginRecords("u")), "rolled back")
+			assert.Equal(t, beforeV, ips(s.LoginRecords("v")), "rolled back")
+
+			require.NoError(t, s.InTx(ctx, deleteV))
+			assert.Empty(t, s.LoginRecords("v"))
+			want := append(append([]string{}, beforeU...), "192.0.2.10", "192.0.2.11")
+			for i := 20; i < 24; i++ {
+				require.NoError(t, s.CreateLoginRecord(ctx, record(i, "u")))
+				want = append(want, fmt.Sprintf("192.0.2.%d", i))
+			}
+			if limit > 0 {
+				want = want[len(want)-limit:]
+			}
+			assert.Equal(t, want, ips(s.LoginRecords("u")))
+			assert.Equal(t, len(want), s.Stats().LoginRecords)
+		})
+	}
+}

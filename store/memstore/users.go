@@ -537,6 +537,16 @@ func (t *txn) UpdateUser(_ context.Context, v *authcore.User) error {
 }
 
 func (t *txn) DeleteUser(_ context.Context, id string) error {
+	if err := t.deleteUser(id); err != nil {
+		return err
+	}
+	t.dropLoginRecords(func(userID string) bool { return userID == id })
+	return nil
+}
+
+// deleteUser is DeleteUser but for the login records, which DeleteTenant
+// drops for all of its users in one pass over the ring.
+func (t *txn) deleteUser(id string) error {
 	rec, ok := t.d.users[id]
 	if !ok {
 		return notFound("user", id)

@@ -60,9 +60,10 @@ func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
 }
 
 // DeleteTenant deletes what has no foreign key to the tenant (pending links,
-// refresh tokens reached through the tenant's applications), then the tenant,
-// which cascades to its users (and their registrations, links and tokens)
-// and applications (and their registrations).
+// refresh tokens reached through the tenant's applications, its users' login
+// records), then the tenant, which cascades to its users (and their
+// registrations, links and tokens) and applications (and their
+// registrations).
 func (t *tx) DeleteTenant(ctx context.Context, id string) error {
 	if !t.canMatch([]any{id}) {
 		return notFound("tenant", id)
@@ -72,6 +73,12 @@ func (t *tx) DeleteTenant(ctx context.Context, id string) error {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM pending_links WHERE tenant_id = ?`, id); err != nil {
+			return err
+		}
+		// The users' login records have no foreign key: they go while the
+		// users are there to name them. (The engine's delete has locked the
+		// users first, LockTenantUsers, so no login adds one meanwhile.)
+		if _, err := t.exec(ctx, `DELETE FROM login_records WHERE user_id IN (SELECT id FROM users WHERE tenant_id = ?)`, id); err != nil {
 			return err
 		}
 		n, err := t.execN(ctx, `DELETE FROM tenants WHERE id = ?`, id)

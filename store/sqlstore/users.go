@@ -119,6 +119,14 @@ func (t *tx) DeleteUser(ctx context.Context, id string) error {
 		if err == nil && n == 0 {
 			return notFound("user", id)
 		}
+		if err != nil {
+			return err
+		}
+		// Login records have no foreign key (a login writes one without
+		// locking anything more). Deleted after the user: on PostgreSQL a
+		// login that wrote one also updated the user, so the user's delete
+		// waited for it to commit, and this statement sees its record.
+		_, err = t.exec(ctx, `DELETE FROM login_records WHERE user_id = ?`, id)
 		return err
 	})
 }
