@@ -429,6 +429,20 @@ var registrationCases = []testCase{
 		u := f.user(tn.ID, "u@example.com", "")
 		requireNotFound(t, f.s.CreateRegistration(f.ctx, f.newReg("no-such-user", a.ID)))
 		requireNotFound(t, f.s.CreateRegistration(f.ctx, f.newReg(u.ID, "no-such-app")))
+
+		// A taken id is reported before a missing user or application, as
+		// the SQL stores' unique index is checked before their foreign keys
+		// (and as a taken id comes before a missing tenant elsewhere).
+		taken := f.reg(u.ID, a.ID).ID
+		for name, r := range map[string]*authcore.UserRegistration{
+			"no user":             f.newReg("no-such-user", a.ID),
+			"no application":      f.newReg(u.ID, "no-such-app"),
+			"neither":             f.newReg("no-such-user", "no-such-app"),
+			"another application": f.newReg(u.ID, f.app(tn.ID, "b").ID),
+		} {
+			r.ID = taken
+			requireDuplicate(t, f.s.CreateRegistration(f.ctx, r), "registrationId", name)
+		}
 	}},
 }
 

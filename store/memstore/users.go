@@ -573,17 +573,19 @@ func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration
 		return err
 	}
 	rec, ok := t.d.users[r.UserID]
+	if ok && rec.reg(r.ApplicationID) != nil {
+		return authcore.Duplicate("registration")
+	}
+	// A taken id before a missing user or application, as the SQL stores
+	// check their unique indexes before their foreign keys.
+	if t.d.regIDs[r.ID] != nil {
+		return authcore.Duplicate("registrationId")
+	}
 	if !ok {
 		return notFound("user", r.UserID)
 	}
 	if _, ok := t.d.apps[r.ApplicationID]; !ok {
 		return notFound("application", r.ApplicationID)
-	}
-	if rec.reg(r.ApplicationID) != nil {
-		return authcore.Duplicate("registration")
-	}
-	if t.d.regIDs[r.ID] != nil {
-		return authcore.Duplicate("registrationId")
 	}
 	s := packReg(r)
 	t.setReg(rec, r.ApplicationID, &s)
