@@ -40,6 +40,11 @@ var unstorableCases = []testCase{
 					},
 					"GetRefreshToken": func() error { _, err := tx.GetRefreshToken(ctx, bad); return err },
 					"GetKey":          func() error { _, err := tx.GetKey(ctx, bad); return err },
+					"GetKeyByKid":     func() error { _, err := tx.GetKeyByKid(ctx, bad); return err },
+					"GetModerationItem": func() error {
+						_, err := tx.GetModerationItem(ctx, bad)
+						return err
+					},
 				}
 				for name, lookup := range lookups {
 					requireNotFound(t, lookup(), "%s(%q)", name, bad)
@@ -53,6 +58,7 @@ var unstorableCases = []testCase{
 					"DeleteIdentityProvider": func() error { return tx.DeleteIdentityProvider(ctx, bad) },
 					"DeleteAPIKey":           func() error { return tx.DeleteAPIKey(ctx, bad) },
 					"DeleteKey":              func() error { return tx.DeleteKey(ctx, bad) },
+					"DeleteModerationItem":   func() error { return tx.DeleteModerationItem(ctx, bad) },
 				}
 				for name, del := range deletes {
 					requireNotFound(t, del(), "%s(%q)", name, bad)

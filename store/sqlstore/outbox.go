@@ -167,6 +167,11 @@ func (t *tx) GetModerationItem(ctx context.Context, contentID string) (*authcore
 }
 
 func (t *tx) DeleteModerationItem(ctx context.Context, contentID string) error {
+	// PostgreSQL refuses such text (a data exception, not "no row"): no
+	// item holds it, as on memstore and SQLite.
+	if !t.canMatch([]any{contentID}) {
+		return notFound("moderation item", contentID)
+	}
 	return t.atomic1(ctx, func() error {
 		n, err := t.execN(ctx, `DELETE FROM moderation_items WHERE content_id = ?`, contentID)
 		if err == nil && n == 0 {
