@@ -46,10 +46,11 @@ type OutboxStore interface {
 	// commit, or vanish, with it.
 	AppendOutbox(ctx context.Context, events ...*OutboxEvent) error
 	// ClaimOutbox takes the relay lease for owner, or renews it, for lease
-	// from the store's present instant, and returns up to limit events,
-	// lowest Seq first (none: an empty slice). While another owner's lease
-	// runs past the present it returns ErrLeaseHeld and no event. A lease
-	// of no length (or less) ends at once.
+	// from the store's present instant, and returns up to limit events
+	// (100 when limit <= 0), lowest Seq first (none: an empty slice).
+	// While another owner's lease runs past the present it returns
+	// ErrLeaseHeld and no event. A lease of no length (or less) ends at
+	// once.
 	//
 	// Whether a lease still runs and when the new one ends are read on one
 	// clock, the store's, so that relays on hosts whose clocks disagree

@@ -60,6 +60,21 @@ var outboxCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, payloadNames(want), payloadNames(all))
 	}},
+	{"outbox/a claim with no limit (or less) takes at most 100 events", func(t *testing.T, f *fixture) {
+		// As ListModerationItems: the SQL stores took 100 and memstore
+		// every event.
+		ctx := f.ctx
+		events := make([]*authcore.OutboxEvent, 101)
+		for i := range events {
+			events[i] = outboxEvent("user", "e"+strconv.Itoa(i))
+		}
+		require.NoError(t, f.s.AppendOutbox(ctx, events...))
+		for _, limit := range []int{0, -1} {
+			got, err := f.s.ClaimOutbox(ctx, "relay-a", leaseNow, time.Minute, limit)
+			require.NoError(t, err)
+			require.Equal(t, payloadNames(events[:100]), payloadNames(got), "limit %d", limit)
+		}
+	}},
 	{"outbox/events appended in a transaction commit and roll back with it", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		tn := f.tenant("T")

@@ -57,7 +57,10 @@ func (t *txn) ClaimOutbox(_ context.Context, owner string, now int64, lease time
 		seqs = append(seqs, seq)
 	}
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
-	if limit > 0 && len(seqs) > limit {
+	if limit <= 0 {
+		limit = 100 // as the SQL stores
+	}
+	if len(seqs) > limit {
 		seqs = seqs[:limit]
 	}
 	out := make([]*authcore.OutboxEvent, 0, len(seqs))
