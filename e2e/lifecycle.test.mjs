@@ -56,6 +56,16 @@ test('retrieveUserByLoginId finds the user by email (any case) and by username, 
   const both = await s.scoped.retrieveUserByLoginIdWithLoginIdTypes(`lee-${run}`, ['email', 'username']);
   assert.equal(both.response.user.id, s.userId);
   await expectFailure(s.scoped.retrieveUserByLoginIdWithLoginIdTypes(`lee-${run}`, ['email']), 404);
+
+  // The types left out: the client sends ?loginIdTypes=undefined (or null),
+  // an empty array no parameter; each tries every type.
+  for (const types of [undefined, null, []]) {
+    for (const loginId of [`lee-${run}@example.com`, `lee-${run}`]) {
+      const res = await s.scoped.retrieveUserByLoginIdWithLoginIdTypes(loginId, types);
+      assertOK(res);
+      assert.equal(res.response.user.id, s.userId, `${loginId} with ${JSON.stringify(types)}`);
+    }
+  }
 });
 
 test('deactivateUser and reactivateUser', async () => {

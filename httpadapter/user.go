@@ -2,6 +2,7 @@ package httpadapter
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/patch"
@@ -102,7 +103,7 @@ func (h *Handler) getUserByQuery(w http.ResponseWriter, r *http.Request) error {
 	case q.Get("username") != "":
 		u, err = h.engine.UserByUsername(r.Context(), q.Get("username"))
 	case q.Get("loginId") != "":
-		u, err = h.engine.UserByLoginID(r.Context(), q.Get("loginId"), q["loginIdTypes"]...)
+		u, err = h.engine.UserByLoginID(r.Context(), q.Get("loginId"), loginIDTypes(q["loginIdTypes"])...)
 	case q.Get("verificationId") != "" || q.Get("changePasswordId") != "":
 		// Ids of the e-mail verification and change-password flows, which
 		// authcore lacks: no user holds one, so the lookup finds nobody
@@ -119,6 +120,24 @@ func (h *Handler) getUserByQuery(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, authcore.UserResponse{User: u})
 	return nil
+}
+
+// loginIDTypes drops the loginIdTypes values that say "none":
+// retrieveUserByLoginIdWithLoginIdTypes(loginId, undefined) sends
+// ?loginIdTypes=undefined (the client's withParameter keeps an omitted
+// argument), null sends "null", and an empty value is absent (SPEC §0). With
+// none left the lookup tries every type, as without the parameter, where
+// each of these answered [invalid]loginIdTypes.
+func loginIDTypes(values []string) []string {
+	var types []string
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" || v == "null" || v == "undefined" {
+			continue
+		}
+		types = append(types, v)
+	}
+	return types
 }
 
 // registrationParams reads {userId} and the optional {applicationId}.

@@ -317,3 +317,21 @@ func TestPatchRegistrationUnsupportedType(t *testing.T) {
 	f.do("PATCH", "/api/user/registration/"+str(u, "id"), body, "Content-Type", "text/plain").codes(t, "[PatchNotSupported]")
 	f.do("PATCH", "/api/user/registration/"+str(u, "id")+"/"+str(app, "id"), body, "Content-Type", "text/plain").codes(t, "[PatchNotSupported]")
 }
+
+// TestUserByLoginIDTypesOmitted: retrieveUserByLoginIdWithLoginIdTypes with
+// its types left out sends ?loginIdTypes=undefined (or null); those, and an
+// empty value, are no types at all, so every type is tried, as without the
+// parameter. They were [invalid]loginIdTypes.
+func TestUserByLoginIDTypesOmitted(t *testing.T) {
+	f := newFixture(t)
+	id := str(f.do("POST", "/api/user", `{"user":{"email":"kay@example.com","username":"kay"}}`).obj(t, "user"), "id")
+	for _, types := range []string{"undefined", "null", "", "%20"} {
+		assert.Equal(t, id, f.do("GET", "/api/user?loginId=kay&loginIdTypes="+types, "").obj(t, "user")["id"], types)
+		assert.Equal(t, id, f.do("GET", "/api/user?loginId=KAY%40example.com&loginIdTypes="+types, "").obj(t, "user")["id"], types)
+	}
+	// Beside a named type it is dropped: the named type still limits the
+	// lookup, and an unknown one is still refused.
+	assert.Equal(t, id, f.do("GET", "/api/user?loginId=kay&loginIdTypes=undefined&loginIdTypes=username", "").obj(t, "user")["id"])
+	f.do("GET", "/api/user?loginId=kay%40example.com&loginIdTypes=undefined&loginIdTypes=username", "").empty(t, 404)
+	f.do("GET", "/api/user?loginId=kay&loginIdTypes=undefined&loginIdTypes=fax", "").codes(t, "[invalid]loginIdTypes")
+}
