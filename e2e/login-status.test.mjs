@@ -26,6 +26,8 @@ const hal = account('hal'); // logs into the application that verifies registrat
 const ida = account('ida'); // an existing user whose e-mail is not verified
 const jon = account('jon'); // noJWT, then the user-state refusals
 const kim = account('kim'); // metaData, and the one-time-use refresh token
+const lia = account('lia'); // an existing user with a two-factor method: 242
+const moe = account('moe'); // logs in through a client without an API key
 
 async function loginRequest(a, applicationId = s.app.id, extra = {}) {
   const data = await controlPost('/request-token', { consumerKey: consumer.key, accountId: a.id });
@@ -64,7 +66,7 @@ test('set-up: tenant, applications, provider, fake accounts', async () => {
   s.verifying = verifying.response.application;
 
   await controlPost('/consumers', consumer);
-  for (const a of [hal, ida, jon, kim]) {
+  for (const a of [hal, ida, jon, kim, lia, moe]) {
     await controlPost('/accounts', a);
   }
   await client.deleteIdentityProvider(twitterId).catch(() => {});
@@ -173,6 +175,45 @@ test('metaData.device is kept on the refresh token; a one-time-use token rotates
   assertOK(await client.exchangeRefreshTokenForJWT({ refreshToken: refreshed.response.refreshToken }));
   const spent = await expectFailure(client.exchangeRefreshTokenForJWT({ refreshToken: refreshToken }), 400);
   assert.equal(spent.exception.fieldErrors.refreshToken[0].code, '[invalid]refreshToken');
+});
+
+test('242: a user with a two-factor method gets twoFactorId and the methods, no token and no user', async () => {
+  const u = await s.scoped.createUser(null, {
+    user: { email: lia.email, twoFactor: { methods: [{ method: 'email', email: lia.email }] } },
+    skipVerification: true,
+  });
+  assertOK(u);
+  const [method] = u.response.user.twoFactor.methods;
+  const res = await client.identityProviderLogin(await loginRequest(lia));
+  assertOK(res, 242);
+  const { twoFactorId, methods, token, refreshToken, user } = res.response;
+  assert.equal(typeof twoFactorId, 'string');
+  assert.ok(twoFactorId.length > 0);
+  assert.deepEqual(methods, [{ id: method.id, method: 'email', email: lia.email }]);
+  assert.equal(token, undefined);
+  assert.equal(refreshToken, undefined);
+  assert.equal(user, undefined, 'the profile is what the second factor guards');
+  const linked = await client.retrieveUserLinksByUserId(twitterId, u.response.user.id);
+  assertOK(linked);
+  assert.equal(linked.response.identityProviderLinks[0].identityProviderUserId, lia.id, 'linked by e-mail');
+});
+
+test('identityProviderLogin, refresh and validate through a client without an API key', async () => {
+  const anonymous = newClient(null);
+  const res = await anonymous.identityProviderLogin(await loginRequest(moe));
+  assertOK(res);
+  const { token, refreshToken, user } = res.response;
+  assert.equal(user.email, moe.email);
+  assert.equal(payload(token).sub, user.id);
+  const refreshed = await anonymous.exchangeRefreshTokenForJWT({ refreshToken });
+  assertOK(refreshed);
+  const valid = await anonymous.validateJWT(refreshed.response.token);
+  assertOK(valid);
+  assert.equal(valid.response.jwt.sub, user.id);
+  assert.equal(valid.response.jwt.applicationId, s.app.id);
+  // The rest of the API still needs the key: an empty 401.
+  const denied = await expectFailure(anonymous.retrieveUser(user.id), 401);
+  assert.equal(denied.exception, undefined);
 });
 
 test('deleteTenantAsync: the tenant and its applications are gone', async () => {

@@ -180,6 +180,44 @@ test('register gives the default roles; retrieveRegistration', async () => {
   assert.deepEqual(user.response.user.registrations, [reg]);
 });
 
+test('a client scoped to another tenant finds none of this tenant\'s objects: empty 404s, nothing changed', async () => {
+  const tenants = await client.retrieveTenants();
+  assertOK(tenants);
+  const otherId = tenants.response.tenants.find((t) => t.id !== s.tenantId).id;
+  const other = newClient().setTenantId(otherId);
+  const before = {
+    user: (await client.retrieveUser(s.user.id)).response.user,
+    app: (await client.retrieveApplication(s.app.id)).response.application,
+  };
+  const roleId = s.app.roles[0].id;
+  const calls = {
+    retrieveUser: () => other.retrieveUser(s.user.id),
+    retrieveUserByEmail: () => other.retrieveUserByEmail(email),
+    retrieveUserByLoginId: () => other.retrieveUserByLoginId(username),
+    updateUser: () => other.updateUser(s.user.id, { user: { email, firstName: 'Other' } }),
+    patchUser: () => other.patchUser(s.user.id, { user: { firstName: 'Other' } }),
+    deactivateUser: () => other.deactivateUser(s.user.id),
+    deleteUser: () => other.deleteUser(s.user.id),
+    retrieveApplication: () => other.retrieveApplication(s.app.id),
+    patchApplication: () => other.patchApplication(s.app.id, { application: { name: 'Other' } }),
+    deactivateApplication: () => other.deactivateApplication(s.app.id),
+    createApplicationRole: () => other.createApplicationRole(s.app.id, null, { role: { name: 'other' } }),
+    patchApplicationRole: () => other.patchApplicationRole(s.app.id, roleId, { role: { description: 'other' } }),
+    deleteApplicationRole: () => other.deleteApplicationRole(s.app.id, roleId),
+    register: () => other.register(s.user.id, { registration: { applicationId: s.app.id } }),
+    retrieveRegistration: () => other.retrieveRegistration(s.user.id, s.app.id),
+    patchRegistration: () => other.patchRegistration(s.user.id, { registration: { applicationId: s.app.id, data: { k: 'v' } } }),
+    deleteRegistration: () => other.deleteRegistration(s.user.id, s.app.id),
+    revokeRefreshTokensByUserId: () => other.revokeRefreshTokensByUserId(s.user.id),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    const err = await expectFailure(call(), 404);
+    assert.equal(err.exception, undefined, `${name}: an empty 404`);
+  }
+  assert.deepEqual((await client.retrieveUser(s.user.id)).response.user, before.user);
+  assert.deepEqual((await client.retrieveApplication(s.app.id)).response.application, before.app);
+});
+
 test('register answers a token validateJWT accepts and a refresh token, for an existing user and combined', async () => {
   // The application generates refresh tokens; the tenant signs with its
   // issuer and a 600-second lifetime (tests above). s.user is registered
