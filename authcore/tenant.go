@@ -14,7 +14,10 @@ import (
 // TenantRequest is the body of the tenant create and update requests:
 // {"tenant": {...}}.
 type TenantRequest struct {
-	Tenant Tenant `json:"tenant"`
+	// SourceTenantID, on a create only, names the tenant to copy
+	// (CopyTenant); "" is a plain create.
+	SourceTenantID string `json:"sourceTenantId,omitempty"`
+	Tenant         Tenant `json:"tenant"`
 }
 
 // TenantResponse is the response of create, retrieve by id, update and patch.
@@ -55,6 +58,38 @@ type TenantsResponse struct {
 // global objects: a tenant-scoped request may not create one
 // (ErrUnauthorized).
 func (e *Engine) CreateTenant(ctx context.Context, id string, t Tenant) (*Tenant, error) {
+	return e.createTenant(ctx, id, func(context.Context, Store) (Tenant, error) { return copyTenant(t), nil })
+}
+
+// CopyTenant creates a tenant named name with every other setting of the
+// tenant sourceID (issuer, token and e-mail settings, signing key, data),
+// as FusionAuth's create with sourceTenantId does. id is the id asked for
+// ("" to generate one). A source that is no UUID or names no tenant is
+// [invalid]sourceTenantId. The source is read in the create's transaction,
+// so the copy is of one version of it.
+func (e *Engine) CopyTenant(ctx context.Context, id, sourceID, name string) (*Tenant, error) {
+	src := strings.ToLower(strings.TrimSpace(sourceID))
+	if !isUUID(src) {
+		return nil, invalid("sourceTenantId", validation.KindInvalid, "The [sourceTenantId] property must be a UUID.")
+	}
+	return e.createTenant(ctx, id, func(ctx context.Context, tx Store) (Tenant, error) {
+		source, err := tx.GetTenant(ctx, src)
+		if errors.Is(err, ErrNotFound) {
+			return Tenant{}, invalid("sourceTenantId", validation.KindInvalid, fmt.Sprintf("The [sourceTenantId] property does not name a tenant: [%s].", src))
+		}
+		if err != nil {
+			return Tenant{}, err
+		}
+		t := copyTenant(*source)
+		t.Name = name
+		return t, nil
+	})
+}
+
+// createTenant stores the tenant build makes, given the id, instants,
+// normalisation and defaults of a new tenant. build runs in the
+// transaction (and again if the store retries it).
+func (e *Engine) createTenant(ctx context.Context, id string, build func(context.Context, Store) (Tenant, error)) (*Tenant, error) {
 	if err := requireGlobal(ctx); err != nil {
 		return nil, err
 	}
@@ -62,13 +97,18 @@ func (e *Engine) CreateTenant(ctx context.Context, id string, t Tenant) (*Tenant
 	if err != nil {
 		return nil, err
 	}
-	out := copyTenant(t)
-	out.ID = id
 	now := e.instant()
-	out.InsertInstant, out.LastUpdateInstant = now, now
-	normalizeTenant(&out)
-	applyTenantDefaults(&out)
+	var out Tenant
 	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		t, err := build(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out = t
+		out.ID = id
+		out.InsertInstant, out.LastUpdateInstant = now, now
+		normalizeTenant(&out)
+		applyTenantDefaults(&out)
 		if err := validateTenant(ctx, tx, &out); err != nil {
 			return err
 		}

@@ -339,3 +339,41 @@ func TestAPIKeysUnderATenantScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, all, 2)
 }
+
+// TestCopyTenant: the copy has the source's settings under its own id, name
+// and instants; a tenant-scoped request may not copy, and a source that is
+// no tenant is [invalid]sourceTenantId with nothing created.
+func TestCopyTenant(t *testing.T) {
+	f := newDomFixture(t)
+	src, err := f.e.CreateTenant(f.ctx, "", authcore.Tenant{
+		Name: "source", Issuer: "source.example.com",
+		JWTConfiguration:   authcore.TenantJWTConfiguration{TimeToLiveInSeconds: 60, RefreshTokenUsagePolicy: authcore.RefreshTokenOneTimeUse},
+		EmailConfiguration: authcore.EmailConfiguration{VerifyEmail: true},
+		Data:               map[string]any{"k": "v"},
+	})
+	require.NoError(t, err)
+
+	cp, err := f.e.CopyTenant(f.ctx, "", src.ID, "copy")
+	require.NoError(t, err)
+	assert.NotEqual(t, src.ID, cp.ID)
+	assert.Equal(t, "copy", cp.Name)
+	assert.Greater(t, cp.InsertInstant, src.InsertInstant)
+	want := *src
+	want.ID, want.Name, want.InsertInstant, want.LastUpdateInstant = cp.ID, cp.Name, cp.InsertInstant, cp.LastUpdateInstant
+	assert.Equal(t, want, *cp)
+	stored, err := f.e.Tenant(f.ctx, cp.ID)
+	require.NoError(t, err)
+	assert.Equal(t, cp, stored)
+
+	_, err = f.e.CopyTenant(asHeader(f.ctx, src.ID), "", src.ID, "scoped")
+	assert.ErrorIs(t, err, authcore.ErrUnauthorized)
+	_, err = f.e.CopyTenant(f.ctx, "", "3c1e4a7b-0000-4000-8000-000000000000", "nowhere")
+	assert.Equal(t, []string{"[invalid]sourceTenantId"}, errCodes(t, err))
+	_, err = f.e.CopyTenant(f.ctx, "", "nope", "nowhere")
+	assert.Equal(t, []string{"[invalid]sourceTenantId"}, errCodes(t, err))
+	_, err = f.e.CopyTenant(f.ctx, "", src.ID, "")
+	assert.Equal(t, []string{"[blank]tenant.name"}, errCodes(t, err))
+	list, err := f.e.Tenants(f.ctx)
+	require.NoError(t, err)
+	assert.Len(t, list, 3, "the default, the source and one copy")
+}

@@ -50,6 +50,23 @@ test('createTenant and retrieveTenant', async () => {
   assert.equal(dup.exception.fieldErrors['tenant.name'][0].code, '[duplicate]tenant.name');
 });
 
+test('createTenant with sourceTenantId copies the source\'s settings under the new name', async () => {
+  const res = await client.createTenant(null, { sourceTenantId: s.tenantId, tenant: { name: `e2e users copy ${run}` } });
+  assertOK(res);
+  const cp = res.response.tenant;
+  try {
+    assert.notEqual(cp.id, s.tenantId);
+    assert.equal(cp.name, `e2e users copy ${run}`);
+    assert.equal(cp.issuer, 'e2e.example.com');
+    assert.equal(cp.jwtConfiguration.timeToLiveInSeconds, 600);
+    assert.equal(cp.jwtConfiguration.refreshTokenUsagePolicy, 'OneTimeUse');
+    const unknown = await expectFailure(client.createTenant(null, { sourceTenantId: randomUUID(), tenant: { name: `e2e nowhere ${run}` } }), 400);
+    assert.equal(unknown.exception.fieldErrors.sourceTenantId[0].code, '[invalid]sourceTenantId');
+  } finally {
+    assertOK(await client.deleteTenant(cp.id));
+  }
+});
+
 test('createApplication: needs a tenant once there are two; roles get ids', async () => {
   const ambiguous = await expectFailure(client.createApplication(null, { application: { name: 'e2e app' } }), 400);
   assert.equal(ambiguous.exception.generalErrors[0].code, '[TenantIdRequired]');

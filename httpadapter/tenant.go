@@ -39,7 +39,14 @@ func (h *Handler) createTenant(w http.ResponseWriter, r *http.Request) error {
 	if err := h.decode(w, r, &in); err != nil {
 		return err
 	}
-	t, err := h.engine.CreateTenant(r.Context(), id, in.Tenant)
+	var t *authcore.Tenant
+	if in.SourceTenantID != "" {
+		// FusionAuth's "Create a Tenant from an existing Tenant": the
+		// request's name, the source's everything else.
+		t, err = h.engine.CopyTenant(r.Context(), id, in.SourceTenantID, in.Tenant.Name)
+	} else {
+		t, err = h.engine.CreateTenant(r.Context(), id, in.Tenant)
+	}
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package httpadapter_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -144,4 +145,41 @@ func TestTenantState(t *testing.T) {
 	again := f.do("PATCH", "/api/tenant/"+def, string(body)).obj(t, "tenant")
 	assert.Equal(t, "Renamed", again["name"])
 	assert.Equal(t, "Active", again["state"])
+}
+
+// TestTenantCopy: a create with sourceTenantId (the clients'
+// TenantRequest.sourceTenantId, FusionAuth's "Create a Tenant from an
+// existing Tenant") takes every setting from the source but the id and the
+// name. The source was ignored, and the copy got the defaults.
+func TestTenantCopy(t *testing.T) {
+	f := newFixture(t)
+	defaultTenant0(t, f)
+	src := f.do("POST", "/api/tenant", `{"tenant":{"name":"Source","issuer":"source.example.com","jwtConfiguration":{"timeToLiveInSeconds":60,"refreshTokenTimeToLiveInMinutes":120,"refreshTokenUsagePolicy":"OneTimeUse","refreshTokenExpirationPolicy":"SlidingWindow"},"emailConfiguration":{"verifyEmail":true},"data":{"k":"v"}}}`).obj(t, "tenant")
+
+	const copyID = "6d1f7c0e-2a4b-4c3d-9e8f-0a1b2c3d4e5f"
+	// Settings sent beside the name are not the copy's: the source's are.
+	cp := f.do("POST", "/api/tenant/"+copyID, `{"sourceTenantId":"`+str(src, "id")+`","tenant":{"name":"Copy","issuer":"ignored.example.com"}}`).obj(t, "tenant")
+	assert.Equal(t, copyID, cp["id"])
+	assert.Equal(t, "Copy", cp["name"])
+	for _, k := range []string{"issuer", "jwtConfiguration", "emailConfiguration", "data", "state"} {
+		assert.Equal(t, src[k], cp[k], k)
+	}
+	assert.Equal(t, cp, f.do("GET", "/api/tenant/"+copyID, "").obj(t, "tenant"))
+	// Without an id on the URI the copy gets a new one.
+	cp2 := f.do("POST", "/api/tenant", `{"sourceTenantId":"`+strings.ToUpper(str(src, "id"))+`","tenant":{"name":"Copy 2"}}`).obj(t, "tenant")
+	assert.NotEqual(t, src["id"], cp2["id"])
+	assert.Equal(t, src["issuer"], cp2["issuer"])
+
+	for _, tc := range []struct{ body, code string }{
+		{`{"sourceTenantId":"3c1e4a7b-0000-4000-8000-000000000000","tenant":{"name":"x"}}`, "[invalid]sourceTenantId"},
+		{`{"sourceTenantId":"nope","tenant":{"name":"x"}}`, "[invalid]sourceTenantId"},
+		{`{"sourceTenantId":"` + str(src, "id") + `","tenant":{}}`, "[blank]tenant.name"},
+		{`{"sourceTenantId":"` + str(src, "id") + `","tenant":{"name":"source"}}`, "[duplicate]tenant.name"},
+	} {
+		f.do("POST", "/api/tenant", tc.body).codes(t, tc.code)
+	}
+	// An empty sourceTenantId is none (SPEC §0): a plain create.
+	plain := f.do("POST", "/api/tenant", `{"sourceTenantId":"","tenant":{"name":"Plain"}}`).obj(t, "tenant")
+	assert.Equal(t, "acme.com", plain["issuer"])
+	assert.Len(t, f.do("GET", "/api/tenant", "").body(t)["tenants"], 5, "default, source, two copies and the plain one; the refused made none")
 }
