@@ -33,7 +33,10 @@ type ApplicationInput struct {
 // ApplicationRequest is the body of the application create and update
 // requests: {"application": {...}}.
 type ApplicationRequest struct {
-	Application ApplicationInput `json:"application"`
+	// SourceApplicationID, on a create only, names an application to copy:
+	// the new one takes Application.Name and everything else from it.
+	SourceApplicationID string           `json:"sourceApplicationId,omitempty"`
+	Application         ApplicationInput `json:"application"`
 }
 
 // ApplicationResponse is the response of create, retrieve by id, update and
@@ -97,17 +100,33 @@ func DefaultRoles(app *Application) []string {
 // CreateApplication creates an application in the request's tenant (the
 // scope, else application.tenantId, else the only tenant, else
 // [TenantIdRequired]; see the package doc's Tenants). id is the id asked for ("" to generate one). Role ids
-// are generated; active defaults to true.
+// are generated; active defaults to true. With req.SourceApplicationID it
+// copies that application (copyApplicationInput): a source the request may
+// not see, or none, is [invalid]sourceApplicationId.
 func (e *Engine) CreateApplication(ctx context.Context, id string, req ApplicationRequest) (*Application, error) {
 	id, err := newObjectID(e, id, "applicationId")
 	if err != nil {
 		return nil, err
 	}
-	in := req.Application
+	source := strings.ToLower(strings.TrimSpace(req.SourceApplicationID))
+	if source != "" && !isUUID(source) {
+		return nil, invalid("sourceApplicationId", validation.KindInvalid, "The [sourceApplicationId] property must be a UUID.")
+	}
 	var out Application
 	// The id is chosen once, outside: a run lost to a conflict wrote
 	// nothing, so the next run may take it again.
 	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		in := req.Application
+		if source != "" {
+			src, err := loadApplication(ctx, tx, source)
+			if errors.Is(err, ErrNotFound) {
+				return invalid("sourceApplicationId", validation.KindInvalid, fmt.Sprintf("The [sourceApplicationId] property does not name an application: [%s].", source))
+			}
+			if err != nil {
+				return err
+			}
+			in = copyApplicationInput(src, in.Name)
+		}
 		tenantID, err := e.tenantForCreate(ctx, tx, in.TenantID, "application.tenantId")
 		if err != nil {
 			return err
@@ -130,6 +149,26 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 	}
 	e.log.InfoContext(ctx, "application created", "applicationId", out.ID, "tenantId", out.TenantID)
 	return &out, nil
+}
+
+// copyApplicationInput is the create request of a copy of src named name,
+// as FusionAuth copies an application: in src's tenant, with its settings,
+// state and data, and its roles under new ids (buildApplication gives them).
+func copyApplicationInput(src *Application, name string) ApplicationInput {
+	active := src.Active
+	in := ApplicationInput{
+		TenantID: src.TenantID, Name: name, Active: &active,
+		LoginConfiguration: src.LoginConfiguration, VerifyRegistration: src.VerifyRegistration,
+		Data: src.Data,
+	}
+	if src.JWTConfiguration != nil {
+		j := *src.JWTConfiguration
+		in.JWTConfiguration = &j
+	}
+	for _, r := range src.Roles {
+		in.Roles = append(in.Roles, ApplicationRole{Name: r.Name, Description: r.Description, IsDefault: r.IsDefault, IsSuperRole: r.IsSuperRole})
+	}
+	return in
 }
 
 // Application returns the application with this id, if it is in the

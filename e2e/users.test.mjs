@@ -93,6 +93,27 @@ test('createApplication: needs a tenant once there are two; roles get ids', asyn
   assert.deepEqual(got.response.application, a);
 });
 
+test('createApplication with sourceApplicationId copies it into its tenant, roles under new ids', async () => {
+  // No tenant header though there are two tenants: the source's is taken.
+  const res = await client.createApplication(null, { sourceApplicationId: s.app.id, application: { name: 'e2e app copy' } });
+  assertOK(res);
+  const cp = res.response.application;
+  try {
+    assert.notEqual(cp.id, s.app.id);
+    assert.equal(cp.name, 'e2e app copy');
+    assert.equal(cp.tenantId, s.tenantId);
+    assert.equal(cp.loginConfiguration.generateRefreshTokens, true);
+    assert.deepEqual(cp.roles.map((r) => [r.name, r.isDefault, r.isSuperRole]), s.app.roles.map((r) => [r.name, r.isDefault, r.isSuperRole]));
+    for (const r of cp.roles) {
+      assert.ok(!s.app.roles.some((o) => o.id === r.id), 'a new role id');
+    }
+    const unknown = await expectFailure(client.createApplication(null, { sourceApplicationId: randomUUID(), application: { name: 'nowhere' } }), 400);
+    assert.equal(unknown.exception.fieldErrors.sourceApplicationId[0].code, '[invalid]sourceApplicationId');
+  } finally {
+    assertOK(await client.deleteApplication(cp.id));
+  }
+});
+
 test('createUser, then retrieveUser, retrieveUserByEmail, retrieveUserByUsername', async () => {
   const res = await s.scoped.createUser(null, {
     user: { email, username, firstName: 'Ann', preferredLanguages: ['en'], data: { favourite: 'blue' } },

@@ -256,3 +256,43 @@ func TestApplicationState(t *testing.T) {
 	assert.Equal(t, "Active", list[0].(map[string]any)["state"])
 	assert.Equal(t, "Inactive", f.do("PUT", "/api/application/"+id, `{"application":{"name":"Web","active":false}}`).obj(t, "application")["state"])
 }
+
+// TestApplicationCopy: a create with sourceApplicationId (the clients'
+// ApplicationRequest.sourceApplicationId, FusionAuth's copy of an
+// application) takes the request's name and everything else from the
+// source, in the source's tenant; the roles get new ids. The source was
+// ignored: the copy had no roles and default settings.
+func TestApplicationCopy(t *testing.T) {
+	f := newFixture(t)
+	defaultTenant0(t, f)
+	other := f.newTenant("other")
+	src := f.do("POST", "/api/application", `{"application":{"name":"Source","roles":[{"name":"admin","isSuperRole":true,"description":"d"},{"name":"user","isDefault":true}],"loginConfiguration":{"generateRefreshTokens":true},"verifyRegistration":true,"jwtConfiguration":{"enabled":true,"timeToLiveInSeconds":60,"refreshTokenTimeToLiveInMinutes":30},"data":{"k":"v"}}}`, "X-FusionAuth-TenantId", other).obj(t, "application")
+
+	const copyID = "0b6a2f3e-5c4d-4e1f-8a9b-7c6d5e4f3a2b"
+	// Only the name of the request is the copy's.
+	cp := f.do("POST", "/api/application/"+copyID, `{"sourceApplicationId":"`+str(src, "id")+`","application":{"name":"Copy","verifyRegistration":false}}`).obj(t, "application")
+	assert.Equal(t, copyID, cp["id"])
+	assert.Equal(t, "Copy", cp["name"])
+	assert.Equal(t, other, cp["tenantId"], "the source's tenant: no header needed")
+	for _, k := range []string{"active", "state", "loginConfiguration", "verifyRegistration", "jwtConfiguration", "data"} {
+		assert.Equal(t, src[k], cp[k], k)
+	}
+	srcRoles, cpRoles := src["roles"].([]any), cp["roles"].([]any)
+	require.Len(t, cpRoles, 2)
+	for i := range cpRoles {
+		s, c := srcRoles[i].(map[string]any), cpRoles[i].(map[string]any)
+		assert.NotEqual(t, s["id"], c["id"], "a new role id")
+		for _, k := range []string{"name", "description", "isDefault", "isSuperRole"} {
+			assert.Equal(t, s[k], c[k], k)
+		}
+	}
+	assert.Equal(t, cp, f.do("GET", "/api/application/"+copyID, "").obj(t, "application"))
+	assert.Equal(t, src, f.do("GET", "/api/application/"+str(src, "id"), "").obj(t, "application"), "the source is unchanged")
+
+	f.do("POST", "/api/application", `{"sourceApplicationId":"3c1e4a7b-0000-4000-8000-000000000000","application":{"name":"x"}}`).codes(t, "[invalid]sourceApplicationId")
+	f.do("POST", "/api/application", `{"sourceApplicationId":"nope","application":{"name":"x"}}`).codes(t, "[invalid]sourceApplicationId")
+	f.do("POST", "/api/application", `{"sourceApplicationId":"`+str(src, "id")+`","application":{}}`).codes(t, "[blank]application.name")
+	// A request scoped to another tenant does not see the source.
+	f.do("POST", "/api/application", `{"sourceApplicationId":"`+str(src, "id")+`","application":{"name":"x"}}`, "Authorization", f.lockedKey(defaultTenant0(t, f))).codes(t, "[invalid]sourceApplicationId")
+	assert.Len(t, f.do("GET", "/api/application", "", "X-FusionAuth-TenantId", other).body(t)["applications"], 2, "the source and one copy")
+}
