@@ -205,9 +205,12 @@ func IsTopicName(s string) bool {
 	return true
 }
 
+// isHTTPURL reports whether s is an absolute http(s) URL that names a host.
+// The host name, not the authority: "http://:8001" has an authority and no
+// host, and Go dials such an address on the local machine.
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != ""
 }
 
 // normalizeID trims and lower-cases an id, the form every id is stored in.

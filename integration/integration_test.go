@@ -25,6 +25,9 @@ func TestValidate(t *testing.T) {
 		{"unknown producer keys are fine", Integrations{Kafka: Kafka{Enabled: true, DefaultTopic: "t", Producer: map[string]string{"whatever.key": "1"}}}, nil},
 		{"enabled cleanspeak without url", Integrations{CleanSpeak: CleanSpeak{Enabled: true}}, []string{"[blank]integrations.cleanspeak.url"}},
 		{"cleanspeak relative url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "localhost:8001"}}, []string{"[invalid]integrations.cleanspeak.url"}},
+		// An authority without a host: Go would dial the local machine.
+		{"cleanspeak url without a host", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://:8001"}}, []string{"[invalid]integrations.cleanspeak.url"}},
+		{"cleanspeak url with user info only", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "https://user@:443/"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		{"cleanspeak ftp url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "ftp://x"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		// The url is a java.net.URI in FusionAuth's domain: one that is not
 		// a URI is refused as it is read, enabled or not.

@@ -177,7 +177,9 @@ type ModerateResponse struct {
 // Moderate sends a username to CleanSpeak and returns its decision.
 func (c *Client) Moderate(ctx context.Context, cfg Config, req Request) (Result, error) {
 	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+	// The host name, not the authority: Go dials "http://:8001" on the
+	// local machine, which is not the CleanSpeak configured.
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Hostname() == "" {
 		return Result{}, fmt.Errorf("%w: the URL is not an absolute http(s) URL", ErrUnavailable)
 	}
 	body, err := json.Marshal(ModerateRequest{Content: content{

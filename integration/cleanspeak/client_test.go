@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,22 @@ func TestModerateUnavailable(t *testing.T) {
 			require.NotContains(t, err.Error(), apiKey, "errors never carry the key")
 		})
 	}
+}
+
+// A URL with a port and no host ("http://:8001") names no CleanSpeak: Go
+// would dial the port on the local machine, whatever listens there. The fake
+// listens on that port here, so a client that dials it gets an answer.
+func TestModerateRefusesAURLWithoutAHost(t *testing.T) {
+	fake := cleanspeaktest.NewServer(apiKey)
+	defer fake.Close()
+	u, err := url.Parse(fake.URL)
+	require.NoError(t, err)
+	c, err := cleanspeak.NewClient()
+	require.NoError(t, err)
+	_, err = c.Moderate(t.Context(), cleanspeak.Config{URL: "http://:" + u.Port(), APIKey: apiKey, ApplicationID: csApp},
+		cleanspeak.Request{ContentID: itemID, SenderID: senderID, Username: "alice", CreateInstant: 1})
+	require.ErrorIs(t, err, cleanspeak.ErrUnavailable)
+	require.Zero(t, fake.Attempts(), "nothing is sent to the local machine")
 }
 
 func TestModerateFollowsContext(t *testing.T) {
