@@ -113,6 +113,7 @@ func TestIntegrationsValidation(t *testing.T) {
 		{"cleanspeak without url", `{"integrations":{"cleanspeak":{"enabled":true}}}`, 400, []string{"[blank]integrations.cleanspeak.url"}},
 		{"cleanspeak url that is no URI, disabled", `{"integrations":{"cleanspeak":{"enabled":false,"url":"not a url"}}}`, 400, []string{"[invalidJSON]integrations.cleanspeak.url"}},
 		{"cleanspeak url without a host", `{"integrations":{"cleanspeak":{"enabled":true,"url":"http://:8001"}}}`, 400, []string{"[invalid]integrations.cleanspeak.url"}},
+		{"cleanspeak api key with a newline", `{"integrations":{"cleanspeak":{"enabled":true,"url":"http://cs","apiKey":"key\n"}}}`, 400, []string{"[invalid]integrations.cleanspeak.apiKey"}},
 		{"wrong type", `{"integrations":{"kafka":{"enabled":"yes"}}}`, 400, []string{"[invalidJSON]integrations.kafka.enabled"}},
 		{"wrong type in map", `{"integrations":{"kafka":{"producer":{"a":1}}}}`, 400, nil},
 		{"malformed", `{"integrations":`, 400, []string{"[invalidJSON]"}},

@@ -156,6 +156,15 @@ func Validate(in Integrations) error {
 	case !isHTTPURL(cs.URL):
 		errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL.")
 	}
+	// The key travels in CleanSpeak's Authorization header. One holding a
+	// control character (a newline pasted with it) cannot be sent at all:
+	// net/http refuses the request before it leaves, so every username was
+	// kept PENDING as if CleanSpeak were down, with only the event log to
+	// say why. Refused whether or not CleanSpeak is enabled: a stored key is
+	// used as soon as it is.
+	if !isHeaderValue(cs.APIKey) {
+		errs.Invalid("integrations.cleanspeak.apiKey", "The [integrations.cleanspeak.apiKey] property may not contain control characters: it is sent in an HTTP header.")
+	}
 	// FusionAuth types the moderation application id as a UUID (seed 000):
 	// it may be absent while moderation is off, but one that is sent must be
 	// a UUID whatever "enabled" says, as applicationIds must, or a value no
@@ -211,6 +220,18 @@ func IsTopicName(s string) bool {
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != ""
+}
+
+// isHeaderValue reports whether s can be sent as an HTTP header value: no
+// control character but the tab (RFC 9110 field-value), which is what
+// net/http checks before sending.
+func isHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeID trims and lower-cases an id, the form every id is stored in.

@@ -41,6 +41,11 @@ func TestValidate(t *testing.T) {
 		{"bad application id, cleanspeak disabled", Integrations{CleanSpeak: CleanSpeak{UsernameModeration: UsernameModeration{Enabled: true, ApplicationID: "nope"}}}, []string{"[invalid]integrations.cleanspeak.usernameModeration.applicationId"}},
 		{"moderation disabled without application", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001"}}, nil},
 		{"moderation complete", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", UsernameModeration: UsernameModeration{Enabled: true, ApplicationID: appID}}}, nil},
+		// The key is sent in a header, where net/http refuses control
+		// characters before the request leaves.
+		{"cleanspeak api key with a newline", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", APIKey: "key\n"}}, []string{"[invalid]integrations.cleanspeak.apiKey"}},
+		{"cleanspeak api key with DEL, disabled", Integrations{CleanSpeak: CleanSpeak{APIKey: "k\x7fey"}}, []string{"[invalid]integrations.cleanspeak.apiKey"}},
+		{"cleanspeak api key with a tab and non-ASCII", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://localhost:8001", APIKey: "k\té"}}, nil},
 		{"bad application ids", Integrations{CleanSpeak: CleanSpeak{ApplicationIDs: []string{appID, "x"}}}, []string{"[invalid]integrations.cleanspeak.applicationIds"}},
 		{"both broken", Integrations{CleanSpeak: CleanSpeak{Enabled: true}, Kafka: Kafka{Enabled: true}}, []string{"[blank]integrations.cleanspeak.url", "[blank]integrations.kafka.defaultTopic"}},
 	}
