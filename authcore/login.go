@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -324,6 +325,15 @@ type login struct {
 	// every run of the transaction: CleanSpeak is told it (the sender) in
 	// a run that ends to ask it.
 	newUserID string
+	// newRegID and now are the id of the registration the login creates
+	// and the login's instant, the same in every run of one attempt's
+	// transaction (run), so that a run again for a moderation decision
+	// gives a reconcile function what the first run gave it.
+	newRegID string
+	now      int64
+	// reconciled is the reconcile function's result in this attempt's first
+	// run, with what it was given (moderation on only): see reconcileOnce.
+	reconciled *reconcileMemo
 }
 
 // run is one attempt: everything it writes commits together or not at all.
@@ -336,6 +346,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 	e := lg.engine
 	var resp *LoginResponse
 	lg.tokenReq = nil
+	lg.now, lg.newRegID, lg.reconciled = e.instant(), "", nil
 	err := e.withModeration(ctx, lg.mod, func() error { // moderation.go
 		return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
 			var err error
@@ -372,7 +383,7 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	e := lg.engine
 	lg.user, lg.registered = nil, false
-	now := e.instant()
+	now := lg.now
 	providerID := twitter.ProviderID
 	tenantID := lg.tenant.ID
 	strategy := linking.Strategy(lg.eff.LinkingStrategy)
@@ -529,8 +540,11 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 				}
 			}
 			newReg = true
+			if lg.newRegID == "" {
+				lg.newRegID = e.newID()
+			}
 			reg = &UserRegistration{
-				ID: e.newID(), ApplicationID: lg.app.ID, UserID: user.ID,
+				ID: lg.newRegID, ApplicationID: lg.app.ID, UserID: user.ID,
 				Roles: DefaultRoles(app), Username: lg.tuser.ScreenName,
 				InsertInstant: now, LastUpdateInstant: now,
 				// As Register does: verified unless the application asks
@@ -570,7 +584,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			tf.Methods = slices.Clone(tf.Methods)
 			user.TwoFactor = &tf
 		}
-		if err := e.reconcile(ctx, id, user, reg, lg.reconcileClaims()); err != nil {
+		if err := lg.reconcileOnce(ctx, id, user, reg); err != nil {
 			return nil, err
 		}
 		reconciled = true
@@ -687,6 +701,80 @@ func getApplicationShared(ctx context.Context, tx Store, id string) (*Applicatio
 		return sh.GetApplicationShared(ctx, id)
 	}
 	return tx.GetApplication(ctx, id)
+}
+
+// reconcileMemo is what a reconcile function was given and what it made of
+// it, as deep copies.
+type reconcileMemo struct {
+	inUser, outUser User
+	inReg, outReg   *UserRegistration // nil when the login writes no registration
+}
+
+// reconcileOnce runs the reconcile function id on user and reg once per
+// attempt: a run of the transaction again for a moderation decision
+// (withModeration) that gives it the same user and registration takes its
+// first answer instead of calling it again, as FusionAuth invokes the
+// lambda once per login. Called in every run, a function that makes a
+// username up (a random or counted suffix) had CleanSpeak asked about a new
+// username each time, for content items nothing kept, until the runs ran
+// out and the login failed with a 500. A user or registration that changed
+// meanwhile is a new input, and the function is called again.
+func (lg *login) reconcileOnce(ctx context.Context, id string, user *User, reg *UserRegistration) error {
+	if m := lg.reconciled; m != nil && reflect.DeepEqual(m.inUser, *user) && reflect.DeepEqual(m.inReg, reg) {
+		*user = cloneUser(m.outUser)
+		if reg != nil {
+			*reg = cloneRegistration(*m.outReg)
+		}
+		return nil
+	}
+	var memo *reconcileMemo
+	if lg.mod != nil && lg.mod.on {
+		// Only moderation runs the transaction again within one attempt.
+		memo = &reconcileMemo{inUser: cloneUser(*user)}
+		if reg != nil {
+			r := cloneRegistration(*reg)
+			memo.inReg = &r
+		}
+	}
+	if err := lg.engine.reconcile(ctx, id, user, reg, lg.reconcileClaims()); err != nil {
+		return err
+	}
+	if memo != nil {
+		memo.outUser = cloneUser(*user)
+		if reg != nil {
+			r := cloneRegistration(*reg)
+			memo.outReg = &r
+		}
+		lg.reconciled = memo
+	}
+	return nil
+}
+
+// cloneUser deep-copies u: nothing of the copy is shared with u.
+func cloneUser(u User) User {
+	u.Data = cloneJSONMap(u.Data)
+	u.PreferredLanguages = slices.Clone(u.PreferredLanguages)
+	if u.TwoFactor != nil {
+		tf := *u.TwoFactor
+		tf.Methods = slices.Clone(tf.Methods)
+		u.TwoFactor = &tf
+	}
+	if u.Registrations != nil {
+		regs := make([]UserRegistration, len(u.Registrations))
+		for i, r := range u.Registrations {
+			regs[i] = cloneRegistration(r)
+		}
+		u.Registrations = regs
+	}
+	return u
+}
+
+// cloneRegistration deep-copies r.
+func cloneRegistration(r UserRegistration) UserRegistration {
+	r.Roles = slices.Clone(r.Roles)
+	r.Data = cloneJSONMap(r.Data)
+	r.PreferredLanguages = slices.Clone(r.PreferredLanguages)
+	return r
 }
 
 // refusedStatus is the part of the status precedence that stops a login.
