@@ -124,6 +124,10 @@ type usernameTarget struct {
 	prevStatus    string
 	prevContentID string
 	now           int64
+	// user, for user.username, is the user being written: see userClash.
+	user *User
+	// creating: user is new, so its id must be free too.
+	creating bool
 }
 
 // moderateUsername decides a username's status and cleanSpeakId inside a
@@ -140,6 +144,16 @@ func (e *Engine) moderateUsername(ctx context.Context, tx Store, m *moderation, 
 	key := moderationKey{applicationID: t.applicationID, username: t.username}
 	v, ok := m.verdicts[key]
 	if !ok {
+		if t.user != nil {
+			// A write the store refuses as a duplicate must not have
+			// CleanSpeak asked first: it kept a content item (and a
+			// moderator's queue entry) for a username nothing stores,
+			// under a sender id no user has, and a rejection or a
+			// CleanSpeak that hangs answered before the clash did.
+			if err := userClash(ctx, tx, t.user, t.creating); err != nil {
+				return "", "", err
+			}
+		}
 		id, update := t.prevContentID, t.prevContentID != ""
 		if id == "" {
 			id = uuid.NewString()
@@ -202,7 +216,8 @@ func (e *Engine) forgetModeration(ctx context.Context, tx Store, contentID, stat
 // moderateUser sets next's username status; prev is the stored user (nil
 // for a new one).
 func (e *Engine) moderateUser(ctx context.Context, tx Store, m *moderation, next, prev *User) error {
-	t := usernameTarget{path: "user.username", tenantID: next.TenantID, userID: next.ID, username: next.Username, now: e.instant()}
+	t := usernameTarget{path: "user.username", tenantID: next.TenantID, userID: next.ID, username: next.Username, now: e.instant(),
+		user: next, creating: prev == nil}
 	if prev != nil {
 		t.prevUsername, t.prevStatus, t.prevContentID = prev.Username, prev.UsernameStatus, prev.CleanSpeakID
 	}
@@ -211,6 +226,37 @@ func (e *Engine) moderateUser(ctx context.Context, tx Store, m *moderation, next
 		return err
 	}
 	next.UsernameStatus, next.CleanSpeakID = status, id
+	return nil
+}
+
+// userClash returns the *DuplicateError the store refuses u with when
+// another user holds its id (creating only), or its email or username in its
+// tenant, checked in the store's order; nil when the write may go ahead. The
+// store still enforces uniqueness at the write: this only saves asking
+// CleanSpeak about a write that cannot succeed.
+func userClash(ctx context.Context, tx Store, u *User, creating bool) error {
+	if creating {
+		switch _, err := tx.GetUser(ctx, u.ID); {
+		case err == nil:
+			return Duplicate("id")
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+	}
+	for _, c := range [...]struct {
+		field, value string
+		get          func(context.Context, string, string) (*User, error)
+	}{{"email", u.Email, tx.GetUserByEmail}, {"username", u.Username, tx.GetUserByUsername}} {
+		if c.value == "" {
+			continue
+		}
+		switch other, err := c.get(ctx, u.TenantID, c.value); {
+		case err == nil && other.ID != u.ID:
+			return Duplicate(c.field)
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
+	}
 	return nil
 }
 

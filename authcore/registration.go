@@ -317,7 +317,7 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, us
 	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
-	if err := e.moderateUser(ctx, tx, m, user, nil); err != nil {
+	if err := userStoreError(e.moderateUser(ctx, tx, m, user, nil)); err != nil {
 		return nil, nil, err
 	}
 	if err := e.insertUser(ctx, tx, user); err != nil {

@@ -87,7 +87,7 @@ func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*U
 			if err != nil {
 				return err
 			}
-			if err := e.moderateUser(ctx, tx, m, u, nil); err != nil {
+			if err := userStoreError(e.moderateUser(ctx, tx, m, u, nil)); err != nil {
 				return err
 			}
 			if err := e.insertUser(ctx, tx, u); err != nil {
@@ -341,7 +341,7 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, 
 			return err
 		}
 	}
-	if err := e.moderateUser(ctx, tx, m, &next, cur); err != nil {
+	if err := userStoreError(e.moderateUser(ctx, tx, m, &next, cur)); err != nil {
 		return err
 	}
 	if err := userStoreError(tx.UpdateUser(ctx, &next)); err != nil {
