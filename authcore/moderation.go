@@ -126,7 +126,8 @@ type usernameTarget struct {
 	now           int64
 	// user, for user.username, is the user being written: see userClash.
 	user *User
-	// creating: user is new, so its id must be free too.
+	// creating: the user or registration is new, so its id (a user's) or
+	// its user and application (a registration's) must be free too.
 	creating bool
 }
 
@@ -151,6 +152,15 @@ func (e *Engine) moderateUsername(ctx context.Context, tx Store, m *moderation, 
 			// under a sender id no user has, and a rejection or a
 			// CleanSpeak that hangs answered before the clash did.
 			if err := userClash(ctx, tx, t.user, t.creating); err != nil {
+				return "", "", err
+			}
+		} else if t.creating && t.applicationID != "" {
+			// A second registration to the application: the store
+			// refuses it as a duplicate, as above.
+			switch _, err := tx.GetRegistration(ctx, t.userID, t.applicationID); {
+			case err == nil:
+				return "", "", Duplicate("registration")
+			case !errors.Is(err, ErrNotFound):
 				return "", "", err
 			}
 		}
@@ -263,7 +273,8 @@ func userClash(ctx context.Context, tx Store, u *User, creating bool) error {
 // moderateRegistration sets next's username status; prev is the stored
 // registration (nil for a new one).
 func (e *Engine) moderateRegistration(ctx context.Context, tx Store, m *moderation, tenantID string, next, prev *UserRegistration) error {
-	t := usernameTarget{path: "registration.username", tenantID: tenantID, userID: next.UserID, applicationID: next.ApplicationID, username: next.Username, now: e.instant()}
+	t := usernameTarget{path: "registration.username", tenantID: tenantID, userID: next.UserID, applicationID: next.ApplicationID, username: next.Username, now: e.instant(),
+		creating: prev == nil}
 	if prev != nil {
 		t.prevUsername, t.prevStatus, t.prevContentID = prev.Username, prev.UsernameStatus, prev.CleanSpeakID
 	}

@@ -64,8 +64,22 @@ func TestModerationAsksNothingForADuplicate(t *testing.T) {
 			require.Equal(t, users, mem.Stats().Users, "nothing stored")
 		})
 	}
+
+	// A second registration to one application, likewise.
+	_, err = e.Register(ctx, dave.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: eventstest.AppID, Username: "dave-app"}})
+	require.NoError(t, err)
+	fake.SetAction("dave-app-2", cleanspeak.ActionReject)
+	before := fake.Attempts()
+	_, err = e.Register(ctx, dave.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: eventstest.AppID, Username: "dave-app-2"}})
+	var v *authcore.ValidationError
+	require.True(t, errors.As(err, &v), "got %v", err)
+	require.Equal(t, []string{"[duplicate]registration.applicationId"}, v.Codes())
+	require.Equal(t, before, fake.Attempts(), "CleanSpeak is not asked")
+
 	stored, err := e.User(ctx, dave.ID)
 	require.NoError(t, err)
 	require.Equal(t, "dave", stored.Username)
 	require.Equal(t, "ACTIVE", stored.UsernameStatus)
+	require.Len(t, stored.Registrations, 1)
+	require.Equal(t, "dave-app", stored.Registrations[0].Username)
 }

@@ -268,7 +268,7 @@ func (e *Engine) registerExisting(ctx context.Context, tx Store, m *moderation, 
 		return nil, nil, err
 	}
 	reg.UserID = user.ID
-	if err := e.moderateRegistration(ctx, tx, m, user.TenantID, reg, nil); err != nil {
+	if err := registrationStoreError(e.moderateRegistration(ctx, tx, m, user.TenantID, reg, nil)); err != nil {
 		return nil, nil, err
 	}
 	if err := registrationStoreError(tx.CreateRegistration(ctx, reg)); err != nil {
@@ -327,7 +327,7 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, us
 		return nil, nil, err
 	}
 	reg.UserID = user.ID
-	if err := e.moderateRegistration(ctx, tx, m, user.TenantID, reg, nil); err != nil {
+	if err := registrationStoreError(e.moderateRegistration(ctx, tx, m, user.TenantID, reg, nil)); err != nil {
 		return nil, nil, err
 	}
 	if err := registrationStoreError(tx.CreateRegistration(ctx, reg)); err != nil {
