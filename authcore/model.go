@@ -240,6 +240,19 @@ type APIKey struct {
 	TenantID      string // "" for a key that may act in every tenant
 	Description   string
 	InsertInstant int64
+	// KeyManager lets the key use the API Key API (FusionAuth's keyManager).
+	// Only the Go API sets it, as only FusionAuth's admin UI and Kickstart
+	// do: the API Key API cannot make or unmake a key manager.
+	KeyManager bool `json:",omitempty"`
+	// Endpoints limits the key to these endpoints (FusionAuth's endpoint
+	// names, such as "/api/user") and, for each, these HTTP methods; empty
+	// is a key for every endpoint (FusionAuth's permissions.endpoints).
+	// Keys stored before the field existed have none, so they keep the
+	// full access they had.
+	Endpoints map[string][]string `json:",omitempty"`
+	// ExpirationInstant, when set, is when the key stops authenticating.
+	ExpirationInstant int64 `json:",omitempty"`
+	LastUpdateInstant int64 `json:",omitempty"`
 }
 
 // RefreshToken is a stored refresh token. Only hashes are kept; the id stays

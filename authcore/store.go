@@ -119,7 +119,12 @@ type IntegrationStore interface {
 type APIKeyStore interface {
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	GetAPIKeyByHash(ctx context.Context, hash []byte) (*APIKey, error)
+	// GetAPIKey returns the key with that id, or ErrNotFound.
+	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
 	ListAPIKeys(ctx context.Context) ([]*APIKey, error)
+	// UpdateAPIKey replaces the stored key of k.ID (ErrNotFound if none)
+	// with k, except its KeyHash and InsertInstant, which never change.
+	UpdateAPIKey(ctx context.Context, k *APIKey) error
 	DeleteAPIKey(ctx context.Context, id string) error
 }
 

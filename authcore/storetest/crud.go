@@ -699,6 +699,56 @@ var apiKeyCases = []testCase{
 		requireNotFound(t, f.s.DeleteAPIKey(ctx, "k1"))
 		require.NoError(t, f.s.CreateAPIKey(ctx, mk("k4", "hash-1", "")), "a deleted key's hash is free again")
 	}},
+	{"api key/permissions, key manager and expiry kept; get by id; update keeps hash and insert instant", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		k := &authcore.APIKey{ID: "k1", KeyHash: []byte("hash-1"), TenantID: "some-tenant", Description: "limited",
+			InsertInstant: f.instant(), KeyManager: true, ExpirationInstant: 4102444800000,
+			Endpoints: map[string][]string{"/api/user": {"GET", "POST"}, "/api/user/registration": {"DELETE"}}}
+		require.NoError(t, f.s.CreateAPIKey(ctx, k))
+		got, err := f.s.GetAPIKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, k, got)
+		got, err = f.s.GetAPIKeyByHash(ctx, []byte("hash-1"))
+		require.NoError(t, err)
+		require.Equal(t, k, got)
+		_, err = f.s.GetAPIKey(ctx, "k2")
+		requireNotFound(t, err)
+
+		// An update that carries another hash and insert instant changes
+		// neither: the secret that authenticates is fixed at create.
+		up := &authcore.APIKey{ID: "k1", KeyHash: []byte("hash-2"), TenantID: "some-tenant", Description: "changed",
+			InsertInstant: 1, LastUpdateInstant: f.instant(), Endpoints: map[string][]string{"/api/tenant": {"GET"}}}
+		require.NoError(t, f.s.UpdateAPIKey(ctx, up))
+		want := *up
+		want.KeyHash, want.InsertInstant = k.KeyHash, k.InsertInstant
+		got, err = f.s.GetAPIKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, &want, got)
+		got, err = f.s.GetAPIKeyByHash(ctx, []byte("hash-1"))
+		require.NoError(t, err)
+		require.Equal(t, &want, got)
+		_, err = f.s.GetAPIKeyByHash(ctx, []byte("hash-2"))
+		requireNotFound(t, err)
+		requireNotFound(t, f.s.UpdateAPIKey(ctx, &authcore.APIKey{ID: "k2", KeyHash: []byte("hash-3")}))
+		_, err = f.s.GetAPIKeyByHash(ctx, []byte("hash-3"))
+		requireNotFound(t, err, "an update of a missing key creates none")
+	}},
+	{"api key/update rolled back with its transaction", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		k := &authcore.APIKey{ID: "k1", KeyHash: []byte("hash-1"), Description: "before", InsertInstant: f.instant()}
+		require.NoError(t, f.s.CreateAPIKey(ctx, k))
+		boom := errors.New("boom")
+		err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			up := *k
+			up.Description, up.Endpoints = "after", map[string][]string{"/api/user": {"GET"}}
+			require.NoError(t, tx.UpdateAPIKey(ctx, &up))
+			return boom
+		})
+		require.ErrorIs(t, err, boom)
+		got, err := f.s.GetAPIKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, k, got)
+	}},
 }
 
 var refreshTokenCases = []testCase{

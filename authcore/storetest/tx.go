@@ -154,6 +154,7 @@ var txCases = []testCase{
 			{"GetIntegrations", func(s authcore.Store) (any, error) { return s.GetIntegrations(f.ctx) }},
 			{"GetAPIKeyByHash", func(s authcore.Store) (any, error) { return s.GetAPIKeyByHash(f.ctx, []byte("kh")) }},
 			{"ListAPIKeys", func(s authcore.Store) (any, error) { return s.ListAPIKeys(f.ctx) }},
+			{"GetAPIKey", func(s authcore.Store) (any, error) { return s.GetAPIKey(f.ctx, "k") }},
 			{"GetRefreshToken", func(s authcore.Store) (any, error) { return s.GetRefreshToken(f.ctx, rt.ID) }},
 			{"GetRefreshTokenByHash", func(s authcore.Store) (any, error) { return s.GetRefreshTokenByHash(f.ctx, []byte("rotated"), false) }},
 			{"GetRefreshTokenByHash previous", func(s authcore.Store) (any, error) {

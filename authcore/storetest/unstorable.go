@@ -45,6 +45,8 @@ var unstorableCases = []testCase{
 						_, err := tx.GetModerationItem(ctx, bad)
 						return err
 					},
+					"GetAPIKey":    func() error { _, err := tx.GetAPIKey(ctx, bad); return err },
+					"UpdateAPIKey": func() error { return tx.UpdateAPIKey(ctx, &authcore.APIKey{ID: bad, KeyHash: []byte("x")}) },
 				}
 				for name, lookup := range lookups {
 					requireNotFound(t, lookup(), "%s(%q)", name, bad)

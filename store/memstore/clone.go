@@ -222,6 +222,12 @@ func cloneIdP(p *authcore.IdentityProviderRecord) *authcore.IdentityProviderReco
 func cloneAPIKey(k *authcore.APIKey) *authcore.APIKey {
 	c := *k
 	c.KeyHash = cloneBytes(k.KeyHash)
+	if k.Endpoints != nil {
+		c.Endpoints = make(map[string][]string, len(k.Endpoints))
+		for e, m := range k.Endpoints {
+			c.Endpoints[e] = append([]string(nil), m...)
+		}
+	}
 	return &c
 }
 

@@ -631,6 +631,26 @@ func (t *txn) GetAPIKeyByHash(_ context.Context, hash []byte) (*authcore.APIKey,
 	return cloneAPIKey(t.d.apiKeys[id]), nil
 }
 
+func (t *txn) GetAPIKey(_ context.Context, id string) (*authcore.APIKey, error) {
+	k, ok := t.d.apiKeys[id]
+	if !ok {
+		return nil, notFound("api key", id)
+	}
+	return cloneAPIKey(k), nil
+}
+
+// UpdateAPIKey keeps the stored hash and insert instant, as sqlstore does.
+func (t *txn) UpdateAPIKey(_ context.Context, k *authcore.APIKey) error {
+	old, ok := t.d.apiKeys[k.ID]
+	if !ok {
+		return notFound("api key", k.ID)
+	}
+	c := cloneAPIKey(k)
+	c.KeyHash, c.InsertInstant = cloneBytes(old.KeyHash), old.InsertInstant
+	t.setAPIKey(k.ID, c)
+	return nil
+}
+
 func (t *txn) ListAPIKeys(context.Context) ([]*authcore.APIKey, error) {
 	out := make([]*authcore.APIKey, 0, len(t.d.apiKeys))
 	for _, k := range t.d.apiKeys {

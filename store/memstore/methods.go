@@ -147,6 +147,12 @@ func (s *Store) CreateAPIKey(ctx context.Context, v *authcore.APIKey) error {
 func (s *Store) GetAPIKeyByHash(ctx context.Context, hash []byte) (*authcore.APIKey, error) {
 	return read(s, ctx, func(t *txn) (*authcore.APIKey, error) { return t.GetAPIKeyByHash(ctx, hash) })
 }
+func (s *Store) GetAPIKey(ctx context.Context, id string) (*authcore.APIKey, error) {
+	return read(s, ctx, func(t *txn) (*authcore.APIKey, error) { return t.GetAPIKey(ctx, id) })
+}
+func (s *Store) UpdateAPIKey(ctx context.Context, v *authcore.APIKey) error {
+	return s.write(ctx, func(t *txn) error { return t.UpdateAPIKey(ctx, v) })
+}
 func (s *Store) ListAPIKeys(ctx context.Context) ([]*authcore.APIKey, error) {
 	return read(s, ctx, func(t *txn) ([]*authcore.APIKey, error) { return t.ListAPIKeys(ctx) })
 }

@@ -122,6 +122,36 @@ func (t *tx) GetAPIKeyByHash(ctx context.Context, hash []byte) (*authcore.APIKey
 	return getOne[authcore.APIKey](ctx, t, "api key", "", `SELECT doc FROM api_keys WHERE key_hash = ?`+t.lock(), hashArg(hash))
 }
 
+func (t *tx) GetAPIKey(ctx context.Context, id string) (*authcore.APIKey, error) {
+	return getOne[authcore.APIKey](ctx, t, "api key", id, `SELECT doc FROM api_keys WHERE id = ?`+t.lock(), id)
+}
+
+// UpdateAPIKey rewrites the document only: the key_hash and insert_instant
+// columns keep what the create stored, and so does the document's copy of
+// them, so that an update can never change which secret authenticates.
+func (t *tx) UpdateAPIKey(ctx context.Context, k *authcore.APIKey) error {
+	if !t.canMatch([]any{k.ID}) {
+		return notFound("api key", k.ID)
+	}
+	old, err := t.GetAPIKey(ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	c := *k
+	c.KeyHash, c.InsertInstant = old.KeyHash, old.InsertInstant
+	doc, err := encode("api key", &c)
+	if err != nil {
+		return err
+	}
+	return t.atomic1(ctx, func() error {
+		n, err := t.execN(ctx, `UPDATE api_keys SET doc = ? WHERE id = ?`, doc, k.ID)
+		if err == nil && n == 0 {
+			return notFound("api key", k.ID)
+		}
+		return err
+	})
+}
+
 func (t *tx) ListAPIKeys(ctx context.Context) ([]*authcore.APIKey, error) {
 	return getList[authcore.APIKey](ctx, t, "api key", `SELECT doc FROM api_keys ORDER BY insert_instant, id`+t.lock())
 }

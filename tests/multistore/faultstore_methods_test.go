@@ -196,6 +196,13 @@ func (s *faultTx) DeleteUser(a0 context.Context, a1 string) error {
 	return s.Store.DeleteUser(a0, a1)
 }
 
+func (s *faultTx) GetAPIKey(a0 context.Context, a1 string) (*authcore.APIKey, error) {
+	if err := s.step("GetAPIKey"); err != nil {
+		return nil, err
+	}
+	return s.Store.GetAPIKey(a0, a1)
+}
+
 func (s *faultTx) GetAPIKeyByHash(a0 context.Context, a1 []byte) (*authcore.APIKey, error) {
 	if err := s.step("GetAPIKeyByHash"); err != nil {
 		return nil, err
@@ -418,6 +425,13 @@ func (s *faultTx) TakePendingLink(a0 context.Context, a1 string, a2 int64) (*aut
 		return nil, err
 	}
 	return s.Store.TakePendingLink(a0, a1, a2)
+}
+
+func (s *faultTx) UpdateAPIKey(a0 context.Context, a1 *authcore.APIKey) error {
+	if err := s.step("UpdateAPIKey"); err != nil {
+		return err
+	}
+	return s.Store.UpdateAPIKey(a0, a1)
 }
 
 func (s *faultTx) UpdateApplication(a0 context.Context, a1 *authcore.Application) error {
