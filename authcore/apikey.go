@@ -9,8 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
+
+	"github.com/authcore/authcore/validation"
 )
 
 var cryptoRand io.Reader = rand.Reader
@@ -25,6 +26,23 @@ type NewAPIKey struct {
 	// every tenant.
 	TenantID    string
 	Description string
+	// ID is the key's id, a UUID; empty means generate one.
+	ID string
+	// KeyManager makes a key that may use the API Key API. Only a Go caller
+	// may set it: FusionAuth makes key managers in its admin UI and
+	// Kickstart only, and a request authenticated by a key that sets it is
+	// refused ([invalid]apiKey.keyManager).
+	KeyManager bool
+	// Endpoints limits the key to these endpoints and methods (APIKey.Endpoints);
+	// empty is a key for every endpoint.
+	Endpoints map[string][]string
+	// ExpirationInstant, when set, is when the key stops authenticating; it
+	// must be in the future.
+	ExpirationInstant int64
+	// SourceKeyID makes the key a copy of that key (FusionAuth's
+	// sourceKeyId): its endpoints and tenant, and no other field but Key.
+	// A key manager cannot be copied.
+	SourceKeyID string
 }
 
 // CheckAPIKey returns the *ValidationError CreateAPIKey would return for
@@ -45,7 +63,20 @@ func CheckAPIKey(key string) error {
 // only time the plain key is available: the store keeps a SHA-256 hash.
 // (A fast hash is right here: the keys are long random strings, not
 // passwords, so there is nothing for a slow hash to protect.)
+//
+// A request authenticated by an API key (Scope.Key) is FusionAuth's Create
+// an API Key: the key must be a key manager and may create only a key of
+// equal or lesser authority (ErrUnauthorized otherwise), never a key
+// manager. Input it refuses is a *ValidationError; nothing is stored then.
 func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, string, error) {
+	caller := ScopeFrom(ctx).Key
+	if err := requireKeyManager(caller); err != nil {
+		return nil, "", err
+	}
+	id := strings.ToLower(strings.TrimSpace(in.ID))
+	if id != "" && !validation.IsUUID(id) {
+		return nil, "", invalid("apiKeyId", validation.KindInvalid, "The [apiKeyId] must be a UUID.")
+	}
 	key := in.Key
 	if key == "" {
 		b := make([]byte, 32)
@@ -56,6 +87,15 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	}
 	if err := CheckAPIKey(key); err != nil {
 		return nil, "", err
+	}
+	if in.SourceKeyID == "" {
+		if err := e.checkAPIKeyFields(caller, in.KeyManager, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
+			return nil, "", err
+		}
+	} else if in.KeyManager || len(in.Endpoints) > 0 || in.ExpirationInstant != 0 {
+		// A copy is the source's permissions: anything else would be a
+		// second, conflicting request in one.
+		return nil, "", invalid("sourceKeyId", validation.KindInvalid, "A copy of a key takes its permissions from [sourceKeyId]; do not send [apiKey.permissions], [apiKey.keyManager] or [apiKey.expirationInstant] with it.")
 	}
 	// Ids are taken in any case and stored lower-cased, so that the
 	// tenant is found here and DeleteTenant, which compares stored ids,
@@ -71,24 +111,46 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 			return nil, "", fmt.Errorf("authcore: a request scoped to tenant %s may not create an API key for another tenant: %w", t, ErrUnauthorized)
 		}
 	}
-	k := &APIKey{ID: e.newID(), KeyHash: hashKey(key), TenantID: tenantID, Description: in.Description, InsertInstant: e.instant()}
+	if id == "" {
+		id = e.newID()
+	}
+	now := e.instant()
+	k := &APIKey{ID: id, KeyHash: hashKey(key), TenantID: tenantID, Description: in.Description, InsertInstant: now, LastUpdateInstant: now,
+		KeyManager: in.KeyManager, Endpoints: normalEndpoints(in.Endpoints), ExpirationInstant: in.ExpirationInstant}
 	// The tenant is checked in the transaction that stores the key (and on
 	// PostgreSQL locked by the read), so that a DeleteTenant, which revokes
 	// the keys locked to the tenant, either sees this key or runs after it
 	// and finds no tenant: a key locked to a deleted tenant would reach a
 	// tenant created again with its id.
 	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
-		if tenantID != "" {
-			if _, err := tx.GetTenant(ctx, tenantID); err != nil {
+		if in.SourceKeyID != "" {
+			src, err := e.sourceAPIKey(ctx, tx, in.SourceKeyID)
+			if err != nil {
+				return err
+			}
+			if in.TenantID != "" && tenantID != src.TenantID {
+				return invalid("apiKey.tenantId", validation.KindInvalid, "A copy of a key is for the tenant of the key it copies.")
+			}
+			k.TenantID, k.Endpoints = src.TenantID, normalEndpoints(src.Endpoints)
+		}
+		if k.TenantID != "" {
+			if _, err := tx.GetTenant(ctx, k.TenantID); err != nil {
 				if errors.Is(err, ErrNotFound) {
 					return invalid("apiKey.tenantId", "invalid", "The [apiKey.tenantId] property does not name a tenant.")
 				}
 				return err
 			}
 		}
+		if !covers(caller, k) {
+			return fmt.Errorf("authcore: the API key may not create a key of greater authority than its own: %w", ErrUnauthorized)
+		}
 		return tx.CreateAPIKey(ctx, k)
 	})
 	if err != nil {
+		var dup *DuplicateError
+		if errors.As(err, &dup) {
+			return nil, "", duplicateAPIKey(dup, k.ID)
+		}
 		return nil, "", err
 	}
 	return k, key, nil
@@ -111,19 +173,25 @@ func (e *Engine) ListAPIKeys(ctx context.Context) ([]*APIKey, error) {
 }
 
 // RevokeAPIKey deletes an API key by id. A request scoped to a tenant may
-// revoke only keys locked to it; any other is not found.
+// revoke only keys locked to it; any other is not found. A request
+// authenticated by an API key (FusionAuth's Delete an API Key) must use a
+// key manager of equal or greater authority than the key it deletes
+// (ErrUnauthorized).
 func (e *Engine) RevokeAPIKey(ctx context.Context, id string) error {
 	id = strings.ToLower(id)
-	if scopedTenant(ctx) != "" {
-		keys, err := e.ListAPIKeys(ctx)
-		if err != nil {
+	caller := ScopeFrom(ctx).Key
+	if err := requireKeyManager(caller); err != nil {
+		return err
+	}
+	if scopedTenant(ctx) == "" && caller == nil {
+		return retryConflicts(ctx, func() error { return e.store.DeleteAPIKey(ctx, id) })
+	}
+	return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		if _, err := e.managedAPIKey(ctx, tx, id); err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(keys, func(k *APIKey) bool { return k.ID == id }) {
-			return fmt.Errorf("authcore: API key %s: %w", id, ErrNotFound)
-		}
-	}
-	return retryConflicts(ctx, func() error { return e.store.DeleteAPIKey(ctx, id) })
+		return tx.DeleteAPIKey(ctx, id)
+	})
 }
 
 // Authenticate returns the API key that key is, or ErrUnauthorized. The
@@ -143,6 +211,10 @@ func (e *Engine) Authenticate(ctx context.Context, key string) (*APIKey, error) 
 	}
 	if subtle.ConstantTimeCompare(k.KeyHash, h) != 1 {
 		return nil, ErrUnauthorized
+	}
+	if k.ExpirationInstant != 0 && e.instant() >= k.ExpirationInstant {
+		// FusionAuth: an expired key is answered 401, as an unknown one.
+		return nil, fmt.Errorf("authcore: the API key expired: %w", ErrUnauthorized)
 	}
 	return k, nil
 }

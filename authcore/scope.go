@@ -15,6 +15,12 @@ type Scope struct {
 	KeyTenantID string
 	// TenantID is the tenant the request asked for; "" when it did not ask.
 	TenantID string
+	// Key is the API key the request was authenticated with; nil for a Go
+	// caller (who has the authority of FusionAuth's admin UI and Kickstart)
+	// and for a route that takes no key. The API Key API holds it to
+	// FusionAuth's rules: a key manager, of equal or greater authority than
+	// the keys it touches.
+	Key *APIKey
 }
 
 type scopeKey struct{}
@@ -27,7 +33,7 @@ func WithScope(ctx context.Context, s Scope) context.Context {
 }
 
 func (s Scope) lower() Scope {
-	return Scope{KeyTenantID: strings.ToLower(s.KeyTenantID), TenantID: strings.ToLower(s.TenantID)}
+	return Scope{KeyTenantID: strings.ToLower(s.KeyTenantID), TenantID: strings.ToLower(s.TenantID), Key: s.Key}
 }
 
 // ScopeFrom returns the request's scope (the zero Scope when none was set).
