@@ -235,6 +235,12 @@ type APIKeyUpdate struct {
 // the key as changed must still be of no greater authority than the
 // caller's: a key cannot widen another, or itself.
 func (e *Engine) UpdateAPIKey(ctx context.Context, id string, in APIKeyUpdate) (*APIKey, error) {
+	return e.changeAPIKey(ctx, id, func(*APIKey) (APIKeyUpdate, error) { return in, nil })
+}
+
+// changeAPIKey is the read-modify-write of PUT and PATCH in one transaction:
+// build makes the update from the stored key.
+func (e *Engine) changeAPIKey(ctx context.Context, id string, build func(cur *APIKey) (APIKeyUpdate, error)) (*APIKey, error) {
 	caller := ScopeFrom(ctx).Key
 	if err := requireKeyManager(caller); err != nil {
 		return nil, err
@@ -242,6 +248,10 @@ func (e *Engine) UpdateAPIKey(ctx context.Context, id string, in APIKeyUpdate) (
 	var out *APIKey
 	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		k, err := e.managedAPIKey(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		in, err := build(k)
 		if err != nil {
 			return err
 		}
@@ -281,3 +291,10 @@ func (e *Engine) UpdateAPIKey(ctx context.Context, id string, in APIKeyUpdate) (
 	}
 	return out, nil
 }
+
+// RequireKeyManager returns an error wrapping ErrUnauthorized when the
+// request was authenticated by a key that is not a key manager. Every
+// Engine call of the API Key API checks it; an adapter calls it before it
+// reads the request, so that such a key is refused (401) whatever it sent,
+// and learns nothing of the API's validation.
+func (s Scope) RequireKeyManager() error { return requireKeyManager(s.Key) }

@@ -209,6 +209,7 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 	// keys'.
 	cacheable := publicKeyRoutes[pattern]
 	global := globalRoutes[pattern]
+	endpoint := endpointName(pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if !cacheable {
 			w.Header()["Cache-Control"] = noStore
@@ -225,7 +226,15 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 				h.writeError(w, r, err)
 				return
 			}
+			// A key limited to some endpoints (FusionAuth's
+			// permissions.endpoints) may call only those, with their
+			// methods: anything else is an insufficient key, 401.
+			if !key.Allows(endpoint, r.Method) {
+				h.writeError(w, r, fmt.Errorf("the API key has no permission for %s on %s: %w", r.Method, endpoint, authcore.ErrUnauthorized))
+				return
+			}
 			scope.KeyTenantID = key.TenantID
+			scope.Key = key
 		}
 		if scope.TenantID != "" && !isUUID(scope.TenantID) {
 			h.writeError(w, r, fmt.Errorf("X-FusionAuth-TenantId is not a UUID: %w", authcore.ErrUnauthorized))
@@ -253,6 +262,22 @@ func (h *Handler) handle(pattern string, anonymous bool, fn endpoint) {
 			h.writeError(w, r, err)
 		}
 	})
+}
+
+// endpointName is the FusionAuth endpoint a route pattern serves, the name
+// an API key's permissions use: the path without the method and without
+// its id segments, so "DELETE /api/user/registration/{userId}/{applicationId}"
+// is "/api/user/registration".
+func endpointName(pattern string) string {
+	_, p, _ := strings.Cut(pattern, " ")
+	segs := strings.Split(p, "/")
+	out := segs[:0]
+	for _, s := range segs {
+		if !strings.HasPrefix(s, "{") {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "/")
 }
 
 // apiKeyRefusal says, for the debug log, why an Authorization header named no

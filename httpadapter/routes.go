@@ -17,6 +17,7 @@ func (h *Handler) routes() {
 	h.loginRoutes()
 	h.jwtRoutes()
 	h.cleanSpeakRoutes() // cleanspeak.go
+	h.apiKeyRoutes()     // apikey.go
 }
 
 func (h *Handler) getIntegrations(w http.ResponseWriter, r *http.Request) error {
