@@ -195,12 +195,15 @@ func (e *Engine) sourceAPIKey(ctx context.Context, tx Store, id string) (*APIKey
 }
 
 // duplicateAPIKey is the refusal of a store's duplicate: the id (apiKeyId)
-// or the key itself (apiKey.key).
+// or the key itself (apiKey.key). It wraps dup too, so that a Go caller's
+// errors.Is(err, ErrDuplicate) holds as it did before the field error
+// (examples/server takes it for a key kept from an earlier start).
 func duplicateAPIKey(dup *DuplicateError, id string) error {
+	v := invalid("apiKeyId", validation.KindDuplicate, fmt.Sprintf("An API key with the id [%s] already exists.", id))
 	if dup.Field == "key" {
-		return invalid("apiKey.key", validation.KindDuplicate, "An API key with this [apiKey.key] already exists.")
+		v = invalid("apiKey.key", validation.KindDuplicate, "An API key with this [apiKey.key] already exists.")
 	}
-	return invalid("apiKeyId", validation.KindDuplicate, fmt.Sprintf("An API key with the id [%s] already exists.", id))
+	return fmt.Errorf("%w (%w)", v, dup)
 }
 
 // APIKey returns the API key id (its hash, never the key: it is not kept).
@@ -217,9 +220,11 @@ func (e *Engine) APIKey(ctx context.Context, id string) (*APIKey, error) {
 
 // APIKeyUpdate is what UpdateAPIKey sets: FusionAuth's Update an API Key
 // replaces these fields (an ExpirationInstant of 0 clears the expiry).
-// TenantID, KeyManager and Key cannot change; when set they must be the
-// key's own ([invalid]apiKey.<field> otherwise), so that a client may send
-// back the key it retrieved.
+// TenantID, KeyManager and Key cannot change through the API; when set they
+// must be the key's own ([invalid]apiKey.<field> otherwise), so that a
+// client may send back the key it retrieved. A Go caller (no key in the
+// scope) may set KeyManager to make a key a key manager, as FusionAuth's
+// admin UI can; false keeps the key's flag either way.
 type APIKeyUpdate struct {
 	Description       string
 	Endpoints         map[string][]string
@@ -259,7 +264,7 @@ func (e *Engine) changeAPIKey(ctx context.Context, id string, build func(cur *AP
 		if in.TenantID != "" && strings.ToLower(strings.TrimSpace(in.TenantID)) != k.TenantID {
 			v.Field("apiKey.tenantId", validation.KindInvalid, "The [apiKey.tenantId] property cannot be changed.")
 		}
-		if in.KeyManager && !k.KeyManager {
+		if in.KeyManager && !k.KeyManager && caller != nil {
 			v.Field("apiKey.keyManager", validation.KindInvalid, "The [apiKey.keyManager] property cannot be set through the API Key API.")
 		}
 		if in.Key != "" && subtle.ConstantTimeCompare(hashKey(in.Key), k.KeyHash) != 1 {
@@ -276,6 +281,7 @@ func (e *Engine) changeAPIKey(ctx context.Context, id string, build func(cur *AP
 		}
 		up := *k
 		up.Description, up.Endpoints, up.ExpirationInstant = in.Description, normalEndpoints(in.Endpoints), in.ExpirationInstant
+		up.KeyManager = k.KeyManager || in.KeyManager // only a Go caller gets here with a change
 		up.LastUpdateInstant = e.instant()
 		if !covers(caller, &up) {
 			return fmt.Errorf("authcore: the API key may not give a key greater authority than its own: %w", ErrUnauthorized)

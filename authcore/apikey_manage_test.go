@@ -231,6 +231,8 @@ func TestAPIKeyAPIValidation(t *testing.T) {
 			assert.Equal(t, n, w.count(t), "nothing stored")
 		})
 	}
+	_, _, err = w.e.CreateAPIKey(t.Context(), authcore.NewAPIKey{Key: "an-existing-key-value"})
+	require.ErrorIs(t, err, authcore.ErrDuplicate, "a Go caller still tells a duplicate by ErrDuplicate")
 }
 
 func TestAPIKeyCopy(t *testing.T) {

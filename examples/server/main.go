@@ -233,16 +233,20 @@ const generatedKeyDescription = "examples/server (generated)"
 // otherwise every key ever printed (to a terminal, a CI log) would stay
 // valid in a SQLite file for good, one more at each start.
 func apiKey(ctx context.Context, engine *authcore.Engine, given string) (string, error) {
+	// The server's key is its operator's, what FusionAuth's Kickstart
+	// makes: a key manager, so that it can use the API Key API.
 	if given != "" {
-		_, _, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: given, Description: "examples/server"})
+		_, _, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Key: given, Description: "examples/server", KeyManager: true})
 		if errors.Is(err, authcore.ErrDuplicate) {
-			err = nil // a persistent store kept the key from an earlier start
+			// A persistent store kept the key from an earlier start, made
+			// before keys could be key managers perhaps: it becomes one.
+			err = promoteToKeyManager(ctx, engine, given)
 		}
 		return given, err
 	}
 	// Created before the old ones go, so that a failure between leaves a
 	// key that works; the next start revokes it.
-	created, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Description: generatedKeyDescription})
+	created, key, err := engine.CreateAPIKey(ctx, authcore.NewAPIKey{Description: generatedKeyDescription, KeyManager: true})
 	if err != nil {
 		return "", err
 	}
@@ -258,6 +262,18 @@ func apiKey(ctx context.Context, engine *authcore.Engine, given string) (string,
 		}
 	}
 	return key, nil
+}
+
+// promoteToKeyManager makes the stored key a key manager, keeping the rest
+// of it.
+func promoteToKeyManager(ctx context.Context, engine *authcore.Engine, key string) error {
+	k, err := engine.Authenticate(ctx, key)
+	if err != nil || k.KeyManager {
+		return err
+	}
+	_, err = engine.UpdateAPIKey(ctx, k.ID, authcore.APIKeyUpdate{KeyManager: true, Description: k.Description,
+		Endpoints: k.Endpoints, ExpirationInstant: k.ExpirationInstant})
+	return err
 }
 
 // newHTTPServer returns the server run serves the API with. Every phase of
