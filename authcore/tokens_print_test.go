@@ -35,7 +35,9 @@ func TestTokenCarriersNeverPrintTokens(t *testing.T) {
 	revoke := authcore.RevokeRequest{Token: refresh, UserID: id}
 	issueReq := authcore.IssueRequest{AccessToken: jwt, RefreshToken: refresh, ApplicationID: id}
 	issued := authcore.IssueResult{Token: jwt, RefreshToken: refresh}
-	newKey := authcore.NewAPIKey{Key: key, TenantID: id, Description: "ci key"}
+	newKey := authcore.NewAPIKey{Key: key, TenantID: id, Description: "ci key", Endpoints: map[string][]string{"/api/user": {"GET"}}}
+	keyUpdate := authcore.APIKeyUpdate{Key: key, TenantID: id, Description: "ci key"}
+	keyInfo := authcore.APIKeyInfo{ID: id, Key: key, MetaData: &authcore.APIKeyMetaData{Attributes: map[string]string{"description": "ci key"}}}
 	for _, c := range []struct {
 		name   string
 		v, ptr any
@@ -47,7 +49,9 @@ func TestTokenCarriersNeverPrintTokens(t *testing.T) {
 		{"RevokeRequest", revoke, &revoke, []string{id}},
 		{"IssueRequest", issueReq, &issueReq, []string{id}},
 		{"IssueResult", issued, &issued, []string{"Registered"}},
-		{"NewAPIKey", newKey, &newKey, []string{id, "ci key"}},
+		{"NewAPIKey", newKey, &newKey, []string{id, "ci key", "/api/user"}},
+		{"APIKeyUpdate", keyUpdate, &keyUpdate, []string{id, "ci key"}},
+		{"APIKeyInfo", keyInfo, &keyInfo, []string{id, "ci key"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, out := range printed(c.v, c.ptr) {
