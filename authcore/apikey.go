@@ -88,14 +88,13 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	if err := CheckAPIKey(key); err != nil {
 		return nil, "", err
 	}
-	if in.SourceKeyID == "" {
-		if err := e.checkAPIKeyFields(caller, in.KeyManager, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
-			return nil, "", err
-		}
-	} else if in.KeyManager || len(in.Endpoints) > 0 || in.ExpirationInstant != 0 {
+	if in.SourceKeyID != "" && (in.KeyManager || len(in.Endpoints) > 0 || in.ExpirationInstant != 0) {
 		// A copy is the source's permissions: anything else would be a
 		// second, conflicting request in one.
 		return nil, "", invalid("sourceKeyId", validation.KindInvalid, "A copy of a key takes its permissions from [sourceKeyId]; do not send [apiKey.permissions], [apiKey.keyManager] or [apiKey.expirationInstant] with it.")
+	}
+	if err := e.checkAPIKeyFields(caller, in.KeyManager, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
+		return nil, "", err
 	}
 	// Ids are taken in any case and stored lower-cased, so that the
 	// tenant is found here and DeleteTenant, which compares stored ids,

@@ -332,3 +332,31 @@ func TestAPIKeyEndpointsMatchTheRoutes(t *testing.T) {
 	assert.Equal(t, "/api/user/registration", httpadapter.EndpointName("DELETE /api/user/registration/{userId}/{applicationId}"))
 	assert.Equal(t, "/api/application/role", httpadapter.EndpointName("PUT /api/application/{applicationId}/role/{roleId}"))
 }
+
+// PATCH takes SPEC §2's three forms on {"apiKey": {...}} as Retrieve
+// answers it; the legacy form appends to a method list, and the result is
+// validated as a PUT: a patch cannot make a key manager.
+func TestAPIKeyAPIPatchForms(t *testing.T) {
+	f := newFixture(t)
+	withManager(t, f)
+	k := decodeAPIKey(t, f.do("POST", "/api/api-key", `{"apiKey":{"permissions":{"endpoints":{"/api/user":["GET"]}}}}`, "Authorization", managerKey))
+	path := "/api/api-key/" + k.APIKey.ID
+
+	legacy := decodeAPIKey(t, f.do("PATCH", path, `{"apiKey":{"permissions":{"endpoints":{"/api/user":["DELETE"]}}}}`, "Authorization", managerKey))
+	assert.Equal(t, map[string][]string{"/api/user": {"DELETE", "GET"}}, legacy.APIKey.Permissions.Endpoints, "application/json appends")
+
+	merge := decodeAPIKey(t, f.do("PATCH", path, `{"apiKey":{"permissions":{"endpoints":{"/api/user":["POST"]}}}}`,
+		"Authorization", managerKey, "Content-Type", "application/merge-patch+json"))
+	assert.Equal(t, map[string][]string{"/api/user": {"POST"}}, merge.APIKey.Permissions.Endpoints, "RFC 7396 replaces")
+
+	jp := decodeAPIKey(t, f.do("PATCH", path, `[{"op":"add","path":"/apiKey/metaData","value":{"attributes":{"description":"by json patch"}}}]`,
+		"Authorization", managerKey, "Content-Type", "application/json-patch+json"))
+	assert.Equal(t, "by json patch", jp.APIKey.MetaData.Attributes["description"])
+
+	r := f.do("PATCH", path, `[{"op":"replace","path":"/apiKey/keyManager","value":true}]`, "Authorization", managerKey, "Content-Type", "application/json-patch+json")
+	require.Equal(t, 400, r.Code, r.Body)
+	assert.True(t, r.errors(t).Has("[invalid]apiKey.keyManager"), "%v", r.errors(t).Codes())
+	after := decodeAPIKey(t, f.do("GET", path, "", "Authorization", managerKey))
+	assert.Equal(t, jp, after, "the refused patch changed nothing")
+	assert.Equal(t, 404, f.do("PATCH", "/api/api-key/9d0a2c55-0000-4000-8000-000000000004", `{"apiKey":{}}`, "Authorization", managerKey).Code)
+}
