@@ -42,10 +42,11 @@ type RelayConfig struct {
 	// PoisonAttempts is how many times in a row a publisher may refuse one
 	// event before the relay sets that event aside for it (default 20; a
 	// negative value never does). It is set aside only when the publisher
-	// then takes a later event of another key: a publisher that takes
-	// nothing is down, and its events wait. An event set aside is written
-	// to the event log (type Error) with its payload, and the publisher is
-	// not offered it again; the events of its key after it follow in order.
+	// then takes a later event, of its own key or another: a publisher that
+	// takes nothing is down, and its events wait. An event set aside is
+	// written to the event log (type Error) with its payload, and the
+	// publisher is not offered it again; the events of its key after it
+	// follow in order.
 	PoisonAttempts int
 }
 
@@ -297,13 +298,19 @@ func (r *relay) step(ctx context.Context) time.Duration {
 }
 
 // setAside counts the sink's refusal of bad and, once it has refused bad
-// PoisonAttempts times in a row, offers it the batch's later events of other
-// keys (bad's key waits behind bad, for its order). If the sink takes any,
-// it is up and refuses bad alone: bad is marked delivered for this sink, so
-// that it is acknowledged once the other sinks have it, and written to the
-// event log with its payload, so that it can be published by hand. Without
-// this, one event a publisher can never take (a Kafka record over the
-// broker's size limit) held back every later event of every user forever.
+// PoisonAttempts times in a row, offers it the batch's later events. If the
+// sink takes any, it is up and refuses bad alone: bad is marked delivered for
+// this sink, so that it is acknowledged once the other sinks have it, and
+// written to the event log with its payload, so that it can be published by
+// hand. Without this, one event a publisher can never take (a Kafka record
+// over the broker's size limit) held back every later event of every user
+// forever.
+//
+// The later events offered include bad's own key's: the sink taking one
+// commits bad to being set aside, and the key keeps its order without it.
+// Offering only other keys' events left a refused event followed by events
+// of its own key alone (one user's burst, a first login's events behind a
+// user too large for Kafka) waiting for another user's event to arrive.
 func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []*OutboxEvent, cause error) bool {
 	if s.refused != bad.Seq {
 		s.refused, s.refusals = bad.Seq, 0
@@ -315,7 +322,7 @@ func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []
 	// The event right behind bad may be refused too (two users' oversized
 	// records in a row): its key is left out in turn, a few times, before
 	// the sink is taken for down.
-	skip := map[string]bool{bad.Key: true}
+	skip := map[string]bool{}
 	up := false
 	for range maxProbes {
 		if ctx.Err() != nil {
