@@ -46,7 +46,8 @@ type RelayConfig struct {
 	// takes nothing is down, and its events wait. An event set aside is
 	// written to the event log (type Error) with its payload, and the
 	// publisher is not offered it again; the events of its key after it
-	// follow in order.
+	// follow in order. Its .complete event (user.create.complete, …) is
+	// offered once: refused, it is set aside with it.
 	PoisonAttempts int
 }
 
@@ -311,6 +312,11 @@ func (r *relay) step(ctx context.Context) time.Duration {
 // Offering only other keys' events left a refused event followed by events
 // of its own key alone (one user's burst, a first login's events behind a
 // user too large for Kafka) waiting for another user's event to arrive.
+//
+// bad's .complete event (user.create.complete, …) carries the same body, so
+// a sink that refuses bad for its size refuses it as well: it is offered
+// once, and a refusal by a sink that takes later events sets it aside with
+// bad, rather than after PoisonAttempts refusals of its own.
 func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []*OutboxEvent, cause error) bool {
 	if s.refused != bad.Seq {
 		s.refused, s.refusals = bad.Seq, 0
@@ -319,6 +325,8 @@ func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []
 	if r.cfg.PoisonAttempts < 0 || s.refusals < r.cfg.PoisonAttempts || ctx.Err() != nil {
 		return false
 	}
+	done := completeIn(bad, rest)
+	var doneRefused error // the sink's answer when it refused done
 	// The event right behind bad may be refused too (two users' oversized
 	// records in a row): its key is left out in turn, a few times, before
 	// the sink is taken for down.
@@ -326,40 +334,95 @@ func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []
 	up := false
 	for range maxProbes {
 		if ctx.Err() != nil {
-			return false
+			break
 		}
 		others := make([]*OutboxEvent, 0, len(rest))
 		for _, ev := range rest {
-			if !skip[ev.Key] {
+			if !skip[ev.Key] && !s.delivered[ev.Seq] && (doneRefused == nil || ev != done) {
 				others = append(others, ev)
 			}
 		}
 		if len(others) == 0 {
-			return false // nothing to tell a refusal of bad from an outage
+			break // nothing (more) to tell a refusal of bad from an outage
 		}
-		n, _ := s.pub.Publish(ctx, others)
+		n, err := s.pub.Publish(ctx, others)
 		n = min(max(n, 0), len(others))
 		for _, ev := range others[:n] {
 			s.delivered[ev.Seq] = true
 		}
-		if n > 0 {
-			up = true
+		up = up || n > 0
+		if n == len(others) || ctx.Err() != nil {
 			break
 		}
-		skip[others[0].Key] = true
+		if others[n] == done {
+			// Leave it out and look past it: if the sink takes what
+			// follows, it refused done as it refused bad.
+			doneRefused = refusalOf(err)
+			continue
+		}
+		if up {
+			break
+		}
+		skip[others[n].Key] = true
 	}
 	if !up {
 		return false // the sink takes nothing: down, not refusing bad
 	}
-	s.delivered[bad.Seq] = true
+	if done != nil && !s.delivered[done.Seq] && doneRefused == nil && ctx.Err() == nil {
+		// The probe stopped before done (another key's refused event came
+		// first): offer it now, once, while the sink is known to be up.
+		n, err := s.pub.Publish(ctx, []*OutboxEvent{done})
+		if n > 0 {
+			s.delivered[done.Seq] = true
+		} else if ctx.Err() == nil {
+			doneRefused = refusalOf(err)
+		}
+	}
 	refusals := s.refusals
 	s.refused, s.refusals = 0, 0
+	r.setAsideFor(ctx, s, bad, refusals, cause)
+	if doneRefused != nil {
+		r.setAsideFor(ctx, s, done, 1, doneRefused)
+	}
+	return true
+}
+
+// refusalOf is a publisher's error for an event it did not take, never nil:
+// a publisher may report a partial delivery without one.
+func refusalOf(err error) error {
+	if err == nil {
+		return errors.New("publisher delivered only part of the batch")
+	}
+	return err
+}
+
+// setAsideFor marks ev delivered for s, which refused it attempts times,
+// and records it in the log and the event log.
+func (r *relay) setAsideFor(ctx context.Context, s *sink, ev *OutboxEvent, attempts int, cause error) {
+	s.delivered[ev.Seq] = true
 	e := r.e
 	e.log.ErrorContext(ctx, "event set aside: the publisher keeps refusing it and takes the events after it",
-		"publisher", s.name, "eventId", bad.ID, "type", bad.Type, "attempts", refusals, "error", cause)
+		"publisher", s.name, "eventId", ev.ID, "type", ev.Type, "attempts", attempts, "error", cause)
 	e.writeEventLog(ctx, EventLogError, "Event %s (%s) was refused %d times in a row by %s, which took later events; it is set aside and not offered to it again. Last error: %v. The event: %s",
-		bad.ID, bad.Type, refusals, s.name, cause, bad.Payload)
-	return true
+		ev.ID, ev.Type, attempts, s.name, cause, ev.Payload)
+}
+
+// completeIn returns bad's .complete event if it is the next event of bad's
+// key in rest: emit appends it right behind bad, in the same transaction.
+func completeIn(bad *OutboxEvent, rest []*OutboxEvent) *OutboxEvent {
+	typ, ok := completeEvents[bad.Type]
+	if !ok {
+		return nil
+	}
+	for _, ev := range rest {
+		if ev.Key == bad.Key {
+			if ev.Type == typ {
+				return ev
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // maxProbes bounds the publishes of one setAside: while a sink is down,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/eventstest"
 	"github.com/authcore/authcore/store/memstore"
+	"github.com/authcore/authcore/store/sqlstore"
 )
 
 // pickySink is a publisher that delivers events in order and refuses the
@@ -58,6 +61,17 @@ func (p *pickySink) ids() []string {
 	return out
 }
 
+// idsByKey is what the sink got, by key, in the order it got them.
+func (p *pickySink) idsByKey() map[string][]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string][]string{}
+	for _, ev := range p.got {
+		out[ev.Key] = append(out[ev.Key], ev.ID)
+	}
+	return out
+}
+
 func appendEvent(t *testing.T, s authcore.Store, key string) string {
 	t.Helper()
 	id := uuid.NewString()
@@ -71,6 +85,21 @@ func (p *pickySink) refused(id string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.refusals[id]
+}
+
+// appendWithComplete appends a user.update of key followed, in the same
+// call, by its user.update.complete with the same body, as emit does, and
+// returns both ids.
+func appendWithComplete(t *testing.T, s authcore.Store, key string) (string, string) {
+	t.Helper()
+	ev, done := uuid.NewString(), uuid.NewString()
+	body := `,"user":{"id":"` + key + `"}}}`
+	require.NoError(t, s.AppendOutbox(context.Background(),
+		&authcore.OutboxEvent{ID: ev, Type: authcore.EventUserUpdate, Key: key, InsertInstant: 1,
+			Payload: []byte(`{"event":{"type":"user.update","id":"` + ev + `"` + body)},
+		&authcore.OutboxEvent{ID: done, Type: authcore.EventUserUpdateComplete, Key: key, InsertInstant: 1,
+			Payload: []byte(`{"event":{"type":"user.update.complete","id":"` + done + `"` + body)}))
+	return ev, done
 }
 
 // setAsideLogged is how many event-log entries say that the event id was
@@ -217,4 +246,146 @@ func TestPoisonEventFollowedOnlyByItsOwnKey(t *testing.T) {
 	require.Equal(t, want, sink.ids(), "the key's later events, in order, once")
 	require.Equal(t, 3, sink.refused(poison), "set aside after PoisonAttempts refusals")
 	require.Equal(t, 1, setAsideLogged(t, e, poison))
+}
+
+// TestCompleteOfAPoisonEventIsSetAsideAfterOneRefusal: an event's .complete
+// carries the same body, so a publisher that refuses the event for its size
+// refuses the .complete too. It went through PoisonAttempts refusals of its
+// own after the event was set aside (two minutes more with the defaults),
+// and with only its key's events behind the pair, neither was ever set
+// aside. Now the .complete is offered once: refused by a publisher that
+// takes the events behind it, it is set aside with its event.
+func TestCompleteOfAPoisonEventIsSetAsideAfterOneRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		behind []string // keys of the events behind the pair
+	}{
+		{"other keys behind", []string{"user-2", "user-1", "user-3"}},
+		{"only its key behind", []string{"user-1", "user-1", "user-1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := memstore.New()
+			bad, done := appendWithComplete(t, s, "user-1")
+			want := map[string][]string{}
+			for _, k := range tc.behind {
+				want[k] = append(want[k], appendEvent(t, s, k))
+			}
+			sink := &pickySink{refuse: map[string]bool{bad: true, done: true}}
+			e := poisonRelay(t, s, sink)
+
+			require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond, "the outbox drains past both")
+			require.Equal(t, want, sink.idsByKey(), "the events behind them, each key in order, once")
+			require.Equal(t, 3, sink.refused(bad), "the event: PoisonAttempts refusals")
+			require.Equal(t, 1, sink.refused(done), "its .complete: one")
+			require.Equal(t, 1, setAsideLogged(t, e, bad))
+			require.Equal(t, 1, setAsideLogged(t, e, done), "the .complete is in the event log too, with its payload")
+			res, err := e.SearchEventLogs(context.Background(), authcore.EventLogSearchCriteria{Message: "Event " + done + " *set aside*", Type: authcore.EventLogError})
+			require.NoError(t, err)
+			require.Contains(t, res.EventLogs[0].Message, "event "+done+" is too large", "with the publisher's own answer to it")
+		})
+	}
+}
+
+// TestCompleteOfAPoisonEventIsOfferedOnce: a publisher that refuses an
+// event but takes its .complete (a subscriber that fails on one type) gets
+// the .complete, in order: only what it refused is set aside.
+func TestCompleteOfAPoisonEventIsOfferedOnce(t *testing.T) {
+	s := memstore.New()
+	bad, done := appendWithComplete(t, s, "user-1")
+	after := appendEvent(t, s, "user-1")
+	other := appendEvent(t, s, "user-2")
+	sink := &pickySink{refuse: map[string]bool{bad: true}}
+	e := poisonRelay(t, s, sink)
+
+	require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond)
+	require.Equal(t, map[string][]string{"user-1": {done, after}, "user-2": {other}}, sink.idsByKey(), "each key in order, once")
+	require.Equal(t, 1, setAsideLogged(t, e, bad))
+	require.Equal(t, 0, setAsideLogged(t, e, done))
+}
+
+// TestCompleteBehindAnotherPoisonEvent: the probe that shows the publisher
+// up may stop at another key's refused event before it reaches the
+// .complete (on PostgreSQL other transactions' events can fall between an
+// event and its .complete). The .complete is still offered, once, when its
+// event is set aside, rather than left for a count of its own behind the
+// other poison event, or left in the outbox with nothing behind it.
+func TestCompleteBehindAnotherPoisonEvent(t *testing.T) {
+	s := memstore.New()
+	bad := appendEvent(t, s, "user-1")
+	y := appendEvent(t, s, "user-2")
+	z := appendEvent(t, s, "user-3")
+	done := uuid.NewString()
+	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: done, Type: authcore.EventUserUpdateComplete, Key: "user-1",
+		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update.complete","id":"` + done + `"}}`)}))
+	w := appendEvent(t, s, "user-4")
+	sink := &pickySink{refuse: map[string]bool{bad: true, z: true, done: true}}
+	e := poisonRelay(t, s, sink)
+
+	require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond)
+	require.ElementsMatch(t, []string{y, w}, sink.ids(), "the others, once")
+	require.Equal(t, 1, sink.refused(done))
+	require.Equal(t, 4, sink.refused(z), "another key's refused event counts on its own: 3 times first in the batch, once in the probe behind bad")
+	for _, id := range []string{bad, z, done} {
+		require.Equal(t, 1, setAsideLogged(t, e, id))
+	}
+}
+
+// TestFirstLoginBehindARefusedUser: a first login records the user's
+// user.create and user.create.complete, then its link, registration and
+// login events, all under the user's key. A publisher that refuses the user
+// (Kafka, for a user whose data passes its size limit) held all of them,
+// and every later event, until another user's event arrived; on a quiet
+// system nothing did. Both refused events are set aside, the .complete after
+// one refusal, and the rest is delivered in order.
+func TestFirstLoginBehindARefusedUser(t *testing.T) {
+	// On every store: the .complete is found as the next event of its key in
+	// the batch, whatever Seqs the store hands out.
+	for _, st := range eventStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			var createRefusals, completeRefusals atomic.Int32
+			c := &eventstest.Collector{Fail: func(ev authcore.Event) error {
+				switch ev.Type {
+				case authcore.EventUserCreate:
+					createRefusals.Add(1)
+				case authcore.EventUserCreateComplete:
+					completeRefusals.Add(1)
+				default:
+					return nil
+				}
+				return errors.New("record too large")
+			}}
+			cfg := eventstest.FastRelay
+			cfg.PoisonAttempts = 3
+			s := st.open(t)
+			env := eventstest.New(t, s, eventstest.Options{Engine: []authcore.Option{quiet(),
+				authcore.WithEventSubscriber(c.Subscriber), authcore.WithRelay(cfg)}})
+			env.RunRelay()
+			env.Account("161", "dee", "dee@example.com")
+			resp := env.MustLogin("161")
+
+			require.Eventually(t, func() bool { return outboxLen(t, s) == 0 }, 10*time.Second, 2*time.Millisecond, "the outbox drains")
+			require.Equal(t, []string{authcore.EventUserIdentityProviderLink, authcore.EventUserRegistrationCreate,
+				authcore.EventUserRegistrationCreateComplete, authcore.EventUserLoginSuccess}, c.Types())
+			require.Equal(t, int32(3), createRefusals.Load())
+			require.Equal(t, int32(1), completeRefusals.Load())
+			res, err := env.Engine.SearchEventLogs(env.Ctx, authcore.EventLogSearchCriteria{Message: "*set aside*" + resp.User.ID + "*", Type: authcore.EventLogError})
+			require.NoError(t, err)
+			require.Len(t, res.EventLogs, 2, "user.create and user.create.complete, with their payloads")
+		})
+	}
+}
+
+// outboxLen counts the events waiting in s's outbox.
+func outboxLen(t *testing.T, s authcore.Store) int {
+	t.Helper()
+	switch s := s.(type) {
+	case *memstore.Store:
+		return s.OutboxLen()
+	case *sqlstore.Store:
+		n, err := s.OutboxLen(context.Background())
+		require.NoError(t, err)
+		return n
+	}
+	t.Fatalf("no outbox length for %T", s)
+	return 0
 }
