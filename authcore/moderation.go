@@ -245,8 +245,16 @@ func (e *Engine) moderateUser(ctx context.Context, tx Store, m *moderation, next
 // store still enforces uniqueness at the write: this only saves asking
 // CleanSpeak about a write that cannot succeed.
 func userClash(ctx context.Context, tx Store, u *User, creating bool) error {
+	getUser, byEmail, byUsername := tx.GetUser, tx.GetUserByEmail, tx.GetUserByUsername
+	if p, ok := tx.(userPeeker); ok {
+		// The user write holds its tenant by now (read in the
+		// transaction) and, for an update, its own user. A locking read of
+		// the other user waited for a transaction holding that user (its
+		// update) which waited for this tenant: a deadlock on PostgreSQL.
+		getUser, byEmail, byUsername = p.GetUserUnlocked, p.GetUserByEmailUnlocked, p.GetUserByUsernameUnlocked
+	}
 	if creating {
-		switch _, err := tx.GetUser(ctx, u.ID); {
+		switch _, err := getUser(ctx, u.ID); {
 		case err == nil:
 			return Duplicate("id")
 		case !errors.Is(err, ErrNotFound):
@@ -256,7 +264,7 @@ func userClash(ctx context.Context, tx Store, u *User, creating bool) error {
 	for _, c := range [...]struct {
 		field, value string
 		get          func(context.Context, string, string) (*User, error)
-	}{{"email", u.Email, tx.GetUserByEmail}, {"username", u.Username, tx.GetUserByUsername}} {
+	}{{"email", u.Email, byEmail}, {"username", u.Username, byUsername}} {
 		if c.value == "" {
 			continue
 		}
@@ -268,6 +276,16 @@ func userClash(ctx context.Context, tx Store, u *User, creating bool) error {
 		}
 	}
 	return nil
+}
+
+// userPeeker is a store transaction that can read users without locking
+// them (sqlstore: its other reads in a PostgreSQL transaction lock FOR
+// UPDATE). userClash only looks: the store's unique indexes decide at the
+// write, so a read that locks buys nothing and can deadlock.
+type userPeeker interface {
+	GetUserUnlocked(ctx context.Context, id string) (*User, error)
+	GetUserByEmailUnlocked(ctx context.Context, tenantID, email string) (*User, error)
+	GetUserByUsernameUnlocked(ctx context.Context, tenantID, username string) (*User, error)
 }
 
 // moderateRegistration sets next's username status; prev is the stored

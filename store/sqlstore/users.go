@@ -37,23 +37,53 @@ func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
 }
 
 func (t *tx) GetUser(ctx context.Context, id string) (*authcore.User, error) {
-	return getOne[authcore.User](ctx, t, "user", id, `SELECT doc FROM users WHERE id = ?`+t.lock(), id)
+	return t.getUser(ctx, id, t.lock())
 }
 
 func (t *tx) GetUserByEmail(ctx context.Context, tenantID, email string) (*authcore.User, error) {
+	return t.getUserByEmail(ctx, tenantID, email, t.lock())
+}
+
+func (t *tx) GetUserByUsername(ctx context.Context, tenantID, username string) (*authcore.User, error) {
+	return t.getUserByUsername(ctx, tenantID, username, t.lock())
+}
+
+// GetUserUnlocked, GetUserByEmailUnlocked and GetUserByUsernameUnlocked
+// read as GetUser, GetUserByEmail and GetUserByUsername do, but take no row
+// lock in a PostgreSQL transaction (authcore's userPeeker): a check that
+// another user already holds an id, email or username, made while the
+// transaction holds its tenant, must not wait for that user's lock, which a
+// user update holds while it waits for the tenant.
+func (t *tx) GetUserUnlocked(ctx context.Context, id string) (*authcore.User, error) {
+	return t.getUser(ctx, id, "")
+}
+
+func (t *tx) GetUserByEmailUnlocked(ctx context.Context, tenantID, email string) (*authcore.User, error) {
+	return t.getUserByEmail(ctx, tenantID, email, "")
+}
+
+func (t *tx) GetUserByUsernameUnlocked(ctx context.Context, tenantID, username string) (*authcore.User, error) {
+	return t.getUserByUsername(ctx, tenantID, username, "")
+}
+
+func (t *tx) getUser(ctx context.Context, id, lock string) (*authcore.User, error) {
+	return getOne[authcore.User](ctx, t, "user", id, `SELECT doc FROM users WHERE id = ?`+lock, id)
+}
+
+func (t *tx) getUserByEmail(ctx context.Context, tenantID, email, lock string) (*authcore.User, error) {
 	if email == "" {
 		return nil, notFound("user with email", email)
 	}
 	return getOne[authcore.User](ctx, t, "user with email", email,
-		`SELECT doc FROM users WHERE tenant_id = ? AND email_lower = ?`+t.lock(), tenantID, lowerOrNull(email))
+		`SELECT doc FROM users WHERE tenant_id = ? AND email_lower = ?`+lock, tenantID, lowerOrNull(email))
 }
 
-func (t *tx) GetUserByUsername(ctx context.Context, tenantID, username string) (*authcore.User, error) {
+func (t *tx) getUserByUsername(ctx context.Context, tenantID, username, lock string) (*authcore.User, error) {
 	if username == "" {
 		return nil, notFound("user with username", username)
 	}
 	return getOne[authcore.User](ctx, t, "user with username", username,
-		`SELECT doc FROM users WHERE tenant_id = ? AND username_lower = ?`+t.lock(), tenantID, lowerOrNull(username))
+		`SELECT doc FROM users WHERE tenant_id = ? AND username_lower = ?`+lock, tenantID, lowerOrNull(username))
 }
 
 // UpdateUser refuses to move a user to another tenant (ErrConflict), as
