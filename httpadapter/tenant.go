@@ -3,6 +3,7 @@ package httpadapter
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/authcore/authcore/authcore"
 )
@@ -40,7 +41,9 @@ func (h *Handler) createTenant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var t *authcore.Tenant
-	if in.SourceTenantID != "" {
+	// A blank source is none, as a blank sourceApplicationId is
+	// (CreateApplication): a UUID property of only white space is absent.
+	if strings.TrimSpace(in.SourceTenantID) != "" {
 		// FusionAuth's "Create a Tenant from an existing Tenant": the
 		// request's name, the source's everything else.
 		t, err = h.engine.CopyTenant(r.Context(), id, in.SourceTenantID, in.Tenant.Name)

@@ -181,5 +181,9 @@ func TestTenantCopy(t *testing.T) {
 	// An empty sourceTenantId is none (SPEC §0): a plain create.
 	plain := f.do("POST", "/api/tenant", `{"sourceTenantId":"","tenant":{"name":"Plain"}}`).obj(t, "tenant")
 	assert.Equal(t, "acme.com", plain["issuer"])
-	assert.Len(t, f.do("GET", "/api/tenant", "").body(t)["tenants"], 5, "default, source, two copies and the plain one; the refused made none")
+	// So is a blank one, as a blank sourceApplicationId is: it answered
+	// [invalid]sourceTenantId.
+	blank := f.do("POST", "/api/tenant", `{"sourceTenantId":" \t","tenant":{"name":"Blank","issuer":"blank.example.com"}}`).obj(t, "tenant")
+	assert.Equal(t, "blank.example.com", blank["issuer"])
+	assert.Len(t, f.do("GET", "/api/tenant", "").body(t)["tenants"], 6, "default, source, two copies and the plain and blank ones; the refused made none")
 }
