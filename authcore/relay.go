@@ -123,6 +123,8 @@ type relay struct {
 	kafkaReady    bool
 	warnedNoKafka bool
 
+	// holding: the relay holds the lease, or may (a claim that failed),
+	// and releases it on the way out.
 	holding  bool
 	failures int
 	// lastFailureLog throttles the event-log entries of a long outage.
@@ -193,6 +195,12 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		if ctx.Err() == nil {
 			e.log.WarnContext(ctx, "outbox claim failed", "error", err)
 		}
+		// The claim may have taken the lease all the same (PostgreSQL
+		// committed it, and the answer was lost to the context's end): a
+		// break in holding it, and one to release on the way out, since a
+		// release leaves a lease this relay does not hold alone.
+		r.lostLease()
+		r.holding = true
 		return r.backoff()
 	}
 	r.holding = true
