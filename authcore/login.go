@@ -577,13 +577,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		// lg.storedUser, which a refused login's event carries, shares the
 		// user's maps and slices: the function gets copies to edit, so that
 		// an edit it makes before failing is not reported as stored.
-		user.Data = cloneJSONMap(user.Data)
-		user.PreferredLanguages = slices.Clone(user.PreferredLanguages)
-		if user.TwoFactor != nil {
-			tf := *user.TwoFactor
-			tf.Methods = slices.Clone(tf.Methods)
-			user.TwoFactor = &tf
-		}
+		*user = cloneUser(*user)
 		if err := lg.reconcileOnce(ctx, id, user, reg); err != nil {
 			return nil, err
 		}
