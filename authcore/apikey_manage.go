@@ -5,8 +5,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/authcore/authcore/validation"
@@ -47,12 +47,7 @@ var apiMethods = []string{"DELETE", "GET", "PATCH", "POST", "PUT"}
 // APIEndpoints returns, sorted, the endpoint names an API key's Endpoints
 // may hold: one for each group of routes that take an API key.
 func APIEndpoints() []string {
-	out := make([]string, 0, len(apiEndpoints))
-	for e := range apiEndpoints {
-		out = append(out, e)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(apiEndpoints))
 }
 
 // Allows reports whether the key may call endpoint (an APIEndpoints name)
@@ -119,7 +114,7 @@ func (e *Engine) checkAPIKeyFields(caller *APIKey, keyManager bool, description 
 		v.Field("apiKey.keyManager", validation.KindInvalid, "The [apiKey.keyManager] property cannot be set through the API Key API.")
 	}
 	v.NotStorable("apiKey.metaData.attributes.description", description)
-	for _, ep := range sortedKeys(endpoints) {
+	for _, ep := range slices.Sorted(maps.Keys(endpoints)) {
 		if !apiEndpoints[ep] {
 			v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property names the endpoint [%s], which is not an endpoint of this API.", ep))
 			continue
@@ -138,15 +133,6 @@ func (e *Engine) checkAPIKeyFields(caller *APIKey, keyManager bool, description 
 		v.Field("apiKey.expirationInstant", validation.KindInvalid, "The [apiKey.expirationInstant] property must be in the future.")
 	}
 	return v.Err()
-}
-
-func sortedKeys(m map[string][]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // normalEndpoints returns a copy of endpoints with each method list sorted
