@@ -14,7 +14,7 @@ import (
 // Helpers for the tenant, application, user and registration tests.
 
 // body decodes a JSON response into a generic document.
-func (r response) body(t *testing.T) map[string]any {
+func (r response) body(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.Body), &m), "body %q", r.Body)
@@ -23,7 +23,7 @@ func (r response) body(t *testing.T) map[string]any {
 
 // obj returns the object under key in a response, asserting the response is
 // a 200 JSON document without nulls.
-func (r response) obj(t *testing.T, key string) map[string]any {
+func (r response) obj(t testing.TB, key string) map[string]any {
 	t.Helper()
 	require.Equal(t, 200, r.Code, r.Body)
 	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
@@ -37,7 +37,7 @@ func (r response) obj(t *testing.T, key string) map[string]any {
 // assertNoNull fails on any JSON null under v. It walks the decoded
 // document rather than searching the text: a PEM's base64 can spell "null"
 // after an escaped line break ("\\nullDb…").
-func assertNoNull(t *testing.T, v any, path string) {
+func assertNoNull(t testing.TB, v any, path string) {
 	t.Helper()
 	switch v := v.(type) {
 	case nil:

@@ -16,6 +16,8 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/httpadapter"
+	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/authcore/authcore/store/sqlstore"
 )
@@ -30,7 +32,7 @@ const (
 )
 
 type sweepWorld struct {
-	t       *testing.T
+	t       testing.TB
 	engine  *authcore.Engine
 	handler *httpadapter.Handler
 	ids     map[string]string // wildcard name → a real id
@@ -38,7 +40,8 @@ type sweepWorld struct {
 	locked  string          // key locked to another tenant
 	lockDef string          // key locked to the default tenant
 	mem     *memstore.Store // for the refusal check, when the store is one
-	last    *string         // the snapshot after the last write request
+	twitter *twittertest.Server
+	last    *string // the snapshot after the last write request
 }
 
 func (w *sweepWorld) send(method, target, body string, headers ...string) response {
@@ -61,16 +64,30 @@ func (w *sweepWorld) send(method, target, body string, headers ...string) respon
 	return serveAs(w.handler, req, body != "", true, headers...)
 }
 
-func newSweepWorld(t *testing.T, s authcore.Store) *sweepWorld {
+func newSweepWorld(t testing.TB, s authcore.Store) *sweepWorld {
+	return newSweepWorldKey(t, s, "RS256")
+}
+
+// newSweepWorldKey is newSweepWorld with a key of the given algorithm: the
+// fuzzer, which builds a world per input, takes HS256 to skip RSA's prime
+// search.
+func newSweepWorldKey(t testing.TB, s authcore.Store, keyAlgorithm string) *sweepWorld {
 	t.Helper()
 	ctx := context.Background()
-	e, err := authcore.New(ctx, s, authcore.WithLogger(quietLogger()))
+	// A fake Twitter, so that no login of the sweep leaves the machine.
+	tw := twittertest.NewServer()
+	t.Cleanup(tw.Close)
+	tw.AddConsumer("k", "s")
+	tw.AddAccount(twittertest.Account{ID: "42", ScreenName: "sweep", Email: "sweep@piedpiper.com"})
+	tc, err := twitter.NewClient(twitter.WithBaseURL(tw.URL))
 	require.NoError(t, err)
-	_, _, err = e.CreateAPIKey(ctx, authcore.NewAPIKey{Key: testKey})
+	e, err := authcore.New(ctx, s, authcore.WithLogger(quietLogger()), authcore.WithTwitterClient(tc))
+	require.NoError(t, err)
+	_, _, err = e.CreateAPIKey(ctx, authcore.NewAPIKey{Key: testKey, KeyManager: true})
 	require.NoError(t, err)
 	h, err := httpadapter.New(e)
 	require.NoError(t, err)
-	w := &sweepWorld{t: t, engine: e, handler: h, ids: map[string]string{}}
+	w := &sweepWorld{t: t, engine: e, handler: h, ids: map[string]string{}, twitter: tw}
 	ok := func(r response) response {
 		t.Helper()
 		require.Less(t, r.Code, 300, r.Body)
@@ -84,7 +101,7 @@ func newSweepWorld(t *testing.T, s authcore.Store) *sweepWorld {
 	ok(w.send("POST", "/api/user/registration/"+userID, `{"registration":{"applicationId":"`+appID+`","roles":["admin"]}}`))
 	ok(w.send("POST", "/api/identity-provider", `{"identityProvider":{"type":"Twitter","buttonText":"b","consumerKey":"k","consumerSecret":"s","enabled":true,"applicationConfiguration":{"`+appID+`":{"enabled":true,"createRegistration":true}}}}`))
 	ok(w.send("POST", "/api/tenant/"+sweepTenant, `{"tenant":{"name":"other"}}`))
-	keyID := ok(w.send("POST", "/api/key/generate", `{"key":{"algorithm":"RS256","name":"sweep"}}`)).obj(t, "key")["id"].(string)
+	keyID := ok(w.send("POST", "/api/key/generate", `{"key":{"algorithm":"`+keyAlgorithm+`","name":"sweep"}}`)).obj(t, "key")["id"].(string)
 
 	tenant, err := s.GetTenant(ctx, def)
 	require.NoError(t, err)
@@ -103,10 +120,12 @@ func newSweepWorld(t *testing.T, s authcore.Store) *sweepWorld {
 	require.NoError(t, err)
 	_, w.lockDef, err = e.CreateAPIKey(ctx, authcore.NewAPIKey{TenantID: def})
 	require.NoError(t, err)
+	spare, _, err := e.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	require.NoError(t, err)
 
 	w.ids = map[string]string{
 		"applicationId": appID, "roleId": role, "userId": userID, "tenantId": def,
-		"keyId": keyID, "tokenId": rt.ID, "id": twitterID,
+		"keyId": keyID, "tokenId": rt.ID, "id": twitterID, "apiKeyId": spare.ID,
 	}
 	return w
 }
