@@ -318,6 +318,10 @@ type login struct {
 	// one (a refused login stores nobody).
 	user       *User
 	storedUser User // what user points to
+	// linkIn and candidateIn are what linking.Input points to, kept here
+	// so that building it in linkingInput allocates nothing.
+	linkIn      linking.Link
+	candidateIn linking.Candidate
 	// registered: user has a registration for app, as stored; only then
 	// does user.login.failed name the application.
 	registered bool
@@ -380,14 +384,60 @@ func (lg *login) run(ctx context.Context) (*LoginResponse, error) {
 	return resp, nil
 }
 
+// apply is one run of the login's transaction: decide the link, find or
+// make the user and the registration, let reconcile and moderation have
+// their say, store, and answer.
 func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
-	e := lg.engine
 	lg.user, lg.registered = nil, false
-	now := lg.now
+	strategy := linking.Strategy(lg.eff.LinkingStrategy)
+	in, existing, candidate, err := lg.linkingInput(ctx, tx, strategy)
+	if err != nil {
+		return nil, err
+	}
+	outcome := linking.Decide(in)
+	switch outcome.Action {
+	case linking.Refuse:
+		return nil, refusal(outcome.Reason)
+	case linking.CreatePending:
+		return lg.createPending(ctx, tx, lg.now)
+	}
+	user, err := lg.resolveUser(ctx, tx, outcome, existing, candidate, strategy)
+	if err != nil {
+		return nil, err
+	}
+	created := outcome.Action == linking.CreateUserAndLink
+	regs, reg, newReg, err := lg.registration(ctx, tx, user, created, strategy)
+	if err != nil {
+		return nil, err
+	}
+	reconciled, err := lg.reconcile(ctx, user, reg, strategy)
+	if err != nil {
+		return nil, err
+	}
+	if status := refusedStatus(user, lg.now); status != nil {
+		return nil, status
+	}
+	if err := lg.engine.moderateLogin(ctx, tx, lg.mod, user, created, reg, newReg, reconciled); err != nil {
+		return nil, err
+	}
+	if err := lg.store(ctx, tx, user, created, reg, newReg); err != nil {
+		return nil, err
+	}
+	if err := lg.emitLogin(ctx, tx, outcome.Action, user, reg, newReg, lg.now); err != nil { // loginevents.go
+		return nil, err
+	}
+	if newReg {
+		regs = append(regs, reg)
+	}
+	return lg.respond(ctx, tx, user, regs, reg)
+}
+
+// linkingInput gathers what linking.Decide needs: the link of this Twitter
+// account, and the user a linking strategy would link it to.
+func (lg *login) linkingInput(ctx context.Context, tx Store, strategy linking.Strategy) (in linking.Input, existing *IdentityProviderLink, candidate *User, err error) {
 	providerID := twitter.ProviderID
 	tenantID := lg.tenant.ID
-	strategy := linking.Strategy(lg.eff.LinkingStrategy)
-	in := linking.Input{
+	in = linking.Input{
 		Strategy: strategy,
 		Claims:   linking.Claims{ProviderUserID: lg.tuser.IDStr, Email: lg.tuser.Email, Username: lg.tuser.ScreenName},
 		NoLink:   lg.req.NoLink,
@@ -395,71 +445,77 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	limitOn, max := lg.provider.LinkPolicy(tenantID)
 	in.Policy = linking.Policy{LimitEnabled: limitOn, MaximumLinks: max}
 
-	existing, err := tx.GetLink(ctx, tenantID, providerID, lg.tuser.IDStr)
+	existing, err = tx.GetLink(ctx, tenantID, providerID, lg.tuser.IDStr)
 	switch {
 	case err == nil:
-		in.Existing = &linking.Link{UserID: existing.UserID, ProviderUserID: existing.IdentityProviderUserID}
+		lg.linkIn = linking.Link{UserID: existing.UserID, ProviderUserID: existing.IdentityProviderUserID}
+		in.Existing = &lg.linkIn
+		return in, existing, nil, nil
 	case !errors.Is(err, ErrNotFound):
-		return nil, err
+		return in, nil, nil, err
 	}
-	var candidate *User
-	if in.Existing == nil {
-		// A login without a link locks its provider shared (as a link's
-		// creation does) before it looks for a user to link or creates
-		// one: before the user's lock, the user's insert (a key-share lock
-		// on the tenant) and the registration's read (the application). A
-		// tenant's or application's delete locks the providers first and
-		// then the tenant, its users or the application: locked only by
-		// the link's foreign key, after those, the provider was held by a
-		// delete that waited for what the login held, a deadlock on
-		// PostgreSQL (TestDeleteTenantDuringFirstLogin, both of its cases,
-		// and TestDeleteApplicationDuringFirstLogin). Only a login without a link
-		// pays the statement, and only on PostgreSQL.
-		if l, ok := tx.(providerLocker); ok {
-			if err := l.LockIdentityProviderShared(ctx, providerID); err != nil {
-				return nil, err
-			}
-		}
-		switch strategy.Lookup() {
-		case linking.LookupEmail:
-			if lg.tuser.Email != "" {
-				candidate, err = tx.GetUserByEmail(ctx, tenantID, lg.tuser.Email)
-			}
-		case linking.LookupUsername:
-			if lg.tuser.ScreenName != "" {
-				candidate, err = tx.GetUserByUsername(ctx, tenantID, lg.tuser.ScreenName)
-			}
-		}
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-		if candidate != nil {
-			// The candidate's read above locked the user: its links are
-			// read without a lock of their own (links.go).
-			links, err := listLinksUnderUserLock(ctx, tx, candidate.ID, providerID)
-			if err != nil {
-				return nil, err
-			}
-			c := &linking.Candidate{UserID: candidate.ID}
-			for _, l := range links {
-				c.Links = append(c.Links, linking.Link{UserID: l.UserID, ProviderUserID: l.IdentityProviderUserID})
-			}
-			in.Candidate = c
+	// A login without a link locks its provider shared (as a link's
+	// creation does) before it looks for a user to link or creates
+	// one: before the user's lock, the user's insert (a key-share lock
+	// on the tenant) and the registration's read (the application). A
+	// tenant's or application's delete locks the providers first and
+	// then the tenant, its users or the application: locked only by
+	// the link's foreign key, after those, the provider was held by a
+	// delete that waited for what the login held, a deadlock on
+	// PostgreSQL (TestDeleteTenantDuringFirstLogin, both of its cases,
+	// and TestDeleteApplicationDuringFirstLogin). Only a login without a link
+	// pays the statement, and only on PostgreSQL.
+	if l, ok := tx.(providerLocker); ok {
+		if err := l.LockIdentityProviderShared(ctx, providerID); err != nil {
+			return in, nil, nil, err
 		}
 	}
+	err = nil
+	switch strategy.Lookup() {
+	case linking.LookupEmail:
+		if lg.tuser.Email != "" {
+			candidate, err = tx.GetUserByEmail(ctx, tenantID, lg.tuser.Email)
+		}
+	case linking.LookupUsername:
+		if lg.tuser.ScreenName != "" {
+			candidate, err = tx.GetUserByUsername(ctx, tenantID, lg.tuser.ScreenName)
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		return in, nil, nil, nil
+	}
+	if err != nil {
+		return in, nil, nil, err
+	}
+	if candidate != nil {
+		// The candidate's read above locked the user: its links are
+		// read without a lock of their own (links.go).
+		links, err := listLinksUnderUserLock(ctx, tx, candidate.ID, providerID)
+		if err != nil {
+			return in, nil, nil, err
+		}
+		lg.candidateIn = linking.Candidate{UserID: candidate.ID}
+		for _, l := range links {
+			lg.candidateIn.Links = append(lg.candidateIn.Links, linking.Link{UserID: l.UserID, ProviderUserID: l.IdentityProviderUserID})
+		}
+		in.Candidate = &lg.candidateIn
+	}
+	return in, nil, candidate, nil
+}
 
-	outcome := linking.Decide(in)
+// resolveUser carries out linking's outcome up to the user: the link
+// updated or made, or a new user (stored later, by store, once reconcile and
+// moderation have had their say: one insert instead of an insert and an
+// update). Twitter's profile fills what the user does not have yet.
+func (lg *login) resolveUser(ctx context.Context, tx Store, outcome linking.Outcome, existing *IdentityProviderLink, candidate *User, strategy linking.Strategy) (*User, error) {
 	var user *User
+	var err error
 	switch outcome.Action {
-	case linking.Refuse:
-		return nil, refusal(outcome.Reason)
-	case linking.CreatePending:
-		return lg.createPending(ctx, tx, now)
 	case linking.UseExistingLink:
 		if existing == nil {
 			// linking found the link among the candidate's links: another
 			// login wrote it after this transaction's first read.
-			if existing, err = tx.GetLink(ctx, tenantID, providerID, lg.tuser.IDStr); err != nil {
+			if existing, err = tx.GetLink(ctx, lg.tenant.ID, twitter.ProviderID, lg.tuser.IDStr); err != nil {
 				if errors.Is(err, ErrNotFound) {
 					return nil, fmt.Errorf("authcore: link appeared and vanished: %w", ErrConflict)
 				}
@@ -472,19 +528,17 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		existing.Token = lg.token.Token
 		existing.Data = mergeData(existing.Data, map[string]any{"oauth_token_secret": lg.token.Secret.Reveal()})
 		existing.DisplayName = lg.displayName()
-		existing.LastLoginInstant = now
+		existing.LastLoginInstant = lg.now
 		if err := tx.UpdateLink(ctx, existing); err != nil {
 			return nil, err
 		}
 	case linking.LinkExistingUser:
 		user = candidate
-		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
+		if err := tx.CreateLink(ctx, lg.newLink(user.ID, lg.now)); err != nil {
 			return nil, lg.vanished(ctx, tx, err)
 		}
 	case linking.CreateUserAndLink:
-		// Stored below, once reconcile and moderation have had their say:
-		// one insert instead of an insert and an update.
-		user = lg.newUser(now, strategy)
+		user = lg.newUser(lg.now, strategy)
 	default:
 		return nil, fmt.Errorf("authcore: unknown linking outcome %v", outcome)
 	}
@@ -495,7 +549,6 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		lg.user = &lg.storedUser
 	}
 	if strategy != linking.LinkAnonymously {
-		// Twitter's profile fills what the user does not have yet.
 		if user.FullName == "" {
 			user.FullName = lg.tuser.Name
 		}
@@ -503,17 +556,20 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 			user.ImageURL = twitterImageURL(lg.tuser.ProfileImageURLHTTPS)
 		}
 	}
+	return user, nil
+}
 
-	// One read of all the user's registrations serves both the decision
-	// and the response (user.registrations); a user created just now has
-	// none to read.
-	var regs []*UserRegistration
-	if outcome.Action != linking.CreateUserAndLink {
+// registration reads the user's registrations and finds the one for the
+// login's application, or makes it (newReg) when the application's
+// configuration says to. One read of all the registrations serves both the
+// decision and the response (user.registrations); a user created just now
+// has none to read.
+func (lg *login) registration(ctx context.Context, tx Store, user *User, created bool, strategy linking.Strategy) (regs []*UserRegistration, reg *UserRegistration, newReg bool, err error) {
+	if !created {
 		if regs, err = tx.ListRegistrations(ctx, user.ID); err != nil {
-			return nil, err
+			return nil, nil, false, err
 		}
 	}
-	var reg *UserRegistration
 	for _, r := range regs {
 		if r.ApplicationID == lg.app.ID {
 			reg = r
@@ -521,67 +577,67 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		}
 	}
 	lg.registered = reg != nil
-	newReg := false
-	if reg == nil {
-		if lg.eff.CreateRegistration {
-			// The default roles as stored now, read (and on PostgreSQL
-			// locked) in this transaction: lg.app was read before Twitter
-			// answered, and a role deleted or renamed since is already gone
-			// from every registration the change could see. Without default
-			// roles in lg.app there is no role to go stale, and the read
-			// (a statement on the SQL stores) is saved.
-			app := lg.app
-			if len(DefaultRoles(lg.app)) > 0 {
-				var err error
-				if app, err = getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
-					return nil, errLoginApplication()
-				} else if err != nil {
-					return nil, err
-				}
-			}
-			newReg = true
-			if lg.newRegID == "" {
-				lg.newRegID = e.newID()
-			}
-			reg = &UserRegistration{
-				ID: lg.newRegID, ApplicationID: lg.app.ID, UserID: user.ID,
-				Roles: DefaultRoles(app), Username: lg.tuser.ScreenName,
-				InsertInstant: now, LastUpdateInstant: now,
-				// As Register does: verified unless the application asks
-				// for verification.
-				Verified: !lg.app.VerifyRegistration,
-			}
-			if reg.Verified {
-				reg.VerifiedInstant = now
-			}
-			if strategy == linking.LinkAnonymously {
-				// An anonymous user carries nothing of the Twitter
-				// account, its screen name included.
-				reg.Username = ""
-			}
-			if reg.Username != "" {
-				reg.UsernameStatus = "ACTIVE"
-			}
+	if reg != nil || !lg.eff.CreateRegistration {
+		return regs, reg, false, nil
+	}
+	// The default roles as stored now, read (and on PostgreSQL locked) in
+	// this transaction: lg.app was read before Twitter answered, and a role
+	// deleted or renamed since is already gone from every registration the
+	// change could see. Without default roles in lg.app there is no role to
+	// go stale, and the read (a statement on the SQL stores) is saved.
+	app := lg.app
+	if len(DefaultRoles(lg.app)) > 0 {
+		if app, err = getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
+			return nil, nil, false, errLoginApplication()
+		} else if err != nil {
+			return nil, nil, false, err
 		}
 	}
+	if lg.newRegID == "" {
+		lg.newRegID = lg.engine.newID()
+	}
+	now := lg.now
+	reg = &UserRegistration{
+		ID: lg.newRegID, ApplicationID: lg.app.ID, UserID: user.ID,
+		Roles: DefaultRoles(app), Username: lg.tuser.ScreenName,
+		InsertInstant: now, LastUpdateInstant: now,
+		// As Register does: verified unless the application asks for
+		// verification.
+		Verified: !lg.app.VerifyRegistration,
+	}
+	if reg.Verified {
+		reg.VerifiedInstant = now
+	}
+	if strategy == linking.LinkAnonymously {
+		// An anonymous user carries nothing of the Twitter account, its
+		// screen name included.
+		reg.Username = ""
+	}
+	if reg.Username != "" {
+		reg.UsernameStatus = "ACTIVE"
+	}
+	return regs, reg, true, nil
+}
 
-	// The reconcile lambda sees the user and registration as they will be
-	// stored, and may change them (never for LinkAnonymously).
+// reconcile runs the reconcile function, if the provider names one, on the
+// user and registration as they will be stored; it may change them (never
+// for LinkAnonymously), but not move them.
+func (lg *login) reconcile(ctx context.Context, user *User, reg *UserRegistration, strategy linking.Strategy) (bool, error) {
+	id := lg.eff.ReconcileID
+	if id == "" || strategy == linking.LinkAnonymously {
+		return false, nil
+	}
 	userID, userTenant := user.ID, user.TenantID
 	var regID string
 	if reg != nil {
 		regID = reg.ID
 	}
-	reconciled := false
-	if id := lg.eff.ReconcileID; id != "" && strategy != linking.LinkAnonymously {
-		// lg.storedUser, which a refused login's event carries, shares the
-		// user's maps and slices: the function gets copies to edit, so that
-		// an edit it makes before failing is not reported as stored.
-		*user = cloneUser(*user)
-		if err := lg.reconcileOnce(ctx, id, user, reg); err != nil {
-			return nil, err
-		}
-		reconciled = true
+	// lg.storedUser, which a refused login's event carries, shares the
+	// user's maps and slices: the function gets copies to edit, so that an
+	// edit it makes before failing is not reported as stored.
+	*user = cloneUser(*user)
+	if err := lg.reconcileOnce(ctx, id, user, reg); err != nil {
+		return false, err
 	}
 	// Reconcile may not move the user or the registration: another id
 	// would write over another user, another tenant escape this one, and a
@@ -591,52 +647,51 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 	if reg != nil {
 		reg.ID, reg.UserID, reg.ApplicationID = regID, user.ID, lg.app.ID
 	}
+	return true, nil
+}
 
-	if status := refusedStatus(user, now); status != nil {
-		return nil, status
-	}
-	if err := e.moderateLogin(ctx, tx, lg.mod, user, outcome.Action == linking.CreateUserAndLink, reg, newReg, reconciled); err != nil {
-		return nil, err
-	}
+// store writes the login: the user (created with its link, or updated), the
+// registration, and the login record.
+func (lg *login) store(ctx context.Context, tx Store, user *User, created bool, reg *UserRegistration, newReg bool) error {
+	now := lg.now
 	user.LastLoginInstant = now
 	user.LastUpdateInstant = now
-	if outcome.Action == linking.CreateUserAndLink {
+	if created {
 		if err := tx.CreateUser(ctx, user); err != nil {
-			return nil, lg.vanished(ctx, tx, err)
+			return lg.vanished(ctx, tx, err)
 		}
 		if err := tx.CreateLink(ctx, lg.newLink(user.ID, now)); err != nil {
-			return nil, lg.vanished(ctx, tx, err)
+			return lg.vanished(ctx, tx, err)
 		}
 	} else if err := tx.UpdateUser(ctx, user); err != nil {
-		return nil, err
+		return err
 	}
 	if reg != nil {
 		reg.LastLoginInstant = now
+		var err error
 		if newReg {
 			err = tx.CreateRegistration(ctx, reg)
 		} else {
 			err = tx.UpdateRegistration(ctx, reg)
 		}
 		if err != nil {
-			return nil, lg.vanished(ctx, tx, err)
+			return lg.vanished(ctx, tx, err)
 		}
 	}
-	if err := tx.CreateLoginRecord(ctx, lg.loginRecord(user.ID, now)); err != nil {
-		return nil, err
-	}
-	if err := lg.emitLogin(ctx, tx, outcome.Action, user, reg, newReg, now); err != nil { // loginevents.go
-		return nil, err
-	}
+	return tx.CreateLoginRecord(ctx, lg.loginRecord(user.ID, now))
+}
 
+// respond makes the login's answer: its status, the user with its
+// registrations, and unless the status or noJWT says otherwise a refresh
+// token (stored in tx) and the request for the access token the caller
+// signs after the commit (lg.tokenReq).
+func (lg *login) respond(ctx context.Context, tx Store, user *User, regs []*UserRegistration, reg *UserRegistration) (*LoginResponse, error) {
 	resp := &LoginResponse{Status: loginStatus(lg.tenant, lg.app, user, reg)}
-	if newReg {
-		regs = append(regs, reg)
-	}
 	user.Registrations = derefRegistrations(regs)
 	resp.User = user
 	switch resp.Status {
 	case LoginTwoFactorRequired:
-		resp.TwoFactorID = e.newID()
+		resp.TwoFactorID = lg.engine.newID()
 		resp.Methods = user.TwoFactor.Methods
 		return resp, nil
 	case LoginPasswordChangeRequired:
@@ -646,7 +701,7 @@ func (lg *login) apply(ctx context.Context, tx Store) (*LoginResponse, error) {
 		return resp, nil
 	}
 	if reg != nil && lg.app.LoginConfiguration.GenerateRefreshTokens {
-		plain, rt, err := e.CreateRefreshToken(ctx, tx, lg.tenant, lg.app, user, lg.deviceMeta())
+		plain, rt, err := lg.engine.CreateRefreshToken(ctx, tx, lg.tenant, lg.app, user, lg.deviceMeta())
 		if err != nil {
 			return nil, err
 		}
