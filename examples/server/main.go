@@ -5,7 +5,7 @@
 //	go run ./examples/server
 //
 // Flags (and environment variables): -addr (AUTHCORE_ADDR, default
-// 127.0.0.1:9011, FusionAuth's port), -db (AUTHCORE_DB, default
+// 127.0.0.1:9011, FusionAuth's port; never empty), -db (AUTHCORE_DB, default
 // "sqlite:authcore.db"; also "sqlite:PATH", "sqlite::memory:",
 // "postgres://…" and "memory"), -api-key (AUTHCORE_API_KEY; when absent a
 // key is generated and printed once, and it replaces the key generated at
@@ -97,6 +97,15 @@ func parse(args []string) (config, error) {
 		// Every setting is a flag: a stray word (a key or a DSN given
 		// without its flag) would otherwise be ignored without a word.
 		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintln(fs.Output(), err)
+		fs.Usage()
+		return c, &usageError{err}
+	}
+	if c.addr == "" {
+		// net.Listen reads "" as ":0": every interface on a random port,
+		// the opposite of the loopback default. An empty value is most
+		// likely a blank AUTHCORE_ADDR, so it is refused, not served.
+		err := errors.New(`-addr is empty (or $AUTHCORE_ADDR is set but empty): give host:port, such as 127.0.0.1:9011`)
 		fmt.Fprintln(fs.Output(), err)
 		fs.Usage()
 		return c, &usageError{err}

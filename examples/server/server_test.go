@@ -61,6 +61,8 @@ func TestCommandLine(t *testing.T) {
 		{"help", "-h", 0, []string{"Usage of server:"}},
 		{"unknown flag", "-nope", 2, []string{"flag provided but not defined: -nope", "Usage of server:"}},
 		{"stray argument", "-db memory my-key", 2, []string{`unexpected argument "my-key"`, "Usage of server:"}},
+		// net.Listen takes "" as ":0": every interface, a random port.
+		{"empty address", "-addr= -db memory", 2, []string{"-addr is empty", "Usage of server:"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -385,6 +387,20 @@ func TestEnvironmentAndFlags(t *testing.T) {
 	want := config{addr: "127.0.0.1:0", db: "memory", apiKey: "flag-api-key-0123456789", twitterURL: "http://127.0.0.1:2"}
 	if got != want {
 		t.Errorf("parse = %+v, want %+v", got, want)
+	}
+}
+
+// TestEmptyAddressFromTheEnvironment: an AUTHCORE_ADDR that is set but
+// empty (a blank line of an env file) is refused like an empty -addr, not
+// taken as ":0", which listens on every interface instead of loopback.
+func TestEmptyAddressFromTheEnvironment(t *testing.T) {
+	t.Setenv("AUTHCORE_ADDR", "")
+	var usage *usageError
+	if c, err := parse([]string{"-db", "memory"}); !errors.As(err, &usage) {
+		t.Fatalf("parse = %+v, %v; want a usage error", c, err)
+	}
+	if c, err := parse([]string{"-db", "memory", "-addr", "127.0.0.1:0"}); err != nil || c.addr != "127.0.0.1:0" {
+		t.Fatalf("parse with -addr = %+v, %v; want the flag's address", c, err)
 	}
 }
 
