@@ -48,15 +48,33 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
-		fmt.Fprintln(os.Stderr, "authbench:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop() // os.Exit runs no deferred call
+	os.Exit(exitStatus(err, os.Stderr))
 }
+
+// exitStatus reports err on stderr and returns the process's exit status,
+// as a flag set with ExitOnError would: 0 for -h (the usage is printed), 2
+// for a command line the parser refused (it printed why, and the usage),
+// 1 for any other error.
+func exitStatus(err error, stderr io.Writer) int {
+	var usage *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "authbench:", err)
+	return 1
+}
+
+// usageError is a command line that the flag set refused, after it printed
+// the reason and the usage.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
 // Floors (-floor-client).
 const (
@@ -114,7 +132,10 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile (at exit; with -mem, a heap profile of the filled store) to this file")
 	fs.StringVar(&c.mutexProfile, "mutexprofile", "", "write a mutex contention profile (at exit) to this file")
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, &usageError{err}
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,6 +82,53 @@ func TestParseRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parse(tc.args, io.Discard)
 			assert.Error(t, err)
+		})
+	}
+}
+
+// TestCommandLine runs main in a child process: -h is a request, answered
+// with the usage and exit status 0, as a flag set with ExitOnError does; a
+// flag the parser refused has been reported with the usage already, so it
+// exits 2 without saying it again; a value parse refuses after that is an
+// error of its own (status 1, one line).
+func TestCommandLine(t *testing.T) {
+	if args, ok := os.LookupEnv("AUTHBENCH_TEST_MAIN_ARGS"); ok {
+		os.Args = append([]string{"authbench"}, strings.Fields(args)...)
+		main()
+		return
+	}
+	for _, tc := range []struct {
+		args   string
+		status int
+		stderr []string // each exactly once
+	}{
+		{"-h", 0, []string{"Usage of authbench:"}},
+		{"-nope", 2, []string{"flag provided but not defined: -nope", "Usage of authbench:"}},
+		{"-c 0", 1, []string{"authbench: -c must be at least 1"}},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			// A bound, in case a broken parse lets the child run a load test.
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCommandLine$")
+			cmd.Env = append(os.Environ(), "AUTHBENCH_TEST_MAIN_ARGS="+tc.args)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			status := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				status = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			assert.Equal(t, tc.status, status, "exit status; stderr:\n%s", stderr.String())
+			for _, want := range tc.stderr {
+				assert.Equal(t, 1, strings.Count(stderr.String(), want), "%q in stderr:\n%s", want, stderr.String())
+			}
+			if tc.status != 1 {
+				assert.NotContains(t, stderr.String(), "authbench: ", "the parser's report repeated as an error")
+			}
 		})
 	}
 }
