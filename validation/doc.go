@@ -1,6 +1,6 @@
 // Package validation holds FusionAuth's Errors object: the body of every 400
 // response, with field errors keyed by a dotted path that includes the request
-// wrapper (e.g. "integrations.kafka.defaultTopic") and general errors.
+// wrapper (such as "integrations.kafka.defaultTopic") and general errors.
 //
 // It also holds the checks of values that FusionAuth's domain types as Java
 // classes (IsURI, IsLocalDate, IsZoneID, IsLocale), which a property that

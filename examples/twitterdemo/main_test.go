@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +27,12 @@ func TestDemoOutput(t *testing.T) {
 `
 	if out.String() != want {
 		t.Fatalf("output changed:\n%s", out.String())
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```\n"+want+"```\n") {
+		t.Errorf("README.md does not show the demo's output as a block of its own:\n%s", want)
 	}
 }

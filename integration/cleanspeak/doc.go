@@ -1,6 +1,6 @@
 // Package cleanspeak is a client for CleanSpeak's Moderate Content API, as
-// FusionAuth's username moderation uses it (integrations.cleanspeak): each
-// username is sent as persistent content
+// FusionAuth's username moderation uses it (integrations.cleanspeak). Each
+// username is sent as persistent content,
 //
 //	POST /content/item/moderate/{contentItemId}   a new username
 //	PUT  /content/item/moderate/{contentItemId}   a changed one
