@@ -95,36 +95,8 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	out := IssueResult{Registered: reg != nil}
 	var sid string
 	if req.RefreshToken != "" {
-		rt, err := e.store.GetRefreshTokenByHash(ctx, hashRefreshToken(req.RefreshToken), false)
-		if err != nil || rt.UserID != user.ID || e.instant() >= rt.ExpirationInstant {
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return IssueResult{}, err
-			}
-			return IssueResult{}, invalid("refreshToken", "invalid", "The [refreshToken] parameter is not a valid refresh token of the token's user.")
-		}
-		// As for a login: a refresh token needs a registration (a refresh
-		// without one is refused and the token deleted). And FusionAuth's
-		// Issue API: none either when the application's refresh-token
-		// expiration policy is not the one the presented token was issued
-		// under, as its expiry could not carry over.
-		samePolicy := true
-		if rt.ApplicationID != app.ID {
-			src, err := e.sharedApplication(ctx, cfg, rt.ApplicationID)
-			switch {
-			case errors.Is(err, ErrNotFound):
-				samePolicy = false
-			case err != nil:
-				return IssueResult{}, err
-			default:
-				samePolicy = refreshPolicyOf(tenant, src).expiration == refreshPolicyOf(tenant, app).expiration
-			}
-		}
-		if app.LoginConfiguration.GenerateRefreshTokens && reg != nil && samePolicy {
-			plain, id, err := e.issueRefreshToken(ctx, tenant, app, user, req.RefreshToken)
-			if err != nil {
-				return IssueResult{}, err
-			}
-			out.RefreshToken, sid = plain, id
+		if out.RefreshToken, sid, err = e.exchangeRefreshToken(ctx, cfg, tenant, app, user, reg, req.RefreshToken); err != nil {
+			return IssueResult{}, err
 		}
 	}
 	authTime, _ := claims["auth_time"].(float64)
@@ -148,6 +120,40 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		return IssueResult{}, err
 	}
 	return out, nil
+}
+
+// exchangeRefreshToken checks the refresh token presented to IssueJWT and
+// makes the exchange's own from it (its plain value and id), or none when
+// the application's configuration gives none.
+func (e *Engine) exchangeRefreshToken(ctx context.Context, cfg *configSnapshot, tenant *Tenant, app *Application, user *User, reg *UserRegistration, plain string) (string, string, error) {
+	rt, err := e.store.GetRefreshTokenByHash(ctx, hashRefreshToken(plain), false)
+	if err != nil || rt.UserID != user.ID || e.instant() >= rt.ExpirationInstant {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return "", "", err
+		}
+		return "", "", invalid("refreshToken", "invalid", "The [refreshToken] parameter is not a valid refresh token of the token's user.")
+	}
+	// As for a login: a refresh token needs a registration (a refresh
+	// without one is refused and the token deleted). And FusionAuth's
+	// Issue API: none either when the application's refresh-token
+	// expiration policy is not the one the presented token was issued
+	// under, as its expiry could not carry over.
+	samePolicy := true
+	if rt.ApplicationID != app.ID {
+		src, err := e.sharedApplication(ctx, cfg, rt.ApplicationID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			samePolicy = false
+		case err != nil:
+			return "", "", err
+		default:
+			samePolicy = refreshPolicyOf(tenant, src).expiration == refreshPolicyOf(tenant, app).expiration
+		}
+	}
+	if app.LoginConfiguration.GenerateRefreshTokens && reg != nil && samePolicy {
+		return e.issueRefreshToken(ctx, tenant, app, user, plain)
+	}
+	return "", "", nil
 }
 
 // issueRefreshToken stores the refresh token of an exchange, made from the
