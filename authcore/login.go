@@ -173,32 +173,10 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		// only fills an eventInfo without one.
 		req.IPAddress = req.EventInfo.IPAddress
 	}
-	// The application, provider, tenant and signing key are shared with
-	// other logins while the store's configuration does not change
-	// (configcache.go): read them, never modify them.
+	// One snapshot of the configuration (configcache.go) serves the whole
+	// login, its token's signing key included.
 	cfg := e.configSnapshot(ctx)
-	app, err := e.sharedApplication(ctx, cfg, strings.ToLower(req.ApplicationID))
-	if err != nil || !inScope(ctx, app.TenantID) || !app.Active {
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-		// A deactivated application is closed to logins, as refresh and
-		// IssueJWT refuse it too.
-		return nil, errLoginApplication()
-	}
-	provider, err := e.sharedProvider(ctx, cfg, strings.ToLower(req.IdentityProviderID))
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
-	var eff twitter.Effective
-	ok := false
-	if provider != nil {
-		eff, ok = provider.ForApplication(app.ID)
-	}
-	if !ok {
-		return nil, general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
-	}
-	tenant, err := e.sharedTenant(ctx, cfg, app.TenantID)
+	app, provider, eff, tenant, err := e.loginConfig(ctx, cfg, req)
 	if err != nil {
 		return nil, err
 	}
@@ -223,12 +201,58 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		token: tok, tuser: tuser, raw: raw, cfg: cfg,
 		mod: e.newModeration(ctx), // moderation.go
 	}
-	var resp *LoginResponse
+	resp, err := lg.runAttempts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if eff.Debug {
+		e.writeEventLog(ctx, EventLogDebug, "Twitter login for application [%s] completed with status [%d].", app.ID, resp.Status)
+	}
+	return resp, nil
+}
+
+// loginConfig reads what a login needs before Twitter is asked: the
+// application (active, and in the request's scope), the provider as it
+// applies to it, and its tenant. They are shared with other logins while
+// the store's configuration does not change (configcache.go): read them,
+// never modify them.
+func (e *Engine) loginConfig(ctx context.Context, cfg *configSnapshot, req IdentityProviderLoginRequest) (app *Application, provider *twitter.Provider, eff twitter.Effective, tenant *Tenant, err error) {
+	app, err = e.sharedApplication(ctx, cfg, strings.ToLower(req.ApplicationID))
+	if err != nil || !inScope(ctx, app.TenantID) || !app.Active {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, twitter.Effective{}, nil, err
+		}
+		// A deactivated application is closed to logins, as refresh and
+		// IssueJWT refuse it too.
+		return nil, nil, twitter.Effective{}, nil, errLoginApplication()
+	}
+	provider, err = e.sharedProvider(ctx, cfg, strings.ToLower(req.IdentityProviderID))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, nil, twitter.Effective{}, nil, err
+	}
+	ok := false
+	if provider != nil {
+		eff, ok = provider.ForApplication(app.ID)
+	}
+	if !ok {
+		return nil, nil, twitter.Effective{}, nil, general("[InvalidIdentityProviderId]", "The identity provider is unknown, disabled, or not enabled for this application.")
+	}
+	tenant, err = e.sharedTenant(ctx, cfg, app.TenantID)
+	if err != nil {
+		return nil, nil, twitter.Effective{}, nil, err
+	}
+	return app, provider, eff, tenant, nil
+}
+
+// runAttempts runs the login's transaction until it commits, again after a
+// uniqueness race or a conflict (loginAttempts in all), and sends the
+// refusal events of a login that fails.
+func (lg *login) runAttempts(ctx context.Context) (*LoginResponse, error) {
 	lastClash := ""
 	for attempt := 1; ; attempt++ {
-		resp, err = lg.run(ctx)
+		resp, err := lg.run(ctx)
 		if err == nil {
-			break
+			return resp, nil
 		}
 		// A user's email or username that clashes again after a re-read
 		// is no race: another user holds the Twitter account's email or
@@ -250,7 +274,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		}
 		var le *LambdaError
 		if errors.As(err, &le) {
-			e.writeEventLog(ctx, EventLogError, "Twitter reconcile lambda [%s] failed for application [%s]: %v", le.LambdaID, app.ID, le.Err)
+			lg.engine.writeEventLog(ctx, EventLogError, "Twitter reconcile lambda [%s] failed for application [%s]: %v", le.LambdaID, lg.app.ID, le.Err)
 		}
 		if errors.Is(err, ErrDuplicate) {
 			// Still losing after every retry: tell the client to retry rather
@@ -264,10 +288,6 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		}
 		return nil, err
 	}
-	if eff.Debug {
-		e.writeEventLog(ctx, EventLogDebug, "Twitter login for application [%s] completed with status [%d].", app.ID, resp.Status)
-	}
-	return resp, nil
 }
 
 func validateLogin(req IdentityProviderLoginRequest) error {
