@@ -258,7 +258,7 @@ func (r *relay) step(ctx context.Context) time.Duration {
 			if err == nil {
 				err = errors.New("publisher delivered only part of the batch")
 			}
-			if n < len(pending) && r.setAside(pctx, s, pending[n], pending[n+1:], err) {
+			if n < len(pending) && r.setAside(pctx, s, batch, pending[n], pending[n+1:], err) {
 				continue
 			}
 			failed = fmt.Errorf("%s: %w", s.name, err)
@@ -321,17 +321,26 @@ func (r *relay) step(ctx context.Context) time.Duration {
 // of its own key alone (one user's burst, a first login's events behind a
 // user too large for Kafka) waiting for another user's event to arrive.
 //
+// The batch may hold too few events behind bad to tell (a BatchSize of 1
+// holds none): when it is full, the events behind it are read past the
+// batch (eventsBehind), and the probe offers them as many at a time as a
+// batch holds. Else a relay with small batches never set anything aside,
+// and the outbox stalled behind the refused event for good.
+//
 // bad's .complete event (user.create.complete, …) carries the same body, so
 // a sink that refuses bad for its size refuses it as well: it is offered
 // once, and a refusal by a sink that takes later events sets it aside with
 // bad, rather than after PoisonAttempts refusals of its own.
-func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []*OutboxEvent, cause error) bool {
+func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad *OutboxEvent, rest []*OutboxEvent, cause error) bool {
 	if s.refused != bad.Seq {
 		s.refused, s.refusals = bad.Seq, 0
 	}
 	s.refusals++
 	if r.cfg.PoisonAttempts < 0 || s.refusals < r.cfg.PoisonAttempts || ctx.Err() != nil {
 		return false
+	}
+	if len(batch) == r.cfg.BatchSize && len(rest) < probeWindow {
+		rest = r.eventsBehind(ctx, batch, bad)
 	}
 	done := completeIn(bad, rest)
 	var doneRefused error // the sink's answer when it refused done
@@ -353,6 +362,8 @@ func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []
 		if len(others) == 0 {
 			break // nothing (more) to tell a refusal of bad from an outage
 		}
+		// No more at once than the relay is configured to publish.
+		others = others[:min(len(others), r.cfg.BatchSize)]
 		n, err := s.pub.Publish(ctx, others)
 		n = min(max(n, 0), len(others))
 		for _, ev := range others[:n] {
@@ -394,6 +405,32 @@ func (r *relay) setAside(ctx context.Context, s *sink, bad *OutboxEvent, rest []
 	}
 	return true
 }
+
+// eventsBehind returns up to probeWindow events behind bad in the outbox,
+// for a full batch that holds fewer behind it: more may wait past the
+// batch. It claims again, as the lease's holder (which renews the lease
+// from now: the publish deadline, counted from the first claim, still ends
+// first). A failed claim returns none: bad waits for the next attempt.
+func (r *relay) eventsBehind(ctx context.Context, batch []*OutboxEvent, bad *OutboxEvent) []*OutboxEvent {
+	more, err := r.e.store.ClaimOutbox(ctx, r.cfg.Owner, time.Now().UnixMilli(), r.cfg.LeaseTTL, len(batch)+probeWindow)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.e.log.WarnContext(ctx, "outbox claim of the events behind a refused event failed", "error", err)
+		}
+		return nil
+	}
+	for i, ev := range more {
+		if ev.Seq == bad.Seq {
+			return more[i+1:]
+		}
+	}
+	return nil
+}
+
+// probeWindow is how many events behind a refused event setAside reads past
+// a full batch: enough to look past a few other refused keys' events and
+// find bad's .complete.
+const probeWindow = 64
 
 // refusalOf is a publisher's error for an event it did not take, never nil:
 // a publisher may report a partial delivery without one.

@@ -113,9 +113,16 @@ func setAsideLogged(t *testing.T, e *authcore.Engine, id string) int {
 
 func poisonRelay(t *testing.T, s authcore.Store, pubs ...authcore.Publisher) *authcore.Engine {
 	t.Helper()
+	return poisonRelayBatch(t, s, 0, pubs...)
+}
+
+// poisonRelayBatch is poisonRelay with claims of batch events (0: the
+// default).
+func poisonRelayBatch(t *testing.T, s authcore.Store, batch int, pubs ...authcore.Publisher) *authcore.Engine {
+	t.Helper()
 	opts := []authcore.Option{quiet(), authcore.WithRelay(authcore.RelayConfig{
 		PollInterval: 2 * time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
-		LeaseTTL: 3 * time.Second, PoisonAttempts: 3,
+		LeaseTTL: 3 * time.Second, PoisonAttempts: 3, BatchSize: batch,
 	})}
 	for _, p := range pubs {
 		opts = append(opts, authcore.WithPublisher(p))
