@@ -1,6 +1,11 @@
 package authcore
 
-import "github.com/authcore/authcore/integration"
+import (
+	"context"
+	"time"
+
+	"github.com/authcore/authcore/integration"
+)
 
 // CachedConfig returns what the engine's current configuration snapshot
 // holds (configcache.go), for tests that check it is never modified.
@@ -36,3 +41,19 @@ func (e *Engine) ExpireIntegrations() {
 // RefreshingIntegrations reports whether a background refresh of the
 // integrations runs.
 func (e *Engine) RefreshingIntegrations() bool { return e.ext.refreshing.Load() }
+
+// RelayStepper runs the relay one step at a time, for tests that check how
+// long it chooses to wait rather than wait for it.
+type RelayStepper struct{ r *relay }
+
+// NewRelayStepper sets up a relay as RunRelay does, without running it.
+func (e *Engine) NewRelayStepper(ctx context.Context) *RelayStepper {
+	return &RelayStepper{r: e.newRelay(ctx)}
+}
+
+// Step claims and delivers one batch and returns how long RunRelay would
+// wait before the next.
+func (s *RelayStepper) Step(ctx context.Context) time.Duration { return s.r.step(ctx) }
+
+// Close releases the lease, as RunRelay does when it returns.
+func (s *RelayStepper) Close() { s.r.close() }

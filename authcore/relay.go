@@ -48,6 +48,11 @@ type RelayConfig struct {
 	// publisher is not offered it again; the events of its key after it
 	// follow in order. Its .complete event (user.create.complete, …) is
 	// offered once: refused, it is set aside with it.
+	//
+	// An event refused that many times with nothing behind it (alone at the
+	// end of the outbox) is not offered again until another event arrives:
+	// the relay looks for one every PollInterval, without backing off, and
+	// then offers the refused event once more before the new one.
 	PoisonAttempts int
 }
 
@@ -110,6 +115,13 @@ type sink struct {
 	// many times in a row it did (see RelayConfig.PoisonAttempts).
 	refused  int64
 	refusals int
+	// waiting: refused has been refused PoisonAttempts times and nothing
+	// stands behind it that could tell a refusal from an outage;
+	// waitingBehind counts the events behind it the sink had not taken
+	// then (its refused .complete, or none). It is not offered again until
+	// more stand behind it.
+	waiting       bool
+	waitingBehind int
 }
 
 // relay is one RunRelay's state.
@@ -140,13 +152,8 @@ type relay struct {
 // Publishing happens here, never in a request: a Kafka outage delays events
 // and loses none, and never slows or fails a login.
 func (e *Engine) RunRelay(ctx context.Context) error {
-	e.ext.init()
-	r := &relay{e: e, cfg: e.ext.relay.withDefaults()}
-	for i, p := range e.ext.publishers {
-		r.sinks = append(r.sinks, &sink{name: fmt.Sprintf("publisher %d", i), pub: p})
-	}
+	r := e.newRelay(ctx)
 	defer r.close()
-	r.configureKafka(ctx, e.currentIntegrations(ctx).Kafka)
 	for {
 		wait := r.step(ctx)
 		if ctx.Err() != nil {
@@ -166,6 +173,17 @@ func (e *Engine) RunRelay(ctx context.Context) error {
 		}
 		timer.Stop()
 	}
+}
+
+// newRelay sets up a RunRelay's state; close ends it.
+func (e *Engine) newRelay(ctx context.Context) *relay {
+	e.ext.init()
+	r := &relay{e: e, cfg: e.ext.relay.withDefaults()}
+	for i, p := range e.ext.publishers {
+		r.sinks = append(r.sinks, &sink{name: fmt.Sprintf("publisher %d", i), pub: p})
+	}
+	r.configureKafka(ctx, e.currentIntegrations(ctx).Kafka)
+	return r
 }
 
 // step claims and delivers one batch and says how long to wait before the
@@ -210,6 +228,7 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	}
 	active := r.activeSinks()
 	var failed error
+	waiting := false // a sink waits for events behind one it refused
 	// One deadline for every sink of the step, half the lease from the
 	// instant the claim was asked for: each sink given half the lease of its
 	// own, one after the other, kept a relay with several slow sinks
@@ -243,6 +262,13 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		if len(pending) == 0 {
 			continue
 		}
+		if s.waiting && pending[0].Seq == s.refused {
+			if !r.newBehind(pctx, s, batch, pending) {
+				waiting = true
+				continue
+			}
+			s.waiting = false
+		}
 		if err := pctx.Err(); err != nil {
 			// No time left in this term: a publish begun now could outlast
 			// the lease.
@@ -259,6 +285,12 @@ func (r *relay) step(ctx context.Context) time.Duration {
 				err = errors.New("publisher delivered only part of the batch")
 			}
 			if n < len(pending) && r.setAside(pctx, s, batch, pending[n], pending[n+1:], err) {
+				continue
+			}
+			if s.waiting {
+				waiting = true
+				e.log.WarnContext(ctx, "event refused with no event behind it: it is set aside once the publisher takes a later one",
+					"publisher", s.name, "eventId", pending[n].ID, "type", pending[n].Type, "attempts", s.refusals, "error", err)
 				continue
 			}
 			failed = fmt.Errorf("%s: %w", s.name, err)
@@ -294,6 +326,13 @@ func (r *relay) step(ctx context.Context) time.Duration {
 			r.reportFailure(ctx, failed)
 		}
 		return r.backoff()
+	}
+	if waiting {
+		// Not a failed delivery: the publisher may well be up, and the next
+		// event recorded decides. Backing off here made that event wait as
+		// long as an outage would (up to MaxBackoff), and looking at once
+		// would spin. The failures so far stand until it is decided.
+		return r.cfg.PollInterval
 	}
 	if r.failures > 0 {
 		e.log.InfoContext(ctx, "event delivery recovered")
@@ -336,6 +375,7 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 		s.refused, s.refusals = bad.Seq, 0
 	}
 	s.refusals++
+	s.waiting = false
 	if r.cfg.PoisonAttempts < 0 || s.refusals < r.cfg.PoisonAttempts || ctx.Err() != nil {
 		return false
 	}
@@ -385,6 +425,11 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 		skip[others[n].Key] = true
 	}
 	if !up {
+		if len(skip) == 0 && ctx.Err() == nil {
+			// Nothing behind bad but what the sink was not offered or
+			// refused as its own (done): wait for more (see step).
+			s.waiting, s.waitingBehind = true, undelivered(s, rest)
+		}
 		return false // the sink takes nothing: down, not refusing bad
 	}
 	if done != nil && !s.delivered[done.Seq] && doneRefused == nil && ctx.Err() == nil {
@@ -425,6 +470,28 @@ func (r *relay) eventsBehind(ctx context.Context, batch []*OutboxEvent, bad *Out
 		}
 	}
 	return nil
+}
+
+// newBehind reports whether events the sink has not taken stand behind
+// pending[0], the event it waits with, other than those that did when it
+// began to wait.
+func (r *relay) newBehind(ctx context.Context, s *sink, batch, pending []*OutboxEvent) bool {
+	behind := pending[1:]
+	if len(batch) == r.cfg.BatchSize && len(behind) < probeWindow {
+		behind = r.eventsBehind(ctx, batch, pending[0])
+	}
+	return undelivered(s, behind) != s.waitingBehind
+}
+
+// undelivered counts the events of evs that s has not taken.
+func undelivered(s *sink, evs []*OutboxEvent) int {
+	n := 0
+	for _, ev := range evs {
+		if !s.delivered[ev.Seq] {
+			n++
+		}
+	}
+	return n
 }
 
 // probeWindow is how many events behind a refused event setAside reads past
@@ -551,6 +618,7 @@ func (r *relay) lostLease() {
 	for _, s := range r.activeSinks() {
 		s.delivered = nil
 		s.refused, s.refusals = 0, 0
+		s.waiting = false
 	}
 }
 
