@@ -12,8 +12,8 @@ import (
 )
 
 // ErrRefreshTokenInvalid: a refresh token was refused: unknown, revoked,
-// expired, reused after a one-time-use rotation, or its user, application or
-// registration can no longer log in. Refusals are *RefreshTokenError values,
+// expired, reused after a one-time-use rotation, or its user or application
+// can no longer log in. Refusals are *RefreshTokenError values,
 // which match it through errors.Is and unwrap to the FusionAuth Errors object
 // the HTTP API answers with (400 [invalid]refreshToken: FusionAuth answers an
 // unusable refresh token with 400, not 401).
@@ -29,6 +29,9 @@ const (
 	RefreshRefusedUserInactive = "user inactive"
 	RefreshRefusedUserExpired  = "user expired"
 	RefreshRefusedAppInactive  = "application inactive"
+	// Deprecated: no refresh is refused for it any more. A user whose
+	// registration was removed refreshes into a token without the
+	// application's claims, as FusionAuth does (fusionauth-issues #1748).
 	RefreshRefusedUnregistered = "not registered"
 	// RefreshRefusedOrphaned: the token's user, application or tenant is
 	// gone (a store that cascades deletes never leaves such a token).
@@ -149,9 +152,9 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 		}
 		if reason != "" {
 			refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
-			if reason == RefreshRefusedUnregistered || reason == RefreshRefusedOrphaned {
-				// Without the registration the token can never be used
-				// again; a new registration needs a new login.
+			if reason == RefreshRefusedOrphaned {
+				// Without its user or application the token can never
+				// be used again.
 				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
 				return err
 			}
@@ -298,9 +301,13 @@ func (e *Engine) refreshLoginState(ctx context.Context, tx Store, cfg *configSna
 	case !tr.Application.Active:
 		return tr, RefreshRefusedAppInactive, nil
 	}
+	// A registration removed since the login does not end the session:
+	// FusionAuth refreshes it into a token without applicationId and roles
+	// (fusionauth-issues #1748), as IssueJWT's token for an application the
+	// user is not registered to. Those claims are what grant access.
 	tr.Registration, err = tx.GetRegistration(ctx, rt.UserID, rt.ApplicationID)
 	if errors.Is(err, ErrNotFound) {
-		return tr, RefreshRefusedUnregistered, nil
+		tr.Registration, err = nil, nil
 	}
 	return tr, "", err
 }

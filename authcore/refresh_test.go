@@ -214,9 +214,6 @@ func TestRefreshRefusals(t *testing.T) {
 			a.Active = false
 			require.NoError(f.t, f.store.UpdateApplication(f.ctx, &a))
 		}, authcore.RefreshRefusedAppInactive, false},
-		{"registration removed", func(f *tokenFixture, rt *authcore.RefreshToken) {
-			require.NoError(f.t, f.store.DeleteRegistration(f.ctx, f.user.ID, f.app.ID))
-		}, authcore.RefreshRefusedUnregistered, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,6 +232,32 @@ func TestRefreshRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A user whose registration was removed after the login still refreshes, as
+// FusionAuth does (fusionauth-issues #1748: "just a JWT missing the
+// applicationId and roles claims"; the refresh docs refuse only a token that
+// expired, was not found or was revoked). The new token is an unregistered
+// user's, as IssueJWT's 202 token is, and the refresh token stays usable.
+func TestRefreshAfterRegistrationRemoved(t *testing.T) {
+	f := newTokenFixture(t)
+	plain, rt := f.login(f.user)
+	require.NoError(t, f.engine.DeleteRegistration(f.ctx, f.user.ID, f.app.ID))
+
+	for i := 0; i < 2; i++ {
+		res, err := f.refresh(plain)
+		require.NoError(t, err, "refresh %d", i)
+		assert.Equal(t, rt.ID, res.RefreshTokenID)
+		claims, err := f.engine.ValidateAccessToken(f.ctx, res.Token)
+		require.NoError(t, err)
+		assert.Equal(t, f.app.ID, claims["aud"], "aud still names the token's application")
+		assert.Equal(t, f.user.ID, claims["sub"])
+		assert.Equal(t, "REFRESH_TOKEN", claims["authenticationType"])
+		assert.NotContains(t, claims, "applicationId", "not registered: no application claims")
+		assert.NotContains(t, claims, "roles")
+	}
+	_, err := f.store.GetRefreshToken(f.ctx, rt.ID)
+	assert.NoError(t, err, "the refresh token is kept")
 }
 
 func TestRefreshBadInput(t *testing.T) {

@@ -293,6 +293,29 @@ test('register answers a token validateJWT accepts and a refresh token, for an e
   }
 });
 
+test('exchangeRefreshTokenForJWT after deleteRegistration: 200, a token without applicationId and roles', async () => {
+  // FusionAuth refreshes a user no longer registered to the token's
+  // application into a token without the application's claims
+  // (fusionauth-issues #1748); the refresh docs refuse only an expired,
+  // unknown or revoked refresh token.
+  const res = await client.register(null, { user: { email: `unreg-refresh-${run}@example.com` }, registration: { applicationId: s.app.id } });
+  assertOK(res);
+  const { refreshToken, refreshTokenId, user } = res.response;
+  assertOK(await client.deleteRegistration(user.id, s.app.id));
+
+  const refreshed = await client.exchangeRefreshTokenForJWT({ refreshToken });
+  assertOK(refreshed);
+  assert.equal(refreshed.response.refreshTokenId, refreshTokenId);
+  const valid = await client.validateJWT(refreshed.response.token);
+  assertOK(valid);
+  const jwt = valid.response.jwt;
+  assert.equal(jwt.sub, user.id);
+  assert.equal(jwt.aud, s.app.id);
+  assert.equal(jwt.authenticationType, 'REFRESH_TOKEN');
+  assert.equal(jwt.applicationId, undefined);
+  assert.equal(jwt.roles, undefined);
+});
+
 test('Application Role API: registrations follow a renamed and a deleted role', async () => {
   const roleId = randomUUID();
   const created = await client.createApplicationRole(s.app.id, roleId, { role: { name: 'editor', description: 'writes' } });

@@ -728,3 +728,24 @@ func TestValidateRefusesVendedTokenNotYetValid(t *testing.T) {
 		assert.Empty(t, r.Body)
 	}
 }
+
+// A registration deleted after the login does not refuse the refresh: the
+// answer is 200 with a token that has no applicationId or roles, as
+// FusionAuth's (fusionauth-issues #1748), not 400 [invalid]refreshToken.
+func TestRefreshAfterRegistrationDeleted(t *testing.T) {
+	w := newTokenWorld(t)
+	_, refresh, refreshID := w.login()
+	r := w.do("DELETE", "/api/user/registration/"+userID+"/"+appID, "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+
+	r = w.do("POST", "/api/jwt/refresh", `{"refreshToken":"`+refresh+`"}`, "Authorization", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
+	assert.Equal(t, refreshID, body["refreshTokenId"])
+	claims, err := w.engine.ValidateAccessToken(w.ctx, body["token"])
+	require.NoError(t, err)
+	assert.Equal(t, appID, claims["aud"])
+	assert.NotContains(t, claims, "applicationId")
+	assert.NotContains(t, claims, "roles")
+}
