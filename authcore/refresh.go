@@ -511,8 +511,11 @@ func (r RevokeRequest) validate() error {
 	case single && (r.UserID != "" || r.ApplicationID != ""):
 		return invalid("token", validation.KindInvalid, "A single refresh token is revoked by its id or value alone, without userId or applicationId.")
 	case !single && r.UserID == "" && r.ApplicationID == "":
+		// These are request parameters (the JSON body only repeats them):
+		// an absent one is [missing], as SPEC §1 has it and as GET
+		// /api/jwt/refresh answers without its userId.
 		var v validation.Errors
-		v.Field("userId", validation.KindBlank, "You must specify a tokenId, a token, a userId or an applicationId.")
+		v.Field("userId", validation.KindMissing, "You must specify a tokenId, a token, a userId or an applicationId.")
 		return &v
 	}
 	for name, id := range map[string]string{"tokenId": r.TokenID, "userId": r.UserID, "applicationId": r.ApplicationID} {

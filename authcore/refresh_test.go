@@ -348,7 +348,7 @@ func TestRevokeRefreshTokens(t *testing.T) {
 			req  authcore.RevokeRequest
 			code string
 		}{
-			{authcore.RevokeRequest{}, "[blank]userId"},
+			{authcore.RevokeRequest{}, "[missing]userId"},
 			{authcore.RevokeRequest{TokenID: tokens["user/app"].ID, Token: plains["user/app"]}, "[invalid]token"},
 			{authcore.RevokeRequest{TokenID: tokens["user/app"].ID, UserID: f.user.ID}, "[invalid]token"},
 			{authcore.RevokeRequest{UserID: "nope"}, "[couldNotConvert]userId"},

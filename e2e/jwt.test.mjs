@@ -165,6 +165,15 @@ test('refresh-token lookups and revocations of unknown objects: 404', async () =
   await expectFailure(newClient('not-a-valid-key').retrieveRefreshTokens(unknown), 401);
 });
 
+test('revokeRefreshToken with nothing to revoke: 400 [missing]userId', async () => {
+  // Every argument null: ?token=null&userId=null&applicationId=null, no
+  // parameter at all. An absent request parameter is [missing] (SPEC §1).
+  const err = await expectFailure(client.revokeRefreshToken(null, null, null), 400);
+  assert.equal(err.exception.fieldErrors.userId[0].code, '[missing]userId');
+  const body = await expectFailure(client.revokeRefreshTokensWithRequest({}), 400);
+  assert.equal(body.exception.fieldErrors.userId[0].code, '[missing]userId');
+});
+
 test('vendJWT: the caller\'s claims plus iat, exp and jti, valid for validateJWT', async () => {
   // Other files may add tenants: name ours, as a tenant-scoped caller does.
   const tenants = await client.retrieveTenants();
