@@ -133,11 +133,10 @@ func (e *Engine) exchangeRefreshToken(ctx context.Context, cfg *configSnapshot, 
 		}
 		return "", "", invalid("refreshToken", "invalid", "The [refreshToken] parameter is not a valid refresh token of the token's user.")
 	}
-	// As for a login: a refresh token needs a registration (a refresh
-	// without one is refused and the token deleted). And FusionAuth's
-	// Issue API: none either when the application's refresh-token
-	// expiration policy is not the one the presented token was issued
-	// under, as its expiry could not carry over.
+	// As for a login: a refresh token is issued only with a registration.
+	// And FusionAuth's Issue API: none either when the application's
+	// refresh-token expiration policy is not the one the presented token
+	// was issued under, as its expiry could not carry over.
 	samePolicy := true
 	if rt.ApplicationID != app.ID {
 		src, err := e.sharedApplication(ctx, cfg, rt.ApplicationID)
