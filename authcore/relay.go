@@ -275,7 +275,7 @@ func (r *relay) step(ctx context.Context) time.Duration {
 			failed = fmt.Errorf("%s: not attempted: %w", s.name, err)
 			continue
 		}
-		n, err := s.pub.Publish(pctx, pending)
+		n, err := publish(pctx, s.pub, pending)
 		n = min(max(n, 0), len(pending))
 		for _, ev := range pending[:n] {
 			s.delivered[ev.Seq] = true
@@ -404,7 +404,7 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 		}
 		// No more at once than the relay is configured to publish.
 		others = others[:min(len(others), r.cfg.BatchSize)]
-		n, err := s.pub.Publish(ctx, others)
+		n, err := publish(ctx, s.pub, others)
 		n = min(max(n, 0), len(others))
 		for _, ev := range others[:n] {
 			s.delivered[ev.Seq] = true
@@ -435,7 +435,7 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 	if done != nil && !s.delivered[done.Seq] && doneRefused == nil && ctx.Err() == nil {
 		// The probe stopped before done (another key's refused event came
 		// first): offer it now, once, while the sink is known to be up.
-		n, err := s.pub.Publish(ctx, []*OutboxEvent{done})
+		n, err := publish(ctx, s.pub, []*OutboxEvent{done})
 		if n > 0 {
 			s.delivered[done.Seq] = true
 		} else if ctx.Err() == nil {
@@ -641,4 +641,18 @@ func (r *relay) close() {
 			r.e.log.WarnContext(ctx, "Kafka publisher close failed", "error", err)
 		}
 	}
+}
+
+// publish is p.Publish with a panic made a failed delivery of every event:
+// a publisher's bug must not end RunRelay (and the process with it), as a
+// subscriber's does not (callSubscriber). The events are offered again,
+// and at-least-once delivery allows what the publisher sent before it
+// panicked to go twice.
+func publish(ctx context.Context, p Publisher, events []*OutboxEvent) (n int, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			n, err = 0, fmt.Errorf("authcore: publisher panicked: %v", v)
+		}
+	}()
+	return p.Publish(ctx, events)
 }
