@@ -75,8 +75,8 @@ func hmacSecretBytes(alg string) int {
 // rsaBits is the modulus size of generated RS256 keys.
 const rsaBits = 2048
 
-// ErrKeyInUse: the key signs a tenant's tokens and cannot be deleted until
-// the tenant is rotated to another key. Errors that match it are
+// ErrKeyInUse means the key signs a tenant's tokens and cannot be deleted
+// until the tenant is rotated to another key. Errors that match it are
 // *KeyInUseError.
 var ErrKeyInUse = errors.New("authcore: signing key in use by a tenant")
 

@@ -10,8 +10,10 @@ import (
 	"sync"
 )
 
-// Lambda types the engine knows. FusionAuth's lambdas are JavaScript run by
-// the server; in a library they are Go functions registered on the engine.
+// LambdaTwitterReconcile is the type of the lambda a Twitter login runs to
+// reconcile the user, the one type the engine knows. FusionAuth's lambdas
+// are JavaScript run by the server; in a library they are Go functions
+// registered on the engine.
 const LambdaTwitterReconcile = "TwitterReconcile"
 
 // ReconcileFunc is a reconcile lambda: it may change the user and the

@@ -37,7 +37,7 @@ type OutboxEvent struct {
 	InsertInstant int64
 }
 
-// ErrLeaseHeld: another relay holds the outbox lease; try again later.
+// ErrLeaseHeld means another relay holds the outbox lease; try again later.
 var ErrLeaseHeld = errors.New("authcore: outbox lease held by another relay")
 
 // OutboxStore keeps the outbox and its relay lease.

@@ -11,7 +11,7 @@ import (
 	"github.com/authcore/authcore/validation"
 )
 
-// ErrRefreshTokenInvalid: a refresh token was refused: unknown, revoked,
+// ErrRefreshTokenInvalid means a refresh token was refused: unknown, revoked,
 // expired, reused after a one-time-use rotation, or its user or application
 // can no longer log in. Refusals are *RefreshTokenError values,
 // which match it through errors.Is and unwrap to the FusionAuth Errors object

@@ -14,8 +14,8 @@ import (
 	"github.com/authcore/authcore/integration"
 )
 
-// ErrNotConfigured: Publish was called while Kafka is disabled or before
-// Configure.
+// ErrNotConfigured means Publish was called while Kafka is disabled or
+// before Configure.
 var ErrNotConfigured = errors.New("kafka: publisher not configured")
 
 // Publisher is an authcore.KafkaPublisher on franz-go. It is safe for

@@ -42,7 +42,7 @@ const (
 	ActionReject            = "reject"
 )
 
-// ErrUnavailable: CleanSpeak could not be asked or gave no usable answer.
+// ErrUnavailable means CleanSpeak could not be asked or gave no usable answer.
 var ErrUnavailable = errors.New("cleanspeak: unavailable")
 
 // Client calls CleanSpeak. It is safe for concurrent use.

@@ -6,7 +6,7 @@ import (
 	"errors"
 )
 
-// ErrTrailingData: a JSON value was followed by more than white space.
+// ErrTrailingData means a JSON value was followed by more than white space.
 var ErrTrailingData = errors.New("strictjson: trailing data after the JSON value")
 
 // UnmarshalNumbers is json.Unmarshal with the numbers of free-form values
