@@ -210,44 +210,13 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 			}
 		}
 		if req.PendingIdPLinkID != "" {
-			p, err := tx.TakePendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant())
-			if errors.Is(err, ErrNotFound) || (err == nil && !inScope(ctx, p.TenantID)) {
-				// Another tenant's pending link is unknown to this request, as
-				// to the retrieve (the transaction's rollback keeps it).
-				return general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
-			}
-			if err != nil {
+			var err error
+			if link, err = e.takePendingLink(ctx, tx, req.PendingIdPLinkID, providerID); err != nil {
 				return err
 			}
-			if !strings.EqualFold(p.IdentityProviderID, providerID) {
-				// Created after the read above (its id was unknown then):
-				// run again to lock its provider first.
-				return fmt.Errorf("authcore: pending link %s appeared meanwhile: %w", p.ID, ErrConflict)
-			}
-			link = IdentityProviderLink{
-				IdentityProviderID: p.IdentityProviderID, IdentityProviderUserID: p.IdentityProviderUserID,
-				DisplayName: p.DisplayName, Token: p.Token, Data: p.Data, TenantID: p.TenantID,
-			}
 		}
-		var errs ValidationError
-		if strings.TrimSpace(userID) == "" {
-			errs.Blank("identityProviderLink.userId")
-		}
-		if strings.TrimSpace(link.IdentityProviderID) == "" {
-			errs.Blank("identityProviderLink.identityProviderId")
-		}
-		if strings.TrimSpace(link.IdentityProviderUserID) == "" {
-			errs.Blank("identityProviderLink.identityProviderUserId")
-		}
-		if !errs.NotStorable("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID) {
-			errs.TooLong("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID, validation.MaxIndexedLength)
-		}
-		// The ids are looked up, and PostgreSQL fails a comparison with
-		// such a string instead of finding nothing.
-		errs.NotStorable("identityProviderLink.identityProviderId", link.IdentityProviderID)
-		errs.NotStorable("identityProviderLink.userId", userID)
-		if !errs.Empty() {
-			return &errs
+		if err := linkFieldErrors(userID, link); err != nil {
+			return err
 		}
 		// The user's links are locked before the user, in the order a login
 		// locks its link and then the user: the other order deadlocked with
@@ -307,6 +276,52 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
 	})
 	return out, err
+}
+
+// takePendingLink takes the pending link id names for a link's creation
+// and returns the link it holds. providerID is the provider the caller
+// locked, read from the pending link before the transaction.
+func (e *Engine) takePendingLink(ctx context.Context, tx Store, id, providerID string) (IdentityProviderLink, error) {
+	p, err := tx.TakePendingLink(ctx, strings.ToLower(id), e.instant())
+	if errors.Is(err, ErrNotFound) || (err == nil && !inScope(ctx, p.TenantID)) {
+		// Another tenant's pending link is unknown to this request, as
+		// to the retrieve (the transaction's rollback keeps it).
+		return IdentityProviderLink{}, general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
+	}
+	if err != nil {
+		return IdentityProviderLink{}, err
+	}
+	if !strings.EqualFold(p.IdentityProviderID, providerID) {
+		// Created after the read above (its id was unknown then):
+		// run again to lock its provider first.
+		return IdentityProviderLink{}, fmt.Errorf("authcore: pending link %s appeared meanwhile: %w", p.ID, ErrConflict)
+	}
+	return IdentityProviderLink{
+		IdentityProviderID: p.IdentityProviderID, IdentityProviderUserID: p.IdentityProviderUserID,
+		DisplayName: p.DisplayName, Token: p.Token, Data: p.Data, TenantID: p.TenantID,
+	}, nil
+}
+
+// linkFieldErrors checks a link's fields before anything is looked up.
+func linkFieldErrors(userID string, link IdentityProviderLink) error {
+	var errs ValidationError
+	if strings.TrimSpace(userID) == "" {
+		errs.Blank("identityProviderLink.userId")
+	}
+	if strings.TrimSpace(link.IdentityProviderID) == "" {
+		errs.Blank("identityProviderLink.identityProviderId")
+	}
+	if strings.TrimSpace(link.IdentityProviderUserID) == "" {
+		errs.Blank("identityProviderLink.identityProviderUserId")
+	}
+	if !errs.NotStorable("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID) {
+		errs.TooLong("identityProviderLink.identityProviderUserId", link.IdentityProviderUserID, validation.MaxIndexedLength)
+	}
+	// The ids are looked up, and PostgreSQL fails a comparison with
+	// such a string instead of finding nothing.
+	errs.NotStorable("identityProviderLink.identityProviderId", link.IdentityProviderID)
+	errs.NotStorable("identityProviderLink.userId", userID)
+	return errs.Err()
 }
 
 // providerSharer is a store transaction that can read an identity provider
