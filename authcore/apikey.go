@@ -26,6 +26,10 @@ type NewAPIKey struct {
 	// every tenant.
 	TenantID    string
 	Description string
+	// Name is FusionAuth's apiKey.name: optional, unique among all keys in
+	// any case ([duplicate]apiKey.name), at most
+	// validation.MaxIndexedLength characters. A copy may have one too.
+	Name string
 	// ID is the key's id, a UUID; empty means generate one.
 	ID string
 	// KeyManager makes a key that may use the API Key API. Only a Go caller
@@ -40,7 +44,8 @@ type NewAPIKey struct {
 	// must be in the future.
 	ExpirationInstant int64
 	// SourceKeyID makes the key a copy of that key (FusionAuth's
-	// sourceKeyId): its endpoints and tenant, and no other field but Key.
+	// sourceKeyId): its endpoints and tenant, and no other field but Key and
+	// Name.
 	// A key manager cannot be copied.
 	SourceKeyID string
 }
@@ -93,7 +98,7 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 		// second, conflicting request in one.
 		return nil, "", invalid("sourceKeyId", validation.KindInvalid, "A copy of a key takes its permissions from [sourceKeyId]; do not send [apiKey.permissions], [apiKey.keyManager] or [apiKey.expirationInstant] with it.")
 	}
-	if err := e.checkAPIKeyFields(caller, in.KeyManager, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
+	if err := e.checkAPIKeyFields(caller, in.KeyManager, in.Name, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
 		return nil, "", err
 	}
 	// Ids are taken in any case and stored lower-cased, so that the
@@ -114,7 +119,7 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 		id = e.newID()
 	}
 	now := e.instant()
-	k := &APIKey{ID: id, KeyHash: hashKey(key), TenantID: tenantID, Description: in.Description, InsertInstant: now, LastUpdateInstant: now,
+	k := &APIKey{ID: id, KeyHash: hashKey(key), TenantID: tenantID, Description: in.Description, Name: in.Name, InsertInstant: now, LastUpdateInstant: now,
 		KeyManager: in.KeyManager, Endpoints: normalEndpoints(in.Endpoints), ExpirationInstant: in.ExpirationInstant}
 	// The tenant is checked in the transaction that stores the key (and on
 	// PostgreSQL locked by the read), so that a DeleteTenant, which revokes
@@ -148,7 +153,7 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	if err != nil {
 		var dup *DuplicateError
 		if errors.As(err, &dup) {
-			return nil, "", duplicateAPIKey(dup, k.ID)
+			return nil, "", duplicateAPIKey(dup, k)
 		}
 		return nil, "", err
 	}

@@ -108,10 +108,15 @@ func covers(caller, k *APIKey) bool {
 
 // checkAPIKeyFields validates what a create or an update sets, one error
 // for each field it refuses.
-func (e *Engine) checkAPIKeyFields(caller *APIKey, keyManager bool, description string, endpoints map[string][]string, expiration int64) error {
+func (e *Engine) checkAPIKeyFields(caller *APIKey, keyManager bool, name, description string, endpoints map[string][]string, expiration int64) error {
 	var v validation.Errors
 	if keyManager && caller != nil {
 		v.Field("apiKey.keyManager", validation.KindInvalid, "The [apiKey.keyManager] property cannot be set through the API Key API.")
+	}
+	// The stores index the name to keep it unique, so it is held to the
+	// length of the other indexed names (tenants', signing keys').
+	if !v.NotStorable("apiKey.name", name) {
+		v.TooLong("apiKey.name", name, validation.MaxIndexedLength)
 	}
 	v.NotStorable("apiKey.metaData.attributes.description", description)
 	for _, ep := range slices.Sorted(maps.Keys(endpoints)) {
@@ -180,14 +185,20 @@ func (e *Engine) sourceAPIKey(ctx context.Context, tx Store, id string) (*APIKey
 	return src, err
 }
 
-// duplicateAPIKey is the refusal of a store's duplicate: the id (apiKeyId)
-// or the key itself (apiKey.key). It wraps dup too, so that a Go caller's
-// errors.Is(err, ErrDuplicate) holds as it did before the field error
-// (examples/server takes it for a key kept from an earlier start).
-func duplicateAPIKey(dup *DuplicateError, id string) error {
-	v := invalid("apiKeyId", validation.KindDuplicate, fmt.Sprintf("An API key with the id [%s] already exists.", id))
-	if dup.Field == "key" {
+// duplicateAPIKey is the refusal of a store's duplicate: the id (apiKeyId),
+// the key itself (apiKey.key) or its name (apiKey.name). It wraps dup too,
+// so that a Go caller's errors.Is(err, ErrDuplicate) holds as it did before
+// the field error (examples/server takes it for a key kept from an earlier
+// start).
+func duplicateAPIKey(dup *DuplicateError, k *APIKey) error {
+	var v error
+	switch dup.Field {
+	case "key":
 		v = invalid("apiKey.key", validation.KindDuplicate, "An API key with this [apiKey.key] already exists.")
+	case "name":
+		v = invalid("apiKey.name", validation.KindDuplicate, fmt.Sprintf("An API key with the name [%s] already exists.", k.Name))
+	default:
+		v = invalid("apiKeyId", validation.KindDuplicate, fmt.Sprintf("An API key with the id [%s] already exists.", k.ID))
 	}
 	return fmt.Errorf("%w (%w)", v, dup)
 }
@@ -212,6 +223,8 @@ func (e *Engine) APIKey(ctx context.Context, id string) (*APIKey, error) {
 // scope) may set KeyManager to make a key a key manager, as FusionAuth's
 // admin UI can; false keeps the key's flag either way.
 type APIKeyUpdate struct {
+	// Name replaces the key's name ("" clears it), unique as NewAPIKey's.
+	Name              string
 	Description       string
 	Endpoints         map[string][]string
 	ExpirationInstant int64
@@ -262,17 +275,21 @@ func (e *Engine) changeAPIKey(ctx context.Context, id string, build func(cur *AP
 		// The key's own manager flag is kept, not set: a manager may
 		// update another manager (or itself) without the flag counting
 		// as a request to set it.
-		if err := e.checkAPIKeyFields(caller, false, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
+		if err := e.checkAPIKeyFields(caller, false, in.Name, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
 			return err
 		}
 		up := *k
-		up.Description, up.Endpoints, up.ExpirationInstant = in.Description, normalEndpoints(in.Endpoints), in.ExpirationInstant
+		up.Name, up.Description, up.Endpoints, up.ExpirationInstant = in.Name, in.Description, normalEndpoints(in.Endpoints), in.ExpirationInstant
 		up.KeyManager = k.KeyManager || in.KeyManager // only a Go caller gets here with a change
 		up.LastUpdateInstant = e.instant()
 		if !covers(caller, &up) {
 			return fmt.Errorf("authcore: the API key may not give a key greater authority than its own: %w", ErrUnauthorized)
 		}
 		if err := tx.UpdateAPIKey(ctx, &up); err != nil {
+			var dup *DuplicateError
+			if errors.As(err, &dup) && dup.Field == "name" {
+				return duplicateAPIKey(dup, &up)
+			}
 			return err
 		}
 		out = &up

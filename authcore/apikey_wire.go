@@ -20,9 +20,9 @@ type APIKeyResponse struct {
 
 // APIKeyInfo is an API key as FusionAuth's API writes it (the clients'
 // APIKey). Key is set in a create's answer only: the store keeps a hash.
-// Retrievable is always false in an answer for that reason; Name and
-// IPAccessControlListID are read so that a request that sets them can be
-// answered (docs/DECISIONS.md), and never written.
+// Retrievable is always false in an answer for that reason;
+// IPAccessControlListID is read so that a request that sets it can be
+// refused (docs/DECISIONS.md), and never written.
 type APIKeyInfo struct {
 	ExpirationInstant     int64              `json:"expirationInstant,omitempty"`
 	ID                    string             `json:"id,omitempty"`
@@ -52,7 +52,7 @@ type APIKeyPermissions struct {
 // stored before it had a last-update instant answers its insert instant.
 func (k *APIKey) Info() *APIKeyInfo {
 	out := &APIKeyInfo{ID: k.ID, InsertInstant: k.InsertInstant, LastUpdateInstant: k.LastUpdateInstant,
-		ExpirationInstant: k.ExpirationInstant, KeyManager: k.KeyManager, TenantID: k.TenantID}
+		ExpirationInstant: k.ExpirationInstant, KeyManager: k.KeyManager, TenantID: k.TenantID, Name: k.Name}
 	if out.LastUpdateInstant == 0 {
 		out.LastUpdateInstant = k.InsertInstant
 	}
@@ -109,7 +109,7 @@ func (r APIKeyRequest) NewAPIKey(id string) (NewAPIKey, error) {
 		return NewAPIKey{}, err
 	}
 	a := r.APIKey
-	in.Key, in.TenantID, in.Description, in.KeyManager = a.Key, a.TenantID, a.description(), a.KeyManager
+	in.Key, in.TenantID, in.Name, in.Description, in.KeyManager = a.Key, a.TenantID, a.Name, a.description(), a.KeyManager
 	in.Endpoints, in.ExpirationInstant = a.endpoints(), a.ExpirationInstant
 	return in, nil
 }
@@ -123,7 +123,7 @@ func (r APIKeyRequest) Update() (APIKeyUpdate, error) {
 		return APIKeyUpdate{}, err
 	}
 	a := r.APIKey
-	return APIKeyUpdate{Description: a.description(), Endpoints: a.endpoints(), ExpirationInstant: a.ExpirationInstant,
+	return APIKeyUpdate{Name: a.Name, Description: a.description(), Endpoints: a.endpoints(), ExpirationInstant: a.ExpirationInstant,
 		TenantID: a.TenantID, KeyManager: a.KeyManager, Key: a.Key}, nil
 }
 

@@ -73,8 +73,9 @@ type ValidationError = validation.Errors
 type DuplicateError struct {
 	// Field is the unique property: "id", "email", "username", "name",
 	// "registration" (a user and application), "registrationId", "link",
-	// "roleName", "kid" (a signing key's). "name" is a tenant's or a
-	// signing key's, as the call tells.
+	// "roleName", "kid" (a signing key's), "key" (an API key's hash).
+	// "name" is a tenant's, a signing key's or an API key's, as the call
+	// tells.
 	Field string
 }
 

@@ -253,6 +253,10 @@ type APIKey struct {
 	// ExpirationInstant, when set, is when the key stops authenticating.
 	ExpirationInstant int64 `json:",omitempty"`
 	LastUpdateInstant int64 `json:",omitempty"`
+	// Name is FusionAuth's apiKey.name (1.56): unique among all keys,
+	// compared as strings.ToLower gives it (as tenant and signing key
+	// names); "" is no name and never collides.
+	Name string `json:",omitempty"`
 }
 
 // RefreshToken is a stored refresh token. Only hashes are kept; the id stays

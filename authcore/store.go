@@ -117,13 +117,20 @@ type IntegrationStore interface {
 
 // APIKeyStore keeps API keys by the hash of the key.
 type APIKeyStore interface {
+	// CreateAPIKey stores k: an ID another key has is a *DuplicateError
+	// with Field "id", a KeyHash another key has one with Field "key", and
+	// a Name another key has in any case (compared as strings.ToLower
+	// gives them) one with Field "name", in that order. An empty Name is
+	// no name and never collides.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	GetAPIKeyByHash(ctx context.Context, hash []byte) (*APIKey, error)
 	// GetAPIKey returns the key with that id, or ErrNotFound.
 	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
 	ListAPIKeys(ctx context.Context) ([]*APIKey, error)
 	// UpdateAPIKey replaces the stored key of k.ID (ErrNotFound if none)
-	// with k, except its KeyHash and InsertInstant, which never change.
+	// with k, except its KeyHash and InsertInstant, which never change. A
+	// Name another key has (as CreateAPIKey compares them) is a
+	// *DuplicateError with Field "name"; the key's own, in any case, is not.
 	UpdateAPIKey(ctx context.Context, k *APIKey) error
 	DeleteAPIKey(ctx context.Context, id string) error
 }

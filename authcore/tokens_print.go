@@ -93,8 +93,8 @@ func (r IssueResult) LogValue() slog.Value { return slog.StringValue(r.String())
 
 // String describes in with its key redacted.
 func (in NewAPIKey) String() string {
-	return fmt.Sprintf("NewAPIKey{Key:%s TenantID:%q Description:%q ID:%q KeyManager:%t Endpoints:%v ExpirationInstant:%d SourceKeyID:%q}",
-		redact.Quoted(in.Key), in.TenantID, in.Description, in.ID, in.KeyManager, in.Endpoints, in.ExpirationInstant, in.SourceKeyID)
+	return fmt.Sprintf("NewAPIKey{Key:%s TenantID:%q Name:%q Description:%q ID:%q KeyManager:%t Endpoints:%v ExpirationInstant:%d SourceKeyID:%q}",
+		redact.Quoted(in.Key), in.TenantID, in.Name, in.Description, in.ID, in.KeyManager, in.Endpoints, in.ExpirationInstant, in.SourceKeyID)
 }
 
 // Format makes every verb print String.
@@ -106,8 +106,8 @@ func (in NewAPIKey) LogValue() slog.Value { return slog.StringValue(in.String())
 // String describes in with its key redacted: a client may send back a key
 // it holds.
 func (in APIKeyUpdate) String() string {
-	return fmt.Sprintf("APIKeyUpdate{Description:%q Endpoints:%v ExpirationInstant:%d TenantID:%q KeyManager:%t Key:%s}",
-		in.Description, in.Endpoints, in.ExpirationInstant, in.TenantID, in.KeyManager, redact.Quoted(in.Key))
+	return fmt.Sprintf("APIKeyUpdate{Name:%q Description:%q Endpoints:%v ExpirationInstant:%d TenantID:%q KeyManager:%t Key:%s}",
+		in.Name, in.Description, in.Endpoints, in.ExpirationInstant, in.TenantID, in.KeyManager, redact.Quoted(in.Key))
 }
 
 // Format makes every verb print String.
@@ -118,8 +118,8 @@ func (in APIKeyUpdate) LogValue() slog.Value { return slog.StringValue(in.String
 
 // String describes k with its key (set in a create's answer) redacted.
 func (k APIKeyInfo) String() string {
-	return fmt.Sprintf("APIKeyInfo{ID:%q Key:%s KeyManager:%t TenantID:%q MetaData:%v Permissions:%v ExpirationInstant:%d InsertInstant:%d LastUpdateInstant:%d}",
-		k.ID, redact.Quoted(k.Key), k.KeyManager, k.TenantID, k.MetaData, k.Permissions, k.ExpirationInstant, k.InsertInstant, k.LastUpdateInstant)
+	return fmt.Sprintf("APIKeyInfo{ID:%q Key:%s KeyManager:%t TenantID:%q Name:%q MetaData:%v Permissions:%v ExpirationInstant:%d InsertInstant:%d LastUpdateInstant:%d}",
+		k.ID, redact.Quoted(k.Key), k.KeyManager, k.TenantID, k.Name, k.MetaData, k.Permissions, k.ExpirationInstant, k.InsertInstant, k.LastUpdateInstant)
 }
 
 // Format makes every verb print String.

@@ -18,6 +18,7 @@ test('createAPIKey, retrieveAPIKey, updateAPIKey, patchAPIKey and deleteAPIKey',
   const created = await client.createAPIKey(id, {
     apiKey: {
       key: secret,
+      name: `e2e ${id}`,
       metaData: { attributes: { description: 'reads tenants' } },
       permissions: { endpoints: { '/api/tenant': ['GET'] } },
     },
@@ -28,6 +29,7 @@ test('createAPIKey, retrieveAPIKey, updateAPIKey, patchAPIKey and deleteAPIKey',
   assert.equal(k.key, secret, 'the create shows the key');
   assert.equal(k.keyManager, false);
   assert.equal(k.retrievable, false);
+  assert.equal(k.name, `e2e ${id}`, 'the name is kept');
   assert.equal(k.metaData.attributes.description, 'reads tenants');
   assert.deepEqual(k.permissions.endpoints, { '/api/tenant': ['GET'] });
   assert.equal(typeof k.insertInstant, 'number');
@@ -83,4 +85,23 @@ test('createAPIKey refuses an endpoint authcore does not serve, and a second key
   const dup = await expectFailure(client.createAPIKey(n, { apiKey: {} }), 400);
   assert.equal(dup.exception.fieldErrors.apiKeyId[0].code, '[duplicate]apiKeyId');
   assertOK(await client.deleteAPIKey(n));
+});
+
+test('createAPIKey and updateAPIKey refuse a name another key has, in any case', async () => {
+  const a = randomUUID();
+  const b = randomUUID();
+  assertOK(await client.createAPIKey(a, { apiKey: { name: `Named ${a}` } }));
+  const dup = await expectFailure(client.createAPIKey(b, { apiKey: { name: `NAMED ${a}` } }), 400);
+  assert.deepEqual(Object.keys(dup.exception.fieldErrors), ['apiKey.name']);
+  assert.equal(dup.exception.fieldErrors['apiKey.name'][0].code, '[duplicate]apiKey.name');
+  await expectFailure(client.retrieveAPIKey(b), 404);
+
+  assertOK(await client.createAPIKey(b, { apiKey: { name: `Named ${b}` } }));
+  const renamed = await expectFailure(client.updateAPIKey(b, { apiKey: { name: `named ${a}` } }), 400);
+  assert.equal(renamed.exception.fieldErrors['apiKey.name'][0].code, '[duplicate]apiKey.name');
+  const kept = await client.retrieveAPIKey(b);
+  assertOK(kept);
+  assert.equal(kept.response.apiKey.name, `Named ${b}`, 'a refused update changes nothing');
+  assertOK(await client.deleteAPIKey(a));
+  assertOK(await client.deleteAPIKey(b));
 });

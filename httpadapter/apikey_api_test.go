@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
@@ -22,6 +23,7 @@ type apiKeyBody struct {
 		KeyManager        *bool  `json:"keyManager"`
 		Retrievable       *bool  `json:"retrievable"`
 		TenantID          string `json:"tenantId"`
+		Name              string `json:"name"`
 		InsertInstant     int64  `json:"insertInstant"`
 		LastUpdateInstant int64  `json:"lastUpdateInstant"`
 		ExpirationInstant int64  `json:"expirationInstant"`
@@ -65,7 +67,7 @@ func TestAPIKeyAPICreateRetrieveUpdatePatchDelete(t *testing.T) {
 	create := `{"apiKey":{"key":"a-key-chosen-by-the-caller","tenantId":"` + tenant + `",
 		"metaData":{"attributes":{"description":"reads tenants"}},
 		"permissions":{"endpoints":{"/api/tenant":["GET"],"/api/user":["POST","GET"]}},
-		"expirationInstant":4102444800000,"name":"not kept","retrievable":false}}`
+		"expirationInstant":4102444800000,"name":"Reports","retrievable":false}}`
 	c := decodeAPIKey(t, f.do("POST", "/api/api-key/"+id, create, "Authorization", managerKey))
 	assert.Equal(t, id, c.APIKey.ID)
 	assert.Equal(t, "a-key-chosen-by-the-caller", c.APIKey.Key, "the create shows the key")
@@ -74,6 +76,7 @@ func TestAPIKeyAPICreateRetrieveUpdatePatchDelete(t *testing.T) {
 	require.NotNil(t, c.APIKey.Retrievable)
 	assert.False(t, *c.APIKey.Retrievable, "a hashed key is never retrievable")
 	assert.Equal(t, tenant, c.APIKey.TenantID)
+	assert.Equal(t, "Reports", c.APIKey.Name, "the name is kept and answered")
 	assert.Equal(t, "reads tenants", c.APIKey.MetaData.Attributes["description"])
 	assert.Equal(t, map[string][]string{"/api/tenant": {"GET"}, "/api/user": {"GET", "POST"}}, c.APIKey.Permissions.Endpoints)
 	assert.Equal(t, int64(4102444800000), c.APIKey.ExpirationInstant)
@@ -94,17 +97,23 @@ func TestAPIKeyAPICreateRetrieveUpdatePatchDelete(t *testing.T) {
 	assert.Equal(t, "now users only", u.APIKey.MetaData.Attributes["description"])
 	assert.Equal(t, map[string][]string{"/api/user": {"GET"}}, u.APIKey.Permissions.Endpoints)
 	assert.Zero(t, u.APIKey.ExpirationInstant, "a PUT without an expiry clears it")
+	assert.Empty(t, u.APIKey.Name, "a PUT without a name clears it")
 	assert.Empty(t, u.APIKey.Key)
 	assert.Equal(t, 401, f.do("GET", "/api/tenant/"+tenant, "", "Authorization", "a-key-chosen-by-the-caller").Code, "the update took the tenant endpoint away")
 
-	p := decodeAPIKey(t, f.do("PATCH", "/api/api-key/"+id, `{"apiKey":{"metaData":{"attributes":{"description":"patched"}}}}`,
+	p := decodeAPIKey(t, f.do("PATCH", "/api/api-key/"+id, `{"apiKey":{"name":"reports"}}`,
+		"Authorization", managerKey, "Content-Type", "application/merge-patch+json"))
+	assert.Equal(t, "reports", p.APIKey.Name)
+	p = decodeAPIKey(t, f.do("PATCH", "/api/api-key/"+id, `{"apiKey":{"metaData":{"attributes":{"description":"patched"}}}}`,
 		"Authorization", managerKey, "Content-Type", "application/merge-patch+json"))
 	assert.Equal(t, "patched", p.APIKey.MetaData.Attributes["description"])
+	assert.Equal(t, "reports", p.APIKey.Name, "a patch keeps the name it does not name")
 	assert.Equal(t, map[string][]string{"/api/user": {"GET"}}, p.APIKey.Permissions.Endpoints, "a patch keeps what it does not name")
 
 	// A copy has the source's permissions and tenant, and its own key.
-	cp := decodeAPIKey(t, f.do("POST", "/api/api-key", `{"sourceKeyId":"`+id+`"}`, "Authorization", managerKey))
+	cp := decodeAPIKey(t, f.do("POST", "/api/api-key", `{"sourceKeyId":"`+id+`","apiKey":{"name":"Copy of reports"}}`, "Authorization", managerKey))
 	assert.NotEqual(t, id, cp.APIKey.ID)
+	assert.Equal(t, "Copy of reports", cp.APIKey.Name, "a copy has its own name")
 	assert.Equal(t, p.APIKey.Permissions, cp.APIKey.Permissions)
 	assert.Equal(t, tenant, cp.APIKey.TenantID)
 	assert.NotEmpty(t, cp.APIKey.Key)
@@ -222,7 +231,8 @@ func TestAPIKeyAPIValidation(t *testing.T) {
 	f := newFixture(t)
 	withManager(t, f)
 	const existing = "3c3e6a8a-8c55-4f5e-8d3a-51b1b5d0f0aa"
-	decodeAPIKey(t, f.do("POST", "/api/api-key/"+existing, `{"apiKey":{"key":"an-existing-key-value"}}`, "Authorization", managerKey))
+	decodeAPIKey(t, f.do("POST", "/api/api-key/"+existing, `{"apiKey":{"key":"an-existing-key-value","name":"Existing"}}`, "Authorization", managerKey))
+	other := decodeAPIKey(t, f.do("POST", "/api/api-key", `{"apiKey":{"name":"Other"}}`, "Authorization", managerKey)).APIKey.ID
 	cases := []struct {
 		name, method, path, body, code string
 	}{
@@ -232,6 +242,10 @@ func TestAPIKeyAPIValidation(t *testing.T) {
 		{"unknown tenant", "POST", "/api/api-key", `{"apiKey":{"tenantId":"9d0a2c55-0000-4000-8000-000000000000"}}`, "[invalid]apiKey.tenantId"},
 		{"duplicate id", "POST", "/api/api-key/" + existing, `{"apiKey":{}}`, "[duplicate]apiKeyId"},
 		{"duplicate key", "POST", "/api/api-key", `{"apiKey":{"key":"an-existing-key-value"}}`, "[duplicate]apiKey.key"},
+		{"duplicate name", "POST", "/api/api-key", `{"apiKey":{"name":"Existing"}}`, "[duplicate]apiKey.name"},
+		{"duplicate name in another case", "POST", "/api/api-key", `{"apiKey":{"name":"EXISTING"}}`, "[duplicate]apiKey.name"},
+		{"copy: duplicate name", "POST", "/api/api-key", `{"sourceKeyId":"` + other + `","apiKey":{"name":"existing"}}`, "[duplicate]apiKey.name"},
+		{"name too long", "POST", "/api/api-key", `{"apiKey":{"name":"` + strings.Repeat("n", 256) + `"}}`, "[tooLong]apiKey.name"},
 		{"short key", "POST", "/api/api-key", `{"apiKey":{"key":"short"}}`, "[invalid]apiKey.key"},
 		{"key manager", "POST", "/api/api-key", `{"apiKey":{"keyManager":true}}`, "[invalid]apiKey.keyManager"},
 		{"retrievable", "POST", "/api/api-key", `{"apiKey":{"retrievable":true}}`, "[invalid]apiKey.retrievable"},
@@ -243,6 +257,9 @@ func TestAPIKeyAPIValidation(t *testing.T) {
 		{"PUT: no apiKey", "PUT", "/api/api-key/" + existing, `{}`, "[missing]apiKey"},
 		{"PUT: another tenant", "PUT", "/api/api-key/" + existing, `{"apiKey":{"tenantId":"9d0a2c55-0000-4000-8000-000000000000"}}`, "[invalid]apiKey.tenantId"},
 		{"PUT: unknown endpoint", "PUT", "/api/api-key/" + existing, `{"apiKey":{"permissions":{"endpoints":{"/api/group":["GET"]}}}}`, "[invalid]apiKey.permissions.endpoints"},
+		{"PUT: another key's name", "PUT", "/api/api-key/" + existing, `{"apiKey":{"name":"other"}}`, "[duplicate]apiKey.name"},
+		{"PATCH: another key's name", "PATCH", "/api/api-key/" + existing, `{"apiKey":{"name":"OTHER"}}`, "[duplicate]apiKey.name"},
+		{"PATCH: name too long", "PATCH", "/api/api-key/" + existing, `{"apiKey":{"name":"` + strings.Repeat("ñ", 256) + `"}}`, "[tooLong]apiKey.name"},
 		{"PATCH: unknown method", "PATCH", "/api/api-key/" + existing, `{"apiKey":{"permissions":{"endpoints":{"/api/user":["get"]}}}}`, "[invalid]apiKey.permissions.endpoints"},
 	}
 	before := f.do("GET", "/api/api-key/"+existing, "", "Authorization", managerKey).Body

@@ -153,6 +153,49 @@ var concurrencyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, []*authcore.SigningKey{keys[winner]}, stored, "only the winner's key is stored")
 	}},
+	{"concurrency/64 creates of API keys with one name, in two cases: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		keys := make([]*authcore.APIKey, racers)
+		for i := range keys {
+			name := "Shared name"
+			if i%2 == 1 {
+				name = strings.ToUpper(name)
+			}
+			keys[i] = &authcore.APIKey{ID: id(), KeyHash: []byte(label("hash %d", i)), Name: name, InsertInstant: f.instant()}
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			return retry(&conflicts, &mu, func() error { return f.s.CreateAPIKey(f.ctx, keys[i]) })
+		})
+		winner := oneWinner(t, errs, "name")
+		stored, err := f.s.ListAPIKeys(f.ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*authcore.APIKey{keys[winner]}, stored, "only the winner's key is stored")
+	}},
+	{"concurrency/64 renames of API keys to one name: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
+		keys := make([]*authcore.APIKey, racers)
+		for i := range keys {
+			keys[i] = &authcore.APIKey{ID: id(), KeyHash: []byte(label("hash %d", i)), Name: label("key %d", i), InsertInstant: f.instant()}
+			require.NoError(t, f.s.CreateAPIKey(f.ctx, keys[i]))
+		}
+		var mu sync.Mutex
+		var conflicts int64
+		errs := race(racers, func(i int) error {
+			c := *keys[i]
+			c.Name = "Shared name"
+			return retry(&conflicts, &mu, func() error { return f.s.UpdateAPIKey(f.ctx, &c) })
+		})
+		winner := oneWinner(t, errs, "name")
+		for i, k := range keys {
+			got, err := f.s.GetAPIKey(f.ctx, k.ID)
+			require.NoError(t, err)
+			if i == winner {
+				require.Equal(t, "Shared name", got.Name)
+			} else {
+				require.Equal(t, k, got, "a loser's key is as it was")
+			}
+		}
+	}},
 	{"concurrency/64 renames of keys to one name: one wins, the others are duplicates", func(t *testing.T, f *fixture) {
 		keys := make([]*authcore.SigningKey, racers)
 		for i := range keys {

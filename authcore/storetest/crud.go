@@ -749,6 +749,76 @@ var apiKeyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, k, got)
 	}},
+	{"api key/names are unique in any case, after the id and the key; a key keeps its own", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mk := func(id, hash, name string) *authcore.APIKey {
+			return &authcore.APIKey{ID: id, KeyHash: []byte(hash), Name: name, InsertInstant: f.instant()}
+		}
+		k1 := mk("k1", "hash-1", "Reporting Ä")
+		require.NoError(t, f.s.CreateAPIKey(ctx, k1))
+		got, err := f.s.GetAPIKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, k1, got, "the name is kept")
+		// strings.ToLower's case, not only ASCII's: Ä and ä are one name.
+		requireDuplicate(t, f.s.CreateAPIKey(ctx, mk("k2", "hash-2", "REPORTING ä")), "name")
+		_, err = f.s.GetAPIKey(ctx, "k2")
+		requireNotFound(t, err, "nothing of a refused create is stored")
+		requireDuplicate(t, f.s.CreateAPIKey(ctx, mk("k1", "hash-2", "reporting ä")), "id", "the id before the name")
+		requireDuplicate(t, f.s.CreateAPIKey(ctx, mk("k2", "hash-1", "reporting ä")), "key", "the key before the name")
+		require.NoError(t, f.s.CreateAPIKey(ctx, mk("u1", "hash-u1", "")), "an empty name is no name")
+		require.NoError(t, f.s.CreateAPIKey(ctx, mk("u2", "hash-u2", "")), "an empty name is no name")
+
+		k2 := mk("k2", "hash-2", "two")
+		require.NoError(t, f.s.CreateAPIKey(ctx, k2))
+		taken := *k2
+		taken.Name = "reporting ä"
+		requireDuplicate(t, f.s.UpdateAPIKey(ctx, &taken), "name", "a rename to another key's name")
+		got, err = f.s.GetAPIKey(ctx, "k2")
+		require.NoError(t, err)
+		require.Equal(t, k2, got, "a refused update changes nothing")
+		k1.Name = "REPORTING Ä"
+		require.NoError(t, f.s.UpdateAPIKey(ctx, k1), "a rename to its own name, in another case")
+		got, err = f.s.GetAPIKey(ctx, "k1")
+		require.NoError(t, err)
+		require.Equal(t, k1, got)
+
+		// A rename or a clear frees the old name; a delete frees the name.
+		k1.Name = ""
+		require.NoError(t, f.s.UpdateAPIKey(ctx, k1))
+		require.NoError(t, f.s.CreateAPIKey(ctx, mk("k3", "hash-3", "reporting ä")), "a cleared name is free")
+		require.NoError(t, f.s.DeleteAPIKey(ctx, "k2"))
+		require.NoError(t, f.s.CreateAPIKey(ctx, mk("k4", "hash-4", "TWO")), "a deleted key's name is free")
+
+		// A refused name leaves the transaction usable, and a rolled-back
+		// rename keeps the name.
+		boom := errors.New("boom")
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			requireDuplicate(t, tx.CreateAPIKey(ctx, mk("k5", "hash-5", "two")), "name")
+			if err := tx.CreateAPIKey(ctx, mk("k5", "hash-5", "five")); err != nil {
+				return err
+			}
+			c := *k1
+			c.Name = "rolled back"
+			if err := tx.UpdateAPIKey(ctx, &c); err != nil {
+				return err
+			}
+			return boom
+		}), boom)
+		_, err = f.s.GetAPIKey(ctx, "k5")
+		requireNotFound(t, err)
+		require.NoError(t, f.s.CreateAPIKey(ctx, mk("k6", "hash-6", "rolled back")), "the rolled-back rename took no name")
+		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			if err := tx.CreateAPIKey(ctx, mk("k7", "hash-7", "seven")); err != nil {
+				return err
+			}
+			requireDuplicate(t, tx.CreateAPIKey(ctx, mk("k8", "hash-8", "Seven")), "name", "a name taken in the same transaction")
+			return tx.CreateAPIKey(ctx, mk("k8", "hash-8", "eight"))
+		}))
+		for _, id := range []string{"k7", "k8"} {
+			_, err = f.s.GetAPIKey(ctx, id)
+			require.NoError(t, err, "the transaction went on after the refusal: %s", id)
+		}
+	}},
 }
 
 var refreshTokenCases = []testCase{

@@ -11,12 +11,12 @@
 // cleaning up registers it with t.Cleanup. The suite checks CRUD of each
 // aggregate, the uniqueness rules (case-insensitive e-mail and username per
 // tenant, links, registrations, key and token hashes, signing key ids, kids
-// and case-insensitive names), cascades, that values
+// and case-insensitive names, case-insensitive API key names), cascades, that values
 // are copied in and out, transactions (commit, rollback on error and on
 // panic, reads of own writes, nesting, a failure injected after each write of
 // a multi-write transaction), and races of 64 goroutines (one unique e-mail,
 // one link created after a read-check, read-modify-write counters, one
-// pending link taken once, one signing key name).
+// pending link taken once, one signing key name, one API key name).
 //
 // Values are compared after a JSON-like round trip: numbers in
 // map[string]any come back as json.Number (their JSON text, so that 64-bit

@@ -280,7 +280,7 @@ func promoteToKeyManager(ctx context.Context, engine *authcore.Engine, key strin
 	if err != nil || k.KeyManager {
 		return err
 	}
-	_, err = engine.UpdateAPIKey(ctx, k.ID, authcore.APIKeyUpdate{KeyManager: true, Description: k.Description,
+	_, err = engine.UpdateAPIKey(ctx, k.ID, authcore.APIKeyUpdate{KeyManager: true, Name: k.Name, Description: k.Description,
 		Endpoints: k.Endpoints, ExpirationInstant: k.ExpirationInstant})
 	return err
 }

@@ -72,6 +72,7 @@ func New(opts ...Option) *Store {
 		idps:        map[string]*authcore.IdentityProviderRecord{},
 		apiKeys:     map[string]*authcore.APIKey{},
 		apiKeyHash:  map[string]string{},
+		apiKeyNames: map[string]string{},
 		refresh:     map[string]*authcore.RefreshToken{},
 		refreshHash: map[string]string{},
 		refreshPrev: map[string]string{},
@@ -109,6 +110,7 @@ type data struct {
 	integrations *integration.Integrations
 	apiKeys      map[string]*authcore.APIKey
 	apiKeyHash   map[string]string
+	apiKeyNames  map[string]string // lower(name) -> key id; unnamed keys are not in it
 	refresh      map[string]*authcore.RefreshToken
 	refreshHash  map[string]string
 	refreshPrev  map[string]string
@@ -601,11 +603,17 @@ func (t *txn) setAPIKey(id string, v *authcore.APIKey) {
 	put := func(k *authcore.APIKey) {
 		if cur, ok := t.d.apiKeys[id]; ok {
 			delete(t.d.apiKeyHash, string(cur.KeyHash))
+			if cur.Name != "" {
+				delete(t.d.apiKeyNames, lower(cur.Name))
+			}
 			delete(t.d.apiKeys, id)
 		}
 		if k != nil {
 			t.d.apiKeys[id] = k
 			t.d.apiKeyHash[string(k.KeyHash)] = id
+			if k.Name != "" {
+				t.d.apiKeyNames[lower(k.Name)] = id
+			}
 		}
 	}
 	put(v)
@@ -618,6 +626,9 @@ func (t *txn) CreateAPIKey(_ context.Context, k *authcore.APIKey) error {
 	}
 	if _, ok := t.d.apiKeyHash[string(k.KeyHash)]; ok {
 		return authcore.Duplicate("key")
+	}
+	if t.apiKeyNameTaken(k) {
+		return authcore.Duplicate("name")
 	}
 	t.setAPIKey(k.ID, cloneAPIKey(k))
 	return nil
@@ -645,10 +656,23 @@ func (t *txn) UpdateAPIKey(_ context.Context, k *authcore.APIKey) error {
 	if !ok {
 		return notFound("api key", k.ID)
 	}
+	if t.apiKeyNameTaken(k) {
+		return authcore.Duplicate("name")
+	}
 	c := cloneAPIKey(k)
 	c.KeyHash, c.InsertInstant = cloneBytes(old.KeyHash), old.InsertInstant
 	t.setAPIKey(k.ID, c)
 	return nil
+}
+
+// apiKeyNameTaken reports whether another key than k has k's name in any
+// case (the SQL stores' name_lower index); a key keeps its own.
+func (t *txn) apiKeyNameTaken(k *authcore.APIKey) bool {
+	if k.Name == "" {
+		return false
+	}
+	id, ok := t.d.apiKeyNames[lower(k.Name)]
+	return ok && id != k.ID
 }
 
 func (t *txn) ListAPIKeys(context.Context) ([]*authcore.APIKey, error) {

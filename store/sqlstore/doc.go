@@ -21,7 +21,8 @@
 // carry an index, a uniqueness rule or a foreign key. Uniqueness is enforced
 // by the database (unique indexes on the tenant plus lower-cased e-mail or
 // username, on the link key, on the registration key and the registration
-// id, on key and token hashes, on signing key kids and lower-cased names),
+// id, on key and token hashes, on signing key kids and lower-cased names, on
+// lower-cased API key names),
 // so concurrent writers cannot create
 // duplicates; a violation is
 // answered as *authcore.DuplicateError. Deletes cascade through foreign keys

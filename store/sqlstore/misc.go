@@ -108,12 +108,14 @@ func (t *tx) CreateAPIKey(ctx context.Context, k *authcore.APIKey) error {
 		return err
 	}
 	err = t.atomic1(ctx, func() error {
-		_, err := t.exec(ctx, `INSERT INTO api_keys (id, key_hash, insert_instant, doc) VALUES (?, ?, ?, ?)`,
-			k.ID, hashArg(k.KeyHash), k.InsertInstant, doc)
+		_, err := t.exec(ctx, `INSERT INTO api_keys (id, key_hash, name_lower, insert_instant, doc) VALUES (?, ?, ?, ?, ?)`,
+			k.ID, hashArg(k.KeyHash), lowerOrNull(k.Name), k.InsertInstant, doc)
 		return err
 	})
 	if err != nil {
-		return t.firstDuplicate(ctx, err, dupCheck{"id", `SELECT 1 FROM api_keys WHERE id = ?`, []any{k.ID}})
+		return t.firstDuplicate(ctx, err,
+			dupCheck{"id", `SELECT 1 FROM api_keys WHERE id = ?`, []any{k.ID}},
+			dupCheck{"key", `SELECT 1 FROM api_keys WHERE key_hash = ?`, []any{hashArg(k.KeyHash)}})
 	}
 	return nil
 }
@@ -126,9 +128,11 @@ func (t *tx) GetAPIKey(ctx context.Context, id string) (*authcore.APIKey, error)
 	return getOne[authcore.APIKey](ctx, t, "api key", id, `SELECT doc FROM api_keys WHERE id = ?`+t.lock(), id)
 }
 
-// UpdateAPIKey rewrites the document only: the key_hash and insert_instant
-// columns keep what the create stored, and so does the document's copy of
-// them, so that an update can never change which secret authenticates.
+// UpdateAPIKey rewrites the document and the name: the key_hash and
+// insert_instant columns keep what the create stored, and so does the
+// document's copy of them, so that an update can never change which secret
+// authenticates. The name goes through the name_lower index, which refuses
+// another key's.
 func (t *tx) UpdateAPIKey(ctx context.Context, k *authcore.APIKey) error {
 	if !t.canMatch([]any{k.ID}) {
 		return notFound("api key", k.ID)
@@ -144,7 +148,7 @@ func (t *tx) UpdateAPIKey(ctx context.Context, k *authcore.APIKey) error {
 		return err
 	}
 	return t.atomic1(ctx, func() error {
-		n, err := t.execN(ctx, `UPDATE api_keys SET doc = ? WHERE id = ?`, doc, k.ID)
+		n, err := t.execN(ctx, `UPDATE api_keys SET name_lower = ?, doc = ? WHERE id = ?`, lowerOrNull(k.Name), doc, k.ID)
 		if err == nil && n == 0 {
 			return notFound("api key", k.ID)
 		}
