@@ -338,20 +338,23 @@ func TestResubmitDropsAnItemWhoseUsernameIsGone(t *testing.T) {
 		name   string
 		remove func(r *resubmitEnv, userID, contentID string)
 		reg    bool
+		// withIt: the removal deletes the item itself (a user's delete
+		// takes its items), so there is nothing left to resubmit.
+		withIt bool
 	}{
 		{"user deleted", func(r *resubmitEnv, userID, _ string) {
 			require.NoError(r.T, r.Engine.DeleteUser(r.Ctx, userID))
-		}, false},
+		}, false, true},
 		{"registration deleted", func(r *resubmitEnv, userID, _ string) {
 			require.NoError(r.T, r.Engine.DeleteRegistration(r.Ctx, userID, eventstest.AppID))
-		}, true},
+		}, true, false},
 		{"the item names an older username than the user's", func(r *resubmitEnv, _, contentID string) {
 			// A stale item, as an interrupted write could leave: the same
 			// content id, another username.
 			stale := r.item(contentID)
 			stale.Username = "older"
 			require.NoError(r.T, r.store.PutModerationItem(r.Ctx, stale))
-		}, false},
+		}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newResubmitEnv(t)
@@ -368,7 +371,11 @@ func TestResubmitDropsAnItemWhoseUsernameIsGone(t *testing.T) {
 				contentID = u.CleanSpeakID
 			}
 			tc.remove(r, u.ID, contentID)
-			require.NotNil(t, r.item(contentID), "the item is left behind")
+			if tc.withIt {
+				require.Nil(t, r.item(contentID), "the item went with its user")
+			} else {
+				require.NotNil(t, r.item(contentID), "the item is left behind")
+			}
 			r.fake.SetDown(false)
 			attempts := r.hook.attempts.Load()
 			require.Zero(t, r.resubmit())

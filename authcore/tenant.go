@@ -262,6 +262,14 @@ func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 				return err
 			}
 		}
+		// The moderation items of its users before the users, the order
+		// of a moderator's decision and of a resubmission (the item, then
+		// its user); the store's delete takes them.
+		if l, ok := tx.(tenantModerationLocker); ok {
+			if err := l.LockTenantModerationItems(ctx, id); err != nil {
+				return err
+			}
+		}
 		// The tenant's users before the tenant and its applications, the
 		// order of a registration's create or update and of a user's
 		// update (the user, then its application or tenant): reached only
@@ -469,6 +477,12 @@ func validateRefreshPolicies(errs *validation.Errors, path, usage, expiration st
 // memstore run one write transaction at a time and need none).
 type tenantLinksLocker interface {
 	LockTenantLinks(ctx context.Context, tenantID string) error
+}
+
+// tenantModerationLocker is a store transaction that locks the moderation
+// items of a tenant's users, as tenantLinksLocker does its links.
+type tenantModerationLocker interface {
+	LockTenantModerationItems(ctx context.Context, tenantID string) error
 }
 
 // tenantUsersLocker is a store transaction that locks a tenant's users, as

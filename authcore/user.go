@@ -387,6 +387,14 @@ func (e *Engine) DeleteUser(ctx context.Context, id string) error {
 		if _, err := tx.ListRefreshTokens(ctx, u.ID); err != nil {
 			return err
 		}
+		// Its moderation items too, which the store's delete takes: a
+		// moderator's decision and a resubmission lock an item before its
+		// user.
+		if l, ok := tx.(userModerationLocker); ok {
+			if err := l.LockUserModerationItems(ctx, u.ID); err != nil {
+				return err
+			}
+		}
 		cur, err := tx.GetUser(ctx, u.ID)
 		if err != nil {
 			return err
@@ -401,6 +409,14 @@ func (e *Engine) DeleteUser(ctx context.Context, id string) error {
 	}
 	e.log.InfoContext(ctx, "user deleted", "userId", strings.ToLower(id))
 	return nil
+}
+
+// userModerationLocker is a store transaction that locks a user's
+// moderation items (sqlstore on PostgreSQL, where a transaction's reads lock
+// rows; SQLite and memstore run one write transaction at a time and need
+// none).
+type userModerationLocker interface {
+	LockUserModerationItems(ctx context.Context, userID string) error
 }
 
 func loadUser(ctx context.Context, s Store, id string) (*User, error) {

@@ -98,4 +98,44 @@ var moderationListCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, []string{"kept"}, contentIDs(got))
 	}},
+	{"moderation/a user's delete takes its items, a tenant's delete its users' items; a rollback keeps them", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		t1, t2 := f.tenant("one"), f.tenant("two")
+		a := f.app(t1.ID, "app")
+		gone := f.user(t1.ID, "gone@example.com", "gone")
+		f.reg(gone.ID, a.ID)
+		stays := f.user(t1.ID, "stays@example.com", "stays")
+		other := f.user(t2.ID, "other@example.com", "other")
+		item := func(contentID string, u *authcore.User, appID string) *authcore.ModerationItem {
+			return &authcore.ModerationItem{ContentID: contentID, TenantID: u.TenantID, UserID: u.ID, ApplicationID: appID, Username: u.Username, InsertInstant: 7}
+		}
+		for _, m := range []*authcore.ModerationItem{
+			item("gone-user", gone, ""), item("gone-reg", gone, a.ID),
+			item("stays-user", stays, ""), item("other-user", other, ""),
+		} {
+			require.NoError(t, f.s.PutModerationItem(ctx, m))
+		}
+		all := func() []string {
+			got, err := f.s.ListModerationItems(ctx, "", 10)
+			require.NoError(t, err)
+			return contentIDs(got)
+		}
+
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			require.NoError(t, tx.DeleteUser(ctx, gone.ID))
+			got, err := tx.ListModerationItems(ctx, "", 10)
+			require.NoError(t, err)
+			require.Equal(t, []string{"other-user", "stays-user"}, contentIDs(got), "gone in the delete's transaction")
+			return errRollback
+		}), errRollback)
+		require.Equal(t, []string{"gone-reg", "gone-user", "other-user", "stays-user"}, all(), "a rolled-back delete keeps them")
+
+		require.NoError(t, f.s.DeleteUser(ctx, gone.ID))
+		require.Equal(t, []string{"other-user", "stays-user"}, all(), "the user's items, its registrations' too")
+		_, err := f.s.GetModerationItem(ctx, "gone-reg")
+		requireNotFound(t, err)
+
+		require.NoError(t, f.s.DeleteTenant(ctx, t1.ID))
+		require.Equal(t, []string{"other-user"}, all(), "the tenant's users' items; another tenant's stay")
+	}},
 }

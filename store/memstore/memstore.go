@@ -339,6 +339,7 @@ func (t *txn) DeleteTenant(ctx context.Context, id string) error {
 	}
 	if len(gone) > 0 {
 		t.dropLoginRecords(func(userID string) bool { return gone[userID] })
+		t.dropModerationItems(func(userID string) bool { return gone[userID] })
 	}
 	for aid, a := range t.d.apps {
 		if a.TenantID == id {

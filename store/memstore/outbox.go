@@ -112,6 +112,19 @@ func (t *txn) PutModerationItem(_ context.Context, m *authcore.ModerationItem) e
 	return nil
 }
 
+// dropModerationItems deletes the items of the users gone names, undone
+// with the transaction: a user's delete takes its pending usernames, as the
+// SQL stores' do.
+func (t *txn) dropModerationItems(gone func(userID string) bool) {
+	ob := &t.d.outbox
+	for cid, m := range ob.moderation {
+		if gone(m.UserID) {
+			delete(ob.moderation, cid)
+			t.onUndo(func() { ob.moderation[cid] = m })
+		}
+	}
+}
+
 func (t *txn) GetModerationItem(_ context.Context, contentID string) (*authcore.ModerationItem, error) {
 	m, ok := t.d.outbox.moderation[contentID]
 	if !ok {

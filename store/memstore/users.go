@@ -541,11 +541,12 @@ func (t *txn) DeleteUser(_ context.Context, id string) error {
 		return err
 	}
 	t.dropLoginRecords(func(userID string) bool { return userID == id })
+	t.dropModerationItems(func(userID string) bool { return userID == id })
 	return nil
 }
 
-// deleteUser is DeleteUser but for the login records, which DeleteTenant
-// drops for all of its users in one pass over the ring.
+// deleteUser is DeleteUser but for the login records and moderation items,
+// which DeleteTenant drops for all of its users in one pass.
 func (t *txn) deleteUser(id string) error {
 	rec, ok := t.d.users[id]
 	if !ok {

@@ -28,8 +28,9 @@
 // answered as *authcore.DuplicateError. Deletes cascade through foreign keys
 // (registrations, links and refresh tokens from their user; registrations from
 // their application; users and applications from their tenant); what has no
-// foreign key (pending links, an application's refresh tokens) is deleted
-// explicitly in the same transaction. Maps and slices come back as JSON
+// foreign key (pending links, an application's refresh tokens, a user's
+// login records and moderation items) is deleted explicitly in the same
+// transaction. Maps and slices come back as JSON
 // decodes them, except that numbers in map[string]any are json.Number (the
 // text they were written with, so a 64-bit integer survives), and an empty
 // slice or map may come back nil.

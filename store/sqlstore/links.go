@@ -60,6 +60,22 @@ func (t *tx) LockTenantUsers(ctx context.Context, tenantID string) error {
 	return t.lockRows(ctx, `SELECT id FROM users WHERE tenant_id = ? ORDER BY id FOR UPDATE`, tenantID)
 }
 
+// LockUserModerationItems locks a user's moderation items (FOR UPDATE on
+// PostgreSQL; SQLite needs no lock), in content id order, for a user's
+// delete about to lock the user: a moderator's decision and a resubmission
+// lock an item, then its user, and a delete that held the user and then
+// reached the item deadlocked with them.
+func (t *tx) LockUserModerationItems(ctx context.Context, userID string) error {
+	return t.lockRows(ctx, `SELECT content_id FROM moderation_items WHERE user_id = ? ORDER BY content_id FOR UPDATE`, userID)
+}
+
+// LockTenantModerationItems locks the moderation items of a tenant's users,
+// as LockUserModerationItems does a user's, for a tenant's delete about to
+// lock its users (LockTenantUsers).
+func (t *tx) LockTenantModerationItems(ctx context.Context, tenantID string) error {
+	return t.lockRows(ctx, `SELECT content_id FROM moderation_items WHERE user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY content_id FOR UPDATE`, tenantID)
+}
+
 func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
 	if providerID == "" {
 		return getList[authcore.IdentityProviderLink](ctx, t, "link",

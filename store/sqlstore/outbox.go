@@ -147,7 +147,7 @@ func (t *tx) ReleaseOutbox(ctx context.Context, owner string) error {
 	})
 }
 
-// ---- moderation items (migration 0002)
+// ---- moderation items (migration 0002; user_id: SQLite 0011, PostgreSQL 0012)
 
 func (t *tx) PutModerationItem(ctx context.Context, m *authcore.ModerationItem) error {
 	doc, err := encode("moderation item", m)
@@ -155,8 +155,8 @@ func (t *tx) PutModerationItem(ctx context.Context, m *authcore.ModerationItem) 
 		return err
 	}
 	return t.atomic1(ctx, func() error {
-		_, err := t.exec(ctx, `INSERT INTO moderation_items (content_id, doc) VALUES (?, ?)
-ON CONFLICT (content_id) DO UPDATE SET doc = excluded.doc`, m.ContentID, doc)
+		_, err := t.exec(ctx, `INSERT INTO moderation_items (content_id, user_id, doc) VALUES (?, ?, ?)
+ON CONFLICT (content_id) DO UPDATE SET user_id = excluded.user_id, doc = excluded.doc`, m.ContentID, m.UserID, doc)
 		return err
 	})
 }

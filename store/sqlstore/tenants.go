@@ -61,7 +61,7 @@ func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
 
 // DeleteTenant deletes what has no foreign key to the tenant (pending links,
 // refresh tokens reached through the tenant's applications, its users' login
-// records), then the tenant, which cascades to its users (and their
+// records and moderation items), then the tenant, which cascades to its users (and their
 // registrations, links and tokens) and applications (and their
 // registrations).
 func (t *tx) DeleteTenant(ctx context.Context, id string) error {
@@ -79,6 +79,12 @@ func (t *tx) DeleteTenant(ctx context.Context, id string) error {
 		// users are there to name them. (The engine's delete has locked the
 		// users first, LockTenantUsers, so no login adds one meanwhile.)
 		if _, err := t.exec(ctx, `DELETE FROM login_records WHERE user_id IN (SELECT id FROM users WHERE tenant_id = ?)`, id); err != nil {
+			return err
+		}
+		// So do their moderation items. (The engine's delete has locked
+		// them before the users, LockTenantModerationItems, the order of a
+		// moderator's decision.)
+		if _, err := t.exec(ctx, `DELETE FROM moderation_items WHERE user_id IN (SELECT id FROM users WHERE tenant_id = ?)`, id); err != nil {
 			return err
 		}
 		n, err := t.execN(ctx, `DELETE FROM tenants WHERE id = ?`, id)

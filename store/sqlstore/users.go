@@ -130,10 +130,11 @@ func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
 	return nil
 }
 
-// DeleteUser deletes the user's links and refresh tokens before the user
-// (the rest goes by cascade): a login locks a link, and a refresh a refresh
-// token, before the user, and a cascade from the user takes them in the
-// other order, which deadlocks on PostgreSQL.
+// DeleteUser deletes the user's links, refresh tokens and moderation items
+// before the user (the rest goes by cascade): a login locks a link, a
+// refresh a refresh token, and a moderator's decision or a resubmission a
+// moderation item, before the user, and taking them after the user (as a
+// cascade does) deadlocks on PostgreSQL.
 func (t *tx) DeleteUser(ctx context.Context, id string) error {
 	if !t.canMatch([]any{id}) {
 		return notFound("user", id)
@@ -143,6 +144,9 @@ func (t *tx) DeleteUser(ctx context.Context, id string) error {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM refresh_tokens WHERE user_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM moderation_items WHERE user_id = ?`, id); err != nil {
 			return err
 		}
 		n, err := t.execN(ctx, `DELETE FROM users WHERE id = ?`, id)
