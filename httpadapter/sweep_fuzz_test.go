@@ -1,10 +1,14 @@
 package httpadapter_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/store/memstore"
+	"github.com/authcore/authcore/store/sqlstore"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzSweep is the sweep's check driven by the fuzzer: a route, a body and
@@ -26,20 +30,25 @@ func FuzzSweep(f *testing.F) {
 		mem := memstore.New()
 		w := newSweepWorldKey(t, mem, "HS256")
 		w.mem = mem
-		method, path, _ := strings.Cut(patterns[int(route)%len(patterns)], " ")
-		var headers []string
-		if c := fuzzContentTypes[int(ct&^withTenant)%len(fuzzContentTypes)]; c != "" {
-			headers = []string{"Content-Type", c}
-		}
-		if ct&withTenant != 0 {
-			headers = append(headers, "X-FusionAuth-TenantId", w.ids["tenantId"])
-		}
-		// A fresh access token in the seed's place, so that a mutated login
-		// still gets past Twitter.
-		token, secret := w.twitter.IssueAccessToken("k", "42")
-		body = strings.NewReplacer("TWTOKEN", token, "TWSECRET", secret).Replace(body)
-		w.check(method, w.fill(path, ""), body, headers...)
+		fuzzSweepOne(w, patterns, route, body, ct)
 	})
+}
+
+// fuzzSweepOne sends one fuzzed request to w and checks the answer.
+func fuzzSweepOne(w *sweepWorld, patterns []string, route uint16, body string, ct uint8) {
+	method, path, _ := strings.Cut(patterns[int(route)%len(patterns)], " ")
+	var headers []string
+	if c := fuzzContentTypes[int(ct&^withTenant)%len(fuzzContentTypes)]; c != "" {
+		headers = []string{"Content-Type", c}
+	}
+	if ct&withTenant != 0 {
+		headers = append(headers, "X-FusionAuth-TenantId", w.ids["tenantId"])
+	}
+	// A fresh access token in the seed's place, so that a mutated login
+	// still gets past Twitter.
+	token, secret := w.twitter.IssueAccessToken("k", "42")
+	body = strings.NewReplacer("TWTOKEN", token, "TWSECRET", secret).Replace(body)
+	w.check(method, w.fill(path, ""), body, headers...)
 }
 
 // withTenant in the fuzzer's content-type byte adds the default tenant's
@@ -79,4 +88,28 @@ func sweepSeeds(pattern string) []string {
 		return []string{`{"refreshToken":"x","token":"y"}`, `{"claims":{"sub":"s","roles":["a"]},"timeToLiveInSeconds":60,"keyId":"k"}`}
 	}
 	return []string{`{}`}
+}
+
+// FuzzSweepSQLite is FuzzSweep on an in-memory SQLite store, where text the
+// database refuses or compares differently would show as a 500.
+//
+//	go test -run XXX -fuzz FuzzSweepSQLite -fuzztime 5m ./httpadapter/
+func FuzzSweepSQLite(f *testing.F) {
+	open := func(t testing.TB) authcore.Store {
+		s, err := sqlstore.Open(context.Background(), "sqlite::memory:")
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	probe := newSweepWorld(f, open(f))
+	patterns := probe.handler.Patterns()
+	for i, p := range patterns {
+		for _, b := range sweepSeeds(p) {
+			f.Add(uint16(i), b, uint8(withTenant))
+		}
+	}
+	f.Fuzz(func(t *testing.T, route uint16, body string, ct uint8) {
+		w := newSweepWorldKey(t, open(t), "HS256")
+		fuzzSweepOne(w, patterns, route, body, ct)
+	})
 }
