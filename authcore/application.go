@@ -381,8 +381,9 @@ func (e *Engine) followRoleChanges(ctx context.Context, tx Store, cur, next *App
 	return nil
 }
 
-// DeleteApplication deletes the application with its registrations and
-// refresh tokens (FusionAuth's hardDelete=true).
+// DeleteApplication deletes the application with its registrations (and
+// their pending usernames' moderation items) and refresh tokens
+// (FusionAuth's hardDelete=true).
 func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
 	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		// Lock order (PostgreSQL locks every row a transaction reads): the
@@ -403,6 +404,13 @@ func (e *Engine) DeleteApplication(ctx context.Context, id string) error {
 				return err
 			}
 		}
+		// Its registrations' moderation items need no lock here: the
+		// store's delete takes them before the registrations its cascade
+		// reaches, the order of a moderator's decision (the item, then
+		// the user and the registration), and after the application, the
+		// order of a registration's update (the application, then the
+		// item). Locked before the application, they would close a cycle
+		// with such an update.
 		a, err := loadApplication(ctx, tx, id)
 		if err != nil {
 			return err

@@ -338,8 +338,9 @@ func TestResubmitDropsAnItemWhoseUsernameIsGone(t *testing.T) {
 		name   string
 		remove func(r *resubmitEnv, userID, contentID string)
 		reg    bool
-		// withIt: the removal deletes the item itself (a user's delete
-		// takes its items), so there is nothing left to resubmit.
+		// withIt: the removal deletes the item itself (a user's or a
+		// registration's delete takes its items), so there is nothing left
+		// to resubmit.
 		withIt bool
 	}{
 		{"user deleted", func(r *resubmitEnv, userID, _ string) {
@@ -347,6 +348,11 @@ func TestResubmitDropsAnItemWhoseUsernameIsGone(t *testing.T) {
 		}, false, true},
 		{"registration deleted", func(r *resubmitEnv, userID, _ string) {
 			require.NoError(r.T, r.Engine.DeleteRegistration(r.Ctx, userID, eventstest.AppID))
+		}, true, true},
+		{"registration deleted, its item left behind (as before a registration's delete took it)", func(r *resubmitEnv, userID, contentID string) {
+			item := r.item(contentID)
+			require.NoError(r.T, r.Engine.DeleteRegistration(r.Ctx, userID, eventstest.AppID))
+			require.NoError(r.T, r.store.PutModerationItem(r.Ctx, item))
 		}, true, false},
 		{"the item names an older username than the user's", func(r *resubmitEnv, _, contentID string) {
 			// A stale item, as an interrupted write could leave: the same
@@ -372,7 +378,7 @@ func TestResubmitDropsAnItemWhoseUsernameIsGone(t *testing.T) {
 			}
 			tc.remove(r, u.ID, contentID)
 			if tc.withIt {
-				require.Nil(t, r.item(contentID), "the item went with its user")
+				require.Nil(t, r.item(contentID), "the item went with its user or registration")
 			} else {
 				require.NotNil(t, r.item(contentID), "the item is left behind")
 			}

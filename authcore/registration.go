@@ -528,10 +528,20 @@ func (e *Engine) changeRegistrationTx(ctx context.Context, tx Store, m *moderati
 		User: eventUser(u), Registration: next, OriginalRegistration: cur}) // events.go
 }
 
-// DeleteRegistration removes the user's registration to the application.
+// DeleteRegistration removes the user's registration to the application,
+// with its pending username's moderation items.
 func (e *Engine) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
 	applicationID = strings.ToLower(applicationID)
 	return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		// The registration's moderation items, which the store's delete
+		// takes, before the user and the registration: a moderator's
+		// decision and a resubmission lock an item, then its user and
+		// registration.
+		if l, ok := tx.(registrationModerationLocker); ok {
+			if err := l.LockRegistrationModerationItems(ctx, strings.ToLower(userID), applicationID); err != nil {
+				return err
+			}
+		}
 		u, err := loadUser(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -546,6 +556,12 @@ func (e *Engine) DeleteRegistration(ctx context.Context, userID, applicationID s
 		return e.emit(ctx, tx, Event{Type: EventUserRegistrationDelete, TenantID: u.TenantID, ApplicationID: applicationID,
 			User: eventUser(u), Registration: reg}) // events.go
 	})
+}
+
+// registrationModerationLocker is a store transaction that locks a
+// registration's moderation items, as userModerationLocker does a user's.
+type registrationModerationLocker interface {
+	LockRegistrationModerationItems(ctx context.Context, userID, applicationID string) error
 }
 
 // buildRegistration copies the writable properties of in, normalised.

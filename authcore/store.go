@@ -37,8 +37,8 @@ type ApplicationStore interface {
 	// ListApplications lists a tenant's applications, or all with tenantID "".
 	ListApplications(ctx context.Context, tenantID string) ([]*Application, error)
 	UpdateApplication(ctx context.Context, a *Application) error
-	// DeleteApplication also removes the application's registrations and
-	// refresh tokens.
+	// DeleteApplication also removes the application's registrations (and
+	// their moderation items) and refresh tokens.
 	DeleteApplication(ctx context.Context, id string) error
 }
 
@@ -71,6 +71,8 @@ type RegistrationStore interface {
 	// ordered by user id; none is an empty slice.
 	ListApplicationRegistrations(ctx context.Context, applicationID string) ([]*UserRegistration, error)
 	UpdateRegistration(ctx context.Context, r *UserRegistration) error
+	// DeleteRegistration also removes the moderation items that name the
+	// registration's user and application.
 	DeleteRegistration(ctx context.Context, userID, applicationID string) error
 }
 

@@ -138,4 +138,58 @@ var moderationListCases = []testCase{
 		require.NoError(t, f.s.DeleteTenant(ctx, t1.ID))
 		require.Equal(t, []string{"other-user"}, all(), "the tenant's users' items; another tenant's stay")
 	}},
+	{"moderation/a registration's delete takes its items, an application's delete its registrations' items; a rollback keeps them", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		tn := f.tenant("one")
+		a, b := f.app(tn.ID, "a"), f.app(tn.ID, "b")
+		u, v := f.user(tn.ID, "u@example.com", "u"), f.user(tn.ID, "v@example.com", "v")
+		for _, r := range [][2]string{{u.ID, a.ID}, {u.ID, b.ID}, {v.ID, a.ID}, {v.ID, b.ID}} {
+			f.reg(r[0], r[1])
+		}
+		item := func(contentID string, u *authcore.User, appID string) *authcore.ModerationItem {
+			return &authcore.ModerationItem{ContentID: contentID, TenantID: u.TenantID, UserID: u.ID, ApplicationID: appID, Username: u.Username, InsertInstant: 7}
+		}
+		// u-a-old: an item the registration's username no longer names (a
+		// registration deleted and made again, a stale write): it is still
+		// the registration's, and goes with it.
+		for _, m := range []*authcore.ModerationItem{
+			item("u-a", u, a.ID), item("u-a-old", u, a.ID), item("u-b", u, b.ID), item("u-user", u, ""),
+			item("v-a", v, a.ID), item("v-b", v, b.ID), item("v-user", v, ""),
+		} {
+			require.NoError(t, f.s.PutModerationItem(ctx, m))
+		}
+		all := func() []string {
+			got, err := f.s.ListModerationItems(ctx, "", 10)
+			require.NoError(t, err)
+			return contentIDs(got)
+		}
+		everything := []string{"u-a", "u-a-old", "u-b", "u-user", "v-a", "v-b", "v-user"}
+
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			require.NoError(t, tx.DeleteRegistration(ctx, u.ID, a.ID))
+			got, err := tx.ListModerationItems(ctx, "", 10)
+			require.NoError(t, err)
+			require.Equal(t, []string{"u-b", "u-user", "v-a", "v-b", "v-user"}, contentIDs(got), "gone in the delete's transaction")
+			require.NoError(t, tx.DeleteApplication(ctx, b.ID))
+			got, err = tx.ListModerationItems(ctx, "", 10)
+			require.NoError(t, err)
+			require.Equal(t, []string{"u-user", "v-a", "v-user"}, contentIDs(got), "gone in the delete's transaction")
+			return errRollback
+		}), errRollback)
+		require.Equal(t, everything, all(), "rolled-back deletes keep them")
+
+		require.NoError(t, f.s.DeleteRegistration(ctx, u.ID, a.ID))
+		require.Equal(t, []string{"u-b", "u-user", "v-a", "v-b", "v-user"}, all(),
+			"the registration's items; the user's own, its other registration's and another user's stay")
+		_, err := f.s.GetModerationItem(ctx, "u-a-old")
+		requireNotFound(t, err)
+
+		require.NoError(t, f.s.DeleteApplication(ctx, b.ID))
+		require.Equal(t, []string{"u-user", "v-a", "v-user"}, all(), "the application's registrations' items; another application's stay")
+
+		// A user's item is not an application's: an empty application id
+		// names none.
+		require.NoError(t, f.s.DeleteApplication(ctx, a.ID))
+		require.Equal(t, []string{"u-user", "v-user"}, all())
+	}},
 }

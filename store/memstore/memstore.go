@@ -339,7 +339,7 @@ func (t *txn) DeleteTenant(ctx context.Context, id string) error {
 	}
 	if len(gone) > 0 {
 		t.dropLoginRecords(func(userID string) bool { return gone[userID] })
-		t.dropModerationItems(func(userID string) bool { return gone[userID] })
+		t.dropModerationItems(func(m *authcore.ModerationItem) bool { return gone[m.UserID] })
 	}
 	for aid, a := range t.d.apps {
 		if a.TenantID == id {
@@ -448,6 +448,7 @@ func (t *txn) DeleteApplication(ctx context.Context, id string) error {
 			t.setRefresh(rid, nil)
 		}
 	}
+	t.dropModerationItems(func(m *authcore.ModerationItem) bool { return m.ApplicationID == id })
 	t.setApp(id, nil)
 	return nil
 }

@@ -112,13 +112,13 @@ func (t *txn) PutModerationItem(_ context.Context, m *authcore.ModerationItem) e
 	return nil
 }
 
-// dropModerationItems deletes the items of the users gone names, undone
-// with the transaction: a user's delete takes its pending usernames, as the
-// SQL stores' do.
-func (t *txn) dropModerationItems(gone func(userID string) bool) {
+// dropModerationItems deletes the items gone names, undone with the
+// transaction: a user's, a registration's or an application's delete takes
+// its pending usernames, as the SQL stores' do.
+func (t *txn) dropModerationItems(gone func(m *authcore.ModerationItem) bool) {
 	ob := &t.d.outbox
 	for cid, m := range ob.moderation {
-		if gone(m.UserID) {
+		if gone(m) {
 			delete(ob.moderation, cid)
 			t.onUndo(func() { ob.moderation[cid] = m })
 		}

@@ -541,7 +541,7 @@ func (t *txn) DeleteUser(_ context.Context, id string) error {
 		return err
 	}
 	t.dropLoginRecords(func(userID string) bool { return userID == id })
-	t.dropModerationItems(func(userID string) bool { return userID == id })
+	t.dropModerationItems(func(m *authcore.ModerationItem) bool { return m.UserID == id })
 	return nil
 }
 
@@ -661,6 +661,12 @@ func (t *txn) DeleteRegistration(_ context.Context, userID, applicationID string
 		return notFound2("registration", userID, applicationID)
 	}
 	t.setReg(rec, applicationID, nil)
+	// All of the registration's items, not only the one its cleanSpeakId
+	// names: one left by an earlier registration to the application is
+	// its too.
+	t.dropModerationItems(func(m *authcore.ModerationItem) bool {
+		return m.UserID == userID && m.ApplicationID == applicationID
+	})
 	return nil
 }
 

@@ -29,7 +29,8 @@
 // (registrations, links and refresh tokens from their user; registrations from
 // their application; users and applications from their tenant); what has no
 // foreign key (pending links, an application's refresh tokens, a user's
-// login records and moderation items) is deleted explicitly in the same
+// login records, the moderation items of a user, a registration or an
+// application's registrations) is deleted explicitly in the same
 // transaction. Maps and slices come back as JSON
 // decodes them, except that numbers in map[string]any are json.Number (the
 // text they were written with, so a 64-bit integer survives), and an empty

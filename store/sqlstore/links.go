@@ -76,6 +76,14 @@ func (t *tx) LockTenantModerationItems(ctx context.Context, tenantID string) err
 	return t.lockRows(ctx, `SELECT content_id FROM moderation_items WHERE user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY content_id FOR UPDATE`, tenantID)
 }
 
+// LockRegistrationModerationItems locks a registration's moderation items
+// (those naming its user and application), as LockUserModerationItems does
+// a user's, for a registration's delete about to lock the user and the
+// registration.
+func (t *tx) LockRegistrationModerationItems(ctx context.Context, userID, applicationID string) error {
+	return t.lockRows(ctx, `SELECT content_id FROM moderation_items WHERE user_id = ? AND application_id = ? ORDER BY content_id FOR UPDATE`, userID, applicationID)
+}
+
 func (t *tx) ListLinks(ctx context.Context, userID, providerID string) ([]*authcore.IdentityProviderLink, error) {
 	if providerID == "" {
 		return getList[authcore.IdentityProviderLink](ctx, t, "link",

@@ -57,3 +57,45 @@ func TestPostgresModerationItemLocks(t *testing.T) {
 		requireDone(t, item, "the item's read did not go on")
 	})
 }
+
+type registrationModerationLocker interface {
+	LockRegistrationModerationItems(ctx context.Context, userID, applicationID string) error
+}
+
+// On PostgreSQL a registration's delete locks the registration's moderation
+// items before the user (authcore's DeleteRegistration): a transaction that
+// holds one waits, and one that holds another registration's or the user's
+// own does not.
+func TestPostgresRegistrationModerationItemLocks(t *testing.T) {
+	s := open(t, freshPostgres(t))
+	ctx := context.Background()
+	require.NoError(t, s.CreateTenant(ctx, &authcore.Tenant{ID: "t", Name: "t"}))
+	for _, a := range []string{"a", "b"} {
+		require.NoError(t, s.CreateApplication(ctx, &authcore.Application{ID: a, TenantID: "t", Name: a, Active: true}))
+	}
+	for _, u := range []string{"u", "v"} {
+		require.NoError(t, s.CreateUser(ctx, &authcore.User{ID: u, TenantID: "t", Email: u + "@example.com", Active: true}))
+		require.NoError(t, s.PutModerationItem(ctx, &authcore.ModerationItem{ContentID: u + "-item", TenantID: "t", UserID: u, Username: u}))
+		for _, a := range []string{"a", "b"} {
+			require.NoError(t, s.CreateRegistration(ctx, &authcore.UserRegistration{ID: u + "-" + a, UserID: u, ApplicationID: a}))
+			require.NoError(t, s.PutModerationItem(ctx, &authcore.ModerationItem{ContentID: u + "-" + a + "-item", TenantID: "t", UserID: u, ApplicationID: a, Username: u + a}))
+		}
+	}
+	readItem := func(contentID string) func(ctx context.Context, tx authcore.Store) error {
+		return func(ctx context.Context, tx authcore.Store) error {
+			_, err := tx.GetModerationItem(ctx, contentID)
+			return err
+		}
+	}
+
+	holder := holdTx(t, s, func(ctx context.Context, tx authcore.Store) error {
+		return tx.(registrationModerationLocker).LockRegistrationModerationItems(ctx, "u", "a")
+	})
+	for _, other := range []string{"u-b-item", "v-a-item", "u-item"} {
+		requireDone(t, inTx(s, readItem(other)), other+" was locked")
+	}
+	item := inTx(s, readItem("u-a-item"))
+	requireWaitsForLock(t, s, "SELECT doc FROM moderation_items WHERE content_id", "the registration's item was not locked")
+	require.NoError(t, holder.end())
+	requireDone(t, item, "the item's read did not go on")
+}

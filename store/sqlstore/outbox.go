@@ -147,16 +147,24 @@ func (t *tx) ReleaseOutbox(ctx context.Context, owner string) error {
 	})
 }
 
-// ---- moderation items (migration 0002; user_id: SQLite 0011, PostgreSQL 0012)
+// ---- moderation items (migration 0002; user_id: SQLite 0011, PostgreSQL
+// 0012; application_id: SQLite 0012, PostgreSQL 0013)
 
 func (t *tx) PutModerationItem(ctx context.Context, m *authcore.ModerationItem) error {
 	doc, err := encode("moderation item", m)
 	if err != nil {
 		return err
 	}
+	// A user's own username has no application: NULL, as the migration
+	// fills it, so that no application's delete matches it.
+	var appID any
+	if m.ApplicationID != "" {
+		appID = m.ApplicationID
+	}
 	return t.atomic1(ctx, func() error {
-		_, err := t.exec(ctx, `INSERT INTO moderation_items (content_id, user_id, doc) VALUES (?, ?, ?)
-ON CONFLICT (content_id) DO UPDATE SET user_id = excluded.user_id, doc = excluded.doc`, m.ContentID, m.UserID, doc)
+		_, err := t.exec(ctx, `INSERT INTO moderation_items (content_id, user_id, application_id, doc) VALUES (?, ?, ?, ?)
+ON CONFLICT (content_id) DO UPDATE SET user_id = excluded.user_id, application_id = excluded.application_id, doc = excluded.doc`,
+			m.ContentID, m.UserID, appID, doc)
 		return err
 	})
 }

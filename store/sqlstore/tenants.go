@@ -162,6 +162,13 @@ func (t *tx) DeleteApplication(ctx context.Context, id string) error {
 		return notFound("application", id)
 	}
 	return t.atomic(ctx, func() error {
+		// Its registrations' moderation items have no foreign key: they go
+		// before the registrations the application's delete cascades to,
+		// the order of a moderator's decision (the item, then the user and
+		// the registration).
+		if _, err := t.exec(ctx, `DELETE FROM moderation_items WHERE application_id = ?`, id); err != nil {
+			return err
+		}
 		n, err := t.execN(ctx, `DELETE FROM applications WHERE id = ?`, id)
 		if err != nil {
 			return err

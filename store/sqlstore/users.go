@@ -259,11 +259,18 @@ func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	})
 }
 
+// DeleteRegistration deletes the registration's moderation items (all that
+// name its user and application, not only the one its cleanSpeakId names)
+// before the registration, the order of a moderator's decision (the item,
+// then the user and the registration).
 func (t *tx) DeleteRegistration(ctx context.Context, userID, applicationID string) error {
 	if !t.canMatch([]any{userID, applicationID}) {
 		return notFound("registration", userID+"/"+applicationID)
 	}
-	return t.atomic1(ctx, func() error {
+	return t.atomic(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM moderation_items WHERE user_id = ? AND application_id = ?`, userID, applicationID); err != nil {
+			return err
+		}
 		n, err := t.execN(ctx, `DELETE FROM registrations WHERE user_id = ? AND application_id = ?`, userID, applicationID)
 		if err == nil && n == 0 {
 			return notFound("registration", userID+"/"+applicationID)

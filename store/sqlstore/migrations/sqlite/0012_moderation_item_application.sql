@@ -1,0 +1,14 @@
+-- authcore schema, version 12 (SQLite): a registration's moderation item
+-- names its application in a column, so that deleting the registration or
+-- its application deletes the item in the same transaction. Before, the
+-- item stayed until a moderator decided it or a resubmission found the
+-- registration gone. The column is filled from the document (NULL for a
+-- user's own username); the items of registrations deleted before (none can
+-- come back: a new registration gets a new content id) go. No foreign key,
+-- as for user_id (0011): a registration's create stores its username's item
+-- before the registration.
+ALTER TABLE moderation_items ADD COLUMN application_id TEXT;
+UPDATE moderation_items SET application_id = NULLIF(json_extract(doc, '$.applicationId'), '');
+DELETE FROM moderation_items WHERE application_id IS NOT NULL AND NOT EXISTS (
+	SELECT 1 FROM registrations r WHERE r.user_id = moderation_items.user_id AND r.application_id = moderation_items.application_id);
+CREATE INDEX moderation_items_application ON moderation_items (application_id);
