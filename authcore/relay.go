@@ -380,7 +380,12 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 		return false
 	}
 	if len(batch) == r.cfg.BatchSize && len(rest) < probeWindow {
-		rest = r.eventsBehind(ctx, batch, bad)
+		// A failed claim keeps the batch's own events behind bad: without
+		// them the probe had nothing to offer, and bad was taken for an
+		// event alone at the end of the outbox.
+		if more, ok := r.eventsBehind(ctx, batch, bad); ok {
+			rest = more
+		}
 	}
 	done := completeIn(bad, rest)
 	var doneRefused error // the sink's answer when it refused done
@@ -455,21 +460,22 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 // for a full batch that holds fewer behind it: more may wait past the
 // batch. It claims again, as the lease's holder (which renews the lease
 // from now: the publish deadline, counted from the first claim, still ends
-// first). A failed claim returns none: bad waits for the next attempt.
-func (r *relay) eventsBehind(ctx context.Context, batch []*OutboxEvent, bad *OutboxEvent) []*OutboxEvent {
+// first). ok is false when the claim failed or no longer holds bad: the
+// caller then has only what the batch holds.
+func (r *relay) eventsBehind(ctx context.Context, batch []*OutboxEvent, bad *OutboxEvent) (behind []*OutboxEvent, ok bool) {
 	more, err := r.e.store.ClaimOutbox(ctx, r.cfg.Owner, time.Now().UnixMilli(), r.cfg.LeaseTTL, len(batch)+probeWindow)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.e.log.WarnContext(ctx, "outbox claim of the events behind a refused event failed", "error", err)
 		}
-		return nil
+		return nil, false
 	}
 	for i, ev := range more {
 		if ev.Seq == bad.Seq {
-			return more[i+1:]
+			return more[i+1:], true
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // newBehind reports whether events the sink has not taken stand behind
@@ -478,7 +484,13 @@ func (r *relay) eventsBehind(ctx context.Context, batch []*OutboxEvent, bad *Out
 func (r *relay) newBehind(ctx context.Context, s *sink, batch, pending []*OutboxEvent) bool {
 	behind := pending[1:]
 	if len(batch) == r.cfg.BatchSize && len(behind) < probeWindow {
-		behind = r.eventsBehind(ctx, batch, pending[0])
+		more, ok := r.eventsBehind(ctx, batch, pending[0])
+		if !ok {
+			// Nothing known past the batch: look again at the next poll,
+			// rather than offer the event on a count that may be short.
+			return false
+		}
+		behind = more
 	}
 	return undelivered(s, behind) != s.waitingBehind
 }
