@@ -394,6 +394,9 @@ func unknownRegistrationApp(appID string) string {
 // FusionAuth types as Java classes, as validateUser checks the user's:
 // timezone a ZoneId, preferredLanguages (at most 20) Locales.
 func checkRegistrationFields(reg *UserRegistration, errs *validation.Errors) {
+	// As user.username: a moderation item keeps the username in a JSON
+	// document, which PostgreSQL's JSON types cannot read with U+0000.
+	errs.NotStorable("registration.username", reg.Username)
 	checkTimezone(errs, "registration.timezone", reg.Timezone)
 	checkLanguages(errs, "registration.preferredLanguages", reg.PreferredLanguages)
 }

@@ -70,6 +70,9 @@ func TestRegisterValidation(t *testing.T) {
 		{"unknown role", regReq(b.ID, "user", "root"), []string{"[invalid]registration.roles"}},
 		{"bad registration id", authcore.RegistrationRequest{Registration: authcore.UserRegistration{ID: "r", ApplicationID: b.ID}}, []string{"[invalid]registration.id"}},
 		{"timezone", authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: b.ID, Timezone: "Mars/Olympus_Mons"}}, []string{"[invalidJSON]registration.timezone"}},
+		// Held to storable text as user.username is: a moderation item
+		// keeps it, and PostgreSQL's JSON types refuse U+0000.
+		{"username with U+0000", authcore.RegistrationRequest{Registration: authcore.UserRegistration{ApplicationID: b.ID, Username: "a\x00b"}}, []string{"[invalid]registration.username"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
