@@ -2,12 +2,9 @@ package authcore_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +17,7 @@ import (
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
 	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/internal/pgtest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/authcore/authcore/store/sqlstore"
 )
@@ -334,38 +332,15 @@ func eventStores(t *testing.T) []namedStore {
 		{"memstore", func(testing.TB) authcore.Store { return memstore.New() }},
 		{"sqlite", sqliteStore},
 	}
-	if dsn := postgresDSN(t); dsn != "" {
-		out = append(out, namedStore{"postgres", func(t testing.TB) authcore.Store { return freshPostgres(t, dsn) }})
+	if pgtest.DSN(t) != "" {
+		out = append(out, namedStore{"postgres", freshPostgres})
 	}
 	return out
 }
 
-// postgresDSN is the test database's DSN, "" when none is set outside CI
-// (the PostgreSQL cases then do not run); under CI a missing one fails the
-// test, since scripts/test always starts PostgreSQL (scripts/with-postgres).
-func postgresDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("AUTHCORE_TEST_POSTGRES")
-	if dsn == "" && os.Getenv("CI") != "" {
-		t.Fatal("AUTHCORE_TEST_POSTGRES is not set: CI must run the PostgreSQL cases (scripts/test uses scripts/with-postgres)")
-	}
-	return dsn
-}
-
 // freshPostgres opens a store in a schema of its own, dropped afterwards.
-func freshPostgres(t testing.TB, dsn string) authcore.Store {
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	schema := "ev_" + strings.ReplaceAll(uuid.NewString(), "-", "")
-	_, err = admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	s, err := sqlstore.Open(context.Background(), dsn+sep+"search_path="+schema)
+func freshPostgres(t testing.TB) authcore.Store {
+	s, err := sqlstore.Open(context.Background(), pgtest.Fresh(t, ""))
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s

@@ -18,6 +18,7 @@ import (
 	"github.com/authcore/authcore/httpadapter"
 	"github.com/authcore/authcore/idp/twitter"
 	"github.com/authcore/authcore/idp/twitter/twittertest"
+	"github.com/authcore/authcore/internal/pgtest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/authcore/authcore/store/sqlstore"
 )
@@ -346,4 +347,16 @@ func TestSweepSQLite(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	w := newSweepWorld(t, s)
 	runSweep(t, false, func() *sweepWorld { return w })
+}
+
+// TestSweepPostgres sweeps on PostgreSQL, per-field bodies included, on one
+// world: PostgreSQL refuses text that SQLite and memstore take (U+0000,
+// bytes that are not UTF-8), even in a lookup, so a missing guard shows
+// here as a 500.
+func TestSweepPostgres(t *testing.T) {
+	s, err := sqlstore.Open(context.Background(), pgtest.Fresh(t, ""))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	w := newSweepWorld(t, s)
+	runSweep(t, true, func() *sweepWorld { return w })
 }

@@ -2,24 +2,18 @@ package sqlstore_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/authcore/authcore/internal/pgtest"
 	"github.com/authcore/authcore/store/sqlstore"
 	"github.com/stretchr/testify/require"
 )
-
-// postgresEnv names the variable that holds a PostgreSQL DSN for the tests.
-// scripts/test sets it by running the tests under scripts/with-postgres.
-const postgresEnv = "AUTHCORE_TEST_POSTGRES"
 
 func TestMain(m *testing.M) {
 	if crashHelper() {
@@ -30,20 +24,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// postgresDSN returns the DSN of the test server. Without one the
-// PostgreSQL tests are skipped on a developer's machine but fail in CI
-// (CI set), where skipping would hide that they never ran.
+// postgresDSN returns the DSN of the test server (pgtest.Require).
 func postgresDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv(postgresEnv)
-	if dsn != "" {
-		return dsn
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("%s is not set, and CI must run the PostgreSQL tests: run them through scripts/test (which uses scripts/with-postgres)", postgresEnv)
-	}
-	tb.Skipf("%s is not set: PostgreSQL tests skipped; scripts/test runs them against a throwaway server (scripts/with-postgres)", postgresEnv)
-	return ""
+	return pgtest.Require(tb)
 }
 
 var (
@@ -52,7 +36,8 @@ var (
 	adminErr  error
 )
 
-// admin is one pool on the test server for creating and dropping schemas.
+// admin is one pool on the test server for tests that act on it beside the
+// store (a lock held from outside, a raw update).
 func admin(tb testing.TB, dsn string) *sql.DB {
 	tb.Helper()
 	adminOnce.Do(func() {
@@ -62,7 +47,7 @@ func admin(tb testing.TB, dsn string) *sql.DB {
 			adminErr = adminDB.PingContext(context.Background())
 		}
 	})
-	require.NoError(tb, adminErr, "connect to %s", postgresEnv)
+	require.NoError(tb, adminErr, "connect to %s", pgtest.Env)
 	return adminDB
 }
 
@@ -72,42 +57,15 @@ func closeAdmin() {
 	}
 }
 
-func randomName(prefix string) string {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	return prefix + hex.EncodeToString(b[:])
-}
-
-// freshPostgres makes an empty schema, dropped when the test ends, and
-// returns a DSN whose search_path and application_name are that schema:
-// every test (and every conformance case) gets a database of its own on one
-// server, and its connections can be told from the others'.
+// freshPostgres returns a DSN on an empty schema of its own, dropped when
+// the test ends: every test (and every conformance case) gets a database
+// of its own on one server. Its connections carry the schema's name, unique
+// to the test, so that the lock-wait watchers (waitingForLock,
+// waitingOnPostgres) count only them: packages tested in parallel share
+// the server.
 func freshPostgres(tb testing.TB) string {
 	tb.Helper()
-	dsn := postgresDSN(tb)
-	db := admin(tb, dsn)
-	schema := randomName("authcore_test_")
-	_, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+schema)
-	require.NoError(tb, err)
-	tb.Cleanup(func() {
-		_, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(tb, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	// The store's connections carry the schema's name, unique to this
-	// test: the lock-wait watchers (waitingForLock, waitingOnPostgres)
-	// count only them. Packages tested in parallel share the server, and
-	// another's statement waiting for a lock ended a watch early.
-	q.Set("application_name", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.Fresh(tb, "")
 }
 
 // freshSQLite returns the DSN of a new database file in a temporary

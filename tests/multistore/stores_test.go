@@ -3,14 +3,12 @@ package multistore_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/pgtest"
 	"github.com/authcore/authcore/store/memstore"
 	"github.com/authcore/authcore/store/sqlstore"
 	"github.com/stretchr/testify/require"
@@ -50,35 +48,10 @@ func openSQL(tb testing.TB, dsn string) authcore.Store {
 }
 
 // freshPostgres returns a DSN on an empty schema of the test server, dropped
-// at the end. Without AUTHCORE_TEST_POSTGRES the PostgreSQL cases are skipped
-// on a developer's machine and fail in CI, where they must run.
+// at the end, whose connections carry pgAppName (pgtest.Fresh).
 func freshPostgres(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv("AUTHCORE_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("AUTHCORE_TEST_POSTGRES is not set; CI runs the tests through scripts/test")
-		}
-		tb.Skip("AUTHCORE_TEST_POSTGRES is not set: run scripts/test (scripts/with-postgres) for the PostgreSQL cases")
-	}
-	db, err := sql.Open("pgx", dsn)
-	require.NoError(tb, err)
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema := "authcore_ms_" + hex.EncodeToString(b[:])
-	_, err = db.Exec("CREATE SCHEMA " + schema)
-	require.NoError(tb, err)
-	tb.Cleanup(func() {
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(tb, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	q.Set("application_name", pgAppName)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.Fresh(tb, pgAppName)
 }
 
 // pgAppName tags the PostgreSQL connections of this test process (the
