@@ -72,13 +72,13 @@ func New(opts ...Option) *Store {
 		idps:        map[string]*authcore.IdentityProviderRecord{},
 		apiKeys:     map[string]*authcore.APIKey{},
 		apiKeyHash:  map[string]string{},
-		apiKeyNames: map[string]string{},
+		apiKeyNames: nameIndex{},
 		refresh:     map[string]*authcore.RefreshToken{},
 		refreshHash: map[string]string{},
 		refreshPrev: map[string]string{},
 		keys:        map[string]*authcore.SigningKey{},
 		keyKids:     map[string]string{},
-		keyNames:    map[string]string{},
+		keyNames:    nameIndex{},
 		eventLogs:   map[int64]*authcore.EventLog{},
 		logins:      loginRing{limit: DefaultLoginRecordLimit},
 	}}
@@ -110,7 +110,7 @@ type data struct {
 	integrations *integration.Integrations
 	apiKeys      map[string]*authcore.APIKey
 	apiKeyHash   map[string]string
-	apiKeyNames  map[string]string // lower(name) -> key id; unnamed keys are not in it
+	apiKeyNames  nameIndex
 	refresh      map[string]*authcore.RefreshToken
 	refreshHash  map[string]string
 	refreshPrev  map[string]string
@@ -119,7 +119,7 @@ type data struct {
 	clock        func() time.Time // WithClock; nil: see refresh.go
 	keys         map[string]*authcore.SigningKey
 	keyKids      map[string]string // EffectiveKid -> key id
-	keyNames     map[string]string // lower(name) -> key id; unnamed keys are not in it
+	keyNames     nameIndex
 	eventLogs    map[int64]*authcore.EventLog
 	eventLogSeq  int64
 	logins       loginRing  // loginrecords.go
@@ -605,17 +605,13 @@ func (t *txn) setAPIKey(id string, v *authcore.APIKey) {
 	put := func(k *authcore.APIKey) {
 		if cur, ok := t.d.apiKeys[id]; ok {
 			delete(t.d.apiKeyHash, string(cur.KeyHash))
-			if cur.Name != "" {
-				delete(t.d.apiKeyNames, lower(cur.Name))
-			}
+			t.d.apiKeyNames.drop(cur.Name)
 			delete(t.d.apiKeys, id)
 		}
 		if k != nil {
 			t.d.apiKeys[id] = k
 			t.d.apiKeyHash[string(k.KeyHash)] = id
-			if k.Name != "" {
-				t.d.apiKeyNames[lower(k.Name)] = id
-			}
+			t.d.apiKeyNames.put(k.Name, id)
 		}
 	}
 	put(v)
@@ -629,7 +625,7 @@ func (t *txn) CreateAPIKey(_ context.Context, k *authcore.APIKey) error {
 	if _, ok := t.d.apiKeyHash[string(k.KeyHash)]; ok {
 		return authcore.Duplicate("key")
 	}
-	if t.apiKeyNameTaken(k) {
+	if t.d.apiKeyNames.taken(k.Name, k.ID) {
 		return authcore.Duplicate("name")
 	}
 	t.setAPIKey(k.ID, cloneAPIKey(k))
@@ -658,23 +654,13 @@ func (t *txn) UpdateAPIKey(_ context.Context, k *authcore.APIKey) error {
 	if !ok {
 		return notFound("api key", k.ID)
 	}
-	if t.apiKeyNameTaken(k) {
+	if t.d.apiKeyNames.taken(k.Name, k.ID) {
 		return authcore.Duplicate("name")
 	}
 	c := cloneAPIKey(k)
 	c.KeyHash, c.InsertInstant = cloneBytes(old.KeyHash), old.InsertInstant
 	t.setAPIKey(k.ID, c)
 	return nil
-}
-
-// apiKeyNameTaken reports whether another key than k has k's name in any
-// case (the SQL stores' name_lower index); a key keeps its own.
-func (t *txn) apiKeyNameTaken(k *authcore.APIKey) bool {
-	if k.Name == "" {
-		return false
-	}
-	id, ok := t.d.apiKeyNames[lower(k.Name)]
-	return ok && id != k.ID
 }
 
 func (t *txn) ListAPIKeys(context.Context) ([]*authcore.APIKey, error) {
@@ -704,17 +690,13 @@ func (t *txn) setKey(id string, v *authcore.SigningKey) {
 	put := func(k *authcore.SigningKey) {
 		if cur, ok := t.d.keys[id]; ok {
 			delete(t.d.keyKids, cur.EffectiveKid())
-			if cur.Name != "" {
-				delete(t.d.keyNames, lower(cur.Name))
-			}
+			t.d.keyNames.drop(cur.Name)
 			delete(t.d.keys, id)
 		}
 		if k != nil {
 			t.d.keys[id] = k
 			t.d.keyKids[k.EffectiveKid()] = id
-			if k.Name != "" {
-				t.d.keyNames[lower(k.Name)] = id
-			}
+			t.d.keyNames.put(k.Name, id)
 		}
 	}
 	put(v)
@@ -738,7 +720,7 @@ func (t *txn) CreateKey(_ context.Context, k *authcore.SigningKey) error {
 			return authcore.Duplicate("id")
 		}
 	}
-	if t.keyNameTaken(k) {
+	if t.d.keyNames.taken(k.Name, k.ID) {
 		return authcore.Duplicate("name")
 	}
 	t.setKey(k.ID, cloneKey(k))
@@ -780,22 +762,11 @@ func (t *txn) UpdateKey(_ context.Context, k *authcore.SigningKey) error {
 	if cur.EffectiveKid() != k.EffectiveKid() {
 		return fmt.Errorf("memstore: key %q: an update may not change its kid", k.ID)
 	}
-	if t.keyNameTaken(k) {
+	if t.d.keyNames.taken(k.Name, k.ID) {
 		return authcore.Duplicate("name")
 	}
 	t.setKey(k.ID, cloneKey(k))
 	return nil
-}
-
-// keyNameTaken reports whether another key than k has k's name in any case
-// (the SQL stores' name_lower index). A key keeps its own name, so that a
-// rename to the name it has goes through.
-func (t *txn) keyNameTaken(k *authcore.SigningKey) bool {
-	if k.Name == "" {
-		return false
-	}
-	id, ok := t.d.keyNames[lower(k.Name)]
-	return ok && id != k.ID
 }
 
 func (t *txn) DeleteKey(_ context.Context, id string) error {
@@ -897,5 +868,33 @@ func (s *Store) Stats() Stats {
 		Tenants: len(s.d.tenants), Applications: len(s.d.apps), Users: len(s.d.users), Registrations: regs,
 		Links: links, PendingLinks: len(s.d.pending), RefreshTokens: len(s.d.refresh), Keys: len(s.d.keys),
 		LoginRecords: len(s.d.logins.recs), EventLogs: len(s.d.eventLogs),
+	}
+}
+
+// nameIndex maps a lower-cased name to the id of the record holding it, as
+// the SQL stores' name_lower unique indexes do; unnamed records are not in
+// it. API keys and signing keys each have one.
+type nameIndex map[string]string
+
+// taken reports whether a record other than id holds name in any case. A
+// record keeps its own name, so that a rename to the name it has goes
+// through.
+func (x nameIndex) taken(name, id string) bool {
+	if name == "" {
+		return false
+	}
+	holder, ok := x[lower(name)]
+	return ok && holder != id
+}
+
+func (x nameIndex) put(name, id string) {
+	if name != "" {
+		x[lower(name)] = id
+	}
+}
+
+func (x nameIndex) drop(name string) {
+	if name != "" {
+		delete(x, lower(name))
 	}
 }
