@@ -48,18 +48,14 @@ var (
 	adminErr  error
 )
 
-// Fresh makes an empty schema, dropped when the test ends, and returns a
-// DSN whose search_path is that schema: every test gets a database of its
-// own on one server. Its connections carry appName as their
-// application_name, or the schema's name when appName is "", so that a
-// test watching the server's lock waits can tell its own connections from
-// those of packages tested at the same time. It skips tb as Require does.
-func Fresh(tb testing.TB, appName string) string {
+// Admin returns one pool on the test server, shared by the process: Fresh
+// creates and drops its schemas with it, and a test may act on the server
+// beside its store (a lock held from outside, a raw update). It skips tb as
+// Require does.
+func Admin(tb testing.TB) *sql.DB {
 	tb.Helper()
 	dsn := Require(tb)
 	adminOnce.Do(func() {
-		// One pool for every schema's create and drop: the process's
-		// tests would otherwise open a connection each.
 		adminDB, adminErr = sql.Open("pgx", dsn)
 		if adminErr == nil {
 			adminDB.SetMaxOpenConns(4)
@@ -69,14 +65,27 @@ func Fresh(tb testing.TB, appName string) string {
 	if adminErr != nil {
 		tb.Fatalf("connect to %s: %v", Env, adminErr)
 	}
+	return adminDB
+}
+
+// Fresh makes an empty schema, dropped when the test ends, and returns a
+// DSN whose search_path is that schema: every test gets a database of its
+// own on one server. Its connections carry appName as their
+// application_name, or the schema's name when appName is "", so that a
+// test watching the server's lock waits can tell its own connections from
+// those of packages tested at the same time. It skips tb as Require does.
+func Fresh(tb testing.TB, appName string) string {
+	tb.Helper()
+	dsn := Require(tb)
+	db := Admin(tb)
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	schema := "authcore_test_" + hex.EncodeToString(b[:])
-	if _, err := adminDB.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+	if _, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		tb.Fatalf("create schema %s: %v", schema, err)
 	}
 	tb.Cleanup(func() {
-		if _, err := adminDB.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		if _, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/internal/pgtest"
 	"github.com/authcore/authcore/store/sqlstore"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +34,7 @@ func TestPostgresConfigVersionIgnoresTheWritersSearchPath(t *testing.T) {
 	a0, b0 := version(a), version(b)
 
 	// A session of the server's default search_path.
-	_, err = admin(t, postgresDSN(t)).ExecContext(ctx, `UPDATE `+tenantsA+` SET doc = doc WHERE id = 't'`)
+	_, err = pgtest.Admin(t).ExecContext(ctx, `UPDATE `+tenantsA+` SET doc = doc WHERE id = 't'`)
 	require.NoError(t, err, "a write from another search_path")
 	require.Greater(t, version(a), a0, "A's version moved")
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/authcore/authcore/internal/pgtest"
@@ -19,42 +18,13 @@ func TestMain(m *testing.M) {
 	if crashHelper() {
 		return // crashHelper exits the process itself
 	}
-	code := m.Run()
-	closeAdmin()
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 // postgresDSN returns the DSN of the test server (pgtest.Require).
 func postgresDSN(tb testing.TB) string {
 	tb.Helper()
 	return pgtest.Require(tb)
-}
-
-var (
-	adminOnce sync.Once
-	adminDB   *sql.DB
-	adminErr  error
-)
-
-// admin is one pool on the test server for tests that act on it beside the
-// store (a lock held from outside, a raw update).
-func admin(tb testing.TB, dsn string) *sql.DB {
-	tb.Helper()
-	adminOnce.Do(func() {
-		adminDB, adminErr = sql.Open("pgx", dsn)
-		if adminErr == nil {
-			adminDB.SetMaxOpenConns(4)
-			adminErr = adminDB.PingContext(context.Background())
-		}
-	})
-	require.NoError(tb, adminErr, "connect to %s", pgtest.Env)
-	return adminDB
-}
-
-func closeAdmin() {
-	if adminDB != nil {
-		adminDB.Close()
-	}
 }
 
 // freshPostgres returns a DSN on an empty schema of its own, dropped when

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authcore/authcore/internal/pgtest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,7 +22,7 @@ func TestLockWatchesCountOnlyTheStoresConnections(t *testing.T) {
 	key := rand.Int64()                     // no other test's key
 
 	// An untagged connection, as another package's, holds the key.
-	holder, err := admin(t, dsn).BeginTx(ctx, nil)
+	holder, err := pgtest.Admin(t).BeginTx(ctx, nil)
 	require.NoError(t, err)
 	defer holder.Rollback()
 	_, err = holder.ExecContext(ctx, lock+`$1)`, key)
@@ -38,7 +39,7 @@ func TestLockWatchesCountOnlyTheStoresConnections(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool {
 		var n int
-		err := admin(t, dsn).QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+		err := pgtest.Admin(t).QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
 			WHERE wait_event_type = 'Lock' AND query LIKE $1`, lock+"%").Scan(&n)
 		return err == nil && n > 0
 	}, 30*time.Second, 5*time.Millisecond, "the outsider never waited")
