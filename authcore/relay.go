@@ -189,46 +189,15 @@ func (e *Engine) newRelay(ctx context.Context) *relay {
 // step claims and delivers one batch and says how long to wait before the
 // next (0: at once).
 func (r *relay) step(ctx context.Context) time.Duration {
-	e := r.e
-	r.configureKafka(ctx, e.currentIntegrations(ctx).Kafka)
-	if r.kafkaWanted() && !r.kafkaReady {
-		// Kafka is enabled but this engine cannot publish to it: leave the
-		// lease to an engine that can, rather than hold events back.
-		r.releaseLease(ctx)
-		return r.cfg.PollInterval
-	}
-	if len(r.sinks) == 0 && !r.kafkaWanted() {
-		// Nowhere to deliver to: a claim would acknowledge events that
-		// another engine's publishers on the same database never saw.
-		r.releaseLease(ctx)
-		return r.cfg.PollInterval
+	if wait, ok := r.canDeliver(ctx); !ok {
+		return wait
 	}
 	now := time.Now()
-	batch, err := e.store.ClaimOutbox(ctx, r.cfg.Owner, now.UnixMilli(), r.cfg.LeaseTTL, r.cfg.BatchSize)
-	switch {
-	case errors.Is(err, ErrLeaseHeld), errors.Is(err, ErrConflict):
-		r.lostLease()
-		return r.cfg.PollInterval
-	case err != nil:
-		if ctx.Err() == nil {
-			e.log.WarnContext(ctx, "outbox claim failed", "error", err)
-		}
-		// The claim may have taken the lease all the same (PostgreSQL
-		// committed it, and the answer was lost to the context's end): a
-		// break in holding it, and one to release on the way out, since a
-		// release leaves a lease this relay does not hold alone.
-		r.lostLease()
-		r.holding = true
-		return r.backoff()
-	}
-	r.holding = true
-	if len(batch) == 0 {
-		r.failures = 0
-		return r.cfg.PollInterval
+	batch, wait, ok := r.claim(ctx, now)
+	if !ok {
+		return wait
 	}
 	active := r.activeSinks()
-	var failed error
-	waiting := false // a sink waits for events behind one it refused
 	// One deadline for every sink of the step, half the lease from the
 	// instant the claim was asked for: each sink given half the lease of its
 	// own, one after the other, kept a relay with several slow sinks
@@ -243,60 +212,124 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	// whatever the offset between the clocks.
 	pctx, cancel := context.WithDeadline(ctx, now.Add(r.cfg.LeaseTTL/2))
 	defer cancel()
+	var failed error
+	waiting := false // a sink waits for events behind one it refused
 	for _, s := range active {
-		if s.delivered == nil {
-			s.delivered = map[int64]bool{}
-		}
-		// A Seq below the batch's first is no longer in the outbox.
-		for seq := range s.delivered {
-			if seq < batch[0].Seq {
-				delete(s.delivered, seq)
-			}
-		}
-		pending := make([]*OutboxEvent, 0, len(batch))
-		for _, ev := range batch {
-			if !s.delivered[ev.Seq] {
-				pending = append(pending, ev)
-			}
-		}
-		if len(pending) == 0 {
-			continue
-		}
-		if s.waiting && pending[0].Seq == s.refused {
-			if !r.newBehind(pctx, s, batch, pending) {
-				waiting = true
-				continue
-			}
-			s.waiting = false
-		}
-		if err := pctx.Err(); err != nil {
-			// No time left in this term: a publish begun now could outlast
-			// the lease.
-			failed = fmt.Errorf("%s: not attempted: %w", s.name, err)
-			continue
-		}
-		n, err := publish(pctx, s.pub, pending)
-		n = min(max(n, 0), len(pending))
-		for _, ev := range pending[:n] {
-			s.delivered[ev.Seq] = true
-		}
-		if err != nil || n < len(pending) {
-			if err == nil {
-				err = errors.New("publisher delivered only part of the batch")
-			}
-			if n < len(pending) && r.setAside(pctx, s, batch, pending[n], pending[n+1:], err) {
-				continue
-			}
-			if s.waiting {
-				waiting = true
-				e.log.WarnContext(ctx, "event refused with no event behind it: it is set aside once the publisher takes a later one",
-					"publisher", s.name, "eventId", pending[n].ID, "type", pending[n].Type, "attempts", s.refusals, "error", err)
-				continue
-			}
-			failed = fmt.Errorf("%s: %w", s.name, err)
+		w, err := r.deliver(pctx, s, batch)
+		waiting = waiting || w
+		if err != nil {
+			failed = err
 		}
 	}
-	// An event is acknowledged once every sink has it.
+	r.acknowledge(ctx, active, batch)
+	return r.next(ctx, len(batch), failed, waiting)
+}
+
+// canDeliver reports whether this engine has anywhere to deliver to; when
+// it has not, it leaves the lease to one that has, and wait is the poll.
+func (r *relay) canDeliver(ctx context.Context) (wait time.Duration, ok bool) {
+	r.configureKafka(ctx, r.e.currentIntegrations(ctx).Kafka)
+	if r.kafkaWanted() && !r.kafkaReady {
+		// Kafka is enabled but this engine cannot publish to it: leave the
+		// lease to an engine that can, rather than hold events back.
+		r.releaseLease(ctx)
+		return r.cfg.PollInterval, false
+	}
+	if len(r.sinks) == 0 && !r.kafkaWanted() {
+		// Nowhere to deliver to: a claim would acknowledge events that
+		// another engine's publishers on the same database never saw.
+		r.releaseLease(ctx)
+		return r.cfg.PollInterval, false
+	}
+	return 0, true
+}
+
+// claim takes the lease and the next batch. ok is false when there is
+// nothing to deliver, and wait is then how long to wait.
+func (r *relay) claim(ctx context.Context, now time.Time) (batch []*OutboxEvent, wait time.Duration, ok bool) {
+	batch, err := r.e.store.ClaimOutbox(ctx, r.cfg.Owner, now.UnixMilli(), r.cfg.LeaseTTL, r.cfg.BatchSize)
+	switch {
+	case errors.Is(err, ErrLeaseHeld), errors.Is(err, ErrConflict):
+		r.lostLease()
+		return nil, r.cfg.PollInterval, false
+	case err != nil:
+		if ctx.Err() == nil {
+			r.e.log.WarnContext(ctx, "outbox claim failed", "error", err)
+		}
+		// The claim may have taken the lease all the same (PostgreSQL
+		// committed it, and the answer was lost to the context's end): a
+		// break in holding it, and one to release on the way out, since a
+		// release leaves a lease this relay does not hold alone.
+		r.lostLease()
+		r.holding = true
+		return nil, r.backoff(), false
+	}
+	r.holding = true
+	if len(batch) == 0 {
+		r.failures = 0
+		return nil, r.cfg.PollInterval, false
+	}
+	return batch, 0, true
+}
+
+// deliver offers s the batch's events it does not have yet. waiting is true
+// when s waits for events behind one it refused; err is a failed delivery.
+func (r *relay) deliver(ctx context.Context, s *sink, batch []*OutboxEvent) (waiting bool, err error) {
+	if s.delivered == nil {
+		s.delivered = map[int64]bool{}
+	}
+	// A Seq below the batch's first is no longer in the outbox.
+	for seq := range s.delivered {
+		if seq < batch[0].Seq {
+			delete(s.delivered, seq)
+		}
+	}
+	pending := make([]*OutboxEvent, 0, len(batch))
+	for _, ev := range batch {
+		if !s.delivered[ev.Seq] {
+			pending = append(pending, ev)
+		}
+	}
+	if len(pending) == 0 {
+		return false, nil
+	}
+	if s.waiting && pending[0].Seq == s.refused {
+		if !r.newBehind(ctx, s, batch, pending) {
+			return true, nil
+		}
+		s.waiting = false
+	}
+	if err := ctx.Err(); err != nil {
+		// No time left in this term: a publish begun now could outlast
+		// the lease.
+		return false, fmt.Errorf("%s: not attempted: %w", s.name, err)
+	}
+	n, err := publish(ctx, s.pub, pending)
+	n = min(max(n, 0), len(pending))
+	for _, ev := range pending[:n] {
+		s.delivered[ev.Seq] = true
+	}
+	if err == nil && n == len(pending) {
+		return false, nil
+	}
+	err = refusalOf(err)
+	// A publisher may report an error with every event delivered: nothing
+	// was refused, so there is nothing to set aside or wait with.
+	if n < len(pending) {
+		if r.setAside(ctx, s, batch, pending[n], pending[n+1:], err) {
+			return false, nil
+		}
+		if s.waiting {
+			r.e.log.WarnContext(ctx, "event refused with no event behind it: it is set aside once the publisher takes a later one",
+				"publisher", s.name, "eventId", pending[n].ID, "type", pending[n].Type, "attempts", s.refusals, "error", err)
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%s: %w", s.name, err)
+}
+
+// acknowledge removes from the outbox the batch's events every sink has.
+func (r *relay) acknowledge(ctx context.Context, active []*sink, batch []*OutboxEvent) {
 	var seqs []int64
 	for _, ev := range batch {
 		all := true
@@ -309,18 +342,23 @@ func (r *relay) step(ctx context.Context) time.Duration {
 	}
 	// Delivered events are acknowledged even when ctx just ended: else a
 	// relay stopped between the two would have them published again.
-	actx, cancelAck := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	if err := e.store.AckOutbox(actx, seqs); err != nil {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.e.store.AckOutbox(actx, seqs); err != nil {
 		// Delivered but not acknowledged: the events go out again.
-		e.log.WarnContext(ctx, "outbox acknowledgement failed", "error", err)
-	} else {
-		for _, s := range active {
-			for _, seq := range seqs {
-				delete(s.delivered, seq)
-			}
+		r.e.log.WarnContext(ctx, "outbox acknowledgement failed", "error", err)
+		return
+	}
+	for _, s := range active {
+		for _, seq := range seqs {
+			delete(s.delivered, seq)
 		}
 	}
-	cancelAck()
+}
+
+// next is the wait after a batch of n events was delivered, failed to be,
+// or left a sink waiting.
+func (r *relay) next(ctx context.Context, n int, failed error, waiting bool) time.Duration {
 	if failed != nil {
 		if ctx.Err() == nil {
 			r.reportFailure(ctx, failed)
@@ -335,11 +373,11 @@ func (r *relay) step(ctx context.Context) time.Duration {
 		return r.cfg.PollInterval
 	}
 	if r.failures > 0 {
-		e.log.InfoContext(ctx, "event delivery recovered")
-		e.writeEventLog(ctx, EventLogInformation, "Event delivery recovered after %d failed attempts.", r.failures)
+		r.e.log.InfoContext(ctx, "event delivery recovered")
+		r.e.writeEventLog(ctx, EventLogInformation, "Event delivery recovered after %d failed attempts.", r.failures)
 	}
 	r.failures = 0
-	if len(batch) == r.cfg.BatchSize {
+	if n == r.cfg.BatchSize {
 		return 0
 	}
 	return r.cfg.PollInterval
