@@ -135,6 +135,10 @@ test('retrieveIdentityProvider, retrieveIdentityProviderByType, retrieveIdentity
   // A type authcore does not implement is as absent as on a FusionAuth that
   // has none configured.
   await expectFailure(client.retrieveIdentityProviderByType('Google'), 404);
+  // A value that is no IdentityProviderType (the enum's case is exact) does
+  // not convert: a 400 that names the parameter, not a 404.
+  const typo = await expectFailure(client.retrieveIdentityProviderByType('twitter'), 400);
+  assert.equal(typo.exception.fieldErrors.type[0].code, '[couldNotConvert]type');
   // An unknown id.
   await expectFailure(client.retrieveIdentityProvider(randomUUID()), 404);
 });

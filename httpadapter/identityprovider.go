@@ -2,6 +2,8 @@ package httpadapter
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
@@ -45,12 +47,34 @@ func providerTarget(r *http.Request) (string, error) {
 	if err != nil || id != "" {
 		return id, err
 	}
-	if typ := r.URL.Query().Get("type"); typ != "" {
+	typ, err := providerTypeQuery(r)
+	if err != nil {
+		return "", err
+	}
+	if typ != "" {
 		return typeToID(typ)
 	}
 	var e validation.Errors
 	e.Field("identityProviderId", validation.KindMissing, "You must specify the identity provider by id on the URI or by ?type=.")
 	return "", &e
+}
+
+// providerTypes are the values ?type= converts to: FusionAuth reads it as its
+// IdentityProviderType enum, exact case.
+var providerTypes = authcore.IdentityProviderTypes()
+
+// providerTypeQuery reads ?type=. Absent, empty, "null" or "undefined" (the
+// TypeScript client's omitted argument, jwtQuery) is "". A value that is none
+// of FusionAuth's types does not convert, [couldNotConvert]type, as a UUID
+// parameter that is no UUID: answered 404 it read as "no such provider" and
+// hid the caller's typo ("twitter"). A type authcore lacks stays a 404.
+func providerTypeQuery(r *http.Request) (string, error) {
+	typ := jwtQuery(r, "type")
+	if typ == "" || slices.Contains(providerTypes, typ) {
+		return typ, nil
+	}
+	return "", fieldError("type", validation.KindCouldNotConvert,
+		"Invalid [type] parameter. It must be one of ["+strings.Join(providerTypes, ", ")+"].")
 }
 
 func typeToID(typ string) (string, error) {
@@ -92,7 +116,11 @@ func (h *Handler) getIdentityProvider(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *Handler) getIdentityProviders(w http.ResponseWriter, r *http.Request) error {
-	if typ := r.URL.Query().Get("type"); typ != "" {
+	typ, err := providerTypeQuery(r)
+	if err != nil {
+		return err
+	}
+	if typ != "" {
 		p, err := h.engine.IdentityProviderByType(r.Context(), typ)
 		if err != nil {
 			return err
