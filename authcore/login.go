@@ -597,8 +597,22 @@ func (lg *login) registration(ctx context.Context, tx Store, user *User, created
 		}
 	}
 	lg.registered = reg != nil
-	if reg != nil || !lg.eff.CreateRegistration {
+	if reg != nil {
 		return regs, reg, false, nil
+	}
+	if !lg.eff.CreateRegistration {
+		// The user stays unregistered (202): nothing the login writes
+		// names the application, so no store refuses it when the
+		// application was deleted after lg.app was read, and the token
+		// would be for an application gone. Read it here, as a new
+		// registration's default roles are (a shared lock on PostgreSQL
+		// keeps its delete out until the commit); only this path pays.
+		if _, err := getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
+			return nil, nil, false, errLoginApplication()
+		} else if err != nil {
+			return nil, nil, false, err
+		}
+		return regs, nil, false, nil
 	}
 	// The default roles as stored now, read (and on PostgreSQL locked) in
 	// this transaction: lg.app was read before Twitter answered, and a role
