@@ -101,11 +101,20 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	}
 	authTime, _ := claims["auth_time"].(float64)
 	exp, _ := claims["exp"].(float64) // present: checkTimes requires it
-	out.Token, _, err = e.issueAccessToken(ctx, e.store, cfg, TokenRequest{
+	tr := TokenRequest{
 		Tenant: tenant, Application: app, User: user, Registration: reg,
 		AuthenticationType: AuthenticationTypeJWTSSO, RefreshTokenID: sid, AuthTime: int64(authTime),
 		// FusionAuth: "the same expiration of the one provided".
 		expiresAt: int64(exp),
+	}
+	// The refresh token is committed by now: a lost race creating the
+	// tenant's first key runs the signing again, not the exchange, as a
+	// login's does. Answered 409, the refresh token stored was never
+	// handed out.
+	err = retryConflicts(ctx, func() error {
+		var err error
+		out.Token, _, err = e.issueAccessToken(ctx, e.store, cfg, tr)
+		return err
 	})
 	if errors.Is(err, ErrNotFound) {
 		// Signing reads the store only to make the tenant's first key, in
