@@ -963,6 +963,14 @@ func twitterImageURL(s string) string {
 }
 
 func (lg *login) createPending(ctx context.Context, tx Store, now int64) (*LoginResponse, error) {
+	// The pending link names the application, but no store holds it to
+	// one: an application deleted after lg.app was read is looked for
+	// here, and the login refused as one gone from the start.
+	if _, err := getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
+		return nil, errLoginApplication()
+	} else if err != nil {
+		return nil, err
+	}
 	p := &PendingLink{
 		ID: lg.engine.newID(), TenantID: lg.tenant.ID, ApplicationID: lg.app.ID,
 		IdentityProviderID: twitter.ProviderID, IdentityProviderUserID: lg.tuser.IDStr,

@@ -107,6 +107,11 @@ func TestDeleteDuringLoginLeavesNothing(t *testing.T) {
 			return e.DeleteIdentityProvider(ctx, twitter.ProviderID)
 		}},
 		{"tenant deleted, pending link", "CreatePendingLink", "[invalid]applicationId", deleteTenant},
+		// A pending link names its application, which no store holds it
+		// to: it was stored, and the login answered 232.
+		{"application deleted, pending link", "CreatePendingLink", "[invalid]applicationId", func(ctx context.Context, e *authcore.Engine, _ string) error {
+			return e.DeleteApplication(ctx, appID)
+		}},
 		// An application without default roles is not read again in the
 		// transaction (login.go): the store's refusal of the new user (its
 		// tenant gone) or of the registration (its application gone) was a
