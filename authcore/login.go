@@ -607,9 +607,7 @@ func (lg *login) registration(ctx context.Context, tx Store, user *User, created
 		// would be for an application gone. Read it here, as a new
 		// registration's default roles are (a shared lock on PostgreSQL
 		// keeps its delete out until the commit); only this path pays.
-		if _, err := getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
-			return nil, nil, false, errLoginApplication()
-		} else if err != nil {
+		if _, err := lg.currentApplication(ctx, tx); err != nil {
 			return nil, nil, false, err
 		}
 		return regs, nil, false, nil
@@ -621,9 +619,7 @@ func (lg *login) registration(ctx context.Context, tx Store, user *User, created
 	// go stale, and the read (a statement on the SQL stores) is saved.
 	app := lg.app
 	if len(DefaultRoles(lg.app)) > 0 {
-		if app, err = getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
-			return nil, nil, false, errLoginApplication()
-		} else if err != nil {
+		if app, err = lg.currentApplication(ctx, tx); err != nil {
 			return nil, nil, false, err
 		}
 	}
@@ -784,6 +780,17 @@ func getApplicationShared(ctx context.Context, tx Store, id string) (*Applicatio
 		return sh.GetApplicationShared(ctx, id)
 	}
 	return tx.GetApplication(ctx, id)
+}
+
+// currentApplication reads the login's application again, in its
+// transaction and shared (getApplicationShared): one deleted after lg.app
+// was read refuses the login as one gone from the start.
+func (lg *login) currentApplication(ctx context.Context, tx Store) (*Application, error) {
+	app, err := getApplicationShared(ctx, tx, lg.app.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, errLoginApplication()
+	}
+	return app, err
 }
 
 // reconcileMemo is what a reconcile function was given and what it made of
@@ -966,9 +973,7 @@ func (lg *login) createPending(ctx context.Context, tx Store, now int64) (*Login
 	// The pending link names the application, but no store holds it to
 	// one: an application deleted after lg.app was read is looked for
 	// here, and the login refused as one gone from the start.
-	if _, err := getApplicationShared(ctx, tx, lg.app.ID); errors.Is(err, ErrNotFound) {
-		return nil, errLoginApplication()
-	} else if err != nil {
+	if _, err := lg.currentApplication(ctx, tx); err != nil {
 		return nil, err
 	}
 	p := &PendingLink{
