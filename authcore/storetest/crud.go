@@ -1281,4 +1281,42 @@ var eventLogCases = []testCase{
 			require.Equal(t, tc.want, got, tc.name)
 		}
 	}},
+	{"event log/a message pattern longer than SQLite's LIKE takes is searched as any other", func(t *testing.T, f *fixture) {
+		// SQLite refuses a LIKE pattern over 50,000 bytes ("LIKE or GLOB
+		// pattern too complex", a bound sqlite3_limit cannot raise): the
+		// search failed there, a 500 for a long search.message, where
+		// memstore and PostgreSQL answered.
+		ctx := f.ctx
+		long := strings.Repeat("Ab", 30_000)
+		hit := &authcore.EventLog{InsertInstant: f.now, Message: "start " + long + " end", Type: authcore.EventLogError}
+		twin := &authcore.EventLog{InsertInstant: f.now + 1, Message: "START " + long + " END", Type: authcore.EventLogDebug}
+		near := &authcore.EventLog{InsertInstant: f.now + 2, Message: "start " + long[1:] + " end", Type: authcore.EventLogError}
+		short := &authcore.EventLog{InsertInstant: f.now + 3, Message: "start end", Type: authcore.EventLogError}
+		for _, e := range []*authcore.EventLog{hit, twin, near, short} {
+			require.NoError(t, f.s.CreateEventLog(ctx, e))
+		}
+		upper := strings.ToUpper(long)
+		tests := []struct {
+			name      string
+			q         authcore.EventLogQuery
+			wantTotal int
+			want      []*authcore.EventLog
+		}{
+			{"contains, any case", authcore.EventLogQuery{Message: "*" + upper + "*", Limit: 10}, 2, []*authcore.EventLog{twin, hit}},
+			{"equal, any case", authcore.EventLogQuery{Message: "START " + upper + " END", Limit: 10}, 2, []*authcore.EventLog{twin, hit}},
+			{"wildcards between the parts", authcore.EventLogQuery{Message: "s*" + long + "*d", Limit: 10}, 2, []*authcore.EventLog{twin, hit}},
+			{"with other filters", authcore.EventLogQuery{Message: "*" + long + "*", Type: authcore.EventLogError, Limit: 10}, 1, []*authcore.EventLog{hit}},
+			{"a page of them, oldest first", authcore.EventLogQuery{Message: "*" + long + "*", Asc: true, Offset: 1, Limit: 1}, 2, []*authcore.EventLog{twin}},
+			{"by message", authcore.EventLogQuery{Message: "*" + long + "*", OrderBy: authcore.EventLogOrderMessage, Limit: 10}, 2, []*authcore.EventLog{twin, hit}},
+			{"past the end", authcore.EventLogQuery{Message: "*" + long + "*", Offset: 5, Limit: 10}, 2, []*authcore.EventLog{}},
+			{"no match", authcore.EventLogQuery{Message: "*" + long + "x*", Limit: 10}, 0, []*authcore.EventLog{}},
+			{"LIKE's wildcards match themselves", authcore.EventLogQuery{Message: "*" + long + "_%*", Limit: 10}, 0, []*authcore.EventLog{}},
+		}
+		for _, tc := range tests {
+			got, total, err := f.s.SearchEventLogs(ctx, tc.q)
+			require.NoError(t, err, tc.name)
+			require.Equal(t, tc.wantTotal, total, tc.name)
+			require.Equal(t, tc.want, got, tc.name)
+		}
+	}},
 }

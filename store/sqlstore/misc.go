@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/integration"
@@ -550,9 +551,20 @@ func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*
 		where = append(where, "type = ?")
 		args = append(args, q.Type)
 	}
+	var pattern string
 	if q.Message != "" {
+		pattern = likePattern(q.Message)
+	}
+	longPattern := t.s.dialect == SQLite && len(pattern) > sqliteMaxLikePattern
+	switch {
+	case longPattern:
+		// SQLite refuses the pattern: match in Go (searchEventLogsInGo),
+		// among the messages long enough to hold its characters.
+		where = append(where, "length(message_lower) >= ?")
+		args = append(args, utf8.RuneCountInString(strings.ReplaceAll(authcore.EventLogSearchKey(q.Message), "*", "")))
+	case q.Message != "":
 		where = append(where, `message_lower LIKE ? ESCAPE '\'`)
-		args = append(args, likePattern(q.Message))
+		args = append(args, pattern)
 	}
 	if q.Start != 0 {
 		where = append(where, "insert_instant >= ?")
@@ -565,10 +577,6 @@ func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM event_logs`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, t.s.mapErr(ctx, err)
 	}
 	limit, offset := q.Limit, q.Offset
 	if limit <= 0 {
@@ -594,10 +602,65 @@ func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*
 	case authcore.EventLogOrderType:
 		order = "type" + collate + dir
 	}
+	if longPattern {
+		return t.searchEventLogsInGo(ctx, q.Message, `SELECT id, message_lower, doc FROM event_logs`+cond+` ORDER BY `+order+`, id`+dir, args, offset, limit)
+	}
+	var total int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM event_logs`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, t.s.mapErr(ctx, err)
+	}
 	out, err := t.eventLogs(ctx, `SELECT id, doc FROM event_logs`+cond+` ORDER BY `+order+`, id`+dir+` LIMIT ? OFFSET ?`,
 		append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// sqliteMaxLikePattern is the longest LIKE pattern SQLite takes, in bytes
+// (SQLITE_MAX_LIKE_PATTERN_LENGTH): a longer one fails its statement ("LIKE
+// or GLOB pattern too complex"), and sqlite3_limit cannot raise the bound.
+const sqliteMaxLikePattern = 50000
+
+// searchEventLogsInGo answers a search whose message pattern SQLite's LIKE
+// cannot take: query (the other filters, in the search's order, without a
+// page) yields id, message_lower and doc; the pattern is matched here, as
+// memstore matches it, and the page is cut from the matches. A pattern that
+// long holds thousands of characters, which the query's length filter
+// already asks of every message it reads.
+func (t *tx) searchEventLogsInGo(ctx context.Context, pattern, query string, args []any, offset, limit int) ([]*authcore.EventLog, int, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []*authcore.EventLog{}
+	total := 0
+	for rows.Next() {
+		var id int64
+		var key string
+		var doc []byte
+		if err := rows.Scan(&id, &key, &doc); err != nil {
+			return nil, 0, t.s.mapErr(ctx, err)
+		}
+		// key is the message's EventLogSearchKey, which the match computes
+		// again and finds unchanged.
+		if !authcore.MatchEventLogMessage(pattern, key) {
+			continue
+		}
+		total++
+		if total <= offset || len(out) >= limit {
+			continue
+		}
+		e := new(authcore.EventLog)
+		if err := decodeDoc(doc, e); err != nil {
+			return nil, 0, fmt.Errorf("sqlstore: decode event log %d: %w", id, err)
+		}
+		e.ID = id
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, t.s.mapErr(ctx, t.note(err))
 	}
 	return out, total, nil
 }
