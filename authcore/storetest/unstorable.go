@@ -11,9 +11,10 @@ import (
 
 // unstorableCases: a lookup or a delete by text that no stored value holds
 // (U+0000, bytes that are not UTF-8) finds nothing, on every store, and
-// leaves the transaction it ran in usable. PostgreSQL refuses such text in a
-// statement, which aborted the transaction and answered a bare driver error
-// where memstore and SQLite answered ErrNotFound.
+// leaves the transaction it ran in usable; so does an update of an object
+// such text names. PostgreSQL refuses such text in a statement, which
+// aborted the transaction and answered a bare driver error where memstore
+// and SQLite answered ErrNotFound (or an empty list).
 var unstorableCases = []testCase{
 	{"lookup/text no store holds finds nothing", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
@@ -47,6 +48,23 @@ var unstorableCases = []testCase{
 					},
 					"GetAPIKey":    func() error { _, err := tx.GetAPIKey(ctx, bad); return err },
 					"UpdateAPIKey": func() error { return tx.UpdateAPIKey(ctx, &authcore.APIKey{ID: bad, KeyHash: []byte("x")}) },
+					// An update names its object as a lookup does.
+					"UpdateTenant":      func() error { return tx.UpdateTenant(ctx, &authcore.Tenant{ID: bad, Name: "Other"}) },
+					"UpdateApplication": func() error { return tx.UpdateApplication(ctx, &authcore.Application{ID: bad, TenantID: tn.ID}) },
+					"UpdateUser":        func() error { return tx.UpdateUser(ctx, &authcore.User{ID: bad, TenantID: tn.ID}) },
+					"UpdateRegistration": func() error {
+						return tx.UpdateRegistration(ctx, &authcore.UserRegistration{ID: id(), UserID: u.ID, ApplicationID: bad})
+					},
+					"UpdateLink": func() error {
+						return tx.UpdateLink(ctx, &authcore.IdentityProviderLink{TenantID: tn.ID, IdentityProviderID: provider, IdentityProviderUserID: bad, UserID: u.ID})
+					},
+					"UpdateIdentityProvider": func() error {
+						return tx.UpdateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: bad, Type: "Twitter"})
+					},
+					"UpdateRefreshToken": func() error {
+						return tx.UpdateRefreshToken(ctx, &authcore.RefreshToken{ID: bad, UserID: u.ID, ApplicationID: app.ID, TokenHash: []byte("h")})
+					},
+					"UpdateKey": func() error { return tx.UpdateKey(ctx, &authcore.SigningKey{ID: bad}) },
 				}
 				for name, lookup := range lookups {
 					requireNotFound(t, lookup(), "%s(%q)", name, bad)
@@ -78,6 +96,13 @@ var unstorableCases = []testCase{
 				tokens, err := tx.ListRefreshTokens(ctx, bad)
 				require.NoError(t, err, "ListRefreshTokens(%q)", bad)
 				require.Empty(t, tokens)
+				appRegs, err := tx.ListApplicationRegistrations(ctx, bad)
+				require.NoError(t, err, "ListApplicationRegistrations(%q)", bad)
+				require.Empty(t, appRegs)
+				entries, total, err := tx.SearchEventLogs(ctx, authcore.EventLogQuery{Type: bad})
+				require.NoError(t, err, "SearchEventLogs(type %q)", bad)
+				require.Empty(t, entries)
+				require.Zero(t, total)
 				// The transaction is still usable: it reads and writes.
 				got, err := tx.GetUser(ctx, u.ID)
 				if err != nil {

@@ -90,7 +90,9 @@ func getList[T any](ctx context.Context, t *tx, what, query string, args ...any)
 // one whose text holds U+0000 or bytes that are not UTF-8 cannot: no
 // stored text holds them, and the server refuses the statement (aborting
 // the transaction it runs in) where memstore and SQLite find nothing. Such
-// a lookup is not sent, and answers as one that found nothing.
+// a lookup is not sent, and answers as one that found nothing; so does an
+// update or a delete of the object such text names, and a list or search
+// filtered by it.
 func (t *tx) canMatch(args []any) bool {
 	return t.s.dialect != Postgres || pgText(args)
 }

@@ -113,6 +113,9 @@ func (t *tx) ListLinksUnlocked(ctx context.Context, userID, providerID string) (
 // UpdateLink refuses to move a link to another user (ErrConflict), as
 // memstore does.
 func (t *tx) UpdateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
+	if !t.canMatch([]any{l.TenantID, l.IdentityProviderID, l.IdentityProviderUserID}) {
+		return notFound("link", l.IdentityProviderUserID)
+	}
 	doc, err := encode("link", l)
 	if err != nil {
 		return err

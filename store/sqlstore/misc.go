@@ -55,6 +55,9 @@ func (t *tx) ListIdentityProviders(ctx context.Context) ([]*authcore.IdentityPro
 }
 
 func (t *tx) UpdateIdentityProvider(ctx context.Context, p *authcore.IdentityProviderRecord) error {
+	if !t.canMatch([]any{p.ID}) {
+		return notFound("identity provider", p.ID)
+	}
 	doc, err := encode("identity provider", p)
 	if err != nil {
 		return err
@@ -319,6 +322,9 @@ func (t *tx) ListRefreshTokens(ctx context.Context, userID string) ([]*authcore.
 }
 
 func (t *tx) UpdateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
+	if !t.canMatch([]any{r.ID}) {
+		return notFound("refresh token", r.ID)
+	}
 	doc, err := encode("refresh token", r)
 	if err != nil {
 		return err
@@ -443,6 +449,9 @@ func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 // key to another kid behind the unique index's checks (CreateKey's). The
 // name goes through the name_lower index, which refuses another key's.
 func (t *tx) UpdateKey(ctx context.Context, k *authcore.SigningKey) error {
+	if !t.canMatch([]any{k.ID}) {
+		return notFound("key", k.ID)
+	}
 	doc, err := encode("key", k)
 	if err != nil {
 		return err
@@ -545,6 +554,9 @@ func (t *tx) eventLogs(ctx context.Context, query string, args ...any) ([]*authc
 // transaction an entry written between them may make the total differ from
 // the page by one, which a log search tolerates.
 func (t *tx) SearchEventLogs(ctx context.Context, q authcore.EventLogQuery) ([]*authcore.EventLog, int, error) {
+	if !t.canMatch([]any{q.Type}) {
+		return []*authcore.EventLog{}, 0, nil // no entry has that type
+	}
 	var where []string
 	var args []any
 	if q.Type != "" {

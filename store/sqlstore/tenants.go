@@ -45,6 +45,9 @@ func (t *tx) ListTenants(ctx context.Context) ([]*authcore.Tenant, error) {
 }
 
 func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
+	if !t.canMatch([]any{v.ID}) {
+		return notFound("tenant", v.ID)
+	}
 	doc, err := encode("tenant", v)
 	if err != nil {
 		return err
@@ -133,6 +136,9 @@ func (t *tx) ListApplications(ctx context.Context, tenantID string) ([]*authcore
 }
 
 func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) error {
+	if !t.canMatch([]any{v.ID}) {
+		return notFound("application", v.ID)
+	}
 	doc, err := encode("application", v)
 	if err != nil {
 		return err

@@ -89,6 +89,9 @@ func (t *tx) getUserByUsername(ctx context.Context, tenantID, username, lock str
 // UpdateUser refuses to move a user to another tenant (ErrConflict), as
 // memstore does: the user's links and registrations belong to its tenant.
 func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
+	if !t.canMatch([]any{v.ID}) {
+		return notFound("user", v.ID)
+	}
 	doc, err := userDoc(v)
 	if err != nil {
 		return err
@@ -211,6 +214,9 @@ func (t *tx) ListRegistrations(ctx context.Context, userID string) ([]*authcore.
 }
 
 func (t *tx) ListApplicationRegistrations(ctx context.Context, applicationID string) ([]*authcore.UserRegistration, error) {
+	if !t.canMatch([]any{applicationID}) {
+		return []*authcore.UserRegistration{}, nil
+	}
 	rows, err := t.query(ctx, `SELECT user_id, doc FROM registrations WHERE application_id = ? ORDER BY user_id`+t.lock(), applicationID)
 	if err != nil {
 		return nil, err
@@ -237,6 +243,9 @@ func (t *tx) ListApplicationRegistrations(ctx context.Context, applicationID str
 }
 
 func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	if !t.canMatch([]any{r.UserID, r.ApplicationID}) {
+		return notFound("registration", r.UserID+"/"+r.ApplicationID)
+	}
 	doc, err := encode("registration", r)
 	if err != nil {
 		return err
