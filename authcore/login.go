@@ -187,8 +187,13 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 		if errors.Is(err, twitter.ErrRefused) {
 			kind = ErrIdentityProviderRefused
 		}
-		e.writeEventLog(ctx, EventLogError, "Twitter login for application [%s] failed: %v", app.ID, err)
-		e.emitTwitterRefusal(ctx, req, app, kind) // loginevents.go
+		// A caller gone while Twitter was asked (a closed browser) is no
+		// failure an operator or a subscriber can act on: recorded, each
+		// abandoned login read as Twitter being down.
+		if !errors.Is(ctx.Err(), context.Canceled) {
+			e.writeEventLog(ctx, EventLogError, "Twitter login for application [%s] failed: %v", app.ID, err)
+			e.emitTwitterRefusal(ctx, req, app, kind) // loginevents.go
+		}
 		// Both wrapped: a Go caller may want the *twitter.Error (its Op and
 		// Status) or the context error behind an unavailable Twitter.
 		return nil, fmt.Errorf("%w: %w", kind, err)
