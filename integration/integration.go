@@ -2,6 +2,7 @@ package integration
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/authcore/authcore/validation"
@@ -154,7 +155,7 @@ func Validate(in Integrations) error {
 	case cs.URL == "":
 		errs.Blank("integrations.cleanspeak.url")
 	case !isHTTPURL(cs.URL):
-		errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL.")
+		errs.Invalid("integrations.cleanspeak.url", "The [integrations.cleanspeak.url] property must be an absolute http or https URL with a host, and a port from 1 to 65535 if it names one.")
 	}
 	// The key travels in CleanSpeak's Authorization header. One holding a
 	// control character (a newline pasted with it) cannot be sent at all:
@@ -214,12 +215,22 @@ func IsTopicName(s string) bool {
 	return true
 }
 
-// isHTTPURL reports whether s is an absolute http(s) URL that names a host.
-// The host name, not the authority: "http://:8001" has an authority and no
-// host, and Go dials such an address on the local machine.
+// isHTTPURL reports whether s is an absolute http(s) URL that names a host
+// and, when it names a port, one that can be dialled. The host name, not the
+// authority: "http://:8001" has an authority and no host, and Go dials such
+// an address on the local machine. url.Parse takes any digits as a port, but
+// the dialer refuses one above 65535 and nothing listens on port 0, so such
+// a URL failed every call and kept every username PENDING.
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return false
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		return err == nil && n >= 1 && n <= 65535
+	}
+	return true
 }
 
 // isHeaderValue reports whether s can be sent as an HTTP header value: no

@@ -28,6 +28,12 @@ func TestValidate(t *testing.T) {
 		// An authority without a host: Go would dial the local machine.
 		{"cleanspeak url without a host", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://:8001"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		{"cleanspeak url with user info only", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "https://user@:443/"}}, []string{"[invalid]integrations.cleanspeak.url"}},
+		// Go's dialer refuses a port outside 1..65535 (0 is no port to
+		// connect to): every username would be kept PENDING.
+		{"cleanspeak url with a port above 65535", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://cs:65536"}}, []string{"[invalid]integrations.cleanspeak.url"}},
+		{"cleanspeak url with port 0", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "https://cs:0/"}}, []string{"[invalid]integrations.cleanspeak.url"}},
+		{"cleanspeak url with port 65535", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://cs:65535"}}, nil},
+		{"cleanspeak url with an empty port", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "http://cs:/"}}, nil},
 		{"cleanspeak ftp url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "ftp://x"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		// The url is a java.net.URI in FusionAuth's domain: one that is not
 		// a URI is refused as it is read, enabled or not.
