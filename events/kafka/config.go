@@ -30,7 +30,7 @@ var SupportedKeys = map[string]string{
 	"max.block.ms":                          "how long one delivery attempt of a batch may block before the relay backs off and retries",
 	"delivery.timeout.ms":                   "how long a record may wait to be delivered",
 	"max.request.size":                      "the largest batch sent",
-	"retries":                               "how many times a record is tried",
+	"retries":                               "how many times a failed record is tried again (0: tried once; default: without limit)",
 	"security.protocol":                     "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL",
 	"sasl.mechanism":                        "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
 	"sasl.jaas.config":                      `the username="…" and password="…" of a PlainLoginModule or ScramLoginModule entry`,
@@ -161,9 +161,11 @@ func ProducerOptions(producer map[string]string) ([]kgo.Opt, Settings, []string,
 				ignored = append(ignored, k+" (not a number)")
 				continue
 			}
-			if n > 0 {
-				opts = append(opts, kgo.RecordRetries(n))
-			}
+			// Kafka's retries counts the tries after the first, as
+			// franz-go's RecordRetries does: 0 is one try. It is applied
+			// as given, 0 included, or franz-go's unlimited default would
+			// stand for a producer configured not to retry.
+			opts = append(opts, kgo.RecordRetries(n))
 		case "security.protocol":
 			protocol = strings.ToUpper(v)
 		case "sasl.mechanism", "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.certificates",

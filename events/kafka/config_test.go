@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/authcore/authcore/events/kafka"
 )
@@ -83,5 +84,22 @@ func TestConfigErrorsQuoteNoValue(t *testing.T) {
 		_, _, _, err := kafka.ProducerOptions(producer)
 		require.Error(t, err)
 		require.NotContains(t, err.Error(), secret)
+	}
+}
+
+// retries is Kafka's number of retries after the first try, so 0 means one
+// try and no retry. It was read as "not given" and left franz-go's
+// unlimited default in place, without saying so: a producer configured not
+// to retry retried for ever.
+func TestRetriesZeroMeansNoRetry(t *testing.T) {
+	for v, want := range map[string]int64{"0": 0, "3": 3} {
+		opts, _, ignored, err := kafka.ProducerOptions(map[string]string{"bootstrap.servers": "k:9092", "retries": v})
+		require.NoError(t, err)
+		require.Empty(t, ignored)
+		cl, err := kgo.NewClient(opts...)
+		require.NoError(t, err)
+		got := cl.OptValue(kgo.RecordRetries)
+		cl.Close()
+		require.Equal(t, want, got, "retries=%s", v)
 	}
 }
