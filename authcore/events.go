@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -438,12 +440,17 @@ func (e *Engine) cachedIntegrationsNoWait() integration.Integrations {
 }
 
 // integrationsChanged is called after this engine stored new integrations,
-// with writingIntegrations held since before the store write.
+// with writingIntegrations held since before the store write. It caches a
+// copy: the caller returns in to its own caller, whose changes to the
+// producer map or the application ids must not reach the relay, which reads
+// the cache from its own goroutine.
 func (e *Engine) integrationsChanged(in integration.Integrations) {
 	var gen uint64
 	if c := e.ext.integrations.Load(); c != nil {
 		gen = c.gen
 	}
+	in.Kafka.Producer = maps.Clone(in.Kafka.Producer)
+	in.CleanSpeak.ApplicationIDs = slices.Clone(in.CleanSpeak.ApplicationIDs)
 	e.ext.integrations.Store(&cachedIntegrations{in: in, at: time.Now(), gen: gen + 1})
 	select {
 	case e.ext.changed <- struct{}{}:

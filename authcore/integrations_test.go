@@ -2,6 +2,7 @@ package authcore_test
 
 import (
 	"context"
+	"maps"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,4 +55,66 @@ func TestIntegrationsRefreshKeepsANewerWrite(t *testing.T) {
 	require.Eventually(t, func() bool { return !e.RefreshingIntegrations() }, 5*time.Second, time.Millisecond)
 
 	assert.True(t, e.CachedIntegrations().Kafka.Enabled, "the refresh that read before the PUT replaced the PUT's value in the cache")
+}
+
+// configRecorder is a KafkaPublisher that reports each configuration the
+// relay gives it.
+type configRecorder struct{ configured chan integration.Kafka }
+
+func (k *configRecorder) Publish(_ context.Context, evs []*authcore.OutboxEvent) (int, error) {
+	return len(evs), nil
+}
+
+func (k *configRecorder) Configure(_ context.Context, cfg integration.Kafka) ([]string, error) {
+	cfg.Producer = maps.Clone(cfg.Producer)
+	select {
+	case k.configured <- cfg:
+	default:
+	}
+	return nil, nil
+}
+
+func (k *configRecorder) Close() error { return nil }
+
+// The integrations UpdateIntegrations and PatchIntegrations return are the
+// caller's: changing them (to build the next change, say) changes nothing
+// the engine acts on. The engine cached the very value it returned, so the
+// producer map was shared: the relay configured Kafka with a broker no
+// store held, and a caller writing the map while the relay read it was a
+// data race (a fatal concurrent map access).
+func TestReturnedIntegrationsAreTheCallers(t *testing.T) {
+	kafkaOn := integration.Integrations{Kafka: integration.Kafka{Enabled: true, DefaultTopic: "events", Producer: map[string]string{"bootstrap.servers": "kafka:9092"}}}
+	for name, write := range map[string]func(context.Context, *authcore.Engine) (integration.Integrations, error){
+		"put": func(ctx context.Context, e *authcore.Engine) (integration.Integrations, error) {
+			return e.UpdateIntegrations(ctx, kafkaOn)
+		},
+		"patch": func(ctx context.Context, e *authcore.Engine) (integration.Integrations, error) {
+			return e.PatchIntegrations(ctx, authcore.PatchRequest{ContentType: "application/json",
+				Body: []byte(`{"integrations":{"kafka":{"enabled":true,"defaultTopic":"events","producer":{"bootstrap.servers":"kafka:9092"}}}}`)})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			k := &configRecorder{configured: make(chan integration.Kafka, 1)}
+			e, err := authcore.New(ctx, memstore.New(), quiet(), authcore.WithKafkaPublisher(k))
+			require.NoError(t, err)
+			out, err := write(ctx, e)
+			require.NoError(t, err)
+			out.Kafka.Producer["bootstrap.servers"] = "elsewhere:9092"
+
+			done := make(chan error, 1)
+			go func() { done <- e.RunRelay(ctx) }()
+			defer func() { cancel(); <-done }()
+			select {
+			case cfg := <-k.configured:
+				assert.Equal(t, "kafka:9092", cfg.Producer["bootstrap.servers"], "the relay configured Kafka with the caller's copy, not what the engine stored")
+			case <-time.After(10 * time.Second):
+				t.Fatal("the relay never configured Kafka")
+			}
+			got, err := e.Integrations(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, "kafka:9092", got.Kafka.Producer["bootstrap.servers"])
+		})
+	}
 }
