@@ -22,10 +22,11 @@ var plainProducerKeys = map[string]bool{
 	"key.serializer": true, "value.serializer": true,
 }
 
-// String describes c with its API key redacted.
+// String describes c with its API key redacted, and the password of its
+// URL's user info.
 func (c CleanSpeak) String() string {
 	return fmt.Sprintf("{APIKey:%s ApplicationIDs:%v Enabled:%t URL:%q UsernameModeration:{ApplicationID:%q Enabled:%t}}",
-		redact.IfSet(c.APIKey), c.ApplicationIDs, c.Enabled, c.URL, c.UsernameModeration.ApplicationID, c.UsernameModeration.Enabled)
+		redact.IfSet(c.APIKey), c.ApplicationIDs, c.Enabled, redact.URL(c.URL), c.UsernameModeration.ApplicationID, c.UsernameModeration.Enabled)
 }
 
 // Format makes every fmt verb, %#v included, print String: the API key is
@@ -41,7 +42,7 @@ func (c CleanSpeak) LogValue() slog.Value {
 	}
 	return slog.GroupValue(append(attrs,
 		slog.Bool("enabled", c.Enabled),
-		slog.String("url", c.URL),
+		slog.String("url", redact.URL(c.URL)),
 		slog.Group("usernameModeration", slog.String("applicationId", c.UsernameModeration.ApplicationID),
 			slog.Bool("enabled", c.UsernameModeration.Enabled)),
 	)...)

@@ -111,9 +111,10 @@ type Config struct {
 	ApplicationID string
 }
 
-// String describes c with its API key redacted.
+// String describes c with its API key redacted, and the password of its
+// URL's user info.
 func (c Config) String() string {
-	return fmt.Sprintf("{URL:%q APIKey:%s ApplicationID:%q}", c.URL, redact.IfSet(c.APIKey), c.ApplicationID)
+	return fmt.Sprintf("{URL:%q APIKey:%s ApplicationID:%q}", redact.URL(c.URL), redact.IfSet(c.APIKey), c.ApplicationID)
 }
 
 // Format makes every fmt verb, %#v included, print String: LogValue keeps
@@ -121,9 +122,10 @@ func (c Config) String() string {
 // line would otherwise show it.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
-// LogValue keeps the API key out of logs.
+// LogValue keeps the API key out of logs, and the password of the URL's
+// user info.
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("url", c.URL), slog.String("applicationId", c.ApplicationID), slog.String("apiKey", redact.Mark))
+	return slog.GroupValue(slog.String("url", redact.URL(c.URL)), slog.String("applicationId", c.ApplicationID), slog.String("apiKey", redact.Mark))
 }
 
 // Request is one username to moderate.

@@ -171,16 +171,19 @@ func TestConfigNeverLogsTheKey(t *testing.T) {
 // Nor does fmt print it: LogValue covered slog only, and %v of a Config
 // (in an error message, a debug print) showed the key.
 func TestConfigNeverPrintsTheKey(t *testing.T) {
-	c := cleanspeak.Config{URL: "https://cs.example", APIKey: "very-secret", ApplicationID: "3c219e58-ed0e-4b18-ad48-f4f92793ae32"}
+	// The URL's user info may carry credentials too.
+	c := cleanspeak.Config{URL: "https://svc:url-secret@cs.example", APIKey: "very-secret", ApplicationID: "3c219e58-ed0e-4b18-ad48-f4f92793ae32"}
 	for _, verb := range []string{"%v", "%+v", "%s", "%#v", "%q", "%x"} {
 		for _, v := range []any{c, &c} {
 			out := fmt.Sprintf(verb, v)
 			require.NotContains(t, out, "very-secret", verb)
-			require.Contains(t, out, c.URL, verb)
+			require.NotContains(t, out, "url-secret", verb)
+			require.Contains(t, out, "cs.example", verb)
 			require.Contains(t, out, c.ApplicationID, verb)
 		}
 	}
 	var text bytes.Buffer
 	slog.New(slog.NewTextHandler(&text, nil)).Info("cleanspeak", "config", c)
 	require.NotContains(t, text.String(), "very-secret")
+	require.NotContains(t, text.String(), "url-secret")
 }

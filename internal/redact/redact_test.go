@@ -20,6 +20,21 @@ func TestIfSet(t *testing.T) {
 	}
 }
 
+func TestURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://cs.example.com:8001/api":    "https://cs.example.com:8001/api",
+		"https://svc@cs.example.com":         "https://svc@cs.example.com",
+		"https://svc:s3cret@cs.example.com/": "https://svc:[redacted]@cs.example.com/",
+		"https://:s3cret@cs.example.com":     "https://:[redacted]@cs.example.com",
+		"http://svc:s3cret@cs:bad-port":      redact.Mark,
+		"":                                   "",
+	} {
+		if got := redact.URL(in); got != want {
+			t.Errorf("URL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func ExampleIfSet() {
 	fmt.Printf("apiKey=%s token=%s\n", redact.IfSet("k-1234"), redact.IfSet(""))
 	// Output: apiKey=[redacted] token=
