@@ -190,6 +190,12 @@ func (e *Engine) issueRefreshToken(ctx context.Context, tenant *Tenant, app *App
 			}
 			return err
 		}
+		// Counted from the presented token's start, the application's
+		// lifetime may be over already: such a token could refresh
+		// nothing, so none is made, as when the policies differ.
+		if now := e.instant(); exchangedExpiry(refreshPolicyOf(tenant, app), rt, now) <= now {
+			return nil
+		}
 		// The new refresh token ends no later than the one presented,
 		// and starts with it: exchanges must not renew a session.
 		//

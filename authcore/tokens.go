@@ -572,7 +572,7 @@ func (e *Engine) CreateRefreshToken(ctx context.Context, s Store, tenant *Tenant
 }
 
 // createRefreshToken is CreateRefreshToken; a token made from another (from,
-// non-nil) starts when that one started and ends no later than it ends.
+// non-nil) starts when that one started and ends as exchangedExpiry says.
 func (e *Engine) createRefreshToken(ctx context.Context, s Store, tenant *Tenant, app *Application, user *User, metaData map[string]any, from *RefreshToken) (plain string, rt *RefreshToken, err error) {
 	if tenant == nil || app == nil || user == nil {
 		return "", nil, errors.New("authcore: CreateRefreshToken needs a tenant, an application and a user")
@@ -595,7 +595,7 @@ func (e *Engine) createRefreshToken(ctx context.Context, s Store, tenant *Tenant
 	}
 	if from != nil {
 		rt.StartInstant = from.StartInstant
-		rt.ExpirationInstant = min(rt.ExpirationInstant, from.ExpirationInstant)
+		rt.ExpirationInstant = exchangedExpiry(refreshPolicyOf(tenant, app), from, now)
 	}
 	if err := s.CreateRefreshToken(ctx, rt); err != nil {
 		return "", nil, err
@@ -642,6 +642,23 @@ func refreshPolicyOf(t *Tenant, a *Application) refreshPolicy {
 
 // expiry is the expiration instant of a token created at now.
 func (p refreshPolicy) expiry(now int64) int64 { return p.window(now, now) }
+
+// exchangedExpiry is the expiration instant of the token an exchange (GET
+// /api/jwt/issue) makes at now from the presented one, from, under the
+// target application's policy p. FusionAuth's Issue API counts it from the
+// presented token's creation ("share the same creation time … in regards
+// to how the token expiration is calculated"): start plus the time to live
+// under Fixed, a window from now capped by start plus the maximum under a
+// sliding policy. Counted from now, a target application with a shorter
+// lifetime than the source's got a session past its own policy. It never
+// ends after from does: an exchange does not lengthen a session.
+func exchangedExpiry(p refreshPolicy, from *RefreshToken, now int64) int64 {
+	end := p.window(from.StartInstant, from.StartInstant)
+	if p.expiration == RefreshTokenSlidingWindow || p.expiration == RefreshTokenSlidingWindowWithMaximumLifetime {
+		end = p.window(from.StartInstant, now)
+	}
+	return min(end, from.ExpirationInstant)
+}
 
 // slide is the expiration instant a refresh at now leaves rt with: unchanged
 // under Fixed, else a new window from now.
