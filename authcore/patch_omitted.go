@@ -97,13 +97,37 @@ func walkFields(v reflect.Value, ptr string, out map[string]string) {
 		}
 		p := ptr + "/" + patch.EscapeToken(name)
 		omitempty := strings.Contains(","+opts+",", ",omitempty,")
+		omitzero := strings.Contains(","+opts+",", ",omitzero,")
 		switch {
 		case omitempty && fv.Kind() == reflect.Map && fv.Len() == 0:
 			out[p] = "{}"
 		case omitempty && fv.Kind() == reflect.Slice && fv.Len() == 0 && fv.Type().Elem().Kind() != reflect.Uint8:
 			out[p] = "[]"
+		case omitzero && fv.Kind() == reflect.Struct && rendersEmptyObject(fv):
+			// An object left out because it holds nothing (an identity
+			// provider's lambdaConfiguration without a reconcileId) is an
+			// empty member like an empty map: "add .../reconcileId" must
+			// find it.
+			out[p] = "{}"
 		default:
 			walkOmitted(fv, p, out)
 		}
 	}
+}
+
+// rendersEmptyObject reports whether v, a struct field tagged omitzero, is
+// left out by encoding/json and would otherwise render as {}: a zero value
+// with nothing but omitted members. A zero struct that renders members of
+// its own (a false boolean without omitempty, say) is a value, not an empty
+// container, and stays missing as RFC 6902 has it.
+func rendersEmptyObject(v reflect.Value) bool {
+	if z, ok := v.Interface().(interface{ IsZero() bool }); ok {
+		if !z.IsZero() {
+			return false
+		}
+	} else if !v.IsZero() {
+		return false
+	}
+	b, err := json.Marshal(v.Interface())
+	return err == nil && string(b) == "{}"
 }

@@ -33,6 +33,19 @@ type omittedDoc struct {
 	List    []omittedInner          `json:"list,omitempty"`
 	Self    omittedSelf             `json:"self"`
 	Nothing *omittedInner           `json:"nothing,omitempty"`
+	// omitzero structs: left out when zero; only one that would render
+	// as {} is an omitted empty member.
+	Zero   omittedZero   `json:"zero,omitzero"`
+	Set    omittedZero   `json:"set,omitzero"`
+	Valued omittedValued `json:"valued,omitzero"`
+}
+
+type omittedZero struct {
+	ID string `json:"id,omitempty"`
+}
+
+type omittedValued struct {
+	On bool `json:"on"` // renders {"on":false}: a value, not an empty object
 }
 
 // omittedEmpty names every empty omitempty map or list as rendered: through
@@ -43,8 +56,10 @@ func TestOmittedEmpty(t *testing.T) {
 	doc := map[string]any{"w": omittedDoc{
 		ByID: map[string]omittedInner{"a/b": {Tags: []string{"x"}}},
 		List: []omittedInner{{Attrs: map[string]string{"k": "v"}}},
+		Set:  omittedZero{ID: "x"},
 	}}
 	assert.Equal(t, map[string]string{
+		"/w/zero":            "{}",
 		"/w/extra":           "{}",
 		"/w/data":            "{}",
 		"/w/byId/a~1b/attrs": "{}",

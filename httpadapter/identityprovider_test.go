@@ -485,3 +485,27 @@ func TestIdentityProviderReconcileIDInAnyCase(t *testing.T) {
 		require.Equal(t, 200, r.Code, r.Body)
 	})
 }
+
+// The response leaves out a lambdaConfiguration without a reconcileId, as it
+// leaves out empty maps; an RFC 6902 PATCH finds it empty, not missing, so
+// that "add .../lambdaConfiguration/reconcileId" sets the first reconcile
+// lambda (it answered [invalidJSON] "no member lambdaConfiguration"), and a
+// test of it as {} matches what GET shows by leaving it out.
+func TestIdentityProviderJSONPatchSetsTheFirstReconcileID(t *testing.T) {
+	f := newIdPFixture(t)
+	require.Equal(t, 200, f.do("POST", "/api/identity-provider", seedIdPRequest).Code)
+	require.NotContains(t, f.do("GET", "/api/identity-provider/"+twitterID, "").Body, "lambdaConfiguration")
+
+	r := f.do("PATCH", "/api/identity-provider/"+twitterID,
+		`[{"op":"test","path":"/identityProvider/lambdaConfiguration","value":{}},{"op":"add","path":"/identityProvider/lambdaConfiguration/reconcileId","value":"`+reconcileID+`"}]`,
+		"Content-Type", "application/json-patch+json")
+	require.Equal(t, 200, r.Code, r.Body)
+	assert.Contains(t, r.Body, `"lambdaConfiguration":{"reconcileId":"`+reconcileID+`"}`)
+	assert.Contains(t, f.do("GET", "/api/identity-provider/"+twitterID, "").Body, `"reconcileId":"`+reconcileID+`"`)
+
+	// A path through a member that is not there and not an omitted empty
+	// one still fails, as RFC 6902 has it.
+	bad := f.do("PATCH", "/api/identity-provider/"+twitterID, `[{"op":"add","path":"/identityProvider/nothing/reconcileId","value":"x"}]`, "Content-Type", "application/json-patch+json")
+	require.Equal(t, 400, bad.Code, bad.Body)
+	assert.True(t, bad.errors(t).Has("[invalidJSON]"))
+}
