@@ -411,9 +411,11 @@ func (e *Engine) PendingLink(ctx context.Context, id, userID string) (*PendingLi
 	}}
 	// The tenant's policy is shown only when the provider has one for it.
 	if provider, err := e.loadProvider(ctx, e.store, p.IdentityProviderID); err == nil {
-		if _, ok := provider.TenantPolicy(p.TenantID); ok {
+		if entry, ok := provider.TenantPolicy(p.TenantID); ok {
 			on, max := provider.LinkPolicy(p.TenantID)
-			tc := &twitter.TenantConfiguration{LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: on, MaximumLinks: &max}}
+			// The whole entry, as FusionAuth's IdentityProviderTenantConfiguration
+			// has it: its data too, not only the limit.
+			tc := &twitter.TenantConfiguration{Data: entry.Data, LimitUserLinkCount: twitter.LimitUserLinkCount{Enabled: on, MaximumLinks: &max}}
 			resp.IdentityProviderTenantConfiguration = tc
 			resp.PendingIdPLink.IdentityProviderTenantConfiguration = tc
 		}

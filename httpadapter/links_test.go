@@ -406,3 +406,27 @@ func TestPendingLinkOptionalParts(t *testing.T) {
 		})
 	}
 }
+
+// The pending link's identityProviderTenantConfiguration is the provider's
+// entry for the tenant, FusionAuth's IdentityProviderTenantConfiguration:
+// its free-form data too, not only the link limit (data was dropped).
+func TestPendingLinkTenantConfigurationKeepsData(t *testing.T) {
+	f := newLoginFixture(t, providerOpts{strategy: "CreatePendingLink", limit: 3})
+	p := f.do("PATCH", "/api/identity-provider/"+twitterID, `{"identityProvider":{"tenantConfiguration":{"`+f.tenant+`":{"data":{"policy":"strict","n":2}}}}}`)
+	require.Equal(t, 200, p.Code, p.Body)
+	f.account("2424", "sia", "sia@example.com")
+	r := f.login("2424", nil)
+	require.Equal(t, 232, r.Code, r.Body)
+	g := f.do("GET", "/api/identity-provider/link/pending/"+decodeLogin(t, r).PendingIdPLinkID, "")
+	require.Equal(t, 200, g.Code, g.Body)
+	var body struct {
+		TenantConfiguration json.RawMessage `json:"identityProviderTenantConfiguration"`
+		PendingIdPLink      struct {
+			TenantConfiguration json.RawMessage `json:"identityProviderTenantConfiguration"`
+		} `json:"pendingIdPLink"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(g.Body), &body))
+	want := `{"data":{"policy":"strict","n":2},"limitUserLinkCount":{"enabled":true,"maximumLinks":3}}`
+	assert.JSONEq(t, want, string(body.TenantConfiguration))
+	assert.JSONEq(t, want, string(body.PendingIdPLink.TenantConfiguration))
+}
