@@ -197,6 +197,10 @@ func (h *Handler) revokeRefreshTokens(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
+// revokeEndpoint is the endpoint name of the revocation's routes in an API
+// key's permissions (endpointName of both patterns).
+const revokeEndpoint = "/api/jwt/refresh"
+
 // revokeAuth authenticates a revocation as FusionAuth's Revoke Refresh
 // Tokens API does: by API key, as every API, or, for a single token, by the
 // access token of that token's owner (Authorization: Bearer, or the
@@ -209,6 +213,13 @@ func (h *Handler) revokeAuth(r *http.Request) (context.Context, string, error) {
 		key, err := h.engine.Authenticate(ctx, hdr)
 		switch {
 		case err == nil:
+			// The route is registered as taking no key (an owner's access
+			// token will do), so the adapter's auth step did not hold the
+			// key to its endpoint permissions: a key limited to other
+			// endpoints is an insufficient key here too.
+			if !key.Allows(revokeEndpoint, r.Method) {
+				return nil, "", fmt.Errorf("httpadapter: the API key has no permission for %s on %s: %w", r.Method, revokeEndpoint, authcore.ErrUnauthorized)
+			}
 			ctx, err := h.withKeyScope(ctx, key)
 			return ctx, "", err
 		case !errors.Is(err, authcore.ErrUnauthorized):

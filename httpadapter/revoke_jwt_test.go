@@ -81,3 +81,34 @@ func TestRevokeRefreshTokenRefusesVendedToken(t *testing.T) {
 	_, err = w.store.GetRefreshToken(w.ctx, refreshID)
 	assert.NoError(t, err)
 }
+
+// The revocation authenticates its API key itself (it also takes an owner's
+// access token), and a key limited to some endpoints may revoke only with
+// DELETE on /api/jwt/refresh among them, as on every route that takes a
+// key: a key for GET /api/user alone revoked every refresh token of a user
+// or of an application.
+func TestRevokeRefreshTokensHonoursEndpointPermissions(t *testing.T) {
+	w := newTokenWorld(t)
+	_, _, refreshID := w.login()
+	exists := func(id string) bool {
+		_, err := w.store.GetRefreshToken(w.ctx, id)
+		return err == nil
+	}
+	const (
+		userOnly = "user-get-only-key-0123456789"
+		revoker  = "refresh-delete-key-0123456789"
+	)
+	_, _, err := w.engine.CreateAPIKey(w.ctx, authcore.NewAPIKey{Key: userOnly, Endpoints: map[string][]string{"/api/user": {"GET"}}})
+	require.NoError(t, err)
+	_, _, err = w.engine.CreateAPIKey(w.ctx, authcore.NewAPIKey{Key: revoker, Endpoints: map[string][]string{"/api/jwt/refresh": {"DELETE"}}})
+	require.NoError(t, err)
+
+	for _, target := range []string{"/api/jwt/refresh/" + refreshID, "/api/jwt/refresh?tokenId=" + refreshID,
+		"/api/jwt/refresh?userId=" + userID, "/api/jwt/refresh?applicationId=" + appID} {
+		w.do("DELETE", target, "", "Authorization", userOnly).empty(t, http.StatusUnauthorized)
+		assert.True(t, exists(refreshID), "a key without DELETE /api/jwt/refresh revoked through %s", target)
+	}
+
+	w.do("DELETE", "/api/jwt/refresh?userId="+userID, "", "Authorization", revoker).empty(t, http.StatusOK)
+	assert.False(t, exists(refreshID), "a key with the permission revokes")
+}
