@@ -117,6 +117,10 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 	// nothing, so the next run may take it again.
 	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
 		in := req.Application
+		// The signing key the new application may keep without choosing
+		// one (validateApplicationKey): a copy's is its source's, which
+		// already signs tokens of the tenant the copy goes to.
+		keep := ""
 		if source != "" {
 			src, err := loadApplication(ctx, tx, source)
 			if errors.Is(err, ErrNotFound) {
@@ -126,6 +130,9 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 				return err
 			}
 			in = copyApplicationInput(src, in.Name)
+			if src.JWTConfiguration != nil {
+				keep = src.JWTConfiguration.AccessTokenKeyID
+			}
 		}
 		tenantID, err := e.tenantForCreate(ctx, tx, in.TenantID, "application.tenantId")
 		if err != nil {
@@ -139,7 +146,7 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 		if err := validateApplication(&out); err != nil {
 			return err
 		}
-		if err := validateApplicationKey(ctx, tx, &out, ""); err != nil {
+		if err := validateApplicationKey(ctx, tx, &out, keep); err != nil {
 			return err
 		}
 		return applicationStoreError(tx.CreateApplication(ctx, &out))

@@ -92,3 +92,36 @@ func TestApplicationSigningKey(t *testing.T) {
 		"Authorization", w.lockedKey(w.tenant.ID))
 	assert.Equal(t, exists.Body, missing.Body)
 }
+
+// A copy (sourceApplicationId) takes the source's signing key with its
+// other token settings. A request scoped to the source's tenant may copy
+// it: the key already signs that tenant's tokens, and the request chose
+// nothing. It was refused with [invalid]application.jwtConfiguration.
+// accessTokenKeyId, a property the request never sent. Choosing a key is
+// still refused to it, in a copy as in a plain create.
+func TestScopedCopyKeepsTheSourcesSigningKey(t *testing.T) {
+	w := newTokenWorld(t)
+	var gen struct {
+		Key struct {
+			ID string `json:"id"`
+		} `json:"key"`
+	}
+	r := w.do("POST", "/api/key/generate", `{"key":{"algorithm":"ES256","name":"app key"}}`)
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &gen))
+	keyID := gen.Key.ID
+	w.do("PATCH", "/api/application/"+appID, `{"application":{"jwtConfiguration":{"enabled":true,"accessTokenKeyId":"`+keyID+`"}}}`).obj(t, "application")
+
+	for name, scope := range map[string][]string{
+		"tenant-locked key": {"Authorization", w.lockedKey(w.tenant.ID)},
+		"tenant header":     {"X-FusionAuth-TenantId", w.tenant.ID},
+	} {
+		cp := w.do("POST", "/api/application", `{"sourceApplicationId":"`+appID+`","application":{"name":"Copy by `+name+`"}}`, scope...).obj(t, "application")
+		assert.Equal(t, keyID, cp["jwtConfiguration"].(map[string]any)["accessTokenKeyId"], name)
+		assert.Equal(t, w.tenant.ID, cp["tenantId"], name)
+	}
+
+	// A scoped plain create still may not choose the key.
+	w.do("POST", "/api/application", `{"application":{"name":"Chooser","jwtConfiguration":{"enabled":true,"accessTokenKeyId":"`+keyID+`"}}}`,
+		"Authorization", w.lockedKey(w.tenant.ID)).codes(t, "[invalid]application.jwtConfiguration.accessTokenKeyId")
+}
