@@ -78,8 +78,9 @@ func requireKeyManager(caller *APIKey) error {
 // FusionAuth requires of a key that creates, retrieves, updates or deletes
 // another: a tenant-locked caller only over keys locked to its tenant, and
 // a caller limited to some endpoints only over keys limited to those
-// endpoints and methods or fewer. A key manager is covered only by a key
-// manager. A Go caller (nil) covers every key.
+// endpoints and methods or fewer, a caller that expires only over keys that
+// expire no later. A key manager is covered only by a key manager. A Go
+// caller (nil) covers every key.
 func covers(caller, k *APIKey) bool {
 	if caller == nil {
 		return true
@@ -88,6 +89,12 @@ func covers(caller, k *APIKey) bool {
 		return false
 	}
 	if k.KeyManager && !caller.KeyManager {
+		return false
+	}
+	// A key that expires is of less authority than one that never does or
+	// outlives it: else a manager given for a day made a key without an
+	// expiry (or cleared its own) and kept the API for ever.
+	if caller.ExpirationInstant != 0 && (k.ExpirationInstant == 0 || k.ExpirationInstant > caller.ExpirationInstant) {
 		return false
 	}
 	if len(caller.Endpoints) == 0 {

@@ -326,3 +326,39 @@ func TestAPIKeyAllows(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { _ = limited.Allows("/api/user", "GET") })
 	assert.Zero(t, allocs)
 }
+
+// TestAPIKeyAPIAnExpiringManagerCannotOutliveItself: a key that expires has
+// less authority than one that does not, or that outlives it. A key
+// manager given for a day made a key that never expired, or cleared its own
+// expiry with an update that sent none, and so kept the API for ever.
+func TestAPIKeyAPIAnExpiringManagerCannotOutliveItself(t *testing.T) {
+	w := newAPIKeyWorld(t)
+	day := w.now.Load() + 24*time.Hour.Milliseconds()
+	manager := w.key(t, authcore.NewAPIKey{KeyManager: true, ExpirationInstant: day})
+	forever := w.key(t, authcore.NewAPIKey{Description: "no expiry"})
+	ctx := as(t.Context(), manager)
+	n := w.count(t)
+
+	_, _, err := w.e.CreateAPIKey(ctx, authcore.NewAPIKey{})
+	require.ErrorIs(t, err, authcore.ErrUnauthorized, "a key that never expires")
+	_, _, err = w.e.CreateAPIKey(ctx, authcore.NewAPIKey{ExpirationInstant: day + 1})
+	require.ErrorIs(t, err, authcore.ErrUnauthorized, "a key that outlives the manager")
+	_, _, err = w.e.CreateAPIKey(ctx, authcore.NewAPIKey{SourceKeyID: forever.ID})
+	require.ErrorIs(t, err, authcore.ErrUnauthorized, "a copy, which never expires")
+	assert.Equal(t, n, w.count(t), "a refused create stores nothing")
+
+	_, err = w.e.UpdateAPIKey(ctx, manager.ID, authcore.APIKeyUpdate{KeyManager: true})
+	require.ErrorIs(t, err, authcore.ErrUnauthorized, "an update that clears its own expiry")
+	got, err := w.e.APIKey(t.Context(), manager.ID)
+	require.NoError(t, err)
+	assert.Equal(t, day, got.ExpirationInstant, "the refused update changed nothing")
+	_, err = w.e.APIKey(ctx, forever.ID)
+	require.ErrorIs(t, err, authcore.ErrUnauthorized, "nor may it read a key that outlives it, and use that")
+
+	child, _, err := w.e.CreateAPIKey(ctx, authcore.NewAPIKey{ExpirationInstant: day})
+	require.NoError(t, err, "a key that expires with the manager")
+	_, err = w.e.UpdateAPIKey(ctx, child.ID, authcore.APIKeyUpdate{ExpirationInstant: day - 1})
+	require.NoError(t, err, "or before it")
+	_, err = w.e.UpdateAPIKey(ctx, manager.ID, authcore.APIKeyUpdate{KeyManager: true, ExpirationInstant: day - 1})
+	require.NoError(t, err, "a manager may shorten its own life")
+}
