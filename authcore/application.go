@@ -321,6 +321,10 @@ func (e *Engine) changeApplication(ctx context.Context, id string, build func(cu
 		if err := validateApplicationKey(ctx, tx, &next, prevKey); err != nil {
 			return err
 		}
+		// The key that signed its tokens (enabled), not the one named.
+		if err := keepFormerApplication(ctx, tx, applicationKeyID(cur), applicationKeyID(&next), cur.ID); err != nil {
+			return err
+		}
 		out = next
 		if err := applicationStoreError(tx.UpdateApplication(ctx, &next)); err != nil {
 			return err

@@ -3,6 +3,7 @@ package authcore
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/authcore/authcore/validation"
@@ -39,7 +40,7 @@ type IssueResult struct {
 // subject is not an active user, is ErrUnauthorized.
 func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, error) {
 	cfg := e.configSnapshot(ctx) // configcache.go
-	claims, keyID, err := e.validateAccessToken(ctx, cfg, req.AccessToken)
+	claims, key, err := e.validateAccessToken(ctx, cfg, req.AccessToken)
 	if err != nil {
 		return IssueResult{}, err
 	}
@@ -82,7 +83,7 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	// Only a token the user's tenant signed, for that tenant, is exchanged:
 	// any key may sign a vended token with any subject, and the exchange
 	// would turn it into a login of that user.
-	if tid, _ := claims["tid"].(string); !e.signsForTenant(ctx, cfg, keyID, tenant, claims) || tid != user.TenantID {
+	if tid, _ := claims["tid"].(string); !e.signsForTenant(ctx, cfg, key, tenant, claims) || tid != user.TenantID {
 		return IssueResult{}, tokenInvalid("not signed by the user's tenant")
 	}
 	reg, err := e.store.GetRegistration(ctx, user.ID, app.ID)
@@ -222,14 +223,17 @@ func errIssueApplication() error {
 	return invalid("applicationId", "invalid", "The [applicationId] parameter does not name an active application of the user's tenant.")
 }
 
-// signsForTenant reports whether keyID signs access tokens for tenant: the
+// signsForTenant reports whether key signs access tokens for tenant: the
 // tenant's key, or the own key of the application the token was issued for
-// (aud), when that application is the tenant's.
-func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, keyID string, tenant *Tenant, claims map[string]any) bool {
-	if keyID == "" {
+// (aud), when that application is the tenant's; or a key that did so before
+// the tenant or that application moved to another (SigningKey.FormerTenants,
+// FormerApplications), since a key change logs nobody out. A key that never
+// signed for them does not, whoever holds it (an imported one).
+func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, key *SigningKey, tenant *Tenant, claims map[string]any) bool {
+	if key == nil {
 		return false
 	}
-	if keyID == tenant.JWTConfiguration.AccessTokenKeyID {
+	if key.ID == tenant.JWTConfiguration.AccessTokenKeyID || slices.Contains(key.FormerTenants, tenant.ID) {
 		return true
 	}
 	aud, _ := claims["aud"].(string)
@@ -237,7 +241,8 @@ func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, keyID 
 		return false
 	}
 	src, err := e.sharedApplication(ctx, cfg, aud)
-	return err == nil && src.TenantID == tenant.ID && applicationKeyID(src) == keyID
+	return err == nil && src.TenantID == tenant.ID &&
+		(applicationKeyID(src) == key.ID || slices.Contains(key.FormerApplications, src.ID))
 }
 
 // LoginTokenSubject verifies an access token that stands for its user, as
@@ -277,7 +282,7 @@ func (e *Engine) LoginTokenSubject(ctx context.Context, token string) (string, e
 // store beyond the configuration cache, as ValidateAccessToken.
 func (e *Engine) ValidateLoginToken(ctx context.Context, token string) (map[string]any, error) {
 	cfg := e.configSnapshot(ctx) // configcache.go
-	claims, keyID, err := e.validateAccessToken(ctx, cfg, token)
+	claims, key, err := e.validateAccessToken(ctx, cfg, token)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +299,7 @@ func (e *Engine) ValidateLoginToken(ctx context.Context, token string) (map[stri
 		}
 		return nil, err
 	}
-	if !e.signsForTenant(ctx, cfg, keyID, tenant, claims) {
+	if !e.signsForTenant(ctx, cfg, key, tenant, claims) {
 		return nil, tokenInvalid("not signed by the token's tenant")
 	}
 	return claims, nil
@@ -309,7 +314,7 @@ func (e *Engine) ValidateLoginToken(ctx context.Context, token string) (map[stri
 // another tenant's application.
 func (e *Engine) ValidateAccessTokenFor(ctx context.Context, token, applicationID string) (map[string]any, error) {
 	cfg := e.configSnapshot(ctx) // configcache.go
-	claims, keyID, err := e.validateAccessToken(ctx, cfg, token)
+	claims, key, err := e.validateAccessToken(ctx, cfg, token)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +336,7 @@ func (e *Engine) ValidateAccessTokenFor(ctx context.Context, token, applicationI
 	if tid, ok := claims["tid"]; ok && tid != tenant.ID {
 		return nil, tokenInvalid("another tenant's token")
 	}
-	if !e.signsForTenant(ctx, cfg, keyID, tenant, claims) {
+	if !e.signsForTenant(ctx, cfg, key, tenant, claims) {
 		return nil, tokenInvalid("not signed by the application's tenant")
 	}
 	return claims, nil

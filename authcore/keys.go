@@ -237,6 +237,9 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 		); err != nil {
 			return err
 		}
+		if err := keepFormerTenant(ctx, tx, t.JWTConfiguration.AccessTokenKeyID, k.ID, t.ID); err != nil {
+			return err
+		}
 		t.JWTConfiguration.AccessTokenKeyID = k.ID
 		t.LastUpdateInstant = e.instant()
 		return tx.UpdateTenant(ctx, t)
@@ -246,6 +249,43 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 	}
 	e.log.InfoContext(ctx, "tenant signing key rotated", "tenantId", tenantID, "keyId", k.ID, "algorithm", k.Algorithm)
 	return k, nil
+}
+
+// keepFormerTenant records, in tx, that the key prev signed tenantID's
+// access tokens until the tenant moved to next: those tokens still stand
+// for logins of the tenant (signsForTenant) until they expire or prev is
+// deleted. Nothing is recorded when the key does not change, or there was
+// none.
+func keepFormerTenant(ctx context.Context, tx Store, prev, next, tenantID string) error {
+	return keepFormerSigner(ctx, tx, prev, next, func(k *SigningKey) *[]string { return &k.FormerTenants }, tenantID)
+}
+
+// keepFormerApplication is keepFormerTenant for an application's own key
+// (applicationKeyID before and after the change).
+func keepFormerApplication(ctx context.Context, tx Store, prev, next, applicationID string) error {
+	return keepFormerSigner(ctx, tx, prev, next, func(k *SigningKey) *[]string { return &k.FormerApplications }, applicationID)
+}
+
+func keepFormerSigner(ctx context.Context, tx Store, prev, next string, list func(*SigningKey) *[]string, id string) error {
+	if prev == "" || prev == next {
+		return nil
+	}
+	k, err := tx.GetKey(ctx, prev)
+	if errors.Is(err, ErrNotFound) {
+		// Gone already (deleted behind the engine's back: DeleteKey
+		// refuses a key in use): it verifies nothing any more.
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l := list(k)
+	if slices.Contains(*l, id) {
+		return nil
+	}
+	*l = append(*l, id)
+	// Not a rename: LastUpdateInstant, which the Key API shows, stays.
+	return tx.UpdateKey(ctx, k)
 }
 
 // Key returns a signing key by id (in any case: ids are stored lower-cased).

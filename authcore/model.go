@@ -297,6 +297,14 @@ type SigningKey struct {
 	// LastUpdateInstant is when the key was last renamed (UpdateKey); 0
 	// until then, and the API shows InsertInstant in its place.
 	LastUpdateInstant int64
+	// FormerTenants and FormerApplications are the tenants and the
+	// applications whose access tokens the key signed before they moved
+	// to another key (a rotation, an update of accessTokenKeyId). Tokens
+	// it signed for them then still stand for a login of theirs until
+	// they expire or the key is deleted; a key never theirs does not.
+	// The API does not show them.
+	FormerTenants      []string
+	FormerApplications []string
 }
 
 // EffectiveKid is the kid tokens signed by k name it by: Kid, or ID when k

@@ -201,6 +201,11 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 		if err := validateTenant(ctx, tx, &next); err != nil {
 			return err
 		}
+		// After validateTenant has locked the new key (PostgreSQL), as
+		// RotateTenantKey takes them: the tenant, the new key, the old.
+		if err := keepFormerTenant(ctx, tx, cur.JWTConfiguration.AccessTokenKeyID, next.JWTConfiguration.AccessTokenKeyID, cur.ID); err != nil {
+			return err
+		}
 		out = next
 		return tenantStoreError(tx.UpdateTenant(ctx, &next))
 	})

@@ -463,36 +463,36 @@ func (e *Engine) ValidateAccessToken(ctx context.Context, token string) (map[str
 }
 
 // validateAccessToken is ValidateAccessToken, reading the key through cfg,
-// and also returning the id of the key the token verified with. A token
-// whose tid names a tenant outside the request's scope is refused like an
-// unknown one.
-func (e *Engine) validateAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, string, error) {
-	claims, keyID, err := e.verifyAccessToken(ctx, cfg, token)
+// and also returning the key the token verified with (shared through cfg:
+// read, never modified). A token whose tid names a tenant outside the
+// request's scope is refused like an unknown one.
+func (e *Engine) validateAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, *SigningKey, error) {
+	claims, key, err := e.verifyAccessToken(ctx, cfg, token)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if tid, ok := claims["tid"].(string); ok && !inScope(ctx, tid) {
-		return nil, "", tokenInvalid("another tenant's token")
+		return nil, nil, tokenInvalid("another tenant's token")
 	}
-	return claims, keyID, nil
+	return claims, key, nil
 }
 
-func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, string, error) {
+func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, token string) (map[string]any, *SigningKey, error) {
 	obj, err := jose.ParseSignedCompact(token, acceptedAlgorithms)
 	if err != nil {
-		return nil, "", tokenInvalid("malformed")
+		return nil, nil, tokenInvalid("malformed")
 	}
 	if len(obj.Signatures) != 1 {
-		return nil, "", tokenInvalid("not one signature")
+		return nil, nil, tokenInvalid("not one signature")
 	}
 	h := obj.Signatures[0].Header
 	if h.KeyID == "" {
-		return nil, "", tokenInvalid("no kid")
+		return nil, nil, tokenInvalid("no kid")
 	}
 	if !possibleKid(h.KeyID) {
 		// Not looked up: the header is not yet verified, so anyone may
 		// send it, and PostgreSQL fails a lookup of U+0000 (a 500).
-		return nil, "", tokenInvalid("unknown key")
+		return nil, nil, tokenInvalid("unknown key")
 	}
 	// The kid is the key's id, or the kid it was imported with
 	// (SigningKey.EffectiveKid): one lookup finds either.
@@ -500,29 +500,29 @@ func (e *Engine) verifyAccessToken(ctx context.Context, cfg *configSnapshot, tok
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			e.keyCache.forget(h.KeyID)
-			return nil, "", tokenInvalid("unknown key")
+			return nil, nil, tokenInvalid("unknown key")
 		}
-		return nil, "", err
+		return nil, nil, err
 	}
 	alg, material, err := e.keyCache.verificationKey(k)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if h.Algorithm != string(alg) {
-		return nil, "", tokenInvalid("algorithm does not match the key")
+		return nil, nil, tokenInvalid("algorithm does not match the key")
 	}
 	payload, err := obj.Verify(material)
 	if err != nil {
-		return nil, "", tokenInvalid("bad signature")
+		return nil, nil, tokenInvalid("bad signature")
 	}
 	var claims map[string]any
 	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, "", tokenInvalid("claims are not a JSON object")
+		return nil, nil, tokenInvalid("claims are not a JSON object")
 	}
 	if err := e.checkTimes(claims); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	return claims, k.ID, nil
+	return claims, k, nil
 }
 
 // possibleKid reports whether some stored key could have kid: a key's kid

@@ -1074,6 +1074,54 @@ var keyCases = []testCase{
 		require.NoError(t, err)
 		require.Equal(t, plain, got)
 	}},
+	// The tenants and applications a key signed for before they moved to
+	// another key (authcore records them so that the tokens it signed for
+	// them still stand for logins) are part of the key.
+	{"signing key/former tenants and applications are kept", func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		k := &authcore.SigningKey{ID: "k1", Name: "retired", Algorithm: "HS256", Secret: []byte("secret-k1"), InsertInstant: f.instant(),
+			FormerTenants: []string{"t1"}}
+		require.NoError(t, f.s.CreateKey(ctx, k))
+		got, err := f.s.GetKey(ctx, k.ID)
+		require.NoError(t, err)
+		require.Equal(t, []string{"t1"}, got.FormerTenants)
+		require.Empty(t, got.FormerApplications)
+
+		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			k, err := tx.GetKey(ctx, "k1")
+			if err != nil {
+				return err
+			}
+			k.FormerTenants = append(k.FormerTenants, "t2")
+			k.FormerApplications = append(k.FormerApplications, "a1")
+			return tx.UpdateKey(ctx, k)
+		}))
+		byID, err := f.s.GetKey(ctx, k.ID)
+		require.NoError(t, err)
+		byKid, err := f.s.GetKeyByKid(ctx, k.ID)
+		require.NoError(t, err)
+		list, err := f.s.ListKeys(ctx)
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		for _, got := range []*authcore.SigningKey{byID, byKid, list[0]} {
+			require.Equal(t, []string{"t1", "t2"}, got.FormerTenants)
+			require.Equal(t, []string{"a1"}, got.FormerApplications)
+		}
+
+		// A rolled-back update leaves them as they were.
+		boom := errors.New("boom")
+		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			c := *byID
+			c.FormerTenants = []string{"t3"}
+			if err := tx.UpdateKey(ctx, &c); err != nil {
+				return err
+			}
+			return boom
+		}), boom)
+		got, err = f.s.GetKey(ctx, k.ID)
+		require.NoError(t, err)
+		require.Equal(t, []string{"t1", "t2"}, got.FormerTenants)
+	}},
 	{"signing key/names are unique in any case; a key keeps its own", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		mk := func(id, kid, name string) *authcore.SigningKey {

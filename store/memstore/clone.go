@@ -244,5 +244,7 @@ func cloneKey(k *authcore.SigningKey) *authcore.SigningKey {
 	c.Secret = cloneBytes(k.Secret)
 	c.PublicKey = cloneBytes(k.PublicKey)
 	c.Certificate = cloneBytes(k.Certificate)
+	c.FormerTenants = cloneStrings(k.FormerTenants)
+	c.FormerApplications = cloneStrings(k.FormerApplications)
 	return &c
 }
