@@ -462,12 +462,25 @@ func (e *Engine) buildApplication(in ApplicationInput, prev []ApplicationRole, n
 		byID[r.ID] = r
 		byName[strings.ToLower(r.Name)] = r
 	}
+	// Ids the request gives to roles itself: a role sent without an id
+	// does not take one of those by its name, or an update that renames a
+	// stored role (by id) and gives its old name to a new role would make
+	// two roles of one id and be refused as a duplicate id it never sent.
+	claimed := make(map[string]bool, len(in.Roles))
+	for _, r := range in.Roles {
+		if id := strings.ToLower(strings.TrimSpace(r.ID)); id != "" {
+			claimed[id] = true
+		}
+	}
 	for _, r := range in.Roles {
 		r.Name = strings.TrimSpace(r.Name)
 		r.ID = strings.ToLower(strings.TrimSpace(r.ID))
 		old, known := byID[r.ID]
 		if r.ID == "" {
 			old, known = byName[strings.ToLower(r.Name)]
+			if known && claimed[old.ID] {
+				old, known = ApplicationRole{}, false
+			}
 			r.ID = old.ID
 		}
 		if r.ID == "" {

@@ -283,3 +283,29 @@ func TestPatchApplicationSentBackAsRetrieved(t *testing.T) {
 	_, err = f.e.PatchApplication(f.ctx, a.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json", Body: twice})
 	assert.Equal(t, []string{"[duplicate]application.roles"}, errCodes(t, err))
 }
+
+// A merge patch that renames a stored role (by its id) and gives the old
+// name to a new role sent without an id: the new role gets a new id, and a
+// registration that had the renamed role follows it by id. The new role
+// took the renamed role's id by name, and the update was refused as a
+// duplicate id that the request never sent.
+func TestPatchApplicationGivesARenamedRolesNameToANewRole(t *testing.T) {
+	f := newDomFixture(t)
+	a := f.app("", "a", authcore.ApplicationRole{Name: "admin"}, authcore.ApplicationRole{Name: "user"})
+	adminID := a.Roles[0].ID
+	u := f.user("", "ann@example.com")
+	_, err := f.e.Register(f.ctx, u.ID, authcore.RegistrationRequest{Registration: authcore.UserRegistration{
+		ApplicationID: a.ID, Roles: []string{"admin"}}})
+	require.NoError(t, err)
+
+	body := `{"application":{"roles":[{"id":"` + adminID + `","name":"owner"},{"name":"admin"}]}}`
+	got, err := f.e.PatchApplication(f.ctx, a.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json", Body: []byte(body)})
+	require.NoError(t, err)
+	require.Equal(t, []string{"owner", "admin"}, roleNames(got))
+	assert.Equal(t, adminID, got.Roles[0].ID, "the renamed role keeps its id")
+	assert.NotEqual(t, adminID, got.Roles[1].ID, "the new role gets an id of its own")
+
+	reg, err := f.e.Registration(f.ctx, u.ID, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"owner"}, reg.Roles, "the registration follows its role by id")
+}
