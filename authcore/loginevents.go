@@ -88,6 +88,13 @@ func refusalCode(err error) (code, lambdaID string) {
 	case errors.Is(err, ErrLoginPrevented):
 		return LoginFailedLoginPrevented, ""
 	case errors.As(err, &verr):
+		if targetGone(verr) {
+			// The application or the identity provider went away while
+			// the login ran (vanished): refused as one that named an
+			// unknown one from the start, which records nothing. It is
+			// no failed login of the user.
+			return "", ""
+		}
 		for path := range verr.FieldErrors {
 			for _, fe := range verr.FieldErrors[path] {
 				if fe.Code == "["+KindModerationRejected+"]"+path {
@@ -100,6 +107,21 @@ func refusalCode(err error) (code, lambdaID string) {
 		return LoginFailedLinking, ""
 	}
 	return "", ""
+}
+
+// targetGone reports whether verr is the refusal of a login whose
+// application or identity provider is unknown (errLoginApplication,
+// [InvalidIdentityProviderId]), not a refusal of its user.
+func targetGone(verr *ValidationError) bool {
+	if _, ok := verr.FieldErrors["applicationId"]; ok {
+		return true
+	}
+	for _, ge := range verr.GeneralErrors {
+		if ge.Code == "[InvalidIdentityProviderId]" {
+			return true
+		}
+	}
+	return false
 }
 
 // emitTwitterRefusal records user.login.failed when Twitter refused the
