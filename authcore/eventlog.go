@@ -121,27 +121,38 @@ func EventLogSearchKey(s string) string {
 }
 
 // MatchEventLogMessage reports whether message matches pattern as
-// EventLogQuery.Message defines it; stores that filter in Go use it.
+// EventLogQuery.Message defines it; stores that filter in Go use it, or,
+// to match many messages against one pattern, EventLogMessageMatcher.
 func MatchEventLogMessage(pattern, message string) bool {
+	return EventLogMessageMatcher(pattern)(message)
+}
+
+// EventLogMessageMatcher is MatchEventLogMessage with pattern fixed: the
+// pattern's key and parts are worked out once, not again for every message
+// a search compares (a pattern may be as long as a request body).
+func EventLogMessageMatcher(pattern string) func(message string) bool {
 	if pattern == "" {
-		return true
+		return func(string) bool { return true }
 	}
-	p, m := EventLogSearchKey(pattern), EventLogSearchKey(message)
+	p := EventLogSearchKey(pattern)
 	parts := strings.Split(p, "*")
 	if len(parts) == 1 {
-		return m == p
+		return func(message string) bool { return EventLogSearchKey(message) == p }
 	}
-	first, last := parts[0], parts[len(parts)-1]
-	if !strings.HasPrefix(m, first) {
-		return false
-	}
-	m = m[len(first):]
-	for _, part := range parts[1 : len(parts)-1] {
-		i := strings.Index(m, part)
-		if i < 0 {
+	first, middle, last := parts[0], parts[1:len(parts)-1], parts[len(parts)-1]
+	return func(message string) bool {
+		m := EventLogSearchKey(message)
+		if !strings.HasPrefix(m, first) {
 			return false
 		}
-		m = m[i+len(part):]
+		m = m[len(first):]
+		for _, part := range middle {
+			i := strings.Index(m, part)
+			if i < 0 {
+				return false
+			}
+			m = m[i+len(part):]
+		}
+		return strings.HasSuffix(m, last)
 	}
-	return strings.HasSuffix(m, last)
 }

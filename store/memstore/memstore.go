@@ -801,8 +801,9 @@ func (t *txn) GetEventLog(_ context.Context, id int64) (*authcore.EventLog, erro
 
 func (t *txn) SearchEventLogs(_ context.Context, q authcore.EventLogQuery) ([]*authcore.EventLog, int, error) {
 	var all []*authcore.EventLog
+	match := authcore.EventLogMessageMatcher(q.Message)
 	for _, e := range t.d.eventLogs {
-		if (q.Type == "" || e.Type == q.Type) && authcore.MatchEventLogMessage(q.Message, e.Message) &&
+		if (q.Type == "" || e.Type == q.Type) && match(e.Message) &&
 			(q.Start == 0 || e.InsertInstant >= q.Start) && (q.End == 0 || e.InsertInstant <= q.End) {
 			all = append(all, e)
 		}

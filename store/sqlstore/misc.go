@@ -648,6 +648,7 @@ func (t *tx) searchEventLogsInGo(ctx context.Context, pattern, query string, arg
 	defer rows.Close()
 	out := []*authcore.EventLog{}
 	total := 0
+	match := authcore.EventLogMessageMatcher(pattern)
 	for rows.Next() {
 		var id int64
 		var key string
@@ -657,7 +658,7 @@ func (t *tx) searchEventLogsInGo(ctx context.Context, pattern, query string, arg
 		}
 		// key is the message's EventLogSearchKey, which the match computes
 		// again and finds unchanged.
-		if !authcore.MatchEventLogMessage(pattern, key) {
+		if !match(key) {
 			continue
 		}
 		total++
