@@ -537,17 +537,27 @@ func (t *tx) eventLogs(ctx context.Context, query string, args ...any) ([]*authc
 		if err := rows.Scan(&id, &doc); err != nil {
 			return nil, t.s.mapErr(ctx, err)
 		}
-		e := new(authcore.EventLog)
-		if err := decodeDoc(doc, e); err != nil {
-			return nil, fmt.Errorf("sqlstore: decode event log %d: %w", id, err)
+		e, err := eventLogFrom(id, doc)
+		if err != nil {
+			return nil, err
 		}
-		e.ID = id
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, t.s.mapErr(ctx, t.note(err))
 	}
 	return out, nil
+}
+
+// eventLogFrom decodes an event-log row: its id is the row's, not the
+// document's.
+func eventLogFrom(id int64, doc []byte) (*authcore.EventLog, error) {
+	e := new(authcore.EventLog)
+	if err := decodeDoc(doc, e); err != nil {
+		return nil, fmt.Errorf("sqlstore: decode event log %d: %w", id, err)
+	}
+	e.ID = id
+	return e, nil
 }
 
 // SearchEventLogs counts and pages with two statements; outside a
@@ -665,11 +675,10 @@ func (t *tx) searchEventLogsInGo(ctx context.Context, pattern, query string, arg
 		if total <= offset || len(out) >= limit {
 			continue
 		}
-		e := new(authcore.EventLog)
-		if err := decodeDoc(doc, e); err != nil {
-			return nil, 0, fmt.Errorf("sqlstore: decode event log %d: %w", id, err)
+		e, err := eventLogFrom(id, doc)
+		if err != nil {
+			return nil, 0, err
 		}
-		e.ID = id
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
