@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -449,9 +447,7 @@ func (e *Engine) integrationsChanged(in integration.Integrations) {
 	if c := e.ext.integrations.Load(); c != nil {
 		gen = c.gen
 	}
-	in.Kafka.Producer = maps.Clone(in.Kafka.Producer)
-	in.CleanSpeak.ApplicationIDs = slices.Clone(in.CleanSpeak.ApplicationIDs)
-	e.ext.integrations.Store(&cachedIntegrations{in: in, at: time.Now(), gen: gen + 1})
+	e.ext.integrations.Store(&cachedIntegrations{in: in.Clone(), at: time.Now(), gen: gen + 1})
 	select {
 	case e.ext.changed <- struct{}{}:
 	default:

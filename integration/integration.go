@@ -1,7 +1,9 @@
 package integration
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -99,6 +101,15 @@ var producerDefaults = map[string]string{
 	"bootstrap.servers":  "localhost:9092",
 	"max.block.ms":       "5000",
 	"request.timeout.ms": "2000",
+}
+
+// Clone returns a copy of in that shares no map or slice with it: a copy
+// kept (a store's, an engine's cache) must not change with the caller's.
+func (in Integrations) Clone() Integrations {
+	out := in
+	out.CleanSpeak.ApplicationIDs = slices.Clone(in.CleanSpeak.ApplicationIDs)
+	out.Kafka.Producer = maps.Clone(in.Kafka.Producer)
+	return out
 }
 
 // Normalize applies FusionAuth's normalisation: trimmed strings, and the

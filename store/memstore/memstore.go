@@ -587,14 +587,7 @@ func (t *txn) PutIntegrations(_ context.Context, in *integration.Integrations) e
 }
 
 func cloneIntegrations(in *integration.Integrations) *integration.Integrations {
-	c := *in
-	c.CleanSpeak.ApplicationIDs = cloneStrings(in.CleanSpeak.ApplicationIDs)
-	if in.Kafka.Producer != nil {
-		c.Kafka.Producer = make(map[string]string, len(in.Kafka.Producer))
-		for k, v := range in.Kafka.Producer {
-			c.Kafka.Producer[k] = v
-		}
-	}
+	c := in.Clone()
 	return &c
 }
 
