@@ -19,10 +19,11 @@ import (
 const UsernameStatusActive = "ACTIVE"
 
 // UserInput is user as a request carries it. It differs from User in
-// Active (a pointer: "not sent" is true on create and unchanged on update)
-// and Password, which is refused: authcore has no password login. The
-// read-only properties (id, tenantId, verified, the instants, registrations)
-// are ignored on input.
+// Active and Password, which is refused: authcore has no password login.
+// The read-only properties (id, tenantId, verified, the instants,
+// registrations) are ignored on input, and so is Active on create, update
+// and patch: FusionAuth's User API takes no user.active (a new user is
+// active; DeactivateUser and ReactivateUser switch it).
 type UserInput struct {
 	ID                     string         `json:"id,omitempty"`
 	TenantID               string         `json:"tenantId,omitempty"`
@@ -126,7 +127,10 @@ func (e *Engine) newUser(ctx context.Context, tx Store, id string, req UserReque
 	giveMethodIDs(u.TwoFactor, nil)
 	u.ID, u.TenantID = id, tenantID
 	u.InsertInstant, u.LastUpdateInstant = now, now
-	u.Active = in.Active == nil || *in.Active
+	// Always active: user.active is no request property of FusionAuth's
+	// create (fusionauth-issues #246: active:false is answered active:true).
+	// DeactivateUser makes an inactive user, with user.deactivate.
+	u.Active = true
 	if req.SkipVerification || !tenant.EmailConfiguration.VerifyEmail || u.Email == "" {
 		u.Verified, u.VerifiedInstant = true, now
 	}
@@ -216,9 +220,10 @@ func (e *Engine) userBy(ctx context.Context, value string, get func(Store, conte
 	return u, fillRegistrations(ctx, e.store, u)
 }
 
-// UpdateUser replaces the user (PUT): a field left out is cleared, except
-// active, which keeps its value when not sent. id, tenantId, insertInstant,
-// lastLoginInstant and the verification keep their stored values; a new
+// UpdateUser replaces the user (PUT): a field left out is cleared. id,
+// tenantId, active, insertInstant, lastLoginInstant and the verification
+// keep their stored values (DeactivateUser and ReactivateUser change
+// active); a new
 // e-mail in a tenant that requires verification makes the user unverified
 // unless skipVerification.
 func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
@@ -230,8 +235,9 @@ func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*U
 // are appended to the stored ones, in RFC 7396 they replace them.
 // skipVerification and eventInfo may be sent beside "user". The document
 // patched is the user as GET shows it, registrations included, so that an
-// RFC 6902 "test" of what the client read holds; the registrations are
-// read-only here (the Registration API changes them).
+// RFC 6902 "test" of what the client read holds; the registrations and
+// active are read-only here (the Registration API changes the former,
+// DeactivateUser and ReactivateUser the latter).
 func (e *Engine) PatchUser(ctx context.Context, id string, req PatchRequest) (*User, error) {
 	return e.changeUser(ctx, id, EventUserUpdate, func(ctx context.Context, tx Store, cur *User) (UserRequest, error) {
 		shown := *cur
@@ -318,8 +324,14 @@ func (e *Engine) changeUserTx(ctx context.Context, tx Store, m *moderation, id, 
 	next.InsertInstant, next.LastUpdateInstant = cur.InsertInstant, e.instant()
 	next.LastLoginInstant = cur.LastLoginInstant
 	next.Verified, next.VerifiedInstant = cur.Verified, cur.VerifiedInstant
+	// Only a deactivation or a reactivation switches active. A PUT or
+	// PATCH keeps it whatever its body says, as FusionAuth's User API does
+	// (user.active is no request property): a client that sends back a
+	// user it retrieved before a deactivation must not reactivate it, and
+	// the switch must be announced as user.deactivate or user.reactivate,
+	// never user.update.
 	next.Active = cur.Active
-	if req.User.Active != nil {
+	if event != EventUserUpdate && req.User.Active != nil {
 		next.Active = *req.User.Active
 	}
 	switch {

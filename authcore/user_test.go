@@ -59,7 +59,7 @@ func TestCreateUser(t *testing.T) {
 	off, err := f.e.CreateUser(f.ctx, "6a1c7e3e-2b5d-4f8a-9c0e-1d2f3a4b5c6d", userReq(authcore.UserInput{Username: "off", Active: boolPtr(false)}))
 	require.NoError(t, err)
 	assert.Equal(t, "6a1c7e3e-2b5d-4f8a-9c0e-1d2f3a4b5c6d", off.ID)
-	assert.False(t, off.Active)
+	assert.True(t, off.Active, "user.active is no request property: a new user is active")
 	assert.True(t, off.Verified, "nothing to verify without an e-mail")
 }
 
@@ -286,8 +286,8 @@ func TestPatchUser(t *testing.T) {
 			func(t *testing.T, u *authcore.User) { assert.Empty(t, u.Username) }, nil},
 		{"read-only fields", "application/merge-patch+json", `{"user":{"id":"8f2b3c4d-0000-4000-8000-000000000000","insertInstant":1,"verified":false,"lastLoginInstant":9}}`, []string{"en", "fr"},
 			func(t *testing.T, u *authcore.User) { assert.True(t, u.Verified) }, nil},
-		{"deactivate", "application/json", `{"user":{"active":false}}`, []string{"en", "fr"},
-			func(t *testing.T, u *authcore.User) { assert.False(t, u.Active) }, nil},
+		{"active is read-only", "application/json", `{"user":{"active":false}}`, []string{"en", "fr"},
+			func(t *testing.T, u *authcore.User) { assert.True(t, u.Active, "only DeactivateUser deactivates") }, nil},
 		{"password", "application/json", `{"user":{"password":"secret"}}`, nil, nil, []string{"[notSupported]user.password"}},
 		{"invalid result", "application/merge-patch+json", `{"user":{"email":null,"username":null}}`, nil, nil, []string{"[blank]user.email"}},
 		{"bad email", "application/json", `{"user":{"email":"nope"}}`, nil, nil, []string{"[notEmail]user.email"}},

@@ -26,7 +26,7 @@ import (
 //   - A user is verified on create unless the tenant requires e-mail
 //     verification and skipVerification is false; a user without an e-mail
 //     is verified (nothing to verify). Read-only on input: id, tenantId,
-//     verified, the instants, registrations.
+//     active, verified, the instants, registrations.
 //   - Registration create answers {registration, user}; with "user" in the
 //     body it is FusionAuth's combined create, and the user's tenant may come
 //     from the application. No roles: the application's default roles. An
