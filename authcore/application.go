@@ -322,7 +322,7 @@ func (e *Engine) changeApplication(ctx context.Context, id string, build func(cu
 			return err
 		}
 		// The key that signed its tokens (enabled), not the one named.
-		if err := keepFormerApplication(ctx, tx, applicationKeyID(cur), applicationKeyID(&next), cur.ID); err != nil {
+		if err := keepFormerApplication(ctx, tx, applicationKeyID(cur), applicationKeyID(&next), cur); err != nil {
 			return err
 		}
 		out = next

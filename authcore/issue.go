@@ -3,7 +3,6 @@ package authcore
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 
 	"github.com/authcore/authcore/validation"
@@ -228,12 +227,14 @@ func errIssueApplication() error {
 // (aud), when that application is the tenant's; or a key that did so before
 // the tenant or that application moved to another (SigningKey.FormerTenants,
 // FormerApplications), since a key change logs nobody out. A key that never
-// signed for them does not, whoever holds it (an imported one).
+// signed for them does not, whoever holds it (an imported one), nor does a
+// key that signed for a deleted tenant or application whose id a later one
+// took (formerSigner).
 func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, key *SigningKey, tenant *Tenant, claims map[string]any) bool {
 	if key == nil {
 		return false
 	}
-	if key.ID == tenant.JWTConfiguration.AccessTokenKeyID || slices.Contains(key.FormerTenants, tenant.ID) {
+	if key.ID == tenant.JWTConfiguration.AccessTokenKeyID || formerSigner(key.FormerTenants, tenant.ID, tenant.InsertInstant, claims) {
 		return true
 	}
 	aud, _ := claims["aud"].(string)
@@ -242,7 +243,28 @@ func (e *Engine) signsForTenant(ctx context.Context, cfg *configSnapshot, key *S
 	}
 	src, err := e.sharedApplication(ctx, cfg, aud)
 	return err == nil && src.TenantID == tenant.ID &&
-		(applicationKeyID(src) == key.ID || slices.Contains(key.FormerApplications, src.ID))
+		(applicationKeyID(src) == key.ID || formerSigner(key.FormerApplications, src.ID, src.InsertInstant, claims))
+}
+
+// formerSigner reports whether former (a key's former tenants or
+// applications) holds the tenant or the application id as it is now, the
+// one created at insertInstant: an entry of an earlier one under the same
+// id, deleted since, does not count. An entry stored without its
+// InsertInstant could be of either, so it counts only for a token issued
+// (iat) no earlier than the second the current one was created: a token
+// of the deleted one was issued before it was deleted.
+func formerSigner(former []FormerSigner, id string, insertInstant int64, claims map[string]any) bool {
+	for _, f := range former {
+		if f.ID != id {
+			continue
+		}
+		if f.InsertInstant != 0 {
+			return f.InsertInstant == insertInstant
+		}
+		iat, ok := claims["iat"].(float64)
+		return ok && int64(iat) >= insertInstant/1000
+	}
+	return false
 }
 
 // LoginTokenSubject verifies an access token that stands for its user, as

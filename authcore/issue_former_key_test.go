@@ -1,6 +1,8 @@
 package authcore_test
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -173,6 +175,71 @@ func TestKeyRenameKeepsFormerSigners(t *testing.T) {
 	require.NoError(t, err)
 	k, err := f.store.GetKey(f.ctx, oldKey)
 	require.NoError(t, err)
-	assert.Equal(t, []string{f.tenant.ID}, k.FormerTenants)
+	assert.Equal(t, []authcore.FormerSigner{{ID: f.tenant.ID, InsertInstant: f.tenant.InsertInstant}}, k.FormerTenants)
 	requireLoginTokenAccepted(t, f, tok, f.app.ID, "the old key was renamed")
+}
+
+// A key stored before its former entries carried the tenant's or the
+// application's InsertInstant names them by id only: such an entry still
+// stands for the tokens it signed for the tenant or application as it is
+// now (issued since it was created), not for a token issued before that,
+// which can only be one of a deleted tenant or application of the same id.
+// The next move away from the key records the entry in full.
+func TestBareFormerEntryStandsOnlyForTokensSinceTheCreation(t *testing.T) {
+	f := newTokenFixture(t)
+	f.clock.Advance(time.Minute) // the tenant and the application were created a minute ago
+	own, err := f.engine.GenerateKey(f.ctx, authcore.AlgHS256, "own")
+	require.NoError(t, err)
+	_, err = f.engine.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+		Body: []byte(`{"application":{"jwtConfiguration":{"enabled":true,"accessTokenKeyId":"` + own.ID + `"}}}`)})
+	require.NoError(t, err)
+	app, err := f.engine.Application(f.ctx, f.app.ID)
+	require.NoError(t, err)
+	f.app = app
+	appTok, _ := f.issue(authcore.TokenRequest{Application: app})
+	_, err = f.engine.PatchApplication(f.ctx, f.app.ID, authcore.PatchRequest{ContentType: "application/merge-patch+json",
+		Body: []byte(`{"application":{"jwtConfiguration":{"enabled":false,"accessTokenKeyId":null}}}`)})
+	require.NoError(t, err)
+	f.app, err = f.engine.Application(f.ctx, f.app.ID)
+	require.NoError(t, err)
+	tenantTok, _ := f.issue(authcore.TokenRequest{})
+	oldKeyID := f.reloadTenant().JWTConfiguration.AccessTokenKeyID
+	_, err = f.engine.RotateTenantKey(f.ctx, f.tenant.ID, authcore.AlgHS256)
+	require.NoError(t, err)
+
+	// The entries as an earlier version stored them.
+	oldKey, err := f.store.GetKey(f.ctx, oldKeyID)
+	require.NoError(t, err)
+	require.Equal(t, []authcore.FormerSigner{{ID: f.tenant.ID, InsertInstant: f.tenant.InsertInstant}}, oldKey.FormerTenants)
+	oldKey.FormerTenants = []authcore.FormerSigner{{ID: f.tenant.ID}}
+	require.NoError(t, f.store.UpdateKey(f.ctx, oldKey))
+	ownKey, err := f.store.GetKey(f.ctx, own.ID)
+	require.NoError(t, err)
+	require.Equal(t, []authcore.FormerSigner{{ID: f.app.ID, InsertInstant: f.app.InsertInstant}}, ownKey.FormerApplications)
+	ownKey.FormerApplications = []authcore.FormerSigner{{ID: f.app.ID}}
+	require.NoError(t, f.store.UpdateKey(f.ctx, ownKey))
+	// An engine that reads the keys as stored now (the test wrote them
+	// behind the first one's cache).
+	f.engine, err = authcore.New(f.ctx, f.store, authcore.WithClock(f.clock.Now),
+		authcore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	require.NoError(t, err)
+
+	requireLoginTokenAccepted(t, f, tenantTok, f.app.ID, "the tenant's, signed by its former key")
+	requireLoginTokenAccepted(t, f, appTok, f.app.ID, "the application's, signed by its former key")
+	before := loginClaims(f, f.app.ID)
+	before["iat"] = f.tenant.InsertInstant/1000 - 1 // the tenant and the application were created at one instant
+	requireLoginTokenRefused(t, f, signOutside(t, jose.HS256, oldKey.Secret, oldKey.ID, before), f.app.ID,
+		"the former tenant key's, issued before the tenant was created")
+	requireLoginTokenRefused(t, f, signOutside(t, jose.HS256, ownKey.Secret, ownKey.ID, before), f.app.ID,
+		"the former application key's, issued before the application was created")
+
+	// Back to the old key and away again: the entry is recorded in full.
+	_, err = f.engine.PatchTenant(f.ctx, f.tenant.ID, authcore.PatchRequest{ContentType: "application/json",
+		Body: []byte(`{"tenant":{"jwtConfiguration":{"accessTokenKeyId":"` + oldKeyID + `"}}}`)})
+	require.NoError(t, err)
+	_, err = f.engine.RotateTenantKey(f.ctx, f.tenant.ID, authcore.AlgHS256)
+	require.NoError(t, err)
+	oldKey, err = f.store.GetKey(f.ctx, oldKeyID)
+	require.NoError(t, err)
+	assert.Equal(t, []authcore.FormerSigner{{ID: f.tenant.ID, InsertInstant: f.tenant.InsertInstant}}, oldKey.FormerTenants)
 }

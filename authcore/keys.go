@@ -11,6 +11,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -237,7 +238,7 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 		); err != nil {
 			return err
 		}
-		if err := keepFormerTenant(ctx, tx, t.JWTConfiguration.AccessTokenKeyID, k.ID, t.ID); err != nil {
+		if err := keepFormerTenant(ctx, tx, t.JWTConfiguration.AccessTokenKeyID, k.ID, t); err != nil {
 			return err
 		}
 		t.JWTConfiguration.AccessTokenKeyID = k.ID
@@ -251,22 +252,23 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 	return k, nil
 }
 
-// keepFormerTenant records, in tx, that the key prev signed tenantID's
-// access tokens until the tenant moved to next: those tokens still stand
-// for logins of the tenant (signsForTenant) until they expire or prev is
-// deleted. Nothing is recorded when the key does not change, or there was
-// none.
-func keepFormerTenant(ctx context.Context, tx Store, prev, next, tenantID string) error {
-	return keepFormerSigner(ctx, tx, prev, next, func(k *SigningKey) *[]string { return &k.FormerTenants }, tenantID)
+// keepFormerTenant records, in tx, that the key prev signed t's access
+// tokens until t moved to next: those tokens still stand for logins of the
+// tenant (signsForTenant) until they expire or prev is deleted. Nothing is
+// recorded when the key does not change, or there was none.
+func keepFormerTenant(ctx context.Context, tx Store, prev, next string, t *Tenant) error {
+	return keepFormerSigner(ctx, tx, prev, next, func(k *SigningKey) *[]FormerSigner { return &k.FormerTenants },
+		FormerSigner{ID: t.ID, InsertInstant: t.InsertInstant})
 }
 
 // keepFormerApplication is keepFormerTenant for an application's own key
 // (applicationKeyID before and after the change).
-func keepFormerApplication(ctx context.Context, tx Store, prev, next, applicationID string) error {
-	return keepFormerSigner(ctx, tx, prev, next, func(k *SigningKey) *[]string { return &k.FormerApplications }, applicationID)
+func keepFormerApplication(ctx context.Context, tx Store, prev, next string, a *Application) error {
+	return keepFormerSigner(ctx, tx, prev, next, func(k *SigningKey) *[]FormerSigner { return &k.FormerApplications },
+		FormerSigner{ID: a.ID, InsertInstant: a.InsertInstant})
 }
 
-func keepFormerSigner(ctx context.Context, tx Store, prev, next string, list func(*SigningKey) *[]string, id string) error {
+func keepFormerSigner(ctx context.Context, tx Store, prev, next string, list func(*SigningKey) *[]FormerSigner, signer FormerSigner) error {
 	if prev == "" || prev == next {
 		return nil
 	}
@@ -280,10 +282,18 @@ func keepFormerSigner(ctx context.Context, tx Store, prev, next string, list fun
 		return err
 	}
 	l := list(k)
-	if slices.Contains(*l, id) {
+	i := slices.IndexFunc(*l, func(f FormerSigner) bool { return f.ID == signer.ID })
+	switch {
+	case i < 0:
+		*l = append(*l, signer)
+	case (*l)[i] == signer:
 		return nil
+	default:
+		// An entry of an earlier tenant or application under this id (it
+		// was deleted: the one that moves now exists), or one stored
+		// without its InsertInstant: this one stands for the current one.
+		(*l)[i] = signer
 	}
-	*l = append(*l, id)
 	// Not a rename: LastUpdateInstant, which the Key API shows, stays.
 	return tx.UpdateKey(ctx, k)
 }
@@ -747,3 +757,30 @@ func (k SigningKey) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String
 
 // LogValue is String for slog.
 func (k SigningKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// FormerSigner is an entry of SigningKey.FormerTenants or
+// FormerApplications: the tenant's or the application's id and its
+// InsertInstant, which tells it from a later one created under the same id
+// once it was deleted (ids may be chosen by callers). The deletes leave the
+// entry in place, as they take no key's lock; it stands for nobody once its
+// InsertInstant is no longer the one stored under its id.
+//
+// InsertInstant is 0 in an entry stored before it was recorded (the entry
+// was then a bare id, which UnmarshalJSON still reads): such an entry
+// stands only for tokens issued no earlier than the second the current
+// tenant or application was created (signsForTenant).
+type FormerSigner struct {
+	ID            string
+	InsertInstant int64
+}
+
+// UnmarshalJSON reads the entry as stored, or a bare id as stored before
+// the entries had an InsertInstant.
+func (f *FormerSigner) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*f = FormerSigner{}
+		return json.Unmarshal(b, &f.ID)
+	}
+	type plain FormerSigner // without this method
+	return json.Unmarshal(b, (*plain)(f))
+}

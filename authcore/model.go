@@ -301,10 +301,11 @@ type SigningKey struct {
 	// applications whose access tokens the key signed before they moved
 	// to another key (a rotation, an update of accessTokenKeyId). Tokens
 	// it signed for them then still stand for a login of theirs until
-	// they expire or the key is deleted; a key never theirs does not.
-	// The API does not show them.
-	FormerTenants      []string
-	FormerApplications []string
+	// they expire or the key is deleted; a key never theirs does not, nor
+	// does a tenant or an application created later under a deleted one's
+	// id (FormerSigner.InsertInstant). The API does not show them.
+	FormerTenants      []FormerSigner
+	FormerApplications []FormerSigner
 }
 
 // EffectiveKid is the kid tokens signed by k name it by: Kid, or ID when k

@@ -203,7 +203,7 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 		}
 		// After validateTenant has locked the new key (PostgreSQL), as
 		// RotateTenantKey takes them: the tenant, the new key, the old.
-		if err := keepFormerTenant(ctx, tx, cur.JWTConfiguration.AccessTokenKeyID, next.JWTConfiguration.AccessTokenKeyID, cur.ID); err != nil {
+		if err := keepFormerTenant(ctx, tx, cur.JWTConfiguration.AccessTokenKeyID, next.JWTConfiguration.AccessTokenKeyID, cur); err != nil {
 			return err
 		}
 		out = next

@@ -140,19 +140,19 @@ var copyCases = []testCase{
 			func() { ck.Certificate[0] = 'X' },
 			func(v *authcore.SigningKey) { v.Certificate[0] = 'Y' })
 		ck.Certificate[0], ck.Name = 'c', "renamed"
-		ck.FormerTenants, ck.FormerApplications = []string{"t"}, []string{"a"}
+		ck.FormerTenants, ck.FormerApplications = []authcore.FormerSigner{{ID: "t", InsertInstant: 1}}, []authcore.FormerSigner{{ID: "a", InsertInstant: 1}}
 		require.NoError(t, f.s.UpdateKey(ctx, ck))
 		checkCopies(t, "updated signing key", func() (*authcore.SigningKey, error) { return f.s.GetKey(ctx, "ck") },
 			func() {
 				ck.Secret[0] = 'X'
 				ck.Name = "changed"
-				ck.FormerTenants[0] = "changed"
-				ck.FormerApplications[0] = "changed"
+				ck.FormerTenants[0].ID = "changed"
+				ck.FormerApplications[0].ID = "changed"
 			},
 			func(v *authcore.SigningKey) {
 				v.Secret[0] = 'Y'
-				v.FormerTenants[0] = "out"
-				v.FormerApplications[0] = "out"
+				v.FormerTenants[0].ID = "out"
+				v.FormerApplications[0].ID = "out"
 			})
 
 		e := &authcore.EventLog{InsertInstant: 1, Message: "m", Type: authcore.EventLogDebug}

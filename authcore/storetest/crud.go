@@ -1076,15 +1076,19 @@ var keyCases = []testCase{
 	}},
 	// The tenants and applications a key signed for before they moved to
 	// another key (authcore records them so that the tokens it signed for
-	// them still stand for logins) are part of the key.
+	// them still stand for logins) are part of the key, each with the
+	// InsertInstant that tells it from a later one under the same id.
 	{"signing key/former tenants and applications are kept", func(t *testing.T, f *fixture) {
 		ctx := f.ctx
+		t1 := authcore.FormerSigner{ID: "t1", InsertInstant: 1700000000001}
+		t2 := authcore.FormerSigner{ID: "t2", InsertInstant: 1700000000002}
+		a1 := authcore.FormerSigner{ID: "a1", InsertInstant: 1700000000003}
 		k := &authcore.SigningKey{ID: "k1", Name: "retired", Algorithm: "HS256", Secret: []byte("secret-k1"), InsertInstant: f.instant(),
-			FormerTenants: []string{"t1"}}
+			FormerTenants: []authcore.FormerSigner{t1}}
 		require.NoError(t, f.s.CreateKey(ctx, k))
 		got, err := f.s.GetKey(ctx, k.ID)
 		require.NoError(t, err)
-		require.Equal(t, []string{"t1"}, got.FormerTenants)
+		require.Equal(t, []authcore.FormerSigner{t1}, got.FormerTenants)
 		require.Empty(t, got.FormerApplications)
 
 		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
@@ -1092,8 +1096,8 @@ var keyCases = []testCase{
 			if err != nil {
 				return err
 			}
-			k.FormerTenants = append(k.FormerTenants, "t2")
-			k.FormerApplications = append(k.FormerApplications, "a1")
+			k.FormerTenants = append(k.FormerTenants, t2)
+			k.FormerApplications = append(k.FormerApplications, a1)
 			return tx.UpdateKey(ctx, k)
 		}))
 		byID, err := f.s.GetKey(ctx, k.ID)
@@ -1104,15 +1108,15 @@ var keyCases = []testCase{
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		for _, got := range []*authcore.SigningKey{byID, byKid, list[0]} {
-			require.Equal(t, []string{"t1", "t2"}, got.FormerTenants)
-			require.Equal(t, []string{"a1"}, got.FormerApplications)
+			require.Equal(t, []authcore.FormerSigner{t1, t2}, got.FormerTenants)
+			require.Equal(t, []authcore.FormerSigner{a1}, got.FormerApplications)
 		}
 
 		// A rolled-back update leaves them as they were.
 		boom := errors.New("boom")
 		require.ErrorIs(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
 			c := *byID
-			c.FormerTenants = []string{"t3"}
+			c.FormerTenants = []authcore.FormerSigner{{ID: "t3", InsertInstant: 1}}
 			if err := tx.UpdateKey(ctx, &c); err != nil {
 				return err
 			}
@@ -1120,7 +1124,7 @@ var keyCases = []testCase{
 		}), boom)
 		got, err = f.s.GetKey(ctx, k.ID)
 		require.NoError(t, err)
-		require.Equal(t, []string{"t1", "t2"}, got.FormerTenants)
+		require.Equal(t, []authcore.FormerSigner{t1, t2}, got.FormerTenants)
 	}},
 	{"signing key/names are unique in any case; a key keeps its own", func(t *testing.T, f *fixture) {
 		ctx := f.ctx

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/authcore/authcore/authcore"
@@ -244,7 +245,7 @@ func cloneKey(k *authcore.SigningKey) *authcore.SigningKey {
 	c.Secret = cloneBytes(k.Secret)
 	c.PublicKey = cloneBytes(k.PublicKey)
 	c.Certificate = cloneBytes(k.Certificate)
-	c.FormerTenants = cloneStrings(k.FormerTenants)
-	c.FormerApplications = cloneStrings(k.FormerApplications)
+	c.FormerTenants = slices.Clone(k.FormerTenants)
+	c.FormerApplications = slices.Clone(k.FormerApplications)
 	return &c
 }

@@ -72,7 +72,11 @@ func TestConcurrentRotationsKeepEveryFormerTenant(t *testing.T) {
 
 			got, err := engines[1].Key(ctx, shared.ID)
 			require.NoError(t, err)
-			assert.ElementsMatch(t, tenants, got.FormerTenants)
+			formerIDs := make([]string, len(got.FormerTenants))
+			for i, f := range got.FormerTenants {
+				formerIDs[i] = f.ID
+			}
+			assert.ElementsMatch(t, tenants, formerIDs)
 			for _, e := range engines {
 				for _, tid := range tenants {
 					_, err := e.ValidateLoginToken(ctx, token(tid))
