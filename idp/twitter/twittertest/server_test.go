@@ -244,6 +244,10 @@ func TestVerifierPlacement(t *testing.T) {
 		{"header", "V", "", true},
 		{"both, equal", "V", "V", true},
 		{"both, different", "V", "W", false},
+		// The body's verifier is the right one here: only the check that
+		// the two agree can refuse it.
+		{"both, different, header wrong", "W", "V", false},
+		{"body twice", "", "V&oauth_verifier=V", false},
 		{"wrong", "", "W", false},
 		{"missing", "", "", false},
 	}
@@ -263,7 +267,12 @@ func TestVerifierPlacement(t *testing.T) {
 			}
 			body := ""
 			if tc.body != "" {
-				body = "oauth_verifier=" + url.QueryEscape(sub(tc.body))
+				for i, b := range strings.Split(tc.body, "&oauth_verifier=") {
+					if i > 0 {
+						body += "&"
+					}
+					body += "oauth_verifier=" + url.QueryEscape(sub(b))
+				}
 			}
 			status, resp := serve(s, makeSigned("POST", "http://api.example.com"+accessP, body, o, cs, rs))
 			if tc.ok {
@@ -274,10 +283,40 @@ func TestVerifierPlacement(t *testing.T) {
 				}
 				return
 			}
-			if status != http.StatusUnauthorized {
+			if status != http.StatusUnauthorized || twitterCode(t, resp) != 32 {
 				t.Fatalf("%d %s", status, resp)
 			}
+			// Refused for the verifier alone: the same request token still
+			// exchanges with the right one.
+			ok := oauthParams(rt)
+			ok["oauth_verifier"] = v
+			if status, resp := serve(s, makeSigned("POST", "http://api.example.com"+accessP, "", ok, cs, rs)); status != 200 {
+				t.Fatalf("the request token was spent by a refused exchange: %d %s", status, resp)
+			}
 		})
+	}
+}
+
+// TestRequestTokenOfAnotherConsumerIsRefused: a request token is bound to
+// the consumer it was issued to. Another consumer that holds the token, its
+// secret and the verifier, and signs correctly with its own consumer secret,
+// gets Twitter's "Invalid or expired token", as at verify_credentials.
+func TestRequestTokenOfAnotherConsumerIsRefused(t *testing.T) {
+	s := newTestServer(t)
+	s.AddConsumer("other", "other-secret")
+	rt, rs, v := s.IssueRequestToken(ck, acctID)
+	o := oauthParams(rt)
+	o["oauth_consumer_key"] = "other"
+	o["oauth_verifier"] = v
+	status, body := serve(s, makeSigned("POST", "http://api.example.com"+accessP, "", o, "other-secret", rs))
+	if status != http.StatusUnauthorized || twitterCode(t, body) != 89 {
+		t.Fatalf("%d %s", status, body)
+	}
+	// Its own consumer can still exchange it: the refusal did not spend it.
+	o = oauthParams(rt)
+	o["oauth_verifier"] = v
+	if status, body := serve(s, makeSigned("POST", "http://api.example.com"+accessP, "", o, cs, rs)); status != 200 {
+		t.Fatalf("own consumer: %d %s", status, body)
 	}
 }
 
