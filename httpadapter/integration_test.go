@@ -362,3 +362,21 @@ func TestIntegrationsPatchEscapedAlias(t *testing.T) {
 		assert.Contains(t, r.Body, `"apiKey":"97f3d194-ef95-480a-9ee4-eea7dbdc450a"`, "merged, not replaced")
 	}
 }
+
+// An empty Kafka producer key is refused (docs/DECISIONS.md) with a field
+// error on the producer map, and nothing is stored: by PUT, and by a PATCH
+// that adds one to a valid configuration.
+func TestIntegrationsEmptyProducerKeyRefused(t *testing.T) {
+	f := newFixture(t)
+	require.Equal(t, 200, f.do("PUT", "/api/integration", seedIntegrations).Code)
+	before := f.do("GET", "/api/integration", "").Body
+	for _, req := range []struct{ method, body, ct string }{
+		{"PUT", `{"integrations":{"kafka":{"enabled":true,"defaultTopic":"t","producer":{"":"x"}}}}`, "application/json"},
+		{"PATCH", `{"integrations":{"kafka":{"producer":{" ":"x"}}}}`, "application/merge-patch+json"},
+	} {
+		r := f.do(req.method, "/api/integration", req.body, "Content-Type", req.ct)
+		require.Equal(t, 400, r.Code, "%s: %s", req.method, r.Body)
+		assert.Equal(t, []string{"[invalid]integrations.kafka.producer"}, r.errors(t).Codes(), req.method)
+		assert.JSONEq(t, before, f.do("GET", "/api/integration", "").Body, "%s: nothing stored", req.method)
+	}
+}

@@ -23,6 +23,10 @@ func TestValidate(t *testing.T) {
 		{"topic dot-dot", Integrations{Kafka: Kafka{Enabled: true, DefaultTopic: ".."}}, []string{"[invalid]integrations.kafka.defaultTopic"}},
 		{"enabled kafka with topic", Integrations{Kafka: Kafka{Enabled: true, DefaultTopic: "FusionAuth"}}, nil},
 		{"unknown producer keys are fine", Integrations{Kafka: Kafka{Enabled: true, DefaultTopic: "t", Producer: map[string]string{"whatever.key": "1"}}}, nil},
+		// docs/DECISIONS.md: an empty producer key is refused, enabled or
+		// not (the producer cannot be given one).
+		{"empty producer key", Integrations{Kafka: Kafka{Enabled: true, DefaultTopic: "t", Producer: map[string]string{"": "1"}}}, []string{"[invalid]integrations.kafka.producer"}},
+		{"blank producer key, disabled", Integrations{Kafka: Kafka{Producer: map[string]string{" ": "1", "linger.ms": "5"}}}, []string{"[invalid]integrations.kafka.producer"}},
 		{"enabled cleanspeak without url", Integrations{CleanSpeak: CleanSpeak{Enabled: true}}, []string{"[blank]integrations.cleanspeak.url"}},
 		{"cleanspeak relative url", Integrations{CleanSpeak: CleanSpeak{Enabled: true, URL: "localhost:8001"}}, []string{"[invalid]integrations.cleanspeak.url"}},
 		// An authority without a host: Go would dial the local machine.
