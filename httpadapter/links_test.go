@@ -127,6 +127,16 @@ func TestLinkAPI(t *testing.T) {
 	require.Equal(t, 400, bad.Code)
 	assert.True(t, bad.errors(t).Has("[couldNotConvert]userId"))
 
+	// Another user of the tenant cannot delete the link by naming itself:
+	// 404, and the link stays. The user must own the link (FusionAuth's
+	// delete takes all three parameters).
+	other := &authcore.User{ID: "acacacac-0000-0000-0000-000000000002", TenantID: f.tenant, Email: "other@example.com", Active: true}
+	require.NoError(t, f.store.CreateUser(ctx, other))
+	notOwner := f.do("DELETE", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId="+other.ID, "")
+	assert.Equal(t, 404, notOwner.Code, notOwner.Body)
+	assert.Empty(t, notOwner.Body)
+	require.Equal(t, 200, f.do("GET", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId="+u.ID, "").Code, "the owner's link survived")
+
 	// Delete returns the link, then it is gone.
 	d := f.do("DELETE", "/api/identity-provider/link?identityProviderId="+twitterID+"&identityProviderUserId=tw-1&userId="+u.ID, "")
 	require.Equal(t, 200, d.Code)
