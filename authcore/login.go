@@ -163,7 +163,32 @@ const loginAttempts = 5
 // IdentityProviderLogin completes a Twitter login: it asks Twitter who the
 // user is, decides by the provider's linking strategy, writes the user,
 // registration, link and login record in one transaction, and issues the
-// tokens.
+// tokens. It needs no API key (the HTTP route is anonymous); a scope in ctx
+// (WithScope) only narrows which applications it finds.
+//
+// A login that authenticated someone returns a LoginResponse whose Status
+// is FusionAuth's status code (LoginOK, LoginNotRegistered, …; see
+// LoginStatus), LoginPendingLink with PendingIdPLinkID under the
+// CreatePendingLink strategy. A refused one returns an error and writes
+// nothing but its event-log entry and events:
+//
+//   - a *ValidationError for the request ([blank] or [couldNotConvert]
+//     applicationId, identityProviderId, data.oauth_token,
+//     data.oauth_token_secret; [invalid]applicationId for an application
+//     that is unknown, inactive or outside the scope), for a provider that
+//     is unknown, disabled or not enabled for the application (general
+//     [InvalidIdentityProviderId]), for the linking rules
+//     ([ExternalAuthenticationException]MissingEmail, …MissingUsername,
+//     …ExistingUserAlreadyLinked, [LinkCountExceeded]) and for a username
+//     CleanSpeak rejects ([moderationRejected]);
+//   - ErrNotFound when the strategy finds no user to link and creates none
+//     (Disabled, the …ForExistingUser strategies, NoLink);
+//   - ErrIdentityProviderRefused or ErrIdentityProviderUnavailable when
+//     Twitter said no or did not answer (both wrap the *twitter.Error);
+//   - ErrUserExpired, ErrLoginPrevented (an inactive user), and a
+//     *LambdaError when the reconcile function failed.
+//
+// The HTTP adapter answers these 400, 404, 401, 410, 409 and 512.
 func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProviderLoginRequest) (*LoginResponse, error) {
 	if err := validateLogin(req); err != nil {
 		return nil, err
