@@ -16,7 +16,10 @@ import (
 // from its input alone. The seeds are bodies each route takes, so that
 // mutations reach past the decoder into validation and the store.
 //
-//	go test -run XXX -fuzz FuzzSweep -fuzztime 5m ./httpadapter/
+//	go test -run XXX -fuzz '^FuzzSweep$' -fuzztime 5m ./httpadapter/
+//
+// The name is anchored because -fuzz runs one target only and refuses a
+// pattern that also matches FuzzSweepSQLite.
 func FuzzSweep(f *testing.F) {
 	probe := newSweepWorld(f, memstore.New())
 	patterns := probe.handler.Patterns()
