@@ -8,9 +8,12 @@
 //     integrations, the event log, signing keys, creating a tenant or
 //     changing the identity provider);
 //   - tenant scoping with X-FusionAuth-TenantId and tenant-locked keys;
-//   - JSON only: other content types, malformed JSON and oversized bodies are
-//     400 with FusionAuth's Errors object, wrong types a field error naming
-//     the path;
+//   - JSON only: other content types, malformed JSON, duplicate object keys,
+//     nesting deeper than 64 levels and bodies over the limit
+//     (DefaultMaxBodyBytes) are 400 with FusionAuth's Errors object, wrong
+//     types a field error naming the path; properties authcore does not
+//     know are ignored, not refused, since newer FusionAuth clients send
+//     fields it lacks;
 //   - 404 and 405 with empty bodies (405 with Allow), 501 for methods the API
 //     does not implement at all;
 //   - one table that maps authcore's typed errors to status codes.
