@@ -78,6 +78,12 @@ func (e *Engine) PatchIntegrations(ctx context.Context, req PatchRequest) (integ
 		if err := DecodeJSON(patched, &in); err != nil {
 			return err
 		}
+		// Validated as a PUT body (SPEC §2): a patch that removes
+		// "integrations" (null, or an RFC 6902 remove) is refused as the
+		// PUT without it is, where it reset both to their defaults.
+		if err := in.RequireIntegrations(); err != nil {
+			return err
+		}
 		out = integration.Normalize(in.Value())
 		if err := integration.Validate(out); err != nil {
 			return err

@@ -454,6 +454,20 @@ func (e *Engine) PatchRegistration(ctx context.Context, userID, applicationID st
 		if err := DecodeJSON(patched, &in); err != nil {
 			return RegistrationRequest{}, err
 		}
+		// The result is validated as a PUT body (SPEC §2), and a PUT
+		// without "registration" is refused: a patch that removes it
+		// (null, or an RFC 6902 remove) emptied the registration, its
+		// roles and data dropped, and answered 200. RegistrationRequest
+		// cannot tell an absent registration from an empty one.
+		var wrapper struct {
+			Registration *struct{} `json:"registration"`
+		}
+		if err := DecodeJSON(patched, &wrapper); err != nil {
+			return RegistrationRequest{}, err
+		}
+		if wrapper.Registration == nil {
+			return RegistrationRequest{}, invalid("registration", validation.KindMissing, "You must specify the [registration] property.")
+		}
 		return in, nil
 	})
 }
