@@ -261,8 +261,9 @@ func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToke
 // It returns the decoded user and the raw JSON, which reconcile functions
 // receive. An answer without id_str, or whose id_str is not the decimal form
 // of a 64-bit id, is ErrUnavailable: without it there is no identity to
-// link. So is one whose email the User API would refuse: Twitter returns
-// only confirmed addresses.
+// link. So is one whose email the User API would refuse (Twitter returns
+// only confirmed addresses), or whose screen_name has white space around
+// it (the User API would store it trimmed).
 func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok Token) (User, []byte, error) {
 	if tok.Token == "" {
 		return User{}, nil, refused(opVerifyCredentials, 0, errors.New("access token is empty"))
@@ -291,6 +292,14 @@ func (c *Client) VerifyCredentials(ctx context.Context, consumer Consumer, tok T
 	if strings.ContainsRune(u.ScreenName, 0) || strings.ContainsRune(u.Email, 0) {
 		// The stores index both, and PostgreSQL's text refuses U+0000.
 		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds a screen name or email with U+0000"))
+	}
+	if strings.TrimSpace(u.ScreenName) != u.ScreenName {
+		// Twitter's screen names are letters, digits and underscores. The
+		// User and Registration APIs trim a username, so one stored with
+		// white space around it was a second user beside the trimmed
+		// name, found by no username lookup, and a PUT of it as GET
+		// returned collided with that name.
+		return User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer holds a screen name with white space around it"))
 	}
 	if u.Email != "" && !validation.IsEmail(u.Email) {
 		// Twitter returns only confirmed addresses. A login stores the

@@ -728,6 +728,35 @@ func TestVerifyCredentialsRefusesImplausibleEmail(t *testing.T) {
 	}
 }
 
+// TestVerifyCredentialsRefusesScreenNameWithSurroundingSpace: Twitter's
+// screen names are letters, digits and underscores, and the User API trims
+// a username; an answer whose screen_name has white space around it is not
+// Twitter's. A login stored it as it came, a username no lookup finds.
+func TestVerifyCredentialsRefusesScreenNameWithSurroundingSpace(t *testing.T) {
+	for i, sn := range []string{" jack", "jack ", "\tjack", "jack\r\n", " ", "\u00a0jack", "jack\u2003"} {
+		t.Run(sn, func(t *testing.T) {
+			f := newFixture(t)
+			id := strconv.Itoa(80 + i)
+			f.fake.AddAccount(twittertest.Account{ID: id, ScreenName: sn})
+			at, as := f.fake.IssueAccessToken(consumerKey, id)
+			_, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+			assertKind(t, err, twitter.ErrUnavailable, as)
+		})
+	}
+	// White space inside, which the User API keeps, and no screen name at
+	// all are taken.
+	for i, sn := range []string{"ja ck", ""} {
+		f := newFixture(t)
+		id := strconv.Itoa(90 + i)
+		f.fake.AddAccount(twittertest.Account{ID: id, ScreenName: sn})
+		at, as := f.fake.IssueAccessToken(consumerKey, id)
+		u, _, err := f.client.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: at, Secret: twitter.Secret(as)})
+		if err != nil || u.ScreenName != sn {
+			t.Errorf("%q: got %q, %v", sn, u.ScreenName, err)
+		}
+	}
+}
+
 // A 429 is Twitter unavailable, and the error says when Twitter's rate-limit
 // window ends (its x-rate-limit-reset, epoch seconds), in RateLimitReset and
 // in the message that the event log records. It had been dropped.
