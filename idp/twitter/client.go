@@ -249,8 +249,13 @@ func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToke
 		return Token{}, err
 	}
 	values, perr := url.ParseQuery(strings.TrimSpace(string(body)))
+	// Exactly one of each: with two, which token is the user's cannot be
+	// told, and Get would quietly take the first.
+	if perr != nil || len(values["oauth_token"]) != 1 || len(values["oauth_token_secret"]) != 1 {
+		return Token{}, unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
+	}
 	tok := Token{Token: values.Get("oauth_token"), Secret: Secret(values.Get("oauth_token_secret"))}
-	if perr != nil || tok.Token == "" || tok.Secret == "" {
+	if tok.Token == "" || tok.Secret == "" {
 		return Token{}, unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
 	}
 	return tok, nil

@@ -190,6 +190,9 @@ func TestLoginUnavailable(t *testing.T) {
 		{"missing id_str", twittertest.FaultMissingIDStr, false, true, "verify_credentials"},
 		{"account without id_str", twittertest.FaultNone, true, false, "verify_credentials"},
 		{"garbage token response", twittertest.FaultGarbageTokenResponse, false, true, "access_token"},
+		// Two tokens: which is the user's cannot be told. The first was
+		// taken.
+		{"duplicate token response", twittertest.FaultDuplicateTokenResponse, false, true, "access_token"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,6 +41,10 @@ const (
 	// -reset headers; the reset is SetRateLimitReset's, else 15 minutes
 	// (Twitter's window) from now.
 	FaultRateLimited
+	// FaultDuplicateTokenResponse: access_token issues the access token
+	// as usual but answers it followed by a second oauth_token and
+	// oauth_token_secret, as a proxy that merged two answers would.
+	FaultDuplicateTokenResponse
 )
 
 // DefaultFaultDelay is how long FaultTimeout holds a request: longer than
@@ -387,13 +391,19 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, sr *signedR
 	at, atSecret := s.newAccessTokenLocked(consumer, rt.account)
 	s.mu.Unlock()
 
-	w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
-	_, _ = io.WriteString(w, url.Values{
+	answer := url.Values{
 		"oauth_token":        {at},
 		"oauth_token_secret": {atSecret},
 		"user_id":            {acct.ID},
 		"screen_name":        {acct.ScreenName},
-	}.Encode())
+	}
+	switch Fault(s.fault.Load()) {
+	case FaultDuplicateTokenResponse:
+		answer["oauth_token"] = append(answer["oauth_token"], randomString(24))
+		answer["oauth_token_secret"] = append(answer["oauth_token_secret"], randomString(24))
+	}
+	w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+	_, _ = io.WriteString(w, answer.Encode())
 }
 
 // userJSON is the subset of Twitter's user object that the fake returns.
