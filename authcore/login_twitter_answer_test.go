@@ -8,6 +8,8 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/idp/twitter/twittertest"
+	"github.com/authcore/authcore/store/memstore"
 )
 
 // A screen name with white space around it is no Twitter screen name
@@ -32,4 +34,36 @@ func TestTwitterScreenNameWithSurroundingSpaceIsRefused(t *testing.T) {
 			assert.ErrorIs(t, err, authcore.ErrNotFound, "no user named %q", sn)
 		})
 	}
+}
+
+// A verifier login whose access-token exchange names one account (its
+// user_id) while verify_credentials answers for another is refused as
+// Twitter unavailable: before, the account verify_credentials named was
+// linked and logged in with a token another account granted (a cache that
+// served someone else's answer would log one person in as another).
+// Nothing is written but the Error entry and user.login.failed.
+func TestTwitterAnswersForAnotherAccountThanTheExchange(t *testing.T) {
+	env, c := eventsEnv(t, memstore.New(), "")
+	env.Account("601", "grace", "grace@example.com")
+	env.Twitter.SetFault(twittertest.FaultForeignUserID)
+	tok, sec, ver := env.Twitter.IssueRequestToken("ck-events", "601")
+	req := env.Request("601")
+	req.Data = map[string]string{"oauth_token": tok, "oauth_token_secret": sec, "oauth_verifier": ver}
+	resp, err := env.Engine.IdentityProviderLogin(env.Ctx, req)
+	assert.Nil(t, resp)
+	require.ErrorIs(t, err, authcore.ErrIdentityProviderUnavailable)
+
+	_, err = env.Store.GetLink(env.Ctx, env.TenantID, twitter.ProviderID, "601")
+	assert.ErrorIs(t, err, authcore.ErrNotFound, "no link")
+	_, err = env.Store.GetUserByEmail(env.Ctx, env.TenantID, "grace@example.com")
+	assert.ErrorIs(t, err, authcore.ErrNotFound, "no user")
+	logs, err := env.Engine.SearchEventLogs(env.Ctx, authcore.EventLogSearchCriteria{Type: authcore.EventLogError, Message: "Twitter login"})
+	require.NoError(t, err)
+	require.Equal(t, 1, logs.Total)
+	assert.Contains(t, logs.EventLogs[0].Message, "another account")
+	assert.NotContains(t, logs.EventLogs[0].Message, sec)
+	ev := c.WaitFor(t, 1)[0]
+	assert.Equal(t, authcore.EventUserLoginFailed, ev.Type)
+	require.NotNil(t, ev.Reason)
+	assert.Equal(t, authcore.LoginFailedProviderUnavailable, ev.Reason.Code)
 }

@@ -240,25 +240,32 @@ func (c *Client) oauthConfig(consumer Consumer) *oauth1.Config {
 // it; dghubble/oauth1 signs body parameters, so it is covered by the
 // signature all the same.
 func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToken string, requestSecret Secret, verifier string) (Token, error) {
+	tok, _, err := c.accessToken(ctx, consumer, requestToken, requestSecret, verifier)
+	return tok, err
+}
+
+// accessToken is AccessToken that also returns the user_id of the answer
+// ("" when Twitter left it out), the account that granted the token.
+func (c *Client) accessToken(ctx context.Context, consumer Consumer, requestToken string, requestSecret Secret, verifier string) (Token, string, error) {
 	if requestToken == "" || verifier == "" {
-		return Token{}, refused(opAccessToken, 0, errors.New("request token or verifier is empty"))
+		return Token{}, "", refused(opAccessToken, 0, errors.New("request token or verifier is empty"))
 	}
 	form := url.Values{"oauth_verifier": {verifier}}.Encode()
 	body, err := c.do(ctx, opAccessToken, consumer, Token{Token: requestToken, Secret: requestSecret}, http.MethodPost, c.accessTokenURL, form)
 	if err != nil {
-		return Token{}, err
+		return Token{}, "", err
 	}
 	values, perr := url.ParseQuery(strings.TrimSpace(string(body)))
 	// Exactly one of each: with two, which token is the user's cannot be
 	// told, and Get would quietly take the first.
-	if perr != nil || len(values["oauth_token"]) != 1 || len(values["oauth_token_secret"]) != 1 {
-		return Token{}, unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
+	if perr != nil || len(values["oauth_token"]) != 1 || len(values["oauth_token_secret"]) != 1 || len(values["user_id"]) > 1 {
+		return Token{}, "", unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
 	}
 	tok := Token{Token: values.Get("oauth_token"), Secret: Secret(values.Get("oauth_token_secret"))}
 	if tok.Token == "" || tok.Secret == "" {
-		return Token{}, unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
+		return Token{}, "", unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
 	}
-	return tok, nil
+	return tok, values.Get("user_id"), nil
 }
 
 // VerifyCredentials loads the user behind an access token (GET
@@ -338,18 +345,28 @@ func isTwitterID(s string) bool {
 // data.oauth_token, data.oauth_token_secret and data.oauth_verifier: with a
 // verifier, the pair is a request token to exchange first; without one, it is
 // already an access token (FusionAuth 1.25+). It returns the access token,
-// the user and verify_credentials' raw JSON.
+// the user and verify_credentials' raw JSON. When the exchange names the
+// account that granted the token (its user_id), a verify_credentials answer
+// for another account is ErrUnavailable.
 func (c *Client) Login(ctx context.Context, consumer Consumer, oauthToken string, oauthTokenSecret Secret, verifier string) (Token, User, []byte, error) {
 	tok := Token{Token: oauthToken, Secret: oauthTokenSecret}
+	var grantedBy string
 	if verifier != "" {
 		var err error
-		if tok, err = c.AccessToken(ctx, consumer, oauthToken, oauthTokenSecret, verifier); err != nil {
+		if tok, grantedBy, err = c.accessToken(ctx, consumer, oauthToken, oauthTokenSecret, verifier); err != nil {
 			return Token{}, User{}, nil, err
 		}
 	}
 	u, raw, err := c.VerifyCredentials(ctx, consumer, tok)
 	if err != nil {
 		return Token{}, User{}, nil, err
+	}
+	if grantedBy != "" && grantedBy != u.IDStr {
+		// The exchange named the account that granted the token;
+		// verify_credentials answered for another one (a cache or proxy
+		// that served someone else's answer). Linking either would log
+		// one person in as another.
+		return Token{}, User{}, nil, unavailable(opVerifyCredentials, http.StatusOK, errors.New("answer is for another account than the access token's user_id"))
 	}
 	return tok, u, raw, nil
 }

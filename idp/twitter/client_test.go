@@ -193,6 +193,9 @@ func TestLoginUnavailable(t *testing.T) {
 		// Two tokens: which is the user's cannot be told. The first was
 		// taken.
 		{"duplicate token response", twittertest.FaultDuplicateTokenResponse, false, true, "access_token"},
+		// The exchange says one account granted the token and
+		// verify_credentials answers for another: it was linked.
+		{"foreign user_id", twittertest.FaultForeignUserID, false, true, "verify_credentials"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,6 +45,11 @@ const (
 	// as usual but answers it followed by a second oauth_token and
 	// oauth_token_secret, as a proxy that merged two answers would.
 	FaultDuplicateTokenResponse
+	// FaultForeignUserID: access_token issues the access token as usual but
+	// names another account in its user_id, so that the exchange and
+	// verify_credentials disagree on who granted the token, as when one of
+	// the two answers comes from a cache that served someone else.
+	FaultForeignUserID
 )
 
 // DefaultFaultDelay is how long FaultTimeout holds a request: longer than
@@ -401,6 +406,12 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, sr *signedR
 	case FaultDuplicateTokenResponse:
 		answer["oauth_token"] = append(answer["oauth_token"], randomString(24))
 		answer["oauth_token_secret"] = append(answer["oauth_token_secret"], randomString(24))
+	case FaultForeignUserID:
+		foreign := "783214" // Twitter's own account
+		if acct.ID == foreign {
+			foreign = "12"
+		}
+		answer.Set("user_id", foreign)
 	}
 	w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
 	_, _ = io.WriteString(w, answer.Encode())
