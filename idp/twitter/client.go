@@ -36,6 +36,12 @@ const maxBody = 1 << 20
 // maxErrorBody caps what is read of a failed answer: only enough to classify.
 const maxErrorBody = 64 << 10
 
+// maxHeader caps what is read of an answer's header (the shared transport's
+// MaxResponseHeaderBytes). Twitter's are a few KiB; net/http's default
+// of 10 MiB let each login to a broken Twitter hold ten times what the body
+// may.
+const maxHeader = 64 << 10
+
 const (
 	opAccessToken       = "access_token"
 	opVerifyCredentials = "verify_credentials"
@@ -155,7 +161,8 @@ func WithBaseURL(u string) Option {
 // WithHTTPClient makes the client send through hc's Transport, with hc's
 // Timeout unless WithTimeout is also given (a zero Timeout keeps
 // DefaultTimeout: no call to Twitter is unbounded unless the transport makes
-// it so). hc's CheckRedirect and Jar are not
+// it so), and with its MaxResponseHeaderBytes (the client's own transport
+// caps a header at 64 KiB). hc's CheckRedirect and Jar are not
 // used: a redirect is never followed, since the signature covers the URL, and
 // Twitter sets no cookies worth keeping.
 func WithHTTPClient(hc *http.Client) Option {
@@ -188,6 +195,7 @@ var sharedTransport = sync.OnceValue(func() http.RoundTripper {
 	// Every login goes to the same host; the default of 2 idle connections
 	// per host would make a busy server re-dial Twitter constantly.
 	t.MaxIdleConnsPerHost = 32
+	t.MaxResponseHeaderBytes = maxHeader
 	return t
 })
 

@@ -836,3 +836,38 @@ func TestRateLimitResetHeaderChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeResponseHeaderIsUnavailable: what is read of Twitter's answer is
+// bounded, its header as its body. Twitter's headers are a few KiB; net/http's
+// default allows 10 MiB of them, each login to a broken or hostile Twitter
+// holding that much memory while the body was capped at 1 MiB.
+func TestHugeResponseHeaderIsUnavailable(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		filler := strings.Repeat("x", 1000)
+		for i := range 2000 { // 2 MB
+			w.Header().Set("X-Filler-"+strconv.Itoa(i), filler)
+		}
+		_, _ = w.Write([]byte(`{"id_str":"1"}`))
+	}))
+	defer srv.Close()
+	c, err := twitter.NewClient(twitter.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: "t", Secret: "TOKEN-SECRET"})
+	assertKind(t, err, twitter.ErrUnavailable, "TOKEN-SECRET")
+
+	// A header of Twitter's size is read.
+	small := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Filler", strings.Repeat("x", 8000))
+		_, _ = w.Write([]byte(`{"id_str":"1"}`))
+	}))
+	defer small.Close()
+	c, err = twitter.NewClient(twitter.WithBaseURL(small.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _, err := c.VerifyCredentials(context.Background(), consumer, twitter.Token{Token: "t", Secret: "TOKEN-SECRET"}); err != nil || u.IDStr != "1" {
+		t.Fatalf("got %+v, %v", u, err)
+	}
+}
