@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -126,8 +127,9 @@ type Client struct {
 type Option func(*Client) error
 
 // WithBaseURL points the client at another Twitter, e.g. a twittertest.Server.
-// It must be an absolute http or https URL without user info, query or
-// fragment.
+// It must be an absolute https URL without user info, query or fragment; plain
+// http is accepted only for a loopback host (localhost, 127.0.0.0/8, ::1),
+// where a fake Twitter runs.
 func WithBaseURL(u string) Option {
 	return func(c *Client) error {
 		// The URL is quoted in an error only when it cannot hold a
@@ -152,6 +154,13 @@ func WithBaseURL(u string) Option {
 			// user info would end up in error messages; a query would be
 			// signed into every request.
 			return errors.New("twitter: base URL must not have user info, a query or a fragment")
+		}
+		if parsed.Scheme == "http" && !isLoopback(parsed.Hostname()) {
+			// OAuth 1.0a signs the requests, not Twitter's answers: over
+			// plain http anyone on the path could answer verify_credentials
+			// for an account of their choosing and be logged in as it. A
+			// fake Twitter on this machine (tests, twittertest) needs no TLS.
+			return fmt.Errorf("twitter: base URL %s is plain http to a host that is not loopback; use https", shown)
 		}
 		c.base = strings.TrimRight(parsed.String(), "/")
 		return nil
@@ -527,4 +536,15 @@ func refusalBody(body []byte) bool {
 		}
 	}
 	return false
+}
+
+// isLoopback reports whether host (without port) names this machine: the
+// name localhost or a loopback address. Other names are not resolved, so a
+// name that happens to resolve to a loopback address is still refused.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -394,6 +394,9 @@ func TestNewClientOptions(t *testing.T) {
 		{"user info", twitter.WithBaseURL("https://user:pass@api.twitter.com")},
 		{"query", twitter.WithBaseURL("https://api.twitter.com?x=1")},
 		{"unparseable", twitter.WithBaseURL("http://[::1")},
+		{"plain http to another host", twitter.WithBaseURL("http://api.twitter.com")},
+		{"plain http to a private address", twitter.WithBaseURL("http://10.0.0.5:8080")},
+		{"plain http to a name that ends like localhost", twitter.WithBaseURL("http://localhost.example.com")},
 		{"nil http client", twitter.WithHTTPClient(nil)},
 		{"zero timeout", twitter.WithTimeout(0)},
 		{"negative timeout", twitter.WithTimeout(-time.Second)},
@@ -405,7 +408,7 @@ func TestNewClientOptions(t *testing.T) {
 			}
 		})
 	}
-	for _, u := range []string{"https://api.twitter.com", "https://api.twitter.com/", "http://127.0.0.1:8080/prefix"} {
+	for _, u := range []string{"https://api.twitter.com", "https://api.twitter.com/", "http://127.0.0.1:8080/prefix", "http://localhost:9000", "http://[::1]:9000"} {
 		if _, err := twitter.NewClient(twitter.WithBaseURL(u)); err != nil {
 			t.Errorf("%s refused: %v", u, err)
 		}
