@@ -506,10 +506,18 @@ func validateApplication(a *Application) error {
 	names := make(map[string]bool, len(a.Roles))
 	ids := make(map[string]bool, len(a.Roles))
 	blankRole, badID := false, false
+	unstorable := "" // the first role name no store keeps as sent
 	for _, r := range a.Roles {
 		switch {
 		case r.Name == "":
 			blankRole = true
+		case !validation.IsStorable(r.Name):
+			// A role is named by its name (a registration's roles, the
+			// roles claim, a delete by name), and no store keeps such a
+			// name as sent: each would then match it differently.
+			if unstorable == "" {
+				unstorable = r.Name
+			}
 		case names[strings.ToLower(r.Name)]:
 			// A role named like a stored one took its id: one error is enough.
 			errs.Field("application.roles", validation.KindDuplicate, fmt.Sprintf("The role name [%s] is used more than once in [application.roles].", r.Name))
@@ -528,6 +536,9 @@ func validateApplication(a *Application) error {
 	}
 	if blankRole {
 		errs.Blank("application.roles.name")
+	}
+	if unstorable != "" {
+		errs.NotStorable("application.roles.name", unstorable)
 	}
 	if badID {
 		errs.Invalid("application.roles.id", "A role id in [application.roles] is not a UUID.")

@@ -159,6 +159,10 @@ func checkRole(others []ApplicationRole, r *ApplicationRole) error {
 	if r.Name == "" {
 		errs.Blank("role.name")
 	}
+	// As application.roles.name (validateApplication).
+	if errs.NotStorable("role.name", r.Name) {
+		return errs.Err()
+	}
 	for _, o := range others {
 		if r.Name != "" && strings.EqualFold(o.Name, r.Name) {
 			errs.Field("role.name", validation.KindDuplicate, "The application already has a role named ["+o.Name+"].")

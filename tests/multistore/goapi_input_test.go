@@ -2,6 +2,7 @@ package multistore_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -27,6 +28,10 @@ func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
 			keys, err := e.Keys(ctx)
 			require.NoError(t, err)
 			tenants, err := e.Tenants(ctx)
+			require.NoError(t, err)
+			app, err := e.Application(ctx, appID)
+			require.NoError(t, err)
+			apps, err := e.Applications(ctx)
 			require.NoError(t, err)
 
 			for _, bad := range []string{"nul\x00here", "bad\xc3\x28utf8"} {
@@ -73,6 +78,28 @@ func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
 						_, err := e.UpdateKey(ctx, keys[0].ID, authcore.KeyUpdate{Name: bad})
 						return err
 					}},
+					// A role is named by its name: by a registration's roles, the
+					// roles claim and DeleteApplicationRoleByName. memstore kept the
+					// bytes and the SQL stores U+FFFD, so a registration naming the
+					// role was valid on memstore only.
+					{"application.roles.name", func() error {
+						_, err := e.CreateApplication(ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{
+							Name: "new app", Roles: []authcore.ApplicationRole{{Name: bad}}}})
+						return err
+					}},
+					{"application.roles.name", func() error {
+						_, err := e.UpdateApplication(ctx, appID, authcore.ApplicationRequest{Application: authcore.ApplicationInput{
+							Name: app.Name, Roles: append(slices.Clone(app.Roles), authcore.ApplicationRole{Name: bad})}})
+						return err
+					}},
+					{"role.name", func() error {
+						_, err := e.CreateApplicationRole(ctx, appID, "", authcore.ApplicationRoleRequest{Role: authcore.ApplicationRole{Name: bad}})
+						return err
+					}},
+					{"role.name", func() error {
+						_, err := e.UpdateApplicationRole(ctx, appID, app.Roles[0].ID, authcore.ApplicationRoleRequest{Role: authcore.ApplicationRole{Name: bad}})
+						return err
+					}},
 				}
 				for _, cl := range calls {
 					err := cl.call()
@@ -102,6 +129,12 @@ func TestGoCallerUnstorableStringsOnEveryStore(t *testing.T) {
 			k0, err := e.Key(ctx, keys[0].ID)
 			require.NoError(t, err)
 			assert.Equal(t, keys[0].Name, k0.Name)
+			afterApps, err := e.Applications(ctx)
+			require.NoError(t, err)
+			assert.Len(t, afterApps, len(apps))
+			app0, err := e.Application(ctx, appID)
+			require.NoError(t, err)
+			assert.Equal(t, app.Roles, app0.Roles)
 		})
 	}
 }
