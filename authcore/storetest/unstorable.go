@@ -116,6 +116,73 @@ var unstorableCases = []testCase{
 			require.NoError(t, err)
 			require.Equal(t, "Ada "+bad[:3], got.FullName, "the transaction committed")
 		}
+	}}, {"create/a parent named by text no store holds is not found", func(t *testing.T, f *fixture) {
+		// A create names its parents (tenant, user, application, identity
+		// provider) as a lookup does, and a parent no store can hold does
+		// not exist: ErrNotFound, as for any missing parent, with nothing
+		// written and the transaction still usable. PostgreSQL refused the
+		// statement (a bare driver error) where memstore and SQLite answered
+		// ErrNotFound; Engine.CreateRefreshToken passes a Go caller's user
+		// and application ids to the store as they are.
+		ctx := f.ctx
+		tn := f.tenant("Acme")
+		app := f.app(tn.ID, "App")
+		u := f.user(tn.ID, "ada@example.com", "ada")
+		const provider = "45bb233c-0901-4236-b5ca-ac46e2e0a5a5"
+		f.provider(provider)
+		for _, bad := range []string{"nul\x00", "bad\xc3\x28"} {
+			err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+				before, err := tx.ListRefreshTokens(ctx, u.ID)
+				require.NoError(t, err)
+				creates := map[string]func() error{
+					"CreateApplication(tenant)": func() error { return tx.CreateApplication(ctx, f.newApp(bad, "Other")) },
+					"UpdateApplication(tenant)": func() error {
+						a := f.newApp(bad, "App")
+						a.ID = app.ID
+						return tx.UpdateApplication(ctx, a)
+					},
+					"CreateUser(tenant)":       func() error { return tx.CreateUser(ctx, f.newUser(bad, "bob@example.com", "bob")) },
+					"CreateRegistration(user)": func() error { return tx.CreateRegistration(ctx, f.newReg(bad, app.ID)) },
+					"CreateRegistration(app)":  func() error { return tx.CreateRegistration(ctx, f.newReg(u.ID, bad)) },
+					"CreateLink(user)": func() error {
+						l := f.newLink(u, provider, "1001")
+						l.UserID = bad
+						return tx.CreateLink(ctx, l)
+					},
+					"CreateLink(provider)":        func() error { return tx.CreateLink(ctx, f.newLink(u, bad, "1002")) },
+					"CreatePendingLink(tenant)":   func() error { return tx.CreatePendingLink(ctx, f.newPending(bad, app.ID, provider, f.now+3_600_000)) },
+					"CreatePendingLink(provider)": func() error { return tx.CreatePendingLink(ctx, f.newPending(tn.ID, app.ID, bad, f.now+3_600_000)) },
+					"CreateRefreshToken(user)": func() error {
+						r := f.newRefresh(u, app.ID, "hash-1")
+						r.UserID = bad
+						return tx.CreateRefreshToken(ctx, r)
+					},
+					"CreateRefreshToken(app)": func() error { return tx.CreateRefreshToken(ctx, f.newRefresh(u, bad, "hash-2")) },
+				}
+				for name, create := range creates {
+					requireNotFound(t, create(), "%s(%q)", name, bad)
+				}
+				// Nothing was written, and the transaction reads and writes.
+				apps, err := tx.ListApplications(ctx, "")
+				require.NoError(t, err)
+				require.Len(t, apps, 1)
+				require.Equal(t, tn.ID, apps[0].TenantID)
+				regs, err := tx.ListRegistrations(ctx, u.ID)
+				require.NoError(t, err)
+				require.Empty(t, regs)
+				links, err := tx.ListLinks(ctx, u.ID, "")
+				require.NoError(t, err)
+				require.Empty(t, links)
+				tokens, err := tx.ListRefreshTokens(ctx, u.ID)
+				require.NoError(t, err)
+				require.Len(t, tokens, len(before))
+				return tx.CreateRefreshToken(ctx, f.newRefresh(u, app.ID, "hash-"+bad[:3]))
+			})
+			require.NoError(t, err, "%q", bad)
+		}
+		tokens, err := f.s.ListRefreshTokens(ctx, u.ID)
+		require.NoError(t, err)
+		require.Len(t, tokens, 2, "both transactions committed")
 	}}, {"moderation/a cursor no store holds still pages", func(t *testing.T, f *fixture) {
 		// A range, unlike a lookup, may match rows when its bound is text no
 		// store holds: every content id sorts, byte by byte, before or after

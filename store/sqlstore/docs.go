@@ -91,8 +91,9 @@ func getList[T any](ctx context.Context, t *tx, what, query string, args ...any)
 // stored text holds them, and the server refuses the statement (aborting
 // the transaction it runs in) where memstore and SQLite find nothing. Such
 // a lookup is not sent, and answers as one that found nothing; so does an
-// update or a delete of the object such text names, and a list or search
-// filtered by it.
+// update or a delete of the object such text names, a list or search
+// filtered by it, and a create whose parent (tenant, user, application,
+// identity provider) it names: that parent does not exist.
 func (t *tx) canMatch(args []any) bool {
 	return t.s.dialect != Postgres || pgText(args)
 }

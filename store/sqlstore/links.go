@@ -14,6 +14,12 @@ import (
 // CreateLink refuses a link whose tenant is not its user's (ErrConflict), as
 // memstore does; the unique key is per tenant, so it must be the user's.
 func (t *tx) CreateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
+	switch {
+	case !t.canMatch([]any{l.UserID}):
+		return notFound("user", l.UserID)
+	case !t.canMatch([]any{l.IdentityProviderID}):
+		return notFound("identity provider", l.IdentityProviderID)
+	}
 	doc, err := encode("link", l)
 	if err != nil {
 		return err
@@ -168,6 +174,12 @@ func (t *tx) DeleteProviderLinks(ctx context.Context, providerID string) error {
 // ---- pending links
 
 func (t *tx) CreatePendingLink(ctx context.Context, p *authcore.PendingLink) error {
+	switch {
+	case !t.canMatch([]any{p.TenantID}):
+		return notFound("tenant", p.TenantID)
+	case !t.canMatch([]any{p.IdentityProviderID}):
+		return notFound("identity provider", p.IdentityProviderID)
+	}
 	doc, err := encode("pending link", p)
 	if err != nil {
 		return err

@@ -274,6 +274,13 @@ OR user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY insert_instant
 // snapshot was the one from before the wait, the application still
 // there, and a token of a deleted application was left behind.
 func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
+	// The application first, as the insert reports it (RefreshTokenStore).
+	switch {
+	case !t.canMatch([]any{r.ApplicationID}):
+		return notFound("application", r.ApplicationID)
+	case !t.canMatch([]any{r.UserID}):
+		return notFound("user", r.UserID)
+	}
 	doc, err := encode("refresh token", r)
 	if err != nil {
 		return err

@@ -101,6 +101,9 @@ func (t *tx) DeleteTenant(ctx context.Context, id string) error {
 // ---- applications
 
 func (t *tx) CreateApplication(ctx context.Context, v *authcore.Application) error {
+	if !t.canMatch([]any{v.TenantID}) {
+		return notFound("tenant", v.TenantID)
+	}
 	doc, err := encode("application", v)
 	if err != nil {
 		return err
@@ -138,6 +141,9 @@ func (t *tx) ListApplications(ctx context.Context, tenantID string) ([]*authcore
 func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) error {
 	if !t.canMatch([]any{v.ID}) {
 		return notFound("application", v.ID)
+	}
+	if !t.canMatch([]any{v.TenantID}) {
+		return notFound("tenant", v.TenantID)
 	}
 	doc, err := encode("application", v)
 	if err != nil {

@@ -19,6 +19,9 @@ func userDoc(v *authcore.User) (string, error) {
 }
 
 func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
+	if !t.canMatch([]any{v.TenantID}) {
+		return notFound("tenant", v.TenantID)
+	}
 	doc, err := userDoc(v)
 	if err != nil {
 		return err
@@ -171,6 +174,12 @@ func (t *tx) DeleteUser(ctx context.Context, id string) error {
 // ---- registrations
 
 func (t *tx) CreateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	switch {
+	case !t.canMatch([]any{r.UserID}):
+		return notFound("user", r.UserID)
+	case !t.canMatch([]any{r.ApplicationID}):
+		return notFound("application", r.ApplicationID)
+	}
 	doc, err := encode("registration", r)
 	if err != nil {
 		return err

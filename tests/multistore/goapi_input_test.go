@@ -183,3 +183,36 @@ func TestGoCallerLookupsOfUnstorableTextOnEveryStore(t *testing.T) {
 		})
 	}
 }
+
+// Engine.CreateRefreshToken takes the user and the application as a Go
+// caller holds them; one whose id no store can hold names nothing, and the
+// create is ErrNotFound on every store, with no token written. PostgreSQL
+// refused the insert with a bare driver error (22021).
+func TestGoCallerRefreshTokenForUnstorableIDsOnEveryStore(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
+			c, _, u := loggedIn(t, k)
+			e := c.engines[0]
+			tn, err := e.Tenant(ctx, u.TenantID)
+			require.NoError(t, err)
+			app, err := e.Application(ctx, appID)
+			require.NoError(t, err)
+			before, err := e.RefreshTokens(ctx, u.ID)
+			require.NoError(t, err)
+			for _, bad := range []string{"nul\x00here", "bad\xc3\x28utf8"} {
+				ghostUser := *u
+				ghostUser.ID = bad
+				_, _, err := e.CreateRefreshToken(ctx, e.Store(), tn, app, &ghostUser, nil)
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "user %q", bad)
+				ghostApp := *app
+				ghostApp.ID = bad
+				_, _, err = e.CreateRefreshToken(ctx, e.Store(), tn, &ghostApp, u, nil)
+				assert.ErrorIs(t, err, authcore.ErrNotFound, "application %q", bad)
+			}
+			after, err := e.RefreshTokens(ctx, u.ID)
+			require.NoError(t, err)
+			assert.Len(t, after, len(before))
+		})
+	}
+}
