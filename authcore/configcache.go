@@ -12,7 +12,8 @@ import (
 // read, whether its configuration changed: the returned number must change
 // in the same transaction as every create, update or delete of a tenant, an
 // application, an identity provider or a signing key, by any writer of the
-// store (another engine, another process). Other writes may change it too.
+// store (another engine, another process), and with every write of the
+// integrations, which the engine keeps by it too. Other writes may change it.
 //
 // With such a store, a login reads that number instead of its application,
 // tenant, provider and signing key (four reads, and the decoding of three
@@ -70,6 +71,9 @@ func (e *Engine) configSnapshot(ctx context.Context) *configSnapshot {
 		// their own errors.
 		return nil
 	}
+	// The integrations are kept by the same number (events.go): a caller
+	// that read it needs no second read to know they are current.
+	e.integrationsAt(ctx, v)
 	for {
 		cur := e.cfg.cur.Load()
 		if cur != nil && cur.version == v {

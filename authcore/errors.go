@@ -61,6 +61,9 @@ func retryConflicts(ctx context.Context, fn func() error) error {
 // effect outside tx that a rolled-back run would leave behind, so that a run
 // lost to a deadlock or a busy database is as if it never happened.
 func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx Store) error) error {
+	// fn may record events, which it decides on the cached integrations:
+	// another engine may have changed them (events.go).
+	e.syncIntegrations(ctx)
 	return retryConflicts(ctx, func() error { return e.store.InTx(ctx, fn) })
 }
 

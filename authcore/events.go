@@ -343,11 +343,18 @@ type cachedIntegrations struct {
 	// A refresh stores what it read only while gen is what it was when the
 	// read began: a write cached since may be newer than what it read.
 	gen uint64
+	// version is the store's configuration version (ConfigVersioner), read
+	// before in was: in is at least as new as that version. versioned is
+	// false when the store has none, or the copy is this engine's own write
+	// (whose version is not known without a read).
+	version   int64
+	versioned bool
 }
 
 // integrationsTTL is how long a cached copy of the integrations is used
-// before it is read again: how long another engine's change takes to reach
-// this one.
+// before it is read again, with a store that cannot tell its configuration
+// version: how long another engine's change takes to reach this one. With
+// one that can, the copy is kept for as long as the version stays the same.
 const integrationsTTL = time.Second
 
 func (x *engineExt) init() {
@@ -380,11 +387,19 @@ func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrati
 	if c := e.ext.integrations.Load(); c != nil {
 		gen = c.gen
 	}
+	next := &cachedIntegrations{gen: gen}
+	if cv, ok := e.store.(ConfigVersioner); ok {
+		// Before the integrations, so that they are no older than the
+		// version they are kept for.
+		if v, err := cv.ConfigVersion(ctx); err == nil {
+			next.version, next.versioned = v, true
+		}
+	}
 	in, err := e.loadIntegrations(ctx, e.store)
 	if err != nil {
 		return integration.Integrations{}, err
 	}
-	next := &cachedIntegrations{in: in, at: time.Now(), gen: gen}
+	next.in, next.at = in, time.Now()
 	for {
 		cur := e.ext.integrations.Load()
 		if cur != nil && cur.gen != gen {
@@ -397,13 +412,55 @@ func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrati
 }
 
 // currentIntegrations returns the cached integrations, reading them again
-// first when the copy is stale. Call it outside a transaction: inside one,
-// use cachedIntegrationsNoWait.
+// first when the copy is stale: when the store's configuration version
+// moved since it was read, or, with a store that has none, after
+// integrationsTTL. Call it outside a transaction: inside one, use
+// cachedIntegrationsNoWait.
 func (e *Engine) currentIntegrations(ctx context.Context) integration.Integrations {
+	if cv, ok := e.store.(ConfigVersioner); ok {
+		if v, err := cv.ConfigVersion(ctx); err == nil {
+			return e.integrationsAt(ctx, v)
+		}
+	}
 	c := e.ext.integrations.Load()
 	if c != nil && time.Since(c.at) < integrationsTTL {
 		return c.in
 	}
+	return e.reloadIntegrations(ctx, c)
+}
+
+// integrationsAt returns the integrations as of the store's configuration
+// version v (or newer), reading them again when the cached copy was read at
+// another version. Every engine operation that may record an event or ask
+// CleanSpeak calls it (through syncIntegrations, currentIntegrations or
+// configSnapshot) before its transaction, which then reads the copy with
+// cachedIntegrationsNoWait: so another engine's change to the integrations
+// is seen by the next operation that starts after its commit. Outside a
+// transaction only.
+func (e *Engine) integrationsAt(ctx context.Context, v int64) integration.Integrations {
+	c := e.ext.integrations.Load()
+	if c != nil && c.versioned && c.version == v {
+		return c.in
+	}
+	return e.reloadIntegrations(ctx, c)
+}
+
+// syncIntegrations is integrationsAt for the store's current configuration
+// version, for an operation that reads it nowhere else. A store without a
+// version keeps integrationsTTL.
+func (e *Engine) syncIntegrations(ctx context.Context) {
+	cv, ok := e.store.(ConfigVersioner)
+	if !ok {
+		return
+	}
+	if v, err := cv.ConfigVersion(ctx); err == nil {
+		e.integrationsAt(ctx, v)
+	}
+}
+
+// reloadIntegrations reads the integrations again; on failure it keeps the
+// last known copy c, or the defaults.
+func (e *Engine) reloadIntegrations(ctx context.Context, c *cachedIntegrations) integration.Integrations {
 	in, err := e.refreshIntegrations(ctx)
 	if err != nil {
 		e.log.WarnContext(ctx, "integrations could not be read; using the last known", "error", err)

@@ -157,6 +157,7 @@ func (e *Engine) CreateLink(ctx context.Context, req LinkRequest) (*IdentityProv
 		userID = req.UserID
 	}
 	ctx = WithRequestEventInfo(ctx, req.EventInfo)
+	e.syncIntegrations(ctx) // events.go: the link's event depends on them
 	var out *IdentityProviderLink
 	err := retryConflicts(ctx, func() (err error) {
 		out, err = e.createLink(ctx, req, userID)

@@ -229,7 +229,7 @@ func (e *Engine) IdentityProviderLogin(ctx context.Context, req IdentityProvider
 	lg := &login{
 		engine: e, req: req, app: app, tenant: tenant, provider: provider, eff: eff,
 		token: tok, tuser: tuser, raw: raw, cfg: cfg,
-		mod: e.newModeration(ctx), // moderation.go
+		mod: e.newModeration(ctx, cfg), // moderation.go
 	}
 	resp, err := lg.runAttempts(ctx)
 	if err != nil {

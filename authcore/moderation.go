@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/integration/cleanspeak"
 )
 
@@ -66,9 +67,17 @@ func (n *needModeration) Error() string {
 }
 
 // newModeration snapshots the CleanSpeak settings; call it outside a
-// transaction.
-func (e *Engine) newModeration(ctx context.Context) *moderation {
-	cs := e.currentIntegrations(ctx).CleanSpeak
+// transaction. A caller that holds the configuration snapshot (cfg) passes
+// it: the integrations are current as of its version, without reading the
+// version again (events.go).
+func (e *Engine) newModeration(ctx context.Context, cfg *configSnapshot) *moderation {
+	var in integration.Integrations
+	if cfg != nil {
+		in = e.integrationsAt(ctx, cfg.version)
+	} else {
+		in = e.currentIntegrations(ctx)
+	}
+	cs := in.CleanSpeak
 	return &moderation{
 		on:  cs.Enabled && cs.UsernameModeration.Enabled,
 		cfg: cleanspeak.Config{URL: cs.URL, APIKey: cs.APIKey, ApplicationID: cs.UsernameModeration.ApplicationID},

@@ -97,7 +97,7 @@ func (e *Engine) RunModerationRetry(ctx context.Context, interval time.Duration)
 // after. next is where the following pass starts: "" once a pass reached
 // the end, else the content id of the item CleanSpeak was unavailable for.
 func (e *Engine) resubmitPending(ctx context.Context, after string) (n int, next string, err error) {
-	m := e.newModeration(ctx)
+	m := e.newModeration(ctx, nil)
 	if !m.on {
 		return 0, "", nil
 	}

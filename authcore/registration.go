@@ -121,7 +121,7 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 			}
 		}
 	}
-	m := e.newModeration(ctx) // moderation.go
+	m := e.newModeration(ctx, cfg) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			// A run lost to a conflict, or ended to ask CleanSpeak, left
@@ -484,7 +484,7 @@ func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID s
 		return nil, invalid("registration.applicationId", validation.KindInvalid, fmt.Sprintf("The [registration.applicationId] property must be a UUID: [%s].", applicationID))
 	}
 	var out *UserRegistration
-	m := e.newModeration(ctx) // moderation.go
+	m := e.newModeration(ctx, nil) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			return e.changeRegistrationTx(ctx, tx, m, userID, applicationID, build, &out)

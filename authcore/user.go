@@ -81,7 +81,7 @@ func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*U
 		return nil, err
 	}
 	var out *User
-	m := e.newModeration(ctx) // moderation.go
+	m := e.newModeration(ctx, nil) // moderation.go
 	err = e.withModeration(ctx, m, func() error {
 		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			u, err := e.newUser(ctx, tx, id, req, "")
@@ -285,7 +285,7 @@ func (e *Engine) setUserActive(ctx context.Context, id string, active bool) (*Us
 // it emits event (user.update carries the user before as "original").
 func (e *Engine) changeUser(ctx context.Context, id, event string, build func(ctx context.Context, tx Store, cur *User) (UserRequest, error)) (*User, error) {
 	var out *User
-	m := e.newModeration(ctx) // moderation.go
+	m := e.newModeration(ctx, nil) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
 		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
 			return e.changeUserTx(ctx, tx, m, id, event, build, &out)

@@ -7,11 +7,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authcore/authcore/authcore"
+	"github.com/authcore/authcore/integration"
 )
 
 // configVersionCases check authcore.ConfigVersioner, for a store that has it:
 // every committed create, update and delete of a tenant, an application, an
-// identity provider or a signing key moves the number up, whether it is made
+// identity provider or a signing key, and every write of the integrations,
+// moves the number up, whether it is made
 // by a Store method or inside InTx. An engine that saw the old number then
 // reads the objects again; a write the number missed would leave it on stale
 // configuration.
@@ -80,6 +82,17 @@ var configVersionCases = []testCase{
 		moved("create application (before the tenant's delete)")
 		require.NoError(t, f.s.DeleteTenant(ctx, tn.ID))
 		moved("delete tenant")
+
+		// The integrations too: engines keep them by the number, and the
+		// first write inserts their row, the next ones update it.
+		require.NoError(t, f.s.PutIntegrations(ctx, &integration.Integrations{Kafka: integration.Kafka{Enabled: true, DefaultTopic: "events"}}))
+		moved("put integrations (first)")
+		require.NoError(t, f.s.PutIntegrations(ctx, &integration.Integrations{}))
+		moved("put integrations (again)")
+		require.NoError(t, f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			return tx.PutIntegrations(ctx, &integration.Integrations{CleanSpeak: integration.CleanSpeak{Enabled: false}})
+		}))
+		moved("put integrations in InTx")
 	}},
 	{"config version/two configuration writes in opposite orders both commit", func(t *testing.T, f *fixture) {
 		// A changes the tenant, then the application; B changes the

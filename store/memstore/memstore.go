@@ -125,7 +125,7 @@ type data struct {
 	logins       loginRing  // loginrecords.go
 	outbox       outboxData // outbox.go
 	// configVersion moves with every write of a tenant, an application, an
-	// identity provider or a signing key (ConfigVersion). It is bumped
+	// identity provider, a signing key or the integrations (ConfigVersion). It is bumped
 	// under the write lock, before the commit, so that a reader who sees
 	// the new number waits for the lock and then reads the new objects.
 	configVersion atomic.Int64
@@ -580,6 +580,7 @@ func (t *txn) GetIntegrations(context.Context) (*integration.Integrations, error
 }
 
 func (t *txn) PutIntegrations(_ context.Context, in *integration.Integrations) error {
+	t.d.configVersion.Add(1) // engines cache the integrations by it too
 	old := t.d.integrations
 	t.d.integrations = cloneIntegrations(in)
 	t.onUndo(func() { t.d.integrations = old })
