@@ -67,6 +67,18 @@ func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx Store
 	return retryConflicts(ctx, func() error { return e.store.InTx(ctx, fn) })
 }
 
+// inTxAfterSnapshot is inTx for a caller that took cfg from configSnapshot
+// just before: that read of the configuration version brought the
+// integrations up to date already, and a second read would cost a refresh a
+// store round trip (17 allocations on SQLite). Without a snapshot (a store
+// without a version, or a failed read) it is inTx.
+func (e *Engine) inTxAfterSnapshot(ctx context.Context, cfg *configSnapshot, fn func(ctx context.Context, tx Store) error) error {
+	if cfg == nil {
+		return e.inTx(ctx, fn)
+	}
+	return retryConflicts(ctx, func() error { return e.store.InTx(ctx, fn) })
+}
+
 // ValidationError is FusionAuth's Errors object; it is what every rule that
 // refuses input returns. It is an alias so that leaves (integration,
 // idp/twitter) and authcore share one type.

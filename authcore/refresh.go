@@ -124,7 +124,7 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	// transaction put them there; what the transaction reads itself is not
 	// kept (cachedInTx).
 	cfg := e.configSnapshot(ctx)
-	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
+	err := e.inTxAfterSnapshot(ctx, cfg, func(ctx context.Context, tx Store) error {
 		out, refusal = RefreshResult{}, nil
 		rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
 		if errors.Is(err, ErrNotFound) {

@@ -123,7 +123,7 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 	}
 	m := e.newModeration(ctx, cfg) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTxAfterSnapshot(ctx, cfg, func(ctx context.Context, tx Store) error {
 			// A run lost to a conflict, or ended to ask CleanSpeak, left
 			// nothing: neither may its refresh token's answer.
 			resp, tokenReq = RegistrationResponse{}, nil
