@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"math/big"
+	"strconv"
+	"strings"
 )
 
 // The merge forms and the RFC 6902 fallback work on the generic tree that
@@ -92,7 +93,10 @@ func jsonEqual(a, b any) bool {
 // numbersEqual compares two JSON number literals by value, so 1, 1.0 and 1e0
 // are equal. It normalises to digits × 10^exp with exact arithmetic instead
 // of converting to float64, which would call distinct large integers equal;
-// and it never expands the exponent, so "1e999999999" costs nothing.
+// and it never expands the exponent, so "1e999999999" costs nothing. The
+// exponent stays decimal text: parsed into a big.Int, the 900,000-digit
+// exponent a 1 MiB body can hold cost the square of its length (1.8 GB of
+// allocation for one "test").
 func numbersEqual(a, b json.Number) bool {
 	if a == b {
 		return true
@@ -108,13 +112,13 @@ func numbersEqual(a, b json.Number) bool {
 	if da.digits == "" || db.digits == "" {
 		return da.digits == db.digits // zero: the sign does not matter
 	}
-	return da.neg == db.neg && da.digits == db.digits && da.exp.Cmp(db.exp) == 0
+	return da.neg == db.neg && da.digits == db.digits && da.exp == db.exp
 }
 
 type decimal struct {
 	neg    bool
-	digits string   // significant digits, no leading or trailing zeros; "" for zero
-	exp    *big.Int // value = digits × 10^exp
+	digits string // significant digits, no leading or trailing zeros; "" for zero
+	exp    string // value = digits × 10^exp; exp in canonical decimal (addExponent)
 }
 
 func parseDecimal(s string) (decimal, bool) {
@@ -127,6 +131,9 @@ func parseDecimal(s string) (decimal, bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == 'e' || s[i] == 'E' {
 			mant, expStr = s[:i], s[i+1:]
+			if strings.TrimLeft(expStr, "+-") == "" {
+				return d, false // an "e" without digits
+			}
 			break
 		}
 	}
@@ -138,21 +145,9 @@ func parseDecimal(s string) (decimal, bool) {
 		}
 	}
 	digits := intPart + frac
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return d, false
-		}
+	if !allDigits(digits) {
+		return d, false
 	}
-	exp := new(big.Int)
-	if expStr != "" {
-		if expStr[0] == '+' {
-			expStr = expStr[1:]
-		}
-		if _, ok := exp.SetString(expStr, 10); !ok {
-			return d, false
-		}
-	}
-	exp.Sub(exp, big.NewInt(int64(len(frac))))
 	i := 0
 	for i < len(digits) && digits[i] == '0' {
 		i++
@@ -162,8 +157,102 @@ func parseDecimal(s string) (decimal, bool) {
 	for j > 0 && digits[j-1] == '0' {
 		j--
 	}
-	exp.Add(exp, big.NewInt(int64(len(digits)-j)))
+	exp, ok := addExponent(expStr, int64(len(digits)-j)-int64(len(frac)))
+	if !ok {
+		return d, false
+	}
 	d.digits = digits[:j]
 	d.exp = exp
 	return d, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// expSplit is the number of low-order digits of an exponent that
+// addExponent adds to as an int64: 10^18 fits, with room for an adjustment
+// below it.
+const expSplit = 18
+
+// addExponent returns the exponent e (JSON's text after the "e": an
+// optional sign, then digits, empty for none) plus adj, in canonical form:
+// no leading zeros, "-" only before a non-zero value. Equal sums give equal
+// strings, so exponents compare as text. It takes time linear in e's
+// length: |adj| is less than 10^18 (it is bounded by the literal's length).
+func addExponent(e string, adj int64) (string, bool) {
+	neg := false
+	if e != "" && (e[0] == '+' || e[0] == '-') {
+		neg = e[0] == '-'
+		e = e[1:]
+	}
+	if !allDigits(e) {
+		return "", false
+	}
+	e = strings.TrimLeft(e, "0")
+	if len(e) <= expSplit {
+		v, _ := strconv.ParseInt("0"+e, 10, 64) // below 10^18: no error
+		if neg {
+			v = -v
+		}
+		return strconv.FormatInt(v+adj, 10), true
+	}
+	// |e| is at least 10^18, more than |adj|: the sum keeps e's sign, and
+	// its magnitude is |e| + adj (or - adj for a negative e), still
+	// positive. Only the low digits change, with at most one carry or
+	// borrow into the digits above them.
+	if neg {
+		adj = -adj
+	}
+	high, low := e[:len(e)-expSplit], e[len(e)-expSplit:]
+	l, _ := strconv.ParseInt(low, 10, 64)
+	l += adj
+	const base = 1_000_000_000_000_000_000 // 10^expSplit
+	switch {
+	case l >= base:
+		l -= base
+		high = stepDigits(high, 1)
+	case l < 0:
+		l += base
+		high = stepDigits(high, -1) // high is not zero: e has no leading zeros
+	}
+	lowText := strconv.FormatInt(l, 10)
+	var b strings.Builder
+	b.Grow(1 + len(high) + expSplit)
+	if neg {
+		b.WriteByte('-')
+	}
+	if high = strings.TrimLeft(high, "0"); high != "" {
+		b.WriteString(high)
+		b.WriteString(strings.Repeat("0", expSplit-len(lowText)))
+	}
+	b.WriteString(lowText)
+	return b.String(), true
+}
+
+// stepDigits adds step (1 or -1) to the decimal digits s; s is not "0"
+// when step is -1. The result may have a leading zero.
+func stepDigits(s string, step int) string {
+	b := []byte(s)
+	for i := len(b) - 1; i >= 0; i-- {
+		if step > 0 {
+			if b[i] != '9' {
+				b[i]++
+				return string(b)
+			}
+			b[i] = '0'
+		} else {
+			if b[i] != '0' {
+				b[i]--
+				return string(b)
+			}
+			b[i] = '9'
+		}
+	}
+	return "1" + string(b) // a carry out of the top digit
 }
