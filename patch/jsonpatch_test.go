@@ -321,7 +321,13 @@ func TestLongPatchesGoToTheTreeEngine(t *testing.T) {
 	parsed, err := parseOps(p)
 	require.NoError(t, err)
 	require.False(t, libraryCanApply(doc, parsed), "too long for the library")
-	require.True(t, libraryCanApply(doc, parsed[:libraryMaxOps]), "at the limit it is the library's")
+	var members []operation // no array inserts, which libraryMaxArrayOps limits
+	for _, o := range parsed {
+		if o.path[0] == "m" {
+			members = append(members, o)
+		}
+	}
+	require.True(t, libraryCanApply(doc, members[:libraryMaxOps]), "at the limit it is the library's")
 
 	got, err := JSONPatch(doc, p, Options{})
 	require.NoError(t, err)
