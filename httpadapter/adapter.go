@@ -421,6 +421,13 @@ func releaseResponseBuffer(buf *bytes.Buffer) {
 // no store keeps it as sent, and PostgreSQL fails the statement that
 // compares with it.
 func queryStorable(r *http.Request) error {
+	if strings.Count(r.URL.RawQuery, "&") >= maxQueryParams {
+		// net/url reads a query of more parameters as one of none
+		// (urlmaxqueryparams): the handler would answer as if none were
+		// sent, a search without its filters, and the check below would
+		// see no U+0000.
+		return badRequest("[RequestTooLarge]", fmt.Sprintf("The query string has more than %d parameters.", maxQueryParams))
+	}
 	if !suspiciousQuery(r.URL.RawQuery) {
 		return nil
 	}
@@ -435,6 +442,10 @@ func queryStorable(r *http.Request) error {
 	}
 	return v.Err()
 }
+
+// maxQueryParams is the most query parameters a request may send: net/url's
+// default limit (the parameters are counted as it counts them, by "&").
+const maxQueryParams = 10000
 
 // suspiciousQuery reports whether a raw query may decode to U+0000 or to
 // bytes that are not UTF-8: it holds "%00", an escaped byte of 0x80 or
