@@ -95,12 +95,13 @@ func (e *Engine) SearchIdentityProviders(ctx context.Context, c IdentityProvider
 		return nil, err
 	}
 	appID := strings.ToLower(c.ApplicationID)
+	matchName, matchSource := wildcardMatcher(c.Name), wildcardMatcher(c.Source)
 	matched := make([]twitter.Provider, 0, len(all))
 	for _, p := range all {
 		if c.Type != "" && c.Type != p.Type {
 			continue
 		}
-		if !matchWildcard(c.Name, p.Name) || !matchWildcard(c.Source, defaultProviderSource) {
+		if !matchName(p.Name) || !matchSource(defaultProviderSource) {
 			continue
 		}
 		if appID != "" && !p.ApplicationConfiguration[appID].Enabled {
@@ -155,14 +156,17 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
-// matchWildcard is the search's rule for name and source, FusionAuth's: no
+// wildcardMatcher is the search's rule for name and source, FusionAuth's: no
 // pattern matches everything, a pattern without "*" is read as *pattern*,
-// and case does not matter. It is the event log's message rule.
-func matchWildcard(pattern, s string) bool {
+// and case does not matter. It is the event log's message rule. A search
+// makes one and calls it for every candidate: a pattern may be as long as a
+// request body, and worked out again for each of 300 signing keys, 600 KB
+// of "*a" took 6 s and 1.4 GB.
+func wildcardMatcher(pattern string) func(s string) bool {
 	if pattern != "" && !strings.Contains(pattern, "*") {
 		pattern = "*" + pattern + "*"
 	}
-	return MatchEventLogMessage(pattern, s)
+	return EventLogMessageMatcher(pattern)
 }
 
 // LookupIdentityProvider finds the identity provider that manages the

@@ -83,10 +83,11 @@ func (e *Engine) SearchKeys(ctx context.Context, c KeySearchCriteria) (*KeySearc
 	}
 	// Matched on the API's view of each key: its algorithm and type as
 	// shown, and its certificate's end for the expiration order.
+	matchName := wildcardMatcher(c.Name)
 	matched := make([]KeyInfo, 0, len(keys))
 	for _, k := range keys {
 		info := k.Info()
-		if (c.Algorithm != "" && c.Algorithm != info.Algorithm) || (c.Type != "" && c.Type != info.Type) || !matchWildcard(c.Name, info.Name) {
+		if (c.Algorithm != "" && c.Algorithm != info.Algorithm) || (c.Type != "" && c.Type != info.Type) || !matchName(info.Name) {
 			continue
 		}
 		matched = append(matched, info)
