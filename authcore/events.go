@@ -381,7 +381,8 @@ func (e *Engine) startEvents(ctx context.Context) error {
 // refreshIntegrations reads the integrations from the store (outside any
 // transaction) into the cache, and returns what the cache then holds: when
 // this engine wrote the integrations while the read ran, the read may have
-// seen the value before that write, so the write's value is kept.
+// seen the value before that write, so the write's value is kept; so is a
+// copy another refresh read at a later configuration version.
 func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrations, error) {
 	var gen uint64
 	if c := e.ext.integrations.Load(); c != nil {
@@ -403,6 +404,13 @@ func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrati
 	for {
 		cur := e.ext.integrations.Load()
 		if cur != nil && cur.gen != gen {
+			return cur.in, nil
+		}
+		if cur != nil && cur.versioned && next.versioned && cur.version > next.version {
+			// Another refresh that read a later version ended first (a
+			// background one is often preempted): what it holds is newer,
+			// and callers of integrationsAt may have acted on it already.
+			// Versions only grow, as configSnapshot assumes too.
 			return cur.in, nil
 		}
 		if e.ext.integrations.CompareAndSwap(cur, next) {
