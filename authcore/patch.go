@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/internal/strictjson"
 	"github.com/authcore/authcore/patch"
 )
@@ -66,7 +67,7 @@ func applyPatch(req PatchRequest, current any, replacePaths []string) ([]byte, e
 }
 
 func unsupportedPatch(req PatchRequest) error {
-	return general("[PatchNotSupported]", fmt.Sprintf("The PATCH content type [%s] is not supported. Use application/json, application/merge-patch+json or application/json-patch+json.", req.ContentType))
+	return general("[PatchNotSupported]", fmt.Sprintf("The PATCH content type [%s] is not supported. Use application/json, application/merge-patch+json or application/json-patch+json.", excerpt.Of(req.ContentType)))
 }
 
 // rewriteMergeBody lets fn change the members of the wrapper object (e.g.

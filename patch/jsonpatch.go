@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	jsonpatch "github.com/evanphx/json-patch/v5"
 )
 
@@ -70,7 +71,7 @@ func JSONPatch(doc, p []byte, opts Options) ([]byte, error) {
 	if _, terr := applyTreeOmitting(doc, ops, opts.copyLimit(), opts.OmittedEmpty); terr != nil {
 		return nil, terr
 	}
-	return nil, fmt.Errorf("%w: %v (refused by evanphx/json-patch though RFC 6902 allows it)", ErrInvalidPatch, err)
+	return nil, fmt.Errorf("%w: %s (refused by evanphx/json-patch though RFC 6902 allows it)", ErrInvalidPatch, excerpt.Of(err.Error()))
 }
 
 // libraryOptions sets every field explicitly: the package-level defaults of
@@ -154,9 +155,9 @@ type operation struct {
 
 func (o *operation) fail(sentinel, err error) error {
 	if o.op == "move" || o.op == "copy" {
-		return fmt.Errorf("%w: op[%d] (%s %q to %q): %v", sentinel, o.index, o.op, o.fromStr, o.pathStr, err)
+		return fmt.Errorf("%w: op[%d] (%s %q to %q): %v", sentinel, o.index, o.op, excerpt.Pointer(o.fromStr), excerpt.Pointer(o.pathStr), err)
 	}
-	return fmt.Errorf("%w: op[%d] (%s %q): %v", sentinel, o.index, o.op, o.pathStr, err)
+	return fmt.Errorf("%w: op[%d] (%s %q): %v", sentinel, o.index, o.op, excerpt.Pointer(o.pathStr), err)
 }
 
 // parseOps validates the whole patch before any of it is applied (RFC 6902
@@ -210,7 +211,7 @@ func (o *operation) read(m map[string]json.RawMessage) error {
 	case "add", "remove", "replace", "move", "copy", "test":
 		o.op = name
 	default:
-		return fmt.Errorf("%w: op[%d]: unknown op %q", ErrInvalidPatch, o.index, name)
+		return fmt.Errorf("%w: op[%d]: unknown op %q", ErrInvalidPatch, o.index, excerpt.Of(name))
 	}
 	if o.pathStr, err = stringMember(m, "path"); err != nil {
 		return o.fail(ErrInvalidPatch, err)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // Media types of the three PATCH forms. The HTTP adapter chooses the form from
@@ -135,5 +137,5 @@ func Apply(contentType string, doc, p []byte, opts Options) ([]byte, error) {
 	case ContentTypeJSONPatch:
 		return JSONPatch(doc, p, opts)
 	}
-	return nil, fmt.Errorf("%w: %q", ErrUnsupportedType, contentType)
+	return nil, fmt.Errorf("%w: %q", ErrUnsupportedType, excerpt.Of(contentType))
 }

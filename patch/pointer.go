@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // JSON Pointer (RFC 6901) handling shared by validation and the tree engine.
@@ -99,7 +101,7 @@ func arrayIndex(tok string, n int, forAdd bool) (int, error) {
 		return 0, fmt.Errorf(`"-" names the element after the last: %w`, errNoValue)
 	}
 	if !isCanonicalIndex(tok) {
-		return 0, fmt.Errorf("%q is not an array index (RFC 6901: digits, no sign, no leading zero)", tok)
+		return 0, fmt.Errorf("%q is not an array index (RFC 6901: digits, no sign, no leading zero)", excerpt.Of(tok))
 	}
 	i, err := strconv.Atoi(tok)
 	limit := n
@@ -107,7 +109,7 @@ func arrayIndex(tok string, n int, forAdd bool) (int, error) {
 		limit = n + 1
 	}
 	if err != nil || i >= limit {
-		return 0, fmt.Errorf("index %s out of range for an array of length %d: %w", tok, n, errNoValue)
+		return 0, fmt.Errorf("index %s out of range for an array of length %d: %w", excerpt.Of(tok), n, errNoValue)
 	}
 	return i, nil
 }

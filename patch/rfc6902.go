@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // The tree engine: RFC 6902 §4 over a decoded document. It mutates the tree
@@ -287,7 +289,7 @@ func child(node any, tok string) (any, error) {
 	case map[string]any:
 		v, ok := n[tok]
 		if !ok {
-			return nil, fmt.Errorf("no member %q: %w", tok, errNoValue)
+			return nil, fmt.Errorf("no member %q: %w", excerpt.Of(tok), errNoValue)
 		}
 		return v, nil
 	case []any:
@@ -297,7 +299,7 @@ func child(node any, tok string) (any, error) {
 		}
 		return n[i], nil
 	}
-	return nil, fmt.Errorf("cannot look up %q in %s: %w", tok, kindOf(node), errNoValue)
+	return nil, fmt.Errorf("cannot look up %q in %s: %w", excerpt.Of(tok), kindOf(node), errNoValue)
 }
 
 // addAt, removeAt and replaceAt return the new value of node: objects change
@@ -326,7 +328,7 @@ func addAt(node any, toks []string, v any) (any, error) {
 		n[i] = v
 		return n, nil
 	}
-	return nil, fmt.Errorf("cannot add %q to %s", tok, kindOf(node))
+	return nil, fmt.Errorf("cannot add %q to %s", excerpt.Of(tok), kindOf(node))
 }
 
 func removeAt(node any, toks []string) (newNode, removed any, err error) {
@@ -343,7 +345,7 @@ func removeAt(node any, toks []string) (newNode, removed any, err error) {
 	case map[string]any:
 		v, ok := n[tok]
 		if !ok {
-			return nil, nil, fmt.Errorf("no member %q: %w", tok, errNoValue)
+			return nil, nil, fmt.Errorf("no member %q: %w", excerpt.Of(tok), errNoValue)
 		}
 		delete(n, tok)
 		return n, v, nil
@@ -355,7 +357,7 @@ func removeAt(node any, toks []string) (newNode, removed any, err error) {
 		v := n[i]
 		return append(n[:i], n[i+1:]...), v, nil
 	}
-	return nil, nil, fmt.Errorf("cannot remove %q from %s: %w", tok, kindOf(node), errNoValue)
+	return nil, nil, fmt.Errorf("cannot remove %q from %s: %w", excerpt.Of(tok), kindOf(node), errNoValue)
 }
 
 func replaceAt(node any, toks []string, v any) (any, error) {
@@ -369,7 +371,7 @@ func replaceAt(node any, toks []string, v any) (any, error) {
 	switch n := node.(type) {
 	case map[string]any:
 		if _, ok := n[tok]; !ok {
-			return nil, fmt.Errorf("no member %q: %w", tok, errNoValue)
+			return nil, fmt.Errorf("no member %q: %w", excerpt.Of(tok), errNoValue)
 		}
 		n[tok] = v
 		return n, nil
@@ -381,7 +383,7 @@ func replaceAt(node any, toks []string, v any) (any, error) {
 		n[i] = v
 		return n, nil
 	}
-	return nil, fmt.Errorf("cannot replace %q in %s: %w", tok, kindOf(node), errNoValue)
+	return nil, fmt.Errorf("cannot replace %q in %s: %w", excerpt.Of(tok), kindOf(node), errNoValue)
 }
 
 // descend applies f to node's child toks[0] and stores what f returns.
