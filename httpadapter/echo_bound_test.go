@@ -36,3 +36,32 @@ func TestPatchErrorsEchoExcerpts(t *testing.T) {
 		})
 	}
 }
+
+// Field paths built from a client's map keys, and messages that quote a
+// refused value, hold an excerpt of it: a 400 KB applicationConfiguration
+// key came back three times (the field error's key, its code, its
+// message), a 1.2 MB answer.
+func TestValidationErrorsEchoExcerpts(t *testing.T) {
+	f := newIdPFixture(t)
+	big := strings.Repeat("a", 400_000)
+	base := `"type":"Twitter","buttonText":"b","consumerKey":"k","consumerSecret":"s"`
+	for _, tc := range []struct{ name, body, code string }{
+		{"wrong type under a map key", `{"identityProvider":{` + base + `,"applicationConfiguration":{"` + big + `":{"createRegistration":"x"}}}}`,
+			"[invalidJSON]identityProvider.applicationConfiguration[" + strings.Repeat("a", 256) + "…].createRegistration"},
+		{"unknown application", `{"identityProvider":{` + base + `,"applicationConfiguration":{"` + big + `":{}}}}`, "[invalid]identityProvider.applicationConfiguration"},
+		{"unknown tenant with a bad limit", `{"identityProvider":{` + base + `,"tenantConfiguration":{"` + big + `":{"limitUserLinkCount":{"maximumLinks":0}}}}}`,
+			"[invalid]identityProvider.tenantConfiguration[" + strings.Repeat("a", 256) + "…].limitUserLinkCount.maximumLinks"},
+		{"type", `{"identityProvider":{"type":"` + big + `","buttonText":"b","consumerKey":"k","consumerSecret":"s"}}`, "[invalid]identityProvider.type"},
+		{"linking strategy", `{"identityProvider":{` + base + `,"linkingStrategy":"` + big + `"}}`, "[invalid]identityProvider.linkingStrategy"},
+		{"reconcile id", `{"identityProvider":{` + base + `,"lambdaConfiguration":{"reconcileId":"` + big + `"}}}`, "[invalid]identityProvider.lambdaConfiguration.reconcileId"},
+		{"duplicate key under a long key", `{"identityProvider":{` + base + `,"applicationConfiguration":{"` + big + `":{"enabled":true,"enabled":false}}}}`, "[invalidJSON]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do("POST", "/api/identity-provider", tc.body)
+			require.Equal(t, http.StatusBadRequest, r.Code)
+			assert.True(t, r.errors(t).Has(tc.code), r.Body[:min(len(r.Body), 600)])
+			assert.Less(t, len(r.Body), maxEchoAnswer)
+			assert.Contains(t, r.Body, "aaaa…")
+		})
+	}
+}

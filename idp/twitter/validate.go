@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/google/uuid"
 
 	"github.com/authcore/authcore/validation"
@@ -40,7 +41,7 @@ const (
 // errors: identityProvider.tenantConfiguration[<tenantId>].limitUserLinkCount.maximumLinks,
 // the bracketed form the seed uses to document the field.
 func MaximumLinksPath(tenantID string) string {
-	return pathTenants + "[" + tenantID + "].limitUserLinkCount.maximumLinks"
+	return pathTenants + "[" + excerpt.Of(tenantID) + "].limitUserLinkCount.maximumLinks"
 }
 
 // Validate checks p as FusionAuth checks a create or update of the Twitter
@@ -78,11 +79,11 @@ func (p *Provider) Validate(k Known) error {
 	case "":
 		errs.Blank(pathType)
 	default:
-		errs.Invalid(pathType, fmt.Sprintf("The [%s] property must be [%s]; found [%s].", pathType, TypeName, p.Type))
+		errs.Invalid(pathType, fmt.Sprintf("The [%s] property must be [%s]; found [%s].", pathType, TypeName, excerpt.Of(p.Type)))
 	}
 	if p.LinkingStrategy != "" && !ValidLinkingStrategy(p.LinkingStrategy) {
 		errs.Invalid(pathLinkingStrategy, fmt.Sprintf("The [%s] property has an invalid value [%s]. The valid values are [%s].",
-			pathLinkingStrategy, p.LinkingStrategy, strings.Join(linkingStrategies, ", ")))
+			pathLinkingStrategy, excerpt.Of(p.LinkingStrategy), strings.Join(linkingStrategies, ", ")))
 	}
 	for _, id := range sortedKeys(p.ApplicationConfiguration) {
 		if id != strings.ToLower(id) && canonicalUUID(id) {
@@ -90,7 +91,7 @@ func (p *Provider) Validate(k Known) error {
 			continue
 		}
 		if !canonicalUUID(id) || (k.Application != nil && !k.Application(id)) {
-			errs.Invalid(pathApplications, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing application.", pathApplications, id))
+			errs.Invalid(pathApplications, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing application.", pathApplications, excerpt.Of(id)))
 		}
 	}
 	for _, id := range sortedKeys(p.TenantConfiguration) {
@@ -99,7 +100,7 @@ func (p *Provider) Validate(k Known) error {
 			continue
 		}
 		if !canonicalUUID(id) || (k.Tenant != nil && !k.Tenant(id)) {
-			errs.Invalid(pathTenants, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing tenant.", pathTenants, id))
+			errs.Invalid(pathTenants, fmt.Sprintf("The [%s] property contains the Id [%s], which is not the Id of an existing tenant.", pathTenants, excerpt.Of(id)))
 		}
 		if m := p.TenantConfiguration[id].LimitUserLinkCount.MaximumLinks; m != nil && (*m < 1 || *m > math.MaxInt32) {
 			// FusionAuth's domain types it as a Java int: a larger value is
@@ -111,7 +112,7 @@ func (p *Provider) Validate(k Known) error {
 	}
 	if id := p.LambdaConfiguration.ReconcileID; id != "" && k.Reconcile != nil {
 		if typ, ok := k.Reconcile(id); !ok || typ != ReconcileLambdaType {
-			errs.Invalid(pathReconcileID, fmt.Sprintf("The [%s] property must be the Id of a lambda of type [%s]; [%s] is not.", pathReconcileID, ReconcileLambdaType, id))
+			errs.Invalid(pathReconcileID, fmt.Sprintf("The [%s] property must be the Id of a lambda of type [%s]; [%s] is not.", pathReconcileID, ReconcileLambdaType, excerpt.Of(id)))
 		}
 	}
 	return errs.Err()

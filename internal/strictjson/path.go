@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // typeErrorPath names the value encoding/json refused in data, decoded into
@@ -124,7 +126,10 @@ func (w *pathWalker) object(t reflect.Type) bool {
 		seg := key
 		switch {
 		case isMap && !strings.ContainsAny(key, "[]"):
-			member, seg = t.Elem(), "["+key+"]"
+			// The path becomes a field error's key and code: a client's
+			// key is quoted as an excerpt. encoding/json's own path, kept
+			// otherwise, names struct fields only.
+			member, seg = t.Elem(), "["+excerpt.Of(key)+"]"
 		case fields != nil:
 			member = fields[key]
 		}

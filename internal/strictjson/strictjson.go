@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // DefaultMaxDepth is the nesting depth used when a caller passes 0. No
@@ -29,7 +31,7 @@ type DuplicateKeyError struct {
 }
 
 func (e *DuplicateKeyError) Error() string {
-	return fmt.Sprintf("strictjson: duplicate key %q", e.Path)
+	return fmt.Sprintf("strictjson: duplicate key %q", excerpt.Of(e.Path))
 }
 
 // StringError reports a string that is valid JSON but that no store can keep
