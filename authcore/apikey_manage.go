@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -128,16 +129,16 @@ func (e *Engine) checkAPIKeyFields(caller *APIKey, keyManager bool, name, descri
 	v.NotStorable("apiKey.metaData.attributes.description", description)
 	for _, ep := range slices.Sorted(maps.Keys(endpoints)) {
 		if !apiEndpoints[ep] {
-			v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property names the endpoint [%s], which is not an endpoint of this API.", ep))
+			v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property names the endpoint [%s], which is not an endpoint of this API.", excerpt.Of(ep)))
 			continue
 		}
 		methods := endpoints[ep]
 		if len(methods) == 0 {
-			v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property gives the endpoint [%s] no HTTP method.", ep))
+			v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property gives the endpoint [%s] no HTTP method.", excerpt.Of(ep)))
 		}
 		for _, m := range methods {
 			if !slices.Contains(apiMethods, m) {
-				v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property gives the endpoint [%s] the method [%s]; the methods are DELETE, GET, PATCH, POST and PUT.", ep, m))
+				v.Field("apiKey.permissions.endpoints", validation.KindInvalid, fmt.Sprintf("The [apiKey.permissions.endpoints] property gives the endpoint [%s] the method [%s]; the methods are DELETE, GET, PATCH, POST and PUT.", excerpt.Of(ep), excerpt.Of(m)))
 			}
 		}
 	}
@@ -203,7 +204,7 @@ func duplicateAPIKey(dup *DuplicateError, k *APIKey) error {
 	case "key":
 		v = invalid("apiKey.key", validation.KindDuplicate, "An API key with this [apiKey.key] already exists.")
 	case "name":
-		v = invalid("apiKey.name", validation.KindDuplicate, fmt.Sprintf("An API key with the name [%s] already exists.", k.Name))
+		v = invalid("apiKey.name", validation.KindDuplicate, fmt.Sprintf("An API key with the name [%s] already exists.", excerpt.Of(k.Name)))
 	default:
 		v = invalid("apiKeyId", validation.KindDuplicate, fmt.Sprintf("An API key with the id [%s] already exists.", k.ID))
 	}

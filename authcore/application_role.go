@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -28,7 +29,7 @@ func (e *Engine) CreateApplicationRole(ctx context.Context, applicationID, roleI
 	if roleID == "" {
 		roleID = strings.ToLower(strings.TrimSpace(role.ID))
 		if roleID != "" && !isUUID(roleID) {
-			return nil, invalid("role.id", validation.KindInvalid, "The role id ["+role.ID+"] is not a UUID.")
+			return nil, invalid("role.id", validation.KindInvalid, "The role id ["+excerpt.Of(role.ID)+"] is not a UUID.")
 		}
 	}
 	id, err := newObjectID(e, roleID, "roleId")
@@ -165,7 +166,7 @@ func checkRole(others []ApplicationRole, r *ApplicationRole) error {
 	}
 	for _, o := range others {
 		if r.Name != "" && strings.EqualFold(o.Name, r.Name) {
-			errs.Field("role.name", validation.KindDuplicate, "The application already has a role named ["+o.Name+"].")
+			errs.Field("role.name", validation.KindDuplicate, "The application already has a role named ["+excerpt.Of(o.Name)+"].")
 			break
 		}
 	}

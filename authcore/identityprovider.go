@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/authcore/authcore/idp/twitter"
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // IdentityProviderInput is the body of the identity-provider create and
@@ -40,7 +41,7 @@ func (e *Engine) CreateIdentityProvider(ctx context.Context, uriID string, p twi
 		return nil, err
 	}
 	if uriID != "" && !strings.EqualFold(uriID, twitter.ProviderID) {
-		return nil, invalid("identityProviderId", "invalid", fmt.Sprintf("The Twitter identity provider has the fixed id [%s]; the URI named [%s].", twitter.ProviderID, uriID))
+		return nil, invalid("identityProviderId", "invalid", fmt.Sprintf("The Twitter identity provider has the fixed id [%s]; the URI named [%s].", twitter.ProviderID, excerpt.Of(uriID)))
 	}
 	out := copyProvider(p)
 	out.Normalize()

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/internal/redact"
 	"github.com/authcore/authcore/validation"
 )
@@ -107,11 +108,11 @@ func (e *Engine) ImportKey(ctx context.Context, in KeyImport) (*SigningKey, erro
 	}
 	algOK := true
 	if alg != "" && !slices.Contains(supportedAlgorithms(), alg) {
-		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), in.Algorithm))
+		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(in.Algorithm)))
 		algOK = false
 	}
 	if in.Type != "" && !slices.Contains([]string{keyTypeRSA, keyTypeEC, keyTypeOKP, keyTypeHMAC}, in.Type) {
-		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("The [key.type] property must be one of [RSA, EC, OKP, HMAC]; it was [%s].", in.Type))
+		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("The [key.type] property must be one of [RSA, EC, OKP, HMAC]; it was [%s].", excerpt.Of(in.Type)))
 		in.Type = "" // refused once: not also as not fitting the key
 	}
 	var m *importedMaterial
@@ -194,13 +195,13 @@ func importHMAC(v *validation.Errors, in KeyImport, alg string, algOK bool) *imp
 		}
 	}
 	if in.Type != "" && in.Type != keyTypeHMAC {
-		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("A key with a [key.secret] is an HMAC key; the [key.type] property was [%s].", in.Type))
+		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("A key with a [key.secret] is an HMAC key; the [key.type] property was [%s].", excerpt.Of(in.Type)))
 	}
 	switch {
 	case alg == "" && algOK:
 		v.Field("key.algorithm", validation.KindBlank, "You must specify the [key.algorithm] property of an HMAC key: HS256, HS384 or HS512.")
 	case algOK && !isHMAC(alg):
-		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("An HMAC secret signs with HS256, HS384 or HS512; the [key.algorithm] property was [%s].", in.Algorithm))
+		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("An HMAC secret signs with HS256, HS384 or HS512; the [key.algorithm] property was [%s].", excerpt.Of(in.Algorithm)))
 	}
 	switch {
 	case in.Secret == "":
@@ -266,7 +267,7 @@ func importAsymmetric(v *validation.Errors, in KeyImport, alg string, algOK bool
 
 	typ, curve := keyTypeOf(pub)
 	if in.Type != "" && in.Type != typ {
-		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("The key is an %s key; the [key.type] property was [%s].", typ, in.Type))
+		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("The key is an %s key; the [key.type] property was [%s].", typ, excerpt.Of(in.Type)))
 	}
 	if algOK {
 		alg = importAlgorithm(v, in, alg, typ, curve, cert)
@@ -306,17 +307,17 @@ func importAlgorithm(v *validation.Errors, in KeyImport, alg, typ string, curve 
 				v.Field("key.algorithm", validation.KindBlank, "An RSA key does not say which hash it signs with: you must specify the [key.algorithm] property, RS256, RS384 or RS512.")
 			}
 		} else if !isRSA(alg) {
-			v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("An RSA key signs with RS256, RS384 or RS512; the [key.algorithm] property was [%s].", in.Algorithm))
+			v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("An RSA key signs with RS256, RS384 or RS512; the [key.algorithm] property was [%s].", excerpt.Of(in.Algorithm)))
 		}
 	case keyTypeEC:
 		want := ecAlgorithmOf(curve)
 		if alg != "" && alg != want {
-			v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The key is an EC %s key, which signs with %s; the [key.algorithm] property was [%s].", curve.Params().Name, want, in.Algorithm))
+			v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The key is an EC %s key, which signs with %s; the [key.algorithm] property was [%s].", curve.Params().Name, want, excerpt.Of(in.Algorithm)))
 		}
 		alg = want
 	case keyTypeOKP:
 		if alg != "" && alg != AlgEdDSA {
-			v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("An Ed25519 key signs with Ed25519; the [key.algorithm] property was [%s].", in.Algorithm))
+			v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("An Ed25519 key signs with Ed25519; the [key.algorithm] property was [%s].", excerpt.Of(in.Algorithm)))
 		}
 		alg = AlgEdDSA
 	}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/validation"
 	"github.com/go-jose/go-jose/v4"
 )
@@ -158,7 +159,7 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 	case in.Algorithm == "":
 		v.Blank("key.algorithm")
 	case !slices.Contains(supportedAlgorithms(), in.Algorithm):
-		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), in.Algorithm))
+		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(in.Algorithm)))
 	case isRSA(in.Algorithm) && in.Length != 0 && in.Length != 2048 && in.Length != 3072 && in.Length != 4096:
 		v.Field("key.length", validation.KindInvalid, "The [key.length] of an RSA key must be 2048, 3072 or 4096.")
 	case ecCurve(in.Algorithm) != nil && in.Length != 0 && in.Length != ecCurve(in.Algorithm).Params().BitSize:
@@ -494,7 +495,7 @@ func (e *Engine) newSigningKey(algorithm, name string, length int, issuer string
 		}
 		priv = p
 	default:
-		return nil, invalid("key.algorithm", "invalid", fmt.Sprintf("The [key.algorithm] property must be one of [%s]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), algorithm))
+		return nil, invalid("key.algorithm", "invalid", fmt.Sprintf("The [key.algorithm] property must be one of [%s]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(algorithm)))
 	}
 	var err error
 	if k.Secret, err = x509.MarshalPKCS8PrivateKey(priv); err != nil {

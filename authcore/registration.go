@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/patch"
 	"github.com/authcore/authcore/validation"
 )
@@ -387,7 +388,7 @@ func registrationApplication(ctx context.Context, tx Store, tenantID, appID stri
 
 // unknownRegistrationApp is the message of [invalid]registration.applicationId.
 func unknownRegistrationApp(appID string) string {
-	return fmt.Sprintf("The [registration.applicationId] property does not name an application of the user's tenant: [%s].", appID)
+	return fmt.Sprintf("The [registration.applicationId] property does not name an application of the user's tenant: [%s].", excerpt.Of(appID))
 }
 
 // checkRegistrationFields checks the registration's properties that
@@ -408,7 +409,7 @@ func checkRoles(app *Application, roles []string, errs *validation.Errors) {
 	}
 	for _, r := range roles {
 		if !known[r] {
-			errs.Invalid("registration.roles", fmt.Sprintf("The role [%s] in [registration.roles] is not a role of the application.", r))
+			errs.Invalid("registration.roles", fmt.Sprintf("The role [%s] in [registration.roles] is not a role of the application.", excerpt.Of(r)))
 		}
 	}
 }
@@ -481,7 +482,7 @@ func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID s
 		// Only the body can send one (the URI's is checked as a UUID), and
 		// a create answers it so: ErrNotFound would say the user or the
 		// registration does not exist.
-		return nil, invalid("registration.applicationId", validation.KindInvalid, fmt.Sprintf("The [registration.applicationId] property must be a UUID: [%s].", applicationID))
+		return nil, invalid("registration.applicationId", validation.KindInvalid, fmt.Sprintf("The [registration.applicationId] property must be a UUID: [%s].", excerpt.Of(applicationID)))
 	}
 	var out *UserRegistration
 	m := e.newModeration(ctx, nil) // moderation.go

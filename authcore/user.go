@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -659,7 +660,7 @@ func checkLanguages(errs *validation.Errors, path string, langs []string) {
 	}
 	for _, l := range langs {
 		if !validation.IsLocale(l) {
-			errs.NotOfType(path, fmt.Sprintf("The [%s] property holds [%s], which is not a locale: a language code, then optionally an underscore and a country code, such as en or en_US.", path, l))
+			errs.NotOfType(path, fmt.Sprintf("The [%s] property holds [%s], which is not a locale: a language code, then optionally an underscore and a country code, such as en or en_US.", path, excerpt.Of(l)))
 			return
 		}
 	}
@@ -714,7 +715,7 @@ func checkMethodIDs(errs *validation.Errors, methods []TwoFactorMethod) {
 			continue
 		}
 		if seen[m.ID] {
-			errs.Field("user.twoFactor.methods", validation.KindDuplicate, fmt.Sprintf("The id [%s] names more than one method in [user.twoFactor.methods].", m.ID))
+			errs.Field("user.twoFactor.methods", validation.KindDuplicate, fmt.Sprintf("The id [%s] names more than one method in [user.twoFactor.methods].", excerpt.Of(m.ID)))
 			return
 		}
 		seen[m.ID] = true

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -56,7 +57,7 @@ func (e *Engine) VendJWT(ctx context.Context, req JWTVendRequest) (string, error
 		}
 		if key, err = cached(ctx, cfg, configKindKey, id, e.store.GetKey); err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return "", invalid("keyId", "invalid", fmt.Sprintf("The [keyId] property does not name a key: [%s].", id))
+				return "", invalid("keyId", "invalid", fmt.Sprintf("The [keyId] property does not name a key: [%s].", excerpt.Of(id)))
 			}
 			return "", err
 		}

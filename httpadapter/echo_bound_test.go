@@ -65,3 +65,22 @@ func TestValidationErrorsEchoExcerpts(t *testing.T) {
 		})
 	}
 }
+
+// The engine's own messages that quote a refused value quote an excerpt.
+func TestEngineMessagesEchoExcerpts(t *testing.T) {
+	w := newTokenWorld(t)
+	big := strings.Repeat("a", 400_000)
+	for _, tc := range []struct{ name, method, path, body, code string }{
+		{"key algorithm", "POST", "/api/key/generate", `{"key":{"algorithm":"` + big + `","name":"k"}}`, "[invalid]key.algorithm"},
+		{"key import type", "POST", "/api/key/import", `{"key":{"algorithm":"RS256","type":"` + big + `","name":"k","publicKey":"x"}}`, "[invalid]key.type"},
+		{"locale", "POST", "/api/user", `{"user":{"email":"a@example.com","password":"password123","preferredLanguages":["` + big + `"]}}`, "[invalidJSON]user.preferredLanguages"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := w.do(tc.method, tc.path, tc.body)
+			require.Equal(t, http.StatusBadRequest, r.Code)
+			assert.True(t, r.errors(t).Has(tc.code), r.Body[:min(len(r.Body), 600)])
+			assert.Less(t, len(r.Body), maxEchoAnswer)
+			assert.Contains(t, r.Body, "aaaa…")
+		})
+	}
+}
