@@ -342,6 +342,12 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 	if !errs.NotStorable("tenant.name", t.Name) {
 		errs.TooLong("tenant.name", t.Name, validation.MaxIndexedLength)
 	}
+	// The issuer goes into every access token's iss and, as CN, into the
+	// certificate of every key made for the tenant: it gets the bound a
+	// key's own issuer has, and the storable-text rule of the tenant's name.
+	if !errs.NotStorable("tenant.issuer", t.Issuer) {
+		errs.TooLong("tenant.issuer", t.Issuer, maxKeyIssuerLength)
+	}
 	j := t.JWTConfiguration
 	validateRefreshPolicies(&errs, "tenant.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, false)
 	validateLifetime(&errs, "tenant.jwtConfiguration.timeToLiveInSeconds", j.TimeToLiveInSeconds, time.Second)

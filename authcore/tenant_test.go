@@ -140,6 +140,9 @@ func TestCreateTenantValidation(t *testing.T) {
 		{"maximum lifetime under the time to live", "", authcore.Tenant{Name: "x", JWTConfiguration: authcore.TenantJWTConfiguration{RefreshTokenExpirationPolicy: authcore.RefreshTokenSlidingWindowWithMaximumLifetime,
 			RefreshTokenTimeToLiveInMinutes: 60, RefreshTokenSlidingWindowConfiguration: authcore.SlidingWindowConfiguration{MaximumTimeToLiveInMinutes: 30}}}, []string{"[invalid]tenant.jwtConfiguration.refreshTokenSlidingWindowConfiguration.maximumTimeToLiveInMinutes"}},
 		{"bad id", "nope", authcore.Tenant{Name: "x"}, []string{"[invalid]tenantId"}},
+		{"issuer too long", "", authcore.Tenant{Name: "x", Issuer: strings.Repeat("é", 256)}, []string{"[tooLong]tenant.issuer"}},
+		{"issuer with U+0000", "", authcore.Tenant{Name: "x", Issuer: "acme\x00.com"}, []string{"[invalid]tenant.issuer"}},
+		{"issuer not UTF-8", "", authcore.Tenant{Name: "x", Issuer: "acme\xff.com"}, []string{"[invalid]tenant.issuer"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -376,4 +379,21 @@ func TestCopyTenant(t *testing.T) {
 	list, err := f.e.Tenants(f.ctx)
 	require.NoError(t, err)
 	assert.Len(t, list, 3, "the default, the source and one copy")
+}
+
+// TestTenantIssuerBound checks the issuer's bound at its edge and on an
+// update: it is counted in characters, as a key's issuer is, and a refused
+// update leaves the stored issuer as it was.
+func TestTenantIssuerBound(t *testing.T) {
+	f := newDomFixture(t)
+	at := strings.Repeat("é", 255)
+	tn, err := f.e.CreateTenant(f.ctx, "", authcore.Tenant{Name: "edge", Issuer: at})
+	require.NoError(t, err)
+	assert.Equal(t, at, tn.Issuer)
+
+	_, err = f.e.UpdateTenant(f.ctx, tn.ID, authcore.Tenant{Name: "edge", Issuer: at + "é"})
+	assert.Equal(t, []string{"[tooLong]tenant.issuer"}, errCodes(t, err))
+	got, err := f.e.Tenant(f.ctx, tn.ID)
+	require.NoError(t, err)
+	assert.Equal(t, at, got.Issuer, "nothing stored")
 }

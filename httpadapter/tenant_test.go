@@ -78,6 +78,8 @@ func TestTenantAPIErrors(t *testing.T) {
 		{"bad uuid on create", "POST", "/api/tenant/nope", `{"tenant":{"name":"x"}}`, []string{"[couldNotConvert]tenantId"}},
 		{"last tenant", "DELETE", "/api/tenant/" + def, "", []string{"[invalid]tenantId"}},
 		{"patch result invalid", "PATCH", "/api/tenant/" + def, `{"tenant":{"name":""}}`, []string{"[blank]tenant.name"}},
+		{"issuer too long", "POST", "/api/tenant", `{"tenant":{"name":"x","issuer":"` + strings.Repeat("i", 256) + `"}}`, []string{"[tooLong]tenant.issuer"}},
+		{"issuer too long on patch", "PATCH", "/api/tenant/" + def, `{"tenant":{"issuer":"` + strings.Repeat("ñ", 256) + `"}}`, []string{"[tooLong]tenant.issuer"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
