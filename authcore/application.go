@@ -548,6 +548,7 @@ func validateApplication(a *Application) error {
 		validateLifetime(&errs, "application.jwtConfiguration.refreshTokenTimeToLiveInMinutes", j.RefreshTokenTimeToLiveInMinutes, time.Minute)
 		validateRefreshPolicies(&errs, "application.jwtConfiguration", j.RefreshTokenUsagePolicy, j.RefreshTokenExpirationPolicy, j.RefreshTokenSlidingWindowConfiguration, j.RefreshTokenTimeToLiveInMinutes, true)
 	}
+	errs.NotStorableText("application", a)
 	return errs.Err()
 }
 

@@ -164,6 +164,7 @@ func checkRole(others []ApplicationRole, r *ApplicationRole) error {
 	if errs.NotStorable("role.name", r.Name) {
 		return errs.Err()
 	}
+	errs.NotStorableText("role", r)
 	for _, o := range others {
 		if r.Name != "" && strings.EqualFold(o.Name, r.Name) {
 			errs.Field("role.name", validation.KindDuplicate, "The application already has a role named ["+excerpt.Of(o.Name)+"].")

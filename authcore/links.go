@@ -322,6 +322,7 @@ func linkFieldErrors(userID string, link IdentityProviderLink) error {
 	// such a string instead of finding nothing.
 	errs.NotStorable("identityProviderLink.identityProviderId", link.IdentityProviderID)
 	errs.NotStorable("identityProviderLink.userId", userID)
+	errs.NotStorableText("identityProviderLink", link)
 	return errs.Err()
 }
 

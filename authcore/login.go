@@ -1089,8 +1089,23 @@ func (e *Engine) reconcile(ctx context.Context, id string, u *User, reg *UserReg
 	if reg != nil {
 		regBefore = validatedRegistrationFields(reg)
 	}
+	// Free text (a name, data) is held to the stores' one rule only when it
+	// was storable before, so that a user stored before the rule still
+	// logs in.
+	var probe validation.Errors
+	textBefore := !probe.NotStorableText("user", u) && (reg == nil || !probe.NotStorableText("registration", reg))
 	if err := l.Reconcile(ctx, u, reg, claims); err != nil {
 		return &LambdaError{LambdaID: id, Err: err}
+	}
+	if textBefore {
+		var errs validation.Errors
+		errs.NotStorableText("user", u)
+		if reg != nil {
+			errs.NotStorableText("registration", reg)
+		}
+		if err := errs.Err(); err != nil {
+			return &LambdaError{LambdaID: id, Err: fmt.Errorf("the user or registration it returned is not valid: %w", err)}
+		}
 	}
 	// What the function wrote is checked as the User API checks it: an
 	// email too long for the stores' index, say, was a 500 on PostgreSQL

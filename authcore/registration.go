@@ -400,6 +400,7 @@ func checkRegistrationFields(reg *UserRegistration, errs *validation.Errors) {
 	errs.NotStorable("registration.username", reg.Username)
 	checkTimezone(errs, "registration.timezone", reg.Timezone)
 	checkLanguages(errs, "registration.preferredLanguages", reg.PreferredLanguages)
+	errs.NotStorableText("registration", reg)
 }
 
 func checkRoles(app *Application, roles []string, errs *validation.Errors) {

@@ -363,6 +363,7 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 			errs.Invalid("tenant.jwtConfiguration.accessTokenKeyId", cannotSignMessage("tenant.jwtConfiguration.accessTokenKeyId", k))
 		}
 	}
+	errs.NotStorableText("tenant", t)
 	return errs.Err()
 }
 

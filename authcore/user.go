@@ -647,6 +647,7 @@ func validateUser(in UserInput, u *User) error {
 	if u.Expiry < 0 {
 		errs.Invalid("user.expiry", "The [user.expiry] property must be an instant in epoch milliseconds.")
 	}
+	errs.NotStorableText("user", u)
 	return errs.Err()
 }
 

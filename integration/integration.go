@@ -209,6 +209,7 @@ func Validate(in Integrations) error {
 			break
 		}
 	}
+	errs.NotStorableText("integrations", in)
 	return errs.Err()
 }
 

@@ -115,6 +115,7 @@ func (p *Provider) Validate(k Known) error {
 			errs.Invalid(pathReconcileID, fmt.Sprintf("The [%s] property must be the Id of a lambda of type [%s]; [%s] is not.", pathReconcileID, ReconcileLambdaType, excerpt.Of(id)))
 		}
 	}
+	errs.NotStorableText("identityProvider", p)
 	return errs.Err()
 }
 

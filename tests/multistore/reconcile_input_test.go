@@ -34,6 +34,9 @@ func TestReconcileInvalidResultOnEveryStore(t *testing.T) {
 		{"username with U+0000", func(u *authcore.User) { u.Username = "nul\x00name" }},
 		{"username not UTF-8", func(u *authcore.User) { u.Username = "bad\xc3\x28name" }},
 		{"email not UTF-8", func(u *authcore.User) { u.Email = "bad\xff@example.com" }},
+		// Free text too: memstore kept these bytes and the SQL stores U+FFFD.
+		{"fullName not UTF-8", func(u *authcore.User) { u.FullName = "bad\xffname" }},
+		{"data value with U+0000", func(u *authcore.User) { u.Data = map[string]any{"k": "nul\x00value"} }},
 	}
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
