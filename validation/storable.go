@@ -3,6 +3,8 @@ package validation
 import (
 	"reflect"
 	"strings"
+
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // maxTextDepth bounds how deep NotStorableText descends. JSON documents the
@@ -25,15 +27,37 @@ const maxTextDepth = 256
 // keep documents as JSON) gave U+FFFD for bytes that are not UTF-8, so one
 // object read differently from each store.
 func (e *Errors) NotStorableText(path string, v any) bool {
-	found := false
-	e.walkText(path, reflect.ValueOf(v), 0, &found)
-	return found
+	w := textWalk{errs: e}
+	w.walk(path, reflect.ValueOf(v), 0)
+	return w.found
 }
 
-func (e *Errors) walkText(path string, v reflect.Value, depth int, found *bool) {
+// textWalk is one NotStorableText. onPath holds the maps and pointers being
+// walked: one met again is a cycle, which a document cannot hold (the
+// stores' JSON refuses it) and which, entered by two keys, would be walked
+// 2^maxTextDepth times.
+type textWalk struct {
+	errs   *Errors
+	found  bool
+	onPath map[uintptr]bool
+}
+
+func (w *textWalk) walk(path string, v reflect.Value, depth int) {
 	if depth > maxTextDepth || !v.IsValid() {
 		return
 	}
+	if k := v.Kind(); (k == reflect.Map || k == reflect.Pointer) && !v.IsNil() {
+		p := v.Pointer()
+		if w.onPath[p] {
+			return
+		}
+		if w.onPath == nil {
+			w.onPath = map[uintptr]bool{}
+		}
+		w.onPath[p] = true
+		defer delete(w.onPath, p)
+	}
+	e, found := w.errs, &w.found
 	switch v.Kind() {
 	case reflect.String:
 		if !IsStorable(v.String()) {
@@ -41,7 +65,7 @@ func (e *Errors) walkText(path string, v reflect.Value, depth int, found *bool) 
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			e.walkText(path, v.Elem(), depth+1, found)
+			w.walk(path, v.Elem(), depth+1)
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -55,19 +79,19 @@ func (e *Errors) walkText(path string, v reflect.Value, depth int, found *bool) 
 			case name == "-":
 				continue
 			case name == "" && f.Anonymous:
-				e.walkText(path, v.Field(i), depth+1, found)
+				w.walk(path, v.Field(i), depth+1)
 				continue
 			case name == "":
 				name = f.Name
 			}
-			e.walkText(path+"."+name, v.Field(i), depth+1, found)
+			w.walk(path+"."+name, v.Field(i), depth+1)
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return // bytes: JSON keeps them as base64 text
 		}
 		for i := range v.Len() {
-			e.walkText(path, v.Index(i), depth+1, found)
+			w.walk(path, v.Index(i), depth+1)
 		}
 	case reflect.Map:
 		iter := v.MapRange()
@@ -77,10 +101,10 @@ func (e *Errors) walkText(path string, v reflect.Value, depth int, found *bool) 
 				if !IsStorable(k.String()) {
 					e.unstorableAt(path, found)
 				} else {
-					p = path + "." + k.String()
+					p = path + "." + excerpt.Of(k.String()) // a client key may be a megabyte
 				}
 			}
-			e.walkText(p, iter.Value(), depth+1, found)
+			w.walk(p, iter.Value(), depth+1)
 		}
 	}
 }

@@ -65,3 +65,14 @@ func TestNotStorableTextCycle(t *testing.T) {
 	var errs validation.Errors
 	assert.False(t, errs.NotStorableText("x", m))
 }
+
+// A map that holds itself twice would be walked 2^depth times if only the
+// depth bounded the walk: every path through it is a new one.
+func TestNotStorableTextCycleOfTwo(t *testing.T) {
+	m := map[string]any{}
+	m["a"], m["b"] = m, m
+	var errs validation.Errors
+	done := make(chan bool, 1)
+	go func() { done <- errs.NotStorableText("x", m) }()
+	assert.False(t, <-done)
+}
