@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/patch"
 	"github.com/authcore/authcore/validation"
 )
@@ -124,7 +125,7 @@ func (e *Engine) CreateApplication(ctx context.Context, id string, req Applicati
 		if source != "" {
 			src, err := loadApplication(ctx, tx, source)
 			if errors.Is(err, ErrNotFound) {
-				return invalid("sourceApplicationId", validation.KindInvalid, fmt.Sprintf("The [sourceApplicationId] property does not name an application: [%s].", source))
+				return invalid("sourceApplicationId", validation.KindInvalid, fmt.Sprintf("The [sourceApplicationId] property does not name an application: [%s].", excerpt.Of(source)))
 			}
 			if err != nil {
 				return err
@@ -583,7 +584,7 @@ func validateApplicationKey(ctx context.Context, tx Store, a *Application, prev 
 	k, err := tx.GetKey(ctx, j.AccessTokenKeyID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property does not name a key: [%s].", path, j.AccessTokenKeyID))
+		return invalid(path, validation.KindInvalid, fmt.Sprintf("The [%s] property does not name a key: [%s].", path, excerpt.Of(j.AccessTokenKeyID)))
 	case err != nil:
 		return err
 	case !k.canSign():

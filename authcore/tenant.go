@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/validation"
 )
 
@@ -75,7 +76,7 @@ func (e *Engine) CopyTenant(ctx context.Context, id, sourceID, name string) (*Te
 	return e.createTenant(ctx, id, func(ctx context.Context, tx Store) (Tenant, error) {
 		source, err := tx.GetTenant(ctx, src)
 		if errors.Is(err, ErrNotFound) {
-			return Tenant{}, invalid("sourceTenantId", validation.KindInvalid, fmt.Sprintf("The [sourceTenantId] property does not name a tenant: [%s].", src))
+			return Tenant{}, invalid("sourceTenantId", validation.KindInvalid, fmt.Sprintf("The [sourceTenantId] property does not name a tenant: [%s].", excerpt.Of(src)))
 		}
 		if err != nil {
 			return Tenant{}, err
@@ -356,7 +357,7 @@ func validateTenant(ctx context.Context, s Store, t *Tenant) error {
 		k, err := s.GetKey(ctx, j.AccessTokenKeyID)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			errs.Invalid("tenant.jwtConfiguration.accessTokenKeyId", fmt.Sprintf("The [tenant.jwtConfiguration.accessTokenKeyId] property does not name a key: [%s].", j.AccessTokenKeyID))
+			errs.Invalid("tenant.jwtConfiguration.accessTokenKeyId", fmt.Sprintf("The [tenant.jwtConfiguration.accessTokenKeyId] property does not name a key: [%s].", excerpt.Of(j.AccessTokenKeyID)))
 		case err != nil:
 			return err
 		case !k.canSign():
