@@ -224,9 +224,8 @@ func (e *Engine) userBy(ctx context.Context, value string, get func(Store, conte
 // UpdateUser replaces the user (PUT): a field left out is cleared. id,
 // tenantId, active, insertInstant, lastLoginInstant and the verification
 // keep their stored values (DeactivateUser and ReactivateUser change
-// active); a new
-// e-mail in a tenant that requires verification makes the user unverified
-// unless skipVerification.
+// active); a new e-mail in a tenant that requires verification makes the
+// user unverified unless skipVerification.
 func (e *Engine) UpdateUser(ctx context.Context, id string, req UserRequest) (*User, error) {
 	return e.changeUser(ctx, id, EventUserUpdate, func(context.Context, Store, *User) (UserRequest, error) { return req, nil })
 }
