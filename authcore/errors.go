@@ -64,6 +64,14 @@ func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx Store
 	// fn may record events, which it decides on the cached integrations:
 	// another engine may have changed them (events.go).
 	e.syncIntegrations(ctx)
+	return e.inTxSynced(ctx, fn)
+}
+
+// inTxSynced is inTx for a caller whose integrations are already current:
+// newModeration, which every operation that may ask CleanSpeak calls first,
+// read the configuration version for them, and a second read would be a
+// second store round trip for the same answer.
+func (e *Engine) inTxSynced(ctx context.Context, fn func(ctx context.Context, tx Store) error) error {
 	return retryConflicts(ctx, func() error { return e.store.InTx(ctx, fn) })
 }
 
@@ -76,7 +84,7 @@ func (e *Engine) inTxAfterSnapshot(ctx context.Context, cfg *configSnapshot, fn 
 	if cfg == nil {
 		return e.inTx(ctx, fn)
 	}
-	return retryConflicts(ctx, func() error { return e.store.InTx(ctx, fn) })
+	return e.inTxSynced(ctx, fn)
 }
 
 // ValidationError is FusionAuth's Errors object; it is what every rule that

@@ -124,7 +124,7 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 	}
 	m := e.newModeration(ctx, cfg) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.inTxAfterSnapshot(ctx, cfg, func(ctx context.Context, tx Store) error {
+		return e.inTxSynced(ctx, func(ctx context.Context, tx Store) error {
 			// A run lost to a conflict, or ended to ask CleanSpeak, left
 			// nothing: neither may its refresh token's answer.
 			resp, tokenReq = RegistrationResponse{}, nil
@@ -488,7 +488,7 @@ func (e *Engine) changeRegistration(ctx context.Context, userID, applicationID s
 	var out *UserRegistration
 	m := e.newModeration(ctx, nil) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTxSynced(ctx, func(ctx context.Context, tx Store) error {
 			return e.changeRegistrationTx(ctx, tx, m, userID, applicationID, build, &out)
 		})
 	})

@@ -84,7 +84,7 @@ func (e *Engine) CreateUser(ctx context.Context, id string, req UserRequest) (*U
 	var out *User
 	m := e.newModeration(ctx, nil) // moderation.go
 	err = e.withModeration(ctx, m, func() error {
-		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTxSynced(ctx, func(ctx context.Context, tx Store) error {
 			u, err := e.newUser(ctx, tx, id, req, "")
 			if err != nil {
 				return err
@@ -287,7 +287,7 @@ func (e *Engine) changeUser(ctx context.Context, id, event string, build func(ct
 	var out *User
 	m := e.newModeration(ctx, nil) // moderation.go
 	err := e.withModeration(ctx, m, func() error {
-		return e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.inTxSynced(ctx, func(ctx context.Context, tx Store) error {
 			return e.changeUserTx(ctx, tx, m, id, event, build, &out)
 		})
 	})
