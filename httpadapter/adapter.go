@@ -339,6 +339,10 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		w.WriteHeader(512)
 	case errors.As(err, &verr):
 		writeJSON(w, http.StatusBadRequest, verr)
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer. Before the 401s:
+		// a login abandoned while Twitter was asked was not refused.
+		w.WriteHeader(http.StatusServiceUnavailable)
 	case errors.Is(err, authcore.ErrUnauthorized),
 		errors.Is(err, authcore.ErrIdentityProviderRefused),
 		errors.Is(err, authcore.ErrIdentityProviderUnavailable):
@@ -360,8 +364,12 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		var v validation.Errors
 		v.General("[duplicate]", "The object conflicts with an existing one.")
 		writeJSON(w, http.StatusBadRequest, &v)
-	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads the answer.
+	case errors.Is(err, context.DeadlineExceeded):
+		// The request's own deadline (an embedding application's timeout)
+		// ended a store call: the server was too slow, not broken. After
+		// the 401s, where a deadline during the Twitter call is Twitter
+		// too slow to answer.
+		h.log.WarnContext(r.Context(), "request ran out of time", "method", r.Method, "path", r.URL.Path, "error", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 	default:
 		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
