@@ -127,3 +127,54 @@ func (k APIKeyInfo) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String
 
 // LogValue is String for slog.
 func (k APIKeyInfo) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// String describes r with its access and refresh tokens redacted: a
+// registration's create answers with both.
+func (r RegistrationResponse) String() string {
+	appID, userID := "", ""
+	if r.Registration != nil {
+		appID = r.Registration.ApplicationID
+	}
+	if r.User != nil {
+		userID = r.User.ID
+	}
+	return fmt.Sprintf("RegistrationResponse{Token:%s TokenExpirationInstant:%d RefreshToken:%s RefreshTokenID:%q ApplicationID:%q UserID:%q}",
+		redact.Quoted(r.Token), r.TokenExpirationInstant, redact.Quoted(r.RefreshToken), r.RefreshTokenID, appID, userID)
+}
+
+// Format makes every verb print String.
+func (r RegistrationResponse) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue is String for slog.
+func (r RegistrationResponse) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// apiKeyString is k as APIKeyInfo.String gives it, or nil.
+func apiKeyString(k *APIKeyInfo) string {
+	if k == nil {
+		return "nil"
+	}
+	return k.String()
+}
+
+// String describes r with its key redacted. fmt alone would print the
+// pointer, but slog's JSON handler marshals the key whole.
+func (r APIKeyRequest) String() string {
+	return fmt.Sprintf("APIKeyRequest{APIKey:%s SourceKeyID:%q}", apiKeyString(r.APIKey), r.SourceKeyID)
+}
+
+// Format makes every verb print String.
+func (r APIKeyRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue is String for slog.
+func (r APIKeyRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// String describes r with its key (set in a create's answer) redacted.
+func (r APIKeyResponse) String() string {
+	return fmt.Sprintf("APIKeyResponse{APIKey:%s}", apiKeyString(r.APIKey))
+}
+
+// Format makes every verb print String.
+func (r APIKeyResponse) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue is String for slog.
+func (r APIKeyResponse) LogValue() slog.Value { return slog.StringValue(r.String()) }

@@ -24,8 +24,9 @@ func printed(v, ptr any) []string {
 }
 
 // The results and requests that carry an access token, a refresh token or
-// an API key never print it: %v of a LoginResponse or a RefreshResult
-// printed both tokens, and slog's JSON handler marshalled them.
+// an API key never print it: %v of a LoginResponse, a RefreshResult or a
+// RegistrationResponse printed both tokens, and slog's JSON handler
+// marshalled them (an APIKeyResponse's key too, through its APIKeyInfo).
 func TestTokenCarriersNeverPrintTokens(t *testing.T) {
 	const jwt, refresh, key = "eyJhbGciOiJIUzI1NiJ9.SECRET-CLAIMS.SIG", "REFRESH-TOKEN-VALUE", "API-KEY-VALUE-0123456789"
 	const id = "3c219e58-ed0e-4b18-ad48-f4f92793ae32"
@@ -38,6 +39,10 @@ func TestTokenCarriersNeverPrintTokens(t *testing.T) {
 	newKey := authcore.NewAPIKey{Key: key, TenantID: id, Description: "ci key", Endpoints: map[string][]string{"/api/user": {"GET"}}}
 	keyUpdate := authcore.APIKeyUpdate{Key: key, TenantID: id, Description: "ci key"}
 	keyInfo := authcore.APIKeyInfo{ID: id, Key: key, MetaData: &authcore.APIKeyMetaData{Attributes: map[string]string{"description": "ci key"}}}
+	registered := authcore.RegistrationResponse{Token: jwt, RefreshToken: refresh, RefreshTokenID: id, TokenExpirationInstant: 1700000000000,
+		Registration: &authcore.UserRegistration{ApplicationID: id}, User: &authcore.User{ID: id}}
+	keyReq := authcore.APIKeyRequest{APIKey: &keyInfo}
+	keyResp := authcore.APIKeyResponse{APIKey: &keyInfo}
 	for _, c := range []struct {
 		name   string
 		v, ptr any
@@ -52,6 +57,9 @@ func TestTokenCarriersNeverPrintTokens(t *testing.T) {
 		{"NewAPIKey", newKey, &newKey, []string{id, "ci key", "/api/user"}},
 		{"APIKeyUpdate", keyUpdate, &keyUpdate, []string{id, "ci key"}},
 		{"APIKeyInfo", keyInfo, &keyInfo, []string{id, "ci key"}},
+		{"RegistrationResponse", registered, &registered, []string{id, "1700000000000"}},
+		{"APIKeyRequest", keyReq, &keyReq, []string{id}},
+		{"APIKeyResponse", keyResp, &keyResp, []string{id}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, out := range printed(c.v, c.ptr) {
