@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/authcore/authcore/idp/twitter"
@@ -189,4 +191,15 @@ func (e *Engine) LookupIdentityProvider(_ context.Context, domain, tenantID stri
 		return nil, err
 	}
 	return nil, nil // the Twitter provider manages no domain
+}
+
+// LogValue logs r with each provider's LogValue: slog's JSON handler would
+// marshal the providers with encoding/json, consumer secrets included,
+// since the API returns them.
+func (r IdentityProviderSearchResponse) LogValue() slog.Value {
+	providers := make([]slog.Attr, len(r.IdentityProviders))
+	for i, p := range r.IdentityProviders {
+		providers[i] = slog.Any(strconv.Itoa(i), p)
+	}
+	return slog.GroupValue(slog.Attr{Key: "identityProviders", Value: slog.GroupValue(providers...)}, slog.Int("total", r.Total))
 }
