@@ -600,7 +600,7 @@ func (lg *login) resolveUser(ctx context.Context, tx Store, outcome linking.Outc
 	}
 	if strategy != linking.LinkAnonymously {
 		if user.FullName == "" {
-			user.FullName = lg.tuser.Name
+			user.FullName = twitterFullName(lg.tuser.Name)
 		}
 		if user.ImageURL == "" {
 			user.ImageURL = twitterImageURL(lg.tuser.ProfileImageURLHTTPS)
@@ -983,10 +983,18 @@ func (lg *login) newUser(now int64, s linking.Strategy) *User {
 			u.Username = lg.tuser.ScreenName
 			u.UsernameStatus = "ACTIVE"
 		}
-		u.FullName = lg.tuser.Name
+		u.FullName = twitterFullName(lg.tuser.Name)
 		u.ImageURL = twitterImageURL(lg.tuser.ProfileImageURLHTTPS)
 	}
 	return u
+}
+
+// twitterFullName is Twitter's name as storable text: a name holding
+// U+0000 (or bytes that are not UTF-8) was stored as it came, and every
+// later PUT of that user as GET returned it was refused. The rest of the
+// name is worth keeping, so the character is dropped, not the name.
+func twitterFullName(s string) string {
+	return validation.MakeStorable(s)
 }
 
 // twitterImageURL is Twitter's profile image URL when it is a URI, as the

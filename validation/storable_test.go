@@ -76,3 +76,21 @@ func TestNotStorableTextCycleOfTwo(t *testing.T) {
 	go func() { done <- errs.NotStorableText("x", m) }()
 	assert.False(t, <-done)
 }
+
+func TestMakeStorable(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ada Lovelace":       "Ada Lovelace",
+		"":                   "",
+		"A\x00B\x00":         "AB",
+		"\x00":               "",
+		"caf\xe9":            "caf\uFFFD",
+		"a\xff\xfeb":         "a\uFFFDb",
+		"\xff\x00\xfe":       "\uFFFD\uFFFD",
+		"ok \U0001F426 \x00": "ok \U0001F426 ",
+	} {
+		got := validation.MakeStorable(in)
+		if got != want || !validation.IsStorable(got) {
+			t.Errorf("MakeStorable(%q) = %q, want %q (storable)", in, got, want)
+		}
+	}
+}
