@@ -2,7 +2,10 @@ package validation
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -32,15 +35,66 @@ type Error struct {
 type Errors struct {
 	FieldErrors   map[string][]Error `json:"fieldErrors,omitempty"`
 	GeneralErrors []Error            `json:"generalErrors,omitempty"`
+
+	// leftOut counts the entries refused once MaxErrors were kept; the
+	// last general error then says how many.
+	leftOut int
+}
+
+// MaxErrors is the most entries, field and general errors together, that
+// an Errors object keeps. Later ones are left out and counted in one more
+// general error, CodeTooManyErrors. A validator reports one entry per bad
+// map key or list element, and a 1 MiB body of short keys made an answer of
+// over 10 MB; no real request has a hundred mistakes worth reading.
+const MaxErrors = 100
+
+// CodeTooManyErrors is the general error that ends an Errors object whose
+// entries beyond MaxErrors were left out.
+const CodeTooManyErrors = "[TooManyErrors]"
+
+// add records err at path, or among the general errors when path is "",
+// unless MaxErrors entries are already kept.
+func (e *Errors) add(path string, err Error) {
+	if e.leftOut > 0 || e.count() >= MaxErrors {
+		e.leaveOut(1)
+		return
+	}
+	if path == "" {
+		e.GeneralErrors = append(e.GeneralErrors, err)
+		return
+	}
+	if e.FieldErrors == nil {
+		e.FieldErrors = make(map[string][]Error)
+	}
+	e.FieldErrors[path] = append(e.FieldErrors[path], err)
+}
+
+// count is how many entries e holds. It is summed only until e is full, so
+// at most MaxErrors paths are walked each time.
+func (e *Errors) count() int {
+	n := len(e.GeneralErrors)
+	for _, list := range e.FieldErrors {
+		n += len(list)
+	}
+	return n
+}
+
+// leaveOut counts n more entries left out, in the final general error.
+func (e *Errors) leaveOut(n int) {
+	first := e.leftOut == 0
+	e.leftOut += n
+	msg := "This answer lists the first " + strconv.Itoa(MaxErrors) + " errors; " + strconv.Itoa(e.leftOut) + " more were left out."
+	if first {
+		e.GeneralErrors = append(e.GeneralErrors, Error{Code: CodeTooManyErrors, Message: msg})
+		return
+	}
+	e.GeneralErrors[len(e.GeneralErrors)-1].Message = msg
 }
 
 // Field records a field error of the given kind at path. The code is
 // "[kind]path", FusionAuth's pattern.
 func (e *Errors) Field(path, kind, message string) {
-	if e.FieldErrors == nil {
-		e.FieldErrors = make(map[string][]Error)
-	}
-	e.FieldErrors[path] = append(e.FieldErrors[path], Error{Code: "[" + kind + "]" + path, Message: message})
+	e.add(path, Error{Code: "[" + kind + "]" + path, Message: message})
 }
 
 // Blank records that a required field at path was absent or empty.
@@ -114,21 +168,29 @@ func (e *Errors) NotOfType(path, message string) {
 // General records an error that belongs to no single field; code is given
 // with its brackets, e.g. "[TenantIdRequired]".
 func (e *Errors) General(code, message string) {
-	e.GeneralErrors = append(e.GeneralErrors, Error{Code: code, Message: message})
+	e.add("", Error{Code: code, Message: message})
 }
 
-// Merge adds all of o's errors to e.
+// Merge adds all of o's errors to e, within MaxErrors, and counts what o
+// left out as left out of e.
 func (e *Errors) Merge(o *Errors) {
 	if o == nil {
 		return
 	}
-	for path, list := range o.FieldErrors {
-		if e.FieldErrors == nil {
-			e.FieldErrors = make(map[string][]Error)
+	for _, path := range slices.Sorted(maps.Keys(o.FieldErrors)) {
+		for _, f := range o.FieldErrors[path] {
+			e.add(path, f)
 		}
-		e.FieldErrors[path] = append(e.FieldErrors[path], list...)
 	}
-	e.GeneralErrors = append(e.GeneralErrors, o.GeneralErrors...)
+	for _, g := range o.GeneralErrors {
+		if g.Code == CodeTooManyErrors && o.leftOut > 0 {
+			continue
+		}
+		e.add("", g)
+	}
+	if o.leftOut > 0 {
+		e.leaveOut(o.leftOut)
+	}
 }
 
 // Empty reports whether no error has been recorded.

@@ -55,7 +55,8 @@ func MaximumLinksPath(tenantID string) string {
 // [invalid] otherwise); linkingStrategy must be one of LinkingStrategies;
 // every applicationConfiguration key must be a UUID naming a known
 // application and every tenantConfiguration key one naming a known tenant
-// (one [invalid] entry per bad key, naming it; after Normalize a key still in
+// (one [invalid] entry per bad key, naming it, within validation.MaxErrors;
+// after Normalize a key still in
 // upper case is one whose lower-case twin is also there, and is refused as
 // the same id given twice); maximumLinks must be at least
 // 1 and at most math.MaxInt32 (a Java int, as FusionAuth types it), whether
