@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // RelayConfig tunes the relay (RunRelay). Zero fields take the defaults.
@@ -622,9 +622,13 @@ func (r *relay) configureKafka(ctx context.Context, cfg integration.Kafka) {
 	}
 	ignored, err := e.ext.kafka.Configure(ctx, cfg)
 	if len(ignored) > 0 {
+		// producer takes any key, of any length: the first keys, each
+		// bounded, and a count of the rest keep one entry and one log line
+		// small whatever was sent.
 		slices.Sort(ignored)
-		e.log.WarnContext(ctx, "Kafka producer settings ignored", "keys", ignored)
-		e.writeEventLog(ctx, EventLogInformation, "Kafka producer settings not supported by authcore, ignored: [%s].", strings.Join(ignored, ", "))
+		keys := excerpt.List(ignored)
+		e.log.WarnContext(ctx, "Kafka producer settings ignored", "keys", keys)
+		e.writeEventLog(ctx, EventLogInformation, "Kafka producer settings not supported by authcore, ignored: [%s].", keys)
 	}
 	if err != nil {
 		// A bad configuration keeps Kafka wanted but not ready: events wait

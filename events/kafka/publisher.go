@@ -12,6 +12,7 @@ import (
 
 	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/integration"
+	"github.com/authcore/authcore/internal/excerpt"
 )
 
 // ErrNotConfigured means Publish was called while Kafka is disabled or
@@ -88,7 +89,8 @@ func (p *Publisher) Configure(ctx context.Context, cfg integration.Kafka) ([]str
 	// Topic and ignored key names only: producer values may hold SASL
 	// passwords. Debug: under an engine, its relay logs each configuration
 	// (and warns of ignored keys) at Info, and one change made two lines.
-	p.log.DebugContext(ctx, "kafka producer configured", "topic", cfg.DefaultTopic, "ignoredKeys", ignored)
+	// The names are bounded: producer takes any key, of any length.
+	p.log.DebugContext(ctx, "kafka producer configured", "topic", cfg.DefaultTopic, "ignoredKeys", excerpt.List(ignored))
 	return ignored, nil
 }
 

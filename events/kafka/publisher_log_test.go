@@ -3,6 +3,7 @@ package kafka_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/authcore/authcore/events/kafka"
 	"github.com/authcore/authcore/integration"
 	"github.com/authcore/authcore/internal/eventstest"
+	"github.com/authcore/authcore/internal/excerpt"
 	"github.com/authcore/authcore/internal/logtest"
 	"github.com/authcore/authcore/store/memstore"
 )
@@ -39,6 +41,28 @@ func TestConfigureLogsThroughItsLogger(t *testing.T) {
 	require.Contains(t, out, "topic=events")
 	require.Contains(t, out, "linger.ms")
 	require.NotContains(t, out, "hunter2")
+}
+
+// The debug line names at most the first excerpt.MaxItems ignored keys,
+// each by its excerpt, and counts the rest: a producer of long unknown keys
+// made a line of megabytes. Configure still returns every key.
+func TestConfigureLogsABoundedListOfIgnoredKeys(t *testing.T) {
+	var logs bytes.Buffer
+	p := kafka.NewPublisher(kafka.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	t.Cleanup(func() { _ = p.Close() })
+	producer := map[string]string{"bootstrap.servers": "127.0.0.1:1"}
+	for i := range 30 {
+		producer[fmt.Sprintf("unknown.%02d.", i)+strings.Repeat("x", 64<<10)] = "v"
+	}
+	ignored, err := p.Configure(context.Background(), integration.Kafka{Enabled: true, DefaultTopic: "events", Producer: producer})
+	require.NoError(t, err)
+	require.Len(t, ignored, 30)
+	out := logs.String()
+	require.Less(t, len(out), 8<<10, "the line stays small")
+	require.Contains(t, out, "kafka producer configured")
+	require.Contains(t, out, excerpt.Of(ignored[0]))
+	require.Contains(t, out, "and 10 more")
+	require.NotContains(t, out, "unknown.20.")
 }
 
 // Under an engine, one Kafka configuration is one line at Info, the

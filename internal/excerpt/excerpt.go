@@ -6,6 +6,7 @@
 package excerpt
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -48,4 +49,25 @@ func Pointer(s string) string {
 		return s
 	}
 	return strings.TrimSuffix(s[:cut(s)], "~") + Ellipsis
+}
+
+// MaxItems is the most items of a client's list that List names.
+const MaxItems = 20
+
+// List joins the excerpts (Of) of the first MaxItems items with ", ", and
+// ends with ", and N more" when there were more: a message that names each
+// of a client's map keys otherwise grew with the map, a megabyte of keys
+// into one line.
+func List(items []string) string {
+	var b strings.Builder
+	for i, s := range items[:min(len(items), MaxItems)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Of(s))
+	}
+	if more := len(items) - MaxItems; more > 0 {
+		b.WriteString(", and " + strconv.Itoa(more) + " more")
+	}
+	return b.String()
 }

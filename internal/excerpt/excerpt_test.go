@@ -48,3 +48,20 @@ func TestPointerKeepsEscapesWhole(t *testing.T) {
 	assert.Equal(t, "/"+strings.Repeat("a", excerpt.MaxBytes-2)+excerpt.Ellipsis, excerpt.Pointer(p))
 	assert.Equal(t, "/a~1b", excerpt.Pointer("/a~1b"))
 }
+
+func TestListNamesTheFirstItemsAndCountsTheRest(t *testing.T) {
+	assert.Equal(t, "", excerpt.List(nil))
+	assert.Equal(t, "a, b (not a number)", excerpt.List([]string{"a", "b (not a number)"}))
+
+	long := strings.Repeat("k", 1<<20)
+	items := make([]string, 0, excerpt.MaxItems+7)
+	items = append(items, long)
+	for i := 1; i < excerpt.MaxItems+7; i++ {
+		items = append(items, string(rune('a'+i%26)))
+	}
+	got := excerpt.List(items)
+	assert.True(t, strings.HasPrefix(got, excerpt.Of(long)+", b, c, "), got[:300])
+	assert.True(t, strings.HasSuffix(got, ", "+items[excerpt.MaxItems-1]+", and 7 more"), got)
+	assert.Equal(t, excerpt.MaxItems-1, strings.Count(got, ", ")-1, "MaxItems items, then the count")
+	assert.Less(t, len(got), excerpt.MaxBytes+100)
+}
