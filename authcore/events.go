@@ -400,7 +400,7 @@ func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrati
 	if err != nil {
 		return integration.Integrations{}, err
 	}
-	next.in, next.at = in, time.Now()
+	next.in, next.at = in, e.now()
 	for {
 		cur := e.ext.integrations.Load()
 		if cur != nil && cur.gen != gen {
@@ -431,7 +431,7 @@ func (e *Engine) currentIntegrations(ctx context.Context) integration.Integratio
 		}
 	}
 	c := e.ext.integrations.Load()
-	if c != nil && time.Since(c.at) < integrationsTTL {
+	if c != nil && e.integrationsFresh(c) {
 		return c.in
 	}
 	return e.reloadIntegrations(ctx, c)
@@ -489,7 +489,7 @@ func (e *Engine) cachedIntegrationsNoWait() integration.Integrations {
 	if c == nil {
 		return integration.Defaults()
 	}
-	if time.Since(c.at) >= integrationsTTL && e.ext.refreshing.CompareAndSwap(false, true) {
+	if !e.integrationsFresh(c) && e.ext.refreshing.CompareAndSwap(false, true) {
 		go func() {
 			defer e.ext.refreshing.Store(false)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -502,6 +502,14 @@ func (e *Engine) cachedIntegrationsNoWait() integration.Integrations {
 	return c.in
 }
 
+// integrationsFresh reports whether c is younger than integrationsTTL on the
+// engine's clock, so that a test's clock decides when it goes stale. A clock
+// set back before c was read makes it stale rather than fresh for longer.
+func (e *Engine) integrationsFresh(c *cachedIntegrations) bool {
+	age := e.now().Sub(c.at)
+	return age >= 0 && age < integrationsTTL
+}
+
 // integrationsChanged is called after this engine stored new integrations,
 // with writingIntegrations held since before the store write. It caches a
 // copy: the caller returns in to its own caller, whose changes to the
@@ -512,7 +520,7 @@ func (e *Engine) integrationsChanged(in integration.Integrations) {
 	if c := e.ext.integrations.Load(); c != nil {
 		gen = c.gen
 	}
-	e.ext.integrations.Store(&cachedIntegrations{in: in.Clone(), at: time.Now(), gen: gen + 1})
+	e.ext.integrations.Store(&cachedIntegrations{in: in.Clone(), at: e.now(), gen: gen + 1})
 	select {
 	case e.ext.changed <- struct{}{}:
 	default:
