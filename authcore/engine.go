@@ -38,8 +38,9 @@ type Engine struct {
 type Option func(*Engine) error
 
 // WithClock sets the clock (default time.Now; tests use a fixed or stepping
-// one). It stamps objects and judges token expiry; give the same clock to
-// memstore.WithClock.
+// one). It stamps objects, judges token expiry and ages the cached
+// integrations of a store without a configuration version; give the same
+// clock to memstore.WithClock.
 func WithClock(now func() time.Time) Option {
 	return func(e *Engine) error {
 		if now == nil {

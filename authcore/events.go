@@ -324,7 +324,6 @@ type engineExt struct {
 
 	// integrations caches the stored integrations (cachedIntegrations).
 	integrations atomic.Pointer[cachedIntegrations]
-	refreshing   atomic.Bool
 	// writingIntegrations is held by this engine's integration writes
 	// from the store write to the cache update (integrationsChanged), so
 	// the cache is updated in the order the store was written and ends on
@@ -352,9 +351,11 @@ type cachedIntegrations struct {
 }
 
 // integrationsTTL is how long a cached copy of the integrations is used
-// before it is read again, with a store that cannot tell its configuration
-// version: how long another engine's change takes to reach this one. With
-// one that can, the copy is kept for as long as the version stays the same.
+// before an operation reads it again, with a store that cannot tell its
+// configuration version (or while its version cannot be read): how long
+// another engine's change takes to reach this one. With one that can, the
+// copy is kept for as long as the version stays the same, and nothing is
+// read on a timer.
 const integrationsTTL = time.Second
 
 func (x *engineExt) init() {
@@ -421,9 +422,9 @@ func (e *Engine) refreshIntegrations(ctx context.Context) (integration.Integrati
 
 // currentIntegrations returns the cached integrations, reading them again
 // first when the copy is stale: when the store's configuration version
-// moved since it was read, or, with a store that has none, after
-// integrationsTTL. Call it outside a transaction: inside one, use
-// cachedIntegrationsNoWait.
+// moved since it was read, or, with a store that has none or whose version
+// read failed, after integrationsTTL. Call it outside a transaction: inside
+// one, use cachedIntegrationsNoWait.
 func (e *Engine) currentIntegrations(ctx context.Context) integration.Integrations {
 	if cv, ok := e.store.(ConfigVersioner); ok {
 		if v, err := cv.ConfigVersion(ctx); err == nil {
@@ -453,17 +454,11 @@ func (e *Engine) integrationsAt(ctx context.Context, v int64) integration.Integr
 	return e.reloadIntegrations(ctx, c)
 }
 
-// syncIntegrations is integrationsAt for the store's current configuration
-// version, for an operation that reads it nowhere else. A store without a
-// version keeps integrationsTTL.
+// syncIntegrations brings the cached integrations up to date
+// (currentIntegrations) for an operation that reads the configuration
+// version nowhere else, before its transaction reads the copy.
 func (e *Engine) syncIntegrations(ctx context.Context) {
-	cv, ok := e.store.(ConfigVersioner)
-	if !ok {
-		return
-	}
-	if v, err := cv.ConfigVersion(ctx); err == nil {
-		e.integrationsAt(ctx, v)
-	}
+	e.currentIntegrations(ctx)
 }
 
 // reloadIntegrations reads the integrations again; on failure it keeps the
@@ -482,24 +477,14 @@ func (e *Engine) reloadIntegrations(ctx context.Context, c *cachedIntegrations) 
 
 // cachedIntegrationsNoWait returns the cached integrations without reading
 // the store, which a caller inside a transaction must not do (a store may
-// lock the integrations row, or its own lock). A stale copy is refreshed in
-// the background for the next caller.
+// lock the integrations row, or its own lock). The operation brought them up
+// to date before its transaction began (syncIntegrations, configSnapshot or
+// newModeration), so nothing is read here, in the background neither.
 func (e *Engine) cachedIntegrationsNoWait() integration.Integrations {
-	c := e.ext.integrations.Load()
-	if c == nil {
-		return integration.Defaults()
+	if c := e.ext.integrations.Load(); c != nil {
+		return c.in
 	}
-	if !e.integrationsFresh(c) && e.ext.refreshing.CompareAndSwap(false, true) {
-		go func() {
-			defer e.ext.refreshing.Store(false)
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if _, err := e.refreshIntegrations(ctx); err != nil {
-				e.log.WarnContext(ctx, "integrations refresh failed", "error", err)
-			}
-		}()
-	}
-	return c.in
+	return integration.Defaults()
 }
 
 // integrationsFresh reports whether c is younger than integrationsTTL on the

@@ -24,8 +24,8 @@ func (e *Engine) CachedConfig() []any {
 }
 
 // CachedIntegrations returns the engine's cached integrations the way a
-// transaction reads them (cachedIntegrationsNoWait): a stale copy starts a
-// background refresh.
+// transaction reads them (cachedIntegrationsNoWait), without reading the
+// store.
 func (e *Engine) CachedIntegrations() integration.Integrations {
 	return e.cachedIntegrationsNoWait()
 }
@@ -37,10 +37,6 @@ func (e *Engine) ExpireIntegrations() {
 		e.ext.integrations.Store(&cachedIntegrations{in: c.in, gen: c.gen})
 	}
 }
-
-// RefreshingIntegrations reports whether a background refresh of the
-// integrations runs.
-func (e *Engine) RefreshingIntegrations() bool { return e.ext.refreshing.Load() }
 
 // RelayStepper runs the relay one step at a time, for tests that check how
 // long it chooses to wait rather than wait for it.

@@ -34,7 +34,7 @@ func (s *slowReadStore) GetIntegrations(ctx context.Context) (*integration.Integ
 	return in, err
 }
 
-// A background refresh reads the integrations (Kafka off), a PUT on this
+// An operation's refresh reads the integrations (Kafka off), a PUT on this
 // engine then stores and caches Kafka on, and the refresh ends after it: the
 // refresh must not put the value it read, older than the PUT's, back in the
 // cache, where the engine would act on it until the next refresh.
@@ -47,12 +47,16 @@ func TestIntegrationsRefreshKeepsANewerWrite(t *testing.T) {
 
 	e.ExpireIntegrations()
 	s.armed.Store(true)
-	e.CachedIntegrations() // starts the refresh, which reads Kafka off
+	done := make(chan error, 1)
+	go func() { // its refresh reads Kafka off, and is held there
+		_, err := e.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "during@example.com"}})
+		done <- err
+	}()
 	<-s.read
 	_, err = e.UpdateIntegrations(ctx, integration.Integrations{Kafka: integration.Kafka{Enabled: true, DefaultTopic: "events", Producer: map[string]string{"bootstrap.servers": "k:9092"}}})
 	require.NoError(t, err)
 	close(s.release)
-	require.Eventually(t, func() bool { return !e.RefreshingIntegrations() }, 5*time.Second, time.Millisecond)
+	require.NoError(t, <-done)
 
 	assert.True(t, e.CachedIntegrations().Kafka.Enabled, "the refresh that read before the PUT replaced the PUT's value in the cache")
 }

@@ -3,7 +3,6 @@ package authcore_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,12 +23,12 @@ func (s versionedSlowReadStore) ConfigVersion(ctx context.Context) (int64, error
 	return s.cv.ConfigVersion(ctx)
 }
 
-// A background refresh on engine A reads the integrations at one
+// An operation's refresh on engine A reads the integrations at one
 // configuration version (Kafka off) and is preempted; engine B turns Kafka
-// on; A's next write reads the new version and refreshes in the foreground
-// (Kafka on). The background refresh, ending last, must not put its older
-// read back in the cache: the writes A's transactions make, and its relay,
-// act on that copy, and A had already seen Kafka on.
+// on; A's next write reads the new version and refreshes (Kafka on). The
+// first refresh, ending last, must not put its older read back in the
+// cache: the writes A's transactions make, and its relay, act on that copy,
+// and A had already seen Kafka on.
 func TestIntegrationsRefreshKeepsANewerVersion(t *testing.T) {
 	ctx := context.Background()
 	mem := memstore.New()
@@ -42,7 +41,11 @@ func TestIntegrationsRefreshKeepsANewerVersion(t *testing.T) {
 
 	a.ExpireIntegrations()
 	slow.armed.Store(true)
-	a.CachedIntegrations() // starts the background refresh, which reads Kafka off
+	done := make(chan error, 1)
+	go func() { // its refresh reads Kafka off, and is held there
+		_, err := a.CreateUser(ctx, "", authcore.UserRequest{User: authcore.UserInput{Email: "during@example.com"}})
+		done <- err
+	}()
 	<-slow.read
 	_, err = b.UpdateIntegrations(ctx, integration.Integrations{Kafka: integration.Kafka{Enabled: true, DefaultTopic: "events", Producer: map[string]string{"bootstrap.servers": "k:9092"}}})
 	require.NoError(t, err)
@@ -51,6 +54,6 @@ func TestIntegrationsRefreshKeepsANewerVersion(t *testing.T) {
 	require.True(t, a.CachedIntegrations().Kafka.Enabled, "A's write did not read the integrations of the new version")
 
 	close(slow.release)
-	require.Eventually(t, func() bool { return !a.RefreshingIntegrations() }, 5*time.Second, time.Millisecond)
+	require.NoError(t, <-done)
 	assert.True(t, a.CachedIntegrations().Kafka.Enabled, "the refresh that read an older version replaced the newer copy in the cache")
 }
