@@ -324,6 +324,9 @@ type engineExt struct {
 
 	// integrations caches the stored integrations (cachedIntegrations).
 	integrations atomic.Pointer[cachedIntegrations]
+	// reads spaces out the reads of the integrations while they fail
+	// (integrationsread.go).
+	reads readGate
 	// writingIntegrations is held by this engine's integration writes
 	// from the store write to the cache update (integrationsChanged), so
 	// the cache is updated in the order the store was written and ends on
@@ -459,20 +462,6 @@ func (e *Engine) integrationsAt(ctx context.Context, v int64) integration.Integr
 // version nowhere else, before its transaction reads the copy.
 func (e *Engine) syncIntegrations(ctx context.Context) {
 	e.currentIntegrations(ctx)
-}
-
-// reloadIntegrations reads the integrations again; on failure it keeps the
-// last known copy c, or the defaults.
-func (e *Engine) reloadIntegrations(ctx context.Context, c *cachedIntegrations) integration.Integrations {
-	in, err := e.refreshIntegrations(ctx)
-	if err != nil {
-		e.log.WarnContext(ctx, "integrations could not be read; using the last known", "error", err)
-		if c != nil {
-			return c.in
-		}
-		return integration.Defaults()
-	}
-	return in
 }
 
 // cachedIntegrationsNoWait returns the cached integrations without reading
