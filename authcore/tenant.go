@@ -191,13 +191,8 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 		next.LastUpdateInstant = e.instant()
 		normalizeTenant(&next)
 		applyTenantDefaults(&next)
-		// Keys are global: a request scoped to this tenant may not make it
-		// sign with a key another tenant signs with, or would have. Checked
-		// before validateTenant looks the key up, as for an application's
-		// key: its answers (no such key, a key that cannot sign) would tell
-		// a scoped request which key ids exist and what they are.
-		if k := next.JWTConfiguration.AccessTokenKeyID; scopedTenant(ctx) != "" && k != "" && k != cur.JWTConfiguration.AccessTokenKeyID {
-			return invalid("tenant.jwtConfiguration.accessTokenKeyId", "invalid", "Only a request for every tenant may choose the tenant's signing key.")
+		if err := checkScopedTenantChange(ctx, cur, &next); err != nil {
+			return err
 		}
 		if err := validateTenant(ctx, tx, &next); err != nil {
 			return err
@@ -215,6 +210,30 @@ func (e *Engine) changeTenant(ctx context.Context, id string, build func(cur *Te
 	}
 	e.log.InfoContext(ctx, "tenant updated", "tenantId", out.ID)
 	return &out, nil
+}
+
+// checkScopedTenantChange refuses what a request scoped to the tenant may
+// not change, because the value is shared with every other tenant. Both are
+// checked before validateTenant, whose answers would otherwise tell a scoped
+// request what other tenants hold.
+func checkScopedTenantChange(ctx context.Context, cur, next *Tenant) error {
+	if scopedTenant(ctx) == "" {
+		return nil
+	}
+	// Keys are global: a request scoped to this tenant may not make it sign
+	// with a key another tenant signs with, or would have. The lookup's
+	// answers (no such key, a key that cannot sign) would tell it which key
+	// ids exist and what they are, as for an application's key.
+	if k := next.JWTConfiguration.AccessTokenKeyID; k != "" && k != cur.JWTConfiguration.AccessTokenKeyID {
+		return invalid("tenant.jwtConfiguration.accessTokenKeyId", "invalid", "Only a request for every tenant may choose the tenant's signing key.")
+	}
+	// Names are unique among all tenants: a [duplicate]tenant.name would
+	// tell the request which names other tenants hold. A change of case
+	// clashes with no other tenant, and a blank name is validateTenant's.
+	if next.Name != "" && !strings.EqualFold(next.Name, cur.Name) {
+		return invalid("tenant.name", "invalid", "Only a request for every tenant may rename the tenant: tenant names are unique among all tenants.")
+	}
+	return nil
 }
 
 // DeleteTenant deletes a tenant with everything in it (applications, users

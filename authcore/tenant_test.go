@@ -184,9 +184,13 @@ func TestTenantScope(t *testing.T) {
 
 	_, err = f.e.UpdateTenant(locked, f.def, authcore.Tenant{Name: "taken over"})
 	assert.ErrorIs(t, err, authcore.ErrNotFound)
-	upd, err := f.e.UpdateTenant(locked, other, authcore.Tenant{Name: "renamed"})
+	upd, err := f.e.UpdateTenant(locked, other, authcore.Tenant{Name: "other", Issuer: "other.example"})
 	require.NoError(t, err, "a locked key may change its own tenant")
-	assert.Equal(t, "renamed", upd.Name)
+	assert.Equal(t, "other.example", upd.Issuer)
+	// But not its name, which is unique among all tenants: a clash would
+	// tell it another tenant's name.
+	_, err = f.e.UpdateTenant(locked, other, authcore.Tenant{Name: "renamed"})
+	assert.ErrorContains(t, err, "[invalid]tenant.name")
 
 	_, err = f.e.Tenant(asHeader(f.ctx, other), f.def)
 	assert.ErrorIs(t, err, authcore.ErrNotFound, "the tenant header scopes reads too")

@@ -324,3 +324,34 @@ func TestTenantIsolationLoginFindsOnlyTheApplicationsTenant(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(w.snapshot(t)), &is))
 	assert.Equal(t, was[2:6], is[2:6])
 }
+
+// Tenant names are unique among all tenants, so a request scoped to A that
+// renames A learnt from a [duplicate]tenant.name which names B's tenants
+// hold, guessable as names are. Such a request may not rename its tenant
+// (a change of case aside, which no other tenant can clash with): a taken
+// name and a free one are refused alike. A key for every tenant may.
+func TestTenantIsolationScopedRequestCannotRenameItsTenant(t *testing.T) {
+	w := newIsolationWorld(t)
+	name := func() string {
+		ten, err := w.engine.Tenant(context.Background(), w.tenant)
+		require.NoError(t, err)
+		return ten.Name
+	}
+	was := name()
+	for scopeName, scope := range w.scopes {
+		for _, to := range []string{"Victim", "victim", "Free Name"} {
+			r := w.do("PATCH", "/api/tenant/"+w.tenant, `{"tenant":{"name":"`+to+`"}}`, scope...)
+			r.codes(t, "[invalid]tenant.name")
+			assert.Equal(t, was, name(), "%s renamed its tenant to %q", scopeName, to)
+		}
+		put := w.do("GET", "/api/tenant/"+w.tenant, "", scope...).body(t)
+		put["tenant"].(map[string]any)["name"] = strings.ToUpper(was)
+		b, err := json.Marshal(put)
+		require.NoError(t, err)
+		require.Equal(t, 200, w.do("PUT", "/api/tenant/"+w.tenant, string(b), scope...).Code, "%s: the name sent back, in another case", scopeName)
+		assert.Equal(t, strings.ToUpper(was), name())
+		require.Equal(t, 200, w.do("PATCH", "/api/tenant/"+w.tenant, `{"tenant":{"name":"`+was+`"}}`, scope...).Code)
+	}
+	w.do("PATCH", "/api/tenant/"+w.tenant, `{"tenant":{"name":"Victim"}}`, w.control[:2]...).codes(t, "[duplicate]tenant.name")
+	w.do("PATCH", "/api/tenant/"+w.tenant, `{"tenant":{"name":"Free Name"}}`, w.control[:2]...).obj(t, "tenant")
+}
