@@ -23,6 +23,9 @@ var (
 	// ErrUnauthorized: the caller's API key may not do this (a tenant-locked
 	// key on a global object, a tenant header that contradicts the key).
 	ErrUnauthorized = errors.New("authcore: unauthorized")
+	// ErrNotStorable: text a store keys an object by holds U+0000 or bytes
+	// that are not UTF-8. Stores return a *NotStorableError that matches it.
+	ErrNotStorable = errors.New("authcore: text not storable")
 )
 
 // conflictAttempts bounds the runs of a transaction that keeps losing races
@@ -109,6 +112,35 @@ func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
 
 // Duplicate returns a *DuplicateError for field; stores use it.
 func Duplicate(field string) error { return &DuplicateError{Field: field} }
+
+// NotStorableError names the field whose text a store refused: its JSON
+// name in the object given ("id", "name", "email", "username", "kid",
+// "identityProviderUserId").
+type NotStorableError struct {
+	Field string
+}
+
+func (e *NotStorableError) Error() string {
+	return fmt.Sprintf("authcore: %s holds U+0000 or bytes that are not UTF-8", e.Field)
+}
+
+// Is lets errors.Is(err, ErrNotStorable) match.
+func (e *NotStorableError) Is(target error) bool { return target == ErrNotStorable }
+
+// CheckStorable returns a *NotStorableError naming the first field whose
+// text holds U+0000 or bytes that are not UTF-8, or nil; stores use it.
+// Its arguments are field and text pairs, the field by its JSON name:
+// CheckStorable("id", t.ID, "name", t.Name). Stores check only the text
+// they key objects by: they keep the rest in a document that any store
+// holds, and the engine has refused such text already.
+func CheckStorable(fieldText ...string) error {
+	for i := 0; i+1 < len(fieldText); i += 2 {
+		if !validation.IsStorable(fieldText[i+1]) {
+			return &NotStorableError{Field: fieldText[i]}
+		}
+	}
+	return nil
+}
 
 // invalid builds a one-field validation error.
 func invalid(path, kind, message string) error {

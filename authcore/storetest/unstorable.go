@@ -17,7 +17,6 @@ import (
 // and SQLite answered ErrNotFound (or an empty list).
 var unstorableCases = []testCase{
 	{"lookup/text no store holds finds nothing", func(t *testing.T, f *fixture) {
-		ctx := f.ctx
 		tn := f.tenant("Acme")
 		app := f.app(tn.ID, "App")
 		u := f.user(tn.ID, "ada@example.com", "ada")
@@ -25,7 +24,7 @@ var unstorableCases = []testCase{
 		const provider = "45bb233c-0901-4236-b5ca-ac46e2e0a5a5"
 		f.link(u, provider, "1001")
 		for _, bad := range []string{"nul\x00", "bad\xc3\x28"} {
-			err := f.s.InTx(ctx, func(ctx context.Context, tx authcore.Store) error {
+			requireTxUsable(t, f, u, bad, func(ctx context.Context, tx authcore.Store) {
 				lookups := map[string]func() error{
 					"GetTenant":         func() error { _, err := tx.GetTenant(ctx, bad); return err },
 					"GetApplication":    func() error { _, err := tx.GetApplication(ctx, bad); return err },
@@ -103,18 +102,7 @@ var unstorableCases = []testCase{
 				require.NoError(t, err, "SearchEventLogs(type %q)", bad)
 				require.Empty(t, entries)
 				require.Zero(t, total)
-				// The transaction is still usable: it reads and writes.
-				got, err := tx.GetUser(ctx, u.ID)
-				if err != nil {
-					return err
-				}
-				got.FullName = "Ada " + bad[:3]
-				return tx.UpdateUser(ctx, got)
 			})
-			require.NoError(t, err, "%q", bad)
-			got, err := f.s.GetUser(ctx, u.ID)
-			require.NoError(t, err)
-			require.Equal(t, "Ada "+bad[:3], got.FullName, "the transaction committed")
 		}
 	}}, {"create/a parent named by text no store holds is not found", func(t *testing.T, f *fixture) {
 		// A create names its parents (tenant, user, application, identity
@@ -183,6 +171,38 @@ var unstorableCases = []testCase{
 		tokens, err := f.s.ListRefreshTokens(ctx, u.ID)
 		require.NoError(t, err)
 		require.Len(t, tokens, 2, "both transactions committed")
+	}}, {"create/own keyed text no store holds is not storable", func(t *testing.T, f *fixture) {
+		// An object whose own id, or other text a store keys it by (a
+		// name, an e-mail, a kid), holds U+0000 or bytes that are not UTF-8
+		// is refused with a *NotStorableError naming the field, on every
+		// store, with nothing written and the transaction still usable.
+		// PostgreSQL refused the statement with its own error where
+		// memstore and SQLite stored the object.
+		ctx := f.ctx
+		tn := f.tenant("Acme")
+		app := f.app(tn.ID, "App")
+		u := f.user(tn.ID, "ada@example.com", "ada")
+		u2 := f.user(tn.ID, "eve@example.com", "eve")
+		reg := f.reg(u.ID, app.ID)
+		const provider = "45bb233c-0901-4236-b5ca-ac46e2e0a5a5"
+		f.link(u, provider, "1001")
+		apiKey := &authcore.APIKey{ID: id(), KeyHash: []byte("hash"), Name: "ci", InsertInstant: f.instant()}
+		require.NoError(t, f.s.CreateAPIKey(ctx, apiKey))
+		key := &authcore.SigningKey{ID: id(), Name: "main", Algorithm: "HS256", Secret: []byte("secret"), InsertInstant: f.instant()}
+		require.NoError(t, f.s.CreateKey(ctx, key))
+		for _, bad := range []string{"nul\x00", "bad\xc3\x28"} {
+			requireTxUsable(t, f, u, bad, func(ctx context.Context, tx authcore.Store) {
+				writes := unstorableWrites(f, tx, bad, tn, app, u, u2, reg, apiKey, key, provider)
+				for name, w := range writes {
+					var ns *authcore.NotStorableError
+					err := w.write()
+					require.ErrorIs(t, err, authcore.ErrNotStorable, "%s(%q)", name, bad)
+					require.ErrorAs(t, err, &ns, "%s(%q)", name, bad)
+					require.Equal(t, w.field, ns.Field, "%s(%q)", name, bad)
+				}
+				requireUnchanged(t, f, tx, tn, app, u, u2, reg, apiKey, key)
+			})
+		}
 	}}, {"moderation/a cursor no store holds still pages", func(t *testing.T, f *fixture) {
 		// A range, unlike a lookup, may match rows when its bound is text no
 		// store holds: every content id sorts, byte by byte, before or after
@@ -206,4 +226,136 @@ var unstorableCases = []testCase{
 			require.Equal(t, want, got, "after %q", after)
 		}
 	}},
+}
+
+// unstorableWrite is a write whose field holds text no store keeps.
+type unstorableWrite struct {
+	field string
+	write func() error
+}
+
+// unstorableWrites are the creates and updates of the case "create/own
+// keyed text no store holds is not storable", each with bad in one keyed
+// field of an object whose parents exist.
+func unstorableWrites(f *fixture, tx authcore.Store, bad string, tn *authcore.Tenant, app *authcore.Application,
+	u, u2 *authcore.User, reg *authcore.UserRegistration, apiKey *authcore.APIKey, key *authcore.SigningKey, provider string,
+) map[string]unstorableWrite {
+	ctx := f.ctx
+	return map[string]unstorableWrite{
+		"CreateTenant(id)":   {"id", func() error { v := f.newTenant("Other"); v.ID = bad; return tx.CreateTenant(ctx, v) }},
+		"CreateTenant(name)": {"name", func() error { return tx.CreateTenant(ctx, f.newTenant("Other "+bad)) }},
+		"CreateApplication(id)": {"id", func() error {
+			v := f.newApp(tn.ID, "Other")
+			v.ID = bad
+			return tx.CreateApplication(ctx, v)
+		}},
+		"CreateUser(id)": {"id", func() error {
+			v := f.newUser(tn.ID, "bob@example.com", "bob")
+			v.ID = bad
+			return tx.CreateUser(ctx, v)
+		}},
+		"CreateUser(email)":    {"email", func() error { return tx.CreateUser(ctx, f.newUser(tn.ID, "bob"+bad+"@example.com", "bob")) }},
+		"CreateUser(username)": {"username", func() error { return tx.CreateUser(ctx, f.newUser(tn.ID, "bob@example.com", "bob"+bad)) }},
+		"CreateRegistration(id)": {"id", func() error {
+			v := f.newReg(u2.ID, app.ID)
+			v.ID = bad
+			return tx.CreateRegistration(ctx, v)
+		}},
+		"CreateLink(identityProviderUserId)": {"identityProviderUserId", func() error { return tx.CreateLink(ctx, f.newLink(u, provider, "1002"+bad)) }},
+		"CreatePendingLink(id)": {"id", func() error {
+			v := f.newPending(tn.ID, app.ID, provider, f.now+3_600_000)
+			v.ID = bad
+			return tx.CreatePendingLink(ctx, v)
+		}},
+		"CreateIdentityProvider(id)": {"id", func() error {
+			return tx.CreateIdentityProvider(ctx, &authcore.IdentityProviderRecord{ID: bad, Type: "Twitter", Document: []byte(`{}`), InsertInstant: f.instant()})
+		}},
+		"CreateAPIKey(id)": {"id", func() error {
+			return tx.CreateAPIKey(ctx, &authcore.APIKey{ID: bad, KeyHash: []byte("other"), InsertInstant: f.instant()})
+		}},
+		"CreateAPIKey(name)": {"name", func() error {
+			return tx.CreateAPIKey(ctx, &authcore.APIKey{ID: id(), KeyHash: []byte("other"), Name: bad, InsertInstant: f.instant()})
+		}},
+		"CreateRefreshToken(id)": {"id", func() error {
+			v := f.newRefresh(u, app.ID, "hash-"+bad[:3])
+			v.ID = bad
+			return tx.CreateRefreshToken(ctx, v)
+		}},
+		"CreateKey(id)": {"id", func() error {
+			return tx.CreateKey(ctx, &authcore.SigningKey{ID: bad, Algorithm: "HS256", Secret: []byte("s"), InsertInstant: f.instant()})
+		}},
+		"CreateKey(kid)": {"kid", func() error {
+			return tx.CreateKey(ctx, &authcore.SigningKey{ID: id(), Kid: bad, Algorithm: "ES256", PublicKey: []byte("p"), InsertInstant: f.instant()})
+		}},
+		"CreateKey(name)": {"name", func() error {
+			return tx.CreateKey(ctx, &authcore.SigningKey{ID: id(), Name: bad, Algorithm: "HS256", Secret: []byte("s"), InsertInstant: f.instant()})
+		}},
+		"UpdateTenant(name)":     {"name", func() error { v := *tn; v.Name = bad; return tx.UpdateTenant(ctx, &v) }},
+		"UpdateUser(email)":      {"email", func() error { v := *u; v.Email = bad + "@example.com"; return tx.UpdateUser(ctx, &v) }},
+		"UpdateUser(username)":   {"username", func() error { v := *u; v.Username = bad; return tx.UpdateUser(ctx, &v) }},
+		"UpdateRegistration(id)": {"id", func() error { v := *reg; v.ID = bad; return tx.UpdateRegistration(ctx, &v) }},
+		"UpdateAPIKey(name)":     {"name", func() error { v := *apiKey; v.Name = bad; return tx.UpdateAPIKey(ctx, &v) }},
+		"UpdateKey(name)":        {"name", func() error { v := *key; v.Name = bad; return tx.UpdateKey(ctx, &v) }},
+	}
+}
+
+// requireUnchanged asserts that the refused writes of unstorableWrites
+// stored nothing and changed nothing.
+func requireUnchanged(t *testing.T, f *fixture, tx authcore.Store, tn *authcore.Tenant, app *authcore.Application,
+	u, u2 *authcore.User, reg *authcore.UserRegistration, apiKey *authcore.APIKey, key *authcore.SigningKey,
+) {
+	t.Helper()
+	ctx := f.ctx
+	tenants, err := tx.ListTenants(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{tn.Name}, ids(tenants, func(v *authcore.Tenant) string { return v.Name }))
+	apps, err := tx.ListApplications(ctx, "")
+	require.NoError(t, err)
+	require.Equal(t, []string{app.ID}, ids(apps, func(v *authcore.Application) string { return v.ID }))
+	_, err = tx.GetUserByEmail(ctx, tn.ID, "bob@example.com")
+	requireNotFound(t, err, "no user bob")
+	gotU, err := tx.GetUser(ctx, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{u.Email, u.Username}, []string{gotU.Email, gotU.Username})
+	regs, err := tx.ListApplicationRegistrations(ctx, app.ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{reg.ID}, ids(regs, func(v *authcore.UserRegistration) string { return v.ID }))
+	links, err := tx.ListLinks(ctx, u.ID, "")
+	require.NoError(t, err)
+	require.Equal(t, []string{"1001"}, ids(links, func(v *authcore.IdentityProviderLink) string { return v.IdentityProviderUserID }))
+	providers, err := tx.ListIdentityProviders(ctx)
+	require.NoError(t, err)
+	require.Len(t, providers, 1)
+	apiKeys, err := tx.ListAPIKeys(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{apiKey.Name}, ids(apiKeys, func(v *authcore.APIKey) string { return v.Name }))
+	keys, err := tx.ListKeys(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{key.Name}, ids(keys, func(v *authcore.SigningKey) string { return v.Name }))
+	tokens, err := tx.ListRefreshTokens(ctx, u.ID)
+	require.NoError(t, err)
+	require.Empty(t, tokens)
+	u2Regs, err := tx.ListRegistrations(ctx, u2.ID)
+	require.NoError(t, err)
+	require.Empty(t, u2Regs)
+}
+
+// requireTxUsable runs check in a transaction, then updates u there, and
+// asserts that the transaction committed: what check had refused left it
+// usable.
+func requireTxUsable(t *testing.T, f *fixture, u *authcore.User, bad string, check func(ctx context.Context, tx authcore.Store)) {
+	t.Helper()
+	err := f.s.InTx(f.ctx, func(ctx context.Context, tx authcore.Store) error {
+		check(ctx, tx)
+		got, err := tx.GetUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		got.FullName = "Ada " + bad[:3]
+		return tx.UpdateUser(ctx, got)
+	})
+	require.NoError(t, err, "%q", bad)
+	got, err := f.s.GetUser(f.ctx, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Ada "+bad[:3], got.FullName, "the transaction committed")
 }

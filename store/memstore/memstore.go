@@ -278,6 +278,9 @@ func (t *txn) setTenant(id string, v *authcore.Tenant) {
 }
 
 func (t *txn) CreateTenant(_ context.Context, v *authcore.Tenant) error {
+	if err := authcore.CheckStorable("id", v.ID, "name", v.Name); err != nil {
+		return err
+	}
 	if err := checkData("tenant", v.Data); err != nil {
 		return err
 	}
@@ -311,6 +314,9 @@ func (t *txn) ListTenants(context.Context) ([]*authcore.Tenant, error) {
 }
 
 func (t *txn) UpdateTenant(_ context.Context, v *authcore.Tenant) error {
+	if err := authcore.CheckStorable("name", v.Name); err != nil {
+		return err
+	}
 	if err := checkData("tenant", v.Data); err != nil {
 		return err
 	}
@@ -384,6 +390,9 @@ func (t *txn) setApp(id string, v *authcore.Application) {
 }
 
 func (t *txn) CreateApplication(_ context.Context, v *authcore.Application) error {
+	if err := authcore.CheckStorable("id", v.ID); err != nil {
+		return err
+	}
 	if err := checkData("application", v.Data); err != nil {
 		return err
 	}
@@ -472,6 +481,9 @@ func (t *txn) setPending(id string, v *authcore.PendingLink) {
 }
 
 func (t *txn) CreatePendingLink(_ context.Context, p *authcore.PendingLink) error {
+	if err := authcore.CheckStorable("id", p.ID); err != nil {
+		return err
+	}
 	if err := checkData("pending link", p.Data); err != nil {
 		return err
 	}
@@ -526,6 +538,9 @@ func (t *txn) setIdP(id string, v *authcore.IdentityProviderRecord) {
 }
 
 func (t *txn) CreateIdentityProvider(_ context.Context, p *authcore.IdentityProviderRecord) error {
+	if err := authcore.CheckStorable("id", p.ID); err != nil {
+		return err
+	}
 	if _, ok := t.d.idps[p.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -613,6 +628,9 @@ func (t *txn) setAPIKey(id string, v *authcore.APIKey) {
 }
 
 func (t *txn) CreateAPIKey(_ context.Context, k *authcore.APIKey) error {
+	if err := authcore.CheckStorable("id", k.ID, "name", k.Name); err != nil {
+		return err
+	}
 	if _, ok := t.d.apiKeys[k.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -644,6 +662,9 @@ func (t *txn) GetAPIKey(_ context.Context, id string) (*authcore.APIKey, error) 
 
 // UpdateAPIKey keeps the stored hash and insert instant, as sqlstore does.
 func (t *txn) UpdateAPIKey(_ context.Context, k *authcore.APIKey) error {
+	if err := authcore.CheckStorable("name", k.Name); err != nil {
+		return err
+	}
 	old, ok := t.d.apiKeys[k.ID]
 	if !ok {
 		return notFound("api key", k.ID)
@@ -698,6 +719,9 @@ func (t *txn) setKey(id string, v *authcore.SigningKey) {
 }
 
 func (t *txn) CreateKey(_ context.Context, k *authcore.SigningKey) error {
+	if err := authcore.CheckStorable("id", k.ID, "kid", k.Kid, "name", k.Name); err != nil {
+		return err
+	}
 	if _, ok := t.d.keys[k.ID]; ok {
 		return authcore.Duplicate("id")
 	}
@@ -749,6 +773,9 @@ func (t *txn) ListKeys(context.Context) ([]*authcore.SigningKey, error) {
 }
 
 func (t *txn) UpdateKey(_ context.Context, k *authcore.SigningKey) error {
+	if err := authcore.CheckStorable("name", k.Name); err != nil {
+		return err
+	}
 	cur, ok := t.d.keys[k.ID]
 	if !ok {
 		return notFound("key", k.ID)

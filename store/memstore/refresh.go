@@ -194,6 +194,9 @@ func (t *txn) queueExpiry(r *authcore.RefreshToken) {
 }
 
 func (t *txn) CreateRefreshToken(_ context.Context, r *authcore.RefreshToken) error {
+	if err := authcore.CheckStorable("id", r.ID); err != nil {
+		return err
+	}
 	if err := checkData("refresh token", r.MetaData); err != nil {
 		return err
 	}

@@ -477,6 +477,9 @@ func (t *txn) checkUserUnique(v *authcore.User) error {
 }
 
 func (t *txn) CreateUser(_ context.Context, v *authcore.User) error {
+	if err := authcore.CheckStorable("id", v.ID, "email", v.Email, "username", v.Username); err != nil {
+		return err
+	}
 	if err := checkData("user", v.Data); err != nil {
 		return err
 	}
@@ -518,6 +521,9 @@ func (t *txn) GetUserByUsername(_ context.Context, tenantID, username string) (*
 }
 
 func (t *txn) UpdateUser(_ context.Context, v *authcore.User) error {
+	if err := authcore.CheckStorable("email", v.Email, "username", v.Username); err != nil {
+		return err
+	}
 	if err := checkData("user", v.Data); err != nil {
 		return err
 	}
@@ -570,6 +576,9 @@ func (t *txn) deleteUser(id string) error {
 // ---- registrations
 
 func (t *txn) CreateRegistration(_ context.Context, r *authcore.UserRegistration) error {
+	if err := authcore.CheckStorable("id", r.ID); err != nil {
+		return err
+	}
 	if err := checkData("registration", r.Data); err != nil {
 		return err
 	}
@@ -640,6 +649,9 @@ func (t *txn) ListRegistrations(_ context.Context, userID string) ([]*authcore.U
 }
 
 func (t *txn) UpdateRegistration(_ context.Context, r *authcore.UserRegistration) error {
+	if err := authcore.CheckStorable("id", r.ID); err != nil {
+		return err
+	}
 	if err := checkData("registration", r.Data); err != nil {
 		return err
 	}
@@ -683,6 +695,9 @@ func (d *data) linkOf(k linkKey) (*userRec, *storedLink) {
 }
 
 func (t *txn) CreateLink(_ context.Context, l *authcore.IdentityProviderLink) error {
+	if err := authcore.CheckStorable("identityProviderUserId", l.IdentityProviderUserID); err != nil {
+		return err
+	}
 	if err := checkData("link", l.Data); err != nil {
 		return err
 	}

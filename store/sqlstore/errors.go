@@ -98,10 +98,8 @@ func (s *Store) mapErr(ctx context.Context, err error) error {
 				return fmt.Errorf("sqlstore: %w", ctx.Err())
 			}
 		}
-		// Data exceptions (22) and integrity violations (23) may quote the
-		// values stored, an e-mail say: those keep only the code.
 		if strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23") {
-			return fmt.Errorf("sqlstore: postgres error %s", pe.Code)
+			return pgValueError(pe.Code)
 		}
 		return fmt.Errorf("sqlstore: postgres error %s: %s", pe.Code, pe.Message)
 	}
@@ -109,6 +107,18 @@ func (s *Store) mapErr(ctx context.Context, err error) error {
 		return fmt.Errorf("sqlstore: %w", ctx.Err())
 	}
 	return fmt.Errorf("sqlstore: %w", err)
+}
+
+// pgValueError answers a data exception (22) or an integrity violation (23)
+// by its code alone: the message may quote the values stored, an e-mail
+// say. Text no store holds matches ErrNotStorable: the text a store keys
+// objects by is checked before a statement is sent (authcore.CheckStorable),
+// so this is another column's.
+func pgValueError(code string) error {
+	if code == "22021" { // character_not_in_repertoire: U+0000, bytes that are not UTF-8
+		return fmt.Errorf("sqlstore: postgres error %s: %w", code, authcore.ErrNotStorable)
+	}
+	return fmt.Errorf("sqlstore: postgres error %s", code)
 }
 
 // sqliteDuplicateField reads the index from a message like "UNIQUE

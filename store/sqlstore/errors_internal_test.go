@@ -50,6 +50,7 @@ func TestMapPostgresErrors(t *testing.T) {
 		{"serialization failure", &pgconn.PgError{Code: "40001"}, authcore.ErrConflict, ""},
 		{"deadlock", &pgconn.PgError{Code: "40P01"}, authcore.ErrConflict, ""},
 		{"lock not available", &pgconn.PgError{Code: "55P03"}, authcore.ErrConflict, ""},
+		{"not storable", &pgconn.PgError{Code: "22021", Message: `invalid byte sequence for encoding "UTF8": 0x00`}, authcore.ErrNotStorable, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

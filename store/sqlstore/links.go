@@ -14,6 +14,9 @@ import (
 // CreateLink refuses a link whose tenant is not its user's (ErrConflict), as
 // memstore does; the unique key is per tenant, so it must be the user's.
 func (t *tx) CreateLink(ctx context.Context, l *authcore.IdentityProviderLink) error {
+	if err := authcore.CheckStorable("identityProviderUserId", l.IdentityProviderUserID); err != nil {
+		return err
+	}
 	switch {
 	case !t.canMatch([]any{l.UserID}):
 		return notFound("user", l.UserID)
@@ -174,6 +177,9 @@ func (t *tx) DeleteProviderLinks(ctx context.Context, providerID string) error {
 // ---- pending links
 
 func (t *tx) CreatePendingLink(ctx context.Context, p *authcore.PendingLink) error {
+	if err := authcore.CheckStorable("id", p.ID); err != nil {
+		return err
+	}
 	switch {
 	case !t.canMatch([]any{p.TenantID}):
 		return notFound("tenant", p.TenantID)

@@ -16,6 +16,9 @@ import (
 // ---- identity providers
 
 func (t *tx) CreateIdentityProvider(ctx context.Context, p *authcore.IdentityProviderRecord) error {
+	if err := authcore.CheckStorable("id", p.ID); err != nil {
+		return err
+	}
 	doc, err := encode("identity provider", p)
 	if err != nil {
 		return err
@@ -107,6 +110,9 @@ func (t *tx) PutIntegrations(ctx context.Context, in *integration.Integrations) 
 // ---- API keys
 
 func (t *tx) CreateAPIKey(ctx context.Context, k *authcore.APIKey) error {
+	if err := authcore.CheckStorable("id", k.ID, "name", k.Name); err != nil {
+		return err
+	}
 	doc, err := encode("api key", k)
 	if err != nil {
 		return err
@@ -138,6 +144,9 @@ func (t *tx) GetAPIKey(ctx context.Context, id string) (*authcore.APIKey, error)
 // authenticates. The name goes through the name_lower index, which refuses
 // another key's.
 func (t *tx) UpdateAPIKey(ctx context.Context, k *authcore.APIKey) error {
+	if err := authcore.CheckStorable("name", k.Name); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{k.ID}) {
 		return notFound("api key", k.ID)
 	}
@@ -274,6 +283,9 @@ OR user_id IN (SELECT id FROM users WHERE tenant_id = ?) ORDER BY insert_instant
 // snapshot was the one from before the wait, the application still
 // there, and a token of a deleted application was left behind.
 func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) error {
+	if err := authcore.CheckStorable("id", r.ID); err != nil {
+		return err
+	}
 	// The application first, as the insert reports it (RefreshTokenStore).
 	switch {
 	case !t.canMatch([]any{r.ApplicationID}):
@@ -377,6 +389,9 @@ func (t *tx) DeleteRefreshTokens(ctx context.Context, id, userID, applicationID 
 // ---- signing keys
 
 func (t *tx) CreateKey(ctx context.Context, k *authcore.SigningKey) error {
+	if err := authcore.CheckStorable("id", k.ID, "kid", k.Kid, "name", k.Name); err != nil {
+		return err
+	}
 	doc, err := encode("key", k)
 	if err != nil {
 		return err
@@ -456,6 +471,9 @@ func (t *tx) ListKeys(ctx context.Context) ([]*authcore.SigningKey, error) {
 // key to another kid behind the unique index's checks (CreateKey's). The
 // name goes through the name_lower index, which refuses another key's.
 func (t *tx) UpdateKey(ctx context.Context, k *authcore.SigningKey) error {
+	if err := authcore.CheckStorable("name", k.Name); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{k.ID}) {
 		return notFound("key", k.ID)
 	}

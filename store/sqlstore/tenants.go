@@ -10,6 +10,9 @@ import (
 // ---- tenants
 
 func (t *tx) CreateTenant(ctx context.Context, v *authcore.Tenant) error {
+	if err := authcore.CheckStorable("id", v.ID, "name", v.Name); err != nil {
+		return err
+	}
 	doc, err := encode("tenant", v)
 	if err != nil {
 		return err
@@ -45,6 +48,9 @@ func (t *tx) ListTenants(ctx context.Context) ([]*authcore.Tenant, error) {
 }
 
 func (t *tx) UpdateTenant(ctx context.Context, v *authcore.Tenant) error {
+	if err := authcore.CheckStorable("name", v.Name); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{v.ID}) {
 		return notFound("tenant", v.ID)
 	}
@@ -101,6 +107,9 @@ func (t *tx) DeleteTenant(ctx context.Context, id string) error {
 // ---- applications
 
 func (t *tx) CreateApplication(ctx context.Context, v *authcore.Application) error {
+	if err := authcore.CheckStorable("id", v.ID); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{v.TenantID}) {
 		return notFound("tenant", v.TenantID)
 	}

@@ -19,6 +19,9 @@ func userDoc(v *authcore.User) (string, error) {
 }
 
 func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
+	if err := authcore.CheckStorable("id", v.ID, "email", v.Email, "username", v.Username); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{v.TenantID}) {
 		return notFound("tenant", v.TenantID)
 	}
@@ -92,6 +95,9 @@ func (t *tx) getUserByUsername(ctx context.Context, tenantID, username, lock str
 // UpdateUser refuses to move a user to another tenant (ErrConflict), as
 // memstore does: the user's links and registrations belong to its tenant.
 func (t *tx) UpdateUser(ctx context.Context, v *authcore.User) error {
+	if err := authcore.CheckStorable("email", v.Email, "username", v.Username); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{v.ID}) {
 		return notFound("user", v.ID)
 	}
@@ -174,6 +180,9 @@ func (t *tx) DeleteUser(ctx context.Context, id string) error {
 // ---- registrations
 
 func (t *tx) CreateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	if err := authcore.CheckStorable("id", r.ID); err != nil {
+		return err
+	}
 	switch {
 	case !t.canMatch([]any{r.UserID}):
 		return notFound("user", r.UserID)
@@ -252,6 +261,9 @@ func (t *tx) ListApplicationRegistrations(ctx context.Context, applicationID str
 }
 
 func (t *tx) UpdateRegistration(ctx context.Context, r *authcore.UserRegistration) error {
+	if err := authcore.CheckStorable("id", r.ID); err != nil {
+		return err
+	}
 	if !t.canMatch([]any{r.UserID, r.ApplicationID}) {
 		return notFound("registration", r.UserID+"/"+r.ApplicationID)
 	}
