@@ -93,9 +93,25 @@ func getList[T any](ctx context.Context, t *tx, what, query string, args ...any)
 // a lookup is not sent, and answers as one that found nothing; so does an
 // update or a delete of the object such text names, a list or search
 // filtered by it, and a create whose parent (tenant, user, application,
-// identity provider) it names: that parent does not exist.
+// identity provider) it names: that parent does not exist (missingParent).
 func (t *tx) canMatch(args []any) bool {
 	return t.s.dialect != Postgres || pgText(args)
+}
+
+// parent is an object a create names and needs: what it is, for the
+// error, and its id.
+type parent struct{ what, id string }
+
+// missingParent answers ErrNotFound for the first of parents whose id no
+// stored row can hold (canMatch), as for any parent that does not exist,
+// without sending the statement PostgreSQL would refuse; nil otherwise.
+func (t *tx) missingParent(parents ...parent) error {
+	for _, p := range parents {
+		if !t.canMatch([]any{p.id}) {
+			return notFound(p.what, p.id)
+		}
+	}
+	return nil
 }
 
 // lockRows runs query, a statement that only locks rows, on PostgreSQL,

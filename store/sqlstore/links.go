@@ -17,11 +17,8 @@ func (t *tx) CreateLink(ctx context.Context, l *authcore.IdentityProviderLink) e
 	if err := authcore.CheckStorable("identityProviderUserId", l.IdentityProviderUserID); err != nil {
 		return err
 	}
-	switch {
-	case !t.canMatch([]any{l.UserID}):
-		return notFound("user", l.UserID)
-	case !t.canMatch([]any{l.IdentityProviderID}):
-		return notFound("identity provider", l.IdentityProviderID)
+	if err := t.missingParent(parent{"user", l.UserID}, parent{"identity provider", l.IdentityProviderID}); err != nil {
+		return err
 	}
 	doc, err := encode("link", l)
 	if err != nil {
@@ -180,11 +177,8 @@ func (t *tx) CreatePendingLink(ctx context.Context, p *authcore.PendingLink) err
 	if err := authcore.CheckStorable("id", p.ID); err != nil {
 		return err
 	}
-	switch {
-	case !t.canMatch([]any{p.TenantID}):
-		return notFound("tenant", p.TenantID)
-	case !t.canMatch([]any{p.IdentityProviderID}):
-		return notFound("identity provider", p.IdentityProviderID)
+	if err := t.missingParent(parent{"tenant", p.TenantID}, parent{"identity provider", p.IdentityProviderID}); err != nil {
+		return err
 	}
 	doc, err := encode("pending link", p)
 	if err != nil {

@@ -287,11 +287,8 @@ func (t *tx) CreateRefreshToken(ctx context.Context, r *authcore.RefreshToken) e
 		return err
 	}
 	// The application first, as the insert reports it (RefreshTokenStore).
-	switch {
-	case !t.canMatch([]any{r.ApplicationID}):
-		return notFound("application", r.ApplicationID)
-	case !t.canMatch([]any{r.UserID}):
-		return notFound("user", r.UserID)
+	if err := t.missingParent(parent{"application", r.ApplicationID}, parent{"user", r.UserID}); err != nil {
+		return err
 	}
 	doc, err := encode("refresh token", r)
 	if err != nil {

@@ -110,8 +110,8 @@ func (t *tx) CreateApplication(ctx context.Context, v *authcore.Application) err
 	if err := authcore.CheckStorable("id", v.ID); err != nil {
 		return err
 	}
-	if !t.canMatch([]any{v.TenantID}) {
-		return notFound("tenant", v.TenantID)
+	if err := t.missingParent(parent{"tenant", v.TenantID}); err != nil {
+		return err
 	}
 	doc, err := encode("application", v)
 	if err != nil {
@@ -151,8 +151,8 @@ func (t *tx) UpdateApplication(ctx context.Context, v *authcore.Application) err
 	if !t.canMatch([]any{v.ID}) {
 		return notFound("application", v.ID)
 	}
-	if !t.canMatch([]any{v.TenantID}) {
-		return notFound("tenant", v.TenantID)
+	if err := t.missingParent(parent{"tenant", v.TenantID}); err != nil {
+		return err
 	}
 	doc, err := encode("application", v)
 	if err != nil {

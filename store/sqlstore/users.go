@@ -22,8 +22,8 @@ func (t *tx) CreateUser(ctx context.Context, v *authcore.User) error {
 	if err := authcore.CheckStorable("id", v.ID, "email", v.Email, "username", v.Username); err != nil {
 		return err
 	}
-	if !t.canMatch([]any{v.TenantID}) {
-		return notFound("tenant", v.TenantID)
+	if err := t.missingParent(parent{"tenant", v.TenantID}); err != nil {
+		return err
 	}
 	doc, err := userDoc(v)
 	if err != nil {
@@ -183,11 +183,8 @@ func (t *tx) CreateRegistration(ctx context.Context, r *authcore.UserRegistratio
 	if err := authcore.CheckStorable("id", r.ID); err != nil {
 		return err
 	}
-	switch {
-	case !t.canMatch([]any{r.UserID}):
-		return notFound("user", r.UserID)
-	case !t.canMatch([]any{r.ApplicationID}):
-		return notFound("application", r.ApplicationID)
+	if err := t.missingParent(parent{"user", r.UserID}, parent{"application", r.ApplicationID}); err != nil {
+		return err
 	}
 	doc, err := encode("registration", r)
 	if err != nil {
