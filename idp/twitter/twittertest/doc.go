@@ -17,6 +17,7 @@
 //
 // Tests arrange the world with AddConsumer and AddAccount, stand in for the
 // browser leg of the login with IssueRequestToken (or IssueAccessToken for a
-// client that did the exchange itself), break it with SetFault, and count
+// client that did the exchange itself), break it with SetFault or with an
+// Account whose AccessToken the exchange answers as given, and count
 // calls with Requests. A Server is safe for concurrent use.
 package twittertest

@@ -69,6 +69,13 @@ type Account struct {
 	ID, ScreenName, Name, Email, ProfileImageURL string
 	// OmitIDStr makes verify_credentials leave id_str out for this account.
 	OmitIDStr bool
+	// AccessToken and AccessTokenSecret, when set, replace the random
+	// access token or secret that an exchange (or IssueAccessToken) hands
+	// out for this account, so that a test drives a real signed exchange
+	// whose answer carries a token of its choosing: U+0000, bytes that
+	// are not UTF-8, an absurd length. verify_credentials takes it as any
+	// token it issued.
+	AccessToken, AccessTokenSecret string
 }
 
 type requestToken struct {
@@ -204,6 +211,12 @@ func (s *Server) mustKnow(consumerKey, accountID string) {
 func (s *Server) newAccessTokenLocked(consumerKey, accountID string) (token, secret string) {
 	// Twitter's access tokens start with the user id.
 	token, secret = accountID+"-"+randomString(30), randomString(33)
+	if a := s.accounts[accountID]; a.AccessToken != "" {
+		token = a.AccessToken
+	}
+	if a := s.accounts[accountID]; a.AccessTokenSecret != "" {
+		secret = a.AccessTokenSecret
+	}
 	s.accessTokens[token] = accessToken{consumer: consumerKey, secret: secret, account: accountID}
 	return token, secret
 }

@@ -516,3 +516,32 @@ func TestUnencodedAuthorizationIsRefused(t *testing.T) {
 		t.Fatalf("encoded: %d %s", status, body)
 	}
 }
+
+// TestAccountAccessTokenIsIssued: an account's AccessToken and
+// AccessTokenSecret are what the exchange answers, byte for byte, and
+// verify_credentials takes them as any token the server issued.
+func TestAccountAccessTokenIsIssued(t *testing.T) {
+	s := newTestServer(t)
+	const tok, sec = "tok\x00en", "\xffsecret "
+	s.AddAccount(Account{ID: "12", ScreenName: "jack", AccessToken: tok, AccessTokenSecret: sec})
+	rt, rs, v := s.IssueRequestToken(ck, "12")
+	resp, err := dghubbleClient(cs, rt, rs, nil).PostForm(s.URL+accessP, url.Values{"oauth_verifier": {v}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	answer, err := url.ParseQuery(string(body))
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	if answer.Get("oauth_token") != tok || answer.Get("oauth_token_secret") != sec {
+		t.Fatalf("answer %q", body)
+	}
+	if status, body := get(t, dghubbleClient(cs, tok, sec, nil), s.URL+verifyP); status != 200 {
+		t.Fatalf("issued access token refused: %d %s", status, body)
+	}
+	if at, as := s.IssueAccessToken(ck, "12"); at != tok || as != sec {
+		t.Fatalf("IssueAccessToken gave %q %q", at, as)
+	}
+}
