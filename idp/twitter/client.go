@@ -256,6 +256,10 @@ func (c *Client) oauthConfig(consumer Consumer) *oauth1.Config {
 // oauth_verifier travels in the form body, where FusionAuth documents sending
 // it; dghubble/oauth1 signs body parameters, so it is covered by the
 // signature all the same.
+//
+// An answer whose token or secret holds U+0000, bytes that are not UTF-8 or
+// white space around it, or is longer than 512 bytes, is ErrUnavailable:
+// such a pair is no Twitter credential, and cleaning it would change it.
 func (c *Client) AccessToken(ctx context.Context, consumer Consumer, requestToken string, requestSecret Secret, verifier string) (Token, error) {
 	tok, _, err := c.accessToken(ctx, consumer, requestToken, requestSecret, verifier)
 	return tok, err
@@ -272,6 +276,12 @@ func (c *Client) accessToken(ctx context.Context, consumer Consumer, requestToke
 	if err != nil {
 		return Token{}, "", err
 	}
+	return parseTokenAnswer(body)
+}
+
+// parseTokenAnswer reads the form-encoded answer of oauth/access_token: the
+// token, its secret and the user_id of the account that granted it.
+func parseTokenAnswer(body []byte) (Token, string, error) {
 	values, perr := url.ParseQuery(strings.TrimSpace(string(body)))
 	// Exactly one of each: with two, which token is the user's cannot be
 	// told, and Get would quietly take the first.
@@ -282,7 +292,30 @@ func (c *Client) accessToken(ctx context.Context, consumer Consumer, requestToke
 	if tok.Token == "" || tok.Secret == "" {
 		return Token{}, "", unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
 	}
+	if !plausibleCredential(tok.Token) || !plausibleCredential(string(tok.Secret)) {
+		// The pair is stored on the link as it came and returned by the
+		// Link API. It is a credential, so it cannot be cleaned as a
+		// display name is: a changed token no longer signs for the user.
+		return Token{}, "", unavailable(opAccessToken, http.StatusOK, errors.New("answer holds a token or secret that is no Twitter credential"))
+	}
 	return tok, values.Get("user_id"), nil
+}
+
+// maxCredentialLength bounds, in bytes, the access token and its secret of
+// an exchange's answer. Twitter's are about 50 and 45 characters (the user
+// id, a hyphen and 40 more; 45 letters and digits): 512 leaves ten times
+// that for a change of format, and keeps an answer of a megabyte from
+// becoming one link's token, returned by every Link API read.
+const maxCredentialLength = 512
+
+// plausibleCredential reports whether s can be a Twitter access token or
+// secret as the stores keep it: UTF-8 without U+0000 (PostgreSQL's text
+// refuses U+0000, the SQL stores turn bad bytes into U+FFFD, and either
+// way the stored token would no longer sign), no white space around it
+// (Twitter's are letters, digits and hyphens; one a proxy padded is not
+// the token Twitter issued), and at most maxCredentialLength bytes.
+func plausibleCredential(s string) bool {
+	return len(s) <= maxCredentialLength && validation.IsStorable(s) && strings.TrimSpace(s) == s
 }
 
 // VerifyCredentials loads the user behind an access token (GET
