@@ -204,16 +204,18 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 // RotateTenantKey creates a key for algorithm and makes it the tenant's
 // signing key. Tokens signed by the previous key keep verifying until that
 // key is deleted (DeleteKey), so a rotation logs nobody out. An asymmetric
-// key's certificate names the tenant's issuer.
+// key's certificate names the tenant's issuer. Keys are global objects, so
+// a request scoped to a tenant may not rotate one, its own tenant's included
+// (ErrUnauthorized, as CreateSigningKey).
 func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string) (*SigningKey, error) {
+	if err := requireGlobal(ctx); err != nil {
+		return nil, err
+	}
 	// The key is made before the transaction, which then finds the tenant
 	// again: an RSA key takes a while to generate.
 	t, err := e.store.GetTenant(ctx, tenantID)
 	if err != nil {
 		return nil, err
-	}
-	if !inScope(ctx, t.ID) {
-		return nil, ErrNotFound
 	}
 	issuer := t.Issuer
 	if issuer == "" {
@@ -227,9 +229,6 @@ func (e *Engine) RotateTenantKey(ctx context.Context, tenantID, algorithm string
 		t, err := tx.GetTenant(ctx, tenantID)
 		if err != nil {
 			return err
-		}
-		if !inScope(ctx, t.ID) {
-			return ErrNotFound
 		}
 		// Named after the tenant as this run reads it; a tenant rotated
 		// before has a key of that name already, and names are unique.
