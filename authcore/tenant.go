@@ -230,7 +230,10 @@ func checkScopedTenantChange(ctx context.Context, cur, next *Tenant) error {
 	// Names are unique among all tenants: a [duplicate]tenant.name would
 	// tell the request which names other tenants hold. A change of case
 	// clashes with no other tenant, and a blank name is validateTenant's.
-	if next.Name != "" && !strings.EqualFold(next.Name, cur.Name) {
+	// Case as the stores compare names (strings.ToLower of each), not
+	// Unicode folding: "ſ" folds to "s" but is lower case already, so a
+	// rename from "Bass" to "Baſſ" could clash with a tenant "baſſ".
+	if to, from := strings.ToLower(next.Name), strings.ToLower(cur.Name); next.Name != "" && to != from {
 		return invalid("tenant.name", "invalid", "Only a request for every tenant may rename the tenant: tenant names are unique among all tenants.")
 	}
 	return nil

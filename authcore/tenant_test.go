@@ -401,3 +401,23 @@ func TestTenantIssuerBound(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, at, got.Issuer, "nothing stored")
 }
+
+// A scoped request may change the case of its tenant's name, as the stores
+// compare names: strings.ToLower of each. Unicode case folding matches more
+// (ſ folds to s, as K, the Kelvin sign, folds to k): renaming "Bass" to "Baſſ"
+// passed as a change of case, and the store's [duplicate]tenant.name told
+// the request that another tenant is named "baſſ".
+func TestScopedRenameIsACaseChangeAsTheStoresCompare(t *testing.T) {
+	f := newDomFixture(t)
+	own := f.tenant("Bass")
+	f.tenant("baſſ")
+	locked := asKey(f.ctx, own)
+
+	_, err := f.e.UpdateTenant(locked, own, authcore.Tenant{Name: "Baſſ"})
+	require.Error(t, err)
+	assert.Equal(t, []string{"[invalid]tenant.name"}, errCodes(t, err), "a rename, not a change of case")
+
+	upd, err := f.e.UpdateTenant(locked, own, authcore.Tenant{Name: "BASS"})
+	require.NoError(t, err, "a change of case")
+	assert.Equal(t, "BASS", upd.Name)
+}
