@@ -278,6 +278,14 @@ func (e *Engine) registerExisting(ctx context.Context, tx Store, m *moderation, 
 	return user, reg, nil
 }
 
+// hasGeneralError reports whether v holds a general error other than the
+// count of entries past validation.MaxErrors, which says nothing of the
+// tenant: a user with that many errors still has its registration checked,
+// and counted.
+func hasGeneralError(v *validation.Errors) bool {
+	return slices.ContainsFunc(v.GeneralErrors, func(g validation.Error) bool { return g.Code != validation.CodeTooManyErrors })
+}
+
 // combinedCreate creates user and registration; the user's and the
 // registration's validation errors are reported together. Without a tenant
 // in the scope or the body, the user goes to hint, the application's tenant
@@ -295,7 +303,7 @@ func (e *Engine) combinedCreate(ctx context.Context, tx Store, m *moderation, us
 	switch {
 	case errors.As(err, &verr):
 		errs.Merge(verr)
-		if len(verr.GeneralErrors) > 0 {
+		if hasGeneralError(verr) {
 			// No tenant: the registration cannot be checked against one.
 			return nil, nil, &errs
 		}
