@@ -58,3 +58,35 @@ func TestMergeKeepsTheCap(t *testing.T) {
 		t.Fatalf("%d notes, last %+v, want %q", notes, last, want)
 	}
 }
+
+// NotStorableText names a path once, however many strings under it hold
+// U+0000 (a slice adds nothing to the path); past MaxErrors that path is
+// counted once too, not once per string.
+func TestNotStorableTextPastTheCapCountsEachPathOnce(t *testing.T) {
+	type role struct {
+		Description string `json:"description"`
+	}
+	roles := make([]role, 50)
+	for i := range roles {
+		roles[i].Description = "bad\x00"
+	}
+	doc := struct {
+		Roles []role `json:"roles"`
+	}{roles}
+
+	var below Errors
+	below.NotStorableText("application", doc)
+	if n := len(below.FieldErrors["application.roles.description"]); n != 1 || below.count() != 1 {
+		t.Fatalf("below the cap: %d entries at the path, %d in all", n, below.count())
+	}
+
+	var full Errors
+	for i := range MaxErrors {
+		full.Invalid(fmt.Sprintf("p%03d", i), "bad")
+	}
+	full.NotStorableText("application", doc)
+	want := fmt.Sprintf("This answer lists the first %d errors; 1 more were left out.", MaxErrors)
+	if note := full.GeneralErrors[len(full.GeneralErrors)-1]; note.Message != want {
+		t.Fatalf("note %q, want %q", note.Message, want)
+	}
+}

@@ -40,6 +40,9 @@ type textWalk struct {
 	errs   *Errors
 	found  bool
 	onPath map[uintptr]bool
+	// named holds the paths this walk named: past MaxErrors a path is not
+	// kept in errs, and would be counted as left out once per string.
+	named map[string]bool
 }
 
 func (w *textWalk) walk(path string, v reflect.Value, depth int) {
@@ -57,11 +60,10 @@ func (w *textWalk) walk(path string, v reflect.Value, depth int) {
 		w.onPath[p] = true
 		defer delete(w.onPath, p)
 	}
-	e, found := w.errs, &w.found
 	switch v.Kind() {
 	case reflect.String:
 		if !IsStorable(v.String()) {
-			e.unstorableAt(path, found)
+			w.unstorableAt(path)
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
@@ -99,7 +101,7 @@ func (w *textWalk) walk(path string, v reflect.Value, depth int) {
 			p := path
 			if k := iter.Key(); k.Kind() == reflect.String {
 				if !IsStorable(k.String()) {
-					e.unstorableAt(path, found)
+					w.unstorableAt(path)
 				} else {
 					p = path + "." + excerpt.Of(k.String()) // a client key may be a megabyte
 				}
@@ -109,12 +111,16 @@ func (w *textWalk) walk(path string, v reflect.Value, depth int) {
 	}
 }
 
-func (e *Errors) unstorableAt(path string, found *bool) {
-	*found = true
-	if len(e.FieldErrors[path]) > 0 {
+func (w *textWalk) unstorableAt(path string) {
+	w.found = true
+	if w.named[path] || len(w.errs.FieldErrors[path]) > 0 {
 		return
 	}
-	e.NotStorable(path, "\x00")
+	if w.named == nil {
+		w.named = map[string]bool{}
+	}
+	w.named[path] = true
+	w.errs.NotStorable(path, "\x00")
 }
 
 // MakeStorable returns s as text every store keeps as it is (IsStorable):
