@@ -124,10 +124,11 @@ func (w *textWalk) unstorableAt(path string) {
 }
 
 // MakeStorable returns s as text every store keeps as it is (IsStorable):
-// U+0000 removed and each run of bytes that are not UTF-8 replaced by
-// U+FFFD, as Go's JSON decoder replaces them. It is for free text taken
-// from outside that nobody can resend (a Twitter name), which refusing
-// would lose altogether; what a client sends is refused instead.
+// U+0000 removed and each run of bytes that are not UTF-8 replaced by one
+// U+FFFD (Go's JSON decoder gives one per byte, so text it decoded holds
+// none of them). It is for free text taken from outside that nobody can
+// resend (a Twitter name), which refusing would lose altogether; what a
+// client sends is refused instead.
 func MakeStorable(s string) string {
 	if IsStorable(s) {
 		return s
