@@ -366,11 +366,12 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		writeJSON(w, http.StatusBadRequest, &v)
 	case errors.Is(err, context.DeadlineExceeded):
 		// The request's own deadline (an embedding application's timeout)
-		// ended a store call: the server was too slow, not broken. After
-		// the 401s, where a deadline during the Twitter call is Twitter
-		// too slow to answer.
+		// ended a store call: the server was too slow, not broken, so a
+		// warning rather than an error. Still 500: SPEC keeps 503 for a
+		// rate limit. After the 401s, where a deadline during the Twitter
+		// call is Twitter too slow to answer.
 		h.log.WarnContext(r.Context(), "request ran out of time", "method", r.Method, "path", r.URL.Path, "error", err)
-		w.WriteHeader(http.StatusServiceUnavailable)
+		w.WriteHeader(http.StatusInternalServerError)
 	default:
 		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		w.WriteHeader(http.StatusInternalServerError)
