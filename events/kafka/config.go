@@ -57,137 +57,192 @@ var jaasField = regexp.MustCompile(`(username|password)\s*=\s*"((?:[^"\\]|\\.)*)
 // connection is secured and cannot be honoured is an error, never ignored:
 // an unreadable security.protocol must not fall back to plaintext.
 func ProducerOptions(producer map[string]string) ([]kgo.Opt, Settings, []string, error) {
-	var (
-		opts     []kgo.Opt
-		set      Settings
-		ignored  []string
-		idem     = true
-		acks     = kgo.AllISRAcks()
-		ackSet   bool
-		protocol = "PLAINTEXT"
-	)
-	millis := func(k, v string, apply func(time.Duration)) {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < 0 {
-			ignored = append(ignored, k+" (not a number of milliseconds)")
-			return
-		}
-		// More milliseconds than a time.Duration holds (about 292 years)
-		// mean as long as can be, not a product that wrapped around.
-		n = min(n, int64(math.MaxInt64/time.Millisecond))
-		apply(time.Duration(n) * time.Millisecond)
-	}
+	c := producerConfig{idem: true, acks: kgo.AllISRAcks(), protocol: "PLAINTEXT"}
 	for k, v := range producer {
-		v = strings.TrimSpace(v)
-		switch k {
-		case "bootstrap.servers":
-			var seeds []string
-			for _, s := range strings.Split(v, ",") {
-				if s = strings.TrimSpace(s); s != "" {
-					seeds = append(seeds, s)
-				}
-			}
-			if len(seeds) == 0 {
-				return nil, set, nil, errors.New("kafka: bootstrap.servers names no broker")
-			}
-			opts = append(opts, kgo.SeedBrokers(seeds...))
-		case "client.id":
-			opts = append(opts, kgo.ClientID(v))
-		case "acks":
-			switch strings.ToLower(v) {
-			case "all", "-1":
-				acks = kgo.AllISRAcks()
-			case "1":
-				acks, idem = kgo.LeaderAck(), false
-			case "0":
-				acks, idem = kgo.NoAck(), false
-			default:
-				ignored = append(ignored, k+" (not all, -1, 1 or 0)")
-				continue
-			}
-			ackSet = true
-		case "enable.idempotence":
-			switch strings.ToLower(v) {
-			case "true":
-			case "false":
-				idem = false
-			default:
-				ignored = append(ignored, k+" (not true or false)")
-			}
-		case "compression.type":
-			var c kgo.CompressionCodec
-			switch strings.ToLower(v) {
-			case "none":
-				c = kgo.NoCompression()
-			case "gzip":
-				c = kgo.GzipCompression()
-			case "snappy":
-				c = kgo.SnappyCompression()
-			case "lz4":
-				c = kgo.Lz4Compression()
-			case "zstd":
-				c = kgo.ZstdCompression()
-			default:
-				ignored = append(ignored, k+" (not none, gzip, snappy, lz4 or zstd)")
-				continue
-			}
-			opts = append(opts, kgo.ProducerBatchCompression(c))
-		case "linger.ms":
-			millis(k, v, func(d time.Duration) { opts = append(opts, kgo.ProducerLinger(d)) })
-		case "request.timeout.ms":
-			millis(k, v, func(d time.Duration) {
-				if d > 0 {
-					opts = append(opts, kgo.ProduceRequestTimeout(d))
-				}
-			})
-		case "max.block.ms":
-			millis(k, v, func(d time.Duration) { set.MaxBlock = d })
-		case "delivery.timeout.ms":
-			millis(k, v, func(d time.Duration) {
-				if d > 0 {
-					opts = append(opts, kgo.RecordDeliveryTimeout(d))
-				}
-			})
-		case "max.request.size":
-			n, err := strconv.ParseInt(v, 10, 32)
-			if err != nil || n <= 0 {
-				ignored = append(ignored, k+" (not a positive number of bytes)")
-				continue
-			}
-			opts = append(opts, kgo.ProducerBatchMaxBytes(int32(n)))
-		case "retries":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				ignored = append(ignored, k+" (not a number)")
-				continue
-			}
-			// Kafka's retries counts the tries after the first, as
-			// franz-go's RecordRetries does: 0 is one try. It is applied
-			// as given, 0 included, or franz-go's unlimited default would
-			// stand for a producer configured not to retry.
-			opts = append(opts, kgo.RecordRetries(n))
-		case "security.protocol":
-			protocol = strings.ToUpper(v)
-		case "sasl.mechanism", "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.certificates",
-			"ssl.endpoint.identification.algorithm", "key.serializer", "value.serializer":
-			// Read with security.protocol below, or accepted as no-ops.
-		default:
-			ignored = append(ignored, k)
+		if err := c.read(k, strings.TrimSpace(v)); err != nil {
+			return nil, c.set, nil, err
 		}
 	}
-	if ackSet || !idem {
-		opts = append(opts, kgo.RequiredAcks(acks))
+	// acks and enable.idempotence are applied once both are read: either
+	// may turn idempotent writes off, and franz-go refuses acks other than
+	// all while they are on.
+	if c.ackSet || !c.idem {
+		c.opts = append(c.opts, kgo.RequiredAcks(c.acks))
 	}
-	if !idem {
-		opts = append(opts, kgo.DisableIdempotentWrite())
+	if !c.idem {
+		c.opts = append(c.opts, kgo.DisableIdempotentWrite())
 	}
-	sec, err := security(protocol, producer)
+	sec, err := security(c.protocol, producer)
 	if err != nil {
-		return nil, set, nil, err
+		return nil, c.set, nil, err
 	}
-	opts = append(opts, sec...)
-	sort.Strings(ignored)
-	return opts, set, ignored, nil
+	c.opts = append(c.opts, sec...)
+	sort.Strings(c.ignored)
+	return c.opts, c.set, c.ignored, nil
+}
+
+// producerConfig is what ProducerOptions has read so far. The keys are
+// dispatched by a switch to methods rather than through a map of handlers:
+// a call through a func value would move the config to the heap.
+type producerConfig struct {
+	opts     []kgo.Opt
+	set      Settings
+	ignored  []string
+	idem     bool
+	acks     kgo.Acks
+	ackSet   bool
+	protocol string
+}
+
+// read applies one producer key; only bootstrap.servers can fail, since an
+// unreadable value of any other key is ignored (and named).
+func (c *producerConfig) read(k, v string) error {
+	switch k {
+	case "bootstrap.servers":
+		return c.seedBrokers(v)
+	case "client.id":
+		c.opts = append(c.opts, kgo.ClientID(v))
+	case "acks":
+		c.readAcks(v)
+	case "enable.idempotence":
+		c.readIdempotence(v)
+	case "compression.type":
+		c.readCompression(v)
+	case "linger.ms", "request.timeout.ms", "max.block.ms", "delivery.timeout.ms":
+		c.readMillis(k, v)
+	case "max.request.size":
+		c.readMaxRequestSize(v)
+	case "retries":
+		c.readRetries(v)
+	case "security.protocol":
+		c.protocol = strings.ToUpper(v)
+	case "sasl.mechanism", "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.certificates",
+		"ssl.endpoint.identification.algorithm", "key.serializer", "value.serializer":
+		// Read with security.protocol by security, or accepted as no-ops.
+	default:
+		c.ignored = append(c.ignored, k)
+	}
+	return nil
+}
+
+// seedBrokers refuses a list without a broker: a producer with no broker
+// to connect to could never deliver, so it is no setting to ignore.
+func (c *producerConfig) seedBrokers(v string) error {
+	var seeds []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			seeds = append(seeds, s)
+		}
+	}
+	if len(seeds) == 0 {
+		return errors.New("kafka: bootstrap.servers names no broker")
+	}
+	c.opts = append(c.opts, kgo.SeedBrokers(seeds...))
+	return nil
+}
+
+// readAcks notes the acks; franz-go only writes idempotently with all of
+// them, so 1 and 0 turn idempotent writes off.
+func (c *producerConfig) readAcks(v string) {
+	switch strings.ToLower(v) {
+	case "all", "-1":
+		c.acks = kgo.AllISRAcks()
+	case "1":
+		c.acks, c.idem = kgo.LeaderAck(), false
+	case "0":
+		c.acks, c.idem = kgo.NoAck(), false
+	default:
+		c.ignored = append(c.ignored, "acks (not all, -1, 1 or 0)")
+		return
+	}
+	c.ackSet = true
+}
+
+func (c *producerConfig) readIdempotence(v string) {
+	switch strings.ToLower(v) {
+	case "true":
+	case "false":
+		c.idem = false
+	default:
+		c.ignored = append(c.ignored, "enable.idempotence (not true or false)")
+	}
+}
+
+// codecs are compression.type's values; franz-go's codecs are values, so
+// the table holds their constructors.
+var codecs = map[string]func() kgo.CompressionCodec{
+	"none":   kgo.NoCompression,
+	"gzip":   kgo.GzipCompression,
+	"snappy": kgo.SnappyCompression,
+	"lz4":    kgo.Lz4Compression,
+	"zstd":   kgo.ZstdCompression,
+}
+
+func (c *producerConfig) readCompression(v string) {
+	codec, ok := codecs[strings.ToLower(v)]
+	if !ok {
+		c.ignored = append(c.ignored, "compression.type (not none, gzip, snappy, lz4 or zstd)")
+		return
+	}
+	c.opts = append(c.opts, kgo.ProducerBatchCompression(codec()))
+}
+
+// readMillis reads the keys whose value is a number of milliseconds. A
+// timeout of 0 leaves franz-go's default, which has no "no timeout".
+func (c *producerConfig) readMillis(k, v string) {
+	d, ok := millis(v)
+	if !ok {
+		c.ignored = append(c.ignored, k+" (not a number of milliseconds)")
+		return
+	}
+	switch k {
+	case "linger.ms":
+		c.opts = append(c.opts, kgo.ProducerLinger(d))
+	case "max.block.ms":
+		c.set.MaxBlock = d
+	case "request.timeout.ms":
+		if d > 0 {
+			c.opts = append(c.opts, kgo.ProduceRequestTimeout(d))
+		}
+	case "delivery.timeout.ms":
+		if d > 0 {
+			c.opts = append(c.opts, kgo.RecordDeliveryTimeout(d))
+		}
+	}
+}
+
+// millis reads a non-negative number of milliseconds.
+func millis(v string) (time.Duration, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	// More milliseconds than a time.Duration holds (about 292 years)
+	// mean as long as can be, not a product that wrapped around.
+	n = min(n, int64(math.MaxInt64/time.Millisecond))
+	return time.Duration(n) * time.Millisecond, true
+}
+
+func (c *producerConfig) readMaxRequestSize(v string) {
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n <= 0 {
+		c.ignored = append(c.ignored, "max.request.size (not a positive number of bytes)")
+		return
+	}
+	c.opts = append(c.opts, kgo.ProducerBatchMaxBytes(int32(n)))
+}
+
+func (c *producerConfig) readRetries(v string) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		c.ignored = append(c.ignored, "retries (not a number)")
+		return
+	}
+	// Kafka's retries counts the tries after the first, as franz-go's
+	// RecordRetries does: 0 is one try. It is applied as given, 0
+	// included, or franz-go's unlimited default would stand for a
+	// producer configured not to retry.
+	c.opts = append(c.opts, kgo.RecordRetries(n))
 }
 
 // security reads security.protocol and the SASL and TLS keys it needs.
