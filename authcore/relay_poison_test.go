@@ -396,3 +396,27 @@ func outboxLen(t *testing.T, s authcore.Store) int {
 	t.Fatalf("no outbox length for %T", s)
 	return 0
 }
+
+// TestCompleteBehindAnotherPoisonEventTaken: as
+// TestCompleteBehindAnotherPoisonEvent, but the publisher takes the
+// .complete it is offered once bad is known refused alone: it is delivered,
+// and only what was refused is set aside.
+func TestCompleteBehindAnotherPoisonEventTaken(t *testing.T) {
+	s := memstore.New()
+	bad := appendEvent(t, s, "user-1")
+	y := appendEvent(t, s, "user-2")
+	z := appendEvent(t, s, "user-3")
+	done := uuid.NewString()
+	require.NoError(t, s.AppendOutbox(context.Background(), &authcore.OutboxEvent{ID: done, Type: authcore.EventUserUpdateComplete, Key: "user-1",
+		InsertInstant: 1, Payload: []byte(`{"event":{"type":"user.update.complete","id":"` + done + `"}}`)}))
+	w := appendEvent(t, s, "user-4")
+	sink := &pickySink{refuse: map[string]bool{bad: true, z: true}}
+	e := poisonRelay(t, s, sink)
+
+	require.Eventually(t, func() bool { return s.OutboxLen() == 0 }, 10*time.Second, 2*time.Millisecond)
+	require.Equal(t, map[string][]string{"user-1": {done}, "user-2": {y}, "user-4": {w}}, sink.idsByKey(), "the others, once, the .complete included")
+	require.Equal(t, 0, sink.refused(done))
+	for id, want := range map[string]int{bad: 1, z: 1, done: 0} {
+		require.Equal(t, want, setAsideLogged(t, e, id))
+	}
+}
