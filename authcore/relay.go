@@ -409,49 +409,77 @@ func (r *relay) next(ctx context.Context, n int, failed error, waiting bool) tim
 // once, and a refusal by a sink that takes later events sets it aside with
 // bad, rather than after PoisonAttempts refusals of its own.
 func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad *OutboxEvent, rest []*OutboxEvent, cause error) bool {
+	if !r.refusedEnough(ctx, s, bad) {
+		return false
+	}
+	rest = r.probeable(ctx, batch, bad, rest)
+	done := completeIn(bad, rest)
+	up, skipped, doneRefused := r.probe(ctx, s, rest, done)
+	if !up {
+		if !skipped && ctx.Err() == nil {
+			// Nothing behind bad but what the sink was not offered or
+			// refused as its own (done): wait for more (see step).
+			s.waiting, s.waitingBehind = true, undelivered(s, rest)
+		}
+		return false // the sink takes nothing: down, not refusing bad
+	}
+	doneRefused = offerDone(ctx, s, done, doneRefused)
+	refusals := s.refusals
+	s.refused, s.refusals = 0, 0
+	r.setAsideFor(ctx, s, bad, refusals, cause)
+	if doneRefused != nil {
+		r.setAsideFor(ctx, s, done, 1, doneRefused)
+	}
+	return true
+}
+
+// refusedEnough counts the sink's refusal of bad, and reports whether bad
+// has now been refused PoisonAttempts times in a row: only then is the sink
+// probed, since a refusal may be an outage that ends.
+func (r *relay) refusedEnough(ctx context.Context, s *sink, bad *OutboxEvent) bool {
 	if s.refused != bad.Seq {
 		s.refused, s.refusals = bad.Seq, 0
 	}
 	s.refusals++
 	s.waiting = false
-	if r.cfg.PoisonAttempts < 0 || s.refusals < r.cfg.PoisonAttempts || ctx.Err() != nil {
-		return false
-	}
+	return r.cfg.PoisonAttempts >= 0 && s.refusals >= r.cfg.PoisonAttempts && ctx.Err() == nil
+}
+
+// probeable returns the events behind bad to offer the sink: rest, or, for
+// a full batch that holds too few of them, those read past the batch.
+func (r *relay) probeable(ctx context.Context, batch []*OutboxEvent, bad *OutboxEvent, rest []*OutboxEvent) []*OutboxEvent {
 	if len(batch) == r.cfg.BatchSize && len(rest) < probeWindow {
 		// A failed claim keeps the batch's own events behind bad: without
 		// them the probe had nothing to offer, and bad was taken for an
 		// event alone at the end of the outbox.
 		if more, ok := r.eventsBehind(ctx, batch, bad); ok {
-			rest = more
+			return more
 		}
 	}
-	done := completeIn(bad, rest)
-	var doneRefused error // the sink's answer when it refused done
+	return rest
+}
+
+// probe offers the sink the events of rest, as many at a time as a batch
+// holds, to tell a refusal of bad alone (up: the sink took some) from an
+// outage. skipped reports a key left out because the sink refused its
+// event; doneRefused is the sink's answer when it refused done, bad's
+// .complete event.
+func (r *relay) probe(ctx context.Context, s *sink, rest []*OutboxEvent, done *OutboxEvent) (up, skipped bool, doneRefused error) {
 	// The event right behind bad may be refused too (two users' oversized
 	// records in a row): its key is left out in turn, a few times, before
 	// the sink is taken for down.
 	skip := map[string]bool{}
-	up := false
 	for range maxProbes {
 		if ctx.Err() != nil {
 			break
 		}
-		others := make([]*OutboxEvent, 0, len(rest))
-		for _, ev := range rest {
-			if !skip[ev.Key] && !s.delivered[ev.Seq] && (doneRefused == nil || ev != done) {
-				others = append(others, ev)
-			}
-		}
+		others := probeBatch(s, rest, skip, done, doneRefused)
 		if len(others) == 0 {
 			break // nothing (more) to tell a refusal of bad from an outage
 		}
 		// No more at once than the relay is configured to publish.
 		others = others[:min(len(others), r.cfg.BatchSize)]
-		n, err := publish(ctx, s.pub, others)
-		n = min(max(n, 0), len(others))
-		for _, ev := range others[:n] {
-			s.delivered[ev.Seq] = true
-		}
+		n, err := offer(ctx, s, others)
 		up = up || n > 0
 		if n == len(others) || ctx.Err() != nil {
 			break
@@ -467,31 +495,45 @@ func (r *relay) setAside(ctx context.Context, s *sink, batch []*OutboxEvent, bad
 		}
 		skip[others[n].Key] = true
 	}
-	if !up {
-		if len(skip) == 0 && ctx.Err() == nil {
-			// Nothing behind bad but what the sink was not offered or
-			// refused as its own (done): wait for more (see step).
-			s.waiting, s.waitingBehind = true, undelivered(s, rest)
-		}
-		return false // the sink takes nothing: down, not refusing bad
-	}
-	if done != nil && !s.delivered[done.Seq] && doneRefused == nil && ctx.Err() == nil {
-		// The probe stopped before done (another key's refused event came
-		// first): offer it now, once, while the sink is known to be up.
-		n, err := publish(ctx, s.pub, []*OutboxEvent{done})
-		if n > 0 {
-			s.delivered[done.Seq] = true
-		} else if ctx.Err() == nil {
-			doneRefused = refusalOf(err)
+	return up, len(skip) > 0, doneRefused
+}
+
+// probeBatch is what of rest the probe may offer next: not a skipped key's
+// events, not what the sink has, and not done once the sink refused it.
+func probeBatch(s *sink, rest []*OutboxEvent, skip map[string]bool, done *OutboxEvent, doneRefused error) []*OutboxEvent {
+	others := make([]*OutboxEvent, 0, len(rest))
+	for _, ev := range rest {
+		if !skip[ev.Key] && !s.delivered[ev.Seq] && (doneRefused == nil || ev != done) {
+			others = append(others, ev)
 		}
 	}
-	refusals := s.refusals
-	s.refused, s.refusals = 0, 0
-	r.setAsideFor(ctx, s, bad, refusals, cause)
-	if doneRefused != nil {
-		r.setAsideFor(ctx, s, done, 1, doneRefused)
+	return others
+}
+
+// offer publishes evs to the sink and marks those it took as delivered to
+// it. n is how many it took, within 0 and len(evs) whatever the publisher
+// answered.
+func offer(ctx context.Context, s *sink, evs []*OutboxEvent) (n int, err error) {
+	n, err = publish(ctx, s.pub, evs)
+	n = min(max(n, 0), len(evs))
+	for _, ev := range evs[:n] {
+		s.delivered[ev.Seq] = true
 	}
-	return true
+	return n, err
+}
+
+// offerDone offers done, once, to a sink known to be up when the probe
+// stopped before it (another key's refused event came first), and returns
+// the sink's refusal of done, if any.
+func offerDone(ctx context.Context, s *sink, done *OutboxEvent, doneRefused error) error {
+	if done == nil || s.delivered[done.Seq] || doneRefused != nil || ctx.Err() != nil {
+		return doneRefused
+	}
+	n, err := offer(ctx, s, []*OutboxEvent{done})
+	if n == 0 && ctx.Err() == nil {
+		return refusalOf(err)
+	}
+	return nil
 }
 
 // eventsBehind returns up to probeWindow events behind bad in the outbox,
