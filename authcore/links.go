@@ -176,107 +176,144 @@ func (e *Engine) createLink(ctx context.Context, req LinkRequest, userID string)
 	link.IdentityProviderID = cmp.Or(link.IdentityProviderID, req.IdentityProviderID)
 	link.IdentityProviderUserID = cmp.Or(link.IdentityProviderUserID, req.IdentityProviderUserID)
 	link.DisplayName = cmp.Or(link.DisplayName, req.DisplayName)
-	// The provider is locked first, as a provider or tenant delete locks it
-	// before the pending links, links and users it removes: locked last, the
-	// completion of a pending link deadlocked with such a delete on
-	// PostgreSQL, and the two ran again until one gave up with 409. A
-	// pending link's provider is read before the transaction (unlocked, and
-	// a pending link never changes its provider) to know which to lock.
-	providerID := link.IdentityProviderID
-	if req.PendingIdPLinkID != "" && !validation.IsUUID(req.PendingIdPLinkID) {
+	providerID, err := e.providerToLock(ctx, req.PendingIdPLinkID, link.IdentityProviderID)
+	if err != nil {
+		return nil, err
+	}
+	var out *IdentityProviderLink
+	err = e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
+		var err error
+		out, err = e.createLinkTx(ctx, tx, req.PendingIdPLinkID, userID, link, providerID)
+		return err
+	})
+	return out, err
+}
+
+// providerToLock is the provider createLink's transaction locks first, as a
+// provider or tenant delete locks it before the pending links, links and
+// users it removes: locked last, the completion of a pending link
+// deadlocked with such a delete on PostgreSQL, and the two ran again until
+// one gave up with 409. A pending link's provider is read before the
+// transaction (unlocked, and a pending link never changes its provider) to
+// know which to lock; "" when there is no such pending link.
+func (e *Engine) providerToLock(ctx context.Context, pendingID, providerID string) (string, error) {
+	if pendingID == "" {
+		return providerID, nil
+	}
+	if !validation.IsUUID(pendingID) {
 		// Pending link ids are UUIDs (WithIDs), so no pending link has this
 		// one; it is not looked up, since PostgreSQL fails a lookup of text
 		// holding U+0000 or bytes that are not UTF-8 (a 500).
-		return nil, general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
+		return "", general("[InvalidPendingIdPLinkId]", "The pending link id is unknown, expired or already used.")
 	}
-	if req.PendingIdPLinkID != "" {
-		providerID = ""
-		if p, err := e.store.GetPendingLink(ctx, strings.ToLower(req.PendingIdPLinkID), e.instant()); err == nil {
-			providerID = p.IdentityProviderID
+	if p, err := e.store.GetPendingLink(ctx, strings.ToLower(pendingID), e.instant()); err == nil {
+		return p.IdentityProviderID, nil
+	}
+	return "", nil
+}
+
+// createLinkTx is createLink's transaction: lock the provider, take the
+// pending link, check the fields, lock the user and its links, check the
+// provider and the limit, then store the link and its event. Out is set
+// once the link is stored, as the event may still fail.
+func (e *Engine) createLinkTx(ctx context.Context, tx Store, pendingID, userID string, link IdentityProviderLink, providerID string) (out *IdentityProviderLink, err error) {
+	provider, providerErr := e.lockLinkProvider(ctx, tx, providerID)
+	if providerErr != nil && !errors.Is(providerErr, ErrNotFound) {
+		return nil, providerErr
+	}
+	if pendingID != "" {
+		if link, err = e.takePendingLink(ctx, tx, pendingID, providerID); err != nil {
+			return nil, err
 		}
 	}
-	var out *IdentityProviderLink
-	err := e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		link := link
-		var provider *twitter.Provider
-		var providerErr error
-		if strings.TrimSpace(providerID) != "" && validation.IsStorable(providerID) {
-			// An unknown provider is reported below, where it was before the
-			// lock moved here, so that a bad user is still named first. An
-			// id no store can hold is refused there unread: PostgreSQL
-			// fails the lookup.
-			provider, providerErr = e.loadProviderShared(ctx, tx, providerID)
-			if providerErr != nil && !errors.Is(providerErr, ErrNotFound) {
-				return providerErr
-			}
+	if err := linkFieldErrors(userID, link); err != nil {
+		return nil, err
+	}
+	user, err := e.lockLinkUser(ctx, tx, userID, link)
+	if err != nil {
+		return nil, err
+	}
+	if provider == nil && providerErr == nil || !strings.EqualFold(providerID, link.IdentityProviderID) {
+		provider, providerErr = e.loadProviderShared(ctx, tx, link.IdentityProviderID)
+	}
+	if err := providerErr; errors.Is(err, ErrNotFound) {
+		return nil, invalid("identityProviderLink.identityProviderId", "invalid", "The [identityProviderLink.identityProviderId] property does not name an identity provider.")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := checkNewLink(ctx, tx, user, provider, link.IdentityProviderUserID); err != nil {
+		return nil, err
+	}
+	return e.storeLink(ctx, tx, user, provider, link)
+}
+
+// lockLinkProvider reads (and locks) the provider createLink's transaction
+// locks first. An unknown provider is ErrNotFound, reported by the caller
+// where it was before the lock moved first, so that a bad user is still
+// named first. A blank id or one no store can hold is not read (nil, nil)
+// and refused later: PostgreSQL fails the lookup.
+func (e *Engine) lockLinkProvider(ctx context.Context, tx Store, providerID string) (*twitter.Provider, error) {
+	if strings.TrimSpace(providerID) == "" || !validation.IsStorable(providerID) {
+		return nil, nil
+	}
+	return e.loadProviderShared(ctx, tx, providerID)
+}
+
+// lockLinkUser locks the user's links, then the user, whom the link must
+// name in its own tenant. The links come before the user, in the order a
+// login locks its link and then the user: the other order deadlocked with a
+// login of the same user on PostgreSQL. The user's lock still comes before
+// the links are counted (checkNewLink), so that two links created at once
+// cannot both pass the limit.
+func (e *Engine) lockLinkUser(ctx context.Context, tx Store, userID string, link IdentityProviderLink) (*User, error) {
+	if _, err := tx.ListLinks(ctx, strings.ToLower(userID), strings.ToLower(link.IdentityProviderID)); err != nil {
+		return nil, err
+	}
+	user, err := e.userInScope(ctx, tx, userID)
+	if errors.Is(err, ErrNotFound) || (err == nil && link.TenantID != "" && !strings.EqualFold(link.TenantID, user.TenantID)) {
+		return nil, invalid("identityProviderLink.userId", "invalid", "The [identityProviderLink.userId] property does not name a user of this tenant.")
+	}
+	return user, err
+}
+
+// checkNewLink refuses a link that exists already, whatever the limit says,
+// and one past the tenant's link limit.
+func checkNewLink(ctx context.Context, tx Store, user *User, provider *twitter.Provider, providerUserID string) error {
+	if _, err := tx.GetLink(ctx, user.TenantID, provider.ID, providerUserID); err == nil {
+		return duplicateLink()
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	// Counted without locking them: the user's lock, taken above, keeps
+	// out every other link of this user, and a lock here waited for a
+	// create that held a link and waited for the user (a deadlock on
+	// PostgreSQL, 409 once the retries ran out).
+	existing, err := listLinksUnderUserLock(ctx, tx, user.ID, provider.ID)
+	if err != nil {
+		return err
+	}
+	on, max := provider.LinkPolicy(user.TenantID)
+	if !linking.CheckLimit(linking.Policy{LimitEnabled: on, MaximumLinks: max}, len(existing)) {
+		return refusal(linking.ReasonLinkCountExceeded)
+	}
+	return nil
+}
+
+// storeLink writes the link and its event.
+func (e *Engine) storeLink(ctx context.Context, tx Store, user *User, provider *twitter.Provider, link IdentityProviderLink) (*IdentityProviderLink, error) {
+	l := &IdentityProviderLink{
+		Data: link.Data, DisplayName: link.DisplayName, IdentityProviderID: provider.ID,
+		IdentityProviderName: provider.Name, IdentityProviderType: provider.Type,
+		IdentityProviderUserID: link.IdentityProviderUserID, InsertInstant: e.instant(),
+		TenantID: user.TenantID, Token: link.Token, UserID: user.ID,
+	}
+	if err := tx.CreateLink(ctx, l); err != nil {
+		if errors.Is(err, ErrDuplicate) {
+			return nil, duplicateLink()
 		}
-		if req.PendingIdPLinkID != "" {
-			var err error
-			if link, err = e.takePendingLink(ctx, tx, req.PendingIdPLinkID, providerID); err != nil {
-				return err
-			}
-		}
-		if err := linkFieldErrors(userID, link); err != nil {
-			return err
-		}
-		// The user's links are locked before the user, in the order a login
-		// locks its link and then the user: the other order deadlocked with
-		// a login of the same user on PostgreSQL. The user's lock still
-		// comes before the links are counted below, so that two links
-		// created at once cannot both pass the limit.
-		if _, err := tx.ListLinks(ctx, strings.ToLower(userID), strings.ToLower(link.IdentityProviderID)); err != nil {
-			return err
-		}
-		user, err := e.userInScope(ctx, tx, userID)
-		if errors.Is(err, ErrNotFound) || (err == nil && link.TenantID != "" && !strings.EqualFold(link.TenantID, user.TenantID)) {
-			return invalid("identityProviderLink.userId", "invalid", "The [identityProviderLink.userId] property does not name a user of this tenant.")
-		}
-		if err != nil {
-			return err
-		}
-		if provider == nil && providerErr == nil || !strings.EqualFold(providerID, link.IdentityProviderID) {
-			provider, providerErr = e.loadProviderShared(ctx, tx, link.IdentityProviderID)
-		}
-		if err := providerErr; errors.Is(err, ErrNotFound) {
-			return invalid("identityProviderLink.identityProviderId", "invalid", "The [identityProviderLink.identityProviderId] property does not name an identity provider.")
-		} else if err != nil {
-			return err
-		}
-		// An existing link is a duplicate whatever the limit says.
-		if _, err := tx.GetLink(ctx, user.TenantID, provider.ID, link.IdentityProviderUserID); err == nil {
-			return duplicateLink()
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		// Counted without locking them: the user's lock, taken above, keeps
-		// out every other link of this user, and a lock here waited for a
-		// create that held a link and waited for the user (a deadlock on
-		// PostgreSQL, 409 once the retries ran out).
-		existing, err := listLinksUnderUserLock(ctx, tx, user.ID, provider.ID)
-		if err != nil {
-			return err
-		}
-		on, max := provider.LinkPolicy(user.TenantID)
-		if !linking.CheckLimit(linking.Policy{LimitEnabled: on, MaximumLinks: max}, len(existing)) {
-			return refusal(linking.ReasonLinkCountExceeded)
-		}
-		now := e.instant()
-		l := &IdentityProviderLink{
-			Data: link.Data, DisplayName: link.DisplayName, IdentityProviderID: provider.ID,
-			IdentityProviderName: provider.Name, IdentityProviderType: provider.Type,
-			IdentityProviderUserID: link.IdentityProviderUserID, InsertInstant: now,
-			TenantID: user.TenantID, Token: link.Token, UserID: user.ID,
-		}
-		if err := tx.CreateLink(ctx, l); err != nil {
-			if errors.Is(err, ErrDuplicate) {
-				return duplicateLink()
-			}
-			return err
-		}
-		out = l
-		return e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
-	})
-	return out, err
+		return nil, err
+	}
+	return l, e.emit(ctx, tx, Event{Type: EventUserIdentityProviderLink, TenantID: user.TenantID, User: eventUser(user), IdentityProviderLink: eventLink(l)}) // events.go
 }
 
 // takePendingLink takes the pending link id names for a link's creation
