@@ -96,21 +96,40 @@ func (e *Engine) ImportKey(ctx context.Context, in KeyImport) (*SigningKey, erro
 	if err := requireGlobal(ctx); err != nil {
 		return nil, err
 	}
+	m, err := checkKeyImport(in)
+	if err != nil {
+		return nil, err
+	}
+	k := &SigningKey{ID: e.newID(), Name: in.Name, Algorithm: m.algorithm, Secret: m.secret, PublicKey: m.public, Certificate: m.certificate, InsertInstant: e.instant()}
+	if in.ID != "" {
+		k.ID = strings.ToLower(in.ID)
+	}
+	if in.Kid != k.ID {
+		k.Kid = in.Kid
+	}
+	if m.signer != nil && k.Certificate == nil {
+		if err := e.certifyImportedKey(ctx, k, m.signer); err != nil {
+			return nil, err
+		}
+	}
+	if err := retryConflicts(ctx, func() error { return e.store.CreateKey(ctx, k) }); err != nil { // as CreateSigningKey
+		return nil, importDuplicate(k, err)
+	}
+	e.log.InfoContext(ctx, "signing key imported", "keyId", k.ID, "kid", k.EffectiveKid(), "algorithm", k.Algorithm, "signs", len(k.Secret) > 0)
+	return k, nil
+}
+
+// checkKeyImport checks every field of an import, and the key material
+// against them, before anything is read or stored: one Errors object lists
+// all that is wrong.
+func checkKeyImport(in KeyImport) (*importedMaterial, error) {
 	var v validation.Errors
 	validateKeyName(&v, in.Name)
 	if in.ID != "" && !looksLikeUUID(in.ID) {
 		v.Field("keyId", validation.KindCouldNotConvert, "Invalid [keyId]: it must be a UUID.")
 	}
 	validateImportKid(&v, in.Kid)
-	alg := in.Algorithm
-	if alg == "Ed25519" {
-		alg = AlgEdDSA
-	}
-	algOK := true
-	if alg != "" && !slices.Contains(supportedAlgorithms(), alg) {
-		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(in.Algorithm)))
-		algOK = false
-	}
+	alg, algOK := importAlgorithmName(&v, in.Algorithm)
 	if in.Type != "" && !slices.Contains([]string{keyTypeRSA, keyTypeEC, keyTypeOKP, keyTypeHMAC}, in.Type) {
 		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("The [key.type] property must be one of [RSA, EC, OKP, HMAC]; it was [%s].", excerpt.Of(in.Type)))
 		in.Type = "" // refused once: not also as not fitting the key
@@ -124,39 +143,52 @@ func (e *Engine) ImportKey(ctx context.Context, in KeyImport) (*SigningKey, erro
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	return m, nil
+}
 
-	k := &SigningKey{ID: e.newID(), Name: in.Name, Algorithm: m.algorithm, Secret: m.secret, PublicKey: m.public, Certificate: m.certificate, InsertInstant: e.instant()}
-	if in.ID != "" {
-		k.ID = strings.ToLower(in.ID)
+// importAlgorithmName reads key.algorithm, with FusionAuth's Ed25519 for
+// EdDSA. ok is false when it names no algorithm authcore signs with: the
+// refusal is recorded once, not again as not fitting the key.
+func importAlgorithmName(v *validation.Errors, given string) (alg string, ok bool) {
+	alg = given
+	if alg == "Ed25519" {
+		alg = AlgEdDSA
 	}
-	if in.Kid != k.ID {
-		k.Kid = in.Kid
+	if alg != "" && !slices.Contains(supportedAlgorithms(), alg) {
+		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(given)))
+		return alg, false
 	}
-	if m.signer != nil && k.Certificate == nil {
-		issuer, err := e.defaultKeyIssuer(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if k.Certificate, err = selfSignedCertificate(e.random, k.Algorithm, m.signer, issuer, time.UnixMilli(k.InsertInstant)); err != nil {
-			return nil, err
-		}
+	return alg, true
+}
+
+// certifyImportedKey gives an imported private key without a certificate a
+// self-signed one, as a generated key has, issued by the oldest tenant's
+// issuer.
+func (e *Engine) certifyImportedKey(ctx context.Context, k *SigningKey, signer crypto.Signer) error {
+	issuer, err := e.defaultKeyIssuer(ctx)
+	if err != nil {
+		return err
 	}
-	if err := retryConflicts(ctx, func() error { return e.store.CreateKey(ctx, k) }); err != nil { // as CreateSigningKey
-		var dup *DuplicateError
-		switch {
-		case isDuplicateKeyName(err):
-			return nil, duplicateKeyName()
-		case errors.As(err, &dup) && dup.Field == "kid" && k.Kid != "":
-			return nil, invalid("key.kid", validation.KindDuplicate, fmt.Sprintf("A key with the kid [%s] already exists (as its kid or as its id).", k.Kid))
-		case errors.As(err, &dup) && dup.Field == "kid":
-			return nil, invalid("keyId", validation.KindDuplicate, fmt.Sprintf("The id [%s] is the kid of another key.", k.ID))
-		case errors.Is(err, ErrDuplicate):
-			return nil, invalid("keyId", validation.KindDuplicate, fmt.Sprintf("A key with the id [%s] already exists.", k.ID))
-		}
-		return nil, err
+	k.Certificate, err = selfSignedCertificate(e.random, k.Algorithm, signer, issuer, time.UnixMilli(k.InsertInstant))
+	return err
+}
+
+// importDuplicate names what a refused insert of k clashed with: its name,
+// its kid, its id as another key's kid, or its id. Any other error is
+// returned as it is.
+func importDuplicate(k *SigningKey, err error) error {
+	var dup *DuplicateError
+	switch {
+	case isDuplicateKeyName(err):
+		return duplicateKeyName()
+	case errors.As(err, &dup) && dup.Field == "kid" && k.Kid != "":
+		return invalid("key.kid", validation.KindDuplicate, fmt.Sprintf("A key with the kid [%s] already exists (as its kid or as its id).", k.Kid))
+	case errors.As(err, &dup) && dup.Field == "kid":
+		return invalid("keyId", validation.KindDuplicate, fmt.Sprintf("The id [%s] is the kid of another key.", k.ID))
+	case errors.Is(err, ErrDuplicate):
+		return invalid("keyId", validation.KindDuplicate, fmt.Sprintf("A key with the id [%s] already exists.", k.ID))
 	}
-	e.log.InfoContext(ctx, "signing key imported", "keyId", k.ID, "kid", k.EffectiveKid(), "algorithm", k.Algorithm, "signs", len(k.Secret) > 0)
-	return k, nil
+	return err
 }
 
 // validateImportKid checks a kid to keep: at most 255 characters (the
