@@ -252,51 +252,13 @@ func importAsymmetric(v *validation.Errors, in KeyImport, alg string, algOK bool
 		v.Field("key.publicKey", validation.KindBlank, "You must specify the [key.publicKey], [key.certificate] or [key.privateKey] property (or [key.secret] for an HMAC key).")
 		return nil
 	}
-	var (
-		cert   *x509.Certificate
-		pub    crypto.PublicKey
-		signer crypto.Signer
-		failed bool
-	)
-	if in.Certificate != "" {
-		if cert = parseCertificatePEM(v, in.Certificate); cert == nil {
-			failed = true
-		}
-	}
-	if in.PublicKey != "" {
-		if pub = parsePublicKeyPEM(v, in.PublicKey); pub == nil {
-			failed = true
-		}
-	}
-	if in.PrivateKey != "" {
-		if signer = parsePrivateKeyPEM(v, in.PrivateKey); signer == nil {
-			failed = true
-		}
-	}
-	if failed {
+	cert, pub, signer, ok := parseImportPEMs(v, in)
+	if !ok {
 		return nil
 	}
-	// One key: the certificate certifies the public key, and the private
-	// key is the private half of whichever was given.
-	if cert != nil && pub != nil && !samePublicKey(pub, cert.PublicKey) {
-		v.Field("key.certificate", validation.KindInvalid, "The [key.certificate] property certifies another key than the [key.publicKey] property.")
+	if pub, ok = oneImportedKey(v, in, cert, pub, signer); !ok {
 		return nil
 	}
-	if pub == nil && cert != nil {
-		pub = cert.PublicKey
-	}
-	if signer != nil {
-		if pub != nil && !samePublicKey(pub, signer.Public()) {
-			other := "[key.publicKey] property"
-			if in.PublicKey == "" {
-				other = "public key of the [key.certificate] property"
-			}
-			v.Field("key.privateKey", validation.KindInvalid, fmt.Sprintf("The [key.privateKey] property is not the private key of the %s.", other))
-			return nil
-		}
-		pub = signer.Public()
-	}
-
 	typ, curve := keyTypeOf(pub)
 	if in.Type != "" && in.Type != typ {
 		v.Field("key.type", validation.KindInvalid, fmt.Sprintf("The key is an %s key; the [key.type] property was [%s].", typ, excerpt.Of(in.Type)))
@@ -310,6 +272,61 @@ func importAsymmetric(v *validation.Errors, in KeyImport, alg string, algOK bool
 	if !v.Empty() {
 		return nil
 	}
+	return encodeImported(v, alg, cert, pub, signer)
+}
+
+// parseImportPEMs parses each PEM given. ok is false when one does not
+// parse; each that does not is recorded in v, so that all are named at once.
+func parseImportPEMs(v *validation.Errors, in KeyImport) (cert *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, ok bool) {
+	ok = true
+	if in.Certificate != "" {
+		if cert = parseCertificatePEM(v, in.Certificate); cert == nil {
+			ok = false
+		}
+	}
+	if in.PublicKey != "" {
+		if pub = parsePublicKeyPEM(v, in.PublicKey); pub == nil {
+			ok = false
+		}
+	}
+	if in.PrivateKey != "" {
+		if signer = parsePrivateKeyPEM(v, in.PrivateKey); signer == nil {
+			ok = false
+		}
+	}
+	return cert, pub, signer, ok
+}
+
+// oneImportedKey checks that what was given is one key: the certificate
+// certifies the public key, and the private key is the private half of
+// whichever was given. It returns that key's public half.
+func oneImportedKey(v *validation.Errors, in KeyImport, cert *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) (crypto.PublicKey, bool) {
+	if cert != nil && pub != nil && !samePublicKey(pub, cert.PublicKey) {
+		v.Field("key.certificate", validation.KindInvalid, "The [key.certificate] property certifies another key than the [key.publicKey] property.")
+		return nil, false
+	}
+	if pub == nil && cert != nil {
+		pub = cert.PublicKey
+	}
+	if signer == nil {
+		return pub, true
+	}
+	if pub != nil && !samePublicKey(pub, signer.Public()) {
+		other := "[key.publicKey] property"
+		if in.PublicKey == "" {
+			other = "public key of the [key.certificate] property"
+		}
+		v.Field("key.privateKey", validation.KindInvalid, fmt.Sprintf("The [key.privateKey] property is not the private key of the %s.", other))
+		return nil, false
+	}
+	return signer.Public(), true
+}
+
+// encodeImported is what is stored of a checked key: the private key as
+// PKCS #8, and the certificate's own encoding when one was given, so that
+// the key is shown and published as the certificate certifies it
+// (parsedCertificate).
+func encodeImported(v *validation.Errors, alg string, cert *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) *importedMaterial {
 	m := &importedMaterial{algorithm: alg, signer: signer}
 	var err error
 	if signer != nil {
@@ -319,8 +336,6 @@ func importAsymmetric(v *validation.Errors, in KeyImport, alg string, algOK bool
 		}
 	}
 	if cert != nil {
-		// The certificate's own encoding, so that it is shown and
-		// published as certifying the stored key (parsedCertificate).
 		m.public, m.certificate = bytes.Clone(cert.RawSubjectPublicKeyInfo), bytes.Clone(cert.Raw)
 	} else if m.public, err = x509.MarshalPKIXPublicKey(pub); err != nil {
 		v.Field("key.publicKey", validation.KindInvalid, "The [key.publicKey] property holds a key that cannot be stored.")
