@@ -78,42 +78,16 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	if err := requireKeyManager(caller); err != nil {
 		return nil, "", err
 	}
-	id := strings.ToLower(strings.TrimSpace(in.ID))
-	if id != "" && !validation.IsUUID(id) {
-		return nil, "", invalid("apiKeyId", validation.KindInvalid, "The [apiKeyId] must be a UUID.")
-	}
-	key := in.Key
-	if key == "" {
-		b := make([]byte, 32)
-		if _, err := io.ReadFull(e.random, b); err != nil {
-			return nil, "", fmt.Errorf("authcore: api key: %w", err)
-		}
-		key = base64.RawURLEncoding.EncodeToString(b)
-	}
-	if err := CheckAPIKey(key); err != nil {
+	id, key, err := e.newAPIKeySecret(in)
+	if err != nil {
 		return nil, "", err
 	}
-	if in.SourceKeyID != "" && (in.KeyManager || len(in.Endpoints) > 0 || in.ExpirationInstant != 0) {
-		// A copy is the source's permissions: anything else would be a
-		// second, conflicting request in one.
-		return nil, "", invalid("sourceKeyId", validation.KindInvalid, "A copy of a key takes its permissions from [sourceKeyId]; do not send [apiKey.permissions], [apiKey.keyManager] or [apiKey.expirationInstant] with it.")
-	}
-	if err := e.checkAPIKeyFields(caller, in.KeyManager, in.Name, in.Description, in.Endpoints, in.ExpirationInstant); err != nil {
+	if err := e.checkNewAPIKey(caller, in); err != nil {
 		return nil, "", err
 	}
-	// Ids are taken in any case and stored lower-cased, so that the
-	// tenant is found here and DeleteTenant, which compares stored ids,
-	// revokes the key.
-	tenantID := strings.ToLower(strings.TrimSpace(in.TenantID))
-	// A request scoped to a tenant (a tenant-locked key) may create keys
-	// for that tenant only, as in FusionAuth: one for every tenant would
-	// be wider than the key that made it.
-	if t := scopedTenant(ctx); t != "" {
-		if tenantID == "" {
-			tenantID = t
-		} else if tenantID != t {
-			return nil, "", fmt.Errorf("authcore: a request scoped to tenant %s may not create an API key for another tenant: %w", t, ErrUnauthorized)
-		}
+	tenantID, err := newAPIKeyTenant(ctx, in.TenantID)
+	if err != nil {
+		return nil, "", err
 	}
 	if id == "" {
 		id = e.newID()
@@ -126,29 +100,8 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 	// the keys locked to the tenant, either sees this key or runs after it
 	// and finds no tenant: a key locked to a deleted tenant would reach a
 	// tenant created again with its id.
-	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
-		if in.SourceKeyID != "" {
-			src, err := e.sourceAPIKey(ctx, tx, in.SourceKeyID)
-			if err != nil {
-				return err
-			}
-			if in.TenantID != "" && tenantID != src.TenantID {
-				return invalid("apiKey.tenantId", validation.KindInvalid, "A copy of a key is for the tenant of the key it copies.")
-			}
-			k.TenantID, k.Endpoints = src.TenantID, normalEndpoints(src.Endpoints)
-		}
-		if k.TenantID != "" {
-			if _, err := tx.GetTenant(ctx, k.TenantID); err != nil {
-				if errors.Is(err, ErrNotFound) {
-					return invalid("apiKey.tenantId", "invalid", "The [apiKey.tenantId] property does not name a tenant.")
-				}
-				return err
-			}
-		}
-		if !covers(caller, k) {
-			return fmt.Errorf("authcore: the API key may not create a key of greater authority than its own: %w", ErrUnauthorized)
-		}
-		return tx.CreateAPIKey(ctx, k)
+	err = e.inTx(ctx, func(ctx context.Context, tx Store) error {
+		return e.storeNewAPIKey(ctx, tx, caller, in, tenantID, k)
 	})
 	if err != nil {
 		var dup *DuplicateError
@@ -158,6 +111,87 @@ func (e *Engine) CreateAPIKey(ctx context.Context, in NewAPIKey) (*APIKey, strin
 		return nil, "", err
 	}
 	return k, key, nil
+}
+
+// newAPIKeySecret checks the id asked for (lower-cased, "" for one to
+// generate) and returns it with the plain key: the one given, or 256
+// random bits.
+func (e *Engine) newAPIKeySecret(in NewAPIKey) (id, key string, err error) {
+	id = strings.ToLower(strings.TrimSpace(in.ID))
+	if id != "" && !validation.IsUUID(id) {
+		return "", "", invalid("apiKeyId", validation.KindInvalid, "The [apiKeyId] must be a UUID.")
+	}
+	key = in.Key
+	if key == "" {
+		b := make([]byte, 32)
+		if _, err := io.ReadFull(e.random, b); err != nil {
+			return "", "", fmt.Errorf("authcore: api key: %w", err)
+		}
+		key = base64.RawURLEncoding.EncodeToString(b)
+	}
+	if err := CheckAPIKey(key); err != nil {
+		return "", "", err
+	}
+	return id, key, nil
+}
+
+// checkNewAPIKey checks the key's permissions and text fields against what
+// the caller may give.
+func (e *Engine) checkNewAPIKey(caller *APIKey, in NewAPIKey) error {
+	if in.SourceKeyID != "" && (in.KeyManager || len(in.Endpoints) > 0 || in.ExpirationInstant != 0) {
+		// A copy is the source's permissions: anything else would be a
+		// second, conflicting request in one.
+		return invalid("sourceKeyId", validation.KindInvalid, "A copy of a key takes its permissions from [sourceKeyId]; do not send [apiKey.permissions], [apiKey.keyManager] or [apiKey.expirationInstant] with it.")
+	}
+	return e.checkAPIKeyFields(caller, in.KeyManager, in.Name, in.Description, in.Endpoints, in.ExpirationInstant)
+}
+
+// newAPIKeyTenant is the tenant the key is locked to ("" for every
+// tenant). Ids are taken in any case and stored lower-cased, so that the
+// tenant is found and DeleteTenant, which compares stored ids, revokes the
+// key. A request scoped to a tenant (a tenant-locked key) may create keys
+// for that tenant only, as in FusionAuth: one for every tenant would be
+// wider than the key that made it.
+func newAPIKeyTenant(ctx context.Context, given string) (string, error) {
+	tenantID := strings.ToLower(strings.TrimSpace(given))
+	t := scopedTenant(ctx)
+	switch {
+	case t == "":
+		return tenantID, nil
+	case tenantID == "":
+		return t, nil
+	case tenantID != t:
+		return "", fmt.Errorf("authcore: a request scoped to tenant %s may not create an API key for another tenant: %w", t, ErrUnauthorized)
+	}
+	return tenantID, nil
+}
+
+// storeNewAPIKey is CreateAPIKey's transaction: a copy takes its source's
+// tenant and permissions (tenantID, the tenant asked for, must be that
+// one), the tenant must exist, and the caller must cover the key.
+func (e *Engine) storeNewAPIKey(ctx context.Context, tx Store, caller *APIKey, in NewAPIKey, tenantID string, k *APIKey) error {
+	if in.SourceKeyID != "" {
+		src, err := e.sourceAPIKey(ctx, tx, in.SourceKeyID)
+		if err != nil {
+			return err
+		}
+		if in.TenantID != "" && tenantID != src.TenantID {
+			return invalid("apiKey.tenantId", validation.KindInvalid, "A copy of a key is for the tenant of the key it copies.")
+		}
+		k.TenantID, k.Endpoints = src.TenantID, normalEndpoints(src.Endpoints)
+	}
+	if k.TenantID != "" {
+		if _, err := tx.GetTenant(ctx, k.TenantID); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return invalid("apiKey.tenantId", "invalid", "The [apiKey.tenantId] property does not name a tenant.")
+			}
+			return err
+		}
+	}
+	if !covers(caller, k) {
+		return fmt.Errorf("authcore: the API key may not create a key of greater authority than its own: %w", ErrUnauthorized)
+	}
+	return tx.CreateAPIKey(ctx, k)
 }
 
 // ListAPIKeys lists the API keys (hashes only); a request scoped to a tenant
