@@ -150,31 +150,11 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 	if in.Algorithm == "Ed25519" {
 		in.Algorithm = AlgEdDSA
 	}
-	var v validation.Errors
-	validateKeyName(&v, in.Name)
-	if in.ID != "" && !looksLikeUUID(in.ID) {
-		v.Field("keyId", validation.KindCouldNotConvert, "Invalid [keyId]: it must be a UUID.")
-	}
-	switch {
-	case in.Algorithm == "":
-		v.Blank("key.algorithm")
-	case !slices.Contains(supportedAlgorithms(), in.Algorithm):
-		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(in.Algorithm)))
-	case isRSA(in.Algorithm) && in.Length != 0 && in.Length != 2048 && in.Length != 3072 && in.Length != 4096:
-		v.Field("key.length", validation.KindInvalid, "The [key.length] of an RSA key must be 2048, 3072 or 4096.")
-	case ecCurve(in.Algorithm) != nil && in.Length != 0 && in.Length != ecCurve(in.Algorithm).Params().BitSize:
-		v.Field("key.length", validation.KindInvalid, fmt.Sprintf("The [key.length] of an %s key must be %d.", in.Algorithm, ecCurve(in.Algorithm).Params().BitSize))
-	}
-	issuer := ""
-	if !isHMAC(in.Algorithm) {
-		issuer = strings.TrimSpace(in.Issuer)
-		v.TooLong("key.issuer", issuer, maxKeyIssuerLength)
-	}
-	if err := v.Err(); err != nil {
+	issuer, err := checkNewKey(in)
+	if err != nil {
 		return nil, err
 	}
 	if issuer == "" && !isHMAC(in.Algorithm) {
-		var err error
 		if issuer, err = e.defaultKeyIssuer(ctx); err != nil {
 			return nil, err
 		}
@@ -199,6 +179,38 @@ func (e *Engine) CreateSigningKey(ctx context.Context, in NewKey) (*SigningKey, 
 	}
 	e.log.InfoContext(ctx, "signing key created", "keyId", k.ID, "algorithm", k.Algorithm)
 	return k, nil
+}
+
+// checkNewKey checks a key request's fields, all of them before the
+// answer, and returns the issuer asked for, trimmed ("" for an HMAC key,
+// which has no certificate).
+func checkNewKey(in NewKey) (issuer string, err error) {
+	var v validation.Errors
+	validateKeyName(&v, in.Name)
+	if in.ID != "" && !looksLikeUUID(in.ID) {
+		v.Field("keyId", validation.KindCouldNotConvert, "Invalid [keyId]: it must be a UUID.")
+	}
+	checkNewKeyAlgorithm(&v, in.Algorithm, in.Length)
+	if !isHMAC(in.Algorithm) {
+		issuer = strings.TrimSpace(in.Issuer)
+		v.TooLong("key.issuer", issuer, maxKeyIssuerLength)
+	}
+	return issuer, v.Err()
+}
+
+// checkNewKeyAlgorithm checks the algorithm, and the length against it:
+// RSA's three sizes, or an EC key's curve size.
+func checkNewKeyAlgorithm(v *validation.Errors, alg string, length int) {
+	switch {
+	case alg == "":
+		v.Blank("key.algorithm")
+	case !slices.Contains(supportedAlgorithms(), alg):
+		v.Field("key.algorithm", validation.KindInvalid, fmt.Sprintf("The [key.algorithm] property must be one of [%s, Ed25519]; it was [%s].", strings.Join(supportedAlgorithms(), ", "), excerpt.Of(alg)))
+	case isRSA(alg) && length != 0 && length != 2048 && length != 3072 && length != 4096:
+		v.Field("key.length", validation.KindInvalid, "The [key.length] of an RSA key must be 2048, 3072 or 4096.")
+	case ecCurve(alg) != nil && length != 0 && length != ecCurve(alg).Params().BitSize:
+		v.Field("key.length", validation.KindInvalid, fmt.Sprintf("The [key.length] of an %s key must be %d.", alg, ecCurve(alg).Params().BitSize))
+	}
 }
 
 // RotateTenantKey creates a key for algorithm and makes it the tenant's
