@@ -43,39 +43,15 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	if err != nil {
 		return IssueResult{}, err
 	}
-	appID := strings.ToLower(strings.TrimSpace(req.ApplicationID))
-	switch {
-	case appID == "":
-		// A query parameter left out is [missing] (SPEC §1), as on the
-		// other JWT routes.
-		return IssueResult{}, invalid("applicationId", validation.KindMissing, "You must specify the [applicationId] parameter.")
-	case !isUUID(appID):
-		return IssueResult{}, invalid("applicationId", "couldNotConvert", "The [applicationId] parameter must be a UUID.")
-	}
-	// A user's id is a UUID; anything else is not looked up (PostgreSQL
-	// fails a lookup of U+0000, which a token's signer may have put there).
-	userID, _ := claims["sub"].(string)
-	if !isUUID(userID) {
-		return IssueResult{}, tokenInvalid("the subject is not a user")
-	}
-	user, err := e.store.GetUser(ctx, userID)
+	appID, err := issueApplicationID(req.ApplicationID)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return IssueResult{}, tokenInvalid("the subject is not a user")
-		}
 		return IssueResult{}, err
 	}
-	if !user.Active || (user.Expiry != 0 && e.instant() >= user.Expiry) || !inScope(ctx, user.TenantID) {
-		return IssueResult{}, tokenInvalid("the subject is not an active user")
+	user, err := e.issueSubject(ctx, claims)
+	if err != nil {
+		return IssueResult{}, err
 	}
-	app, err := e.sharedApplication(ctx, cfg, appID)
-	if err != nil || app.TenantID != user.TenantID || !app.Active {
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return IssueResult{}, err
-		}
-		return IssueResult{}, errIssueApplication()
-	}
-	tenant, err := e.sharedTenant(ctx, cfg, user.TenantID)
+	app, tenant, err := e.issueTarget(ctx, cfg, appID, user)
 	if err != nil {
 		return IssueResult{}, err
 	}
@@ -85,12 +61,9 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 	if tid, _ := claims["tid"].(string); !e.signsForTenant(ctx, cfg, key, tenant, claims) || tid != user.TenantID {
 		return IssueResult{}, tokenInvalid("not signed by the user's tenant")
 	}
-	reg, err := e.store.GetRegistration(ctx, user.ID, app.ID)
+	reg, err := e.issueRegistration(ctx, user.ID, app.ID)
 	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			return IssueResult{}, err
-		}
-		reg = nil
+		return IssueResult{}, err
 	}
 	out := IssueResult{Registered: reg != nil}
 	var sid string
@@ -99,21 +72,100 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 			return IssueResult{}, err
 		}
 	}
+	if out.Token, err = e.signIssued(ctx, cfg, issueTokenRequest(claims, tenant, app, user, reg, sid)); err != nil {
+		return IssueResult{}, err
+	}
+	return out, nil
+}
+
+// issueApplicationID is the applicationId parameter, trimmed and lower-cased
+// as ids are stored.
+func issueApplicationID(param string) (string, error) {
+	appID := strings.ToLower(strings.TrimSpace(param))
+	switch {
+	case appID == "":
+		// A query parameter left out is [missing] (SPEC §1), as on the
+		// other JWT routes.
+		return "", invalid("applicationId", validation.KindMissing, "You must specify the [applicationId] parameter.")
+	case !isUUID(appID):
+		return "", invalid("applicationId", "couldNotConvert", "The [applicationId] parameter must be a UUID.")
+	}
+	return appID, nil
+}
+
+// issueSubject is the presented token's subject, who must be an active user
+// of the request's tenant.
+func (e *Engine) issueSubject(ctx context.Context, claims map[string]any) (*User, error) {
+	// A user's id is a UUID; anything else is not looked up (PostgreSQL
+	// fails a lookup of U+0000, which a token's signer may have put there).
+	userID, _ := claims["sub"].(string)
+	if !isUUID(userID) {
+		return nil, tokenInvalid("the subject is not a user")
+	}
+	user, err := e.store.GetUser(ctx, userID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, tokenInvalid("the subject is not a user")
+		}
+		return nil, err
+	}
+	if !user.Active || (user.Expiry != 0 && e.instant() >= user.Expiry) || !inScope(ctx, user.TenantID) {
+		return nil, tokenInvalid("the subject is not an active user")
+	}
+	return user, nil
+}
+
+// issueTarget is the application the new token is for, which must be an
+// active one of the user's tenant, and that tenant. Both come through cfg
+// and may be shared: read only.
+func (e *Engine) issueTarget(ctx context.Context, cfg *configSnapshot, appID string, user *User) (*Application, *Tenant, error) {
+	app, err := e.sharedApplication(ctx, cfg, appID)
+	if err != nil || app.TenantID != user.TenantID || !app.Active {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, err
+		}
+		return nil, nil, errIssueApplication()
+	}
+	tenant, err := e.sharedTenant(ctx, cfg, user.TenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return app, tenant, nil
+}
+
+// issueRegistration is the user's registration to the application, nil
+// when they have none: the token is then issued without its claims.
+func (e *Engine) issueRegistration(ctx context.Context, userID, appID string) (*UserRegistration, error) {
+	reg, err := e.store.GetRegistration(ctx, userID, appID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return reg, err
+}
+
+// issueTokenRequest is the exchange's token: a JWT_SSO login at the
+// presented token's auth_time, ending when it does. sid is the refresh
+// token issued with it ("" for none).
+func issueTokenRequest(claims map[string]any, tenant *Tenant, app *Application, user *User, reg *UserRegistration, sid string) TokenRequest {
 	authTime, _ := claims["auth_time"].(float64)
 	exp, _ := claims["exp"].(float64) // present: checkTimes requires it
-	tr := TokenRequest{
+	return TokenRequest{
 		Tenant: tenant, Application: app, User: user, Registration: reg,
 		AuthenticationType: AuthenticationTypeJWTSSO, RefreshTokenID: sid, AuthTime: int64(authTime),
 		// FusionAuth: "the same expiration of the one provided".
 		expiresAt: int64(exp),
 	}
-	// The refresh token is committed by now: a lost race creating the
-	// tenant's first key runs the signing again, not the exchange, as a
-	// login's does. Answered 409, the refresh token stored was never
-	// handed out.
-	err = retryConflicts(ctx, func() error {
+}
+
+// signIssued signs the exchange's token. The refresh token is committed by
+// now: a lost race creating the tenant's first key runs the signing again,
+// not the exchange, as a login's does. Answered 409, the refresh token
+// stored was never handed out.
+func (e *Engine) signIssued(ctx context.Context, cfg *configSnapshot, tr TokenRequest) (string, error) {
+	var token string
+	err := retryConflicts(ctx, func() error {
 		var err error
-		out.Token, _, err = e.issueAccessToken(ctx, e.store, cfg, tr)
+		token, _, err = e.issueAccessToken(ctx, e.store, cfg, tr)
 		return err
 	})
 	if errors.Is(err, ErrNotFound) {
@@ -123,12 +175,9 @@ func (e *Engine) IssueJWT(ctx context.Context, req IssueRequest) (IssueResult, e
 		// since it was read above, and its users with it. Answered as an
 		// exchange after the delete is, whose user is not found, not as
 		// the bare not-found (404).
-		return IssueResult{}, tokenInvalid("the subject is not a user")
+		return "", tokenInvalid("the subject is not a user")
 	}
-	if err != nil {
-		return IssueResult{}, err
-	}
-	return out, nil
+	return token, err
 }
 
 // exchangeRefreshToken checks the refresh token presented to IssueJWT and
