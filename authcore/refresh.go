@@ -104,11 +104,8 @@ type RefreshResult struct {
 // two refreshes with the same one-time token). An expired token is deleted.
 // Refusals match ErrRefreshTokenInvalid.
 func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (RefreshResult, error) {
-	if req.RefreshToken == "" {
-		return RefreshResult{}, invalid("refreshToken", "blank", "You must specify the [refreshToken] property or send the refresh_token cookie.")
-	}
-	if req.TimeToLiveInSeconds < 0 {
-		return RefreshResult{}, invalid("timeToLiveInSeconds", validation.KindInvalid, "The [timeToLiveInSeconds] property must be greater than zero.")
+	if err := req.check(); err != nil {
+		return RefreshResult{}, err
 	}
 	hash := hashRefreshToken(req.RefreshToken)
 	var (
@@ -125,105 +122,175 @@ func (e *Engine) RefreshAccessToken(ctx context.Context, req RefreshRequest) (Re
 	// kept (cachedInTx).
 	cfg := e.configSnapshot(ctx)
 	err := e.inTxAfterSnapshot(ctx, cfg, func(ctx context.Context, tx Store) error {
-		out, refusal = RefreshResult{}, nil
-		rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
-		if errors.Is(err, ErrNotFound) {
-			// A reuse's revocation is an event of this request, and takes
-			// its address and eventInfo as jwt.refresh does.
-			refusal, err = e.refuseUnknown(WithEventInfo(ctx, refreshEventInfo(ctx, req)), tx, hash)
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		if !inScope(ctx, rt.TenantID) {
-			refusal = &RefreshTokenError{Reason: RefreshRefusedUnknown}
-			return nil
-		}
-		now := e.instant()
-		if now >= rt.ExpirationInstant {
-			refusal = &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}
-			_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
-			return err
-		}
-		tr, reason, err := e.refreshLoginState(ctx, tx, cfg, rt, now)
-		if err != nil {
-			return err
-		}
-		if reason != "" {
-			refusal = &RefreshTokenError{Reason: reason, TokenID: rt.ID}
-			if reason == RefreshRefusedOrphaned {
-				// Without its user or application the token can never
-				// be used again.
-				_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
-				return err
-			}
-			return nil
-		}
-		if req.TimeToLiveInSeconds > 0 {
-			// Checked before anything is written, so a refused lifetime
-			// leaves the token as it was.
-			// In seconds: a huge value times time.Second would wrap.
-			def := int64(accessTokenTTL(tr.Tenant, tr.Application) / time.Second)
-			if int64(req.TimeToLiveInSeconds) > def {
-				return invalid("timeToLiveInSeconds", validation.KindInvalid, fmt.Sprintf("The [timeToLiveInSeconds] property may not be greater than the access token's lifetime of %d seconds.", def))
-			}
-			// A lifetime, not an instant: issueAccessToken reads the
-			// clock again for iat, and an exp counted from this now
-			// made exp - iat a second short when the two reads fell
-			// on either side of a second.
-			tr.ttl = time.Duration(req.TimeToLiveInSeconds) * time.Second
-		}
-		plain := req.RefreshToken
-		changed := touchDevice(rt, now, req.IPAddress)
-		policy := refreshPolicyOf(tr.Tenant, tr.Application)
-		if exp := policy.slide(rt, now); exp != rt.ExpirationInstant {
-			rt.ExpirationInstant, changed = exp, true
-		}
-		if policy.usage == RefreshTokenOneTimeUse {
-			next, nextHash, err := e.newRefreshSecret()
-			if err != nil {
-				return err
-			}
-			rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
-			plain, changed = next, true
-		}
-		if changed {
-			if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
-				return err
-			}
-		}
-		tr.AuthenticationType = AuthenticationTypeRefreshToken
-		tr.RefreshTokenID = rt.ID
-		tr.AuthTime = rt.StartInstant / 1000
-		token, exp, err := e.issueAccessToken(ctx, tx, cfg, tr)
-		if err != nil {
-			return err
-		}
-		out = RefreshResult{
-			Token:                         token,
-			TokenExpirationInstant:        exp,
-			RefreshToken:                  plain,
-			RefreshTokenID:                rt.ID,
-			RefreshTokenExpirationInstant: rt.ExpirationInstant,
-			RefreshTokenMaxAge:            rt.MaxAge(now),
-		}
-		info := refreshEventInfo(ctx, req)
-		return e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
-			Info: &info}) // events.go
+		var err error
+		out, refusal, err = e.refreshTx(ctx, tx, cfg, req, hash)
+		return err
 	})
 	if err != nil {
 		return RefreshResult{}, err
 	}
 	if refusal != nil {
-		if refusal.Reason == RefreshRefusedReused {
-			e.log.WarnContext(ctx, "one-time refresh token reused: token revoked", "refreshTokenId", refusal.TokenID)
-		} else {
-			e.log.InfoContext(ctx, "refresh token refused", "reason", refusal.Reason, "refreshTokenId", refusal.TokenID)
-		}
+		e.logRefusal(ctx, refusal)
 		return RefreshResult{}, refusal
 	}
 	return out, nil
+}
+
+// check refuses a request that names no token or a negative lifetime,
+// before anything is read.
+func (req RefreshRequest) check() error {
+	if req.RefreshToken == "" {
+		return invalid("refreshToken", "blank", "You must specify the [refreshToken] property or send the refresh_token cookie.")
+	}
+	if req.TimeToLiveInSeconds < 0 {
+		return invalid("timeToLiveInSeconds", validation.KindInvalid, "The [timeToLiveInSeconds] property must be greater than zero.")
+	}
+	return nil
+}
+
+// refreshTx is one run of a refresh's transaction: find the token, check
+// its login, check the lifetime asked for, advance the token, then sign and
+// record the event. A refusal comes with a nil error, so that what it
+// deleted commits.
+func (e *Engine) refreshTx(ctx context.Context, tx Store, cfg *configSnapshot, req RefreshRequest, hash []byte) (RefreshResult, *RefreshTokenError, error) {
+	rt, now, refusal, err := e.refreshedToken(ctx, tx, req, hash)
+	if rt == nil {
+		return RefreshResult{}, refusal, err
+	}
+	tr, refusal, err := e.refreshLogin(ctx, tx, cfg, rt, now)
+	if refusal != nil || err != nil {
+		return RefreshResult{}, refusal, err
+	}
+	if err := refreshLifetime(&tr, req.TimeToLiveInSeconds); err != nil {
+		return RefreshResult{}, nil, err
+	}
+	plain, err := e.advanceRefreshToken(ctx, tx, &tr, rt, now, req)
+	if err != nil {
+		return RefreshResult{}, nil, err
+	}
+	out, err := e.refreshedAccessToken(ctx, tx, cfg, tr, rt, now, plain)
+	if err != nil {
+		return RefreshResult{}, nil, err
+	}
+	info := refreshEventInfo(ctx, req)
+	err = e.emit(ctx, tx, Event{Type: EventJWTRefresh, TenantID: rt.TenantID, ApplicationID: rt.ApplicationID, UserID: rt.UserID,
+		Info: &info}) // events.go
+	return out, nil, err
+}
+
+// refreshedToken is the token whose value is presented, nil with a refusal
+// when it is unknown, outside the request's tenant or expired (an expired
+// token is deleted), and now, the instant the refresh is counted at.
+func (e *Engine) refreshedToken(ctx context.Context, tx Store, req RefreshRequest, hash []byte) (*RefreshToken, int64, *RefreshTokenError, error) {
+	rt, err := tx.GetRefreshTokenByHash(ctx, hash, false)
+	if errors.Is(err, ErrNotFound) {
+		// A reuse's revocation is an event of this request, and takes
+		// its address and eventInfo as jwt.refresh does.
+		refusal, err := e.refuseUnknown(WithEventInfo(ctx, refreshEventInfo(ctx, req)), tx, hash)
+		return nil, 0, refusal, err
+	}
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if !inScope(ctx, rt.TenantID) {
+		return nil, 0, &RefreshTokenError{Reason: RefreshRefusedUnknown}, nil
+	}
+	now := e.instant()
+	if now >= rt.ExpirationInstant {
+		_, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+		return nil, 0, &RefreshTokenError{Reason: RefreshRefusedExpired, TokenID: rt.ID}, err
+	}
+	return rt, now, nil, nil
+}
+
+// refreshLogin is what the new access token needs, or the refusal of a user
+// or application that may no longer log in. A token whose user or
+// application is gone is deleted: it can never be used again.
+func (e *Engine) refreshLogin(ctx context.Context, tx Store, cfg *configSnapshot, rt *RefreshToken, now int64) (TokenRequest, *RefreshTokenError, error) {
+	tr, reason, err := e.refreshLoginState(ctx, tx, cfg, rt, now)
+	if err != nil || reason == "" {
+		return tr, nil, err
+	}
+	refusal := &RefreshTokenError{Reason: reason, TokenID: rt.ID}
+	if reason == RefreshRefusedOrphaned {
+		_, err = tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+	}
+	return tr, refusal, err
+}
+
+// refreshLifetime sets the new access token's lifetime to the one asked
+// for (0: the configured one), checked before anything is written, so a
+// refused lifetime leaves the token as it was.
+func refreshLifetime(tr *TokenRequest, seconds int) error {
+	if seconds == 0 {
+		return nil
+	}
+	// In seconds: a huge value times time.Second would wrap.
+	def := int64(accessTokenTTL(tr.Tenant, tr.Application) / time.Second)
+	if int64(seconds) > def {
+		return invalid("timeToLiveInSeconds", validation.KindInvalid, fmt.Sprintf("The [timeToLiveInSeconds] property may not be greater than the access token's lifetime of %d seconds.", def))
+	}
+	// A lifetime, not an instant: issueAccessToken reads the clock again
+	// for iat, and an exp counted from this now made exp - iat a second
+	// short when the two reads fell on either side of a second.
+	tr.ttl = time.Duration(seconds) * time.Second
+	return nil
+}
+
+// advanceRefreshToken records the use on the token's device, slides its
+// expiry and, under OneTimeUse, rotates its value, storing it when any of
+// them changed it. It returns the value to present next time.
+func (e *Engine) advanceRefreshToken(ctx context.Context, tx Store, tr *TokenRequest, rt *RefreshToken, now int64, req RefreshRequest) (string, error) {
+	plain := req.RefreshToken
+	changed := touchDevice(rt, now, req.IPAddress)
+	policy := refreshPolicyOf(tr.Tenant, tr.Application)
+	if exp := policy.slide(rt, now); exp != rt.ExpirationInstant {
+		rt.ExpirationInstant, changed = exp, true
+	}
+	if policy.usage == RefreshTokenOneTimeUse {
+		next, nextHash, err := e.newRefreshSecret()
+		if err != nil {
+			return "", err
+		}
+		rt.PreviousTokenHash, rt.TokenHash = rt.TokenHash, nextHash
+		plain, changed = next, true
+	}
+	if changed {
+		if err := tx.UpdateRefreshToken(ctx, rt); err != nil {
+			return "", err
+		}
+	}
+	return plain, nil
+}
+
+// refreshedAccessToken signs the refresh's access token and answers it with
+// the refresh token to present next time (plain).
+func (e *Engine) refreshedAccessToken(ctx context.Context, tx Store, cfg *configSnapshot, tr TokenRequest, rt *RefreshToken, now int64, plain string) (RefreshResult, error) {
+	tr.AuthenticationType = AuthenticationTypeRefreshToken
+	tr.RefreshTokenID = rt.ID
+	tr.AuthTime = rt.StartInstant / 1000
+	token, exp, err := e.issueAccessToken(ctx, tx, cfg, tr)
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	return RefreshResult{
+		Token:                         token,
+		TokenExpirationInstant:        exp,
+		RefreshToken:                  plain,
+		RefreshTokenID:                rt.ID,
+		RefreshTokenExpirationInstant: rt.ExpirationInstant,
+		RefreshTokenMaxAge:            rt.MaxAge(now),
+	}, nil
+}
+
+// logRefusal logs a refused refresh: a reused one-time token as a warning,
+// as it may be a stolen one.
+func (e *Engine) logRefusal(ctx context.Context, refusal *RefreshTokenError) {
+	if refusal.Reason == RefreshRefusedReused {
+		e.log.WarnContext(ctx, "one-time refresh token reused: token revoked", "refreshTokenId", refusal.TokenID)
+		return
+	}
+	e.log.InfoContext(ctx, "refresh token refused", "reason", refusal.Reason, "refreshTokenId", refusal.TokenID)
 }
 
 // refreshEventInfo is event.info of the events a refresh request records:
