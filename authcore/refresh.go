@@ -482,87 +482,114 @@ func (e *Engine) RevokeRefreshTokens(ctx context.Context, req RevokeRequest) (in
 	req.TokenID, req.UserID, req.ApplicationID = strings.ToLower(req.TokenID), strings.ToLower(req.UserID), strings.ToLower(req.ApplicationID)
 	var n int
 	err := e.inTx(ctx, func(ctx context.Context, tx Store) error {
-		n = 0
-		switch {
-		case req.TokenID != "" || req.Token != "":
-			var rt *RefreshToken
-			var err error
-			if req.TokenID != "" {
-				rt, err = tx.GetRefreshToken(ctx, req.TokenID)
-			} else {
-				rt, err = tx.GetRefreshTokenByHash(ctx, hashRefreshToken(req.Token), false)
-			}
-			if err != nil {
-				return err
-			}
-			if !inScope(ctx, rt.TenantID) || (req.OwnerID != "" && rt.UserID != strings.ToLower(req.OwnerID)) {
-				return fmt.Errorf("authcore: refresh token: %w", ErrNotFound)
-			}
-			if n, err = tx.DeleteRefreshTokens(ctx, rt.ID, "", ""); err != nil {
-				return err
-			}
-			return e.emitRevoke(ctx, tx, []*RefreshToken{rt}, "", "") // refreshevents.go
-		default:
-			if req.UserID != "" {
-				// The user's tokens are locked before the user (on
-				// PostgreSQL every read in a transaction locks): a
-				// refresh or a token exchange holds its token and then
-				// reads its user, as a user's delete does. Holding the
-				// user first, the DELETE below waited for such a token
-				// while its refresh waited for the user, a deadlock.
-				// tokensToRevoke lists them again once the user is held,
-				// when no token of the user can be created any more.
-				if _, err := tx.ListRefreshTokens(ctx, req.UserID); err != nil {
-					return err
-				}
-				u, err := tx.GetUser(ctx, req.UserID)
-				if err != nil {
-					return err
-				}
-				if !inScope(ctx, u.TenantID) {
-					return fmt.Errorf("authcore: user: %w", ErrNotFound)
-				}
-			}
-			if req.ApplicationID != "" && req.UserID == "" {
-				// The application's tokens before the application, as
-				// its delete locks them: each holding one and waiting
-				// for the other deadlocked. (By user, the user's tokens
-				// are locked already.)
-				if l, ok := tx.(tokenLocker); ok {
-					if err := l.LockApplicationTokens(ctx, req.ApplicationID); err != nil {
-						return err
-					}
-				}
-			}
-			if req.ApplicationID != "" {
-				// Shared where the store can (PostgreSQL): a refresh that
-				// holds one of the tokens reads the application shared
-				// too, and would otherwise wait for this lock while the
-				// DELETE waits for its token. The application only has to
-				// exist and be in scope; a change to it still waits.
-				a, err := getApplicationShared(ctx, tx, req.ApplicationID) // login.go
-				if err != nil {
-					return err
-				}
-				if !inScope(ctx, a.TenantID) {
-					return fmt.Errorf("authcore: application: %w", ErrNotFound)
-				}
-			}
-			revoked, err := e.tokensToRevoke(ctx, tx, req.UserID, req.ApplicationID) // refreshevents.go
-			if err != nil {
-				return err
-			}
-			if n, err = tx.DeleteRefreshTokens(ctx, "", req.UserID, req.ApplicationID); err != nil {
-				return err
-			}
-			return e.emitRevoke(ctx, tx, revoked, req.UserID, req.ApplicationID)
+		var err error
+		if req.TokenID != "" || req.Token != "" {
+			n, err = e.revokeOne(ctx, tx, req)
+		} else {
+			n, err = e.revokeAll(ctx, tx, req.UserID, req.ApplicationID)
 		}
+		return err
 	})
 	if err != nil {
 		return 0, err
 	}
 	e.log.InfoContext(ctx, "refresh tokens revoked", "count", n, "refreshTokenId", req.TokenID, "userId", req.UserID, "applicationId", req.ApplicationID)
 	return n, nil
+}
+
+// revokeOne revokes the single token req names by id or by value, which
+// must be in the request's tenant and, for an access token's request, of
+// its user.
+func (e *Engine) revokeOne(ctx context.Context, tx Store, req RevokeRequest) (int, error) {
+	var rt *RefreshToken
+	var err error
+	if req.TokenID != "" {
+		rt, err = tx.GetRefreshToken(ctx, req.TokenID)
+	} else {
+		rt, err = tx.GetRefreshTokenByHash(ctx, hashRefreshToken(req.Token), false)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !inScope(ctx, rt.TenantID) || (req.OwnerID != "" && rt.UserID != strings.ToLower(req.OwnerID)) {
+		return 0, fmt.Errorf("authcore: refresh token: %w", ErrNotFound)
+	}
+	n, err := tx.DeleteRefreshTokens(ctx, rt.ID, "", "")
+	if err != nil {
+		return n, err
+	}
+	return n, e.emitRevoke(ctx, tx, []*RefreshToken{rt}, "", "") // refreshevents.go
+}
+
+// revokeAll revokes every token of userID, of applicationID, or of userID
+// in applicationID, once the user and the application are held.
+func (e *Engine) revokeAll(ctx context.Context, tx Store, userID, applicationID string) (int, error) {
+	if userID != "" {
+		if err := holdRevokedUser(ctx, tx, userID); err != nil {
+			return 0, err
+		}
+	}
+	if applicationID != "" {
+		if err := holdRevokedApplication(ctx, tx, applicationID, userID == ""); err != nil {
+			return 0, err
+		}
+	}
+	revoked, err := e.tokensToRevoke(ctx, tx, userID, applicationID) // refreshevents.go
+	if err != nil {
+		return 0, err
+	}
+	n, err := tx.DeleteRefreshTokens(ctx, "", userID, applicationID)
+	if err != nil {
+		return n, err
+	}
+	return n, e.emitRevoke(ctx, tx, revoked, userID, applicationID)
+}
+
+// holdRevokedUser locks the user's tokens and then the user, who must be
+// in the request's tenant. The tokens come first (on PostgreSQL every read
+// in a transaction locks): a refresh or a token exchange holds its token
+// and then reads its user, as a user's delete does. Holding the user
+// first, the DELETE waited for such a token while its refresh waited for
+// the user, a deadlock. tokensToRevoke lists them again once the user is
+// held, when no token of the user can be created any more.
+func holdRevokedUser(ctx context.Context, tx Store, userID string) error {
+	if _, err := tx.ListRefreshTokens(ctx, userID); err != nil {
+		return err
+	}
+	u, err := tx.GetUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if !inScope(ctx, u.TenantID) {
+		return fmt.Errorf("authcore: user: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// holdRevokedApplication reads the application, which must be in the
+// request's tenant, after locking its tokens unless they are the user's,
+// locked already (lockTokens false).
+func holdRevokedApplication(ctx context.Context, tx Store, applicationID string, lockTokens bool) error {
+	// The application's tokens before the application, as its delete
+	// locks them: each holding one and waiting for the other deadlocked.
+	if l, ok := tx.(tokenLocker); ok && lockTokens {
+		if err := l.LockApplicationTokens(ctx, applicationID); err != nil {
+			return err
+		}
+	}
+	// Shared where the store can (PostgreSQL): a refresh that holds one of
+	// the tokens reads the application shared too, and would otherwise
+	// wait for this lock while the DELETE waits for its token. The
+	// application only has to exist and be in scope; a change to it still
+	// waits.
+	a, err := getApplicationShared(ctx, tx, applicationID) // login.go
+	if err != nil {
+		return err
+	}
+	if !inScope(ctx, a.TenantID) {
+		return fmt.Errorf("authcore: application: %w", ErrNotFound)
+	}
+	return nil
 }
 
 // validate accepts the combinations FusionAuth's Revoke Refresh Tokens API
