@@ -260,75 +260,19 @@ func (e *Engine) DeleteTenant(ctx context.Context, id string) error {
 	return nil
 }
 
-// deleteTenant is one attempt of DeleteTenant.
+// deleteTenant is one attempt of DeleteTenant: lock what the tenant holds in
+// the order other writers lock it, check it is not the last tenant, then
+// delete its API keys, forget it in the identity providers and delete it.
 func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 	return e.store.InTx(ctx, func(ctx context.Context, tx Store) error {
-		// Lock order (PostgreSQL locks every row a transaction reads): the
-		// identity providers first, as an application's delete and a
-		// provider PUT or PATCH (provider, then the applications and
-		// tenants it names) do. Locked after the tenant and its
-		// applications, the delete deadlocked with such a PATCH.
-		if _, err := tx.ListIdentityProviders(ctx); err != nil {
+		if err := lockTenantContents(ctx, tx, id); err != nil {
 			return err
 		}
-		// The tenant's links before its refresh tokens, the order of a
-		// user's delete (links, tokens, then the user): reached through
-		// the users' cascade after the tokens, the links were held by a
-		// user's delete waiting for a token this delete held.
-		if l, ok := tx.(tenantLinksLocker); ok {
-			if err := l.LockTenantLinks(ctx, id); err != nil {
-				return err
-			}
-		}
-		// The tenant's refresh tokens before the tenant and its
-		// applications, the order of a refresh (its token, then its
-		// tenant and application): locked after them, the store's delete
-		// of the tokens waited for a token whose refresh waited for the
-		// tenant, a deadlock.
-		if l, ok := tx.(tokenLocker); ok {
-			if err := l.LockTenantTokens(ctx, id); err != nil {
-				return err
-			}
-		}
-		// The moderation items of its users before the users, the order
-		// of a moderator's decision and of a resubmission (the item, then
-		// its user); the store's delete takes them.
-		if l, ok := tx.(tenantModerationLocker); ok {
-			if err := l.LockTenantModerationItems(ctx, id); err != nil {
-				return err
-			}
-		}
-		// The tenant's users before the tenant and its applications, the
-		// order of a registration's create or update and of a user's
-		// update (the user, then its application or tenant): reached only
-		// through the tenant's cascade, after the applications, the users
-		// were held by such a transaction waiting for an application or
-		// the tenant this delete held.
-		if l, ok := tx.(tenantUsersLocker); ok {
-			if err := l.LockTenantUsers(ctx, id); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.GetTenant(ctx, id); err != nil {
+		if err := checkNotLastTenant(ctx, tx, id); err != nil {
 			return err
 		}
-		tenants, err := tx.ListTenants(ctx)
-		if err != nil {
+		if err := deleteTenantAPIKeys(ctx, tx, id); err != nil {
 			return err
-		}
-		if len(tenants) <= 1 {
-			return invalid("tenantId", validation.KindInvalid, "The last tenant cannot be deleted.")
-		}
-		keys, err := tx.ListAPIKeys(ctx)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if k.TenantID == id {
-				if err := tx.DeleteAPIKey(ctx, k.ID); err != nil {
-					return err
-				}
-			}
 		}
 		apps, err := tx.ListApplications(ctx, id)
 		if err != nil {
@@ -344,6 +288,96 @@ func (e *Engine) deleteTenant(ctx context.Context, id string) error {
 		}
 		return tx.DeleteTenant(ctx, id)
 	})
+}
+
+// lockTenantContents takes the locks of a tenant's delete before it reads
+// the tenant (PostgreSQL locks every row a transaction reads), each in the
+// order of the writers it could otherwise deadlock with.
+func lockTenantContents(ctx context.Context, tx Store, id string) error {
+	// The identity providers first, as an application's delete and a
+	// provider PUT or PATCH (provider, then the applications and tenants
+	// it names) do. Locked after the tenant and its applications, the
+	// delete deadlocked with such a PATCH.
+	if _, err := tx.ListIdentityProviders(ctx); err != nil {
+		return err
+	}
+	// The tenant's links before its refresh tokens, the order of a user's
+	// delete (links, tokens, then the user): reached through the users'
+	// cascade after the tokens, the links were held by a user's delete
+	// waiting for a token this delete held.
+	if l, ok := tx.(tenantLinksLocker); ok {
+		if err := l.LockTenantLinks(ctx, id); err != nil {
+			return err
+		}
+	}
+	// The tenant's refresh tokens before the tenant and its applications,
+	// the order of a refresh (its token, then its tenant and application):
+	// locked after them, the store's delete of the tokens waited for a
+	// token whose refresh waited for the tenant, a deadlock.
+	if l, ok := tx.(tokenLocker); ok {
+		if err := l.LockTenantTokens(ctx, id); err != nil {
+			return err
+		}
+	}
+	return lockTenantUsers(ctx, tx, id)
+}
+
+// lockTenantUsers locks the moderation items of a tenant's users and then
+// the users, before the tenant and its applications.
+func lockTenantUsers(ctx context.Context, tx Store, id string) error {
+	// The moderation items before the users, the order of a moderator's
+	// decision and of a resubmission (the item, then its user); the
+	// store's delete takes them.
+	if l, ok := tx.(tenantModerationLocker); ok {
+		if err := l.LockTenantModerationItems(ctx, id); err != nil {
+			return err
+		}
+	}
+	// The users before the tenant and its applications, the order of a
+	// registration's create or update and of a user's update (the user,
+	// then its application or tenant): reached only through the tenant's
+	// cascade, after the applications, the users were held by such a
+	// transaction waiting for an application or the tenant this delete
+	// held.
+	if l, ok := tx.(tenantUsersLocker); ok {
+		return l.LockTenantUsers(ctx, id)
+	}
+	return nil
+}
+
+// checkNotLastTenant reads the tenant (ErrNotFound when there is none) and
+// refuses to delete the last one: an engine always has a tenant to put
+// users in.
+func checkNotLastTenant(ctx context.Context, tx Store, id string) error {
+	if _, err := tx.GetTenant(ctx, id); err != nil {
+		return err
+	}
+	tenants, err := tx.ListTenants(ctx)
+	if err != nil {
+		return err
+	}
+	if len(tenants) <= 1 {
+		return invalid("tenantId", validation.KindInvalid, "The last tenant cannot be deleted.")
+	}
+	return nil
+}
+
+// deleteTenantAPIKeys deletes the API keys locked to the tenant: a key
+// locked to a tenant that is gone could act in no tenant.
+func deleteTenantAPIKeys(ctx context.Context, tx Store, id string) error {
+	keys, err := tx.ListAPIKeys(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if k.TenantID != id {
+			continue
+		}
+		if err := tx.DeleteAPIKey(ctx, k.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func normalizeTenant(t *Tenant) {
