@@ -31,10 +31,10 @@
 //
 // # Lifecycle
 //
-// An Engine holds no connection, and the only goroutine it starts on its own
-// is a refresh of its cached integrations, bounded by a timeout; so it has no
-// Close: close its store (sqlstore.Store.Close; memstore's Close does
-// nothing) when done. The two loops an embedder may run, RunRelay (events)
+// An Engine holds no connection and starts no goroutine on its own (an
+// operation brings its cached integrations up to date itself, before its
+// transaction), so it has no Close: close its store
+// (sqlstore.Store.Close; memstore's Close does nothing) when done. The two loops an embedder may run, RunRelay (events)
 // and RunModerationRetry (CleanSpeak), run in goroutines of the caller's and
 // return when their context ends. Shut down in that order: end their
 // context, wait for them to return, then close the store; a store closed
