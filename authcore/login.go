@@ -175,7 +175,11 @@ const loginAttempts = 5
 //   - a *ValidationError for the request ([blank] or [couldNotConvert]
 //     applicationId, identityProviderId, data.oauth_token,
 //     data.oauth_token_secret; [invalid]applicationId for an application
-//     that is unknown, inactive or outside the scope), for a provider that
+//     that is unknown, inactive or outside the scope; without a verifier,
+//     [invalid] or [tooLong] data.oauth_token and data.oauth_token_secret
+//     for an access token that cannot be Twitter's: not storable text,
+//     white space around it, over twitter.MaxCredentialLength bytes), for a
+//     provider that
 //     is unknown, disabled or not enabled for the application (general
 //     [InvalidIdentityProviderId]), for the linking rules
 //     ([ExternalAuthenticationException]MissingEmail, …MissingUsername,
@@ -338,7 +342,31 @@ func validateLogin(req IdentityProviderLoginRequest) error {
 	if strings.TrimSpace(req.Data["oauth_token_secret"]) == "" {
 		errs.Blank("data.oauth_token_secret")
 	}
+	if req.Data["oauth_verifier"] == "" {
+		// Without a verifier the pair is the access token the link will
+		// keep: held to the rule Twitter's exchange answer is held to
+		// (twitter.Client's plausibleCredential), so that one Twitter
+		// would refuse anyway is refused without asking it.
+		for _, k := range [...]string{"oauth_token", "oauth_token_secret"} {
+			checkAccessCredential(&errs, "data."+k, req.Data[k])
+		}
+	}
 	return errs.Err()
+}
+
+// checkAccessCredential records why v, a non-blank access token or secret
+// a login request brings, is no Twitter credential: not storable text,
+// white space around it, or over twitter.MaxCredentialLength bytes.
+func checkAccessCredential(errs *ValidationError, path, v string) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		// Blank, recorded as such.
+	case errs.NotStorable(path, v):
+	case strings.TrimSpace(v) != v:
+		errs.Field(path, validation.KindInvalid, "The ["+path+"] property may not begin or end with white space.")
+	case len(v) > twitter.MaxCredentialLength:
+		errs.Field(path, validation.KindTooLong, fmt.Sprintf("The [%s] property may hold at most %d bytes.", path, twitter.MaxCredentialLength))
+	}
 }
 
 // login is one login's state between Twitter's answer and the store.

@@ -301,21 +301,22 @@ func parseTokenAnswer(body []byte) (Token, string, error) {
 	return tok, values.Get("user_id"), nil
 }
 
-// maxCredentialLength bounds, in bytes, the access token and its secret of
-// an exchange's answer. Twitter's are about 50 and 45 characters (the user
-// id, a hyphen and 40 more; 45 letters and digits): 512 leaves ten times
-// that for a change of format, and keeps an answer of a megabyte from
-// becoming one link's token, returned by every Link API read.
-const maxCredentialLength = 512
+// MaxCredentialLength bounds, in bytes, the access token and its secret of
+// an exchange's answer, and those a login request brings itself. Twitter's
+// are about 50 and 45 characters (the user id, a hyphen and 40 more; 45
+// letters and digits): 512 leaves ten times that for a change of format,
+// and keeps an answer of a megabyte from becoming one link's token,
+// returned by every Link API read.
+const MaxCredentialLength = 512
 
 // plausibleCredential reports whether s can be a Twitter access token or
 // secret as the stores keep it: UTF-8 without U+0000 (PostgreSQL's text
 // refuses U+0000, the SQL stores turn bad bytes into U+FFFD, and either
 // way the stored token would no longer sign), no white space around it
 // (Twitter's are letters, digits and hyphens; one a proxy padded is not
-// the token Twitter issued), and at most maxCredentialLength bytes.
+// the token Twitter issued), and at most MaxCredentialLength bytes.
 func plausibleCredential(s string) bool {
-	return len(s) <= maxCredentialLength && validation.IsStorable(s) && strings.TrimSpace(s) == s
+	return len(s) <= MaxCredentialLength && validation.IsStorable(s) && strings.TrimSpace(s) == s
 }
 
 // VerifyCredentials loads the user behind an access token (GET
