@@ -206,3 +206,10 @@ func (r *switchReader) Read(b []byte) (int, error) {
 	}
 	return rand.Read(b)
 }
+
+func (s planStore) UpdateIdentityProvider(ctx context.Context, r *authcore.IdentityProviderRecord) error {
+	if err := s.p.fail("UpdateIdentityProvider"); err != nil {
+		return err
+	}
+	return s.Store.UpdateIdentityProvider(ctx, r)
+}
