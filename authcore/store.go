@@ -13,11 +13,15 @@ import (
 //   - Create* returns a *DuplicateError (matching ErrDuplicate) when a
 //     uniqueness rule would break, and stores nothing;
 //   - Update*/Delete* return ErrNotFound for a missing object;
-//   - Create*, and an Update* that changes text the object is keyed by,
-//     return a *NotStorableError (matching ErrNotStorable) when that text
-//     (an id, a tenant's, key's or API key's name, a user's email or
-//     username, a kid, a link's provider user id) holds U+0000 or bytes
-//     that are not UTF-8, before any other check, and store nothing;
+//   - Create* returns a *NotStorableError (matching ErrNotStorable) when
+//     text the object is keyed by (an id, a tenant's, key's or API key's
+//     name, a user's email or username, a kid, a link's provider user id)
+//     holds U+0000 or bytes that are not UTF-8, and so does an Update*
+//     whose keyed text it may set (a tenant's, key's or API key's name, a
+//     user's email or username, a registration's id) holds such text,
+//     whether or not the update changes it: the store checks the object
+//     given, not what it holds. Both before any other check, ErrNotFound
+//     included, and store nothing;
 //   - returned values are copies: changing them changes nothing stored;
 //   - a store may answer ErrConflict when a concurrent transaction won; the
 //     caller may retry.
