@@ -246,62 +246,111 @@ func (c *producerConfig) readRetries(v string) {
 }
 
 // security reads security.protocol and the SASL and TLS keys it needs.
+// TLS is read before SASL, so a configuration wrong in both is refused for
+// its TLS keys.
 func security(protocol string, p map[string]string) ([]kgo.Opt, error) {
-	var opts []kgo.Opt
-	useTLS, useSASL := false, false
-	switch protocol {
-	case "PLAINTEXT":
-	case "SSL":
-		useTLS = true
-	case "SASL_PLAINTEXT":
-		useSASL = true
-	case "SASL_SSL":
-		useTLS, useSASL = true, true
-	default:
-		return nil, errors.New("kafka: security.protocol is not PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+	useTLS, useSASL, err := protocolLayers(protocol)
+	if err != nil {
+		return nil, err
 	}
+	var opts []kgo.Opt
 	if useTLS {
-		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-		if alg := strings.TrimSpace(p["ssl.endpoint.identification.algorithm"]); alg != "" && !strings.EqualFold(alg, "https") {
-			return nil, errors.New("kafka: ssl.endpoint.identification.algorithm: only https (host name verification) is supported")
-		}
-		if pem := strings.TrimSpace(p["ssl.truststore.certificates"]); pem != "" {
-			if t := strings.TrimSpace(p["ssl.truststore.type"]); t != "" && !strings.EqualFold(t, "PEM") {
-				return nil, errors.New("kafka: ssl.truststore.type: only PEM is supported")
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM([]byte(pem)) {
-				return nil, errors.New("kafka: ssl.truststore.certificates holds no PEM certificate")
-			}
-			cfg.RootCAs = pool
+		cfg, err := tlsConfig(p)
+		if err != nil {
+			return nil, err
 		}
 		opts = append(opts, kgo.DialTLSConfig(cfg))
 	}
 	if useSASL {
-		user, pass := "", ""
-		for _, m := range jaasField.FindAllStringSubmatch(p["sasl.jaas.config"], -1) {
-			val := strings.ReplaceAll(strings.ReplaceAll(m[2], `\"`, `"`), `\\`, `\`)
-			if m[1] == "username" {
-				user = val
-			} else {
-				pass = val
-			}
-		}
-		if user == "" {
-			return nil, errors.New("kafka: SASL needs sasl.jaas.config with a username and a password")
-		}
-		var mech sasl.Mechanism
-		switch strings.ToUpper(strings.TrimSpace(p["sasl.mechanism"])) {
-		case "", "PLAIN":
-			mech = plain.Auth{User: user, Pass: pass}.AsMechanism()
-		case "SCRAM-SHA-256":
-			mech = scram.Auth{User: user, Pass: pass}.AsSha256Mechanism()
-		case "SCRAM-SHA-512":
-			mech = scram.Auth{User: user, Pass: pass}.AsSha512Mechanism()
-		default:
-			return nil, errors.New("kafka: sasl.mechanism is not PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+		mech, err := saslMechanism(p)
+		if err != nil {
+			return nil, err
 		}
 		opts = append(opts, kgo.SASL(mech))
 	}
 	return opts, nil
+}
+
+// protocolLayers says which of TLS and SASL a security.protocol asks for.
+// An unknown protocol is an error rather than plaintext, so that a typo
+// never sends credentials or events in the clear.
+func protocolLayers(protocol string) (useTLS, useSASL bool, err error) {
+	switch protocol {
+	case "PLAINTEXT":
+		return false, false, nil
+	case "SSL":
+		return true, false, nil
+	case "SASL_PLAINTEXT":
+		return false, true, nil
+	case "SASL_SSL":
+		return true, true, nil
+	}
+	return false, false, errors.New("kafka: security.protocol is not PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+}
+
+// tlsConfig always verifies the broker's host name: turning that off would
+// let anyone on the path pose as the broker, so no algorithm but https is
+// accepted.
+func tlsConfig(p map[string]string) (*tls.Config, error) {
+	if alg := strings.TrimSpace(p["ssl.endpoint.identification.algorithm"]); alg != "" && !strings.EqualFold(alg, "https") {
+		return nil, errors.New("kafka: ssl.endpoint.identification.algorithm: only https (host name verification) is supported")
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	pem := strings.TrimSpace(p["ssl.truststore.certificates"])
+	if pem == "" {
+		return cfg, nil
+	}
+	pool, err := truststore(p["ssl.truststore.type"], pem)
+	if err != nil {
+		return nil, err
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
+}
+
+// truststore reads the CA certificates that replace the system's roots.
+// Its type only matters when certificates are given, since without them
+// the system's roots are used whatever the type says.
+func truststore(typ, pem string) (*x509.CertPool, error) {
+	if t := strings.TrimSpace(typ); t != "" && !strings.EqualFold(t, "PEM") {
+		return nil, errors.New("kafka: ssl.truststore.type: only PEM is supported")
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(pem)) {
+		return nil, errors.New("kafka: ssl.truststore.certificates holds no PEM certificate")
+	}
+	return pool, nil
+}
+
+// saslMechanism builds sasl.mechanism (PLAIN when unset, as Kafka's
+// default) with the credentials of sasl.jaas.config. The credentials are
+// checked first, so a missing username is named whatever the mechanism.
+func saslMechanism(p map[string]string) (sasl.Mechanism, error) {
+	user, pass := jaasCredentials(p["sasl.jaas.config"])
+	if user == "" {
+		return nil, errors.New("kafka: SASL needs sasl.jaas.config with a username and a password")
+	}
+	switch strings.ToUpper(strings.TrimSpace(p["sasl.mechanism"])) {
+	case "", "PLAIN":
+		return plain.Auth{User: user, Pass: pass}.AsMechanism(), nil
+	case "SCRAM-SHA-256":
+		return scram.Auth{User: user, Pass: pass}.AsSha256Mechanism(), nil
+	case "SCRAM-SHA-512":
+		return scram.Auth{User: user, Pass: pass}.AsSha512Mechanism(), nil
+	}
+	return nil, errors.New("kafka: sasl.mechanism is not PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+}
+
+// jaasCredentials reads the username and password of a JAAS entry, undoing
+// its escapes. A field given twice keeps its last value.
+func jaasCredentials(jaas string) (user, pass string) {
+	for _, m := range jaasField.FindAllStringSubmatch(jaas, -1) {
+		val := strings.ReplaceAll(strings.ReplaceAll(m[2], `\"`, `"`), `\\`, `\`)
+		if m[1] == "username" {
+			user = val
+		} else {
+			pass = val
+		}
+	}
+	return user, pass
 }
