@@ -78,14 +78,7 @@ func (e *Engine) RegisterUser(ctx context.Context, userID string, req Registrati
 
 func (e *Engine) register(ctx context.Context, userID string, req RegistrationRequest, withTokens bool) (*RegistrationResponse, error) {
 	ctx = WithRequestEventInfo(ctx, req.EventInfo)
-	var (
-		user     *User
-		reg      *UserRegistration
-		resp     RegistrationResponse
-		tokenReq *TokenRequest
-		cfg      *configSnapshot
-		tenant   *Tenant
-	)
+	var cfg *configSnapshot
 	if withTokens {
 		cfg = e.configSnapshot(ctx) // configcache.go
 	}
@@ -98,57 +91,12 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 		}
 		userID = id
 	}
-	// The application and its tenant are read before the transaction,
-	// without a lock, as a login reads them: the application's tenant is
-	// the combined create's when the request names none (combinedCreate),
-	// and the tokens' (registrationTokens). Read in the transaction, after
-	// the user or the application, they were locked in the other order
-	// than a tenant's delete locks them (the tenant, then its
-	// applications), a deadlock on PostgreSQL.
-	hint := ""
-	if req.User != nil || withTokens {
-		app, err := e.registrationApp(ctx, cfg, req.Registration.ApplicationID)
-		if err != nil {
-			return nil, err
-		}
-		if app != nil {
-			hint = app.TenantID
-		}
-		if withTokens && app != nil {
-			if tenant, err = e.sharedTenant(ctx, cfg, app.TenantID); errors.Is(err, ErrNotFound) {
-				tenant = nil
-			} else if err != nil {
-				return nil, err
-			}
-		}
+	hint, tenant, err := e.registrationTenant(ctx, cfg, req, withTokens)
+	if err != nil {
+		return nil, err
 	}
-	m := e.newModeration(ctx, cfg) // moderation.go
-	err := e.withModeration(ctx, m, func() error {
-		return e.inTxSynced(ctx, func(ctx context.Context, tx Store) error {
-			// A run lost to a conflict, or ended to ask CleanSpeak, left
-			// nothing: neither may its refresh token's answer.
-			resp, tokenReq = RegistrationResponse{}, nil
-			var err error
-			if req.User != nil {
-				user, reg, err = e.combinedCreate(ctx, tx, m, userID, hint, req)
-			} else {
-				user, reg, err = e.registerExisting(ctx, tx, m, userID, req)
-			}
-			if err != nil {
-				return err
-			}
-			if err := e.emit(ctx, tx, Event{Type: EventUserRegistrationCreate, TenantID: user.TenantID, ApplicationID: reg.ApplicationID,
-				User: eventUser(user), Registration: reg}); err != nil {
-				return err
-			}
-			if withTokens {
-				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, tenant, user, reg, req.EventInfo, &resp); err != nil {
-					return err
-				}
-			}
-			return fillRegistrations(ctx, tx, user)
-		})
-	})
+	var resp RegistrationResponse
+	user, reg, tokenReq, err := e.registerTx(ctx, cfg, tenant, userID, hint, req, withTokens, &resp)
 	if err != nil {
 		return nil, err
 	}
@@ -157,15 +105,90 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 	if tokenReq == nil {
 		return &resp, nil
 	}
-	// Committed: a lost race creating the tenant's first signing key runs
-	// the signing again, not the registration (which would now be a
-	// duplicate).
-	err = retryConflicts(ctx, func() error {
+	if err := e.signRegistration(ctx, cfg, tokenReq, req.User != nil, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// registrationTenant reads the application and its tenant before the
+// transaction, without a lock, as a login reads them: the application's
+// tenant (hint) is the combined create's when the request names none
+// (combinedCreate), and the tenant is the tokens' (registrationTokens).
+// Read in the transaction, after the user or the application, they were
+// locked in the other order than a tenant's delete locks them (the tenant,
+// then its applications), a deadlock on PostgreSQL. A tenant gone by now
+// is nil: registrationTokens reads the user's in the transaction.
+func (e *Engine) registrationTenant(ctx context.Context, cfg *configSnapshot, req RegistrationRequest, withTokens bool) (hint string, tenant *Tenant, err error) {
+	if req.User == nil && !withTokens {
+		return "", nil, nil
+	}
+	app, err := e.registrationApp(ctx, cfg, req.Registration.ApplicationID)
+	if err != nil || app == nil {
+		return "", nil, err
+	}
+	if !withTokens {
+		return app.TenantID, nil, nil
+	}
+	tenant, err = e.sharedTenant(ctx, cfg, app.TenantID)
+	if errors.Is(err, ErrNotFound) {
+		return app.TenantID, nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return app.TenantID, tenant, nil
+}
+
+// registerTx runs the registration's transaction, under moderation: it
+// stores the user (a combined create) and the registration, records the
+// event and, withTokens, stores the refresh token and sets it in resp. It
+// returns the access token to sign after the commit, nil for none.
+func (e *Engine) registerTx(ctx context.Context, cfg *configSnapshot, tenant *Tenant, userID, hint string, req RegistrationRequest, withTokens bool, resp *RegistrationResponse) (user *User, reg *UserRegistration, tokenReq *TokenRequest, err error) {
+	m := e.newModeration(ctx, cfg) // moderation.go
+	err = e.withModeration(ctx, m, func() error {
+		return e.inTxSynced(ctx, func(ctx context.Context, tx Store) error {
+			// A run lost to a conflict, or ended to ask CleanSpeak, left
+			// nothing: neither may its refresh token's answer.
+			*resp, tokenReq = RegistrationResponse{}, nil
+			var err error
+			if user, reg, err = e.registrationRecords(ctx, tx, m, userID, hint, req); err != nil {
+				return err
+			}
+			if err := e.emit(ctx, tx, Event{Type: EventUserRegistrationCreate, TenantID: user.TenantID, ApplicationID: reg.ApplicationID,
+				User: eventUser(user), Registration: reg}); err != nil {
+				return err
+			}
+			if withTokens {
+				if tokenReq, err = e.registrationTokens(ctx, tx, cfg, tenant, user, reg, req.EventInfo, resp); err != nil {
+					return err
+				}
+			}
+			return fillRegistrations(ctx, tx, user)
+		})
+	})
+	return user, reg, tokenReq, err
+}
+
+// registrationRecords stores the user and the registration of a combined
+// create, or the registration of an existing user.
+func (e *Engine) registrationRecords(ctx context.Context, tx Store, m *moderation, userID, hint string, req RegistrationRequest) (*User, *UserRegistration, error) {
+	if req.User != nil {
+		return e.combinedCreate(ctx, tx, m, userID, hint, req)
+	}
+	return e.registerExisting(ctx, tx, m, userID, req)
+}
+
+// signRegistration signs the committed registration's access token into
+// resp. A lost race creating the tenant's first signing key runs the
+// signing again, not the registration (which would now be a duplicate).
+func (e *Engine) signRegistration(ctx context.Context, cfg *configSnapshot, tokenReq *TokenRequest, combined bool, resp *RegistrationResponse) error {
+	err := retryConflicts(ctx, func() error {
 		var err error
 		resp.Token, resp.TokenExpirationInstant, err = e.issueAccessToken(ctx, e.store, cfg, *tokenReq)
 		return err
 	})
-	if errors.Is(err, ErrNotFound) && req.User != nil {
+	if errors.Is(err, ErrNotFound) && combined {
 		// The tenant's first token makes its signing key, in a transaction
 		// that reads the tenant again: the tenant was deleted since the
 		// commit, and the user and registration with it. A combined create
@@ -173,12 +196,9 @@ func (e *Engine) register(ctx context.Context, userID string, req RegistrationRe
 		// be its answer: it is that of an application gone before the
 		// commit. An existing user's registration keeps the not-found,
 		// its answer had the delete come first.
-		return nil, invalid("registration.applicationId", validation.KindInvalid, unknownRegistrationApp(reg.ApplicationID))
+		return invalid("registration.applicationId", validation.KindInvalid, unknownRegistrationApp(resp.Registration.ApplicationID))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return err
 }
 
 // registrationApp reads, before the registration's transaction and without
