@@ -345,7 +345,7 @@ func validateLogin(req IdentityProviderLoginRequest) error {
 	if req.Data["oauth_verifier"] == "" {
 		// Without a verifier the pair is the access token the link will
 		// keep: held to the rule Twitter's exchange answer is held to
-		// (twitter.Client's plausibleCredential), so that one Twitter
+		// (twitter.CheckCredential), so that one Twitter
 		// would refuse anyway is refused without asking it.
 		// The paths are constants: joined here, they cost a repeat login
 		// two allocations.
@@ -359,13 +359,15 @@ func validateLogin(req IdentityProviderLoginRequest) error {
 // a login request brings, is no Twitter credential: not storable text,
 // white space around it, or over twitter.MaxCredentialLength bytes.
 func checkAccessCredential(errs *ValidationError, path, v string) {
-	switch {
-	case strings.TrimSpace(v) == "":
-		// Blank, recorded as such.
-	case errs.NotStorable(path, v):
-	case strings.TrimSpace(v) != v:
+	if strings.TrimSpace(v) == "" {
+		return // blank, recorded as such
+	}
+	switch twitter.CheckCredential(v) {
+	case twitter.CredentialNotStorable:
+		errs.NotStorable(path, v)
+	case twitter.CredentialPadded:
 		errs.Field(path, validation.KindInvalid, "The ["+path+"] property may not begin or end with white space.")
-	case len(v) > twitter.MaxCredentialLength:
+	case twitter.CredentialTooLong:
 		errs.Field(path, validation.KindTooLong, fmt.Sprintf("The [%s] property may hold at most %d bytes.", path, twitter.MaxCredentialLength))
 	}
 }

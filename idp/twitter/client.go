@@ -292,7 +292,7 @@ func parseTokenAnswer(body []byte) (Token, string, error) {
 	if tok.Token == "" || tok.Secret == "" {
 		return Token{}, "", unavailable(opAccessToken, http.StatusOK, errors.New("answer is not a token response"))
 	}
-	if !plausibleCredential(tok.Token) || !plausibleCredential(string(tok.Secret)) {
+	if CheckCredential(tok.Token) != CredentialOK || CheckCredential(string(tok.Secret)) != CredentialOK {
 		// The pair is stored on the link as it came and returned by the
 		// Link API. It is a credential, so it cannot be cleaned as a
 		// display name is: a changed token no longer signs for the user.
@@ -309,14 +309,37 @@ func parseTokenAnswer(body []byte) (Token, string, error) {
 // returned by every Link API read.
 const MaxCredentialLength = 512
 
-// plausibleCredential reports whether s can be a Twitter access token or
-// secret as the stores keep it: UTF-8 without U+0000 (PostgreSQL's text
-// refuses U+0000, the SQL stores turn bad bytes into U+FFFD, and either
-// way the stored token would no longer sign), no white space around it
-// (Twitter's are letters, digits and hyphens; one a proxy padded is not
-// the token Twitter issued), and at most MaxCredentialLength bytes.
-func plausibleCredential(s string) bool {
-	return len(s) <= MaxCredentialLength && validation.IsStorable(s) && strings.TrimSpace(s) == s
+// CredentialProblem is why a text cannot be a Twitter access token or
+// secret, or CredentialOK.
+type CredentialProblem uint8
+
+const (
+	CredentialOK CredentialProblem = iota
+	// CredentialNotStorable: U+0000 or bytes that are not UTF-8.
+	// PostgreSQL's text refuses U+0000, the SQL stores turn bad bytes
+	// into U+FFFD, and either way the stored token would no longer sign.
+	CredentialNotStorable
+	// CredentialPadded: white space around it. Twitter's are letters,
+	// digits and hyphens; one a proxy padded is not the token it issued.
+	CredentialPadded
+	// CredentialTooLong: over MaxCredentialLength bytes.
+	CredentialTooLong
+)
+
+// CheckCredential tells whether s can be a Twitter access token or secret
+// as the stores keep it. The client holds an exchange's answer to it, and
+// the engine a token a login request brings, so both refuse the same
+// texts; the problems are checked in the order of the constants.
+func CheckCredential(s string) CredentialProblem {
+	switch {
+	case !validation.IsStorable(s):
+		return CredentialNotStorable
+	case strings.TrimSpace(s) != s:
+		return CredentialPadded
+	case len(s) > MaxCredentialLength:
+		return CredentialTooLong
+	}
+	return CredentialOK
 }
 
 // VerifyCredentials loads the user behind an access token (GET
