@@ -22,9 +22,8 @@ const (
 // operation whose copy is current.
 type readGate struct {
 	mu       sync.Mutex
-	failing  bool // from a failed read to the next one that succeeds
 	since    time.Time
-	failures int
+	failures int // failed reads since the last that succeeded: 0 while reads succeed
 	pause    time.Duration
 	retryAt  time.Time
 	probing  bool // the one retry allowed at a time while failing runs
@@ -55,7 +54,7 @@ type gateNews struct {
 func (g *readGate) enter(now time.Time) (ok, probe bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.failing {
+	if g.failures == 0 {
 		return true, false
 	}
 	if g.probing || now.Before(g.retryAt) {
@@ -75,14 +74,14 @@ func (g *readGate) leave(now time.Time, probe bool, end readEnd) gateNews {
 	switch {
 	case end == readAbandoned:
 		return gateNews{}
-	case end == readSucceeded && !g.failing:
+	case end == readSucceeded && g.failures == 0:
 		return gateNews{}
 	case end == readSucceeded:
 		news := gateNews{recovered: true, failures: g.failures, lasted: now.Sub(g.since)}
-		g.failing, g.failures, g.probing = false, 0, false
+		g.failures, g.probing = 0, false
 		return news
-	case !g.failing:
-		g.failing, g.since, g.failures, g.pause = true, now, 1, integrationsRetryFirst
+	case g.failures == 0:
+		g.since, g.failures, g.pause = now, 1, integrationsRetryFirst
 		g.retryAt = now.Add(g.pause)
 		return gateNews{started: true, failures: 1, retryIn: g.pause}
 	}
