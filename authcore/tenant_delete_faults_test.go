@@ -19,12 +19,7 @@ func TestDeleteTenantStoreFailures(t *testing.T) {
 		"GetTenant", "ListTenants", "ListAPIKeys", "DeleteAPIKey", "ListApplications", "DeleteTenant",
 	} {
 		t.Run(method, func(t *testing.T) {
-			s := newPlanStore(memstore.New())
-			f := newTokenFixtureOn(t, s)
-			other, err := f.engine.CreateTenant(f.ctx, "", authcore.Tenant{Name: "other"})
-			require.NoError(t, err)
-			app, err := f.engine.CreateApplication(f.ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: other.ID, Name: "other's"}})
-			require.NoError(t, err)
+			s, f, other, app := newTenantToDelete(t)
 			key, _, err := f.engine.CreateAPIKey(f.ctx, authcore.NewAPIKey{Name: "other's", TenantID: other.ID})
 			require.NoError(t, err)
 			s.p.arm(method, 1, errInjected)
@@ -47,4 +42,17 @@ func TestDeleteTenantStoreFailures(t *testing.T) {
 			}(), "its API key is still there")
 		})
 	}
+}
+
+// newTenantToDelete gives a token fixture on a store whose calls a test
+// can make fail, with a second tenant ("other") and an application of it.
+func newTenantToDelete(t *testing.T) (planStore, *tokenFixture, *authcore.Tenant, *authcore.Application) {
+	t.Helper()
+	s := newPlanStore(memstore.New())
+	f := newTokenFixtureOn(t, s)
+	other, err := f.engine.CreateTenant(f.ctx, "", authcore.Tenant{Name: "other"})
+	require.NoError(t, err)
+	app, err := f.engine.CreateApplication(f.ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: other.ID, Name: "other's"}})
+	require.NoError(t, err)
+	return s, f, other, app
 }

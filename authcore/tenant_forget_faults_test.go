@@ -7,9 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/authcore/authcore/authcore"
 	"github.com/authcore/authcore/idp/twitter"
-	"github.com/authcore/authcore/store/memstore"
 )
 
 // A tenant's delete whose store fails while the delete removes the tenant
@@ -23,14 +21,9 @@ func TestDeleteTenantStoreFailsWhileForgettingItInTheProvider(t *testing.T) {
 		nth    int
 	}{{"ListIdentityProviders", 2}, {"UpdateIdentityProvider", 1}} {
 		t.Run(c.method, func(t *testing.T) {
-			s := newPlanStore(memstore.New())
-			f := newTokenFixtureOn(t, s)
-			other, err := f.engine.CreateTenant(f.ctx, "", authcore.Tenant{Name: "other"})
-			require.NoError(t, err)
-			app, err := f.engine.CreateApplication(f.ctx, "", authcore.ApplicationRequest{Application: authcore.ApplicationInput{TenantID: other.ID, Name: "other's"}})
-			require.NoError(t, err)
+			s, f, other, app := newTenantToDelete(t)
 			five := 5
-			_, err = f.engine.CreateIdentityProvider(f.ctx, "", twitter.Provider{
+			_, err := f.engine.CreateIdentityProvider(f.ctx, "", twitter.Provider{
 				Type: "Twitter", ButtonText: "Login with Twitter", ConsumerKey: "ck", ConsumerSecret: "cs", Enabled: true,
 				ApplicationConfiguration: map[string]twitter.ApplicationConfiguration{app.ID: {Enabled: true}},
 				TenantConfiguration: map[string]twitter.TenantConfiguration{other.ID: {
